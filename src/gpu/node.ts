@@ -1,0 +1,32 @@
+// Node only: the WebGPU entry point from the `webgpu` package (Dawn). Never imported by browser
+// code. On machines without a GPU, Dawn runs on the SwiftShader Vulkan driver that Debian's
+// chromium package ships (Dawn rejects Mesa's lavapipe); we point the Vulkan loader at it unless
+// the caller chose a driver (VK_ICD_FILENAMES) or a vendor GPU driver is installed.
+import { existsSync, readdirSync } from 'node:fs';
+
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Vendor drivers for real GPUs; Mesa's software and hardware ICDs are present on most Debian
+ * machines whether or not there is such a GPU, so only these mean "use the system driver". */
+const VENDOR_ICD = /nvidia|amd_icd|amdvlk/i;
+
+let cached: GPU | undefined;
+
+export function hasVendorVulkanDriver(): boolean {
+  for (const dir of ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d']) {
+    if (existsSync(dir) && readdirSync(dir).some((e) => VENDOR_ICD.test(e))) return true;
+  }
+  return false;
+}
+
+export async function nodeGpu(dawnOptions: string[] = []): Promise<GPU> {
+  if (cached) return cached;
+  if (!process.env.VK_ICD_FILENAMES && !hasVendorVulkanDriver() && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  const { create, globals } = await import('webgpu');
+  // Kernels use the GPUBufferUsage/GPUMapMode constants as globals, as in a browser.
+  Object.assign(globalThis, globals);
+  cached = create(dawnOptions);
+  return cached;
+}
