@@ -3,6 +3,7 @@
 // chromium package ships (Dawn rejects Mesa's lavapipe); we point the Vulkan loader at it unless
 // the caller chose a driver (VK_ICD_FILENAMES) or a vendor GPU driver is installed.
 import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -24,6 +25,8 @@ export async function nodeGpu(dawnOptions: string[] = []): Promise<GPU> {
   if (!process.env.VK_ICD_FILENAMES && !hasVendorVulkanDriver() && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
+  // SwiftShader's WSI code complains on every device when this is unset (it is, under CI and sudo).
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
   const { create, globals } = await import('webgpu');
   // Kernels use the GPUBufferUsage/GPUMapMode constants as globals, as in a browser.
   Object.assign(globalThis, globals);

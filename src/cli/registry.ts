@@ -1,0 +1,5 @@
+// Every CLI command, in the order `--help` lists them. Add new commands here.
+import type { CliCommand } from './command';
+import { gpuInfo } from './commands/gpu-info';
+
+export const COMMANDS: CliCommand[] = [gpuInfo];
