@@ -1,0 +1,176 @@
+// The one Backend interface. Two implementations: ./cpu/backend.ts (plain TypeScript, the
+// reference and the fallback) and ./webgpu/backend.ts (WGSL from shaders/, tensors in pooled
+// GPUBuffers, ops recorded into a pending command encoder and submitted in batches). Autograd, nn
+// and train call only this interface, so they run unchanged on either; a backend is chosen once
+// per run. Every op returns a new contiguous tensor unless it says "in place".
+//
+// Shape letters: B batch, T time, C channels, V vocab, H heads (Hq query, Hkv key/value), D head dim.
+import type { DType, Shape, Storage, Tensor, TensorData } from './tensor';
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'square'
+  | 'abs'
+  | 'relu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'logsigmoid'
+  | 'silu'
+  | 'gelu'
+  | 'reciprocal';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
+
+export type ReduceOp = 'sum' | 'mean' | 'max';
+
+export interface MatmulOptions {
+  /** A is [..., k, m] and used transposed. */
+  transA?: boolean;
+  /** B is [..., n, k] and used transposed. */
+  transB?: boolean;
+}
+
+export interface AttentionOptions {
+  /** Mask keys after the query position. */
+  causal: boolean;
+  /** [B, T] with 1 for real tokens and 0 for padding keys; optional. */
+  keyMask?: Tensor | null;
+  /** Softmax scale; defaults to 1/sqrt(D). */
+  scale?: number;
+}
+
+export interface AdamWHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+}
+
+export interface Backend {
+  readonly name: 'cpu' | 'webgpu';
+
+  // --- memory -------------------------------------------------------------------------------
+  /** A tensor holding a copy of `data` (f32 from a Float32Array or number[], i32 from an Int32Array). */
+  fromData(data: TensorData | readonly number[], shape: Shape, dtype?: DType): Tensor;
+  zeros(shape: Shape, dtype?: DType): Tensor;
+  full(shape: Shape, value: number): Tensor;
+  /** Reads a tensor back. On webgpu this submits pending work and waits: only at log intervals. */
+  read(t: Tensor): Promise<TensorData>;
+  /** Returns storage to the backend (called by Tensor.dispose when the last view goes). */
+  release(storage: Storage): void;
+  /** Submits recorded work (webgpu); a no-op on cpu. Call once at the end of a training step. */
+  flush(): void;
+  /** Resolves when all submitted work has finished (webgpu); immediate on cpu. */
+  sync(): Promise<void>;
+  /** Buffers/arrays currently allocated by this backend and bytes held, for leak checks. */
+  memory(): { liveStorages: number; bytes: number; pooledBytes: number };
+
+  // --- layout -------------------------------------------------------------------------------
+  copy(x: Tensor): Tensor;
+  /** dst[...] = src[...] in place (same shape); used for gradient accumulation and state. */
+  assign(dst: Tensor, src: Tensor): void;
+  /** Axis permutation, materialised. */
+  permute(x: Tensor, perm: readonly number[]): Tensor;
+  /** x[..., start:end, ...] along `axis`. */
+  slice(x: Tensor, axis: number, start: number, end: number): Tensor;
+  /** Concatenation along `axis`. */
+  concat(xs: readonly Tensor[], axis: number): Tensor;
+  /** Broadcasts x to `shape` (numpy rules), materialised. */
+  broadcastTo(x: Tensor, shape: Shape): Tensor;
+  /** Sums x down to `shape` (the adjoint of broadcastTo). */
+  sumTo(x: Tensor, shape: Shape): Tensor;
+  /** i32 -> f32 or f32 -> i32 (truncation). */
+  cast(x: Tensor, dtype: DType): Tensor;
+
+  // --- elementwise --------------------------------------------------------------------------
+  unary(op: UnaryOp, x: Tensor): Tensor;
+  /** dL/dx of `unary(op, x)` given x and dL/dy (fused, one kernel). */
+  unaryBackward(op: UnaryOp, x: Tensor, dy: Tensor): Tensor;
+  /** Elementwise with numpy broadcasting. */
+  binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor;
+  /** y = x * scale + bias (scalars). */
+  affine(x: Tensor, scale: number, bias: number): Tensor;
+  /** acc += x * scale, in place (same shape). */
+  addScaledInPlace(acc: Tensor, x: Tensor, scale: number): void;
+
+  // --- reductions ---------------------------------------------------------------------------
+  /** Reduces over `axes` (negative counts from the end). */
+  reduce(op: ReduceOp, x: Tensor, axes: readonly number[], keepDims: boolean): Tensor;
+  /** Softmax over the last axis. */
+  softmax(x: Tensor): Tensor;
+  /** dL/dx given y = softmax(x) and dL/dy. */
+  softmaxBackward(y: Tensor, dy: Tensor): Tensor;
+  logSoftmax(x: Tensor): Tensor;
+  /** dL/dx given y = logSoftmax(x) and dL/dy. */
+  logSoftmaxBackward(y: Tensor, dy: Tensor): Tensor;
+  /** sum of squares of every element of every tensor, as a [1] tensor (grad-norm clipping). */
+  sumOfSquares(xs: readonly Tensor[]): Tensor;
+
+  // --- matmul -------------------------------------------------------------------------------
+  /**
+   * Batched matmul. a: [..., m, k] (or [..., k, m] with transA), b: [..., k, n] (or [..., n, k]
+   * with transB) or a 2-D b shared by every batch. Batch dims of a and b must be equal.
+   */
+  matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor;
+
+  // --- transformer kernels ------------------------------------------------------------------
+  /** y = x / rms(x) * weight over the last axis C; returns y and rstd [rows] for the backward. */
+  rmsNorm(x: Tensor, weight: Tensor, eps: number): { y: Tensor; rstd: Tensor };
+  rmsNormBackward(x: Tensor, weight: Tensor, rstd: Tensor, dy: Tensor): { dx: Tensor; dweight: Tensor };
+  layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): { y: Tensor; mean: Tensor; rstd: Tensor };
+  layerNormBackward(
+    x: Tensor,
+    weight: Tensor,
+    mean: Tensor,
+    rstd: Tensor,
+    dy: Tensor,
+  ): { dx: Tensor; dweight: Tensor; dbias: Tensor };
+  /**
+   * Rotary embedding (Llama's rotate-half layout) of x [B, H, T, D] at positions [T] (i32) or
+   * [B, T]; `inverse` applies the transpose rotation (the backward).
+   */
+  rope(x: Tensor, positions: Tensor, theta: number, inverse?: boolean): Tensor;
+  /**
+   * Scaled dot-product attention with grouped KV heads. q [B, Hq, T, D], k and v [B, Hkv, S, D]
+   * with Hq a multiple of Hkv. Returns out [B, Hq, T, D] and the per-row log-sum-exp [B, Hq, T]
+   * the backward needs.
+   */
+  attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): { out: Tensor; lse: Tensor };
+  attentionBackward(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    out: Tensor,
+    lse: Tensor,
+    dout: Tensor,
+    options: AttentionOptions,
+  ): { dq: Tensor; dk: Tensor; dv: Tensor };
+  /** Rows of table [V, C] at ids (i32, any shape) -> [...ids.shape, C]. */
+  embedding(table: Tensor, ids: Tensor): Tensor;
+  /** Scatter-add of dy [...ids.shape, C] into a zero [V, C]. */
+  embeddingBackward(ids: Tensor, dy: Tensor, vocab: number): Tensor;
+  /**
+   * Per-row cross-entropy of logits [N, V] against targets [N] (i32); rows whose target is
+   * `ignoreIndex` give 0. Returns losses [N] and the log-sum-exp [N].
+   */
+  crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex: number): { losses: Tensor; lse: Tensor };
+  /** dL/dlogits given dL/dlosses [N]. */
+  crossEntropyBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlosses: Tensor, ignoreIndex: number): Tensor;
+  /** log p(target) per row of logits [N, V] for targets [N] (i32); returns logps [N] and lse [N]. */
+  gatherLogProbs(logits: Tensor, targets: Tensor): { logps: Tensor; lse: Tensor };
+  gatherLogProbsBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlogps: Tensor): Tensor;
+
+  // --- optimizer ----------------------------------------------------------------------------
+  /**
+   * One AdamW update in place of param, m and v from grad. `gradScale` is an optional [1] tensor
+   * multiplying grad first (global-norm clipping computed on the device without a readback).
+   */
+  adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, hyper: AdamWHyper, gradScale?: Tensor | null): void;
+}
