@@ -19,7 +19,7 @@ export const layers = {
   util: [],
   ...below,
   'experiments/client': ['worker', 'experiments/protocol'],
-  'experiments/protocol': [],
+  'experiments/protocol': ['gpu'],
   store: ['experiments/client', 'experiments/protocol'],
   ui: ['store', 'experiments/client', 'experiments/protocol'],
   // The GPU self-test page (selftest.html): runs the kernel checks on the user's GPU.

@@ -1,0 +1,14 @@
+// Messages between the app (main thread) and the runner worker: plain, structured-cloneable data
+// only. Both sides import these types; nothing here computes.
+import type { CapabilityReport } from '../gpu/capabilities';
+
+/** What the runner found when it looked for WebGPU. */
+export type GpuStatus =
+  | { kind: 'webgpu'; report: CapabilityReport }
+  | {
+      kind: 'cpu';
+      /** The typed error's class name, e.g. NoWebGPUError or AdapterTimeoutError. */
+      errorName: string;
+      /** Why WebGPU is not used, in words for the user. */
+      reason: string;
+    };

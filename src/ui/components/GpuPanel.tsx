@@ -1,0 +1,82 @@
+// The GPU panel: which adapter the lab computes on (vendor, features, limits), or, without
+// WebGPU, why and what happens instead (the CPU backend).
+import { useGpuState, useLab } from '../../store/lab';
+
+/** Short labels for the reported limits; the WebGPU name is kept as a tooltip. */
+const LIMIT_LABELS: Record<string, string> = {
+  maxBufferSize: 'Largest buffer',
+  maxStorageBufferBindingSize: 'Largest storage binding',
+  maxStorageBuffersPerShaderStage: 'Storage buffers per stage',
+  maxComputeWorkgroupStorageSize: 'Workgroup memory',
+  maxComputeInvocationsPerWorkgroup: 'Threads per workgroup',
+  maxComputeWorkgroupSizeX: 'Workgroup size x',
+  maxComputeWorkgroupSizeY: 'Workgroup size y',
+  maxComputeWorkgroupsPerDimension: 'Workgroups per dimension',
+};
+
+function formatLimit(value: number): string {
+  if (value >= 1 << 30) return `${(value / (1 << 30)).toFixed(1)} GiB`;
+  if (value >= 1 << 20) return `${(value / (1 << 20)).toFixed(0)} MiB`;
+  if (value >= 1 << 10 && value % 1024 === 0) return `${value / 1024} KiB`;
+  return String(value);
+}
+
+export function GpuPanel() {
+  const gpu = useGpuState();
+  const checkGpu = useLab((s) => s.checkGpu);
+  return (
+    <section className="panel gpu-panel" aria-labelledby="gpu-panel-title" aria-live="polite" data-testid="gpu-panel">
+      <h2 id="gpu-panel-title" className="panel__title">
+        GPU
+      </h2>
+      {gpu.kind === 'checking' && <p className="muted">Looking for a WebGPU adapter…</p>}
+      {gpu.kind === 'webgpu' && (
+        <>
+          <p className="gpu-panel__status">
+            <span className="badge badge--ok">WebGPU</span>{' '}
+            <strong data-testid="gpu-adapter">{gpu.report.summary}</strong>
+          </p>
+          {gpu.report.isFallbackAdapter && (
+            <p className="muted">A software adapter: results are correct, training is slow. Keep models tiny.</p>
+          )}
+          <dl className="kv">
+            <dt>Vendor</dt>
+            <dd>{gpu.report.vendor || '—'}</dd>
+            <dt>Architecture</dt>
+            <dd>{gpu.report.architecture || '—'}</dd>
+            {Object.entries(gpu.report.limits).map(([name, value]) => (
+              <div key={name} className="kv__row">
+                <dt title={name}>{LIMIT_LABELS[name] ?? name}</dt>
+                <dd>{formatLimit(value)}</dd>
+              </div>
+            ))}
+          </dl>
+          <details>
+            <summary>Features ({gpu.report.features.length})</summary>
+            <ul className="tags">
+              {gpu.report.features.map((f) => (
+                <li key={f} className="tag">
+                  {f}
+                </li>
+              ))}
+            </ul>
+          </details>
+        </>
+      )}
+      {gpu.kind === 'cpu' && (
+        <div role="status" data-testid="gpu-unavailable">
+          <p>
+            <span className="badge badge--warn">CPU backend</span> WebGPU is not available here, so the lab computes on the
+            CPU: everything works, more slowly.
+          </p>
+          <p className="muted">
+            Why: {gpu.reason} <span className="mono">({gpu.errorName})</span>
+          </p>
+          <button type="button" className="button" onClick={() => void checkGpu()}>
+            Try WebGPU again
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+// Looks for WebGPU once and describes the outcome for the GPU panel: the adapter's capability
+// report, or the reason the CPU backend will be used.
+import { acquireGpu, GpuError, type GpuContext } from '../gpu';
+import type { GpuStatus } from '../experiments/protocol';
+
+let context: Promise<GpuContext> | undefined;
+
+/** The runner's device, acquired on first use and shared by every run in this worker. */
+export function runnerGpu(timeoutMs?: number): Promise<GpuContext> {
+  context ??= acquireGpu({ timeoutMs }).catch((e: unknown) => {
+    context = undefined; // let a later call try again (e.g. after a driver hiccup)
+    throw e;
+  });
+  return context;
+}
+
+export async function gpuStatus(timeoutMs?: number): Promise<GpuStatus> {
+  try {
+    const ctx = await runnerGpu(timeoutMs);
+    return { kind: 'webgpu', report: ctx.report };
+  } catch (e) {
+    if (e instanceof GpuError) return { kind: 'cpu', errorName: e.name, reason: e.message };
+    const message = e instanceof Error ? e.message : String(e);
+    return { kind: 'cpu', errorName: 'Error', reason: `WebGPU failed to start: ${message}. The CPU backend will be used instead.` };
+  }
+}

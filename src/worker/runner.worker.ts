@@ -1,0 +1,12 @@
+// The Web Worker that hosts the runner: long work (GPU kernels, training, imports) happens here,
+// off the main thread. The app reaches it through src/experiments/client.ts (comlink).
+import { expose } from 'comlink';
+import { gpuStatus } from './gpu-status';
+
+const api = {
+  gpuStatus,
+};
+
+export type RunnerApi = typeof api;
+
+expose(api);
