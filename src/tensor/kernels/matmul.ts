@@ -1,0 +1,128 @@
+// matmul, batched, with transposed operands and a shared (broadcast) B: the CPU reference that
+// defines the result, and the WebGPU encoder. Shader: shaders/matmul.wgsl. The fast CPU path
+// lives in ../cpu/matmul-fast.ts; this reference stays a plain loop on purpose.
+import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
+import type { GpuContext } from '../../gpu';
+import { checkMatmul, matmulLengths, matmulStrides, MatmulShapeError, type MatmulShape } from './matmul-shape';
+
+export { checkMatmul, describeA, describeB, matmulFlops, matmulLengths, matmulStrides, MatmulShapeError } from './matmul-shape';
+export type { MatmulShape, MatmulStrides } from './matmul-shape';
+
+/** CPU reference: one dot product per output, accumulated in f64, rounded to f32 once. */
+export function matmulCpu(a: Float32Array, b: Float32Array, shape: MatmulShape): Float32Array {
+  checkMatmul(shape, a.length, b.length);
+  const { batch, m, n, k } = shape;
+  const s = matmulStrides(shape);
+  const out = new Float32Array(batch * m * n);
+  for (let bi = 0; bi < batch; bi++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) {
+          sum += a[bi * s.batchA + i * s.rowA + p * s.colA] * b[bi * s.batchB + p * s.rowB + j * s.colB];
+        }
+        out[(bi * m + i) * n + j] = sum;
+      }
+    }
+  }
+  return out;
+}
+
+/** Tuning of the WGSL kernel (override constants); each thread computes a 4 x 4 block. */
+export interface MatmulTuning {
+  WG_X: number;
+  WG_Y: number;
+  TK: number;
+}
+
+export const DEFAULT_MATMUL_TUNING: MatmulTuning = { WG_X: 16, WG_Y: 16, TK: 16 };
+
+/** Per-context uniform buffers, one per distinct shape: their contents never change, so any
+ * number of encodeMatmul calls can share one command encoder. */
+const paramsCache = new WeakMap<GpuContext, Map<string, GPUBuffer>>();
+
+function paramsBuffer(ctx: GpuContext, shape: MatmulShape): GPUBuffer {
+  let cache = paramsCache.get(ctx);
+  if (!cache) paramsCache.set(ctx, (cache = new Map()));
+  const s = matmulStrides(shape);
+  const values = [shape.m, shape.n, shape.k, s.batchA, s.rowA, s.colA, s.batchB, s.rowB, s.colB];
+  const key = values.join(',');
+  let buffer = cache.get(key);
+  if (!buffer) {
+    buffer = ctx.createBuffer(`matmul:params[${key}]`, 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    ctx.device.queue.writeBuffer(buffer, 0, new Uint32Array([...values, 0, 0, 0]));
+    cache.set(key, buffer);
+  }
+  return buffer;
+}
+
+export interface EncodeMatmulOptions {
+  tuning?: Partial<MatmulTuning>;
+  /** Replaces the WGSL source (tests use it to prove a wrong kernel is caught). */
+  shaderCode?: string;
+}
+
+/**
+ * Records out = op(A) @ op(B) into `encoder` (one compute pass). No submit, no readback.
+ * Buffers hold row-major f32 as described by MatmulShape; `out` must hold batch*m*n floats.
+ */
+export function encodeMatmul(
+  ctx: GpuContext,
+  encoder: GPUCommandEncoder,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  out: GPUBuffer,
+  shape: MatmulShape,
+  options: EncodeMatmulOptions = {},
+): void {
+  const len = matmulLengths(shape);
+  checkMatmul(shape, len.a, len.b);
+  if (a.size < len.a * 4 || b.size < len.b * 4 || out.size < len.out * 4) {
+    throw new MatmulShapeError(
+      `matmul: buffers of ${a.size}, ${b.size} and ${out.size} bytes are too small for A ${len.a}, ` +
+        `B ${len.b} and out ${len.out} floats`,
+    );
+  }
+  if (len.out === 0) return;
+  const tuning = { ...DEFAULT_MATMUL_TUNING, ...options.tuning };
+  const gx = Math.ceil(shape.n / (tuning.WG_X * 4));
+  const gy = Math.ceil(shape.m / (tuning.WG_Y * 4));
+  const maxGroups = ctx.report.limits.maxComputeWorkgroupsPerDimension;
+  if (gx > maxGroups || gy > maxGroups || shape.batch > maxGroups) {
+    throw new MatmulShapeError(`matmul: grid ${gx} x ${gy} x ${shape.batch} exceeds ${maxGroups} workgroups per dimension`);
+  }
+  const pipeline = ctx.pipelines.get('matmul', options.shaderCode ?? matmulWgsl, { ...tuning });
+  const bindGroup = ctx.device.createBindGroup({
+    label: 'matmul',
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [a, b, out, paramsBuffer(ctx, shape)].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  const pass = encoder.beginComputePass({ label: 'matmul' });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(gx, gy, shape.batch);
+  pass.end();
+}
+
+/** Convenience for checks and tests: upload, encode, submit, read back. */
+export async function matmulGpu(
+  ctx: GpuContext,
+  a: Float32Array,
+  b: Float32Array,
+  shape: MatmulShape,
+  options: EncodeMatmulOptions = {},
+): Promise<Float32Array> {
+  checkMatmul(shape, a.length, b.length);
+  const len = matmulLengths(shape);
+  return ctx.scoped('running matmul', async () => {
+    const ab = ctx.createStorageBuffer('matmul:a', a);
+    const bb = ctx.createStorageBuffer('matmul:b', b);
+    const ob = ctx.createBuffer('matmul:out', len.out * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const encoder = ctx.device.createCommandEncoder({ label: 'matmul' });
+    encodeMatmul(ctx, encoder, ab, bb, ob, shape, options);
+    ctx.device.queue.submit([encoder.finish()]);
+    const result = await ctx.readFloat32(ob, len.out);
+    for (const buf of [ab, bb, ob]) buf.destroy();
+    return result;
+  });
+}
