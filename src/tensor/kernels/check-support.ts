@@ -1,0 +1,60 @@
+// Comparison helpers for the transformer kernels' checks (./*-check.ts): one CheckResult per
+// (case, output), with a tolerance scaled to the output's magnitude so one rule fits inputs of
+// magnitude 1e-3 and 1e4 alike.
+import type { CheckResult } from '../checks';
+
+export interface Tolerance {
+  /** Relative to each element: |gpu - cpu| <= rtol * |cpu| + ... */
+  rtol: number;
+  /** ... + atol * max|cpu| over the whole output (cancellation makes small elements noisy). */
+  atol: number;
+  /** Replaces max|cpu| where the output is a difference of larger terms (a gradient that cancels). */
+  scale?: number;
+}
+
+export function describeTolerance(t: Tolerance): string {
+  const scale = t.scale === undefined ? 'max|cpu|' : t.scale.toExponential(2);
+  return `|gpu - cpu| <= ${t.rtol.toExponential(1)} * |cpu| + ${t.atol.toExponential(1)} * ${scale}`;
+}
+
+export function compareScaled(
+  kernel: string,
+  caseName: string,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+): CheckResult {
+  const tolerance = describeTolerance(tol);
+  if (actual.length !== expected.length) return { kernel, case: caseName, ok: false, maxAbsError: Infinity, tolerance };
+  let scale = tol.scale ?? 0;
+  if (tol.scale === undefined) for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  let ok = true;
+  let maxAbsError = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    // NaN in either fails (unless both are NaN at the same place: a defined NaN output).
+    const bothNaN = Number.isNaN(actual[i]) && Number.isNaN(expected[i]);
+    if (!bothNaN && !(err <= tol.rtol * Math.abs(expected[i]) + tol.atol * scale + 1e-30)) ok = false;
+    if (!bothNaN && !(err <= maxAbsError)) maxAbsError = err;
+  }
+  return { kernel, case: caseName, ok, maxAbsError, tolerance };
+}
+
+/** compareScaled for each named output: {y: [gpu, cpu], ...}. */
+export function compareOutputs(
+  kernel: string,
+  caseName: string,
+  outputs: Record<string, readonly [ArrayLike<number>, ArrayLike<number>]>,
+  tol: Tolerance | Record<string, Tolerance>,
+): CheckResult[] {
+  return Object.entries(outputs).map(([name, [actual, expected]]) => {
+    const t = 'rtol' in tol ? (tol as Tolerance) : (tol as Record<string, Tolerance>)[name];
+    return compareScaled(kernel, `${caseName}: ${name}`, actual, expected, t);
+  });
+}
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}

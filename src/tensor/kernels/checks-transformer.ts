@@ -1,0 +1,5 @@
+// The transformer kernels' checks, in one list that ../checks.ts appends to KERNEL_CHECKS.
+import type { KernelCheck } from '../checks';
+import { rmsnormCheck } from './rmsnorm-check';
+
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck];

@@ -1,0 +1,135 @@
+// Plumbing shared by the transformer kernels (rmsnorm, layernorm, rope, attention, embedding,
+// cross-entropy, logprobs, adamw, global-norm): uniform parameter buffers, buffer-size checks that
+// name the op and both shapes, recording one compute pass, and an upload-encode-submit-read helper
+// that the kernel checks (Node and browser) use.
+import type { GpuContext } from '../../gpu';
+import { ShapeError } from '../tensor';
+import { grid1d } from './dispatch';
+
+export type ParamField = readonly ['u32' | 'i32' | 'f32', number];
+
+// Uniforms are immutable once written, so equal contents can share one buffer: a training loop
+// with fixed shapes allocates its few parameter buffers once. Entries are dropped (not destroyed:
+// an unsubmitted encoder may still use them) when the cache grows past a bound.
+const MAX_CACHED_UNIFORMS = 4096;
+const uniformCache = new WeakMap<GpuContext, Map<string, GPUBuffer>>();
+
+/** A uniform buffer holding `fields` as consecutive 4-byte scalars (a WGSL struct of u32/i32/f32). */
+export function paramsBuffer(ctx: GpuContext, label: string, fields: readonly ParamField[]): GPUBuffer {
+  const words = Math.max(4, Math.ceil(fields.length / 4) * 4);
+  const data = new ArrayBuffer(words * 4);
+  const view = new DataView(data);
+  fields.forEach(([type, value], i) => {
+    if (type === 'f32') view.setFloat32(i * 4, value, true);
+    else if (type === 'i32') view.setInt32(i * 4, value, true);
+    else view.setUint32(i * 4, value, true);
+  });
+  const u32 = new Uint32Array(data);
+  const key = `${label}:${Array.from(u32, (w) => w.toString(16)).join(',')}`;
+  let cache = uniformCache.get(ctx);
+  if (!cache) uniformCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if (cache.size >= MAX_CACHED_UNIFORMS) cache.clear();
+  const buffer = ctx.device.createBuffer({ label: `${label}:params`, size: data.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
+  new Uint32Array(buffer.getMappedRange()).set(u32);
+  buffer.unmap();
+  cache.set(key, buffer);
+  return buffer;
+}
+
+const placeholders = new WeakMap<GpuContext, GPUBuffer>();
+
+/** A small storage buffer bound where an optional input is absent (the kernel is told by a flag). */
+export function placeholderBuffer(ctx: GpuContext): GPUBuffer {
+  let b = placeholders.get(ctx);
+  if (!b) {
+    b = ctx.device.createBuffer({ label: 'placeholder', size: 16, usage: GPUBufferUsage.STORAGE });
+    placeholders.set(ctx, b);
+  }
+  return b;
+}
+
+/** Throws ShapeError unless `buffer` holds at least `floats` 4-byte elements. */
+export function requireBuffer(op: string, name: string, buffer: GPUBuffer, floats: number, shape: string): void {
+  if (buffer.size < floats * 4) {
+    throw new ShapeError(`${op}: ${name} buffer holds ${Math.floor(buffer.size / 4)} elements but shape ${shape} needs ${floats}`);
+  }
+}
+
+/** Throws ShapeError unless `array` has exactly the length `shape` needs. */
+export function requireLength(op: string, name: string, array: ArrayLike<number>, length: number, shape: string): void {
+  if (array.length !== length) {
+    throw new ShapeError(`${op}: ${name} has ${array.length} elements but shape ${shape} needs ${length}`);
+  }
+}
+
+/** Throws ShapeError unless every value is a non-negative integer (positive where `positive`). */
+export function requireDims(op: string, dims: Record<string, number>, positive: readonly string[] = []): void {
+  for (const [k, v] of Object.entries(dims)) {
+    if (!Number.isInteger(v) || v < 0 || (positive.includes(k) && v === 0)) {
+      throw new ShapeError(`${op}: ${k} must be a ${positive.includes(k) ? 'positive' : 'non-negative'} integer, got ${v}`);
+    }
+  }
+}
+
+/** `count` workgroups as a 2-D grid; the kernel's linear group index is wid.y * x + wid.x. */
+export function groupGrid(ctx: GpuContext, count: number): { x: number; y: number } {
+  const g = grid1d(count, 1, ctx.report.limits.maxComputeWorkgroupsPerDimension);
+  return { x: g.x, y: g.y };
+}
+
+/**
+ * Records one compute pass. `buffers[i]` is bound at binding i of group 0: an array for an entry
+ * point with bindings 0..k, an object such as {0: x, 2: dy, 5: params} for one with gaps.
+ */
+export function recordPass(
+  ctx: GpuContext,
+  encoder: GPUCommandEncoder,
+  label: string,
+  pipeline: GPUComputePipeline,
+  buffers: Readonly<Record<number, GPUBuffer>>,
+  groups: readonly [number, number?, number?],
+): void {
+  const bindGroup = ctx.device.createBindGroup({
+    label,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+  });
+  const pass = encoder.beginComputePass({ label });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+  pass.end();
+}
+
+export type HostArray = Float32Array | Int32Array | Uint32Array;
+
+/**
+ * For checks and tests: uploads `inputs`, allocates zeroed `outputs` (element counts), lets
+ * `encode` record into one encoder, submits, and reads every output back as Float32Array (callers
+ * reinterpret integer outputs). Inputs are readable back too (in-place kernels), under their names.
+ */
+export async function runKernel<I extends string, O extends string>(
+  ctx: GpuContext,
+  label: string,
+  inputs: Record<I, HostArray>,
+  outputs: Record<O, number>,
+  encode: (encoder: GPUCommandEncoder, buffers: Record<I | O, GPUBuffer>) => void,
+  readInputs: readonly I[] = [],
+): Promise<Record<O | I, Float32Array>> {
+  return ctx.scoped(`running ${label}`, async () => {
+    const buffers = {} as Record<I | O, GPUBuffer>;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    for (const name of Object.keys(inputs) as I[]) buffers[name] = ctx.createStorageBuffer(`${label}:${name}`, inputs[name]);
+    for (const name of Object.keys(outputs) as O[]) buffers[name] = ctx.createBuffer(`${label}:${name}`, outputs[name] * 4, usage);
+    const encoder = ctx.device.createCommandEncoder({ label });
+    encode(encoder, buffers);
+    ctx.device.queue.submit([encoder.finish()]);
+    const result = {} as Record<O | I, Float32Array>;
+    for (const name of Object.keys(outputs) as O[]) result[name] = await ctx.readFloat32(buffers[name], outputs[name]);
+    for (const name of readInputs) result[name] = await ctx.readFloat32(buffers[name], inputs[name].length);
+    for (const b of Object.values(buffers) as GPUBuffer[]) b.destroy();
+    return result;
+  });
+}
