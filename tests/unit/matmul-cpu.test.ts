@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initFastMatmul, matmulFast } from '../../src/tensor/cpu/matmul-fast';
+import { fastMatmulUsesWasm, initFastMatmul, matmulFast } from '../../src/tensor/cpu/matmul-fast';
+import { matmulKernelWasm } from '../../src/tensor/cpu/matmul-fast-wasm';
 import { compareMatmul, MATMUL_CASES, matmulInputs } from '../../src/tensor/kernels/matmul-check';
 import { matmulCpu, MatmulShapeError } from '../../src/tensor/kernels/matmul';
 import { Rng } from '../../src/util/rng';
@@ -63,6 +64,9 @@ describe('matmulFast (CPU backend)', () => {
       { batch: 3, m: 16, n: 16, k: 8, transA: true, transB: true },
       { batch: 2, m: 5, n: 260, k: 64, broadcastA: true },
       { batch: 1, m: 1, n: 513, k: 300 },
+      // Taller than one row chunk (256), and a shared B folded into one tall product.
+      { batch: 1, m: 300, n: 20, k: 10 },
+      { batch: 3, m: 100, n: 12, k: 9, broadcastB: true },
     ];
     for (const shape of shapes) {
       const a = rng.float32((shape.broadcastA ? 1 : shape.batch) * shape.m * shape.k);
@@ -89,5 +93,50 @@ describe('matmulFast (CPU backend)', () => {
     const b = new Float32Array([Infinity, 1, 1, 1]);
     const out = matmulFast(a, b, { batch: 1, m: 2, n: 2, k: 2 });
     expect([...out].map((x) => (Number.isNaN(x) ? 'nan' : x))).toEqual(['nan', 1, 'nan', 'nan']);
+  });
+});
+
+describe('the WebAssembly micro-kernel', () => {
+  it('is what Node runs', async () => {
+    await initFastMatmul();
+    expect(fastMatmulUsesWasm()).toBe(true);
+  });
+
+  it.each([
+    [4, 2],
+    [6, 2],
+    [4, 3],
+    [1, 1],
+  ])('MR=%i NV=%i computes packed tiles exactly', (MR, NV) => {
+    const NR = 4 * NV;
+    const bytes = matmulKernelWasm({ MR, NV });
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
+    const kernel = instance.exports.kernel as (...args: number[]) => void;
+    const f = new Float32Array(memory.buffer);
+    const k = 3;
+    const mPanels = 2;
+    const nPanels = 2;
+    const ldc = nPanels * NR + 1; // a padded row stride must be respected
+    // Small integers: every product and sum is exact in f32.
+    const rng = new Rng(5);
+    const bOff = 0;
+    const aOff = nPanels * k * NR;
+    const cOff = aOff + mPanels * k * MR;
+    for (let i = 0; i < aOff; i++) f[bOff + i] = rng.int(7) - 3;
+    for (let i = 0; i < mPanels * k * MR; i++) f[aOff + i] = rng.int(7) - 3;
+    f.fill(NaN, cOff, cOff + mPanels * MR * ldc);
+    kernel(aOff * 4, bOff * 4, cOff * 4, mPanels, nPanels, k, ldc);
+    for (let i = 0; i < mPanels * MR; i++) {
+      for (let j = 0; j < nPanels * NR; j++) {
+        let want = 0;
+        const ip = Math.floor(i / MR);
+        const jp = Math.floor(j / NR);
+        for (let p = 0; p < k; p++) want += f[aOff + (ip * k + p) * MR + (i % MR)] * f[bOff + (jp * k + p) * NR + (j % NR)];
+        expect(f[cOff + i * ldc + j]).toBe(want);
+      }
+      expect(f[cOff + i * ldc + nPanels * NR]).toBeNaN(); // padding left alone
+    }
   });
 });

@@ -1,40 +1,171 @@
 // The CPU backend's matmul: the fast path (the simple reference is matmulCpu in
-// ../kernels/matmul.ts). Synchronous once initFastMatmul() has resolved; works in Node, a page and
-// a worker. This first version is an i-p-j loop in plain JS over a B packed to [k, n].
+// ../kernels/matmul.ts). Operands are packed in JS into panels (transposes and broadcasting are
+// resolved there), then a WebAssembly SIMD micro-kernel (./matmul-fast-wasm.ts) computes whole
+// tiles in registers. Synchronous; works in Node, a page and a worker. Tiny products, and
+// runtimes without WebAssembly SIMD, use a plain JS loop instead.
 import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
+import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, type MicroKernelSize } from './matmul-fast-wasm';
 
-/** Prepares the fast path (compiles its WebAssembly where there is some). Safe to call twice. */
-export async function initFastMatmul(): Promise<void> {}
+type KernelFn = (ap: number, bp: number, cp: number, mPanels: number, nPanels: number, k: number, ldc: number) => void;
+
+interface WasmKernel {
+  run: KernelFn;
+  memory: WebAssembly.Memory;
+  MR: number;
+  NR: number;
+}
+
+/** Rows of A packed and computed per chunk: bounds the scratch memory for tall products. */
+const ROW_CHUNK = 256;
+/** Below this many multiply-adds the packing overhead outweighs the SIMD kernel. */
+const MIN_WASM_MACS = 4096;
+const PAGE = 65536;
+
+let wasm: WasmKernel | null | undefined;
+
+function instantiate(module: WebAssembly.Module, size: MicroKernelSize): WasmKernel {
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  return { run: instance.exports.kernel as KernelFn, memory, MR: size.MR, NR: 4 * size.NV };
+}
+
+/** The compiled kernel, compiled synchronously on first use (the module is tiny), or null when
+ * this runtime has no WebAssembly SIMD. */
+function kernel(): WasmKernel | null {
+  if (wasm !== undefined) return wasm;
+  try {
+    const bytes = matmulKernelWasm(DEFAULT_MICRO_KERNEL);
+    wasm = WebAssembly.validate(bytes) ? instantiate(new WebAssembly.Module(bytes), DEFAULT_MICRO_KERNEL) : null;
+  } catch {
+    wasm = null;
+  }
+  return wasm;
+}
+
+/** Compiles the WebAssembly kernel ahead of the first product. Safe to call more than once. */
+export async function initFastMatmul(): Promise<void> {
+  if (wasm !== undefined || typeof WebAssembly === 'undefined') return;
+  const bytes = matmulKernelWasm(DEFAULT_MICRO_KERNEL);
+  if (!WebAssembly.validate(bytes)) {
+    wasm = null;
+    return;
+  }
+  const module = await WebAssembly.compile(bytes);
+  wasm ??= instantiate(module, DEFAULT_MICRO_KERNEL);
+}
+
+/** Whether products run on the WebAssembly SIMD kernel (false: the JS loop). */
+export function fastMatmulUsesWasm(): boolean {
+  return kernel() !== null;
+}
 
 /** out = op(A) @ op(B) as matmulCpu, into `out` when given (it must hold batch*m*n floats). */
 export function matmulFast(a: Float32Array, b: Float32Array, shape: MatmulShape, out?: Float32Array): Float32Array {
   checkMatmul(shape, a.length, b.length, out?.length);
+  const result = out ?? new Float32Array(shape.batch * shape.m * shape.n);
+  const { batch, m, n, k } = shape;
+  if (batch * m * n === 0) return result;
+  if (k === 0) return result.fill(0, 0, batch * m * n);
+  const w = m * n * k >= MIN_WASM_MACS ? kernel() : null;
+  if (w) matmulWasm(w, a, b, shape, result);
+  else matmulJs(a, b, shape, result);
+  return result;
+}
+
+function ensureMemory(w: WasmKernel, bytes: number): void {
+  const have = w.memory.buffer.byteLength;
+  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array): void {
+  let { batch, m } = shape;
+  const { n, k } = shape;
+  const s = matmulStrides(shape);
+  // A shared B with a row-major, batched A is one tall product: pack B once, stream all rows.
+  if (shape.broadcastB && !shape.transA && !shape.broadcastA) {
+    m *= batch;
+    batch = 1;
+  }
+  const { MR, NR } = w;
+  const nPanels = Math.ceil(n / NR);
+  const ldc = nPanels * NR;
+  const rowsPerChunk = Math.min(ROW_CHUNK, Math.ceil(m / MR) * MR);
+  // Scratch layout (floats): packed B [nPanels][k][NR], packed A [chunk/MR][k][MR], C [chunk][ldc].
+  const bFloats = nPanels * k * NR;
+  const aFloats = rowsPerChunk * k;
+  ensureMemory(w, 4 * (bFloats + aFloats + rowsPerChunk * ldc));
+  const mem = new Float32Array(w.memory.buffer);
+  const aOff = bFloats;
+  const cOff = bFloats + aFloats;
+  let bPackedFor = -1;
+  for (let bi = 0; bi < batch; bi++) {
+    const bBase = bi * s.batchB;
+    if (bBase !== bPackedFor) {
+      packB(mem, b, bBase, s.rowB, s.colB, k, n, NR);
+      bPackedFor = bBase;
+    }
+    for (let i0 = 0; i0 < m; i0 += rowsPerChunk) {
+      const rows = Math.min(rowsPerChunk, m - i0);
+      const mPanels = Math.ceil(rows / MR);
+      packA(mem, aOff, a, bi * s.batchA + i0 * s.rowA, s.rowA, s.colA, rows, k, MR);
+      w.run(aOff * 4, 0, cOff * 4, mPanels, nPanels, k, ldc);
+      const outBase = (bi * m + i0) * n;
+      for (let r = 0; r < rows; r++) out.set(mem.subarray(cOff + r * ldc, cOff + r * ldc + n), outBase + r * n);
+    }
+  }
+}
+
+/** B(p, j) = b[base + p*rowB + j*colB] into panels of NR columns, zero-padded past n. */
+function packB(mem: Float32Array, b: Float32Array, base: number, rowB: number, colB: number, k: number, n: number, NR: number): void {
+  let o = 0;
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const cols = Math.min(NR, n - j0);
+    for (let p = 0; p < k; p++) {
+      const src = base + p * rowB + j0 * colB;
+      let c = 0;
+      for (; c < cols; c++) mem[o + c] = b[src + c * colB];
+      for (; c < NR; c++) mem[o + c] = 0;
+      o += NR;
+    }
+  }
+}
+
+/** A(i, p) = a[base + i*rowA + p*colA] for `rows` rows into panels of MR rows, zero-padded. */
+function packA(mem: Float32Array, off: number, a: Float32Array, base: number, rowA: number, colA: number, rows: number, k: number, MR: number): void {
+  let o = off;
+  for (let i0 = 0; i0 < rows; i0 += MR) {
+    const r1 = Math.min(MR, rows - i0);
+    for (let p = 0; p < k; p++) {
+      const src = base + i0 * rowA + p * colA;
+      let r = 0;
+      for (; r < r1; r++) mem[o + r] = a[src + r * rowA];
+      for (; r < MR; r++) mem[o + r] = 0;
+      o += MR;
+    }
+  }
+}
+
+/** The fallback: an i-p-j loop over B packed to [k, n]. */
+function matmulJs(a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array): void {
   const { batch, m, n, k } = shape;
   const s = matmulStrides(shape);
-  const result = out ?? new Float32Array(batch * m * n);
-  let packed: Float32Array | undefined;
+  const bkn = new Float32Array(k * n);
+  let packedFor = -1;
   for (let bi = 0; bi < batch; bi++) {
-    // B as [k, n] row-major: a view when it already is, else a packed copy (once if shared).
-    let bkn: Float32Array;
-    if (!shape.transB) bkn = b.subarray(bi * s.batchB, bi * s.batchB + k * n);
-    else {
-      if (!packed || !shape.broadcastB) {
-        packed ??= new Float32Array(k * n);
-        const base = bi * s.batchB;
-        for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) packed[p * n + j] = b[base + j * k + p];
-      }
-      bkn = packed;
+    const bBase = bi * s.batchB;
+    if (bBase !== packedFor) {
+      for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bkn[p * n + j] = b[bBase + p * s.rowB + j * s.colB];
+      packedFor = bBase;
     }
-    const baseA = bi * s.batchA;
+    const aBase = bi * s.batchA;
     for (let i = 0; i < m; i++) {
       const o = (bi * m + i) * n;
-      result.fill(0, o, o + n);
+      out.fill(0, o, o + n);
       for (let p = 0; p < k; p++) {
-        const av = a[baseA + i * s.rowA + p * s.colA];
+        const av = a[aBase + i * s.rowA + p * s.colA];
         const bo = p * n;
-        for (let j = 0; j < n; j++) result[o + j] += av * bkn[bo + j];
+        for (let j = 0; j < n; j++) out[o + j] += av * bkn[bo + j];
       }
     }
   }
-  return result;
 }
