@@ -1,5 +1,6 @@
 // The transformer kernels' checks, in one list that ../checks.ts appends to KERNEL_CHECKS.
 import type { KernelCheck } from '../checks';
+import { layernormCheck } from './layernorm-check';
 import { rmsnormCheck } from './rmsnorm-check';
 
-export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck];
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck];

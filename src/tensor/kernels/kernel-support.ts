@@ -6,6 +6,11 @@ import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
 import { grid1d } from './dispatch';
 
+export interface KernelOptions {
+  /** Replaces the WGSL source (checks use it to prove a wrong kernel is caught). */
+  shaderCode?: string;
+}
+
 export type ParamField = readonly ['u32' | 'i32' | 'f32', number];
 
 // Uniforms are immutable once written, so equal contents can share one buffer: a training loop

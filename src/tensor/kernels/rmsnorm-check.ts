@@ -5,8 +5,8 @@ import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
 import type { CheckResult, KernelCheck } from '../checks';
 import { compareOutputs, maxAbs, type Tolerance } from './check-support';
-import { runKernel } from './kernel-support';
-import { encodeRmsnorm, encodeRmsnormBackward, rmsnormBackwardCpu, rmsnormCpu, type KernelOptions, type RmsnormShape } from './rmsnorm';
+import { runKernel, type KernelOptions } from './kernel-support';
+import { encodeRmsnorm, encodeRmsnormBackward, rmsnormBackwardCpu, rmsnormCpu, type RmsnormShape } from './rmsnorm';
 
 // f32 sums of C squares and products: a few ulps times sqrt(C) relative to the row's scale.
 const TOL: Tolerance = { rtol: 2e-5, atol: 2e-6 };

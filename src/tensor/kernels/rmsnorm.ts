@@ -2,7 +2,7 @@
 // WebGPU encoders of shaders/rmsnorm.wgsl. x is [N, C] with N = B*T rows.
 import rmsnormWgsl from '../../../shaders/rmsnorm.wgsl?raw';
 import type { GpuContext } from '../../gpu';
-import { groupGrid, paramsBuffer, recordPass, requireBuffer, requireDims, requireLength } from './kernel-support';
+import { groupGrid, paramsBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
 
 export interface RmsnormShape {
   /** Rows (B*T). */
@@ -10,11 +10,6 @@ export interface RmsnormShape {
   /** Channels, the normalised axis. */
   c: number;
   eps: number;
-}
-
-export interface KernelOptions {
-  /** Replaces the WGSL source (checks use it to prove a wrong kernel is caught). */
-  shaderCode?: string;
 }
 
 export const RMSNORM_TUNING = { WG: 128, CW: 32, RW: 8 };
