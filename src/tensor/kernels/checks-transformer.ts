@@ -2,5 +2,6 @@
 import type { KernelCheck } from '../checks';
 import { layernormCheck } from './layernorm-check';
 import { rmsnormCheck } from './rmsnorm-check';
+import { ropeCheck } from './rope-check';
 
-export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck];
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck];
