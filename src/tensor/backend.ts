@@ -69,6 +69,11 @@ export interface Backend {
   flush(): void;
   /** Resolves when all submitted work has finished (webgpu); immediate on cpu. */
   sync(): Promise<void>;
+  /**
+   * Runs `fn` (which records work) and submits it, turning GPU out-of-memory and validation
+   * failures inside it into OutOfMemoryError / GpuValidationError naming `what` (src/gpu/errors).
+   */
+  guard<T>(what: string, fn: () => T | Promise<T>): Promise<T>;
   /** Buffers/arrays currently allocated by this backend and bytes held, for leak checks. */
   memory(): { liveStorages: number; bytes: number; pooledBytes: number };
 

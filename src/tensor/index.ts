@@ -1,4 +1,10 @@
-// The tensor layer's public face: the Tensor value, the Backend interface, memory scopes.
+// The tensor layer's public face: the Tensor value, the Backend interface and its two
+// implementations, memory scopes.
 export * from './tensor';
 export * from './backend';
 export { tidy, tidyAsync, keep, isKept, scopeDepth } from './scope';
+export { broadcastShapes, broadcastsTo, normAxis } from './broadcast';
+export { createBackend, type BackendKind } from './create';
+export { CpuBackend, initCpuBackend } from './cpu/backend';
+export { WebGpuBackend } from './webgpu/backend';
+export { KernelNotWiredError } from './cpu/transformer-ops';

@@ -1,0 +1,89 @@
+// strided copy: the one layout kernel (copy, permute, broadcast, slice, concat, dtype casts). The
+// CPU reference defines it; shader: shaders/strided-copy.wgsl.
+import stridedWgsl from '../../../shaders/strided-copy.wgsl?raw';
+import type { GpuContext } from '../../gpu';
+import { ShapeError, shapeSize, shapeStr, type Shape, type TensorData } from '../tensor';
+import { grid1d } from './dispatch';
+import { dispatchPass, uniformBuffer } from './encode-util';
+
+export const MAX_RANK = 8;
+export const STRIDED_WORKGROUP_SIZE = 256;
+
+export type CopyOp = 'copy' | 'f32->i32' | 'i32->f32';
+const OP_CODES: Record<CopyOp, number> = { copy: 0, 'f32->i32': 1, 'i32->f32': 2 };
+
+export interface StridedCopyParams {
+  /** Iteration shape. */
+  shape: Shape;
+  inStrides: readonly number[];
+  inOffset?: number;
+  outStrides: readonly number[];
+  outOffset?: number;
+  op?: CopyOp;
+}
+
+function check(p: StridedCopyParams): void {
+  if (p.shape.length > MAX_RANK) throw new ShapeError(`strided copy: rank of ${shapeStr(p.shape)} exceeds ${MAX_RANK}`);
+  if (p.inStrides.length !== p.shape.length || p.outStrides.length !== p.shape.length) {
+    throw new ShapeError(`strided copy: strides [${p.inStrides}] / [${p.outStrides}] do not match shape ${shapeStr(p.shape)}`);
+  }
+}
+
+/** CPU reference: writes into `dst` (a Float32Array or Int32Array; casts convert the value). */
+export function stridedCopyCpu(src: TensorData, dst: TensorData, p: StridedCopyParams): void {
+  check(p);
+  const n = shapeSize(p.shape);
+  const rank = p.shape.length;
+  const coord = new Array<number>(rank).fill(0);
+  let si = p.inOffset ?? 0;
+  let di = p.outOffset ?? 0;
+  const trunc = p.op === 'f32->i32';
+  for (let i = 0; i < n; i++) {
+    dst[di] = trunc ? Math.trunc(src[si]) : src[si];
+    // Odometer increment, keeping both offsets incremental.
+    for (let j = rank - 1; j >= 0; j--) {
+      coord[j]++;
+      si += p.inStrides[j];
+      di += p.outStrides[j];
+      if (coord[j] < p.shape[j]) break;
+      si -= p.inStrides[j] * p.shape[j];
+      di -= p.outStrides[j] * p.shape[j];
+      coord[j] = 0;
+    }
+  }
+}
+
+function pad8(v: readonly number[]): number[] {
+  return [...v, ...new Array<number>(MAX_RANK - v.length).fill(0)];
+}
+
+/** Records the strided copy (src and dst are word buffers of any 4-byte dtype). */
+export function encodeStridedCopy(
+  ctx: GpuContext,
+  encoder: GPUCommandEncoder,
+  src: GPUBuffer,
+  dst: GPUBuffer,
+  p: StridedCopyParams,
+  shaderCode: string = stridedWgsl,
+): void {
+  check(p);
+  const n = shapeSize(p.shape);
+  if (n === 0) return;
+  const grid = grid1d(n, STRIDED_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
+  const words = new Uint32Array([
+    n,
+    p.shape.length,
+    grid.row,
+    p.inOffset ?? 0,
+    p.outOffset ?? 0,
+    0,
+    0,
+    0,
+    ...pad8(p.shape),
+    ...pad8(p.inStrides),
+    ...pad8(p.outStrides),
+  ]);
+  const params = uniformBuffer(ctx, 'strided-copy', words.buffer);
+  const pipeline = ctx.pipelines.get('strided-copy', shaderCode, { WG: STRIDED_WORKGROUP_SIZE, OP: OP_CODES[p.op ?? 'copy'] });
+  dispatchPass(ctx, encoder, `strided-copy:${p.op ?? 'copy'}`, pipeline, [[0, src], [1, dst], [2, params]], [grid.x, grid.y]);
+}

@@ -1,0 +1,169 @@
+// The webgpu backend against the cpu backend, op by op, on seeded random inputs; plus what makes
+// it a training backend: one submission per step, no readback, pooled buffers reused.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { acquireGpu, DeviceLostError } from '../../src/gpu';
+import { nodeGpu } from '../../src/gpu/node';
+import { initCpuBackend, ShapeError, tidy, WebGpuBackend, type Backend, type Tensor, type UnaryOp } from '../../src/tensor';
+import { Rng } from '../../src/util/rng';
+import { testGpu } from '../helpers/node-gpu';
+
+let gpu: WebGpuBackend;
+let cpu: Backend;
+beforeAll(async () => {
+  gpu = new WebGpuBackend(await testGpu());
+  cpu = await initCpuBackend();
+});
+
+const rng = new Rng(31);
+function pair(shape: number[], lo = -2, hi = 2): [Tensor, Tensor] {
+  const data = rng.float32(shape.reduce((a, b) => a * b, 1), { uniform: [lo, hi] });
+  return [gpu.fromData(data, shape), cpu.fromData(data, shape)];
+}
+
+async function expectClose(g: Tensor | { [k: string]: Tensor }, c: Tensor | { [k: string]: Tensor }, rtol = 1e-5, atol = 1e-6): Promise<void> {
+  const gs = 'shape' in g ? { out: g as Tensor } : g;
+  const cs = 'shape' in c ? { out: c as Tensor } : c;
+  for (const k of Object.keys(cs)) {
+    const a = gs[k] as Tensor;
+    const b = cs[k] as Tensor;
+    expect(a.shape, k).toEqual(b.shape);
+    const x = await a.data();
+    const y = await b.data();
+    for (let i = 0; i < y.length; i++) {
+      if (!(Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]))) throw new Error(`${k}[${i}]: webgpu ${x[i]} vs cpu ${y[i]}`);
+    }
+  }
+}
+
+describe('webgpu backend matches the cpu backend', () => {
+  it('elementwise, broadcasting, affine, axpy', async () => {
+    const [ga, ca] = pair([3, 5, 7]);
+    const [gb, cb] = pair([5, 1], 0.5, 2);
+    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) await expectClose(gpu.binary(op, ga, gb), cpu.binary(op, ca, cb));
+    for (const op of ['exp', 'silu', 'gelu', 'sigmoid', 'logsigmoid', 'tanh', 'square', 'neg'] as UnaryOp[]) {
+      await expectClose(gpu.unary(op, ga), cpu.unary(op, ca));
+      await expectClose(gpu.unaryBackward(op, ga, ga), cpu.unaryBackward(op, ca, ca), 1e-4, 5e-6);
+    }
+    await expectClose(gpu.affine(ga, 3, -1), cpu.affine(ca, 3, -1));
+    const [gacc, cacc] = pair([3, 5, 7]);
+    gpu.addScaledInPlace(gacc, ga, -0.5);
+    cpu.addScaledInPlace(cacc, ca, -0.5);
+    await expectClose(gacc, cacc);
+  });
+
+  it('layout: copy, assign, permute, slice, concat, broadcastTo, sumTo, cast, full, zeros', async () => {
+    const [gx, cx] = pair([2, 3, 4, 5]);
+    await expectClose(gpu.copy(gx), cpu.copy(cx));
+    await expectClose(gpu.permute(gx, [0, 2, 1, 3]), cpu.permute(cx, [0, 2, 1, 3]));
+    await expectClose(gpu.slice(gx, 2, 1, 3), cpu.slice(cx, 2, 1, 3));
+    const [gy, cy] = pair([2, 3, 1, 5]);
+    await expectClose(gpu.concat([gx, gy], 2), cpu.concat([cx, cy], 2));
+    await expectClose(gpu.broadcastTo(gy, [2, 3, 4, 5]), cpu.broadcastTo(cy, [2, 3, 4, 5]));
+    await expectClose(gpu.sumTo(gx, [3, 1, 5]), cpu.sumTo(cx, [3, 1, 5]));
+    await expectClose(gpu.cast(gpu.cast(gx, 'i32'), 'f32'), cpu.cast(cpu.cast(cx, 'i32'), 'f32'));
+    await expectClose(gpu.full([7], -1.25), cpu.full([7], -1.25));
+    await expectClose(gpu.zeros([9]), cpu.zeros([9]));
+    const dst = gpu.zeros([2, 3, 4, 5]);
+    gpu.assign(dst, gx);
+    await expectClose(dst, cx);
+    const ids = gpu.fromData(Int32Array.of(3, -1, 7), [3]);
+    expect(Array.from(await gpu.slice(ids, 0, 1, 3).data())).toEqual([-1, 7]);
+  });
+
+  it('reductions, softmax, log-softmax and their backward, sum of squares', async () => {
+    const [gx, cx] = pair([4, 6, 33]);
+    for (const op of ['sum', 'mean', 'max'] as const) {
+      await expectClose(gpu.reduce(op, gx, [-1], true), cpu.reduce(op, cx, [-1], true));
+      await expectClose(gpu.reduce(op, gx, [0, 1], false), cpu.reduce(op, cx, [0, 1], false));
+    }
+    const [gdy, cdy] = pair([4, 6, 33]);
+    const gs = gpu.softmax(gx);
+    const cs = cpu.softmax(cx);
+    await expectClose(gs, cs);
+    await expectClose(gpu.softmaxBackward(gs, gdy), cpu.softmaxBackward(cs, cdy), 1e-4, 1e-6);
+    const gl = gpu.logSoftmax(gx);
+    const cl = cpu.logSoftmax(cx);
+    await expectClose(gl, cl);
+    await expectClose(gpu.logSoftmaxBackward(gl, gdy), cpu.logSoftmaxBackward(cl, cdy), 1e-4, 1e-6);
+    await expectClose(gpu.sumOfSquares([gx, gdy]), cpu.sumOfSquares([cx, cdy]));
+  });
+
+  it('matmul through E2 kernel, and the wired transformer ops', async () => {
+    const [ga, ca] = pair([2, 5, 9]);
+    const [gb, cb] = pair([7, 9]);
+    await expectClose(gpu.matmul(ga, gb, { transB: true }), cpu.matmul(ca, cb, { transB: true }));
+    const [gw, cw] = pair([9], 0.5, 1.5);
+    const [gbias, cbias] = pair([9]);
+    const gr = gpu.rmsNorm(ga, gw, 1e-5);
+    const cr = cpu.rmsNorm(ca, cw, 1e-5);
+    await expectClose(gr, cr);
+    const [gdy, cdy] = pair([2, 5, 9]);
+    await expectClose(gpu.rmsNormBackward(ga, gw, gr.rstd, gdy), cpu.rmsNormBackward(ca, cw, cr.rstd, cdy), 1e-4, 1e-5);
+    const gl = gpu.layerNorm(ga, gw, gbias, 1e-5);
+    const cl = cpu.layerNorm(ca, cw, cbias, 1e-5);
+    await expectClose(gl, cl, 1e-4, 1e-5);
+    await expectClose(gpu.layerNormBackward(ga, gw, gl.mean, gl.rstd, gdy), cpu.layerNormBackward(ca, cw, cl.mean, cl.rstd, cdy), 1e-4, 1e-5);
+  });
+});
+
+describe('webgpu backend as a training backend', () => {
+  it('records a whole step into one submission, with no readback', async () => {
+    const [w] = pair([16, 16]);
+    await gpu.sync();
+    const start = gpu.submitCount;
+    tidy(() => {
+      let h = gpu.full([4, 16], 0.5);
+      for (let i = 0; i < 10; i++) h = gpu.unary('silu', gpu.matmul(h, w));
+      gpu.reduce('sum', gpu.softmax(h), [-1], false);
+    });
+    expect(gpu.submitCount).toBe(start);
+    gpu.flush();
+    expect(gpu.submitCount).toBe(start + 1);
+  });
+
+  it('reuses pooled buffers: a repeated step creates none', async () => {
+    const [x] = pair([8, 32]);
+    const step = () =>
+      tidy(() => {
+        const y = gpu.binary('mul', gpu.unary('exp', x), x);
+        gpu.reduce('mean', gpu.logSoftmax(y), [0], false);
+      });
+    step();
+    gpu.flush();
+    const created = gpu.poolStats().created;
+    const inUse = gpu.poolStats().inUse;
+    for (let i = 0; i < 3; i++) step();
+    gpu.flush();
+    expect(gpu.poolStats().created).toBe(created);
+    expect(gpu.poolStats().inUse).toBe(inUse);
+  });
+
+  it('keeps results right when a pooled buffer is reused after an upload', async () => {
+    // The upload goes through queue.writeBuffer; the backend must submit recorded work first.
+    const a = gpu.fromData([1, 2, 3], [3]);
+    const b = gpu.affine(a, 2, 0);
+    a.dispose();
+    const c = gpu.fromData([10, 20, 30], [3]);
+    expect(Array.from(await b.data())).toEqual([2, 4, 6]);
+    expect(Array.from(await c.data())).toEqual([10, 20, 30]);
+  });
+
+  it('names the op and both shapes on a mismatch', () => {
+    const [a] = pair([2, 3]);
+    const [b] = pair([4, 3]);
+    expect(() => gpu.binary('add', a, b)).toThrow(ShapeError);
+    expect(() => gpu.binary('add', a, b)).toThrow(/add: shapes \[2, 3\] and \[4, 3\]/);
+    expect(() => gpu.matmul(a, b)).toThrow(/matmul: cannot multiply \[2, 3\] by \[4, 3\]/);
+  });
+
+  it('turns a lost device into DeviceLostError on the next op', async () => {
+    const ctx = await acquireGpu({ gpu: await nodeGpu(), timeoutMs: 30_000 });
+    const be = new WebGpuBackend(ctx);
+    const x = be.fromData([1, 2], [2]);
+    const lost = new Promise((resolve) => ctx.onLost(resolve));
+    ctx.device.destroy();
+    await lost;
+    expect(() => be.unary('exp', x)).toThrow(DeviceLostError);
+    await expect(x.data()).rejects.toThrow(DeviceLostError);
+  });
+});
