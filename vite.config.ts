@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-// Vite builds the lab (index.html) and the GPU self-test page (selftest.html); Vitest runs the
+// Vite builds the lab (index.html); Vitest runs the
 // unit project (plain Node, CPU) and the gpu project (Node + Dawn via the `webgpu` package).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -18,7 +18,6 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    rollupOptions: { input: { main: 'index.html', selftest: 'selftest.html' } },
   },
   test: {
     projects: [

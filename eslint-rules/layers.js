@@ -22,8 +22,6 @@ export const layers = {
   'experiments/protocol': ['gpu'],
   store: ['experiments/client', 'experiments/protocol'],
   ui: ['store', 'experiments/client', 'experiments/protocol'],
-  // The GPU self-test page (selftest.html): runs the kernel checks on the user's GPU.
-  selftest: ['tensor', 'gpu'],
   '': ['ui', 'store'],
 };
 

@@ -39,7 +39,7 @@ if (process.argv.includes('--browser')) {
     console.log(`[setup] installing ${missing.join(', ')} with apt-get…`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update', '-qq'], { env });
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+    run('apt-get', ['install', '-y', '-qq', ...missing], { env });
   }
   if (!findChrome()) {
     console.error(`[setup] ${NO_CHROME_MESSAGE}`);

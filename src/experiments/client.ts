@@ -12,4 +12,5 @@ export function runner(): Remote<RunnerApi> {
   return remote;
 }
 
-export type { GpuStatus } from './protocol';
+export { proxy } from 'comlink';
+export type { GpuStatus, SelftestCase, SelftestOutcome } from './protocol';

@@ -12,3 +12,18 @@ export type GpuStatus =
       /** Why WebGPU is not used, in words for the user. */
       reason: string;
     };
+
+/** One case of the GPU self-test: a kernel on this GPU against its CPU reference. */
+export interface SelftestCase {
+  kernel: string;
+  case: string;
+  ok: boolean;
+  maxAbsError: number;
+  tolerance: string;
+}
+
+export interface SelftestOutcome {
+  adapter: string;
+  cases: SelftestCase[];
+  seconds: number;
+}

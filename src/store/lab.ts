@@ -1,7 +1,7 @@
 // The lab's app state: serializable data only (never GPU objects), read by components through the
 // named selector hooks at the bottom.
 import { create } from 'zustand';
-import { runner, type GpuStatus } from '../experiments/client';
+import { proxy, runner, type GpuStatus, type SelftestCase, type SelftestOutcome } from '../experiments/client';
 
 export const VIEWS = ['data', 'experiments', 'results', 'compare'] as const;
 export type View = (typeof VIEWS)[number];
@@ -9,13 +9,21 @@ export type Theme = 'light' | 'dark';
 
 export type GpuState = { kind: 'checking' } | GpuStatus;
 
+export type SelftestState =
+  | { kind: 'idle' }
+  | { kind: 'running'; cases: SelftestCase[] }
+  | { kind: 'done'; outcome: SelftestOutcome }
+  | { kind: 'error'; message: string };
+
 interface LabState {
   view: View;
   theme: Theme;
   gpu: GpuState;
+  selftest: SelftestState;
   setView(view: View): void;
   setTheme(theme: Theme): void;
   checkGpu(): Promise<void>;
+  runSelftest(): Promise<void>;
 }
 
 export function viewFromHash(hash: string): View {
@@ -33,6 +41,7 @@ export const useLab = create<LabState>()((set) => ({
   view: typeof location !== 'undefined' ? viewFromHash(location.hash) : 'data',
   theme: initialTheme(),
   gpu: { kind: 'checking' },
+  selftest: { kind: 'idle' },
   setView(view) {
     set({ view });
   },
@@ -50,8 +59,23 @@ export const useLab = create<LabState>()((set) => ({
       set({ gpu: { kind: 'cpu', errorName: 'WorkerError', reason } });
     }
   },
+  async runSelftest() {
+    const cases: SelftestCase[] = [];
+    set({ selftest: { kind: 'running', cases: [] } });
+    try {
+      const onCase = (c: SelftestCase) => {
+        cases.push(c);
+        set({ selftest: { kind: 'running', cases: [...cases] } });
+      };
+      const outcome = await runner().runSelftest(undefined, proxy(onCase));
+      set({ selftest: { kind: 'done', outcome } });
+    } catch (e) {
+      set({ selftest: { kind: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } });
+    }
+  },
 }));
 
 export const useView = () => useLab((s) => s.view);
 export const useTheme = () => useLab((s) => s.theme);
 export const useGpuState = () => useLab((s) => s.gpu);
+export const useSelftest = () => useLab((s) => s.selftest);

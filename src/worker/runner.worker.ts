@@ -2,9 +2,11 @@
 // off the main thread. The app reaches it through src/experiments/client.ts (comlink).
 import { expose } from 'comlink';
 import { gpuStatus } from './gpu-status';
+import { runSelftest } from './selftest';
 
 const api = {
   gpuStatus,
+  runSelftest,
 };
 
 export type RunnerApi = typeof api;

@@ -1,18 +1,21 @@
 // Every kernel check on Chromium's WebGPU (SwiftShader here) against the CPU reference, through
-// the GPU self-test page that users can open too.
+// the GPU panel's self-test, which users can run too.
 import { expect, test } from '@playwright/test';
+import { screenshot } from './screenshot';
 
 test('kernel self-test passes in Chromium', async ({ page }) => {
-  await page.goto('/selftest.html');
-  const outcome = await page
-    .waitForFunction(() => window.__selftest, undefined, { timeout: 170_000 })
-    .then((h) => h.jsonValue());
-  if (!outcome) throw new Error('the self-test page reported nothing');
-  expect(outcome.error).toBeUndefined();
-  expect(outcome.adapter.length).toBeGreaterThan(0);
-  const saxpy = outcome.results.filter((r) => r.kernel === 'saxpy');
-  expect(saxpy.length).toBeGreaterThanOrEqual(8);
-  const failed = outcome.results.filter((r) => !r.ok);
-  expect(failed, JSON.stringify(failed, null, 1)).toEqual([]);
-  console.log(`self-test on ${outcome.adapter}: ${outcome.results.length} cases passed`);
+  await page.goto('/');
+  await expect(page.getByTestId('gpu-adapter')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Run GPU self-test' }).click();
+  const summary = page.getByTestId('selftest-summary');
+  await expect(summary).toBeVisible({ timeout: 170_000 });
+  const text = (await summary.textContent()) ?? '';
+  console.log(`self-test: ${text}`);
+  const [, passed, failed] = /(\d+) passed, (\d+) failed/.exec(text) ?? [];
+  expect(Number(failed)).toBe(0);
+  expect(Number(passed)).toBeGreaterThanOrEqual(8);
+  // saxpy is always among them.
+  await page.getByText(/^Cases/).click();
+  await expect(page.getByTestId('selftest').getByRole('cell', { name: 'saxpy' }).first()).toBeVisible();
+  await screenshot(page, 'gpu-selftest');
 });

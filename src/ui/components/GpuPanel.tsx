@@ -1,6 +1,7 @@
 // The GPU panel: which adapter the lab computes on (vendor, features, limits), or, without
 // WebGPU, why and what happens instead (the CPU backend).
 import { useGpuState, useLab } from '../../store/lab';
+import { SelftestPanel } from './SelftestPanel';
 
 /** Short labels for the reported limits; the WebGPU name is kept as a tooltip. */
 const LIMIT_LABELS: Record<string, string> = {
@@ -61,6 +62,7 @@ export function GpuPanel() {
               ))}
             </ul>
           </details>
+          <SelftestPanel />
         </>
       )}
       {gpu.kind === 'cpu' && (
