@@ -1,7 +1,7 @@
 // Differentiable ops: each runs the forward on the tensors' backend and records a tape node whose
 // rule lives in ./rules.ts. nn modules, losses and models are written with these functions only,
 // so they run unchanged on the cpu and webgpu backends.
-import { normAxis, type AttentionOptions, type MatmulOptions, type Shape, type Tensor, type UnaryOp } from '../tensor';
+import { normAxis, type AttentionOptions, type HeadLayout, type MatmulOptions, type Shape, type Tensor, type UnaryOp } from '../tensor';
 import { record } from './tape';
 
 // --- elementwise ----------------------------------------------------------------------------
@@ -109,12 +109,12 @@ export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number):
   return record('layerNorm', [x, weight, bias], y, { rstd, mean: mu });
 }
 
-/** Rotary embedding of x [B, H, T, D] at positions ([T] or [B, T], i32). */
-export function rope(x: Tensor, positions: Tensor, theta: number): Tensor {
-  return record('rope', [x], x.backend.rope(x, positions, theta, false), { positions, theta });
+/** Rotary embedding of x [B, H, T, D] (or [B, T, H, D] with layout BTHD) at positions ([T] or [B, T], i32). */
+export function rope(x: Tensor, positions: Tensor, theta: number, layout: HeadLayout = 'BHTD'): Tensor {
+  return record('rope', [x], x.backend.rope(x, positions, theta, false, layout), { positions, theta, layout });
 }
 
-/** Attention of q [B, Hq, T, D] over k, v [B, Hkv, S, D]; returns [B, Hq, T, D]. */
+/** Attention of q [B, Hq, T, D] over k, v [B, Hkv, S, D] (or BTHD); returns out shaped like q. */
 export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): Tensor {
   const { out, lse } = q.backend.attention(q, k, v, options);
   return record('attention', [q, k, v], out, { lse, options: { ...options } });

@@ -2,7 +2,7 @@
 // gradient of the output and which inputs need a gradient, and returns one gradient (or null) per
 // input, of that input's shape. Rules call the backend only, so they run on cpu and webgpu alike.
 // Every rule is checked against finite differences in tests/unit/autograd-gradcheck.test.ts.
-import type { AttentionOptions, Backend, MatmulOptions, UnaryOp } from '../tensor';
+import type { AttentionOptions, Backend, HeadLayout, MatmulOptions, UnaryOp } from '../tensor';
 import { shapeSize, type Shape, type Tensor } from '../tensor';
 
 interface RuleNode<S> {
@@ -131,6 +131,7 @@ export interface NormSaved {
 export interface RopeSaved {
   positions: Tensor;
   theta: number;
+  layout: HeadLayout;
 }
 export interface AttentionSaved {
   lse: Tensor;
@@ -217,7 +218,7 @@ export const RULES = {
     return [pick(r.dx, 0), pick(r.dweight, 1), pick(r.dbias, 2)];
   }) as Rule<NormSaved>,
   // The rotation is orthogonal: its backward is the inverse rotation of the gradient.
-  rope: ((node, gy) => [be(node).rope(gy, node.saved.positions, node.saved.theta, true)]) as Rule<RopeSaved>,
+  rope: ((node, gy) => [be(node).rope(gy, node.saved.positions, node.saved.theta, true, node.saved.layout)]) as Rule<RopeSaved>,
   attention: ((node, gy, needs) => {
     const [q, k, v] = node.inputs;
     const r = be(node).attentionBackward(q, k, v, node.output, node.saved.lse, gy, node.saved.options);

@@ -34,10 +34,15 @@ export interface MatmulOptions {
   transB?: boolean;
 }
 
+/** Head layouts: [B, H, T, D], or [B, T, H, D] as a [B, T, H*D] projection is before any transpose. */
+export type HeadLayout = 'BHTD' | 'BTHD';
+
 export interface AttentionOptions {
-  /** Mask keys after the query position. */
+  /** Mask keys after the query position (queries are the last T of the S key positions). */
   causal: boolean;
-  /** [B, T] with 1 for real tokens and 0 for padding keys; optional. */
+  /** Layout of q, k, v and out (default BHTD). */
+  layout?: HeadLayout;
+  /** [B, S] (any dtype), nonzero for real tokens and 0 for padding keys; optional. */
   keyMask?: Tensor | null;
   /** Softmax scale; defaults to 1/sqrt(D). */
   scale?: number;
@@ -138,14 +143,15 @@ export interface Backend {
     dy: Tensor,
   ): { dx: Tensor; dweight: Tensor; dbias: Tensor };
   /**
-   * Rotary embedding (Llama's rotate-half layout) of x [B, H, T, D] at positions [T] (i32) or
-   * [B, T]; `inverse` applies the transpose rotation (the backward).
+   * Rotary embedding (HF Llama's rotate-half convention) of x [B, H, T, D] (or [B, T, H, D] with
+   * layout BTHD) at positions [T] or [B, T] (i32); `inverse` rotates back (the backward).
    */
-  rope(x: Tensor, positions: Tensor, theta: number, inverse?: boolean): Tensor;
+  rope(x: Tensor, positions: Tensor, theta: number, inverse?: boolean, layout?: HeadLayout): Tensor;
   /**
    * Scaled dot-product attention with grouped KV heads. q [B, Hq, T, D], k and v [B, Hkv, S, D]
-   * with Hq a multiple of Hkv. Returns out [B, Hq, T, D] and the per-row log-sum-exp [B, Hq, T]
-   * the backward needs.
+   * (or [B, T, Hq, D] and [B, S, Hkv, D] with layout BTHD), Hq a multiple of Hkv. Returns out
+   * shaped like q and the per-row log-sum-exp [B, Hq, T] the backward needs (-Infinity for a row
+   * with no allowed key, whose out is 0).
    */
   attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): { out: Tensor; lse: Tensor };
   attentionBackward(

@@ -106,6 +106,40 @@ describe('webgpu backend matches the cpu backend', () => {
   });
 });
 
+describe('webgpu backend: attention block ops match the cpu backend', () => {
+  it('rope (both layouts) and its inverse', async () => {
+    const [gx, cx] = pair([2, 3, 5, 8]);
+    const gp = gpu.fromData(Int32Array.of(0, 1, 2, 3, 4), [5]);
+    const cp = cpu.fromData(Int32Array.of(0, 1, 2, 3, 4), [5]);
+    await expectClose(gpu.rope(gx, gp, 10000), cpu.rope(cx, cp, 10000));
+    await expectClose(gpu.rope(gx, gp, 10000, true), cpu.rope(cx, cp, 10000, true));
+    const gpb = gpu.fromData(Int32Array.from({ length: 6 }, (_, i) => i), [2, 3]);
+    const cpb = cpu.fromData(Int32Array.from({ length: 6 }, (_, i) => i), [2, 3]);
+    await expectClose(gpu.rope(gx, gpb, 1e6, false, 'BTHD'), cpu.rope(cx, cpb, 1e6, false, 'BTHD'));
+  });
+
+  it('attention forward and backward, causal with GQA and a key mask', async () => {
+    const [gq, cq] = pair([2, 4, 5, 8]);
+    const [gk, ck] = pair([2, 2, 5, 8]);
+    const [gv, cv] = pair([2, 2, 5, 8]);
+    const [gd, cd] = pair([2, 4, 5, 8]);
+    const m = Int32Array.of(0, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+    const go = { causal: true, keyMask: gpu.fromData(m, [2, 5]) };
+    const co = { causal: true, keyMask: cpu.fromData(m, [2, 5]) };
+    const g = gpu.attention(gq, gk, gv, go);
+    const c = cpu.attention(cq, ck, cv, co);
+    await expectClose(g.out, c.out, 1e-4, 1e-5);
+    const glse = await g.lse.data();
+    const clse = await c.lse.data();
+    // Row 0 of batch 0 sees only the padded key 0: no allowed key, lse = -Infinity on both.
+    expect(glse[0]).toBe(-Infinity);
+    expect(clse[0]).toBe(-Infinity);
+    const gb = gpu.attentionBackward(gq, gk, gv, g.out, g.lse, gd, go);
+    const cb = cpu.attentionBackward(cq, ck, cv, c.out, c.lse, cd, co);
+    await expectClose(gb, cb, 1e-3, 1e-5);
+  });
+});
+
 describe('webgpu backend as a training backend', () => {
   it('records a whole step into one submission, with no readback', async () => {
     const [w] = pair([16, 16]);

@@ -84,6 +84,23 @@ describe('backward rules pass finite differences', () => {
   });
 });
 
+describe('attention-block rules pass finite differences', () => {
+  const i32 = (values: number[], shape: number[]): GradcheckInput => ({ data: Int32Array.from(values), shape });
+
+  it('rope in both layouts, shared and per-batch positions', async () => {
+    await check(['rope'], (x, p) => ag.rope(x, p, 10000), [f32([2, 2, 3, 4]), i32([0, 1, 2], [3])]);
+    await check(['rope'], (x, p) => ag.rope(x, p, 500, 'BTHD'), [f32([2, 3, 2, 4]), i32([3, 4, 5, 0, 1, 2], [2, 3])]);
+  });
+
+  it('attention: causal, grouped KV heads, key padding, BTHD', async () => {
+    const opts = { causal: true };
+    await check(['attention'], (q, k, v) => ag.attention(q, k, v, opts), [f32([1, 4, 3, 4]), f32([1, 2, 3, 4]), f32([1, 2, 3, 4])]);
+    const mask = be.fromData(Int32Array.of(0, 1, 1, 1, 1, 1, 1, 0), [2, 4]);
+    await check(['attention'], (q, k, v) => ag.attention(q, k, v, { causal: false, keyMask: mask, scale: 0.7 }), [f32([2, 2, 3, 2]), f32([2, 1, 4, 2]), f32([2, 1, 4, 2])]);
+    await check(['attention'], (q, k, v) => ag.attention(q, k, v, { causal: true, layout: 'BTHD' }), [f32([2, 3, 2, 4]), f32([2, 3, 1, 4]), f32([2, 3, 1, 4])]);
+  });
+});
+
 describe('the tape', () => {
   it('gradcheck fails a rule that is off by 1%', async () => {
     const original = RULES.affine;
@@ -130,4 +147,4 @@ describe('the tape', () => {
 });
 
 /** Transformer rules whose kernels are wired later (E3's kernels); listed so the gap is explicit. */
-const TRANSFORMER_OPS_PENDING: OpName[] = ['rope', 'attention', 'embedding', 'crossEntropy', 'gatherLogProbs'];
+const TRANSFORMER_OPS_PENDING: OpName[] = ['embedding', 'crossEntropy', 'gatherLogProbs'];

@@ -2,7 +2,7 @@
 // reduction and transformer ops call the kernels' CPU references (src/tensor/kernels/*), so the
 // two backends share one definition of every result; matmul uses the fast path
 // (./matmul-fast.ts; call `await initCpuBackend()` once before the first matmul).
-import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
+import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { axpyCpu, binaryCpu } from '../kernels/binary';
 import { reduceCpu } from '../kernels/reduce';
 import { softmaxBackwardCpu, softmaxCpu } from '../kernels/softmax';
@@ -239,7 +239,8 @@ export class CpuBackend implements Backend {
   layerNorm = (x: Tensor, weight: Tensor, bias: Tensor, eps: number) => this.tx.layerNorm(x, weight, bias, eps);
   layerNormBackward = (x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor, dy: Tensor) =>
     this.tx.layerNormBackward(x, weight, mean, rstd, dy);
-  rope = (x: Tensor, positions: Tensor, theta: number, inverse = false) => this.tx.rope(x, positions, theta, inverse);
+  rope = (x: Tensor, positions: Tensor, theta: number, inverse = false, layout: HeadLayout = 'BHTD') =>
+    this.tx.rope(x, positions, theta, inverse, layout);
   attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions) => this.tx.attention(q, k, v, options);
   attentionBackward = (q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, options: AttentionOptions) =>
     this.tx.attentionBackward(q, k, v, out, lse, dout, options);

@@ -1,27 +1,14 @@
 // The cpu backend's transformer ops: thin wrappers that check shapes and call the CPU references
 // of the transformer kernels (src/tensor/kernels/<name>.ts), so cpu and webgpu share one
 // definition of every result.
-import type { AdamWHyper, AttentionOptions } from '../backend';
+import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
+import { attentionBackwardCpu, attentionCpu } from '../kernels/attention';
+import { ropeCpu } from '../kernels/rope';
 import { layernormBackwardCpu, layernormCpu } from '../kernels/layernorm';
 import { rmsnormBackwardCpu, rmsnormCpu } from '../kernels/rmsnorm';
-import { ShapeError, shapeStr, type Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { KernelNotWiredError, planAttention, planRope, rowsAndChannels } from '../transformer-plan';
 import type { CpuBackend } from './backend';
-
-/** Thrown for a kernel that is not wired into this backend yet. */
-export class KernelNotWiredError extends Error {
-  override name = 'KernelNotWiredError';
-  constructor(op: string, backend: string) {
-    super(`${op} is not available on the ${backend} backend yet`);
-  }
-}
-
-export function rowsAndChannels(op: string, x: Tensor, weight: Tensor): { n: number; c: number } {
-  const c = x.shape[x.rank - 1];
-  if (x.rank < 1 || weight.rank !== 1 || weight.shape[0] !== c) {
-    throw new ShapeError(`${op}: x ${shapeStr(x.shape)} and weight ${shapeStr(weight.shape)} do not match (weight must be [C] of x's last axis)`);
-  }
-  return { n: c === 0 ? 0 : x.size / c, c };
-}
 
 export function cpuTransformerOps(be: CpuBackend) {
   const notWired = (op: string): never => {
@@ -51,14 +38,22 @@ export function cpuTransformerOps(be: CpuBackend) {
       const r = layernormBackwardCpu(be.f32(x, op), be.f32(weight, op), be.f32(mean, op), be.f32(rstd, op), be.f32(dy, op), s);
       return { dx: be.wrap(r.dx, x.shape), dweight: be.wrap(r.dweight, weight.shape), dbias: be.wrap(r.dbias, weight.shape) };
     },
-    rope(_x: Tensor, _positions: Tensor, _theta: number, _inverse: boolean): Tensor {
-      return notWired('rope');
+    rope(x: Tensor, positions: Tensor, theta: number, inverse: boolean, layout: HeadLayout): Tensor {
+      const s = planRope(x, positions, theta, inverse, layout);
+      return be.wrap(ropeCpu(be.f32(x, 'rope'), be.i32(positions, 'rope'), s), x.shape);
     },
-    attention(_q: Tensor, _k: Tensor, _v: Tensor, _o: AttentionOptions): { out: Tensor; lse: Tensor } {
-      return notWired('attention');
+    attention(q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions) {
+      const s = planAttention(q, k, v, o);
+      const mask = o.keyMask ? be.view(o.keyMask) : null;
+      const r = attentionCpu(be.f32(q, 'attention'), be.f32(k, 'attention'), be.f32(v, 'attention'), mask, s);
+      return { out: be.wrap(r.out, q.shape), lse: be.wrap(r.lse, [s.b, s.hq, s.t]) };
     },
-    attentionBackward(_q: Tensor, _k: Tensor, _v: Tensor, _out: Tensor, _lse: Tensor, _dout: Tensor, _o: AttentionOptions): { dq: Tensor; dk: Tensor; dv: Tensor } {
-      return notWired('attention backward');
+    attentionBackward(q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, o: AttentionOptions) {
+      const s = planAttention(q, k, v, o);
+      const op = 'attention backward';
+      const mask = o.keyMask ? be.view(o.keyMask) : null;
+      const r = attentionBackwardCpu(be.f32(q, op), be.f32(k, op), be.f32(v, op), mask, be.f32(out, op), be.f32(lse, op), be.f32(dout, op), s);
+      return { dq: be.wrap(r.dq, q.shape), dk: be.wrap(r.dk, k.shape), dv: be.wrap(r.dv, v.shape) };
     },
     embedding(_table: Tensor, _ids: Tensor): Tensor {
       return notWired('embedding');

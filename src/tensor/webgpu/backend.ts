@@ -4,7 +4,7 @@
 // round trips. Elementwise, layout and reduction kernels are ours (src/tensor/kernels/*); matmul
 // is E2's encodeMatmul; the transformer kernels are wired in ./transformer-ops.ts.
 import type { GpuContext } from '../../gpu';
-import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
+import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { encodeAxpy, encodeBinary } from '../kernels/binary';
 import { encodeMatmul } from '../kernels/matmul';
 import { encodeReduce } from '../kernels/reduce';
@@ -342,7 +342,8 @@ export class WebGpuBackend implements Backend {
   layerNorm = (x: Tensor, weight: Tensor, bias: Tensor, eps: number) => this.tx.layerNorm(x, weight, bias, eps);
   layerNormBackward = (x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor, dy: Tensor) =>
     this.tx.layerNormBackward(x, weight, mean, rstd, dy);
-  rope = (x: Tensor, positions: Tensor, theta: number, inverse = false) => this.tx.rope(x, positions, theta, inverse);
+  rope = (x: Tensor, positions: Tensor, theta: number, inverse = false, layout: HeadLayout = 'BHTD') =>
+    this.tx.rope(x, positions, theta, inverse, layout);
   attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions) => this.tx.attention(q, k, v, options);
   attentionBackward = (q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, options: AttentionOptions) =>
     this.tx.attentionBackward(q, k, v, out, lse, dout, options);

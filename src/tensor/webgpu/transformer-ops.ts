@@ -1,7 +1,9 @@
 // The webgpu backend's transformer ops: shape checks, output allocation from the pool, and the
 // transformer kernels' encoders (src/tensor/kernels/<name>.ts) recorded into the pending encoder.
-import type { AdamWHyper, AttentionOptions } from '../backend';
-import { KernelNotWiredError, rowsAndChannels } from '../cpu/transformer-ops';
+import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
+import { KernelNotWiredError, planAttention, planRope, rowsAndChannels } from '../transformer-plan';
+import { attentionBackwardScratch, encodeAttention, encodeAttentionBackward } from '../kernels/attention';
+import { encodeRope } from '../kernels/rope';
 import { encodeLayernorm, encodeLayernormBackward } from '../kernels/layernorm';
 import { encodeRmsnorm, encodeRmsnormBackward } from '../kernels/rmsnorm';
 import { expectDType } from '../plan';
@@ -52,14 +54,35 @@ export function webgpuTransformerOps(be: WebGpuBackend) {
       encodeLayernormBackward(ctx, be.encoder(), b(x), b(weight), b(mean), b(rstd), b(dy), b(dx), b(dweight), b(dbias), s);
       return { dx, dweight, dbias };
     },
-    rope(_x: Tensor, _positions: Tensor, _theta: number, _inverse: boolean): Tensor {
-      return notWired('rope');
+    rope(x: Tensor, positions: Tensor, theta: number, inverse: boolean, layout: HeadLayout): Tensor {
+      f32('rope', x);
+      const s = planRope(x, positions, theta, inverse, layout);
+      const out = be.empty(x.shape, 'f32', 'rope');
+      encodeRope(ctx, be.encoder(), be.buffer(x), be.buffer(positions), be.buffer(out), s);
+      return out;
     },
-    attention(_q: Tensor, _k: Tensor, _v: Tensor, _o: AttentionOptions): { out: Tensor; lse: Tensor } {
-      return notWired('attention');
+    attention(q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions) {
+      f32('attention', q, k, v);
+      const s = planAttention(q, k, v, o);
+      const out = be.empty(q.shape, 'f32', 'attention');
+      const lse = be.empty([s.b, s.hq, s.t], 'f32', 'attention');
+      const mask = o.keyMask ? be.buffer(o.keyMask) : null;
+      encodeAttention(ctx, be.encoder(), be.buffer(q), be.buffer(k), be.buffer(v), mask, be.buffer(out), be.buffer(lse), s);
+      return { out, lse };
     },
-    attentionBackward(_q: Tensor, _k: Tensor, _v: Tensor, _out: Tensor, _lse: Tensor, _dout: Tensor, _o: AttentionOptions): { dq: Tensor; dk: Tensor; dv: Tensor } {
-      return notWired('attention backward');
+    attentionBackward(q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, o: AttentionOptions) {
+      f32('attention backward', q, k, v, out, lse, dout);
+      const s = planAttention(q, k, v, o);
+      const dq = be.empty(q.shape, 'f32', 'attention backward');
+      const dk = be.empty(k.shape, 'f32', 'attention backward');
+      const dv = be.empty(v.shape, 'f32', 'attention backward');
+      const delta = be.empty([attentionBackwardScratch(s)], 'f32', 'attention backward');
+      const mask = o.keyMask ? be.buffer(o.keyMask) : null;
+      const b = (t: Tensor) => be.buffer(t);
+      encodeAttentionBackward(ctx, be.encoder(), b(q), b(k), b(v), mask, b(out), b(lse), b(dout), b(delta), b(dq), b(dk), b(dv), s);
+      // Safe to recycle now: later work that reuses the buffer is recorded after this pass.
+      delta.dispose();
+      return { dq, dk, dv };
     },
     embedding(_table: Tensor, _ids: Tensor): Tensor {
       return notWired('embedding');
