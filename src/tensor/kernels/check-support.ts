@@ -31,8 +31,8 @@ export function compareScaled(
   let ok = true;
   let maxAbsError = 0;
   for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    // NaN in either fails (unless both are NaN at the same place: a defined NaN output).
+    // Equal values (infinities included) are exact; NaN fails unless both are NaN there.
+    const err = actual[i] === expected[i] ? 0 : Math.abs(actual[i] - expected[i]);
     const bothNaN = Number.isNaN(actual[i]) && Number.isNaN(expected[i]);
     if (!bothNaN && !(err <= tol.rtol * Math.abs(expected[i]) + tol.atol * scale + 1e-30)) ok = false;
     if (!bothNaN && !(err <= maxAbsError)) maxAbsError = err;

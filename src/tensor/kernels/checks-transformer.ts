@@ -3,5 +3,6 @@ import type { KernelCheck } from '../checks';
 import { layernormCheck } from './layernorm-check';
 import { rmsnormCheck } from './rmsnorm-check';
 import { ropeCheck } from './rope-check';
+import { attentionCheck } from './attention-check';
 
-export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck];
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck];
