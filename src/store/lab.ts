@@ -61,15 +61,21 @@ export const useLab = create<LabState>()((set) => ({
   },
   async runSelftest() {
     const cases: SelftestCase[] = [];
+    // Progress comes on the callback's own message port, which is not ordered with the call's
+    // reply: a late progress message must not turn a finished run back into a running one.
+    let finished = false;
     set({ selftest: { kind: 'running', cases: [] } });
     try {
       const onCase = (c: SelftestCase) => {
+        if (finished) return;
         cases.push(c);
         set({ selftest: { kind: 'running', cases: [...cases] } });
       };
       const outcome = await runner().runSelftest(undefined, proxy(onCase));
+      finished = true;
       set({ selftest: { kind: 'done', outcome } });
     } catch (e) {
+      finished = true;
       set({ selftest: { kind: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } });
     }
   },
