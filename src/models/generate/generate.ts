@@ -1,0 +1,135 @@
+// Text generation for a batch of prompts: left-padded so every row's next token is at the same
+// column, per-row positions and key masks so padding changes nothing, a KV cache so each step runs
+// one new token (or, with useCache false, the whole sequence again: the reference the cache is
+// tested against), seeded sampling per row, stop tokens and strings, and streaming to the UI.
+import { noGradAsync, slice } from '../../autograd';
+import { tidy, type Tensor } from '../../tensor';
+import { Rng } from '../../util/rng';
+import type { LlamaModel } from '../llama/model';
+import type { KVCache } from '../llama/kv-cache';
+import type { LoraAdapter } from '../lora/adapter';
+import type { TextTokenizer } from '../tokenizer';
+import { sampleNext, validateSampling, type SamplingOptions } from './sampling';
+import { StopCriteria, type StopReason } from './stopping';
+
+export interface GenerateOptions extends SamplingOptions {
+  maxNewTokens: number;
+  seed: number;
+  /** Ids that end a row; default the tokenizer's eos ids (or none without a tokenizer). */
+  eosIds?: readonly number[];
+  stopStrings?: readonly string[];
+  /** Default true; false recomputes every position each step. */
+  useCache?: boolean;
+  adapter?: LoraAdapter | null;
+  /** Padding id for the left padding and finished rows; default the tokenizer's pad id (or 0). */
+  padId?: number;
+  /** Called after each new token of a row, with the row's text so far (needs a tokenizer). */
+  onToken?: (row: number, id: number, text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface Generation {
+  /** New token ids, the stopping eos included. */
+  ids: number[];
+  /** Decoded new text, cut before a stop string, without special tokens. */
+  text: string;
+  reason: StopReason | 'aborted';
+}
+
+export class GenerationAbortedError extends Error {
+  override name = 'GenerationAbortedError';
+}
+
+export async function generate(model: LlamaModel, tokenizer: TextTokenizer | null, prompts: readonly (readonly number[])[], o: GenerateOptions): Promise<Generation[]> {
+  validateSampling(o);
+  if (prompts.length === 0) return [];
+  prompts.forEach((p, b) => {
+    if (p.length === 0) throw new RangeError(`prompt ${b} is empty`);
+  });
+  const B = prompts.length;
+  const padId = o.padId ?? tokenizer?.padId ?? 0;
+  const stop = new StopCriteria({ eosIds: o.eosIds ?? tokenizer?.eosIds ?? [], stopStrings: o.stopStrings, maxNewTokens: o.maxNewTokens });
+  const rngs = prompts.map((_, b) => new Rng(o.seed).fork(`row-${b}`));
+  const decode = (ids: number[]) => (tokenizer ? tokenizer.decode(ids, { skipSpecialTokens: true }) : '');
+
+  // Left padding: row b is [pad x (T0 - len_b), prompt_b]; positions count real tokens only.
+  const T0 = Math.max(...prompts.map((p) => p.length));
+  const seqs = prompts.map((p) => [...new Array<number>(T0 - p.length).fill(padId), ...p]);
+  const masks = prompts.map((p) => [...new Array<number>(T0 - p.length).fill(0), ...new Array<number>(p.length).fill(1)]);
+  const out: Generation[] = prompts.map(() => ({ ids: [], text: '', reason: 'length' }));
+  const done = new Array<boolean>(B).fill(false);
+  const useCache = o.useCache ?? true;
+  const cache: KVCache | null = useCache ? model.newCache() : null;
+
+  try {
+    return await noGradAsync(async () => {
+      let stepIds = seqs.flat();
+      let T = T0;
+      for (let step = 0; step < o.maxNewTokens; step++) {
+        if (o.signal?.aborted) {
+          for (let b = 0; b < B; b++) if (!done[b]) out[b].reason = 'aborted';
+          break;
+        }
+        const S = seqs[0].length;
+        const positions = new Int32Array(B * T);
+        for (let b = 0; b < B; b++) {
+          let pos = 0;
+          for (let s = 0; s < S; s++) {
+            const p = masks[b][s] === 1 ? pos++ : 0;
+            if (s >= S - T) positions[b * T + s - (S - T)] = p;
+          }
+        }
+        const keyMask = Float32Array.from(masks.flat());
+        const last = tidy(() => {
+          const hidden = model.hidden(Int32Array.from(stepIds), B, T, { positions, keyMask, cache, adapter: o.adapter });
+          return model.logits(slice(hidden, 1, T - 1, T));
+        });
+        const rows = await readAndDispose(last);
+        const V = model.config.vocabSize;
+        const wasDone = [...done];
+        const next: number[] = [];
+        for (let b = 0; b < B; b++) {
+          if (wasDone[b]) {
+            next.push(padId);
+            continue;
+          }
+          const id = sampleNext(rows.subarray(b * V, (b + 1) * V), o, rngs[b]);
+          out[b].ids.push(id);
+          const text = decode(out[b].ids);
+          o.onToken?.(b, id, stop.finalText(text));
+          const reason = stop.check(out[b].ids, text);
+          if (reason) {
+            done[b] = true;
+            out[b].reason = reason;
+          }
+          next.push(id);
+        }
+        for (let b = 0; b < B; b++) {
+          seqs[b].push(next[b]);
+          // A finished row's filler token is masked out of every later step.
+          masks[b].push(wasDone[b] ? 0 : 1);
+        }
+        if (done.every(Boolean)) break;
+        if (useCache) {
+          stepIds = next;
+          T = 1;
+        } else {
+          stepIds = seqs.flat();
+          T = seqs[0].length;
+        }
+      }
+      for (let b = 0; b < B; b++) out[b].text = stop.finalText(decode(out[b].ids));
+      return out;
+    });
+  } finally {
+    cache?.dispose();
+  }
+}
+
+async function readAndDispose(t: Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
