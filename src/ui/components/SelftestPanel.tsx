@@ -1,6 +1,24 @@
 // The GPU self-test inside the GPU panel: runs every kernel on this GPU against the CPU reference
-// and lists the outcome, failures first.
+// and shows one line per kernel, with every failing case spelled out.
+import type { SelftestCase } from '../../experiments/client';
 import { useLab, useSelftest } from '../../store/lab';
+
+interface KernelSummary {
+  kernel: string;
+  passed: number;
+  total: number;
+}
+
+function byKernel(cases: SelftestCase[]): KernelSummary[] {
+  const summaries = new Map<string, KernelSummary>();
+  for (const c of cases) {
+    const s = summaries.get(c.kernel) ?? { kernel: c.kernel, passed: 0, total: 0 };
+    s.total++;
+    if (c.ok) s.passed++;
+    summaries.set(c.kernel, s);
+  }
+  return [...summaries.values()];
+}
 
 export function SelftestPanel() {
   const state = useSelftest();
@@ -23,29 +41,34 @@ export function SelftestPanel() {
         </p>
       )}
       {cases.length > 0 && (
-        <details open={failed.length > 0}>
-          <summary>Cases ({cases.length})</summary>
-          <table className="table table--compact">
-            <thead>
-              <tr>
-                <th scope="col">Kernel</th>
-                <th scope="col">Case</th>
-                <th scope="col">Result</th>
-                <th scope="col">Max error</th>
+        <table className="table table--compact">
+          <thead>
+            <tr>
+              <th scope="col">Kernel</th>
+              <th scope="col">Cases passed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {byKernel(cases).map((s) => (
+              <tr key={s.kernel}>
+                <td className="mono">{s.kernel}</td>
+                <td className={s.passed === s.total ? 'selftest__good' : 'selftest__bad'}>
+                  {s.passed} / {s.total}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {[...failed, ...cases.filter((c) => c.ok)].map((c, i) => (
-                <tr key={i} title={c.tolerance}>
-                  <td>{c.kernel}</td>
-                  <td>{c.case}</td>
-                  <td>{c.ok ? 'pass' : 'FAIL'}</td>
-                  <td className="mono">{c.maxAbsError.toExponential(1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {failed.length > 0 && (
+        <ul className="selftest__failures" aria-label="Failed cases">
+          {failed.map((c, i) => (
+            <li key={i}>
+              <span className="mono">{c.kernel}</span> {c.case}: max error {c.maxAbsError.toExponential(2)}, allowed{' '}
+              {c.tolerance}
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );
