@@ -27,7 +27,7 @@ export function compareScaled(
   const tolerance = describeTolerance(tol);
   if (actual.length !== expected.length) return { kernel, case: caseName, ok: false, maxAbsError: Infinity, tolerance };
   let scale = tol.scale ?? 0;
-  if (tol.scale === undefined) for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  if (tol.scale === undefined) scale = maxAbs(expected);
   let ok = true;
   let maxAbsError = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -53,8 +53,9 @@ export function compareOutputs(
   });
 }
 
+/** max |a[i]| over the finite elements (NaN and infinities are compared exactly, not scaled). */
 export function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) m = Math.max(m, Math.abs(a[i]));
   return m;
 }

@@ -4,5 +4,6 @@ import { layernormCheck } from './layernorm-check';
 import { rmsnormCheck } from './rmsnorm-check';
 import { ropeCheck } from './rope-check';
 import { attentionCheck } from './attention-check';
+import { embeddingCheck } from './embedding-check';
 
-export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck];
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck, embeddingCheck];
