@@ -2,6 +2,7 @@
 // objects out (RopeShape, AttentionShape, ...), or a ShapeError naming the op and every shape.
 import type { AttentionOptions, HeadLayout } from './backend';
 import type { AttentionShape } from './kernels/attention';
+import type { EmbeddingShape } from './kernels/embedding';
 import type { RopeShape } from './kernels/rope';
 import { ShapeError, shapeStr, type Tensor } from './tensor';
 
@@ -49,4 +50,19 @@ export function planAttention(q: Tensor, k: Tensor, v: Tensor, options: Attentio
     throw new ShapeError(`attention: keyMask ${shapeStr(mask.shape)} must be [B, S] = [${b}, ${s}] for ${all}`);
   }
   return { b, hq, hkv, t, s, d, causal: options.causal, scale: options.scale, layout };
+}
+
+/**
+ * Embedding shapes: `rowsOf` is the table [V, C] (forward) or dy [...ids.shape, C] (backward);
+ * ids are i32 of any shape.
+ */
+export function planEmbedding(vocab: number, rowsOf: Tensor, ids: Tensor): EmbeddingShape {
+  if (ids.dtype !== 'i32') throw new ShapeError(`embedding: ids must be i32, got ${ids.dtype} ${shapeStr(ids.shape)}`);
+  const c = rowsOf.shape[rowsOf.rank - 1];
+  const isTable = rowsOf.rank === 2 && rowsOf.shape[0] === vocab && rowsOf.size === vocab * c;
+  const isGrad = rowsOf.rank === ids.rank + 1 && ids.shape.every((d, i) => d === rowsOf.shape[i]);
+  if (!isTable && !isGrad) {
+    throw new ShapeError(`embedding: ${shapeStr(rowsOf.shape)} does not fit ids ${shapeStr(ids.shape)} and a table of ${vocab} rows`);
+  }
+  return { v: vocab, c, n: ids.size };
 }

@@ -118,6 +118,16 @@ describe('webgpu backend: attention block ops match the cpu backend', () => {
     await expectClose(gpu.rope(gx, gpb, 1e6, false, 'BTHD'), cpu.rope(cx, cpb, 1e6, false, 'BTHD'));
   });
 
+  it('embedding gather and scatter-add backward', async () => {
+    const [gt, ct] = pair([11, 6]);
+    const ids = Int32Array.of(3, 0, 3, 10, 3, 7);
+    const gi = gpu.fromData(ids, [2, 3]);
+    const ci = cpu.fromData(ids, [2, 3]);
+    await expectClose(gpu.embedding(gt, gi), cpu.embedding(ct, ci));
+    const [gd, cd] = pair([2, 3, 6]);
+    await expectClose(gpu.embeddingBackward(gi, gd, 11), cpu.embeddingBackward(ci, cd, 11));
+  });
+
   it('attention forward and backward, causal with GQA and a key mask', async () => {
     const [gq, cq] = pair([2, 4, 5, 8]);
     const [gk, ck] = pair([2, 2, 5, 8]);

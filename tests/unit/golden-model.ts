@@ -4,9 +4,10 @@
 // (tests/gpu/golden.test.ts) golden tests. Heads stay in [B, T, H, D]: rope and attention run in
 // the BTHD layout, so there are no transposes.
 import { readFileSync } from 'node:fs';
-import { add, attention, matmul, mul, reshape, rope, silu } from '../../src/autograd';
+import { add, attention, backward, matmul, mul, reshape, rope, silu } from '../../src/autograd';
 import { Embedding, Linear, Module, RMSNorm } from '../../src/nn';
-import type { Backend, Tensor } from '../../src/tensor';
+import { tidy, type Backend, type Tensor } from '../../src/tensor';
+import { AdamW, crossEntropyLoss, readMetrics } from '../../src/train';
 
 export interface GoldenFixture {
   config: {
@@ -141,4 +142,69 @@ export class GoldenLlama extends Module {
     // Tied head: the embedding matrix, transposed.
     return matmul(this.norm.forward(x), this.embed.weight, { transB: true });
   }
+}
+
+export interface GoldenRun {
+  logits: Float32Array;
+  loss: number;
+  grads: Record<string, Float32Array>;
+  /** Loss before each of the AdamW steps, as the fixture records them. */
+  stepLosses: number[];
+  gradNorms: number[];
+  finalLoss: number;
+}
+
+/** Forward, backward and the fixture's AdamW steps on `be`; only metrics are read back. */
+export async function runGolden(be: Backend, g: GoldenFixture): Promise<GoldenRun> {
+  const model = new GoldenLlama(be, g);
+  const params = model.namedParameters();
+  const opt = new AdamW(
+    params.map(([, t]) => t),
+    { lr: g.adamw.lr, beta1: g.adamw.beta1, beta2: g.adamw.beta2, eps: g.adamw.eps, weightDecay: g.adamw.weightDecay, clipNorm: g.adamw.clipNorm },
+  );
+  const lossOf = (logits: Tensor) => crossEntropyLoss(logits, g.targets, { ignoreIndex: g.config.ignoreIndex });
+
+  // Step 0 in detail: logits, loss and every gradient.
+  const first = tidy(() => {
+    const logits = model.forward();
+    const loss = lossOf(logits);
+    backward(loss);
+    return { logits, loss };
+  });
+  const run: GoldenRun = { logits: (await first.logits.data()) as Float32Array, loss: await first.loss.item(), grads: {}, stepLosses: [], gradNorms: [], finalLoss: NaN };
+  for (const [name, t] of params) run.grads[name] = (await t.grad!.data()) as Float32Array;
+  first.logits.dispose();
+
+  let loss = first.loss;
+  for (let step = 0; step < g.adamw.steps; step++) {
+    const norm = opt.update();
+    // Log interval = every step here: the only readbacks.
+    const m = await readMetrics(step, { loss, gradNorm: norm! });
+    run.stepLosses.push(m.loss);
+    run.gradNorms.push(m.gradNorm);
+    loss.dispose();
+    loss = tidy(() => {
+      const l = lossOf(model.forward());
+      if (step < g.adamw.steps - 1) backward(l);
+      return l;
+    });
+  }
+  run.finalLoss = await loss.item();
+  loss.dispose();
+  opt.dispose();
+  model.dispose();
+  return run;
+}
+
+/** max |a - e| / max |e|: the tensor-relative error the golden tolerances are stated in. */
+export function relError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Infinity;
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    err = d > err || Number.isNaN(d) ? d : err;
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return err / scale;
 }

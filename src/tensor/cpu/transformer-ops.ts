@@ -3,11 +3,12 @@
 // definition of every result.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
 import { attentionBackwardCpu, attentionCpu } from '../kernels/attention';
+import { embeddingBackwardCpu, embeddingCpu } from '../kernels/embedding';
 import { ropeCpu } from '../kernels/rope';
 import { layernormBackwardCpu, layernormCpu } from '../kernels/layernorm';
 import { rmsnormBackwardCpu, rmsnormCpu } from '../kernels/rmsnorm';
 import type { Tensor } from '../tensor';
-import { KernelNotWiredError, planAttention, planRope, rowsAndChannels } from '../transformer-plan';
+import { KernelNotWiredError, planAttention, planEmbedding, planRope, rowsAndChannels } from '../transformer-plan';
 import type { CpuBackend } from './backend';
 
 export function cpuTransformerOps(be: CpuBackend) {
@@ -55,11 +56,13 @@ export function cpuTransformerOps(be: CpuBackend) {
       const r = attentionBackwardCpu(be.f32(q, op), be.f32(k, op), be.f32(v, op), mask, be.f32(out, op), be.f32(lse, op), be.f32(dout, op), s);
       return { dq: be.wrap(r.dq, q.shape), dk: be.wrap(r.dk, k.shape), dv: be.wrap(r.dv, v.shape) };
     },
-    embedding(_table: Tensor, _ids: Tensor): Tensor {
-      return notWired('embedding');
+    embedding(table: Tensor, ids: Tensor): Tensor {
+      const s = planEmbedding(table.shape[0], table, ids);
+      return be.wrap(embeddingCpu(be.f32(table, 'embedding'), be.i32(ids, 'embedding'), s), [...ids.shape, s.c]);
     },
-    embeddingBackward(_ids: Tensor, _dy: Tensor, _vocab: number): Tensor {
-      return notWired('embedding backward');
+    embeddingBackward(ids: Tensor, dy: Tensor, vocab: number): Tensor {
+      const s = planEmbedding(vocab, dy, ids);
+      return be.wrap(embeddingBackwardCpu(be.i32(ids, 'embedding backward'), be.f32(dy, 'embedding backward'), s), [vocab, s.c]);
     },
     crossEntropy(_logits: Tensor, _targets: Tensor, _ignore: number): { losses: Tensor; lse: Tensor } {
       return notWired('crossEntropy');

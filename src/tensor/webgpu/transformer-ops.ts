@@ -1,8 +1,9 @@
 // The webgpu backend's transformer ops: shape checks, output allocation from the pool, and the
 // transformer kernels' encoders (src/tensor/kernels/<name>.ts) recorded into the pending encoder.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
-import { KernelNotWiredError, planAttention, planRope, rowsAndChannels } from '../transformer-plan';
+import { KernelNotWiredError, planAttention, planEmbedding, planRope, rowsAndChannels } from '../transformer-plan';
 import { attentionBackwardScratch, encodeAttention, encodeAttentionBackward } from '../kernels/attention';
+import { embeddingBackwardScratch, encodeEmbedding, encodeEmbeddingBackward } from '../kernels/embedding';
 import { encodeRope } from '../kernels/rope';
 import { encodeLayernorm, encodeLayernormBackward } from '../kernels/layernorm';
 import { encodeRmsnorm, encodeRmsnormBackward } from '../kernels/rmsnorm';
@@ -84,11 +85,21 @@ export function webgpuTransformerOps(be: WebGpuBackend) {
       delta.dispose();
       return { dq, dk, dv };
     },
-    embedding(_table: Tensor, _ids: Tensor): Tensor {
-      return notWired('embedding');
+    embedding(table: Tensor, ids: Tensor): Tensor {
+      f32('embedding', table);
+      const s = planEmbedding(table.shape[0], table, ids);
+      const out = be.empty([...ids.shape, s.c], 'f32', 'embedding');
+      encodeEmbedding(ctx, be.encoder(), be.buffer(table), be.buffer(ids), be.buffer(out), s);
+      return out;
     },
-    embeddingBackward(_ids: Tensor, _dy: Tensor, _vocab: number): Tensor {
-      return notWired('embedding backward');
+    embeddingBackward(ids: Tensor, dy: Tensor, vocab: number): Tensor {
+      f32('embedding backward', dy);
+      const s = planEmbedding(vocab, dy, ids);
+      const dtable = be.empty([vocab, s.c], 'f32', 'embedding backward');
+      const scratch = be.empty([embeddingBackwardScratch(s)], 'i32', 'embedding backward');
+      encodeEmbeddingBackward(ctx, be.encoder(), be.buffer(ids), be.buffer(dy), be.buffer(scratch), be.buffer(dtable), s);
+      scratch.dispose();
+      return dtable;
     },
     crossEntropy(_logits: Tensor, _targets: Tensor, _ignore: number): { losses: Tensor; lse: Tensor } {
       return notWired('crossEntropy');
