@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import { KERNEL_CHECKS } from '../../src/tensor/checks';
-import { matmulCheck } from '../../src/tensor/kernels/matmul-check';
-import { encodeMatmul, matmulGpu } from '../../src/tensor/kernels/matmul';
+import { MATMUL_CASES, matmulCheck } from '../../src/tensor/kernels/matmul-check';
+import { defaultMatmulVariant, encodeMatmul, matmulGpu } from '../../src/tensor/kernels/matmul';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('matmul on Dawn', () => {
@@ -14,18 +14,33 @@ describe('matmul on Dawn', () => {
     const ctx = await testGpu();
     const results = await matmulCheck.run(ctx);
     for (const r of results) expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
-    expect(results.length).toBeGreaterThanOrEqual(15);
+    expect(results.length).toBe(2 * MATMUL_CASES.length);
   });
 
-  it('catches a deliberately wrong kernel', async () => {
+  it.each([
+    // Drop the first term of every staged tile.
+    ['tiled', /for \(var p = 0u; p < TK; p\+\+\)/, 'for (var p = 1u; p < TK; p++)'],
+    // Use the wrong row of B for one of the four unrolled steps.
+    ['direct', 'c0 = fma(vec4(a0.x), b0,', 'c0 = fma(vec4(a0.x), b1,'],
+  ] as const)('catches a deliberately wrong %s kernel', async (variant, from, to) => {
     const ctx = await testGpu();
-    // Drop the last term of every tile's dot product.
-    const wrong = matmulWgsl.replace(/for \(var p = 0u; p < TK; p\+\+\)/, 'for (var p = 1u; p < TK; p++)');
+    const wrong = matmulWgsl.replace(from, to);
     expect(wrong).not.toBe(matmulWgsl);
     const results = await matmulCheck.run(ctx, { shaderCode: wrong });
-    const failed = results.filter((r) => !r.ok).map((r) => r.case);
-    // Only k=0 (nothing to drop) can still pass.
-    expect(failed.length).toBe(results.length - 1);
+    for (const r of results) {
+      const big = MATMUL_CASES.find((c) => r.case.startsWith(c.name))!.shape.k >= 8;
+      if (r.case.endsWith(`[${variant}]`) && big) expect(r.ok, r.case).toBe(false);
+      if (!r.case.endsWith(`[${variant}]`)) expect(r.ok, r.case).toBe(true);
+    }
+  });
+
+  it('picks the direct variant on a software adapter and runs both variants on request', async () => {
+    const ctx = await testGpu();
+    expect(defaultMatmulVariant(ctx)).toBe(ctx.report.isFallbackAdapter ? 'direct' : 'tiled');
+    const a = new Float32Array([1, 2, 3, 4, 5, 6]);
+    for (const variant of ['tiled', 'direct'] as const) {
+      expect([...(await matmulGpu(ctx, a, a, { batch: 1, m: 2, n: 2, k: 3, transB: true }, { variant }))]).toEqual([14, 32, 32, 77]);
+    }
   });
 
   it('records several products into one encoder', async () => {

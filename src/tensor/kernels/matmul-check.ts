@@ -4,7 +4,7 @@
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
 import type { CheckResult, KernelCheck } from '../checks';
-import { matmulCpu, matmulGpu, matmulLengths, type MatmulShape } from './matmul';
+import { matmulCpu, matmulGpu, matmulLengths, type MatmulShape, type MatmulVariant } from './matmul';
 
 export interface MatmulCase {
   name: string;
@@ -75,6 +75,9 @@ export function matmulInputs(c: MatmulCase, rng: Rng): { a: Float32Array; b: Flo
   return { a: rng.float32(len.a, { uniform: [-c.scale, c.scale] }), b: rng.float32(len.b, { uniform: [-c.scale, c.scale] }) };
 }
 
+export const MATMUL_VARIANTS: MatmulVariant[] = ['tiled', 'direct'];
+
+/** Every case on both variants of the kernel (whichever this adapter would pick by default). */
 export const matmulCheck: KernelCheck = {
   kernel: 'matmul',
   async run(ctx: GpuContext, options = {}) {
@@ -82,8 +85,10 @@ export const matmulCheck: KernelCheck = {
     const results: CheckResult[] = [];
     for (const c of MATMUL_CASES) {
       const { a, b } = matmulInputs(c, rng);
-      const actual = await matmulGpu(ctx, a, b, c.shape, { shaderCode: options.shaderCode });
-      results.push(compareMatmul(c.name, 'matmul', a, b, c.shape, actual));
+      for (const variant of MATMUL_VARIANTS) {
+        const actual = await matmulGpu(ctx, a, b, c.shape, { shaderCode: options.shaderCode, variant });
+        results.push(compareMatmul(`${c.name} [${variant}]`, 'matmul', a, b, c.shape, actual));
+      }
     }
     return results;
   },

@@ -28,14 +28,35 @@ export function matmulCpu(a: Float32Array, b: Float32Array, shape: MatmulShape):
   return out;
 }
 
-/** Tuning of the WGSL kernel (override constants); each thread computes a 4 x 4 block. */
+/** Which entry point of shaders/matmul.wgsl runs: workgroup-tiled for GPUs, `direct` for
+ * software adapters (see the shader's header for why). */
+export type MatmulVariant = 'tiled' | 'direct';
+
+/** Tuning of the WGSL kernel (override constants). TK is used by the tiled variant only. */
 export interface MatmulTuning {
   WG_X: number;
   WG_Y: number;
   TK: number;
 }
 
-export const DEFAULT_MATMUL_TUNING: MatmulTuning = { WG_X: 16, WG_Y: 16, TK: 16 };
+/** Outputs per thread along each axis, per variant (fixed in the shader). */
+const PER_THREAD: Record<MatmulVariant, number> = { tiled: 8, direct: 4 };
+
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|warp|software/i;
+
+/** The variant an adapter gets by default: `direct` on software (CPU-run) adapters. */
+export function defaultMatmulVariant(ctx: GpuContext): MatmulVariant {
+  const r = ctx.report;
+  return r.isFallbackAdapter || SOFTWARE_ADAPTER.test(`${r.vendor} ${r.architecture} ${r.description}`) ? 'direct' : 'tiled';
+}
+
+/** Tuning for a shape: the tiled variant shrinks its 128 x 128 tile to 64 x 64 on small
+ * products (few pipelines: each distinct tuning is one more shader compile). */
+export function matmulTuning(variant: MatmulVariant, shape: MatmulShape): MatmulTuning {
+  if (variant === 'direct') return { WG_X: 8, WG_Y: 8, TK: 8 };
+  const wg = Math.max(shape.m, shape.n) <= 64 ? 8 : 16;
+  return { WG_X: wg, WG_Y: wg, TK: 8 };
+}
 
 /** Per-context uniform buffers, one per distinct shape: their contents never change, so any
  * number of encodeMatmul calls can share one command encoder. */
@@ -45,18 +66,19 @@ function paramsBuffer(ctx: GpuContext, shape: MatmulShape): GPUBuffer {
   let cache = paramsCache.get(ctx);
   if (!cache) paramsCache.set(ctx, (cache = new Map()));
   const s = matmulStrides(shape);
-  const values = [shape.m, shape.n, shape.k, s.batchA, s.rowA, s.colA, s.batchB, s.rowB, s.colB];
+  const values = [shape.m, shape.n, shape.k, s.batchA, s.rowA, s.colA, s.batchB, s.rowB, s.colB, shape.transA ? 1 : 0, shape.transB ? 1 : 0];
   const key = values.join(',');
   let buffer = cache.get(key);
   if (!buffer) {
     buffer = ctx.createBuffer(`matmul:params[${key}]`, 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    ctx.device.queue.writeBuffer(buffer, 0, new Uint32Array([...values, 0, 0, 0]));
+    ctx.device.queue.writeBuffer(buffer, 0, new Uint32Array([...values, 0]));
     cache.set(key, buffer);
   }
   return buffer;
 }
 
 export interface EncodeMatmulOptions {
+  variant?: MatmulVariant;
   tuning?: Partial<MatmulTuning>;
   /** Replaces the WGSL source (tests use it to prove a wrong kernel is caught). */
   shaderCode?: string;
@@ -84,20 +106,26 @@ export function encodeMatmul(
     );
   }
   if (len.out === 0) return;
-  const tuning = { ...DEFAULT_MATMUL_TUNING, ...options.tuning };
-  const gx = Math.ceil(shape.n / (tuning.WG_X * 4));
-  const gy = Math.ceil(shape.m / (tuning.WG_Y * 4));
+  const variant = options.variant ?? defaultMatmulVariant(ctx);
+  const tuning = { ...matmulTuning(variant, shape), ...options.tuning };
+  const per = PER_THREAD[variant];
+  const gx = Math.ceil(shape.n / (tuning.WG_X * per));
+  const gy = Math.ceil(shape.m / (tuning.WG_Y * per));
   const maxGroups = ctx.report.limits.maxComputeWorkgroupsPerDimension;
   if (gx > maxGroups || gy > maxGroups || shape.batch > maxGroups) {
     throw new MatmulShapeError(`matmul: grid ${gx} x ${gy} x ${shape.batch} exceeds ${maxGroups} workgroups per dimension`);
   }
-  const pipeline = ctx.pipelines.get('matmul', options.shaderCode ?? matmulWgsl, { ...tuning });
+  const overrides: Record<string, number> =
+    variant === 'direct'
+      ? { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y }
+      : { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y, TK: tuning.TK };
+  const pipeline = ctx.pipelines.get('matmul', options.shaderCode ?? matmulWgsl, overrides, variant === 'direct' ? 'direct' : 'main');
   const bindGroup = ctx.device.createBindGroup({
     label: 'matmul',
     layout: pipeline.getBindGroupLayout(0),
     entries: [a, b, out, paramsBuffer(ctx, shape)].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
-  const pass = encoder.beginComputePass({ label: 'matmul' });
+  const pass = encoder.beginComputePass({ label: `matmul:${variant}` });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(gx, gy, shape.batch);
