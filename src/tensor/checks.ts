@@ -3,6 +3,7 @@
 // checks run in Node on Dawn (tests/gpu) and in the browser (selftest.html, driven by Playwright).
 import type { GpuContext } from '../gpu';
 import { Rng } from '../util/rng';
+import { CORE_CHECKS } from './kernels/core-checks';
 import { matmulCheck } from './kernels/matmul-check';
 import { saxpyCpu, saxpyGpu } from './kernels/saxpy';
 
@@ -70,4 +71,4 @@ export const saxpyCheck: KernelCheck = {
   },
 };
 
-export const KERNEL_CHECKS: KernelCheck[] = [saxpyCheck, matmulCheck];
+export const KERNEL_CHECKS: KernelCheck[] = [saxpyCheck, matmulCheck, ...CORE_CHECKS];
