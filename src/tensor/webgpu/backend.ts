@@ -1,7 +1,7 @@
 // The webgpu backend: tensors hold pooled GPUBuffers; every op records its dispatches into one
-// pending command encoder, submitted by flush() (once per training step), by a readback, or before
-// an upload. Nothing reads back unless asked (`read`), so a step costs few submissions and no
-// round trips. Elementwise, layout and reduction kernels are ours (src/tensor/kernels/*); matmul
+// pending command encoder, submitted by flush() (once per training step) or by a readback;
+// uploads during recording go through staging copies inside the encoder. Nothing reads back
+// unless asked (`read`), so a step costs one submission and no round trips. Elementwise, layout and reduction kernels are ours (src/tensor/kernels/*); matmul
 // is E2's encodeMatmul; the transformer kernels are wired in ./transformer-ops.ts.
 import type { GpuContext } from '../../gpu';
 import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
@@ -46,6 +46,8 @@ export class WebGpuBackend implements Backend {
   private passes = 0;
   private submits = 0;
   private readonly constants = new Map<number, GPUBuffer>();
+  /** Upload staging buffers named by the pending encoder, destroyed after it is submitted. */
+  private staging: GPUBuffer[] = [];
 
   private readonly tx: ReturnType<typeof webgpuTransformerOps>;
 
@@ -71,6 +73,9 @@ export class WebGpuBackend implements Backend {
     this.passes = 0;
     this.submits++;
     this.ctx.device.queue.submit([commands]);
+    // Destroying after submit is safe: the buffers live until the submitted copies complete.
+    for (const b of this.staging) b.destroy();
+    this.staging = [];
   }
 
   async sync(): Promise<void> {
@@ -106,10 +111,20 @@ export class WebGpuBackend implements Backend {
     checkShape('fromData', shape);
     if (array.length !== shapeSize(shape)) throw new ShapeError(`fromData: ${array.length} values do not fill shape ${shapeStr(shape)}`);
     const t = this.empty(shape, dt, 'upload');
-    // writeBuffer runs before anything still unsubmitted: submit first, since the pooled buffer
-    // may be named by recorded work.
-    this.flush();
-    if (array.length > 0) this.ctx.device.queue.writeBuffer(this.buffer(t), 0, array.buffer, array.byteOffset, array.byteLength);
+    if (array.length === 0) return t;
+    if (!this.pending) {
+      // Nothing recorded: a direct queue write is ordered correctly.
+      this.ctx.device.queue.writeBuffer(this.buffer(t), 0, array.buffer, array.byteOffset, array.byteLength);
+      return t;
+    }
+    // Recorded work may still name this pooled buffer, and queue.writeBuffer would run before it;
+    // copy from a staging buffer inside the encoder instead, keeping order without a submit.
+    const bytes = Math.ceil(array.byteLength / 4) * 4;
+    const staging = this.ctx.device.createBuffer({ label: 'upload:staging', size: bytes, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+    new Uint8Array(staging.getMappedRange()).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    staging.unmap();
+    this.encoder().copyBufferToBuffer(staging, 0, this.buffer(t), 0, bytes);
+    this.staging.push(staging);
     return t;
   }
 
