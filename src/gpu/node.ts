@@ -13,17 +13,31 @@ const VENDOR_ICD = /nvidia|amd_icd|amdvlk/i;
 
 let cached: GPU | undefined;
 
-export function hasVendorVulkanDriver(): boolean {
-  for (const dir of ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d']) {
-    if (existsSync(dir) && readdirSync(dir).some((e) => VENDOR_ICD.test(e))) return true;
+/** Directories the Vulkan loader reads on its own, then where NVIDIA's container toolkit mounts
+ * its driver files (which the loader must be pointed at). */
+const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/nvidia/share/vulkan/icd.d'];
+
+/** The first vendor (real GPU) Vulkan driver manifest, or undefined. */
+export function vendorVulkanIcd(): string | undefined {
+  for (const dir of ICD_DIRS) {
+    const hit = existsSync(dir) ? readdirSync(dir).find((e) => VENDOR_ICD.test(e)) : undefined;
+    if (hit) return `${dir}/${hit}`;
   }
-  return false;
+  return undefined;
+}
+
+/** The Vulkan driver manifest to name in VK_ICD_FILENAMES, or undefined to let the loader choose. */
+function chooseIcd(): string | undefined {
+  const vendor = vendorVulkanIcd();
+  if (vendor) return vendor.startsWith('/usr/local/nvidia/') ? vendor : undefined;
+  return existsSync(SWIFTSHADER_ICD) ? SWIFTSHADER_ICD : undefined;
 }
 
 export async function nodeGpu(dawnOptions: string[] = []): Promise<GPU> {
   if (cached) return cached;
-  if (!process.env.VK_ICD_FILENAMES && !hasVendorVulkanDriver() && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) {
+    const icd = chooseIcd();
+    if (icd) process.env.VK_ICD_FILENAMES = icd;
   }
   // SwiftShader's WSI code complains on every device when this is unset (it is, under CI and sudo).
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
