@@ -1,7 +1,7 @@
 // The webgpu backend against the cpu backend, op by op, on seeded random inputs; plus what makes
 // it a training backend: one submission per step, no readback, pooled buffers reused.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acquireGpu, DeviceLostError } from '../../src/gpu';
+import { acquireGpu, DeviceLostError, GpuError } from '../../src/gpu';
 import { nodeGpu } from '../../src/gpu/node';
 import { initCpuBackend, ShapeError, tidy, WebGpuBackend, type Backend, type Tensor, type UnaryOp } from '../../src/tensor';
 import { Rng } from '../../src/util/rng';
@@ -202,6 +202,14 @@ describe('webgpu backend as a training backend', () => {
     expect(() => gpu.binary('add', a, b)).toThrow(ShapeError);
     expect(() => gpu.binary('add', a, b)).toThrow(/add: shapes \[2, 3\] and \[4, 3\]/);
     expect(() => gpu.matmul(a, b)).toThrow(/matmul: cannot multiply \[2, 3\] by \[4, 3\]/);
+  });
+
+  it('guard turns a failed allocation inside a step into a typed GPU error', async () => {
+    const huge = Math.floor(gpu.ctx.device.limits.maxBufferSize / 4) + 1024;
+    await expect(gpu.guard('allocating a huge activation', () => gpu.zeros([huge]))).rejects.toThrow(GpuError);
+    await expect(gpu.guard('allocating a huge activation', () => gpu.zeros([huge]))).rejects.toThrow(/allocating a huge activation/);
+    // The backend stays usable afterwards.
+    expect(Array.from(await gpu.affine(gpu.fromData([1], [1]), 3, 0).data())).toEqual([3]);
   });
 
   it('turns a lost device into DeviceLostError on the next op', async () => {
