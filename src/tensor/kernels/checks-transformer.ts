@@ -5,5 +5,6 @@ import { rmsnormCheck } from './rmsnorm-check';
 import { ropeCheck } from './rope-check';
 import { attentionCheck } from './attention-check';
 import { embeddingCheck } from './embedding-check';
+import { crossEntropyCheck } from './cross-entropy-check';
 
-export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck, embeddingCheck];
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck, embeddingCheck, crossEntropyCheck];
