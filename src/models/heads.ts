@@ -79,7 +79,7 @@ export function sequenceRewards(model: LlamaModel, head: ScalarRewardHead, hidde
 export function choiceLogits(model: LlamaModel, hidden: Tensor, lengths: readonly number[], choiceIds: readonly number[]): Tensor {
   const hLast = lastTokenHidden(model.backend, hidden, lengths);
   const ids = model.backend.fromData(Int32Array.from(choiceIds), [choiceIds.length], 'i32');
-  const rows = embedding(model.weights.lmHead, ids);
+  const rows = embedding(model.headWeight, ids);
   return matmul(hLast, rows, { transB: true });
 }
 

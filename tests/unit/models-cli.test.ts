@@ -4,7 +4,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { modelGenerate } from '../../src/cli/commands/model-generate';
 import { modelInspect } from '../../src/cli/commands/model-inspect';
+import { openCheckpoint } from '../../src/models/checkpoint';
+import { folderFiles } from '../../src/models/io/node-files';
+import { SafetensorsFile } from '../../src/models/safetensors/file';
+import { bytesSource } from '../../src/models/io/byte-source';
 import { httpSource } from '../../src/models/io/http-source';
 
 const DIR = 'tests/fixtures/tiny-checkpoint/qwen2-f32';
@@ -62,6 +67,26 @@ describe('model inspect', () => {
   it('refuses bad flags', async () => {
     await expect(run([DIR, '--training', 'some'])).rejects.toThrow(/--training must be none, lora or full/);
     await expect(run([])).rejects.toThrow(/give one checkpoint folder/);
+  });
+});
+
+describe('model generate', () => {
+  it('streams the greedy continuation the PyTorch reference gives', async () => {
+    const golden = await SafetensorsFile.open(bytesSource('g', new Uint8Array(await readFile('tests/fixtures/tiny-checkpoint/golden-qwen2.safetensors'))));
+    const cont = [...(await golden.readInt32('greedy_continuation'))];
+    const { tokenizer } = await openCheckpoint(await folderFiles(DIR));
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line) => void logged.push(String(line)));
+    try {
+      expect(await modelGenerate.run([DIR, '--prompt', 'Which response do you prefer?', '--max-new', String(cont.length)])).toBe(0);
+    } finally {
+      write.mockRestore();
+      log.mockRestore();
+    }
+    expect(written.join('')).toBe(tokenizer.decode(cont, { skipSpecialTokens: true }));
+    expect(logged[0]).toMatch(/6 tokens, stopped: length; prompt \d+ tokens; cpu/);
   });
 });
 

@@ -1,16 +1,20 @@
-// The Llama-family decoder (LlamaForCausalLM, Qwen2ForCausalLM) built from a ModelConfig and its
-// weights, on autograd ops so the same forward serves inference, scoring and training on either
+// The Llama-family decoder (LlamaForCausalLM, Qwen2ForCausalLM) built from a ModelConfig on nn
+// modules and autograd ops, so one forward serves inference, scoring and training on either
 // backend. Per layer: x += o(attn(rope(q(norm(x))), rope(k(norm(x))), v(norm(x)))), then
 // x += down(silu(gate(norm(x))) * up(norm(x))); finally norm and the (tied or untied) LM head.
-// Heads stay in [B, T, H, D] layout from the projections to the output: no transposes.
-import { add, attention, embedding, matmul, mul, reshape, rmsNorm, scale, silu } from '../../autograd';
+// Heads stay in [B, T, H, D] layout from the projections to the output: no transposes. A LoRA
+// adapter is passed per call rather than wrapped into the modules, so one frozen base serves both
+// a policy (with its adapter) and its DPO reference (without).
+import { add, attention, matmul, mul, reshape, scale, silu } from '../../autograd';
+import { Linear, Module } from '../../nn';
 import type { Backend, Tensor } from '../../tensor';
 import type { ModelConfig } from '../config';
-import type { TensorStore } from '../safetensors/file';
 import type { LoraAdapter } from '../lora/adapter';
+import type { TensorStore } from '../safetensors/file';
 import { KVCache } from './kv-cache';
+import { readWeights, type LoadProgress } from './load';
+import { fromMap, LlamaBackbone } from './modules';
 import { Rotary } from './rotary';
-import { loadDecoderWeights, namedWeights, type DecoderWeights, type LinearWeights, type LoadProgress } from './weights';
 
 export interface ForwardOptions {
   /**
@@ -26,19 +30,33 @@ export interface ForwardOptions {
   adapter?: LoraAdapter | null;
 }
 
-export class LlamaModel {
+export class LlamaModel extends Module {
+  readonly model: LlamaBackbone;
+  /** null when tied: the head is the embedding. */
+  readonly lm_head: Linear | null;
   private readonly rotary: Rotary;
 
+  /** Builds the module tree from tensors named as in the checkpoint; they become frozen parameters. */
   constructor(
     readonly backend: Backend,
     readonly config: ModelConfig,
-    readonly weights: DecoderWeights,
+    tensors: ReadonlyMap<string, Tensor>,
   ) {
+    super();
+    const get = fromMap(tensors);
+    this.model = this.addModule('model', new LlamaBackbone(config, get));
+    this.lm_head = config.tieWordEmbeddings ? null : this.addModule('lm_head', new Linear(get('lm_head.weight')));
     this.rotary = new Rotary(config);
+    this.freeze();
   }
 
   static async load(backend: Backend, config: ModelConfig, store: TensorStore, onProgress?: (p: LoadProgress) => void): Promise<LlamaModel> {
-    return new LlamaModel(backend, config, await loadDecoderWeights(backend, config, store, onProgress));
+    return new LlamaModel(backend, config, await readWeights(backend, config, store, onProgress));
+  }
+
+  /** [V, C]: the LM head's weight (the embedding when tied). */
+  get headWeight(): Tensor {
+    return this.lm_head?.weight ?? this.model.embed_tokens.weight;
   }
 
   newCache(): KVCache {
@@ -62,28 +80,30 @@ export class LlamaModel {
     // Like every intermediate, these belong to the caller's tidy scope: the backward needs them.
     const rot = this.rotary.prepare(be, positions, B, T);
     const keyMask = o.keyMask ? be.fromData(o.keyMask, [B, past + T]) : null;
-    let x = embedding(this.weights.embed, be.fromData(ids, [B, T], 'i32'));
-    this.weights.layers.forEach((w, i) => {
+    const lin = (x: Tensor, l: Linear, path: string) => this.project(x, l, path, o.adapter);
+    let x = this.model.embed_tokens.forward(be.fromData(ids, [B, T], 'i32'));
+    this.model.layers.forEach((layer, i) => {
       const p = `model.layers.${i}.`;
-      const h = rmsNorm(x, w.inputNorm, c.rmsNormEps);
-      const q = this.rotary.apply(reshape(this.linear(h, w.q, p + 'self_attn.q_proj', o.adapter), [B, T, c.numHeads, c.headDim]), rot);
-      let k = this.rotary.apply(reshape(this.linear(h, w.k, p + 'self_attn.k_proj', o.adapter), [B, T, c.numKvHeads, c.headDim]), rot);
-      let v = reshape(this.linear(h, w.v, p + 'self_attn.v_proj', o.adapter), [B, T, c.numKvHeads, c.headDim]);
+      const a = layer.self_attn;
+      const h = layer.input_layernorm.forward(x);
+      const q = this.rotary.apply(reshape(lin(h, a.q_proj, p + 'self_attn.q_proj'), [B, T, c.numHeads, c.headDim]), rot);
+      let k = this.rotary.apply(reshape(lin(h, a.k_proj, p + 'self_attn.k_proj'), [B, T, c.numKvHeads, c.headDim]), rot);
+      let v = reshape(lin(h, a.v_proj, p + 'self_attn.v_proj'), [B, T, c.numKvHeads, c.headDim]);
       if (o.cache) ({ k, v } = o.cache.append(i, k, v));
       const att = attention(q, k, v, { causal: true, layout: 'BTHD', keyMask });
-      x = add(x, this.linear(reshape(att, [B, T, c.numHeads * c.headDim]), w.o, p + 'self_attn.o_proj', o.adapter));
-      const h2 = rmsNorm(x, w.postNorm, c.rmsNormEps);
-      const gate = silu(this.linear(h2, w.gate, p + 'mlp.gate_proj', o.adapter));
-      const up = this.linear(h2, w.up, p + 'mlp.up_proj', o.adapter);
-      x = add(x, this.linear(mul(gate, up), w.down, p + 'mlp.down_proj', o.adapter));
+      x = add(x, lin(reshape(att, [B, T, c.numHeads * c.headDim]), a.o_proj, p + 'self_attn.o_proj'));
+      const m = layer.mlp;
+      const h2 = layer.post_attention_layernorm.forward(x);
+      const gate = silu(lin(h2, m.gate_proj, p + 'mlp.gate_proj'));
+      x = add(x, lin(mul(gate, lin(h2, m.up_proj, p + 'mlp.up_proj')), m.down_proj, p + 'mlp.down_proj'));
     });
     o.cache?.advance(T);
-    return rmsNorm(x, this.weights.norm, c.rmsNormEps);
+    return this.model.norm.forward(x);
   }
 
   /** Logits [..., V] of hidden states [..., C]. */
   logits(hidden: Tensor): Tensor {
-    return matmul(hidden, this.weights.lmHead, { transB: true });
+    return matmul(hidden, this.headWeight, { transB: true });
   }
 
   /** Logits [B, T, V] of ids [B x T]. */
@@ -91,19 +111,9 @@ export class LlamaModel {
     return this.logits(this.hidden(ids, B, T, o));
   }
 
-  /** Every weight by checkpoint name (to unfreeze for full finetuning, or to save). */
-  parameters(): Map<string, Tensor> {
-    return namedWeights(this.weights);
-  }
-
-  dispose(): void {
-    for (const t of this.parameters().values()) t.dispose();
-  }
-
   /** x W^T + b, plus the adapter's scale * dropout(x) A^T B^T when it targets `path`. */
-  private linear(x: Tensor, w: LinearWeights, path: string, adapter: LoraAdapter | null | undefined): Tensor {
-    let y = matmul(x, w.weight, { transB: true });
-    if (w.bias) y = add(y, w.bias);
+  private project(x: Tensor, l: Linear, path: string, adapter: LoraAdapter | null | undefined): Tensor {
+    const y = l.forward(x);
     const lora = adapter?.modules.get(path);
     if (!lora || !adapter) return y;
     const mask = adapter.dropoutMask(this.backend, x.shape);
