@@ -134,8 +134,8 @@ export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = IGNO
   return record('crossEntropy', [logits, targets], losses, { lse, ignoreIndex });
 }
 
-/** log p(target) per row [N] of logits [N, V] (what DPO needs). */
+/** log p(target) per row [N] of logits [N, V] (what DPO needs); targets of -100 give 0. */
 export function gatherLogProbs(logits: Tensor, targets: Tensor): Tensor {
   const { logps, lse } = logits.backend.gatherLogProbs(logits, targets);
-  return record('gatherLogProbs', [logits, targets], logps, { lse, ignoreIndex: 0 });
+  return record('gatherLogProbs', [logits, targets], logps, { lse });
 }

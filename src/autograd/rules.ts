@@ -139,6 +139,8 @@ export interface AttentionSaved {
 }
 export interface LseSaved {
   lse: Tensor;
+}
+export interface CrossEntropySaved extends LseSaved {
   ignoreIndex: number;
 }
 
@@ -234,7 +236,7 @@ export const RULES = {
   crossEntropy: ((node, gy) => {
     const [logits, targets] = node.inputs;
     return [be(node).crossEntropyBackward(logits, targets, node.saved.lse, gy, node.saved.ignoreIndex), null];
-  }) as Rule<LseSaved>,
+  }) as Rule<CrossEntropySaved>,
   gatherLogProbs: ((node, gy) => {
     const [logits, targets] = node.inputs;
     return [be(node).gatherLogProbsBackward(logits, targets, node.saved.lse, gy), null];

@@ -66,3 +66,12 @@ export function planEmbedding(vocab: number, rowsOf: Tensor, ids: Tensor): Embed
   }
   return { v: vocab, c, n: ids.size };
 }
+
+/** Rows of logits [N, V] against targets [N] (i32): cross-entropy and log-prob gathering. */
+export function planRows(op: string, logits: Tensor, targets: Tensor): { n: number; v: number } {
+  if (logits.rank !== 2 || targets.rank !== 1 || targets.shape[0] !== logits.shape[0]) {
+    throw new ShapeError(`${op}: logits ${shapeStr(logits.shape)} must be [N, V] and targets ${shapeStr(targets.shape)} [N]`);
+  }
+  if (targets.dtype !== 'i32') throw new ShapeError(`${op}: targets must be i32, got ${targets.dtype} ${shapeStr(targets.shape)}`);
+  return { n: logits.shape[0], v: logits.shape[1] };
+}

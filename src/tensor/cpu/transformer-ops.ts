@@ -3,18 +3,19 @@
 // definition of every result.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
 import { attentionBackwardCpu, attentionCpu } from '../kernels/attention';
+import { crossEntropyBackwardCpu, crossEntropyCpu } from '../kernels/cross-entropy';
 import { embeddingBackwardCpu, embeddingCpu } from '../kernels/embedding';
+import { logprobsBackwardCpu, logprobsCpu } from '../kernels/logprobs';
 import { ropeCpu } from '../kernels/rope';
 import { layernormBackwardCpu, layernormCpu } from '../kernels/layernorm';
 import { rmsnormBackwardCpu, rmsnormCpu } from '../kernels/rmsnorm';
 import type { Tensor } from '../tensor';
-import { KernelNotWiredError, planAttention, planEmbedding, planRope, rowsAndChannels } from '../transformer-plan';
+import { planAttention, planEmbedding, planRope, planRows, rowsAndChannels } from '../transformer-plan';
+import { expectSameShape } from '../plan';
+import { adamwStepCpu } from './adamw';
 import type { CpuBackend } from './backend';
 
 export function cpuTransformerOps(be: CpuBackend) {
-  const notWired = (op: string): never => {
-    throw new KernelNotWiredError(op, 'cpu');
-  };
   return {
     rmsNorm(x: Tensor, weight: Tensor, eps: number) {
       const s = { ...rowsAndChannels('rmsNorm', x, weight), eps };
@@ -64,20 +65,30 @@ export function cpuTransformerOps(be: CpuBackend) {
       const s = planEmbedding(vocab, dy, ids);
       return be.wrap(embeddingBackwardCpu(be.i32(ids, 'embedding backward'), be.f32(dy, 'embedding backward'), s), [vocab, s.c]);
     },
-    crossEntropy(_logits: Tensor, _targets: Tensor, _ignore: number): { losses: Tensor; lse: Tensor } {
-      return notWired('crossEntropy');
+    crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex: number) {
+      const s = { ...planRows('crossEntropy', logits, targets), ignoreIndex };
+      const r = crossEntropyCpu(be.f32(logits, 'crossEntropy'), be.i32(targets, 'crossEntropy'), s);
+      return { losses: be.wrap(r.losses, [s.n]), lse: be.wrap(r.lse, [s.n]) };
     },
-    crossEntropyBackward(_logits: Tensor, _targets: Tensor, _lse: Tensor, _d: Tensor, _ignore: number): Tensor {
-      return notWired('crossEntropy backward');
+    crossEntropyBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlosses: Tensor, ignoreIndex: number): Tensor {
+      const op = 'crossEntropy backward';
+      const s = { ...planRows(op, logits, targets), ignoreIndex };
+      return be.wrap(crossEntropyBackwardCpu(be.f32(logits, op), be.i32(targets, op), be.f32(lse, op), be.f32(dlosses, op), s), logits.shape);
     },
-    gatherLogProbs(_logits: Tensor, _targets: Tensor): { logps: Tensor; lse: Tensor } {
-      return notWired('gatherLogProbs');
+    gatherLogProbs(logits: Tensor, targets: Tensor) {
+      const s = planRows('gatherLogProbs', logits, targets);
+      const r = logprobsCpu(be.f32(logits, 'gatherLogProbs'), be.i32(targets, 'gatherLogProbs'), s);
+      return { logps: be.wrap(r.logps, [s.n]), lse: be.wrap(r.lse, [s.n]) };
     },
-    gatherLogProbsBackward(_logits: Tensor, _targets: Tensor, _lse: Tensor, _d: Tensor): Tensor {
-      return notWired('gatherLogProbs backward');
+    gatherLogProbsBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlogps: Tensor): Tensor {
+      const op = 'gatherLogProbs backward';
+      const s = planRows(op, logits, targets);
+      return be.wrap(logprobsBackwardCpu(be.f32(logits, op), be.i32(targets, op), be.f32(lse, op), be.f32(dlogps, op), s), logits.shape);
     },
-    adamw(_p: Tensor, _g: Tensor, _m: Tensor, _v: Tensor, _h: AdamWHyper, _scale: Tensor | null): void {
-      notWired('adamw');
+    adamw(p: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamWHyper, scale: Tensor | null): void {
+      for (const t of [g, m, v]) expectSameShape('adamw', p, t);
+      const s = scale ? be.f32(scale, 'adamw')[0] : 1;
+      adamwStepCpu(be.f32(p, 'adamw'), be.f32(g, 'adamw'), be.f32(m, 'adamw'), be.f32(v, 'adamw'), h, s);
     },
   };
 }

@@ -1,9 +1,11 @@
 // The webgpu backend's transformer ops: shape checks, output allocation from the pool, and the
 // transformer kernels' encoders (src/tensor/kernels/<name>.ts) recorded into the pending encoder.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
-import { KernelNotWiredError, planAttention, planEmbedding, planRope, rowsAndChannels } from '../transformer-plan';
+import { KernelNotWiredError, planAttention, planEmbedding, planRope, planRows, rowsAndChannels } from '../transformer-plan';
 import { attentionBackwardScratch, encodeAttention, encodeAttentionBackward } from '../kernels/attention';
+import { encodeCrossEntropy, encodeCrossEntropyBackward } from '../kernels/cross-entropy';
 import { embeddingBackwardScratch, encodeEmbedding, encodeEmbeddingBackward } from '../kernels/embedding';
+import { encodeLogprobs, encodeLogprobsBackward } from '../kernels/logprobs';
 import { encodeRope } from '../kernels/rope';
 import { encodeLayernorm, encodeLayernormBackward } from '../kernels/layernorm';
 import { encodeRmsnorm, encodeRmsnormBackward } from '../kernels/rmsnorm';
@@ -101,17 +103,39 @@ export function webgpuTransformerOps(be: WebGpuBackend) {
       scratch.dispose();
       return dtable;
     },
-    crossEntropy(_logits: Tensor, _targets: Tensor, _ignore: number): { losses: Tensor; lse: Tensor } {
-      return notWired('crossEntropy');
+    crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex: number) {
+      f32('crossEntropy', logits);
+      const s = { ...planRows('crossEntropy', logits, targets), ignoreIndex };
+      const losses = be.empty([s.n], 'f32', 'crossEntropy');
+      const lse = be.empty([s.n], 'f32', 'crossEntropy');
+      encodeCrossEntropy(ctx, be.encoder(), be.buffer(logits), be.buffer(targets), be.buffer(losses), be.buffer(lse), s);
+      return { losses, lse };
     },
-    crossEntropyBackward(_logits: Tensor, _targets: Tensor, _lse: Tensor, _d: Tensor, _ignore: number): Tensor {
-      return notWired('crossEntropy backward');
+    crossEntropyBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlosses: Tensor, ignoreIndex: number): Tensor {
+      const op = 'crossEntropy backward';
+      f32(op, logits, lse, dlosses);
+      const s = { ...planRows(op, logits, targets), ignoreIndex };
+      const dlogits = be.empty(logits.shape, 'f32', op);
+      const b = (t: Tensor) => be.buffer(t);
+      encodeCrossEntropyBackward(ctx, be.encoder(), b(logits), b(targets), b(lse), b(dlosses), b(dlogits), s);
+      return dlogits;
     },
-    gatherLogProbs(_logits: Tensor, _targets: Tensor): { logps: Tensor; lse: Tensor } {
-      return notWired('gatherLogProbs');
+    gatherLogProbs(logits: Tensor, targets: Tensor) {
+      f32('gatherLogProbs', logits);
+      const s = planRows('gatherLogProbs', logits, targets);
+      const logps = be.empty([s.n], 'f32', 'gatherLogProbs');
+      const lse = be.empty([s.n], 'f32', 'gatherLogProbs');
+      encodeLogprobs(ctx, be.encoder(), be.buffer(logits), be.buffer(targets), be.buffer(logps), be.buffer(lse), s);
+      return { logps, lse };
     },
-    gatherLogProbsBackward(_logits: Tensor, _targets: Tensor, _lse: Tensor, _d: Tensor): Tensor {
-      return notWired('gatherLogProbs backward');
+    gatherLogProbsBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlogps: Tensor): Tensor {
+      const op = 'gatherLogProbs backward';
+      f32(op, logits, lse, dlogps);
+      const s = planRows(op, logits, targets);
+      const dlogits = be.empty(logits.shape, 'f32', op);
+      const b = (t: Tensor) => be.buffer(t);
+      encodeLogprobsBackward(ctx, be.encoder(), b(logits), b(targets), b(lse), b(dlogps), b(dlogits), s);
+      return dlogits;
     },
     adamw(_p: Tensor, _g: Tensor, _m: Tensor, _v: Tensor, _h: AdamWHyper, _scale: Tensor | null): void {
       notWired('adamw');
