@@ -10,14 +10,18 @@ beforeAll(async () => {
   be = await initCpuBackend();
 });
 
-/** Reference: `steps` AdamW steps on p with constant gradient g (loss = sum(g * p)). */
-function reference(p0: number[], g: number[], steps: number, o: { lr: number; b1: number; b2: number; eps: number; wd: number; clip: number | null }) {
+const HYPER = { lr: 0.05, b1: 0.9, b2: 0.99, eps: 1e-8, wd: 0.1 };
+
+/** Reference: AdamW steps on p where step t's gradient is grads[t] (loss = sum(g_t * p)). */
+function reference(p0: number[], grads: number[][], clip: number | null): number[] {
+  const o = HYPER;
   const p = [...p0];
   const m = p.map(() => 0);
   const v = p.map(() => 0);
-  for (let t = 1; t <= steps; t++) {
+  grads.forEach((g, k) => {
+    const t = k + 1;
     const norm = Math.sqrt(g.reduce((s, x) => s + x * x, 0));
-    const c = o.clip === null ? 1 : Math.min(1, o.clip / (norm + 1e-6));
+    const c = clip === null ? 1 : Math.min(1, clip / (norm + 1e-6));
     for (let i = 0; i < p.length; i++) {
       const gi = g[i] * c;
       p[i] *= 1 - o.lr * o.wd;
@@ -27,37 +31,40 @@ function reference(p0: number[], g: number[], steps: number, o: { lr: number; b1
       const vh = v[i] / (1 - o.b2 ** t);
       p[i] -= (o.lr * mh) / (Math.sqrt(vh) + o.eps);
     }
-  }
+  });
   return p;
 }
 
-async function run(clip: number | null, g: number[]) {
-  const p0 = [0.5, -1, 2, 0.25];
-  const p = parameter(be.fromData(p0, [4]), 'p');
-  const opt = new AdamW([p], { lr: 0.05, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, clipNorm: clip });
-  const gt = be.fromData(g, [4]);
+const P0 = [0.5, -1, 2, 0.25];
+// Gradient norms that grow step by step (13, 52, 91, ...): clipping changes the trajectory.
+const GRADS = Array.from({ length: 5 }, (_, s) => [3, -4, 0, 12].map((x) => x * (1 + 3 * s)));
+
+async function run(clip: number | null) {
+  const p = parameter(be.fromData(P0, [4]), 'p');
+  const opt = new AdamW([p], { lr: HYPER.lr, beta1: HYPER.b1, beta2: HYPER.b2, eps: HYPER.eps, weightDecay: HYPER.wd, clipNorm: clip });
   const norms: number[] = [];
-  for (let s = 0; s < 5; s++) {
-    backward(sum(mul(p, gt)));
+  for (const g of GRADS) {
+    backward(sum(mul(p, be.fromData(g, [4]))));
     norms.push(await opt.update()!.item());
   }
-  return { p: Array.from(await p.data()), norms, expected: reference(p0, g, 5, { lr: 0.05, b1: 0.9, b2: 0.99, eps: 1e-8, wd: 0.1, clip }) };
+  return { p: Array.from(await p.data()), norms };
 }
 
 describe('AdamW', () => {
-  it('matches torch AdamW (weight decay, bias correction) without clipping', async () => {
-    const r = await run(null, [0.3, -2, 0.01, 5]);
-    r.p.forEach((x, i) => expect(x).toBeCloseTo(r.expected[i], 6));
+  it('matches torch AdamW (decoupled weight decay, bias correction) without clipping', async () => {
+    const r = await run(null);
+    const expected = reference(P0, GRADS, null);
+    r.p.forEach((x, i) => expect(x).toBeCloseTo(expected[i], 6));
   });
 
   it('clips by global norm on the device and reports the pre-clip norm', async () => {
-    const g = [3, -4, 0, 12]; // norm 13
-    const r = await run(1, g);
-    r.p.forEach((x, i) => expect(x).toBeCloseTo(r.expected[i], 6));
-    expect(r.norms[0]).toBeCloseTo(13, 5);
-    // Clipping a norm-13 gradient to 1 is the same as feeding the gradient divided by 13.
-    const unclipped = await run(null, g.map((x) => x / 13));
-    unclipped.p.forEach((x, i) => expect(x).toBeCloseTo(r.p[i], 5));
+    const r = await run(1);
+    const expected = reference(P0, GRADS, 1);
+    r.p.forEach((x, i) => expect(x).toBeCloseTo(expected[i], 6));
+    expect(r.norms.map((n) => Math.round(n))).toEqual([13, 52, 91, 130, 169]);
+    // The clipped and unclipped trajectories differ, so the comparison above saw the clip.
+    const unclipped = reference(P0, GRADS, null);
+    expect(Math.max(...expected.map((x, i) => Math.abs(x - unclipped[i])))).toBeGreaterThan(1e-3);
   });
 
   it('skips frozen parameters and parameters without a gradient', async () => {
