@@ -1,6 +1,7 @@
 // The Llama-family decoder on the webgpu backend (Dawn in Node; SwiftShader without a GPU) against
-// the independent PyTorch reference: logits of both tiny checkpoints within 1e-4 relative, and
-// KV-cached greedy generation giving the reference continuation. Small on purpose.
+// the independent PyTorch reference: logits of both tiny checkpoints within 1e-4 relative,
+// KV-cached greedy generation giving the reference continuation, response log-probs. Small on
+// purpose.
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '../../src/autograd';
@@ -10,6 +11,7 @@ import { bytesSource } from '../../src/models/io/byte-source';
 import { folderFiles } from '../../src/models/io/node-files';
 import { LlamaModel } from '../../src/models/llama/model';
 import { SafetensorsFile } from '../../src/models/safetensors/file';
+import { scoreBatches } from '../../src/models/scoring';
 import { createBackend, tidy, type Backend } from '../../src/tensor';
 import { testGpu } from '../helpers/node-gpu';
 
@@ -26,6 +28,7 @@ async function golden(name: string) {
     ids: await f.readInt32('input_ids'),
     shape: f.info('input_ids')!.shape,
     logits: await f.readFloat32('logits'),
+    logprobs: await f.readFloat32('logprobs'),
     prompt: [...(await f.readInt32('greedy_prompt'))],
     continuation: [...(await f.readInt32('greedy_continuation'))],
   };
@@ -48,6 +51,13 @@ describe.each([
     expect(worst).toBeLessThan(1e-4);
     const [out] = await generate(model, null, [g.prompt], { maxNewTokens: g.continuation.length, seed: 1, temperature: 0, eosIds: [] });
     expect(out.ids).toEqual(g.continuation);
+    // Response log-probs (row b: first token as prompt, the rest as response) against the reference.
+    const rows = [0, 1].map((b) => ({ prompt: [g.ids[b * T]], response: [...g.ids.subarray(b * T + 1, (b + 1) * T)] }));
+    const scored = await scoreBatches(model, rows, { padId: ck.tokenizer.padId });
+    [0, 1].forEach((b) => {
+      const want = g.logprobs.subarray(b * (T - 1), (b + 1) * (T - 1)).reduce((s, v) => s + v, 0);
+      expect(Math.abs(scored.sum[b] - want) / Math.max(Math.abs(want), 1)).toBeLessThan(1e-4);
+    });
     model.dispose();
   });
 });
