@@ -6,5 +6,6 @@ import { ropeCheck } from './rope-check';
 import { attentionCheck } from './attention-check';
 import { embeddingCheck } from './embedding-check';
 import { crossEntropyCheck } from './cross-entropy-check';
+import { adamwCheck, globalNormCheck } from './optimizer-check';
 
-export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck, embeddingCheck, crossEntropyCheck];
+export const TRANSFORMER_CHECKS: KernelCheck[] = [rmsnormCheck, layernormCheck, ropeCheck, attentionCheck, embeddingCheck, crossEntropyCheck, globalNormCheck, adamwCheck];
