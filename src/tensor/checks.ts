@@ -5,6 +5,7 @@ import type { GpuContext } from '../gpu';
 import { Rng } from '../util/rng';
 import { CORE_CHECKS } from './kernels/core-checks';
 import { matmulCheck } from './kernels/matmul-check';
+import { TRANSFORMER_CHECKS } from './kernels/checks-transformer';
 import { saxpyCpu, saxpyGpu } from './kernels/saxpy';
 
 export interface CheckResult {
@@ -71,4 +72,4 @@ export const saxpyCheck: KernelCheck = {
   },
 };
 
-export const KERNEL_CHECKS: KernelCheck[] = [saxpyCheck, matmulCheck, ...CORE_CHECKS];
+export const KERNEL_CHECKS: KernelCheck[] = [saxpyCheck, matmulCheck, ...CORE_CHECKS, ...TRANSFORMER_CHECKS];
