@@ -1,0 +1,38 @@
+// `data stats`: personas, rows, pairs per set, conflict rate, and for the built-in data the
+// Bayes ceilings, of the built-in dataset, a PERSONA file or an OpinionQA release.
+import { writeFile } from 'node:fs/promises';
+import { datasetStats, formatStats } from '../../data';
+import { UsageError, parseFlags, type CliCommand } from '../command';
+import { loadDatasetFromFlags } from './data-source';
+
+export const dataStats: CliCommand = {
+  path: ['data', 'stats'],
+  summary: 'Dataset statistics: personas, rows, pairs per set, conflict rate, Bayes ceilings',
+  usage: [
+    '--builtin [--seed N] [--personas N] [--noise S]   the built-in dataset (default seed 1, 1,000 personas)',
+    '--file F                                          a PERSONA parquet, JSONL or CSV file',
+    '--opinionqa DIR                                   an OpinionQA release or wave folder',
+    '--split-seed N --unseen F --test F                split (default seed 1, 0.2 unseen personas, 0.25 test questions)',
+    '--json OUT                                        also write the stats as JSON to OUT',
+  ],
+  async run(args) {
+    const { flags, rest } = parseFlags(args, ['builtin']);
+    if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+    const t0 = performance.now();
+    const { dataset, summary } = await loadDatasetFromFlags(flags);
+    const t1 = performance.now();
+    const num = (name: string) => (flags[name] === undefined ? undefined : Number(flags[name]));
+    const split = Object.fromEntries(
+      Object.entries({ seed: num('split-seed'), unseenFraction: num('unseen'), testFraction: num('test') }).filter(([, v]) => v !== undefined),
+    );
+    const stats = datasetStats(dataset, split);
+    const t2 = performance.now();
+    for (const line of formatStats(stats)) console.log(line);
+    console.log(`time:           load ${((t1 - t0) / 1000).toFixed(2)} s, stats ${((t2 - t1) / 1000).toFixed(2)} s`);
+    if (typeof flags.json === 'string') {
+      await writeFile(flags.json, `${JSON.stringify({ stats, summary }, null, 2)}\n`);
+      console.log(`wrote ${flags.json}`);
+    }
+    return 0;
+  },
+};
