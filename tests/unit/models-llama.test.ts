@@ -7,7 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '../../src/autograd';
 import { expectedTensors, openCheckpoint, type OpenedCheckpoint } from '../../src/models/checkpoint';
 import { generate } from '../../src/models/generate/generate';
-import { choiceLogits, lastTokenHidden, ScalarRewardHead } from '../../src/models/heads';
+import { choiceLogits, lastTokenHidden, ScalarRewardHead, ValueHead } from '../../src/models/heads';
+import { loadModel } from '../../src/models/load-model';
+import { loadAdapter } from '../../src/models/lora/io';
+import { ModelTooLargeError } from '../../src/models/errors';
 import { FeatureCache, lastTokenFeatures } from '../../src/models/features';
 import { folderFiles } from '../../src/models/io/node-files';
 import { LlamaModel } from '../../src/models/llama/model';
@@ -166,7 +169,29 @@ describe('LoRA', () => {
     const want = await read(noGrad(() => tidy(() => mergedModel.forward(g.ids, g.B, g.T))));
     expect(relErr(adapted, want)).toBeLessThan(TOL);
     expect(relErr(adapted, base)).toBeGreaterThan(1e-2);
+
+    // Saved alone (PEFT layout) and loaded back, the adapter gives the same logits.
+    const saved = await trained.save(ck.config, 'tiny-qwen2');
+    const back = await loadAdapter(saved['adapter_config.json'], saved['adapter_model.safetensors'], ck.config);
+    const reloaded = LoraAdapter.fromWeights(be, ck.config, back.config, back.weights, new Rng(6));
+    reloaded.training = false;
+    expect(await read(noGrad(() => tidy(() => model.forward(g.ids, g.B, g.T, { adapter: reloaded }))))).toEqual(adapted);
     model.dispose();
+  });
+});
+
+describe('loadModel', () => {
+  it('loads with progress, and refuses a model over the limits before reading weights', async () => {
+    const seen: number[] = [];
+    const { model, tokenizer, estimate } = await loadModel(be, await folderFiles(`${FIX}/qwen2-bf16`), { onProgress: (p) => seen.push(p.loaded) });
+    expect(seen.at(-1)).toBe(model.namedParameters().length);
+    expect(estimate.parameters).toBe(24_832);
+    expect(tokenizer.size).toBe(316);
+    model.dispose();
+    const limits = { maxBufferSize: 1 << 20, maxStorageBufferBindingSize: 16 * 1024 };
+    const touched: string[] = [];
+    await expect(loadModel(be, await folderFiles(`${FIX}/qwen2-bf16`), { limits, onProgress: (p) => touched.push(p.tensor) })).rejects.toThrow(ModelTooLargeError);
+    expect(touched).toEqual([]);
   });
 });
 
@@ -207,6 +232,16 @@ describe('heads', () => {
     expect(again[0]).toEqual(feats[1]);
     const fromFeats = await read(noGrad(() => tidy(() => head.forward(be.fromData(Float32Array.from([...feats[0], ...feats[1]]), [2, ck.config.hiddenSize])))));
     expect(relErr(fromFeats, batched)).toBeLessThan(TOL);
+
+    // The reward head saves and loads alone; a value head gives one value per position.
+    const head2 = await ScalarRewardHead.load(be, await head.save(), ck.config.hiddenSize);
+    expect(await read(noGrad(() => tidy(() => head2.forward(be.fromData(feats[0], [1, ck.config.hiddenSize])))))).toEqual(alone);
+    await expect(ScalarRewardHead.load(be, await head.save(), 64)).rejects.toThrow(/expected score.weight \[1, 64\]/);
+    const vh = ValueHead.create(be, ck.config.hiddenSize, new Rng(2));
+    const values = await read(noGrad(() => tidy(() => vh.forward(model.hidden(Int32Array.from(long), 1, long.length)))));
+    expect(values).toHaveLength(long.length);
+    const w = (await vh.weight.data()) as Float32Array;
+    expect(values[long.length - 1]).toBeCloseTo(feats[1].reduce((s, v, i) => s + v * w[i], 0), 5);
     model.dispose();
   });
 });

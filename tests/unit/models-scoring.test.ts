@@ -54,6 +54,9 @@ describe('scoring', () => {
     const scored = await scoreBatches(model, rows, { padId: ck.tokenizer.padId });
     expect(relErr(scored.sum, want)).toBeLessThan(TOL);
     expect(relErr(scored.mean, want.map((w) => w / (g.T - 1)))).toBeLessThan(TOL);
+    // The LM head over one-position chunks (the memory cap at its smallest) gives the same sums.
+    const chunked = await scoreBatches(model, rows, { padId: ck.tokenizer.padId, maxLogitsBytes: 1 });
+    expect(relErr(chunked.sum, scored.sum)).toBeLessThan(1e-6);
     // The same first row next to a much longer one (so it is padded) scores the same.
     const longer = { prompt: rows[1].prompt, response: [...rows[1].response, ...rows[1].response, 5, 6, 7] };
     const padded = await scoreBatches(model, [rows[0], longer], { padId: ck.tokenizer.padId });
