@@ -22,6 +22,8 @@ export const layers = {
   'experiments/protocol': ['gpu'],
   store: ['experiments/client', 'experiments/protocol'],
   ui: ['store', 'experiments/client', 'experiments/protocol'],
+  // The benchmark page (bench.html): runs the matmul suites on the user's GPU and CPU.
+  bench: ['tensor', 'gpu'],
   '': ['ui', 'store'],
 };
 

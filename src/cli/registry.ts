@@ -1,9 +1,10 @@
 // Every CLI command, in the order `--help` lists them. Add new commands here.
 import type { CliCommand } from './command';
+import { bench } from './commands/bench';
 import { dataBench } from './commands/data-bench';
 import { dataStats } from './commands/data-stats';
 import { gpuInfo } from './commands/gpu-info';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, dataStats, dataBench];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, dataStats, dataBench, bench];
