@@ -4,6 +4,7 @@
 // (./matmul-fast.ts; call `await initCpuBackend()` once before the first matmul).
 import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { axpyCpu, binaryCpu } from '../kernels/binary';
+import { sumOfSquaresCpu } from '../kernels/global-norm';
 import { reduceCpu } from '../kernels/reduce';
 import { softmaxBackwardCpu, softmaxCpu } from '../kernels/softmax';
 import { stridedCopyCpu, type StridedCopyParams } from '../kernels/strided-copy';
@@ -220,9 +221,7 @@ export class CpuBackend implements Backend {
   }
 
   sumOfSquares(xs: readonly Tensor[]): Tensor {
-    let s = 0;
-    for (const x of xs) for (const v of this.f32(x, 'sumOfSquares')) s += v * v;
-    return this.wrap(Float32Array.of(s), [1]);
+    return this.wrap(Float32Array.of(sumOfSquaresCpu(xs.map((x) => this.f32(x, 'sumOfSquares')))), [1]);
   }
 
   // --- matmul -------------------------------------------------------------------------------

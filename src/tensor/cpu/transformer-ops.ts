@@ -3,6 +3,7 @@
 // definition of every result.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
 import { attentionBackwardCpu, attentionCpu } from '../kernels/attention';
+import { adamwCpu } from '../kernels/adamw';
 import { crossEntropyBackwardCpu, crossEntropyCpu } from '../kernels/cross-entropy';
 import { embeddingBackwardCpu, embeddingCpu } from '../kernels/embedding';
 import { logprobsBackwardCpu, logprobsCpu } from '../kernels/logprobs';
@@ -12,7 +13,6 @@ import { rmsnormBackwardCpu, rmsnormCpu } from '../kernels/rmsnorm';
 import type { Tensor } from '../tensor';
 import { planAttention, planEmbedding, planRope, planRows, rowsAndChannels } from '../transformer-plan';
 import { expectSameShape } from '../plan';
-import { adamwStepCpu } from './adamw';
 import type { CpuBackend } from './backend';
 
 export function cpuTransformerOps(be: CpuBackend) {
@@ -88,7 +88,7 @@ export function cpuTransformerOps(be: CpuBackend) {
     adamw(p: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamWHyper, scale: Tensor | null): void {
       for (const t of [g, m, v]) expectSameShape('adamw', p, t);
       const s = scale ? be.f32(scale, 'adamw')[0] : 1;
-      adamwStepCpu(be.f32(p, 'adamw'), be.f32(g, 'adamw'), be.f32(m, 'adamw'), be.f32(v, 'adamw'), h, s);
+      adamwCpu(be.f32(p, 'adamw'), be.f32(g, 'adamw'), be.f32(m, 'adamw'), be.f32(v, 'adamw'), h, s);
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { GpuContext } from '../../gpu';
 import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { encodeAxpy, encodeBinary } from '../kernels/binary';
+import { encodeSumOfSquares, sumOfSquaresScratch } from '../kernels/global-norm';
 import { encodeMatmul } from '../kernels/matmul';
 import { encodeReduce } from '../kernels/reduce';
 import { encodeSoftmax, encodeSoftmaxBackward } from '../kernels/softmax';
@@ -325,18 +326,12 @@ export class WebGpuBackend implements Backend {
   }
 
   sumOfSquares(xs: readonly Tensor[]): Tensor {
-    // One sum of squares per tensor into its own slot, then one sum over the slots.
-    const parts = this.empty([xs.length], 'f32', 'sumOfSquares');
-    const enc = () => this.encoder();
-    xs.forEach((x, i) => {
-      const slot = this.empty([1], 'f32', 'sumOfSquares');
-      encodeReduce(this.ctx, enc(), this.buffer(x), this.buffer(slot), { op: 'sumsq', shape: [x.size], axes: [0] });
-      enc().copyBufferToBuffer(this.buffer(slot), 0, this.buffer(parts), i * 4, 4);
-      slot.dispose();
-    });
+    for (const x of xs) expectDType('sumOfSquares', x, 'f32');
+    const spans = xs.map((x) => ({ buffer: this.buffer(x, 'sumOfSquares'), n: x.size }));
+    const scratch = this.empty([Math.max(1, sumOfSquaresScratch(spans))], 'f32', 'sumOfSquares');
     const out = this.empty([1], 'f32', 'sumOfSquares');
-    encodeReduce(this.ctx, enc(), this.buffer(parts), this.buffer(out), { op: 'sum', shape: [xs.length], axes: [0] });
-    parts.dispose();
+    encodeSumOfSquares(this.ctx, this.encoder(), spans, this.buffer(scratch), this.buffer(out));
+    scratch.dispose();
     return out;
   }
 

@@ -1,23 +1,21 @@
 // The webgpu backend's transformer ops: shape checks, output allocation from the pool, and the
 // transformer kernels' encoders (src/tensor/kernels/<name>.ts) recorded into the pending encoder.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
-import { KernelNotWiredError, planAttention, planEmbedding, planRope, planRows, rowsAndChannels } from '../transformer-plan';
+import { planAttention, planEmbedding, planRope, planRows, rowsAndChannels } from '../transformer-plan';
 import { attentionBackwardScratch, encodeAttention, encodeAttentionBackward } from '../kernels/attention';
+import { encodeAdamW } from '../kernels/adamw';
 import { encodeCrossEntropy, encodeCrossEntropyBackward } from '../kernels/cross-entropy';
 import { embeddingBackwardScratch, encodeEmbedding, encodeEmbeddingBackward } from '../kernels/embedding';
 import { encodeLogprobs, encodeLogprobsBackward } from '../kernels/logprobs';
 import { encodeRope } from '../kernels/rope';
 import { encodeLayernorm, encodeLayernormBackward } from '../kernels/layernorm';
 import { encodeRmsnorm, encodeRmsnormBackward } from '../kernels/rmsnorm';
-import { expectDType } from '../plan';
+import { expectDType, expectSameShape } from '../plan';
 import type { Tensor } from '../tensor';
 import type { WebGpuBackend } from './backend';
 
 export function webgpuTransformerOps(be: WebGpuBackend) {
   const ctx = be.ctx;
-  const notWired = (op: string): never => {
-    throw new KernelNotWiredError(op, 'webgpu');
-  };
   const f32 = (op: string, ...ts: Tensor[]) => ts.forEach((t) => expectDType(op, t, 'f32'));
   return {
     rmsNorm(x: Tensor, weight: Tensor, eps: number) {
@@ -137,8 +135,11 @@ export function webgpuTransformerOps(be: WebGpuBackend) {
       encodeLogprobsBackward(ctx, be.encoder(), b(logits), b(targets), b(lse), b(dlogps), b(dlogits), s);
       return dlogits;
     },
-    adamw(_p: Tensor, _g: Tensor, _m: Tensor, _v: Tensor, _h: AdamWHyper, _scale: Tensor | null): void {
-      notWired('adamw');
+    adamw(p: Tensor, g: Tensor, m: Tensor, v: Tensor, h: AdamWHyper, scale: Tensor | null): void {
+      f32('adamw', p, g, m, v);
+      for (const t of [g, m, v]) expectSameShape('adamw', p, t);
+      const b = (t: Tensor) => be.buffer(t);
+      encodeAdamW(ctx, be.encoder(), b(p), b(g), b(m), b(v), scale ? b(scale) : null, { n: p.size, ...h });
     },
   };
 }
