@@ -236,7 +236,7 @@ export class MissingFileError extends ModelError {
     readonly file: string,
     readonly where: string,
   ) {
-    super(`${where} has no '${file}'. A Hugging Face checkpoint needs config.json, tokenizer.json and model.safetensors (or model.safetensors.index.json with its shards).`);
+    super(`No '${file}' in ${where}. A Hugging Face checkpoint needs config.json, tokenizer.json and model.safetensors (or model.safetensors.index.json with its shards).`);
   }
 }
 

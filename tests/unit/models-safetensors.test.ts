@@ -2,7 +2,8 @@
 // conversions against torch's, the writer, and each way a file can be broken.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { checkWeights, expectedTensors, openCheckpoint, readConfig } from '../../src/models/checkpoint';
+import { checkWeights, expectedTensors, openCheckpoint, pickedFiles, readConfig } from '../../src/models/checkpoint';
+import { readdir } from 'node:fs/promises';
 import {
   InvalidHeaderError,
   MissingTensorError,
@@ -99,6 +100,17 @@ describe('tiny checkpoints', () => {
       expect(await bf16.weights.readFloat32(name)).toEqual(await f32.weights.readFloat32(name));
     }
     expect(f32.weights.storedBytes).toBe(2 * bf16.weights.storedBytes);
+  });
+
+  it('opens files picked in a browser (File objects) like a folder', async () => {
+    const dir = `${FIX}/llama-f32`;
+    const files = await Promise.all((await readdir(dir)).map(async (n) => new File([await fixture(`llama-f32/${n}`)], n)));
+    const picked = await openCheckpoint(pickedFiles(files));
+    const disk = await openCheckpoint(await folderFiles(dir));
+    expect(picked.weightFiles).toEqual(disk.weightFiles);
+    const name = 'model.layers.0.mlp.down_proj.weight';
+    expect(await picked.weights.readFloat32(name)).toEqual(await disk.weights.readFloat32(name));
+    await expect(openCheckpoint(pickedFiles(files.filter((f) => f.name !== 'tokenizer.json')))).rejects.toThrow(/No 'tokenizer.json' in the picked files/);
   });
 
   it('reads from a Blob as from bytes', async () => {
