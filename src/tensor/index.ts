@@ -7,4 +7,3 @@ export { broadcastShapes, broadcastsTo, normAxis } from './broadcast';
 export { createBackend, type BackendKind } from './create';
 export { CpuBackend, initCpuBackend } from './cpu/backend';
 export { WebGpuBackend } from './webgpu/backend';
-export { KernelNotWiredError } from './transformer-plan';

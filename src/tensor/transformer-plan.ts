@@ -6,14 +6,6 @@ import type { EmbeddingShape } from './kernels/embedding';
 import type { RopeShape } from './kernels/rope';
 import { ShapeError, shapeStr, type Tensor } from './tensor';
 
-/** Thrown for a kernel that is not wired into a backend yet. */
-export class KernelNotWiredError extends Error {
-  override name = 'KernelNotWiredError';
-  constructor(op: string, backend: string) {
-    super(`${op} is not available on the ${backend} backend yet`);
-  }
-}
-
 /** Rows and channels of x [..., C] normalised with a [C] vector. */
 export function rowsAndChannels(op: string, x: Tensor, weight: Tensor): { n: number; c: number } {
   const c = x.shape[x.rank - 1];
