@@ -7,8 +7,9 @@
 //
 // Two entry points, chosen per adapter by src/tensor/kernels/matmul.ts:
 // - `main` (GPUs): a (WG_Y*8) x (WG_X*8) output tile per workgroup; A and B tiles TK deep staged
-//   in workgroup memory as vec4s; each thread keeps an 8 x 8 block of outputs in 16 vec4
-//   registers and per step of k reads 2 vec4 of A and 2 of B for 64 multiply-adds.
+//   in workgroup memory as vec4s; each thread keeps 8 x 8 outputs (two 4 x 4 blocks a half tile
+//   apart in each direction) in 16 vec4 registers and per step of k reads 2 vec4 of A and 2 of B
+//   for 64 multiply-adds.
 //   Dispatch: (ceil(N / (WG_X*8)), ceil(M / (WG_Y*8)), batch).
 // - `direct` (software adapters such as SwiftShader, which run invocations on CPU SIMD lanes, where
 //   barriers and workgroup memory cost more than they save): each thread computes a 4 x 4 block
@@ -105,10 +106,12 @@ fn main(
     }
     workgroupBarrier();
     for (var p = 0u; p < TK; p++) {
-      let a0 = As[p * (BM / 4u) + lid.y * 2u];
-      let a1 = As[p * (BM / 4u) + lid.y * 2u + 1u];
-      let b0 = Bs[p * (BN / 4u) + lid.x * 2u];
-      let b1 = Bs[p * (BN / 4u) + lid.x * 2u + 1u];
+      // Neighbouring threads read neighbouring vec4s (no bank conflicts): a thread's rows are
+      // 4*ty..4*ty+3 and BM/2 further, its columns 4*tx..4*tx+3 and BN/2 further.
+      let a0 = As[p * (BM / 4u) + lid.y];
+      let a1 = As[p * (BM / 4u) + lid.y + WG_Y];
+      let b0 = Bs[p * (BN / 4u) + lid.x];
+      let b1 = Bs[p * (BN / 4u) + lid.x + WG_X];
       for (var r = 0u; r < 4u; r++) {
         acc[r * 2u] = fma(vec4(a0[r]), b0, acc[r * 2u]);
         acc[r * 2u + 1u] = fma(vec4(a0[r]), b1, acc[r * 2u + 1u]);
@@ -121,12 +124,12 @@ fn main(
 
   let baseOut = wid.z * params.m * params.n;
   for (var r = 0u; r < TM; r++) {
-    let gi = row0 + lid.y * TM + r;
+    let gi = row0 + select(lid.y * 4u + r, (lid.y + WG_Y) * 4u + r - 4u, r >= 4u);
     if (gi >= params.m) {
-      break;
+      continue;
     }
     for (var c = 0u; c < TN; c++) {
-      let gj = col0 + lid.x * TN + c;
+      let gj = col0 + select(lid.x * 4u + c, (lid.x + WG_X) * 4u + c - 4u, c >= 4u);
       if (gj < params.n) {
         out[baseOut + gi * params.n + gj] = acc[r * 2u + c / 4u][c % 4u];
       }

@@ -34,24 +34,25 @@ describe('the one-node ONNX MatMul model', () => {
 });
 
 describe('interleave', () => {
-  it('warms each contender up, then alternates them for the given rounds', async () => {
+  it('warms each contender up, sizes its batch, then alternates them for the given rounds', async () => {
     const calls: string[] = [];
-    const times = { x: [9, 3, 5, 4], y: [1, 2, 8, 2] };
-    const runner = (name: 'x' | 'y') => async () => {
-      calls.push(name);
-      return times[name][calls.filter((c) => c === name).length - 1];
+    // Per-product times: x takes 30 ms alone (batch 1), y 5 ms (batch 5 to last 25 ms).
+    const times = { x: [30, 60, 100, 80], y: [5, 10, 40, 10] };
+    const runner = (name: 'x' | 'y') => async (n: number) => {
+      calls.push(`${name}${n}`);
+      return n * times[name][calls.filter((c) => c.startsWith(name)).length - 1];
     };
     const t = await interleave({ x: runner('x'), y: runner('y') }, { reps: 3 });
-    expect(calls).toEqual(['x', 'y', 'x', 'y', 'x', 'y', 'x', 'y']);
-    expect(t.x).toEqual({ bestMs: 3, medianMs: 4, runs: 3 });
-    expect(t.y).toEqual({ bestMs: 2, medianMs: 2, runs: 3 });
+    expect(calls).toEqual(['x1', 'y1', 'x1', 'y5', 'x1', 'y5', 'x1', 'y5']);
+    expect(t.x).toEqual({ bestMs: 60, medianMs: 80, runs: 3, batch: 1 });
+    expect(t.y).toEqual({ bestMs: 10, medianMs: 10, runs: 3, batch: 5 });
   });
 
   it('stops starting rounds once the budget is spent, after at least one', async () => {
     const slow = async () => {
       const t0 = performance.now();
-      while (performance.now() - t0 < 5);
-      return 5;
+      while (performance.now() - t0 < 30);
+      return 30;
     };
     const t = await interleave({ slow }, { reps: 100, budgetMs: 1 });
     expect(t.slow.runs).toBe(1);
@@ -71,7 +72,7 @@ describe('the cpu suite', () => {
 });
 
 describe('the report', () => {
-  const timing = (ms: number) => ({ bestMs: ms, medianMs: ms, runs: 3 });
+  const timing = (ms: number) => ({ bestMs: ms, medianMs: ms, runs: 3, batch: 1 });
   const suite = (ratio: number): SuiteResult => ({
     environment: 'env',
     rows: [{ label: '512x512x512', shape: { batch: 1, m: 512, n: 512, k: 512 }, backend: 'webgpu', gflops: 1.5, timing: timing(10) }],

@@ -31,8 +31,9 @@ export const TRANSFORMER_SHAPES: BenchShape[] = [
   { label: 'values p[9,128,128] @ v[9,128,64]', shape: { batch: 9, m: 128, n: 64, k: 128 } },
 ];
 
-/** One product per call; resolves to its wall time in milliseconds. */
-export type Runner = () => Promise<number>;
+/** Runs `times` products back to back (waiting for completion once, at the end) and resolves
+ * to their total wall time in milliseconds. */
+export type Runner = (times: number) => Promise<number>;
 
 export interface Contender {
   run: Runner;
@@ -42,11 +43,18 @@ export interface Contender {
 }
 
 export interface Timing {
-  /** Fastest run: the least disturbed by other work on a shared machine. */
+  /** Per product, in the fastest run: the least disturbed by other work on a shared machine. */
   bestMs: number;
   medianMs: number;
   runs: number;
+  /** Products per timed run (more than one when one product is too quick to time alone). */
+  batch: number;
 }
+
+/** A timed run should last at least this long, so that submit and wake-up latency (a fraction of
+ * a millisecond) does not swamp fast GPUs. */
+const MIN_RUN_MS = 25;
+const MAX_BATCH = 200;
 
 export function gflops(shape: MatmulShape, ms: number): number {
   return matmulFlops(shape) / (ms * 1e6);
@@ -59,25 +67,30 @@ export function benchInputs(shape: MatmulShape, seed = 2024): { a: Float32Array;
 }
 
 /**
- * Times contenders round-robin: one warm-up each (pipeline compiles, first-touch costs), then
- * rounds of one run each until `reps` rounds or `budgetMs` spent (at least one timed round).
+ * Times contenders round-robin: one warm-up product each (pipeline compiles, first-touch costs)
+ * that also sizes the batch of products per timed run, then rounds of one run each until `reps`
+ * rounds or `budgetMs` spent (at least one timed round).
  */
 export async function interleave(
   contenders: Record<string, Runner>,
   options: { reps: number; budgetMs?: number },
 ): Promise<Record<string, Timing>> {
   const names = Object.keys(contenders);
-  for (const name of names) await contenders[name]();
+  const batch: Record<string, number> = {};
+  for (const name of names) {
+    const ms = await contenders[name](1);
+    batch[name] = Math.max(1, Math.min(MAX_BATCH, Math.ceil(MIN_RUN_MS / Math.max(ms, 1e-3))));
+  }
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const start = performance.now();
   for (let round = 0; round < options.reps; round++) {
     if (round > 0 && options.budgetMs !== undefined && performance.now() - start > options.budgetMs) break;
-    for (const name of names) times[name].push(await contenders[name]());
+    for (const name of names) times[name].push((await contenders[name](batch[name])) / batch[name]);
   }
   const out: Record<string, Timing> = {};
   for (const name of names) {
     const sorted = [...times[name]].sort((x, y) => x - y);
-    out[name] = { bestMs: sorted[0], medianMs: sorted[Math.floor(sorted.length / 2)], runs: sorted.length };
+    out[name] = { bestMs: sorted[0], medianMs: sorted[Math.floor(sorted.length / 2)], runs: sorted.length, batch: batch[name] };
   }
   return out;
 }
@@ -91,11 +104,14 @@ export function ourGpuContender(ctx: GpuContext, shape: MatmulShape, variant?: M
   const ob = ctx.createBuffer('bench:out', len.out * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
   const options = variant ? { variant } : {};
   return {
-    async run() {
+    async run(times) {
+      // One submit per product, as onnxruntime-web does per session run.
       const t0 = performance.now();
-      const encoder = ctx.device.createCommandEncoder({ label: 'bench:matmul' });
-      encodeMatmul(ctx, encoder, ab, bb, ob, shape, options);
-      ctx.device.queue.submit([encoder.finish()]);
+      for (let i = 0; i < times; i++) {
+        const encoder = ctx.device.createCommandEncoder({ label: 'bench:matmul' });
+        encodeMatmul(ctx, encoder, ab, bb, ob, shape, options);
+        ctx.device.queue.submit([encoder.finish()]);
+      }
       await ctx.device.queue.onSubmittedWorkDone();
       return performance.now() - t0;
     },
@@ -112,9 +128,9 @@ export async function ourCpuContender(shape: MatmulShape): Promise<Contender> {
   const { a, b } = benchInputs(shape);
   const out = new Float32Array(matmulLengths(shape).out);
   return {
-    async run() {
+    async run(times) {
       const t0 = performance.now();
-      matmulFast(a, b, shape, out);
+      for (let i = 0; i < times; i++) matmulFast(a, b, shape, out);
       return performance.now() - t0;
     },
     result: async () => out,
@@ -158,19 +174,21 @@ export async function ortWebgpuContender(ort: OrtModule, shape: MatmulShape): Pr
     B: ort.Tensor.fromGpuBuffer(bb, { dataType: 'float32', dims: dims.b }),
   };
   let last: Ort.Tensor | undefined;
-  const run = async () => {
+  const run = async (times: number) => {
+    const outputs: Ort.Tensor[] = [];
     const t0 = performance.now();
-    const out = await session.run(feeds);
+    for (let i = 0; i < times; i++) outputs.push((await session.run(feeds)).C);
     await device.queue.onSubmittedWorkDone();
     const ms = performance.now() - t0;
     last?.dispose();
-    last = out.C;
+    last = outputs.pop();
+    for (const o of outputs) o.dispose();
     return ms;
   };
   return {
     run,
     async result() {
-      if (!last) await run();
+      if (!last) await run(1);
       return (await last!.getData()) as Float32Array;
     },
     destroy() {
@@ -189,17 +207,15 @@ export async function ortWasmContender(ort: OrtModule, shape: MatmulShape): Prom
   const { a, b } = benchInputs(shape);
   const feeds = { A: new ort.Tensor('float32', a, dims.a), B: new ort.Tensor('float32', b, dims.b) };
   let last: Float32Array | undefined;
-  const run = async () => {
+  const run = async (times: number) => {
     const t0 = performance.now();
-    const out = await session.run(feeds);
-    const ms = performance.now() - t0;
-    last = out.C.data as Float32Array;
-    return ms;
+    for (let i = 0; i < times; i++) last = (await session.run(feeds)).C.data as Float32Array;
+    return performance.now() - t0;
   };
   return {
     run,
     async result() {
-      if (!last) await run();
+      if (!last) await run(1);
       return last!;
     },
     destroy() {
