@@ -1,5 +1,6 @@
 // The benchmark's printed table and ratio lines, built from the suites' results.
 import { RATIO_CPU, RATIO_WEBGPU, type SuiteResult } from '../../tensor/kernels/matmul-bench-suite';
+import type { TrainStepResult } from './train-step';
 
 /** Each ratio's target, from the engine issue. */
 export const RATIO_TARGETS: Record<string, number> = { [RATIO_WEBGPU]: 1.0, [RATIO_CPU]: 0.25 };
@@ -50,4 +51,22 @@ export function formatAdapters(suites: SuiteResult[]): string {
 /** Whether every ratio meets its target. */
 export function targetsMet(suites: SuiteResult[]): boolean {
   return suites.every((s) => s.ratios.every((r) => RATIO_TARGETS[r.name] === undefined || r.ratio >= RATIO_TARGETS[r.name]));
+}
+
+/** Rows: model sizes; columns: backends; cells: tokens/s of the fastest step. */
+export function formatTrainSteps(results: TrainStepResult[]): string {
+  const models = [...new Set(results.map((r) => r.model))];
+  const backends = [...new Set(results.map((r) => r.backend))];
+  const lines = [
+    'training step tokens/s (forward + backward + AdamW, best step)',
+    `${'model'.padEnd(41)}${backends.map((b) => b.padStart(16)).join('')}`,
+  ];
+  for (const m of models) {
+    const cells = backends.map((b) => {
+      const r = results.find((x) => x.model === m && x.backend === b);
+      return (r ? r.tokensPerSecond.toFixed(0) : '-').padStart(16);
+    });
+    lines.push(`${m.padEnd(41)}${cells.join('')}`);
+  }
+  return lines.join('\n');
 }
