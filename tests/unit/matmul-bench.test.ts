@@ -4,7 +4,9 @@
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { readParams } from '../../src/bench/params';
-import { formatRatios, formatTable, targetsMet } from '../../src/cli/bench/report';
+import { formatRatios, formatTable, formatTrainSteps, targetsMet } from '../../src/cli/bench/report';
+import { benchTrainStep, TRAIN_SIZES } from '../../src/cli/bench/train-step';
+import { createBackend } from '../../src/tensor';
 import { matmulCpu } from '../../src/tensor/kernels/matmul';
 import { benchInputs, interleave } from '../../src/tensor/kernels/matmul-bench';
 import { RATIO_CPU, runCpuSuite, type SuiteResult } from '../../src/tensor/kernels/matmul-bench-suite';
@@ -104,5 +106,17 @@ describe('bench page parameters', () => {
     expect(readParams('').sizes).toEqual([128, 256, 512, 1024]);
     expect(readParams('?ort=').ortSizes).toEqual([]);
     expect(() => readParams('?sizes=12,x')).toThrow(/not a list of sizes/);
+  });
+});
+
+describe('the training-step benchmark', () => {
+  it('times full steps of the golden-sized Llama on the cpu backend, and the loss moves', async () => {
+    const be = await createBackend('cpu');
+    const r = await benchTrainStep(be, TRAIN_SIZES[0], 2);
+    expect(r).toMatchObject({ backend: 'cpu', tokensPerStep: 16, steps: 2 });
+    expect(r.tokensPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(r.firstLoss)).toBe(true);
+    expect(r.lastLoss).toBeLessThan(r.firstLoss);
+    expect(formatTrainSteps([r])).toMatch(/golden tiny llama \(B2 T8\)\s+\d+/);
   });
 });
