@@ -2,7 +2,6 @@
 // of the transformer kernels (src/tensor/kernels/<name>.ts), so cpu and webgpu share one
 // definition of every result.
 import type { AdamWHyper, AttentionOptions, HeadLayout } from '../backend';
-import { attentionBackwardCpu, attentionCpu } from '../kernels/attention';
 import { adamwCpu } from '../kernels/adamw';
 import { crossEntropyBackwardCpu, crossEntropyCpu } from '../kernels/cross-entropy';
 import { embeddingBackwardCpu, embeddingCpu } from '../kernels/embedding';
@@ -13,6 +12,7 @@ import { rmsnormBackwardCpu, rmsnormCpu } from '../kernels/rmsnorm';
 import type { Tensor } from '../tensor';
 import { planAttention, planEmbedding, planRope, planRows, rowsAndChannels } from '../transformer-plan';
 import { expectSameShape } from '../plan';
+import { attentionBackwardFast, attentionFast } from './attention-fast';
 import type { CpuBackend } from './backend';
 
 export function cpuTransformerOps(be: CpuBackend) {
@@ -47,14 +47,14 @@ export function cpuTransformerOps(be: CpuBackend) {
     attention(q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions) {
       const s = planAttention(q, k, v, o);
       const mask = o.keyMask ? be.view(o.keyMask) : null;
-      const r = attentionCpu(be.f32(q, 'attention'), be.f32(k, 'attention'), be.f32(v, 'attention'), mask, s);
+      const r = attentionFast(be.f32(q, 'attention'), be.f32(k, 'attention'), be.f32(v, 'attention'), mask, s);
       return { out: be.wrap(r.out, q.shape), lse: be.wrap(r.lse, [s.b, s.hq, s.t]) };
     },
     attentionBackward(q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, o: AttentionOptions) {
       const s = planAttention(q, k, v, o);
       const op = 'attention backward';
       const mask = o.keyMask ? be.view(o.keyMask) : null;
-      const r = attentionBackwardCpu(be.f32(q, op), be.f32(k, op), be.f32(v, op), mask, be.f32(out, op), be.f32(lse, op), be.f32(dout, op), s);
+      const r = attentionBackwardFast(be.f32(q, op), be.f32(k, op), be.f32(v, op), mask, be.f32(out, op), be.f32(lse, op), be.f32(dout, op), s);
       return { dq: be.wrap(r.dq, q.shape), dk: be.wrap(r.dk, k.shape), dv: be.wrap(r.dv, v.shape) };
     },
     embedding(table: Tensor, ids: Tensor): Tensor {
