@@ -1,10 +1,12 @@
 // The Web Worker that hosts the runner: long work (GPU kernels, training, imports) happens here,
 // off the main thread. The app reaches it through src/experiments/client.ts (comlink).
 import { expose } from 'comlink';
+import * as data from './data';
 import { gpuStatus } from './gpu-status';
 import { runSelftest } from './selftest';
 
 const api = {
+  ...data,
   gpuStatus,
   runSelftest,
 };
