@@ -3,8 +3,10 @@ import type { CliCommand } from './command';
 import { bench } from './commands/bench';
 import { dataBench } from './commands/data-bench';
 import { dataStats } from './commands/data-stats';
+import { experimentPresets } from './commands/experiment-presets';
+import { experimentRun } from './commands/experiment-run';
 import { gpuInfo } from './commands/gpu-info';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, dataStats, dataBench, bench];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, dataStats, dataBench, bench, experimentRun, experimentPresets];

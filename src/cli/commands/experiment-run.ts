@@ -1,0 +1,111 @@
+// `experiment run`: run an experiment spec (a JSON file or a preset) headless with the same runner
+// the app's worker uses, printing progress; the record goes to a runs folder (resumable) and,
+// with --json, to a file. Ctrl-C cancels cleanly and keeps the checkpoint for --resume.
+import { readFile, writeFile } from 'node:fs/promises';
+import { acquireGpu, type GpuContext } from '../../gpu';
+import { nodeGpu } from '../../gpu/node';
+import type { RunEvent } from '../../experiments/events';
+import { FileRunStore } from '../../experiments/node/file-store';
+import { loadDataNode } from '../../experiments/node/load-data';
+import { presetSpec } from '../../experiments/presets';
+import { accuracyCsv, importanceCsv } from '../../experiments/results/export';
+import type { RunRecord } from '../../experiments/results/record';
+import { runExperiment } from '../../experiments/runner';
+import { parseSpecJson } from '../../experiments/spec/validate';
+import { APP_VERSION } from '../../experiments/version';
+import { createBackend } from '../../tensor';
+import { parseFlags, UsageError, type CliCommand } from '../command';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function formatEta(s: number | null): string {
+  if (s === null) return '';
+  return s >= 90 ? ` ~${Math.round(s / 60)} min left` : ` ~${Math.round(s)} s left`;
+}
+
+export function summarize(r: RunRecord): string {
+  const lines = [`run ${r.id} (${r.name}, seed ${r.seed}, ${r.backend.kind}${r.backend.adapter ? `: ${r.backend.adapter}` : ''}, app ${r.appVersion}): ${r.status}`];
+  if (r.data) {
+    const d = r.data;
+    lines.push(`data: ${d.name}: ${d.personas} personas (${d.unseenPersonas} unseen), ${d.rows} rows; test pairs generic ${d.pairs.generic}, cross ${d.pairs.cross}, unseen ${d.pairs.unseen}; train pairs ${d.pairs.train}`);
+    if (d.ceilings) lines.push(`ceilings (Bayes / persona-blind): ${Object.entries(d.ceilings).map(([k, c]) => `${k} ${pct(c!.bayes)} / ${pct(c!.blind)}`).join(', ')}`);
+  }
+  const w = Math.max(...r.arms.map((a) => a.label.length), 4);
+  lines.push(`${'arm'.padEnd(w)}  ${['generic', 'cross', 'unseen'].map((s) => s.padEnd(24)).join('')}seconds`);
+  for (const a of r.arms) {
+    const cells = ['generic', 'cross', 'unseen'].map((name) => {
+      const s = a.sets.find((x) => x.set === name);
+      return (s ? `${pct(s.accuracy)} [${pct(s.lo)}, ${pct(s.hi)}]` : a.status).padEnd(24);
+    });
+    lines.push(`${a.label.padEnd(w)}  ${cells.join('')}${a.seconds.toFixed(1)}`);
+  }
+  if (r.importance.length) {
+    lines.push('importance (accuracy drop when left out, cross-persona pairs, 95% bootstrap interval):');
+    for (const i of r.importance.filter((x) => x.set === 'cross').sort((a, b) => b.drop - a.drop)) {
+      lines.push(`  ${i.attribute.padEnd(26)} ${(100 * i.drop).toFixed(2).padStart(6)} pts [${(100 * i.lo).toFixed(2)}, ${(100 * i.hi).toFixed(2)}]${i.role ? `  (${i.role})` : ''}`);
+    }
+  }
+  if (r.error) lines.push(`${r.error.name}: ${r.error.message}`);
+  return lines.join('\n');
+}
+
+export const experimentRun: CliCommand = {
+  path: ['experiment', 'run'],
+  summary: 'Run an experiment spec (JSON file or --preset) with the lab runner',
+  usage: [
+    'SPEC.json | --preset NAME   the spec (see `experiment presets`)',
+    '--backend cpu|webgpu (cpu)  --json OUT writes the run record   --csv OUT writes accuracies',
+    '--runs DIR (runs) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
+    '--quiet prints only the summary',
+  ],
+  async run(args) {
+    const { flags, rest } = parseFlags(args, ['quiet']);
+    const preset = typeof flags.preset === 'string' ? flags.preset : undefined;
+    if ((rest.length === 1) === (preset !== undefined)) throw new UsageError('give one spec file or --preset NAME');
+    const spec = preset ? presetSpec(preset) : parseSpecJson(await readFile(rest[0], 'utf8'));
+    const kind = String(flags.backend ?? 'cpu');
+    if (kind !== 'cpu' && kind !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not '${kind}'`);
+    let ctx: GpuContext | null = null;
+    if (kind === 'webgpu') ctx = await acquireGpu({ gpu: await nodeGpu() });
+    const backend = ctx ? await createBackend('webgpu', ctx) : await createBackend('cpu');
+    const store = new FileRunStore(String(flags.runs ?? 'runs'));
+    const ac = new AbortController();
+    const onSigint = () => {
+      console.error('\ncancelling (the last checkpoint is kept)...');
+      ac.abort();
+    };
+    process.once('SIGINT', onSigint);
+    let lastLine = 0;
+    const onEvent = (e: RunEvent) => {
+      if (flags.quiet) return;
+      if (e.kind === 'progress' && (Date.now() - lastLine > 2000 || e.phase !== 'train')) {
+        lastLine = Date.now();
+        console.error(`[${(100 * e.fraction).toFixed(0).padStart(3)}%] arm ${e.arm + 1}/${e.arms} ${e.message}${formatEta(e.etaSeconds)}`);
+      } else if (e.kind === 'metrics' && Date.now() - lastLine > 2000) {
+        lastLine = Date.now();
+        const p = e.point;
+        console.error(`       ${e.armLabel} step ${p.step} epoch ${p.epoch.toFixed(2)} loss ${p.loss.toFixed(4)} rewards/accuracies ${p['rewards/accuracies'].toFixed(3)}`);
+      } else if (e.kind === 'error') {
+        console.error(`${e.name}: ${e.message}${e.checkpointKept ? ' (checkpoint kept)' : ''}`);
+      }
+    };
+    try {
+      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, store, loadData: loadDataNode, appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
+        runId: typeof flags.resume === 'string' ? flags.resume : undefined,
+        signal: ac.signal,
+        onEvent,
+      });
+      console.log(summarize(record));
+      if (typeof flags.json === 'string') await writeFile(flags.json, JSON.stringify(record, null, 2) + '\n');
+      if (typeof flags.csv === 'string') await writeFile(flags.csv, accuracyCsv([record]) + (record.importance.length ? `\n${importanceCsv([record])}` : ''));
+      if (record.status !== 'done') {
+        console.error(`resume with: npm run cli -- experiment run ${preset ? `--preset ${preset}` : rest[0]} --runs ${store.dir} --resume ${record.id}`);
+        return record.status === 'cancelled' ? 130 : 1;
+      }
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+      ctx?.destroy();
+    }
+  },
+};

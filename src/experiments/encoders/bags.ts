@@ -1,0 +1,182 @@
+// Bag-of-features encoders, the lab's model that needs no language model. A persona becomes the
+// bag of its attribute values (restricted to the attribute subset): one feature per `key=value`,
+// one per comma-separated part of list values ("big five scores" lists five traits), and for a
+// numeric value (age) also `key#` weighted by its standardized value. A response becomes the bag
+// of its lower-cased word unigrams and bigrams. Vocabularies come from training data only, so an
+// unseen persona is described by the values it shares with training personas and nothing else.
+import type { AttributeKey, PersonaRecord } from '../../data';
+
+/** A sparse bag: feature ids and their weights (same length). */
+export interface Bag {
+  ids: Int32Array;
+  weights: Float32Array;
+}
+
+const EMPTY: Bag = { ids: new Int32Array(0), weights: new Float32Array(0) };
+
+export class Vocabulary {
+  private readonly index = new Map<string, number>();
+  readonly names: string[] = [];
+
+  /** Id of `name`, adding it when `grow` (training) and absent. */
+  id(name: string, grow: boolean): number | undefined {
+    let i = this.index.get(name);
+    if (i === undefined && grow) {
+      i = this.names.length;
+      this.index.set(name, i);
+      this.names.push(name);
+    }
+    return i;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+}
+
+function isNumeric(value: string): boolean {
+  return /^-?\d+(\.\d+)?$/.test(value.trim());
+}
+
+/** The persona encoder for one attribute subset. Build with the training personas. */
+export class PersonaBagEncoder {
+  readonly vocab = new Vocabulary();
+  /** Always-on feature: the persona-independent part of the model (all a marginal model has). */
+  static readonly BIAS = '<bias>';
+  private readonly numericStats = new Map<string, { mean: number; sd: number }>();
+
+  /**
+   * `keys`: the attribute subset. `extra`: also use `key: value` lines outside the 33 (OpinionQA
+   * groups have some); only the full subset does, as it is meant to be everything known.
+   */
+  constructor(
+    readonly keys: readonly AttributeKey[],
+    training: readonly PersonaRecord[],
+    readonly extra = false,
+  ) {
+    this.vocab.id(PersonaBagEncoder.BIAS, true);
+    const values = new Map<string, number[]>();
+    for (const p of training) {
+      for (const k of keys) {
+        const v = p.attributes[k];
+        if (v !== undefined && isNumeric(v)) {
+          let list = values.get(k);
+          if (!list) values.set(k, (list = []));
+          list.push(Number(v));
+        }
+      }
+    }
+    for (const [k, list] of values) {
+      const mean = list.reduce((a, b) => a + b, 0) / list.length;
+      const sd = Math.sqrt(list.reduce((a, b) => a + (b - mean) ** 2, 0) / list.length) || 1;
+      this.numericStats.set(k, { mean, sd });
+    }
+    for (const p of training) this.encodeWith(p, true);
+  }
+
+  encode(p: PersonaRecord): Bag {
+    return this.encodeWith(p, false);
+  }
+
+  private encodeWith(p: PersonaRecord, grow: boolean): Bag {
+    const ids: number[] = [];
+    const weights: number[] = [];
+    const add = (name: string, w: number) => {
+      const id = this.vocab.id(name, grow);
+      if (id !== undefined) {
+        ids.push(id);
+        weights.push(w);
+      }
+    };
+    add(PersonaBagEncoder.BIAS, 1);
+    for (const k of this.keys) {
+      const v = p.attributes[k];
+      if (v === undefined) continue;
+      add(`${k}=${v}`, 1);
+      const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+      if (parts.length > 1) for (const part of parts) add(`${k}:${part}`, 1);
+      const stats = this.numericStats.get(k);
+      if (stats && isNumeric(v)) add(`${k}#`, (Number(v) - stats.mean) / stats.sd);
+    }
+    if (this.extra) for (const [k, v] of p.extra) add(`+${k}=${v}`, 1);
+    return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+  }
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+}
+
+/** The response encoder: word unigrams and bigrams, present or not (weight 1). */
+export class ResponseBagEncoder {
+  readonly vocab = new Vocabulary();
+  private readonly cache = new Map<string, Bag>();
+
+  constructor(trainingTexts: Iterable<string>) {
+    for (const t of trainingTexts) this.features(t, true);
+  }
+
+  encode(text: string): Bag {
+    let bag = this.cache.get(text);
+    if (!bag) {
+      bag = this.features(text, false);
+      this.cache.set(text, bag);
+    }
+    return bag;
+  }
+
+  private features(text: string, grow: boolean): Bag {
+    const w = words(text);
+    const seen = new Set<number>();
+    const add = (name: string) => {
+      const id = this.vocab.id(name, grow);
+      if (id !== undefined) seen.add(id);
+    };
+    for (let i = 0; i < w.length; i++) {
+      add(w[i]);
+      if (i + 1 < w.length) add(`${w[i]} ${w[i + 1]}`);
+    }
+    if (seen.size === 0) return EMPTY;
+    const ids = Int32Array.from([...seen].sort((a, b) => a - b));
+    return { ids, weights: new Float32Array(ids.length).fill(1) };
+  }
+}
+
+/** Right-pads bags into [B, L] ids and weights (padding: id 0, weight 0). */
+export function padBags(bags: readonly Bag[]): { ids: Int32Array; weights: Float32Array; B: number; L: number } {
+  const B = bags.length;
+  const L = Math.max(1, ...bags.map((b) => b.ids.length));
+  const ids = new Int32Array(B * L);
+  const weights = new Float32Array(B * L);
+  bags.forEach((b, i) => {
+    ids.set(b.ids, i * L);
+    weights.set(b.weights, i * L);
+  });
+  return { ids, weights, B, L };
+}
+
+/** a - b as one bag (ids sorted and unique in both, as ResponseBagEncoder makes them); shared features cancel. */
+export function bagDifference(a: Bag, b: Bag): Bag {
+  const ids: number[] = [];
+  const weights: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length || j < b.ids.length) {
+    const ia = i < a.ids.length ? a.ids[i] : Infinity;
+    const jb = j < b.ids.length ? b.ids[j] : Infinity;
+    if (ia === jb) {
+      const w = a.weights[i++] - b.weights[j++];
+      if (w !== 0) {
+        ids.push(ia);
+        weights.push(w);
+      }
+    } else if (ia < jb) {
+      ids.push(ia);
+      weights.push(a.weights[i++]);
+    } else {
+      ids.push(jb);
+      weights.push(-b.weights[j++]);
+    }
+  }
+  return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+}

@@ -1,0 +1,117 @@
+// Named presets: ready-made specs for the lab's standard questions. Each is plain JSON that
+// parseSpec completes with defaults; tests check they all validate. `where` says which
+// environments can run it (a path on disk only exists for the CLI).
+import type { ExperimentSpec } from '../spec/spec';
+import { parseSpec } from '../spec/validate';
+
+export interface Preset {
+  name: string;
+  title: string;
+  description: string;
+  where: 'anywhere' | 'cli';
+  spec: unknown;
+}
+
+/** The reward model the science presets share (hyper-parameters chosen on world seed 7, see docs/experiments.md). */
+const RM_TRAIN = { epochs: 4, batchSize: 128, lr: 0.01, weightDecay: 0.01, clipNorm: 1, logEvery: 25 };
+const features = { kind: 'features', dims: 16 };
+const conditional = { label: 'conditional', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'all' }, model: features, train: RM_TRAIN };
+const marginal = { label: 'marginal', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'none' }, model: features, train: RM_TRAIN };
+
+export const PRESETS: readonly Preset[] = [
+  {
+    name: 'conditional-vs-marginal',
+    title: 'Conditional vs marginal reward model',
+    description:
+      'A Bradley–Terry reward model that sees the persona against the same model without it, on the built-in dataset (1,000 personas). The marginal one must sit at 50% on cross-persona pairs.',
+    where: 'anywhere',
+    spec: { name: 'conditional-vs-marginal', seed: 1, data: { source: 'builtin' }, arms: [conditional, marginal] },
+  },
+  {
+    name: 'losses',
+    title: 'Bradley–Terry vs pairwise preference model',
+    description: 'The two reward-model losses, each conditional and marginal, on the built-in dataset.',
+    where: 'anywhere',
+    spec: {
+      name: 'losses',
+      seed: 1,
+      data: { source: 'builtin' },
+      arms: [
+        conditional,
+        { ...conditional, label: 'conditional (pairwise)', method: { kind: 'reward-model', loss: 'pairwise' } },
+        marginal,
+        { ...marginal, label: 'marginal (pairwise)', method: { kind: 'reward-model', loss: 'pairwise' } },
+      ],
+    },
+  },
+  {
+    name: 'subsets',
+    title: 'Which user information works best',
+    description: 'The conditional reward model given no attributes, demographics, psychographics, or all of them.',
+    where: 'anywhere',
+    spec: {
+      name: 'subsets',
+      seed: 1,
+      data: { source: 'builtin' },
+      arms: [{ ...conditional, label: 'reward model' }],
+      sweep: {
+        kind: 'subsets',
+        arm: 0,
+        subsets: [
+          { kind: 'preset', name: 'none' },
+          { kind: 'preset', name: 'demographics' },
+          { kind: 'preset', name: 'psychographics' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'leave-one-out',
+    title: 'Leave-one-out attribute importance',
+    description: 'The conditional reward model with all attributes, then with each of the 33 left out; importance is the accuracy drop, with a bootstrap interval over personas.',
+    where: 'anywhere',
+    spec: { name: 'leave-one-out', seed: 1, data: { source: 'builtin' }, arms: [conditional], sweep: { kind: 'leave-one-out', arm: 0, attributes: null } },
+  },
+  {
+    name: 'opinionqa-sample',
+    title: 'OpinionQA sample: groups as personas',
+    description: 'Conditional vs marginal reward model on the OpinionQA-format sample (survey groups play personas).',
+    where: 'cli',
+    spec: {
+      name: 'opinionqa-sample',
+      seed: 1,
+      data: { source: 'path', path: '../shared/fixtures/opinionqa-sample', format: 'opinionqa' },
+      split: { unseenFraction: 0.25, testFraction: 0.3, crossPartners: 4 },
+      arms: [
+        { ...conditional, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
+        { ...marginal, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
+      ],
+    },
+  },
+  {
+    name: 'tiny',
+    title: 'Tiny demo (seconds)',
+    description: 'Conditional vs marginal on a tiny built-in world (48 personas, 6 questions each): a smoke test of the whole pipeline.',
+    where: 'anywhere',
+    spec: {
+      name: 'tiny',
+      seed: 1,
+      data: { source: 'builtin', personas: 48, questionsPerPersona: 6 },
+      eval: { maxPairsPerSet: 200 },
+      arms: [
+        { ...conditional, train: { ...RM_TRAIN, epochs: 3, batchSize: 32, logEvery: 2 } },
+        { ...marginal, train: { ...RM_TRAIN, epochs: 3, batchSize: 32, logEvery: 2 } },
+      ],
+    },
+  },
+];
+
+export class UnknownPresetError extends Error {
+  override name = 'UnknownPresetError';
+}
+
+export function presetSpec(name: string): ExperimentSpec {
+  const p = PRESETS.find((x) => x.name === name);
+  if (!p) throw new UnknownPresetError(`No preset "${name}". Presets: ${PRESETS.map((x) => x.name).join(', ')}`);
+  return parseSpec(p.spec);
+}

@@ -1,0 +1,244 @@
+// The runner: executes a spec, arm by arm, the same code in the Web Worker and in Node. It emits
+// progress, metrics, partial results and errors as RunEvents; writes the run record after every
+// arm and checkpoint so nothing written is lost when the tab closes; resumes a run from its
+// record and the interrupted arm's checkpoint; and stops on cancel, NaN, out-of-memory or device
+// loss with a clear message, keeping the last checkpoint.
+import type { PairSetName } from '../data';
+import { DRIVER_ATTRIBUTES, IRRELEVANT_ATTRIBUTES, PROXY_ATTRIBUTES, isBuiltin } from '../data';
+import type { Backend } from '../tensor';
+import { fnv1a32 } from '../util/hash';
+import type { RunEvent, RunPhase } from './events';
+import { armSeed, buildPredictor, methodName, modelName } from './methods';
+import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
+import { pairedBootstrapDiff } from './results/intervals';
+import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from './results/record';
+import { scoreSet } from './results/score';
+import { isTrainable } from './scorers/scorer';
+import { expandArms, subsetName } from './spec/expand';
+import type { ExpandedArm, ExperimentSpec } from './spec/spec';
+import { parseSpec } from './spec/validate';
+import { CancelledError, stepsFor, trainLoop } from './training/loop';
+import type { RunStore } from './training/store';
+
+export interface RunnerEnv {
+  backend: Backend;
+  adapter: string | null;
+  store: RunStore;
+  loadData: DataLoader;
+  appVersion: string;
+  /** Throws DeviceLostError when the GPU is gone (webgpu); checked between steps. */
+  assertDevice?(): void;
+  /** Steps between checkpoints (default 50). */
+  checkpointEvery?: number;
+  /** Builds an arm's predictor; defaults to the method table (tests substitute their own). */
+  buildPredictor?: typeof buildPredictor;
+}
+
+export interface RunOptions {
+  /** Resume this run (its record and checkpoints must be in the store). */
+  runId?: string;
+  signal?: AbortSignal;
+  onEvent?(event: RunEvent): void;
+}
+
+export class ResumeError extends Error {
+  override name = 'ResumeError';
+}
+
+export function newRunId(spec: ExperimentSpec, now = Date.now()): string {
+  return `run-${now.toString(36)}-${fnv1a32(JSON.stringify(spec) + now).toString(36)}`;
+}
+
+function pendingArm(arm: ExpandedArm): ArmResult {
+  const r: ArmResult = {
+    label: arm.label,
+    role: arm.role,
+    method: methodName(arm),
+    subset: subsetName(arm.subset),
+    model: modelName(arm),
+    status: 'pending',
+    sets: [],
+    perPersona: [],
+    curve: [],
+    final: {},
+    seconds: 0,
+  };
+  if (arm.leftOut !== undefined) r.leftOut = arm.leftOut;
+  if (arm.sweptArm !== undefined) r.sweptArm = arm.sweptArm;
+  return r;
+}
+
+function errorInfo(e: unknown): { name: string; message: string } {
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}
+
+/** Attribute importance from a finished leave-one-out sweep: drop = acc(all) - acc(all - a). */
+export function importanceOf(record: RunRecord, prep: Pick<Prepared, 'dataset'> | null, spec: ExperimentSpec): Importance[] {
+  const sw = spec.sweep;
+  if (!sw || sw.kind !== 'leave-one-out') return [];
+  const base = record.arms[sw.arm];
+  if (!base || base.status !== 'done') return [];
+  const builtin = prep !== null && isBuiltin(prep.dataset);
+  const roleOf = (a: string): Importance['role'] =>
+    !builtin ? undefined : (DRIVER_ATTRIBUTES as readonly string[]).includes(a) ? 'driver' : (PROXY_ATTRIBUTES as readonly string[]).includes(a) ? 'proxy' : (IRRELEVANT_ATTRIBUTES as readonly string[]).includes(a) ? 'irrelevant' : undefined;
+  const out: Importance[] = [];
+  const clusters = (scores: PersonaScore[], set: PairSetName, ids: string[]) => {
+    const by = new Map(scores.filter((s) => s.set === set).map((s) => [s.personaId, s]));
+    return { clusters: ids, correct: Float64Array.from(ids, (id) => by.get(id)?.correct ?? 0), n: Float64Array.from(ids, (id) => by.get(id)?.n ?? 0) };
+  };
+  for (const set of ['cross', 'unseen'] as const) {
+    const ids = base.perPersona.filter((s) => s.set === set).map((s) => s.personaId);
+    if (ids.length === 0) continue;
+    const a = clusters(base.perPersona, set, ids);
+    for (const arm of record.arms) {
+      if (arm.role !== 'leave-one-out' || arm.status !== 'done' || arm.leftOut === undefined) continue;
+      const d = pairedBootstrapDiff(a, clusters(arm.perPersona, set, ids), { resamples: spec.eval.bootstrap, seed: fnv1a32(`${spec.seed}:bootstrap:${set}`), confidence: spec.eval.confidence });
+      const imp: Importance = { attribute: arm.leftOut, set, drop: d.diff, lo: d.lo, hi: d.hi };
+      const role = roleOf(arm.leftOut);
+      if (role) imp.role = role;
+      out.push(imp);
+    }
+  }
+  return out;
+}
+
+export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOptions = {}): Promise<RunRecord> {
+  const spec = parseSpec(input);
+  const arms = expandArms(spec);
+  const now = () => new Date().toISOString();
+  let record: RunRecord;
+  if (o.runId) {
+    const saved = await env.store.getRecord(o.runId);
+    if (!saved) throw new ResumeError(`No saved run ${o.runId} to resume`);
+    if (JSON.stringify(parseSpec(saved.spec)) !== JSON.stringify(spec)) throw new ResumeError(`Run ${o.runId} was started with a different spec; start a new run instead`);
+    record = saved;
+    record.status = 'running';
+    delete record.error;
+  } else {
+    record = {
+      recordVersion: RECORD_VERSION,
+      id: newRunId(spec),
+      name: spec.name,
+      spec,
+      seed: spec.seed,
+      appVersion: env.appVersion,
+      backend: { kind: env.backend.name, adapter: env.adapter },
+      createdAt: now(),
+      updatedAt: now(),
+      status: 'running',
+      data: null,
+      arms: arms.map(pendingArm),
+      importance: [],
+    };
+  }
+  const runId = record.id;
+  const emit = (e: RunEvent) => o.onEvent?.(e);
+  const save = async () => {
+    record.updatedAt = now();
+    await env.store.putRecord(record);
+  };
+  await save();
+
+  // Progress: arms share the run equally; within an arm, training is 90% and evaluation 10%.
+  const started = Date.now();
+  const startFraction = record.arms.filter((a) => a.status === 'done').length / arms.length;
+  const progress = (arm: number, phase: RunPhase, within: number, message: string) => {
+    const fraction = Math.min(1, (arm + within) / arms.length);
+    const doneHere = fraction - startFraction;
+    const elapsed = (Date.now() - started) / 1000;
+    const etaSeconds = doneHere > 0.005 && elapsed > 1 ? (elapsed / doneHere) * (1 - fraction) : null;
+    emit({ kind: 'progress', runId, arm, arms: arms.length, armLabel: arms[arm]?.label ?? '', phase, fraction, etaSeconds, message });
+  };
+
+  let current = -1;
+  try {
+    progress(0, 'data', 0, 'Preparing data');
+    const prep = await prepare(spec, env.loadData, o.signal);
+    record.data = prep.summary;
+    await save();
+    for (let i = 0; i < arms.length; i++) {
+      if (record.arms[i].status === 'done') continue;
+      o.signal?.throwIfAborted();
+      current = i;
+      const arm = arms[i];
+      const result = record.arms[i];
+      const t0 = Date.now();
+      const secondsBefore = result.seconds;
+      result.status = 'running';
+      const seed = armSeed(spec.seed, arm.label);
+      const train = arm.method.kind === 'reward-model' ? trainingPairs(prep, arm.train, seed) : [];
+      progress(i, 'features', 0, `${arm.label}: building the model`);
+      const predictor = await (env.buildPredictor ?? buildPredictor)({ be: env.backend, prep, arm, seed, train });
+      try {
+        result.model = predictor.description;
+        if (isTrainable(predictor)) {
+          const resume = await env.store.getCheckpoint(runId, i);
+          const { total } = stepsFor(train.length, arm.train);
+          // Points logged after the checkpoint were not kept by it: they will be logged again.
+          result.curve = resume ? resume.curve.slice() : [];
+          const loop = await trainLoop(env.backend, predictor, train, arm.train, seed, {
+            signal: o.signal,
+            resume,
+            checkpointEvery: env.checkpointEvery ?? 50,
+            assertDevice: env.assertDevice,
+            onLog: (point) => {
+              result.curve.push(point);
+              emit({ kind: 'metrics', runId, arm: i, armLabel: arm.label, point });
+            },
+            onStep: (step) => {
+              if (step % 5 === 0 || step === total) progress(i, 'train', 0.9 * (step / total), `${arm.label}: step ${step} of ${total}`);
+            },
+            checkpoint: async (ck) => {
+              await env.store.putCheckpoint({ ...ck, runId, arm: i });
+              result.seconds = secondsBefore + (Date.now() - t0) / 1000;
+              await save();
+            },
+          });
+          result.curve = loop.curve;
+          result.final = { ...loop.final, train_pairs: train.length, steps: loop.steps, resumed_from_step: loop.resumedFrom };
+        }
+        result.sets = [];
+        result.perPersona = [];
+        for (const [k, set] of TEST_SETS.entries()) {
+          progress(i, 'eval', 0.9 + 0.1 * (k / TEST_SETS.length), `${arm.label}: scoring ${set} pairs`);
+          const pairs = prep.test[set];
+          if (pairs.length === 0) continue;
+          const probs = await predictor.predict(pairs, o.signal);
+          const { score, perPersona } = scoreSet(set, pairs, probs, spec.eval.confidence);
+          result.sets.push(score);
+          result.perPersona.push(...perPersona);
+        }
+      } finally {
+        predictor.dispose();
+      }
+      result.status = 'done';
+      result.seconds = secondsBefore + (Date.now() - t0) / 1000;
+      record.importance = importanceOf(record, prep, spec);
+      await save();
+      emit({ kind: 'result', runId, final: false, record: structuredClone(record) });
+    }
+    record.status = 'done';
+    record.importance = importanceOf(record, prep, spec);
+    await save();
+    await env.store.deleteCheckpoints(runId);
+    progress(arms.length - 1, 'done', 1, 'Done');
+    emit({ kind: 'result', runId, final: true, record: structuredClone(record) });
+    return record;
+  } catch (e) {
+    const cancelled = e instanceof CancelledError || (e instanceof DOMException && e.name === 'AbortError') || o.signal?.aborted === true;
+    const info = cancelled ? { name: 'CancelledError', message: 'The run was cancelled.' } : errorInfo(e);
+    record.status = cancelled ? 'cancelled' : 'failed';
+    record.error = info;
+    if (current >= 0) {
+      record.arms[current].status = cancelled ? 'cancelled' : 'failed';
+      record.arms[current].error = info.message;
+    }
+    await save();
+    const checkpointKept = current >= 0 && (await env.store.getCheckpoint(runId, current)) !== null;
+    emit({ kind: 'error', runId, name: info.name, message: info.message, checkpointKept });
+    return record;
+  }
+}
+
+export { TEST_SETS };

@@ -1,0 +1,170 @@
+// The bag-of-features reward model: persona bag -> u [D] and response bag -> (v [D], c) through
+// learned embedding tables, reward r(p, x) = <u_p, v_x> + c_x. With the attribute subset "none"
+// the persona bag is only the bias feature, so u is one shared vector and the model is the
+// marginal (persona-blind) control with the same capacity. Two losses:
+//   bradley-terry: -log sigmoid(r(p, chosen) - r(p, rejected))
+//   pairwise:      the model reads (P, R1, R2) with separate tables for the two slots plus a
+//                  position bias, logit = r1(p, R1) - r2(p, R2) + b, trained with the responses in
+//                  a random order and read averaged over both orders (Dong et al. 2024's setup;
+//                  not antisymmetric by construction, so position bias is possible and measured).
+import { add, embedding, logsigmoid, matmul, mean, mul, neg, parameter, reshape, slice, sub, sum, noGrad } from '../../autograd';
+import type { PersonaRecord, PreferencePair } from '../../data';
+import { tidy, type Backend, type Tensor } from '../../tensor';
+import { Rng } from '../../util/rng';
+import { bagDifference, padBags, type Bag, type PersonaBagEncoder, type ResponseBagEncoder } from '../encoders/bags';
+import type { BatchOutput, Trainable } from './scorer';
+
+export interface BagScorerOptions {
+  dims: number;
+  loss: 'bradley-terry' | 'pairwise';
+  seed: number;
+  /** Init std of the embedding tables. */
+  initStd?: number;
+  /** Pairs per forward when predicting. */
+  batchSize?: number;
+}
+
+export class BagScorer implements Trainable {
+  readonly description: string;
+  private readonly personaTable: Tensor;
+  private readonly responseTables: Tensor[];
+  private readonly positionBias: Tensor | null;
+  private readonly personaBags = new Map<string, Bag>();
+
+  constructor(
+    private readonly be: Backend,
+    private readonly personas: ReadonlyMap<string, PersonaRecord>,
+    private readonly personaEncoder: PersonaBagEncoder,
+    private readonly responseEncoder: ResponseBagEncoder,
+    private readonly o: BagScorerOptions,
+  ) {
+    const D = o.dims;
+    const std = o.initStd ?? 0.1;
+    const rng = new Rng(o.seed);
+    this.personaTable = parameter(be.fromData(rng.float32(personaEncoder.vocab.size * D, { normal: std }), [personaEncoder.vocab.size, D]), 'persona.embed');
+    const slots = o.loss === 'pairwise' ? 2 : 1;
+    this.responseTables = [];
+    for (let s = 0; s < slots; s++) {
+      // Column D is the persona-independent reward c_x; start it at zero.
+      const w = rng.float32(responseEncoder.vocab.size * (D + 1), { normal: std });
+      for (let i = D; i < w.length; i += D + 1) w[i] = 0;
+      this.responseTables.push(parameter(be.fromData(w, [responseEncoder.vocab.size, D + 1]), `response.embed${slots > 1 ? `.${s + 1}` : ''}`));
+    }
+    this.positionBias = o.loss === 'pairwise' ? parameter(be.zeros([1]), 'position.bias') : null;
+    this.description = `bag-of-features encoders, ${D} dims (${personaEncoder.vocab.size} persona features, ${responseEncoder.vocab.size} response features)`;
+  }
+
+  namedParameters(): Array<[string, Tensor]> {
+    const out: Array<[string, Tensor]> = [[this.personaTable.name, this.personaTable]];
+    for (const t of this.responseTables) out.push([t.name, t]);
+    if (this.positionBias) out.push([this.positionBias.name, this.positionBias]);
+    return out;
+  }
+
+  get parameterCount(): number {
+    return this.namedParameters().reduce((n, [, t]) => n + t.size, 0);
+  }
+
+  private personaBag(id: string): Bag {
+    let bag = this.personaBags.get(id);
+    if (!bag) {
+      const p = this.personas.get(id);
+      if (!p) throw new RangeError(`No persona ${id} in this dataset`);
+      bag = this.personaEncoder.encode(p);
+      this.personaBags.set(id, bag);
+    }
+    return bag;
+  }
+
+  /** Sum of table rows weighted by the bags: [B, cols], as weights [B, 1, L] x rows [B, L, cols]. */
+  private embedBags(table: Tensor, bags: readonly Bag[]): Tensor {
+    const { ids, weights, B, L } = padBags(bags);
+    const rows = embedding(table, this.be.fromData(ids, [B, L], 'i32'));
+    return reshape(matmul(this.be.fromData(weights, [B, 1, L]), rows), [B, table.shape[1]]);
+  }
+
+  /** r(p, x) [B] for persona vectors u [B, D] and responses through response table `slot`. */
+  private reward(u: Tensor, texts: readonly string[], slot: number): Tensor {
+    const D = this.o.dims;
+    const v = this.embedBags(this.responseTables[slot], texts.map((t) => this.responseEncoder.encode(t)));
+    const inter = sum(mul(u, slice(v, 1, 0, D)), 1);
+    return add(inter, reshape(slice(v, 1, D, D + 1), [texts.length]));
+  }
+
+  /** r(p, chosen) - r(p, rejected) [B]: the reward is linear in the response bag, so it is the
+   * reward of the bag difference, where the words both responses share cancel (less work). */
+  private margin(u: Tensor, pairs: readonly PreferencePair[]): Tensor {
+    const D = this.o.dims;
+    const diff = pairs.map((p) => bagDifference(this.responseEncoder.encode(p.chosen), this.responseEncoder.encode(p.rejected)));
+    const v = this.embedBags(this.responseTables[0], diff);
+    return add(sum(mul(u, slice(v, 1, 0, D)), 1), reshape(slice(v, 1, D, D + 1), [pairs.length]));
+  }
+
+  forward(pairs: readonly PreferencePair[], rng: () => number, logging: boolean): BatchOutput {
+    const u = this.embedBags(this.personaTable, pairs.map((p) => this.personaBag(p.personaId)));
+    if (this.o.loss === 'bradley-terry') {
+      const margins = this.margin(u, pairs);
+      const out: BatchOutput = { loss: neg(mean(logsigmoid(margins))), margins };
+      if (logging) {
+        noGrad(() => {
+          out.chosen = this.reward(u, pairs.map((p) => p.chosen), 0);
+          out.rejected = this.reward(u, pairs.map((p) => p.rejected), 0);
+        });
+      }
+      return out;
+    }
+    // Pairwise: a random order per pair; the margin is the logit oriented toward `chosen`.
+    const flip = pairs.map(() => rng() < 0.5);
+    const first = pairs.map((p, i) => (flip[i] ? p.rejected : p.chosen));
+    const second = pairs.map((p, i) => (flip[i] ? p.chosen : p.rejected));
+    const logits = add(sub(this.reward(u, first, 0), this.reward(u, second, 1)), this.positionBias!);
+    const sign = this.be.fromData(Float32Array.from(flip, (f) => (f ? -1 : 1)), [pairs.length]);
+    const margins = mul(logits, sign);
+    return { loss: neg(mean(logsigmoid(margins))), margins };
+  }
+
+  async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
+    const out = new Float32Array(pairs.length);
+    const size = this.o.batchSize ?? 512;
+    for (let i = 0; i < pairs.length; i += size) {
+      signal?.throwIfAborted();
+      const batch = pairs.slice(i, i + size);
+      const probs = noGrad(() =>
+        tidy(() => {
+          const u = this.embedBags(this.personaTable, batch.map((p) => this.personaBag(p.personaId)));
+          const c = batch.map((p) => p.chosen);
+          const r = batch.map((p) => p.rejected);
+          if (this.o.loss === 'bradley-terry') return this.margin(u, batch);
+          // Both orders: logit(c first) and -logit(r first), averaged as probabilities below.
+          const ab = add(sub(this.reward(u, c, 0), this.reward(u, r, 1)), this.positionBias!);
+          const ba = add(sub(this.reward(u, r, 0), this.reward(u, c, 1)), this.positionBias!);
+          return { ab, ba };
+        }),
+      );
+      if ('ab' in probs) {
+        const ab = (await probs.ab.data()) as Float32Array;
+        const ba = (await probs.ba.data()) as Float32Array;
+        probs.ab.dispose();
+        probs.ba.dispose();
+        for (let j = 0; j < batch.length; j++) out[i + j] = 0.5 * (sigmoid(ab[j]) + 1 - sigmoid(ba[j]));
+      } else {
+        const m = (await probs.data()) as Float32Array;
+        probs.dispose();
+        for (let j = 0; j < batch.length; j++) out[i + j] = sigmoid(m[j]);
+      }
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const [, t] of this.namedParameters()) {
+      t.grad?.dispose();
+      t.grad = null;
+      t.dispose();
+    }
+  }
+}
+
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}

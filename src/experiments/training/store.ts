@@ -1,0 +1,59 @@
+// Where runs live between page loads: run records (the results) and each arm's latest training
+// checkpoint. Three implementations share this interface: memory (tests), IndexedDB (the
+// browser, ./idb-store.ts) and files (Node, ../node/file-store.ts). A record is written after
+// every arm and at every checkpoint, so closing the tab mid-run loses nothing already written.
+import type { CurvePoint, RunRecord } from '../results/record';
+import type { SavedOptimizer } from './optimizer-state';
+
+export interface ArmCheckpoint {
+  runId: string;
+  arm: number;
+  /** Optimizer steps done; the run continues at step + 1. */
+  step: number;
+  totalSteps: number;
+  params: Record<string, Float32Array>;
+  optimizer: SavedOptimizer;
+  curve: CurvePoint[];
+  savedAt: string;
+}
+
+export interface RunStore {
+  putRecord(record: RunRecord): Promise<void>;
+  getRecord(runId: string): Promise<RunRecord | null>;
+  listRecords(): Promise<RunRecord[]>;
+  deleteRecord(runId: string): Promise<void>;
+  putCheckpoint(ck: ArmCheckpoint): Promise<void>;
+  getCheckpoint(runId: string, arm: number): Promise<ArmCheckpoint | null>;
+  deleteCheckpoints(runId: string): Promise<void>;
+}
+
+/** Copies on the way in and out, like the real stores, so tests catch shared-state bugs. */
+export class MemoryRunStore implements RunStore {
+  private readonly records = new Map<string, RunRecord>();
+  private readonly checkpoints = new Map<string, ArmCheckpoint>();
+
+  async putRecord(record: RunRecord): Promise<void> {
+    this.records.set(record.id, structuredClone(record));
+  }
+  async getRecord(runId: string): Promise<RunRecord | null> {
+    const r = this.records.get(runId);
+    return r ? structuredClone(r) : null;
+  }
+  async listRecords(): Promise<RunRecord[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+  async deleteRecord(runId: string): Promise<void> {
+    this.records.delete(runId);
+    await this.deleteCheckpoints(runId);
+  }
+  async putCheckpoint(ck: ArmCheckpoint): Promise<void> {
+    this.checkpoints.set(`${ck.runId}#${ck.arm}`, structuredClone(ck));
+  }
+  async getCheckpoint(runId: string, arm: number): Promise<ArmCheckpoint | null> {
+    const c = this.checkpoints.get(`${runId}#${arm}`);
+    return c ? structuredClone(c) : null;
+  }
+  async deleteCheckpoints(runId: string): Promise<void> {
+    for (const key of [...this.checkpoints.keys()]) if (key.startsWith(`${runId}#`)) this.checkpoints.delete(key);
+  }
+}

@@ -1,0 +1,123 @@
+// The runner on the cpu backend: a tiny preset end to end (events, record, the marginal control
+// at 50% on cross pairs), cancel then resume landing exactly where an uninterrupted run lands,
+// and a NaN stop that names the step and keeps the last checkpoint.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { add, mul, parameter, sum } from '../../src/autograd';
+import type { RunEvent } from '../../src/experiments/events';
+import { buildPredictor } from '../../src/experiments/methods';
+import { loadBuiltin } from '../../src/experiments/prepare';
+import { presetSpec } from '../../src/experiments/presets';
+import { runExperiment, type RunnerEnv } from '../../src/experiments/runner';
+import type { Trainable } from '../../src/experiments/scorers/scorer';
+import { MemoryRunStore } from '../../src/experiments/training/store';
+import { createBackend, type Backend } from '../../src/tensor';
+
+let be: Backend;
+beforeAll(async () => {
+  be = await createBackend('cpu');
+});
+
+function env(store = new MemoryRunStore(), extra: Partial<RunnerEnv> = {}): RunnerEnv {
+  return { backend: be, adapter: null, store, loadData: loadBuiltin, appVersion: 'test', checkpointEvery: 3, ...extra };
+}
+
+const tiny = () => presetSpec('tiny');
+
+describe('runExperiment', () => {
+  it('runs the tiny preset: events, a complete record, the marginal control at 50% on cross pairs', async () => {
+    const events: RunEvent[] = [];
+    const store = new MemoryRunStore();
+    const record = await runExperiment(tiny(), env(store), { onEvent: (e) => events.push(e) });
+    expect(record.status).toBe('done');
+    expect(record.appVersion).toBe('test');
+    expect(record.backend).toEqual({ kind: 'cpu', adapter: null });
+    expect(record.arms.map((a) => a.status)).toEqual(['done', 'done']);
+    for (const arm of record.arms) {
+      expect(arm.sets.map((s) => s.set)).toEqual(['generic', 'cross', 'unseen']);
+      for (const s of arm.sets) {
+        expect(s.lo).toBeLessThanOrEqual(s.accuracy);
+        expect(s.hi).toBeGreaterThanOrEqual(s.accuracy);
+      }
+      expect(arm.curve.length).toBeGreaterThan(0);
+      expect(arm.curve[0]).toHaveProperty('rewards/accuracies');
+      expect(arm.curve[0]).toHaveProperty('loss');
+      expect(arm.perPersona.length).toBeGreaterThan(0);
+    }
+    const marginal = record.arms[1].sets.find((s) => s.set === 'cross')!;
+    expect(Math.abs(marginal.accuracy - 0.5)).toBeLessThan(0.02);
+    expect(record.data?.ceilings?.cross?.blind).toBe(0.5);
+    // Every kind of event arrived, all with this run's id, the last one the final result.
+    const kinds = new Set(events.map((e) => e.kind));
+    expect(kinds).toEqual(new Set(['progress', 'metrics', 'result']));
+    expect(events.every((e) => e.runId === record.id)).toBe(true);
+    const last = events[events.length - 1];
+    expect(last.kind === 'result' && last.final).toBe(true);
+    const fractions = events.filter((e) => e.kind === 'progress').map((e) => (e.kind === 'progress' ? e.fraction : 0));
+    expect(fractions[fractions.length - 1]).toBe(1);
+    // The stored record is the returned one, and the finished run keeps no checkpoints.
+    expect(await store.getRecord(record.id)).toEqual(record);
+    expect(await store.getCheckpoint(record.id, 0)).toBeNull();
+  });
+
+  it('a cancelled run keeps its checkpoint and resumes to the same result as an uninterrupted run', async () => {
+    const spec = tiny();
+    const straight = await runExperiment(spec, env());
+    const store = new MemoryRunStore();
+    const ac = new AbortController();
+    let metrics = 0;
+    const errors: RunEvent[] = [];
+    const cancelled = await runExperiment(spec, env(store), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.kind === 'metrics' && ++metrics === 4) ac.abort();
+        if (e.kind === 'error') errors.push(e);
+      },
+    });
+    expect(cancelled.status).toBe('cancelled');
+    expect(errors).toEqual([{ kind: 'error', runId: cancelled.id, name: 'CancelledError', message: 'The run was cancelled.', checkpointKept: true }]);
+    const ck = await store.getCheckpoint(cancelled.id, 0);
+    expect(ck?.step).toBeGreaterThan(0);
+    const resumed = await runExperiment(spec, env(store), { runId: cancelled.id });
+    expect(resumed.status).toBe('done');
+    expect(resumed.arms[0].final.resumed_from_step).toBe(ck!.step);
+    expect(resumed.arms.map((a) => a.sets)).toEqual(straight.arms.map((a) => a.sets));
+    expect(resumed.arms.map((a) => a.curve)).toEqual(straight.arms.map((a) => a.curve));
+  });
+
+  it('refuses to resume with a different spec', async () => {
+    const store = new MemoryRunStore();
+    const r = await runExperiment(tiny(), env(store));
+    await expect(runExperiment({ ...tiny(), seed: 2 }, env(store), { runId: r.id })).rejects.toThrow(/different spec/);
+    await expect(runExperiment(tiny(), env(store), { runId: 'run-missing' })).rejects.toThrow(/No saved run/);
+  });
+
+  it('stops on a non-finite loss with the step named, and keeps the last checkpoint', async () => {
+    const store = new MemoryRunStore();
+    // A real model whose loss turns NaN from step 7 on (logged every 2 steps, checkpoint every 3).
+    const nanAfter = async (ctx: Parameters<typeof buildPredictor>[0]): Promise<Trainable> => {
+      const inner = (await buildPredictor(ctx)) as Trainable;
+      let steps = 0;
+      const bias = parameter(be.zeros([1]), 'nan.bias');
+      return {
+        description: inner.description,
+        predict: (p, s) => inner.predict(p, s),
+        dispose: () => inner.dispose(),
+        namedParameters: () => [...inner.namedParameters(), ['nan.bias', bias]],
+        forward(pairs, rng, logging) {
+          const out = inner.forward(pairs, rng, logging);
+          steps++;
+          if (steps >= 7) out.loss = add(out.loss, mul(sum(bias), be.fromData([NaN], [1])));
+          return out;
+        },
+      };
+    };
+    const errors: RunEvent[] = [];
+    const record = await runExperiment(tiny(), env(store, { buildPredictor: nanAfter }), { onEvent: (e) => e.kind === 'error' && errors.push(e) });
+    expect(record.status).toBe('failed');
+    expect(record.error?.name).toBe('NonFiniteLossError');
+    expect(record.error?.message).toMatch(/Training stopped at step 8: loss is NaN/);
+    expect(record.arms[0].status).toBe('failed');
+    expect(errors[0]).toMatchObject({ name: 'NonFiniteLossError', checkpointKept: true });
+    expect((await store.getCheckpoint(record.id, 0))?.step).toBe(6);
+  });
+});
