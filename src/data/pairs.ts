@@ -35,6 +35,7 @@ export interface PairOptions {
   crossPartners: number;
 }
 export const DEFAULT_PAIRS: PairOptions = { seed: 1, crossPartners: 1 };
+const MAX_LOOKAHEAD = 64;
 
 export interface PairSets {
   train: { generic: PreferencePair[]; cross: PreferencePair[] };
@@ -102,7 +103,9 @@ export function crossPairs(
       const used = new Uint8Array(order.length);
       for (let i = 0; i < order.length; i++) {
         if (used[i]) continue;
-        for (let j = i + 1; j < order.length; j++) {
+        // Look a bounded distance ahead for a partner with a different response: keeps matching
+        // linear when many rows repeat one response (the shuffle spreads the repeats out).
+        for (let j = i + 1; j < Math.min(order.length, i + 1 + MAX_LOOKAHEAD); j++) {
           if (used[j] || order[j].data === order[i].data || order[j].personaId === order[i].personaId) continue;
           const [p, q] = [order[i], order[j]];
           const key = p.personaId < q.personaId ? `${p.personaId}|${q.personaId}` : `${q.personaId}|${p.personaId}`;
