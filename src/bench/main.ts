@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   } finally {
     ctx.destroy();
   }
-  if (params.cpu) results.push(await runCpuSuite(ort, `${env} cpu`, options));
+  if (params.cpu) results.push(await runCpuSuite(ort, `${env} cpu`, { ...options, ortSizes: params.cpuOrtSizes }));
   window.__benchResult = results;
   log('done');
 }

@@ -2,8 +2,9 @@
 import type { SuiteOptions } from '../tensor/kernels/matmul-bench-suite';
 
 export interface PageParams extends SuiteOptions {
-  /** Run the CPU backend suite too (with onnxruntime-web's WASM EP at the ort sizes). */
+  /** Run the CPU backend suite too, with onnxruntime-web's WASM EP beside it at cpuOrtSizes. */
   cpu: boolean;
+  cpuOrtSizes: number[];
   adapterTimeoutMs: number;
 }
 
@@ -24,6 +25,7 @@ export function readParams(search: string): PageParams {
     reps: Number(q.get('reps') ?? 3),
     budgetMs: Number(q.get('budget') ?? 20_000),
     cpu: q.get('cpu') !== '0',
+    cpuOrtSizes: numbers(q.get('cpuOrt'), [512]),
     adapterTimeoutMs: Number(q.get('adapterTimeout') ?? 20_000),
   };
 }

@@ -96,13 +96,15 @@ describe('the report', () => {
 
 describe('bench page parameters', () => {
   it('reads sizes, ratio sizes and switches from the query string', () => {
-    expect(readParams('?sizes=128,256&ort=256&shapes=0&reps=2&cpu=0')).toMatchObject({
+    expect(readParams('?sizes=128,256&ort=256&shapes=0&reps=2&cpu=0&cpuOrt=256')).toMatchObject({
       sizes: [128, 256],
       ortSizes: [256],
       transformerShapes: false,
       reps: 2,
       cpu: false,
+      cpuOrtSizes: [256],
     });
+    expect(readParams('').cpuOrtSizes).toEqual([512]);
     expect(readParams('').sizes).toEqual([128, 256, 512, 1024]);
     expect(readParams('?ort=').ortSizes).toEqual([]);
     expect(() => readParams('?sizes=12,x')).toThrow(/not a list of sizes/);

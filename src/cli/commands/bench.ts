@@ -96,6 +96,7 @@ export const bench: CliCommand = {
         reps: String(options.reps),
         budget: String(options.budgetMs),
         cpu: flags['no-cpu'] ? '0' : '1',
+        cpuOrt: cpuOptions.ortSizes.join(','),
       });
       suites.push(...(await runChromiumBench({ query: query.toString(), timeoutMs: 30 * 60_000, log: options.log! })));
     }

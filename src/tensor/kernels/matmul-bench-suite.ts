@@ -125,13 +125,13 @@ export async function runCpuSuite(ort: OrtModule | null, environment: string, op
         const c = await compare(ours, theirs, options);
         timing = c.ours;
         result.ratios.push({ name: RATIO_CPU, size: shape.n, ratio: c.theirs.bestMs / c.ours.bestMs, ...c });
-        options.log?.(`${environment} cpu ${label}: ours ${c.ours.bestMs.toFixed(1)} ms, onnxruntime-web wasm ${c.theirs.bestMs.toFixed(1)} ms`);
+        options.log?.(`${environment} ${label}: ours ${c.ours.bestMs.toFixed(1)} ms, onnxruntime-web wasm ${c.theirs.bestMs.toFixed(1)} ms`);
       } finally {
         theirs.destroy();
       }
     } else {
       timing = (await interleave({ ours: ours.run }, options)).ours;
-      options.log?.(`${environment} cpu ${label}: ours ${timing.bestMs.toFixed(1)} ms`);
+      options.log?.(`${environment} ${label}: ours ${timing.bestMs.toFixed(1)} ms`);
     }
     result.rows.push({ label, shape, backend: 'cpu', gflops: gflops(shape, timing.bestMs), timing });
   }
