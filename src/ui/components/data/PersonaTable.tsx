@@ -99,7 +99,7 @@ export function PersonaTable({ snapshot, selectedId, onSelect }: { snapshot: Dat
             {shown.map((p) => (
               <tr key={p.id} className={p.id === selectedId ? 'persona-table__selected' : undefined}>
                 <td>
-                  <button type="button" className="link-button" onClick={() => onSelect(p.id)} aria-pressed={p.id === selectedId}>
+                  <button type="button" className="link-button" title={p.label} onClick={() => onSelect(p.id)} aria-pressed={p.id === selectedId}>
                     {p.label}
                   </button>
                 </td>
