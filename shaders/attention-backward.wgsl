@@ -23,6 +23,9 @@ override WG: u32 = 64;
 override BR: u32 = 8;
 override BC: u32 = 8;
 override D: u32 = 64;
+// Row stride of the [rows x D] workgroup arrays: one float of padding, so threads reading
+// different rows at the same d hit different memory banks.
+override PD: u32 = D + 1u;
 
 struct Params {
   b: u32,
@@ -63,17 +66,22 @@ struct Params {
 @group(0) @binding(10) var<storage, read_write> dv: array<f32>;
 @group(0) @binding(11) var<uniform> pk: Params;
 
-var<workgroup> qs: array<f32, BR * D>;
-var<workgroup> dos: array<f32, BR * D>;
-var<workgroup> ks: array<f32, BC * D>;
-var<workgroup> vs: array<f32, BC * D>;
-var<workgroup> dqa: array<f32, BR * D>;
-var<workgroup> dka: array<f32, BC * D>;
-var<workgroup> dva: array<f32, BC * D>;
+var<workgroup> qs: array<f32, BR * PD>;
+var<workgroup> dos: array<f32, BR * PD>;
+var<workgroup> ks: array<f32, BC * PD>;
+var<workgroup> vs: array<f32, BC * PD>;
+var<workgroup> dqa: array<f32, BR * PD>;
+var<workgroup> dka: array<f32, BC * PD>;
+var<workgroup> dva: array<f32, BC * PD>;
 var<workgroup> ps: array<f32, BR * BC>;
 var<workgroup> dss: array<f32, BR * BC>;
 var<workgroup> lse_s: array<f32, BR>;
 var<workgroup> delta_s: array<f32, BR>;
+
+// Flat index i over a [rows x D] tile -> its place in the padded workgroup array.
+fn padded(i: u32) -> u32 {
+  return (i / D) * PD + i % D;
+}
 
 fn allowed(p: Params, b: u32, t: u32, j: u32) -> bool {
   if (t >= p.t || j >= p.s) {
@@ -113,8 +121,8 @@ fn load_queries(p: Params, lid: u32, b: u32, h: u32, t0: u32) {
       qv = q[q_base + t * p.q_st + i % D];
       dov = dout[q_base + t * p.q_st + i % D];
     }
-    qs[i] = qv;
-    dos[i] = dov;
+    qs[padded(i)] = qv;
+    dos[padded(i)] = dov;
   }
   for (var r = lid; r < BR; r += WG) {
     let t = t0 + r;
@@ -140,8 +148,8 @@ fn load_keys(p: Params, lid: u32, b: u32, hk: u32, j0: u32) {
       kv = k[k_base + j * p.k_st + i % D];
       vv = v[k_base + j * p.k_st + i % D];
     }
-    ks[i] = kv;
-    vs[i] = vv;
+    ks[padded(i)] = kv;
+    vs[padded(i)] = vv;
   }
 }
 
@@ -156,8 +164,8 @@ fn tile_probs(p: Params, lid: u32, b: u32, t0: u32, j0: u32) {
       var s = 0.0;
       var dp = 0.0;
       for (var d = 0u; d < D; d++) {
-        s += qs[r * D + d] * ks[c * D + d];
-        dp += dos[r * D + d] * vs[c * D + d];
+        s += qs[r * PD + d] * ks[c * PD + d];
+        dp += dos[r * PD + d] * vs[c * PD + d];
       }
       pv = exp(s * p.scale - lse_s[r]);
       dsv = pv * (dp - delta_s[r]);
@@ -175,7 +183,7 @@ fn dq_blocks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_in
   let hk = h / (pq.hq / pq.hkv);
   load_queries(pq, lid, b, h, t0);
   for (var i = lid; i < BR * D; i += WG) {
-    dqa[i] = 0.0;
+    dqa[padded(i)] = 0.0;
   }
   var kend = pq.s;
   if (pq.causal == 1u) {
@@ -190,11 +198,11 @@ fn dq_blocks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_in
     for (var i = lid; i < BR * D; i += WG) {
       let r = i / D;
       let d = i % D;
-      var a = dqa[i];
+      var a = dqa[padded(i)];
       for (var c = 0u; c < BC; c++) {
-        a += dss[r * BC + c] * ks[c * D + d];
+        a += dss[r * BC + c] * ks[c * PD + d];
       }
-      dqa[i] = a;
+      dqa[padded(i)] = a;
     }
   }
   workgroupBarrier();
@@ -202,7 +210,7 @@ fn dq_blocks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_in
   for (var i = lid; i < BR * D; i += WG) {
     let t = t0 + i / D;
     if (t < pq.t) {
-      dq[q_base + t * pq.q_st + i % D] = dqa[i] * pq.scale;
+      dq[q_base + t * pq.q_st + i % D] = dqa[padded(i)] * pq.scale;
     }
   }
 }
@@ -215,8 +223,8 @@ fn dkv_blocks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let group = pk.hq / pk.hkv;
   load_keys(pk, lid, b, hk, j0);
   for (var i = lid; i < BC * D; i += WG) {
-    dka[i] = 0.0;
-    dva[i] = 0.0;
+    dka[padded(i)] = 0.0;
+    dva[padded(i)] = 0.0;
   }
   // Causal: query t sees key j iff t >= j - (S - T); earlier query tiles contribute nothing.
   var tstart = 0u;
@@ -234,14 +242,14 @@ fn dkv_blocks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       for (var i = lid; i < BC * D; i += WG) {
         let c = i / D;
         let d = i % D;
-        var ak = dka[i];
-        var av = dva[i];
+        var ak = dka[padded(i)];
+        var av = dva[padded(i)];
         for (var r = 0u; r < BR; r++) {
-          ak += dss[r * BC + c] * qs[r * D + d];
-          av += ps[r * BC + c] * dos[r * D + d];
+          ak += dss[r * BC + c] * qs[r * PD + d];
+          av += ps[r * BC + c] * dos[r * PD + d];
         }
-        dka[i] = ak;
-        dva[i] = av;
+        dka[padded(i)] = ak;
+        dva[padded(i)] = av;
       }
     }
   }
@@ -250,8 +258,8 @@ fn dkv_blocks(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   for (var i = lid; i < BC * D; i += WG) {
     let j = j0 + i / D;
     if (j < pk.s) {
-      dk[k_base + j * pk.k_st + i % D] = dka[i] * pk.scale;
-      dv[k_base + j * pk.k_st + i % D] = dva[i];
+      dk[k_base + j * pk.k_st + i % D] = dka[padded(i)] * pk.scale;
+      dv[k_base + j * pk.k_st + i % D] = dva[padded(i)];
     }
   }
 }

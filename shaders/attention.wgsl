@@ -10,12 +10,15 @@
 // lse: [B, HQ, T] f32.
 // Bindings: @0 q, @1 k, @2 v, @3 mask (read) -> @4 out, @5 lse (write) -> @6 params (uniform).
 // Grid: (ceil(T / BR), HQ, B). Tuning: WG threads; BR query rows and BC keys per tile, chosen
-// on the host so the workgroup arrays (4 * ((2 * BR + 2 * BC) * D + BR * BC + 3 * BR) bytes) fit.
+// on the host so the workgroup arrays (4 * ((2 * BR + 2 * BC) * (D + 1) + BR * BC + 3 * BR) bytes) fit.
 
 override WG: u32 = 64;
 override BR: u32 = 8;
 override BC: u32 = 8;
 override D: u32 = 64;
+// Row stride of the [rows x D] workgroup arrays: one float of padding, so threads reading
+// different rows at the same d hit different memory banks.
+override PD: u32 = D + 1u;
 
 const NEG: f32 = -3.0e38;
 
@@ -50,14 +53,19 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> lse: array<f32>;
 @group(0) @binding(6) var<uniform> params: Params;
 
-var<workgroup> qs: array<f32, BR * D>;
-var<workgroup> ks: array<f32, BC * D>;
-var<workgroup> vs: array<f32, BC * D>;
-var<workgroup> acc: array<f32, BR * D>;
+var<workgroup> qs: array<f32, BR * PD>;
+var<workgroup> ks: array<f32, BC * PD>;
+var<workgroup> vs: array<f32, BC * PD>;
+var<workgroup> acc: array<f32, BR * PD>;
 var<workgroup> ps: array<f32, BR * BC>;
 var<workgroup> m_s: array<f32, BR>;
 var<workgroup> l_s: array<f32, BR>;
 var<workgroup> alpha_s: array<f32, BR>;
+
+// Flat index i over a [rows x D] tile -> its place in the padded workgroup array.
+fn padded(i: u32) -> u32 {
+  return (i / D) * PD + i % D;
+}
 
 fn allowed(b: u32, t: u32, j: u32) -> bool {
   if (t >= params.t || j >= params.s) {
@@ -84,8 +92,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (t < params.t) {
       val = q[q_base + t * params.q_st + i % D];
     }
-    qs[i] = val;
-    acc[i] = 0.0;
+    qs[padded(i)] = val;
+    acc[padded(i)] = 0.0;
   }
   for (var r = lid; r < BR; r += WG) {
     m_s[r] = NEG;
@@ -107,8 +115,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         kv = k[k_base + j * params.k_st + i % D];
         vv = v[k_base + j * params.k_st + i % D];
       }
-      ks[i] = kv;
-      vs[i] = vv;
+      ks[padded(i)] = kv;
+      vs[padded(i)] = vv;
     }
     workgroupBarrier();
     for (var i = lid; i < BR * BC; i += WG) {
@@ -118,7 +126,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       if (allowed(b, t0 + r, j0 + c)) {
         var dot = 0.0;
         for (var d = 0u; d < D; d++) {
-          dot += qs[r * D + d] * ks[c * D + d];
+          dot += qs[r * PD + d] * ks[c * PD + d];
         }
         sc = dot * params.scale;
       }
@@ -158,11 +166,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     for (var i = lid; i < BR * D; i += WG) {
       let r = i / D;
       let d = i % D;
-      var a = acc[i] * alpha_s[r];
+      var a = acc[padded(i)] * alpha_s[r];
       for (var c = 0u; c < BC; c++) {
-        a += ps[r * BC + c] * vs[c * D + d];
+        a += ps[r * BC + c] * vs[c * PD + d];
       }
-      acc[i] = a;
+      acc[padded(i)] = a;
     }
   }
   workgroupBarrier();
@@ -173,7 +181,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let l = l_s[r];
       var o = 0.0;
       if (l > 0.0) {
-        o = acc[i] / l;
+        o = acc[padded(i)] / l;
       }
       out[q_base + t * params.q_st + i % D] = o;
     }

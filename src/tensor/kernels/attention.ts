@@ -191,8 +191,10 @@ export function attentionBackwardCpu(
 type Pass = 'forward' | 'dq' | 'dkv';
 
 /** Workgroup storage, in floats, of each entry point for tiles (BR, BC) and head dim D. */
-function sharedFloats(pass: Pass, t: AttentionTuning, d: number): number {
+function sharedFloats(pass: Pass, t: AttentionTuning, headDim: number): number {
   const { BR, BC } = t;
+  // Rows of the [rows x D] tiles are padded by one float (bank conflicts), see the shaders.
+  const d = headDim + 1;
   if (pass === 'forward') return 2 * BR * d + 2 * BC * d + BR * BC + 3 * BR;
   if (pass === 'dq') return 3 * BR * d + 2 * BC * d + 2 * BR * BC + 2 * BR;
   return 4 * BC * d + 2 * BR * d + 2 * BR * BC + 2 * BR;
