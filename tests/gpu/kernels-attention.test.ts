@@ -33,8 +33,8 @@ describe('attention on Dawn', () => {
     expect(causal).not.toBe(attentionWgsl);
     expect(failedOf(await runAttentionCases(ctx, { forward: { shaderCode: causal } }, D8)).some((n) => n.endsWith(': out'))).toBe(true);
 
-    const dq = attentionBackwardWgsl.replace('dqa[i] * pq.scale', 'dqa[i]');
-    const dv = attentionBackwardWgsl.replace('av += ps[r * BC + c] * dos[r * D + d]', 'av += dss[r * BC + c] * dos[r * D + d]');
+    const dq = attentionBackwardWgsl.replace('dqa[padded(i)] * pq.scale', 'dqa[padded(i)]');
+    const dv = attentionBackwardWgsl.replace('av += ps[r * BC + c] * dos[r * PD + d]', 'av += dss[r * BC + c] * dos[r * PD + d]');
     for (const [code, output] of [[dq, 'dq'], [dv, 'dv']]) {
       expect(code).not.toBe(attentionBackwardWgsl);
       const failed = failedOf(await runAttentionCases(ctx, { backward: { shaderCode: code } }, D8));
