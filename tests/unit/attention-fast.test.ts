@@ -15,6 +15,8 @@ const CASES: Array<AttentionShape & { masked?: boolean }> = [
   { b: 2, hq: 2, hkv: 2, t: 5, s: 6, d: 4, causal: false, masked: true },
   { b: 3, hq: 2, hkv: 1, t: 4, s: 6, d: 6, causal: true, layout: 'BTHD', masked: true, scale: 0.3 },
   { b: 2, hq: 4, hkv: 2, t: 37, s: 37, d: 16, causal: true, layout: 'BTHD' },
+  { b: 1, hq: 2, hkv: 1, t: 150, s: 170, d: 8, causal: true },
+  { b: 2, hq: 2, hkv: 2, t: 70, s: 70, d: 8, causal: false, masked: true },
   { b: 1, hq: 2, hkv: 1, t: 1, s: 40, d: 16, causal: true, layout: 'BTHD', kvCapacity: 48 },
 ];
 
