@@ -18,8 +18,6 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    // bench.html: the matmul benchmark page (src/bench), also driven headless by `npm run bench`.
-    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
   test: {
     projects: [

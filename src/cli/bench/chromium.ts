@@ -1,4 +1,4 @@
-// Runs bench.html in headless Chromium: builds just that page with Vite into bench-output/site,
+// Runs src/bench/bench.html in headless Chromium: builds just that page with Vite into bench-output/site,
 // serves it on localhost with cross-origin isolation, opens it with Playwright (the system's
 // Chromium; nothing downloaded) and returns the suites the page published.
 import { resolve } from 'node:path';
@@ -23,12 +23,14 @@ export interface ChromiumBenchOptions {
 export async function runChromiumBench(options: ChromiumBenchOptions): Promise<SuiteResult[]> {
   const executablePath = findChrome();
   if (!executablePath) throw new BenchBrowserError(NO_CHROME_MESSAGE);
-  const root = process.cwd();
-  const outDir = resolve(root, 'bench-output/site');
+  // The page lives beside its script in src/bench, outside the lab's own build.
+  const root = resolve(process.cwd(), 'src/bench');
+  const outDir = resolve(process.cwd(), 'bench-output/site');
   options.log('chromium: building bench.html');
   await build({
     configFile: false,
     root,
+    publicDir: false,
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: { bench: resolve(root, 'bench.html') } } },
   });
