@@ -2,11 +2,13 @@
 // off the main thread. The app reaches it through src/experiments/client.ts (comlink).
 import { expose } from 'comlink';
 import * as data from './data';
+import * as experiments from './experiments';
 import { gpuStatus } from './gpu-status';
 import { runSelftest } from './selftest';
 
 const api = {
   ...data,
+  ...experiments,
   gpuStatus,
   runSelftest,
 };

@@ -27,7 +27,7 @@ describe('parseSpec', () => {
     expect(s.data).toEqual({ source: 'builtin', seed: 1, personas: 1000, questionsPerPersona: 24, noise: 0.8 });
     expect(s.arms[0].method).toEqual({ kind: 'reward-model', loss: 'bradley-terry' });
     expect(s.arms[0].subset).toEqual({ kind: 'preset', name: 'all' });
-    expect(s.arms[0].model).toEqual({ kind: 'features', dims: 16 });
+    expect(s.arms[0].model).toEqual({ kind: 'features', dims: 16, minPersonas: 5 });
     expect(s.arms[0].train.clipNorm).toBe(1);
     expect(s.sweep).toBeNull();
     // Parsing is idempotent.

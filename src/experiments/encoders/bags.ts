@@ -53,6 +53,9 @@ export class PersonaBagEncoder {
     readonly keys: readonly AttributeKey[],
     training: readonly PersonaRecord[],
     readonly extra = false,
+    /** Features shared by fewer training personas are dropped: an effect cannot be learned from
+     * a handful of people, and a feature unique to one persona only lets the model memorize it. */
+    readonly minPersonas = 5,
   ) {
     this.vocab.id(PersonaBagEncoder.BIAS, true);
     const values = new Map<string, number[]>();
@@ -71,24 +74,28 @@ export class PersonaBagEncoder {
       const sd = Math.sqrt(list.reduce((a, b) => a + (b - mean) ** 2, 0) / list.length) || 1;
       this.numericStats.set(k, { mean, sd });
     }
-    for (const p of training) this.encodeWith(p, true);
+    const counts = new Map<string, number>();
+    for (const p of training) for (const name of new Set(this.featureNames(p).map(([n]) => n))) counts.set(name, (counts.get(name) ?? 0) + 1);
+    for (const [name, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (n >= minPersonas) this.vocab.id(name, true);
   }
 
   encode(p: PersonaRecord): Bag {
-    return this.encodeWith(p, false);
-  }
-
-  private encodeWith(p: PersonaRecord, grow: boolean): Bag {
     const ids: number[] = [];
     const weights: number[] = [];
-    const add = (name: string, w: number) => {
-      const id = this.vocab.id(name, grow);
+    for (const [name, w] of [[PersonaBagEncoder.BIAS, 1] as [string, number], ...this.featureNames(p)]) {
+      const id = this.vocab.id(name, false);
       if (id !== undefined) {
         ids.push(id);
         weights.push(w);
       }
-    };
-    add(PersonaBagEncoder.BIAS, 1);
+    }
+    return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+  }
+
+  /** The persona's features and weights, before the vocabulary filter. */
+  private featureNames(p: PersonaRecord): Array<[string, number]> {
+    const out: Array<[string, number]> = [];
+    const add = (name: string, w: number) => out.push([name, w]);
     for (const k of this.keys) {
       const v = p.attributes[k];
       if (v === undefined) continue;
@@ -99,7 +106,7 @@ export class PersonaBagEncoder {
       if (stats && isNumeric(v)) add(`${k}#`, (Number(v) - stats.mean) / stats.sd);
     }
     if (this.extra) for (const [k, v] of p.extra) add(`+${k}=${v}`, 1);
-    return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+    return out;
   }
 }
 

@@ -58,7 +58,7 @@ export async function buildPredictor(ctx: ArmContext): Promise<Predictor> {
   if (arm.method.kind === 'reward-model' && arm.model.kind === 'features') {
     const subset = resolveSubset(arm.subset);
     const full = arm.subset.kind === 'preset' && arm.subset.name === 'all';
-    const personaEncoder = new PersonaBagEncoder(subset.keys, seenPersonas(ctx.prep), full);
+    const personaEncoder = new PersonaBagEncoder(subset.keys, seenPersonas(ctx.prep), full, arm.model.minPersonas);
     const responseEncoder = new ResponseBagEncoder(ctx.train.flatMap((p) => [p.chosen, p.rejected]));
     return new BagScorer(ctx.be, ctx.prep.personas, personaEncoder, responseEncoder, { dims: arm.model.dims, loss: arm.method.loss, seed: ctx.seed });
   }

@@ -25,7 +25,7 @@ function reviver(_key: string, value: unknown): unknown {
 }
 
 function safe(runId: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(runId)) throw new RangeError(`Not a run id: ${JSON.stringify(runId)}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new RangeError(`Not a run id: ${JSON.stringify(runId)}`);
   return runId;
 }
 
@@ -48,10 +48,10 @@ export class FileRunStore implements RunStore {
     }
   }
 
-  putRecord(record: RunRecord): Promise<void> {
-    return this.write(`${safe(record.id)}.json`, record);
+  async putRecord(record: RunRecord): Promise<void> {
+    await this.write(`${safe(record.id)}.json`, record);
   }
-  getRecord(runId: string): Promise<RunRecord | null> {
+  async getRecord(runId: string): Promise<RunRecord | null> {
     return this.read<RunRecord>(`${safe(runId)}.json`);
   }
   async listRecords(): Promise<RunRecord[]> {
@@ -73,10 +73,10 @@ export class FileRunStore implements RunStore {
     await rm(join(this.dir, `${safe(runId)}.json`), { force: true });
     await this.deleteCheckpoints(runId);
   }
-  putCheckpoint(ck: ArmCheckpoint): Promise<void> {
-    return this.write(`${safe(ck.runId)}.arm${ck.arm}.ckpt.json`, ck);
+  async putCheckpoint(ck: ArmCheckpoint): Promise<void> {
+    await this.write(`${safe(ck.runId)}.arm${ck.arm}.ckpt.json`, ck);
   }
-  getCheckpoint(runId: string, arm: number): Promise<ArmCheckpoint | null> {
+  async getCheckpoint(runId: string, arm: number): Promise<ArmCheckpoint | null> {
     return this.read<ArmCheckpoint>(`${safe(runId)}.arm${arm}.ckpt.json`);
   }
   async deleteCheckpoints(runId: string): Promise<void> {

@@ -83,8 +83,9 @@ export const PRESETS: readonly Preset[] = [
       data: { source: 'path', path: '../shared/fixtures/opinionqa-sample', format: 'opinionqa' },
       split: { unseenFraction: 0.25, testFraction: 0.3, crossPartners: 4 },
       arms: [
-        { ...conditional, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
-        { ...marginal, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
+        // Each group is one persona: every attribute value is shared by a few groups at most.
+        { ...conditional, model: { ...features, minPersonas: 1 }, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
+        { ...marginal, model: { ...features, minPersonas: 1 }, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
       ],
     },
   },

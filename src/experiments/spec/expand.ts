@@ -1,7 +1,14 @@
 // From a validated spec to the list of arms the runner executes: the listed arms, then the
 // sweep's arms (one per subset, or one per left-out attribute), each labelled for charts.
-import { ATTRIBUTE_KEYS, customSubset, leaveOneOut, presetSubset, type AttributeSubset } from '../../data';
+import { ATTRIBUTE_KEYS, customSubset, isAttributeKey, leaveOneOut, presetSubset, type AttributeKey, type AttributeSubset } from '../../data';
+import { SpecError } from './schema';
 import type { ExpandedArm, ExperimentSpec, SubsetSpec } from './spec';
+
+/** A spec's attribute name as the data layer's key (parseSpec already checked it). */
+export function attributeKey(name: string): AttributeKey {
+  if (!isAttributeKey(name)) throw new SpecError('subset', `${JSON.stringify(name)} is not a persona attribute`);
+  return name;
+}
 
 /** The data layer's subset for a spec's subset. */
 export function resolveSubset(s: SubsetSpec): AttributeSubset {
@@ -9,7 +16,7 @@ export function resolveSubset(s: SubsetSpec): AttributeSubset {
     case 'preset':
       return presetSubset(s.name);
     case 'leave-one-out':
-      return leaveOneOut(s.attribute);
+      return leaveOneOut(attributeKey(s.attribute));
     case 'custom':
       return customSubset(s.attributes, s.attributes.length <= 3 ? s.attributes.join(' + ') : `custom (${s.attributes.length})`);
   }

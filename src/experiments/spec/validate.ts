@@ -31,7 +31,11 @@ const method = variants<ArmSpec['method']>('kind', {
 const model: Schema<ModelSpec> = variants<ModelSpec>(
   'kind',
   {
-    features: obj({ kind: literal(['features']), dims: num({ integer: true, min: 1, max: 256, default: 16 }) }),
+    features: obj({
+      kind: literal(['features']),
+      dims: num({ integer: true, min: 1, max: 256, default: 16 }),
+      minPersonas: num({ integer: true, min: 1, max: 1_000_000, default: 5 }),
+    }),
     lm: obj({
       kind: literal(['lm']),
       source: literal(['builtin'], { default: 'builtin' }),

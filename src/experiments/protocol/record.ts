@@ -1,0 +1,96 @@
+// A run record: everything needed to read, compare, share and reproduce a run — its spec and
+// seed, where it ran (backend, adapter), the app version, the data it saw, and per arm the
+// accuracies on each test set with intervals, per-persona scores, and the training curve with
+// TRL's metric names. Plain JSON, types only; the Results view, the CSV/JSON export and IndexedDB all use it.
+import type { ExpandedArm, ExperimentSpec } from './spec';
+
+/** The three test sets, always reported separately (DESIGN.md, "The science"). */
+export type PairSetName = 'generic' | 'cross' | 'unseen';
+
+export const RECORD_VERSION = 1;
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type ArmStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Accuracy of one arm on one test set. Ties (equal scores) count half. */
+export interface SetScore {
+  set: PairSetName;
+  n: number;
+  correct: number;
+  accuracy: number;
+  /** Wilson interval at the spec's confidence. */
+  lo: number;
+  hi: number;
+}
+
+/** One persona's score on one set (the unit the bootstrap resamples). */
+export interface PersonaScore {
+  personaId: string;
+  set: PairSetName;
+  n: number;
+  correct: number;
+}
+
+/** One logged point of training: `step` plus TRL-named metrics (loss, rewards/accuracies, ...). */
+export type CurvePoint = { step: number; epoch: number } & Record<string, number>;
+
+export interface ArmResult {
+  label: string;
+  role: ExpandedArm['role'];
+  leftOut?: string;
+  sweptArm?: number;
+  /** Method in words, e.g. "reward model (Bradley–Terry)". */
+  method: string;
+  /** Attribute subset name, e.g. "all", "none", "all - religion". */
+  subset: string;
+  /** Model and training mode in words, e.g. "features (16 dims), frozen". */
+  model: string;
+  status: ArmStatus;
+  error?: string;
+  sets: SetScore[];
+  perPersona: PersonaScore[];
+  curve: CurvePoint[];
+  /** Final training metrics (TRL names) and sizes: train pairs, steps, parameters. */
+  final: Record<string, number>;
+  seconds: number;
+}
+
+/** Importance of an attribute: accuracy with all attributes minus accuracy with it left out. */
+export interface Importance {
+  attribute: string;
+  set: PairSetName;
+  drop: number;
+  lo: number;
+  hi: number;
+  /** For the built-in dataset: the attribute's planted role. */
+  role?: 'driver' | 'proxy' | 'irrelevant';
+}
+
+export interface DataSummary {
+  id: string;
+  name: string;
+  personas: number;
+  rows: number;
+  seenPersonas: number;
+  unseenPersonas: number;
+  pairs: { train: number; generic: number; cross: number; unseen: number };
+  /** Built-in only: the Bayes-optimal and persona-blind accuracies on each test set (realized). */
+  ceilings?: Partial<Record<PairSetName, { bayes: number; blind: number }>>;
+}
+
+export interface RunRecord {
+  recordVersion: typeof RECORD_VERSION;
+  id: string;
+  name: string;
+  spec: ExperimentSpec;
+  seed: number;
+  appVersion: string;
+  backend: { kind: 'cpu' | 'webgpu'; adapter: string | null };
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  error?: { name: string; message: string };
+  data: DataSummary | null;
+  arms: ArmResult[];
+  importance: Importance[];
+}

@@ -1,0 +1,215 @@
+// The Experiments and Results views' state: presets, the spec being built (checked by the worker,
+// mirrored into the URL so it can be shared), the run in progress with its live curves, and the
+// saved run records. Serializable data only; the work happens in the runner worker
+// (src/worker/experiments.ts) through the client.
+import { create } from 'zustand';
+import { proxy, runner } from '../experiments/client';
+import type { RunEvent } from '../experiments/protocol/events';
+import type { CurvePoint, RunRecord } from '../experiments/protocol/record';
+import type { BackendChoice, ExperimentSpec, PresetInfo, SpecCheck } from '../experiments/protocol/spec';
+
+export type Loadable<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };
+
+export type ProgressEvent = Extract<RunEvent, { kind: 'progress' }>;
+
+export type RunState =
+  | { kind: 'idle' }
+  | {
+      kind: 'running';
+      requestId: string;
+      runId: string | null;
+      progress: ProgressEvent | null;
+      /** Live training curves by arm label. */
+      curves: Record<string, CurvePoint[]>;
+      /** The record so far (after each arm). */
+      partial: RunRecord | null;
+      cancelling: boolean;
+    }
+  | { kind: 'finished'; record: RunRecord; curves: Record<string, CurvePoint[]> }
+  | { kind: 'error'; message: string };
+
+interface ExperimentsState {
+  presets: Loadable<PresetInfo[]>;
+  /** The preset the draft started from, if any. */
+  preset: string | null;
+  /** The spec as edited (may be invalid) and the worker's verdict on it. */
+  draft: unknown;
+  check: SpecCheck | null;
+  backend: BackendChoice;
+  run: RunState;
+  records: Loadable<RunRecord[]>;
+  /** Runs picked in the Results view (compare). */
+  selected: string[];
+  loadPresets(): Promise<void>;
+  choosePreset(name: string): Promise<void>;
+  setDraft(draft: unknown): Promise<void>;
+  /** Loads a spec shared in the URL hash; true when there was one. */
+  loadFromHash(hash: string): Promise<boolean>;
+  setBackend(b: BackendChoice): void;
+  start(): Promise<void>;
+  resume(runId: string): Promise<void>;
+  cancel(): Promise<void>;
+  refreshRecords(): Promise<void>;
+  deleteRecord(runId: string): Promise<void>;
+  setSelected(ids: string[]): void;
+  exportRuns(ids: string[], format: 'csv' | 'importance-csv' | 'json'): Promise<string>;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+let requestCounter = 0;
+
+export const useExperiments = create<ExperimentsState>()((set, get) => {
+  let checkSeq = 0;
+
+  /** Runs a spec (or resumes a run) in the worker; events that arrive after the end are ignored. */
+  async function execute(spec: unknown, resumeRunId?: string): Promise<void> {
+    const requestId = `req-${Date.now().toString(36)}-${++requestCounter}`;
+    let finished = false;
+    const curves: Record<string, CurvePoint[]> = {};
+    set({ run: { kind: 'running', requestId, runId: resumeRunId ?? null, progress: null, curves: {}, partial: null, cancelling: false } });
+    const update = (patch: Partial<Extract<RunState, { kind: 'running' }>>) => {
+      const r = get().run;
+      if (finished || r.kind !== 'running' || r.requestId !== requestId) return;
+      set({ run: { ...r, ...patch } });
+    };
+    const onEvent = (e: RunEvent) => {
+      if (e.kind === 'progress') update({ progress: e, runId: e.runId });
+      else if (e.kind === 'metrics') {
+        curves[e.armLabel] = [...(curves[e.armLabel] ?? []), e.point];
+        update({ curves: { ...curves }, runId: e.runId });
+      } else if (e.kind === 'result') update({ partial: e.record, runId: e.runId });
+    };
+    try {
+      const record = await runner().runSpec(requestId, spec, { backend: get().backend, resumeRunId }, proxy(onEvent));
+      finished = true;
+      const finalCurves = Object.fromEntries(record.arms.map((a) => [a.label, a.curve]));
+      set({ run: { kind: 'finished', record, curves: finalCurves } });
+    } catch (e) {
+      finished = true;
+      set({ run: { kind: 'error', message: message(e) } });
+    }
+    void get().refreshRecords();
+  }
+
+  return {
+    presets: { kind: 'idle' },
+    preset: null,
+    draft: null,
+    check: null,
+    backend: 'auto',
+    run: { kind: 'idle' },
+    records: { kind: 'idle' },
+    selected: [],
+
+    async loadPresets() {
+      if (get().presets.kind === 'loading') return;
+      set({ presets: { kind: 'loading' } });
+      try {
+        const value = await runner().experimentPresets();
+        set({ presets: { kind: 'ready', value } });
+        if (get().draft === null && value.length) await get().choosePreset(value.find((p) => p.name === 'tiny')?.name ?? value[0].name);
+      } catch (e) {
+        set({ presets: { kind: 'error', message: message(e) } });
+      }
+    },
+
+    async choosePreset(name) {
+      const presets = get().presets;
+      const p = presets.kind === 'ready' ? presets.value.find((x) => x.name === name) : undefined;
+      if (!p) return;
+      set({ preset: name });
+      await get().setDraft(structuredClone(p.spec));
+    },
+
+    async setDraft(draft) {
+      const seq = ++checkSeq;
+      set({ draft });
+      try {
+        const check = await runner().checkSpec(draft);
+        if (seq === checkSeq) set({ check });
+      } catch (e) {
+        if (seq === checkSeq) set({ check: { ok: false, path: '', message: message(e) } });
+      }
+    },
+
+    async loadFromHash(hash) {
+      const found = await runner().specInHash(hash);
+      if (!found) return false;
+      if (found.ok) set({ preset: null, draft: found.spec, check: found });
+      else set({ check: found });
+      return true;
+    },
+
+    setBackend(backend) {
+      set({ backend });
+    },
+
+    async start() {
+      const c = get().check;
+      if (!c?.ok || get().run.kind === 'running') return;
+      await execute(c.spec);
+    },
+
+    async resume(runId) {
+      if (get().run.kind === 'running') return;
+      const records = get().records;
+      const rec = records.kind === 'ready' ? records.value.find((r) => r.id === runId) : undefined;
+      if (!rec) return;
+      await execute(rec.spec, runId);
+    },
+
+    async cancel() {
+      const r = get().run;
+      if (r.kind !== 'running') return;
+      set({ run: { ...r, cancelling: true } });
+      await runner().cancelRun(r.requestId);
+    },
+
+    async refreshRecords() {
+      if (get().records.kind === 'idle') set({ records: { kind: 'loading' } });
+      try {
+        const value = await runner().listRuns();
+        const ids = new Set(value.map((r) => r.id));
+        const selected = get().selected.filter((id) => ids.has(id));
+        // By default the Results view shows the newest finished run.
+        if (selected.length === 0) {
+          const newest = [...value].reverse().find((r) => r.status === 'done') ?? value[value.length - 1];
+          if (newest) selected.push(newest.id);
+        }
+        set({ records: { kind: 'ready', value }, selected });
+      } catch (e) {
+        set({ records: { kind: 'error', message: message(e) } });
+      }
+    },
+
+    async deleteRecord(runId) {
+      await runner().deleteRun(runId);
+      set({ selected: get().selected.filter((id) => id !== runId) });
+      await get().refreshRecords();
+    },
+
+    setSelected(ids) {
+      set({ selected: ids });
+    },
+
+    exportRuns(ids, format) {
+      return runner().exportRuns(ids, format);
+    },
+  };
+});
+
+export const useRunState = () => useExperiments((s) => s.run);
+export const useSpecCheck = () => useExperiments((s) => s.check);
+export const useDraft = () => useExperiments((s) => s.draft);
+export const usePresets = () => useExperiments((s) => s.presets);
+export const useRecords = () => useExperiments((s) => s.records);
+export const useSelectedRuns = () => useExperiments((s) => s.selected);
+export const useBackendChoice = () => useExperiments((s) => s.backend);
+
+/** The spec currently valid in the builder, or null. */
+export function validSpec(check: SpecCheck | null): ExperimentSpec | null {
+  return check?.ok ? check.spec : null;
+}

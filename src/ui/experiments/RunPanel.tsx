@@ -1,0 +1,86 @@
+// Run controls: where it computes (backend choice and the adapter found), run and cancel, a
+// progress bar with time left, the share link of the spec, and what went wrong if it did.
+import { useGpuState } from '../../store/lab';
+import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
+import type { BackendChoice } from '../../experiments/protocol/spec';
+import { duration, pct } from './format';
+
+export function RunPanel() {
+  const run = useRunState();
+  const check = useSpecCheck();
+  const backend = useBackendChoice();
+  const gpu = useGpuState();
+  const setBackend = useExperiments((s) => s.setBackend);
+  const start = useExperiments((s) => s.start);
+  const cancel = useExperiments((s) => s.cancel);
+  const running = run.kind === 'running';
+  const progress = running ? run.progress : null;
+  const where =
+    backend === 'cpu' ? 'CPU backend' : gpu.kind === 'webgpu' ? `WebGPU: ${gpu.report.summary}` : gpu.kind === 'cpu' ? 'CPU backend (no WebGPU here)' : 'looking for WebGPU…';
+  const shareUrl = check?.ok ? `${location.origin}${location.pathname}${check.hash}` : null;
+  const finished = run.kind === 'finished' ? run.record : null;
+  return (
+    <section className="panel exp-run" aria-labelledby="run-title">
+      <h3 id="run-title" className="panel__title">
+        Run
+      </h3>
+      <div className="exp-row">
+        <div className="exp-field">
+          <label htmlFor="run-backend">Backend</label>
+          <select id="run-backend" value={backend} disabled={running} onChange={(e) => setBackend(e.currentTarget.value as BackendChoice)}>
+            <option value="auto">Auto (WebGPU if available)</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="cpu">CPU</option>
+          </select>
+        </div>
+        <p className="exp-run__where" data-testid="run-backend">
+          {where}
+        </p>
+      </div>
+      <div className="exp-run__buttons">
+        <button type="button" className="button" disabled={running || !check?.ok} onClick={() => void start()} data-testid="run-start">
+          Run experiment
+        </button>
+        <button type="button" className="button button--ghost" disabled={!running || run.cancelling} onClick={() => void cancel()} data-testid="run-cancel">
+          {running && run.cancelling ? 'Cancelling…' : 'Cancel'}
+        </button>
+      </div>
+      {running && (
+        <div className="exp-progress" role="status" aria-live="polite">
+          <progress max={1} value={progress?.fraction ?? 0} aria-label="Run progress" />
+          <p>
+            <strong>{pct(progress?.fraction ?? 0, 0)}</strong> {progress?.message ?? 'Starting…'}
+            {progress && ` (arm ${progress.arm + 1} of ${progress.arms})`}
+            {progress?.etaSeconds != null && <span className="muted"> · about {duration(progress.etaSeconds)} left</span>}
+          </p>
+        </div>
+      )}
+      {finished && (
+        <p role="status" data-testid="run-status">
+          {finished.status === 'done' && (
+            <>
+              Finished on {finished.backend.kind === 'webgpu' ? `WebGPU (${finished.backend.adapter})` : 'the CPU'}. <a href="#/results">See the results</a>.
+            </>
+          )}
+          {finished.status === 'cancelled' && <>Cancelled. Its last checkpoint is kept: resume it from the Results view.</>}
+          {finished.status === 'failed' && (
+            <span className="exp-error">
+              Stopped: {finished.error?.name}: {finished.error?.message} The last checkpoint is kept.
+            </span>
+          )}
+        </p>
+      )}
+      {run.kind === 'error' && (
+        <p className="exp-error" role="alert">
+          {run.message}
+        </p>
+      )}
+      {shareUrl && (
+        <div className="exp-field exp-share">
+          <label htmlFor="share-link">Share link (opens this spec)</label>
+          <input id="share-link" type="text" readOnly value={shareUrl} onFocus={(e) => e.currentTarget.select()} />
+        </div>
+      )}
+    </section>
+  );
+}
