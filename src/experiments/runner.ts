@@ -166,7 +166,7 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       const t0 = Date.now();
       const secondsBefore = result.seconds;
       result.status = 'running';
-      const seed = armSeed(spec.seed, arm.label);
+      const seed = armSeed(spec.seed);
       const train = arm.method.kind === 'reward-model' ? trainingPairs(prep, arm.train, seed) : [];
       progress(i, 'features', 0, `${arm.label}: building the model`);
       const predictor = await (env.buildPredictor ?? buildPredictor)({ be: env.backend, prep, arm, seed, train });

@@ -120,4 +120,24 @@ describe('runExperiment', () => {
     expect(errors[0]).toMatchObject({ name: 'NonFiniteLossError', checkpointKept: true });
     expect((await store.getCheckpoint(record.id, 0))?.step).toBe(6);
   });
+
+  it('a leave-one-out sweep yields importance with intervals and planted roles', async () => {
+    const spec = { ...tiny(), sweep: { kind: 'leave-one-out', arm: 0, attributes: ['religion', 'fertility'] } };
+    spec.arms = [spec.arms[0]];
+    const record = await runExperiment(spec, env());
+    expect(record.status).toBe('done');
+    expect(record.arms.map((a) => a.label)).toEqual(['conditional', 'conditional · all - religion', 'conditional · all - fertility']);
+    expect(record.importance.map((i) => `${i.set}:${i.attribute}:${i.role}`)).toEqual([
+      'cross:religion:driver',
+      'cross:fertility:irrelevant',
+      'unseen:religion:driver',
+      'unseen:fertility:irrelevant',
+    ]);
+    for (const imp of record.importance) {
+      const acc = (label: string) => record.arms.find((a) => a.label === label)!.sets.find((s) => s.set === imp.set)!.accuracy;
+      expect(imp.drop).toBeCloseTo(acc('conditional') - acc(`conditional · all - ${imp.attribute}`), 12);
+      expect(imp.lo).toBeLessThanOrEqual(imp.drop + 1e-12);
+      expect(imp.hi).toBeGreaterThanOrEqual(imp.drop - 1e-12);
+    }
+  });
 });

@@ -15,7 +15,7 @@ export interface ArmContext {
   be: Backend;
   prep: Prepared;
   arm: ExpandedArm;
-  /** The arm's seed (derived from the run seed and the arm's label). */
+  /** The arm's seed (the same for every arm of a run: see armSeed). */
   seed: number;
   /** The arm's training pairs (empty for untrained methods). */
   train: readonly PreferencePair[];
@@ -25,8 +25,13 @@ export class MethodUnavailableError extends Error {
   override name = 'MethodUnavailableError';
 }
 
-export function armSeed(runSeed: number, label: string): number {
-  return fnv1a32(`${runSeed}:arm:${label}`);
+/**
+ * Every arm of a run draws from the same seed (initialization per feature name, batch order per
+ * epoch): arms then differ by what their specs change, not by luck (common random numbers),
+ * which is what comparisons and leave-one-out importance need.
+ */
+export function armSeed(runSeed: number): number {
+  return fnv1a32(`${runSeed}:arm`);
 }
 
 export function methodName(arm: ExpandedArm): string {

@@ -12,7 +12,8 @@ async function filesUnder(root: string, dir = root): Promise<OpinionQaFile[]> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await filesUnder(root, full)));
-    else if (e.isFile()) out.push({ path: relative(root, full).split('\\').join('/'), text: () => readFile(full, 'utf8') });
+    // Only the release's data files (a README beside the wave folders is not a wave).
+    else if (e.isFile() && /\.(csv|json)$/i.test(e.name)) out.push({ path: relative(root, full).split('\\').join('/'), text: () => readFile(full, 'utf8') });
   }
   return out;
 }

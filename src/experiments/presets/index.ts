@@ -13,7 +13,11 @@ export interface Preset {
 }
 
 /** The reward model the science presets share (hyper-parameters chosen on world seed 7, see docs/experiments.md). */
-const RM_TRAIN = { epochs: 4, batchSize: 128, lr: 0.01, weightDecay: 0.01, clipNorm: 1, logEvery: 25 };
+const RM_TRAIN = { epochs: 4, batchSize: 128, lr: 0.001, weightDecay: 0.01, clipNorm: 1, logEvery: 25 };
+/** Four cross-persona partners per row: four times the cross pairs to learn from and test on. */
+const SPLIT = { crossPartners: 4 };
+/** Small data needs a larger step and more passes. */
+const SMALL_TRAIN = { ...RM_TRAIN, lr: 0.01 };
 const features = { kind: 'features', dims: 16 };
 const conditional = { label: 'conditional', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'all' }, model: features, train: RM_TRAIN };
 const marginal = { label: 'marginal', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'none' }, model: features, train: RM_TRAIN };
@@ -25,7 +29,7 @@ export const PRESETS: readonly Preset[] = [
     description:
       'A Bradley–Terry reward model that sees the persona against the same model without it, on the built-in dataset (1,000 personas). The marginal one must sit at 50% on cross-persona pairs.',
     where: 'anywhere',
-    spec: { name: 'conditional-vs-marginal', seed: 1, data: { source: 'builtin' }, arms: [conditional, marginal] },
+    spec: { name: 'conditional-vs-marginal', seed: 1, data: { source: 'builtin' }, split: SPLIT, arms: [conditional, marginal] },
   },
   {
     name: 'losses',
@@ -36,6 +40,7 @@ export const PRESETS: readonly Preset[] = [
       name: 'losses',
       seed: 1,
       data: { source: 'builtin' },
+      split: SPLIT,
       arms: [
         conditional,
         { ...conditional, label: 'conditional (pairwise)', method: { kind: 'reward-model', loss: 'pairwise' } },
@@ -53,6 +58,7 @@ export const PRESETS: readonly Preset[] = [
       name: 'subsets',
       seed: 1,
       data: { source: 'builtin' },
+      split: SPLIT,
       arms: [{ ...conditional, label: 'reward model' }],
       sweep: {
         kind: 'subsets',
@@ -70,7 +76,7 @@ export const PRESETS: readonly Preset[] = [
     title: 'Leave-one-out attribute importance',
     description: 'The conditional reward model with all attributes, then with each of the 33 left out; importance is the accuracy drop, with a bootstrap interval over personas.',
     where: 'anywhere',
-    spec: { name: 'leave-one-out', seed: 1, data: { source: 'builtin' }, arms: [conditional], sweep: { kind: 'leave-one-out', arm: 0, attributes: null } },
+    spec: { name: 'leave-one-out', seed: 1, data: { source: 'builtin' }, split: SPLIT, arms: [conditional], sweep: { kind: 'leave-one-out', arm: 0, attributes: null } },
   },
   {
     name: 'opinionqa-sample',
@@ -84,8 +90,8 @@ export const PRESETS: readonly Preset[] = [
       split: { unseenFraction: 0.25, testFraction: 0.3, crossPartners: 4 },
       arms: [
         // Each group is one persona: every attribute value is shared by a few groups at most.
-        { ...conditional, model: { ...features, minPersonas: 1 }, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
-        { ...marginal, model: { ...features, minPersonas: 1 }, train: { ...RM_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
+        { ...conditional, model: { ...features, minPersonas: 1 }, train: { ...SMALL_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
+        { ...marginal, model: { ...features, minPersonas: 1 }, train: { ...SMALL_TRAIN, epochs: 30, batchSize: 16, logEvery: 5 } },
       ],
     },
   },
@@ -100,8 +106,8 @@ export const PRESETS: readonly Preset[] = [
       data: { source: 'builtin', personas: 48, questionsPerPersona: 6 },
       eval: { maxPairsPerSet: 200 },
       arms: [
-        { ...conditional, train: { ...RM_TRAIN, epochs: 3, batchSize: 32, logEvery: 2 } },
-        { ...marginal, train: { ...RM_TRAIN, epochs: 3, batchSize: 32, logEvery: 2 } },
+        { ...conditional, train: { ...SMALL_TRAIN, epochs: 3, batchSize: 32, logEvery: 2 } },
+        { ...marginal, train: { ...SMALL_TRAIN, epochs: 3, batchSize: 32, logEvery: 2 } },
       ],
     },
   },

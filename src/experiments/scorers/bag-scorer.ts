@@ -10,6 +10,7 @@
 import { add, embedding, logsigmoid, matmul, mean, mul, neg, parameter, reshape, slice, sub, sum, noGrad } from '../../autograd';
 import type { PersonaRecord, PreferencePair } from '../../data';
 import { tidy, type Backend, type Tensor } from '../../tensor';
+import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import { bagDifference, padBags, type Bag, type PersonaBagEncoder, type ResponseBagEncoder } from '../encoders/bags';
 import type { BatchOutput, Trainable } from './scorer';
@@ -40,14 +41,12 @@ export class BagScorer implements Trainable {
   ) {
     const D = o.dims;
     const std = o.initStd ?? 0.1;
-    const rng = new Rng(o.seed);
-    this.personaTable = parameter(be.fromData(rng.float32(personaEncoder.vocab.size * D, { normal: std }), [personaEncoder.vocab.size, D]), 'persona.embed');
+    this.personaTable = parameter(be.fromData(rowsByName(personaEncoder.vocab.names, D, 0, std, `${o.seed}:persona`), [personaEncoder.vocab.size, D]), 'persona.embed');
     const slots = o.loss === 'pairwise' ? 2 : 1;
     this.responseTables = [];
     for (let s = 0; s < slots; s++) {
-      // Column D is the persona-independent reward c_x; start it at zero.
-      const w = rng.float32(responseEncoder.vocab.size * (D + 1), { normal: std });
-      for (let i = D; i < w.length; i += D + 1) w[i] = 0;
+      // Column D is the persona-independent reward c_x; it starts at zero.
+      const w = rowsByName(responseEncoder.vocab.names, D, 1, std, `${o.seed}:response:${s}`);
       this.responseTables.push(parameter(be.fromData(w, [responseEncoder.vocab.size, D + 1]), `response.embed${slots > 1 ? `.${s + 1}` : ''}`));
     }
     this.positionBias = o.loss === 'pairwise' ? parameter(be.zeros([1]), 'position.bias') : null;
@@ -163,6 +162,18 @@ export class BagScorer implements Trainable {
       t.dispose();
     }
   }
+}
+
+/**
+ * Initial table rows drawn per feature name, so a feature starts from the same vector whatever
+ * else is in the vocabulary: two arms that differ by one attribute (a leave-one-out sweep) differ
+ * by that attribute, not by a reshuffled initialization (common random numbers). `zeros` extra
+ * columns at the end start at 0.
+ */
+function rowsByName(names: readonly string[], D: number, zeros: number, std: number, salt: string): Float32Array {
+  const out = new Float32Array(names.length * (D + zeros));
+  names.forEach((name, i) => out.set(new Rng(fnv1a32(`${salt}:${name}`)).float32(D, { normal: std }), i * (D + zeros)));
+  return out;
 }
 
 export function sigmoid(x: number): number {
