@@ -8,5 +8,6 @@ import { experimentRun } from './commands/experiment-run';
 import { gpuInfo } from './commands/gpu-info';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
+import { modelTrainBuiltin } from './commands/model-train-builtin';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, dataStats, dataBench, bench, experimentRun, experimentPresets];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets];

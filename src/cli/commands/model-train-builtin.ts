@@ -1,0 +1,52 @@
+// `model train-builtin` (npm run train:builtin): trains the built-in tiny model and its tokenizer
+// on the built-in dataset with our engine on the cpu backend, deterministically from the seed,
+// and writes the Hugging Face folder the app loads (public/models/builtin by default) plus
+// training.json, the run's report (sizes, tokens, losses, time, sample answers).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createBackend } from '../../tensor';
+import { BUILTIN_TRAINING, trainBuiltin, type BuiltinTrainOptions } from '../../train/builtin/train';
+import { parseFlags, UsageError, type CliCommand } from '../command';
+
+export const BUILTIN_DIR = 'public/models/builtin';
+
+export const modelTrainBuiltin: CliCommand = {
+  path: ['model', 'train-builtin'],
+  summary: 'Train the built-in tiny model and its tokenizer (cpu, deterministic)',
+  usage: [
+    `--out DIR (${BUILTIN_DIR})   --steps N (${BUILTIN_TRAINING.steps})   --seed S (${BUILTIN_TRAINING.seed})`,
+    `--lr X (${BUILTIN_TRAINING.lr})   --batch B (${BUILTIN_TRAINING.batchRows})   --seq T (${BUILTIN_TRAINING.seqLen})   --dry-run trains but writes nothing`,
+  ],
+  async run(args) {
+    const { flags, rest } = parseFlags(args, ['dry-run']);
+    if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    const num = (name: string, fallback: number, integer = true) => {
+      const v = flags[name];
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}`);
+      return n;
+    };
+    const o: BuiltinTrainOptions = {
+      ...BUILTIN_TRAINING,
+      steps: num('steps', BUILTIN_TRAINING.steps),
+      seed: num('seed', BUILTIN_TRAINING.seed),
+      lr: num('lr', BUILTIN_TRAINING.lr, false),
+      batchRows: num('batch', BUILTIN_TRAINING.batchRows),
+      seqLen: num('seq', BUILTIN_TRAINING.seqLen),
+    };
+    const out = typeof flags.out === 'string' ? flags.out : BUILTIN_DIR;
+    const backend = await createBackend('cpu');
+    const { files, report } = await trainBuiltin(backend, o, (l) => console.log(`[${l.phase}] ${l.message}`));
+    const { curve, samples, ...summary } = report;
+    console.log(JSON.stringify(summary, null, 2));
+    for (const s of samples) console.log(`\n--- ${s.question}\n${s.persona}\n=> ${s.answer}`);
+    console.log(`\n[loss curve: ${curve.length} points]`);
+    if (flags['dry-run']) return 0;
+    await mkdir(out, { recursive: true });
+    for (const [name, data] of Object.entries(files)) await writeFile(join(out, name), data);
+    await writeFile(join(out, 'training.json'), JSON.stringify(report, null, 2) + '\n');
+    console.log(`wrote ${Object.keys(files).join(', ')}, training.json to ${out}`);
+    return 0;
+  },
+};

@@ -1,0 +1,17 @@
+// A checkpoint held in memory as named bytes or text (a freshly trained model, files fetched
+// whole, tests), opened like any other CheckpointFiles.
+import type { CheckpointFiles } from '../checkpoint';
+import { bytesSource } from './byte-source';
+
+export function memoryFiles(files: Readonly<Record<string, Uint8Array | string>>, where = 'memory'): CheckpointFiles {
+  const encoder = new TextEncoder();
+  return {
+    where,
+    names: () => Object.keys(files),
+    get: async (name) => {
+      if (!Object.hasOwn(files, name)) return undefined;
+      const v = files[name];
+      return bytesSource(name, typeof v === 'string' ? encoder.encode(v) : v);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Token sequences for the built-in model: a document rendered through the chat template and
+// encoded, with the index from which its tokens are trained (the persona block is context, not a
+// target), and documents packed whole into fixed-length rows of input ids and next-token targets.
+import { IGNORE_INDEX } from '../../autograd';
+import type { ChatMessage } from '../../models/chat-template';
+import type { TextTokenizer } from '../../models/tokenizer';
+
+export interface EncodedDoc {
+  ids: number[];
+  /** Tokens at index >= lossFrom are targets; earlier ones (bos, the persona) are only read. */
+  lossFrom: number;
+}
+
+export class PackingError extends Error {
+  override name = 'PackingError';
+}
+
+/** Encodes a document; its persona prefix must tokenize as a prefix of the whole (checked). */
+export function encodeDoc(tok: TextTokenizer, doc: { messages: ChatMessage[] }): EncodedDoc {
+  const ids = tok.encode(tok.applyChatTemplate(doc.messages, { addGenerationPrompt: false }));
+  const system = doc.messages.filter((m) => m.role === 'system');
+  const prefix = tok.encode(tok.applyChatTemplate(system, { addGenerationPrompt: false }));
+  if (prefix.some((id, i) => ids[i] !== id)) throw new PackingError('the persona block does not tokenize as a prefix of its document; check the chat template');
+  return { ids, lossFrom: Math.max(1, prefix.length) };
+}
+
+export interface PackedRows {
+  rows: number;
+  T: number;
+  /** [rows, T] input ids (padding: padId). */
+  ids: Int32Array;
+  /** [rows, T] the next token of the same document where it is a target, else IGNORE_INDEX. */
+  targets: Int32Array;
+  /** Target tokens (not ignored) in all rows. */
+  targetCount: number;
+  /** Real (non-padding) input tokens in all rows. */
+  tokenCount: number;
+  /** Documents cut at T tokens. */
+  truncated: number;
+}
+
+/**
+ * Packs documents (in the given order) greedily into rows of T tokens, each document whole in one
+ * row (cut at T when longer), so an answer always sees its persona. Tokens do not predict across
+ * a document boundary. `perRow: 1` puts one document in each row (evaluation).
+ */
+export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, o: { perRow?: number } = {}): PackedRows {
+  const rowsOfDocs: EncodedDoc[][] = [];
+  let current: EncodedDoc[] = [];
+  let used = 0;
+  let truncated = 0;
+  for (const d of docs) {
+    const len = Math.min(d.ids.length, T);
+    if (d.ids.length > T) truncated++;
+    if (current.length > 0 && (used + len > T || current.length >= (o.perRow ?? Infinity))) {
+      rowsOfDocs.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(d);
+    used += len;
+  }
+  if (current.length > 0) rowsOfDocs.push(current);
+  const rows = rowsOfDocs.length;
+  const ids = new Int32Array(rows * T).fill(padId);
+  const targets = new Int32Array(rows * T).fill(IGNORE_INDEX);
+  let targetCount = 0;
+  let tokenCount = 0;
+  rowsOfDocs.forEach((list, r) => {
+    let at = r * T;
+    for (const d of list) {
+      const len = Math.min(d.ids.length, T);
+      for (let i = 0; i < len; i++) {
+        ids[at + i] = d.ids[i];
+        if (i + 1 < len && i + 1 >= d.lossFrom) {
+          targets[at + i] = d.ids[i + 1];
+          targetCount++;
+        }
+      }
+      at += len;
+      tokenCount += len;
+    }
+  });
+  return { rows, T, ids, targets, targetCount, tokenCount, truncated };
+}
+
+/** Rows [start, start + count) of a packing, as one batch. */
+export function rowSlice(p: PackedRows, start: number, count: number): { ids: Int32Array; targets: Int32Array; count: number } {
+  const ids = p.ids.subarray(start * p.T, (start + count) * p.T);
+  const targets = p.targets.subarray(start * p.T, (start + count) * p.T);
+  let n = 0;
+  for (const t of targets) if (t !== IGNORE_INDEX) n++;
+  return { ids, targets, count: n };
+}

@@ -1,0 +1,270 @@
+// Training the built-in tiny model from nothing, deterministically from a seed, on our own engine:
+// generate the built-in dataset, train a byte-level BPE on the training documents, build a small
+// Llama from seeded weights, and run AdamW (warmup, cosine decay, clipping, a stop on NaN) on
+// packed documents; then write the Hugging Face files, load them back exactly as the app will, and
+// measure what the model learned on held-out personas. `npm run train:builtin` runs this.
+import { backward } from '../../autograd';
+import { DEFAULT_BUILTIN, generateBuiltin, type BuiltinOptions } from '../../data';
+import { trainBpe, tokenizerJson } from '../../models/builtin/bpe';
+import { BUILTIN_CHAT_TEMPLATE, BUILTIN_SPECIAL_TOKENS, builtinFiles, builtinTokenizerConfig, initBuiltinWeights, parseBuiltinConfig, type BuiltinArch } from '../../models/builtin/spec';
+import { renderChatTemplate } from '../../models/chat-template';
+import { generate } from '../../models/generate/generate';
+import { memoryFiles } from '../../models/io/memory-files';
+import { LlamaModel } from '../../models/llama/model';
+import { loadModel } from '../../models/load-model';
+import { TextTokenizer } from '../../models/tokenizer';
+import { tidy, type Backend } from '../../tensor';
+import { Rng } from '../../util/rng';
+import { AdamW } from '../adamw';
+import { assertFinite } from '../health';
+import { crossEntropyLoss } from '../losses';
+import { builtinChat, builtinDocuments, type ChatDoc } from './documents';
+import { crossPersonaLikelihood, documentLoss, unigramLoss } from './evaluate';
+import { encodeDoc, packRows, rowSlice, type EncodedDoc } from './packing';
+
+export interface BuiltinTrainOptions {
+  seed: number;
+  data: BuiltinOptions;
+  vocabSize: number;
+  arch: Omit<BuiltinArch, 'maxPositions'>;
+  /** T: tokens per packed row (also max_position_embeddings). */
+  seqLen: number;
+  /** B: rows per step. */
+  batchRows: number;
+  steps: number;
+  lr: number;
+  warmupSteps: number;
+  /** The cosine schedule ends at lr x this. */
+  minLrRatio: number;
+  weightDecay: number;
+  beta2: number;
+  clipNorm: number;
+  /** Held-out documents scored for the final loss. */
+  evalDocs: number;
+  /** Held-out (persona, other persona's answer) pairs for the likelihood check. */
+  crossPairs: number;
+  dtype: 'BF16' | 'F32';
+}
+
+/** The committed model's recipe (docs/builtin-model.md). */
+export const BUILTIN_TRAINING: BuiltinTrainOptions = {
+  seed: 1,
+  data: DEFAULT_BUILTIN,
+  vocabSize: 2048,
+  arch: { hiddenSize: 128, layers: 4, heads: 4, kvHeads: 4, intermediateSize: 384, ropeTheta: 10000 },
+  seqLen: 512,
+  batchRows: 2,
+  steps: 1000,
+  lr: 3e-3,
+  warmupSteps: 40,
+  minLrRatio: 0.1,
+  weightDecay: 0.01,
+  beta2: 0.98,
+  clipNorm: 1,
+  evalDocs: 96,
+  crossPairs: 200,
+  dtype: 'F32',
+};
+
+export type TrainPhase = 'data' | 'tokenizer' | 'train' | 'evaluate';
+
+export interface TrainLog {
+  phase: TrainPhase;
+  message: string;
+  step?: number;
+  loss?: number;
+  lr?: number;
+  tokensPerSecond?: number;
+}
+
+export interface BuiltinSample {
+  persona: string;
+  question: string;
+  answer: string;
+}
+
+export interface BuiltinTrainReport {
+  options: BuiltinTrainOptions;
+  parameters: number;
+  vocabSize: number;
+  merges: number;
+  /** Input tokens the model read (padding excluded) and the targets it was trained on. */
+  tokensSeen: number;
+  targetsTrained: number;
+  trainDocuments: number;
+  documentsTruncated: number;
+  /** Mean training loss over the last 10% of steps. */
+  finalTrainLoss: number;
+  /** Loss curve: [step, loss] every few steps. */
+  curve: Array<[number, number]>;
+  heldOutLoss: number;
+  heldOutTargets: number;
+  unigramLoss: number;
+  crossPersona: { pairs: number; accuracy: number };
+  trainSeconds: number;
+  totalSeconds: number;
+  fileBytes: Record<string, number>;
+  samples: BuiltinSample[];
+}
+
+export interface BuiltinTrainResult {
+  files: Record<string, string | Uint8Array>;
+  report: BuiltinTrainReport;
+}
+
+function lrAt(o: BuiltinTrainOptions, step: number): number {
+  if (step < o.warmupSteps) return (o.lr * (step + 1)) / o.warmupSteps;
+  const p = (step - o.warmupSteps) / Math.max(1, o.steps - o.warmupSteps);
+  return o.lr * (o.minLrRatio + (1 - o.minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p))));
+}
+
+export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN_TRAINING, log: (l: TrainLog) => void = () => {}): Promise<BuiltinTrainResult> {
+  const started = performance.now();
+  const rng = new Rng(o.seed);
+  const ds = generateBuiltin(o.data);
+  const docs = builtinDocuments(ds);
+  log({ phase: 'data', message: `${docs.train.length} training documents, ${docs.heldOut.length} held out` });
+
+  const plain = (d: ChatDoc) => renderChatTemplate(BUILTIN_CHAT_TEMPLATE, d.messages, { addGenerationPrompt: false, bosToken: '', eosToken: '\n' });
+  const bpe = trainBpe(docs.train.map(plain), { vocabSize: o.vocabSize, specialTokens: BUILTIN_SPECIAL_TOKENS });
+  const arch: BuiltinArch = { ...o.arch, maxPositions: o.seqLen };
+  const config = parseBuiltinConfig(arch, bpe);
+  const tok = TextTokenizer.fromJson(tokenizerJson(bpe), builtinTokenizerConfig(bpe, o.seqLen), config);
+  log({ phase: 'tokenizer', message: `byte-level BPE: ${bpe.merges.length} merges, ${config.vocabSize} tokens` });
+
+  const model = new LlamaModel(be, config, initBuiltinWeights(be, config, o.seed));
+  model.unfreeze();
+  const parameters = model.parameters().reduce((n, p) => n + p.size, 0);
+  const opt = new AdamW(model.parameters(), { lr: o.lr, beta1: 0.9, beta2: o.beta2, weightDecay: o.weightDecay, clipNorm: o.clipNorm });
+
+  // Documents are encoded when first needed: a run reads a fraction of an epoch.
+  const encoded = new Map<number, EncodedDoc>();
+  const enc = (i: number) => {
+    let e = encoded.get(i);
+    if (!e) encoded.set(i, (e = encodeDoc(tok, docs.train[i])));
+    return e;
+  };
+  let epoch = 0;
+  let order: number[] = [];
+  let cursor = 0;
+  let pending: { ids: Int32Array; targets: Int32Array }[] = [];
+  let truncated = 0;
+  const nextBatch = () => {
+    while (pending.length < o.batchRows) {
+      if (cursor >= order.length) {
+        order = rng.fork(`epoch-${epoch++}`).shuffle(docs.train.map((_, i) => i));
+        cursor = 0;
+      }
+      // Pack a window of documents into rows; leftover rows wait for the next step.
+      const window = order.slice(cursor, cursor + o.batchRows * 4).map(enc);
+      cursor += window.length;
+      const p = packRows(window, o.seqLen, tok.padId);
+      truncated += p.truncated;
+      for (let r = 0; r < p.rows; r++) pending.push(rowSlice(p, r, 1));
+    }
+    const rows = pending.slice(0, o.batchRows);
+    pending = pending.slice(o.batchRows);
+    const ids = new Int32Array(o.batchRows * o.seqLen);
+    const targets = new Int32Array(o.batchRows * o.seqLen);
+    rows.forEach((r, b) => {
+      ids.set(r.ids, b * o.seqLen);
+      targets.set(r.targets, b * o.seqLen);
+    });
+    return { ids, targets };
+  };
+
+  const curve: Array<[number, number]> = [];
+  const losses: number[] = [];
+  let tokensSeen = 0;
+  let targetsTrained = 0;
+  const trainStart = performance.now();
+  let windowStart = trainStart;
+  let windowTokens = 0;
+  const logEvery = Math.max(1, Math.round(o.steps / 60));
+  for (let step = 0; step < o.steps; step++) {
+    const batch = nextBatch();
+    const real = batch.ids.reduce((n, id) => n + (id === tok.padId ? 0 : 1), 0);
+    tokensSeen += real;
+    windowTokens += real;
+    opt.setLr(lrAt(o, step));
+    const loss = tidy(() => {
+      const l = crossEntropyLoss(model.forward(batch.ids, o.batchRows, o.seqLen), batch.targets);
+      backward(l);
+      return l;
+    });
+    targetsTrained += batch.targets.reduce((n, t) => n + (t >= 0 ? 1 : 0), 0);
+    opt.update();
+    const value = assertFinite('loss', await loss.item(), step);
+    loss.dispose();
+    losses.push(value);
+    if (step % logEvery === 0 || step === o.steps - 1) {
+      const recent = losses.slice(-logEvery);
+      const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
+      curve.push([step, mean]);
+      const now = performance.now();
+      const tps = (windowTokens / (now - windowStart)) * 1000;
+      windowStart = now;
+      windowTokens = 0;
+      log({ phase: 'train', step, loss: mean, lr: lrAt(o, step), tokensPerSecond: tps, message: `step ${step + 1}/${o.steps} loss ${mean.toFixed(3)} lr ${lrAt(o, step).toExponential(2)} ${tps.toFixed(0)} tok/s` });
+    }
+  }
+  const trainSeconds = (performance.now() - trainStart) / 1000;
+  const tail = losses.slice(-Math.max(1, Math.round(o.steps / 10)));
+  opt.dispose();
+
+  // What ships is what is measured: write the files, then load them back as the app does.
+  const files: Record<string, string | Uint8Array> = await builtinFiles(model, arch, bpe, o.dtype);
+  model.dispose();
+  const loaded = await loadModel(be, memoryFiles(files, 'the trained built-in model'));
+  log({ phase: 'evaluate', message: 'held-out loss, unigram baseline, cross-persona likelihood, samples' });
+  const evalDocs = rng
+    .fork('eval')
+    .shuffle([...docs.heldOut])
+    .slice(0, o.evalDocs)
+    .map((d) => encodeDoc(loaded.tokenizer, d));
+  const held = await documentLoss(loaded.model, evalDocs, o.seqLen, loaded.tokenizer.padId);
+  const unigram = unigramLoss([...encoded.values()], evalDocs, config.vocabSize);
+  const cross = await crossPersonaLikelihood(loaded.model, loaded.tokenizer, ds, docs.heldOutRows, o.crossPairs, o.seed);
+  const samples = await sampleAnswers(loaded.model, loaded.tokenizer, docs.heldOut, ds);
+  loaded.model.dispose();
+
+  const fileBytes = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v).byteLength : v.byteLength]));
+  const report: BuiltinTrainReport = {
+    options: o,
+    parameters,
+    vocabSize: config.vocabSize,
+    merges: bpe.merges.length,
+    tokensSeen,
+    targetsTrained,
+    trainDocuments: docs.train.length,
+    documentsTruncated: truncated,
+    finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+    curve,
+    heldOutLoss: held.loss,
+    heldOutTargets: held.targets,
+    unigramLoss: unigram,
+    crossPersona: cross,
+    trainSeconds,
+    totalSeconds: (performance.now() - started) / 1000,
+    fileBytes,
+    samples,
+  };
+  return { files, report };
+}
+
+/** Greedy answers of two held-out personas with different preferred answers to one question. */
+async function sampleAnswers(model: LlamaModel, tok: TextTokenizer, heldOut: readonly ChatDoc[], ds: ReturnType<typeof generateBuiltin>): Promise<BuiltinSample[]> {
+  const byId = new Map(ds.personas.map((p) => [p.id, p]));
+  const first = heldOut[0];
+  const second = heldOut.find((d) => d.questionId === first.questionId && d.personaId !== first.personaId && d.messages[2]?.content !== first.messages[2]?.content) ?? heldOut[1];
+  const out: BuiltinSample[] = [];
+  for (const d of [first, second]) {
+    const persona = byId.get(d.personaId ?? '');
+    const question = d.messages.find((m) => m.role === 'user')?.content ?? '';
+    if (!persona) continue;
+    const prompt = tok.encode(tok.applyChatTemplate(builtinChat(persona.attributes, question)));
+    const [g] = await generate(model, tok, [prompt], { maxNewTokens: 120, temperature: 0, seed: 1 });
+    out.push({ persona: d.messages[0].content, question, answer: g.text.trim() });
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+// Packing documents for the built-in model (src/train/builtin/packing.ts): documents stay whole in
+// a row, targets are the next token of the same document from lossFrom on (never the persona,
+// never across a boundary, never padding), and over-long documents are cut and counted.
+import { describe, expect, it } from 'vitest';
+import { IGNORE_INDEX } from '../../src/autograd';
+import { packRows, rowSlice, type EncodedDoc } from '../../src/train/builtin/packing';
+
+const PAD = 99;
+const doc = (start: number, n: number, lossFrom: number): EncodedDoc => ({ ids: Array.from({ length: n }, (_, i) => start + i), lossFrom });
+
+describe('packRows', () => {
+  it('packs whole documents greedily and masks persona tokens and boundaries', () => {
+    const p = packRows([doc(0, 4, 2), doc(10, 3, 1), doc(20, 5, 1)], 8, PAD);
+    expect(p.rows).toBe(2);
+    expect([...p.ids.subarray(0, 8)]).toEqual([0, 1, 2, 3, 10, 11, 12, PAD]);
+    // Doc 0: tokens 2, 3 are targets (lossFrom 2) -> positions 1, 2 predict them; doc 1 from token 1.
+    expect([...p.targets.subarray(0, 8)]).toEqual([IGNORE_INDEX, 2, 3, IGNORE_INDEX, 11, 12, IGNORE_INDEX, IGNORE_INDEX]);
+    expect([...p.ids.subarray(8, 16)]).toEqual([20, 21, 22, 23, 24, PAD, PAD, PAD]);
+    expect(p.targetCount).toBe(2 + 2 + 4);
+    expect(p.tokenCount).toBe(12);
+    expect(p.truncated).toBe(0);
+  });
+
+  it('cuts documents longer than a row and counts them', () => {
+    const p = packRows([doc(0, 12, 1)], 8, PAD);
+    expect(p.rows).toBe(1);
+    expect(p.truncated).toBe(1);
+    expect([...p.ids]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(p.targets[7]).toBe(IGNORE_INDEX);
+  });
+
+  it('puts one document per row when asked, and slices rows with their target counts', () => {
+    const p = packRows([doc(0, 3, 1), doc(10, 3, 1)], 8, PAD, { perRow: 1 });
+    expect(p.rows).toBe(2);
+    const second = rowSlice(p, 1, 1);
+    expect([...second.ids]).toEqual([10, 11, 12, PAD, PAD, PAD, PAD, PAD]);
+    expect(second.count).toBe(2);
+  });
+});
