@@ -4,11 +4,13 @@ import { expose } from 'comlink';
 import * as data from './data';
 import * as experiments from './experiments';
 import { gpuStatus } from './gpu-status';
+import * as models from './models';
 import { runSelftest } from './selftest';
 
 const api = {
   ...data,
   ...experiments,
+  ...models,
   gpuStatus,
   runSelftest,
 };

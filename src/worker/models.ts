@@ -1,0 +1,226 @@
+// The runner's language model: one loaded at a time (the built-in model the app ships, or a
+// user's checkpoint from picked files or the model cache), generation for several personas at
+// once as rows of one batch with every new token streamed to the UI, and the browser's model
+// cache (list, delete). Only plain data crosses to the UI (../experiments/protocol/models).
+import { AXES, DEFAULT_BUILTIN, QUESTIONS, generateBuiltin, tastes, type Attributes, type BuiltinDataset } from '../data';
+import type {
+  BackendChoice,
+  CachedModelView,
+  CompareCatalog,
+  ComparePersona,
+  GenerateOutcome,
+  GenerateRequest,
+  ModelInfoView,
+  ModelLoadProgress,
+  ModelSourceKind,
+  TokenEvent,
+} from '../experiments/protocol/models';
+import { expectedTensors, pickedFiles, readConfig, type CheckpointFiles } from '../models/checkpoint';
+import { generate } from '../models/generate/generate';
+import { ModelCache } from '../models/hub/cache';
+import { cachedCheckpoint } from '../models/hub/fetch-checkpoint';
+import { memoryFiles } from '../models/io/memory-files';
+import type { LlamaModel } from '../models/llama/model';
+import { loadModel } from '../models/load-model';
+import type { TextTokenizer } from '../models/tokenizer';
+import { createBackend, type Backend } from '../tensor';
+import { BUILTIN_MODEL_ATTRIBUTES } from '../train/builtin/documents';
+import { fetchBuiltinFiles } from './builtin-files';
+import { GenerationBusyError, NoModelLoadedError } from './model-errors';
+import { personaPrompt } from './persona-prompt';
+import { runnerGpu } from './gpu-status';
+
+/** Models below this many parameters generate on the cpu backend under 'auto': per-token GPU
+ * dispatch and readback cost more than the whole forward pass of a model this small. */
+const SMALL_MODEL_PARAMETERS = 20_000_000;
+
+interface Loaded {
+  info: ModelInfoView;
+  model: LlamaModel;
+  tokenizer: TextTokenizer;
+  builtin: boolean;
+}
+
+let loaded: Loaded | null = null;
+let loading: Promise<ModelInfoView> | null = null;
+let running: AbortController | null = null;
+let dataset: BuiltinDataset | null = null;
+
+function builtinDataset(): BuiltinDataset {
+  dataset ??= generateBuiltin(DEFAULT_BUILTIN);
+  return dataset;
+}
+
+async function backendFor(choice: BackendChoice, parameters: number): Promise<Backend> {
+  if (choice === 'cpu' || (choice === 'auto' && parameters < SMALL_MODEL_PARAMETERS)) return createBackend('cpu');
+  try {
+    return await createBackend('webgpu', await runnerGpu());
+  } catch (e) {
+    if (choice === 'webgpu') throw e;
+    return createBackend('cpu');
+  }
+}
+
+/** Parameters the config implies (read before choosing a backend; weights are not read). */
+async function parametersOf(files: CheckpointFiles): Promise<number> {
+  let n = 0;
+  for (const shape of expectedTensors(await readConfig(files)).values()) n += shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
+async function load(files: CheckpointFiles, name: string, source: ModelSourceKind, builtin: boolean, choice: BackendChoice, onProgress?: (p: ModelLoadProgress) => void, training?: ModelInfoView['training']): Promise<ModelInfoView> {
+  const t0 = performance.now();
+  const parameters = await parametersOf(files);
+  const backend = await backendFor(choice, parameters);
+  const result = await loadModel(backend, files, {
+    onProgress: (p) => onProgress?.({ phase: 'weights', item: p.tensor, done: p.loaded, total: p.total }),
+  });
+  let bytes = 0;
+  for (const n of files.names()) if (n.endsWith('.safetensors')) bytes += (await files.get(n))?.size ?? 0;
+  const c = result.config;
+  const info: ModelInfoView = {
+    name,
+    source,
+    where: files.where,
+    architecture: c.architecture,
+    parameters,
+    bytes,
+    dtype: c.torchDtype,
+    layers: c.numLayers,
+    hiddenSize: c.hiddenSize,
+    vocabSize: c.vocabSize,
+    contextLength: c.maxPositionEmbeddings,
+    hasChatTemplate: result.tokenizer.chatTemplate !== null,
+    backend: backend.name === 'webgpu' ? 'webgpu' : 'cpu',
+    loadSeconds: (performance.now() - t0) / 1000,
+    training,
+  };
+  loaded?.model.dispose();
+  loaded = { info, model: result.model, tokenizer: result.tokenizer, builtin };
+  return info;
+}
+
+/** Serializes loads: a second request waits for the first, then replaces it. */
+function exclusive(fn: () => Promise<ModelInfoView>): Promise<ModelInfoView> {
+  const prev = loading ?? Promise.resolve(null);
+  const next = prev.catch(() => null).then(fn);
+  loading = next;
+  return next.finally(() => {
+    if (loading === next) loading = null;
+  });
+}
+
+/** Loads the built-in model from the app's own files (public/models/builtin; tests pass a URL). */
+export function loadBuiltinModel(onProgress?: (p: ModelLoadProgress) => void, backend: BackendChoice = 'auto', baseUrl?: string): Promise<ModelInfoView> {
+  return exclusive(async () => {
+    if (loaded?.builtin && (backend === 'auto' || loaded.info.backend === backend)) return loaded.info;
+    const { files, training, where } = await fetchBuiltinFiles((item, done, total) => onProgress?.({ phase: 'fetch', item, done, total }), baseUrl);
+    return load(memoryFiles(files, where), 'built-in tiny model', 'builtin', true, backend, onProgress, training);
+  });
+}
+
+/** Loads a checkpoint from files the user picked (config.json, tokenizer files, weights). */
+export function loadPickedModel(files: File[], onProgress?: (p: ModelLoadProgress) => void, backend: BackendChoice = 'auto'): Promise<ModelInfoView> {
+  return exclusive(() => {
+    const folder = files.find((f) => f.webkitRelativePath)?.webkitRelativePath.split('/')[0];
+    return load(pickedFiles(files), folder ?? 'picked checkpoint', 'picked', false, backend, onProgress);
+  });
+}
+
+/** Loads a checkpoint already in the model cache (downloaded earlier from the hub or a URL). */
+export function loadCachedModel(group: string, onProgress?: (p: ModelLoadProgress) => void, backend: BackendChoice = 'auto'): Promise<ModelInfoView> {
+  return exclusive(async () => load(await cachedCheckpoint(await ModelCache.open(), group), group, 'cache', false, backend, onProgress));
+}
+
+export async function loadedModel(): Promise<ModelInfoView | null> {
+  return loaded?.info ?? null;
+}
+
+/** Instructions and personas of the built-in dataset, for the Compare view's pickers. */
+export async function compareCatalog(): Promise<CompareCatalog> {
+  const ds = builtinDataset();
+  const personas: ComparePersona[] = ds.personas.map((p) => {
+    const t = tastes(p.attributes);
+    const order = AXES.map((_, k) => k).sort((a, b) => Math.abs(t[b]) - Math.abs(t[a]));
+    return {
+      id: p.id,
+      label: personaLabel(p.id, p.attributes),
+      attributes: Object.entries(p.attributes).map(([k, v]) => [k, String(v)]),
+      tastes: order.map((k) => ({ axis: AXES[k].id, pole: t[k] >= 0 ? AXES[k].positive : AXES[k].negative, value: t[k] })),
+    };
+  });
+  return {
+    dataset: ds.name,
+    instructions: QUESTIONS.map((q) => ({ id: q.id, text: q.text, topic: q.topic })),
+    personas,
+    modelAttributes: [...BUILTIN_MODEL_ATTRIBUTES],
+  };
+}
+
+/** "b0042 · 58, Female, Line cook at a busy diner · Very conservative, Agnostic" (text only). */
+function personaLabel(id: string, a: Attributes): string {
+  const who = [a.age, a.sex, a['detailed job description'] ?? a['occupation category']].filter((v) => v !== undefined && v !== '');
+  const views = [a['political views'], a.religion].filter((v) => v !== undefined && v !== '');
+  return [id, who.join(', '), views.join(', ')].filter((s) => s !== '').join(' · ');
+}
+
+/**
+ * Generates an answer to one instruction for each persona (rows of one batch, one seed), calling
+ * onToken with a row's text after each of its new tokens.
+ */
+export async function generateForPersonas(req: GenerateRequest, onToken?: (e: TokenEvent) => void): Promise<GenerateOutcome> {
+  const current = loaded;
+  if (!current) throw new NoModelLoadedError();
+  if (running) throw new GenerationBusyError();
+  const ds = builtinDataset();
+  const byId = new Map(ds.personas.map((p) => [p.id, p]));
+  const personas = req.personaIds.map((id) => {
+    const p = byId.get(id);
+    if (!p) throw new RangeError(`Unknown persona '${id}' (the Compare view uses the built-in dataset's personas).`);
+    return p;
+  });
+  if (req.instruction.trim() === '') throw new RangeError('The instruction is empty.');
+  const prompts = personas.map((p) => current.tokenizer.encode(personaPrompt(current.tokenizer, p.attributes, req.instruction, current.builtin)));
+  const controller = new AbortController();
+  running = controller;
+  const t0 = performance.now();
+  try {
+    const counts = new Array<number>(prompts.length).fill(0);
+    const out = await generate(current.model, current.tokenizer, prompts, {
+      maxNewTokens: req.maxNewTokens,
+      temperature: req.temperature,
+      topP: req.topP,
+      seed: req.seed,
+      vocabLimit: current.tokenizer.size,
+      signal: controller.signal,
+      onToken: (row, _id, text) => onToken?.({ row, text: text.trimStart(), tokens: ++counts[row] }),
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const tokens = out.reduce((n, g) => n + g.ids.length, 0);
+    return {
+      model: current.info.name,
+      backend: current.info.backend,
+      generations: out.map((g, i) => ({ personaId: personas[i].id, text: g.text.trimStart(), tokens: g.ids.length, promptTokens: prompts[i].length, stopReason: g.reason })),
+      seconds,
+      tokensPerSecond: tokens / Math.max(seconds, 1e-9),
+    };
+  } finally {
+    running = null;
+  }
+}
+
+/** Stops the running generation after its current token (its rows end as 'aborted'). */
+export async function stopGeneration(): Promise<boolean> {
+  if (!running) return false;
+  running.abort();
+  return true;
+}
+
+export async function listCachedModels(): Promise<CachedModelView[]> {
+  const cache = await ModelCache.open();
+  return (await cache.list()).map((g) => ({ group: g.group, files: g.files.length, bytes: g.bytes }));
+}
+
+export async function deleteCachedModel(group: string): Promise<void> {
+  await (await ModelCache.open()).deleteGroup(group);
+}

@@ -1,0 +1,48 @@
+// The Compare view in real headless Chromium: the built-in model loads in the runner worker
+// (fetched from /models/builtin/), generates for two personas on one instruction, and the two
+// answers stream in side by side; a vote is recorded. Few tokens, greedy, to stay quick.
+import { expect, test, type Page } from '@playwright/test';
+import { screenshot } from './screenshot';
+
+async function answerText(page: Page, side: 'A' | 'B'): Promise<string> {
+  return ((await page.getByTestId(`answer-${side}`).textContent()) ?? '').trim();
+}
+
+test('generates for two personas side by side and records a vote', async ({ page }) => {
+  await page.goto('/#/compare');
+  await expect(page.getByRole('heading', { level: 2, name: 'Compare', exact: true })).toBeVisible();
+  await expect(page.getByTestId('model-status')).toContainText('built-in tiny model', { timeout: 90_000 });
+
+  await page.getByLabel('Temperature').fill('0');
+  await page.getByLabel('Max tokens').fill('24');
+  const instruction = page.getByLabel('Instruction');
+  const question = (await instruction.locator('option:checked').textContent()) ?? '';
+  expect(question.length).toBeGreaterThan(10);
+  await page.getByRole('button', { name: 'Generate' }).click();
+
+  await expect(page.getByTestId('run-meta')).toBeVisible({ timeout: 90_000 });
+  const a = await answerText(page, 'A');
+  const b = await answerText(page, 'B');
+  console.log(`Q: ${question}\nA: ${a}\nB: ${b}`);
+  for (const text of [a, b]) {
+    expect(text).not.toBe('No answer yet.');
+    expect(text.split(/\s+/).length).toBeGreaterThan(3);
+  }
+
+  // Side by side: the two columns share a row, A on the left.
+  const boxA = await page.getByTestId('compare-column-A').boundingBox();
+  const boxB = await page.getByTestId('compare-column-B').boundingBox();
+  expect(boxA && boxB).toBeTruthy();
+  expect(Math.abs(boxA!.y - boxB!.y)).toBeLessThan(2);
+  expect(boxA!.x + boxA!.width).toBeLessThanOrEqual(boxB!.x);
+
+  const firstQuestion = page.getByTestId('vote-questions').locator('fieldset').first();
+  await firstQuestion.getByRole('button', { name: 'Answer A' }).click();
+  await expect(firstQuestion.getByRole('button', { name: 'Answer A' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('heading', { name: 'Your votes (1)' })).toBeVisible();
+  await screenshot(page, 'view-compare-generated');
+
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, 'view-compare-generated-dark');
+});

@@ -1,0 +1,92 @@
+// The runner's model service (src/worker/models.ts) in Node: the built-in model is fetched over
+// HTTP as the app fetches it (a local server over public/models/builtin), loads on the cpu
+// backend, and generates for two personas in one batch with every token streamed; the same seed
+// gives the same answers, and bad requests fail with named errors.
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelLoadProgress, TokenEvent } from '../../src/experiments/protocol/models';
+import { BuiltinModelFetchError, fetchBuiltinFiles } from '../../src/worker/builtin-files';
+import { GenerationBusyError } from '../../src/worker/model-errors';
+import { compareCatalog, generateForPersonas, loadBuiltinModel, loadedModel, stopGeneration } from '../../src/worker/models';
+
+const DIR = join(import.meta.dirname, '../../public/models/builtin');
+let server: Server;
+let base = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const name = (req.url ?? '').replace(/^\/models\/builtin\//, '');
+    readFile(join(DIR, name)).then(
+      (body) => res.writeHead(200).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/models/builtin/`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('runner model service', () => {
+  it('loads the built-in model over HTTP on the cpu backend, with progress', async () => {
+    const progress: ModelLoadProgress[] = [];
+    const info = await loadBuiltinModel((p) => progress.push(p), 'auto', base);
+    expect(info.source).toBe('builtin');
+    expect(info.backend).toBe('cpu');
+    expect(info.architecture).toBe('LlamaForCausalLM');
+    expect(info.hasChatTemplate).toBe(true);
+    expect(info.parameters).toBeGreaterThan(100_000);
+    expect(info.training?.heldOutLoss).toBeLessThan(info.training!.unigramLoss);
+    expect(progress.some((p) => p.phase === 'fetch' && p.item === 'model.safetensors')).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ phase: 'weights' });
+    expect((await loadedModel())?.name).toBe(info.name);
+  });
+
+  it('streams two personas\' answers in one batch, reproducibly from the seed', async () => {
+    const catalog = await compareCatalog();
+    expect(catalog.instructions.length).toBe(70);
+    expect(catalog.personas.length).toBe(1000);
+    expect(catalog.personas[0].label).toMatch(/^b0001 · \d+, /);
+    const req = { instruction: catalog.instructions[0].text, personaIds: [catalog.personas[0].id, catalog.personas[1].id], seed: 7, temperature: 0.8, topP: 0.9, maxNewTokens: 12 };
+    const events: TokenEvent[] = [];
+    const out = await generateForPersonas(req, (e) => events.push(e));
+    expect(out.generations).toHaveLength(2);
+    for (const [row, g] of out.generations.entries()) {
+      expect(g.tokens).toBeGreaterThan(0);
+      expect(g.text.length).toBeGreaterThan(0);
+      const last = events.filter((e) => e.row === row).at(-1);
+      expect(last?.tokens).toBe(g.tokens);
+      expect(g.text.startsWith(last!.text.trim().slice(0, 5))).toBe(true);
+    }
+    const again = await generateForPersonas(req);
+    expect(again.generations.map((g) => g.text)).toEqual(out.generations.map((g) => g.text));
+  });
+
+  it('stops a running generation on request, and refuses a second one meanwhile', async () => {
+    const req = { instruction: 'How do I start saving money?', personaIds: ['b0001', 'b0002'], seed: 1, temperature: 1, topP: 1, maxNewTokens: 200 };
+    let second: Promise<unknown> | undefined;
+    const out = await generateForPersonas(req, (e) => {
+      if (e.tokens === 2 && !second) {
+        second = generateForPersonas(req);
+        void stopGeneration();
+      }
+    });
+    await expect(second).rejects.toThrow(GenerationBusyError);
+    expect(out.generations.every((g) => g.stopReason === 'aborted' || g.stopReason === 'eos')).toBe(true);
+    expect(Math.max(...out.generations.map((g) => g.tokens))).toBeLessThan(10);
+    expect(await stopGeneration()).toBe(false);
+  });
+
+  it('refuses unknown personas and empty instructions by name', async () => {
+    await expect(generateForPersonas({ instruction: 'Hi?', personaIds: ['nobody'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 2 })).rejects.toThrow(/Unknown persona 'nobody'/);
+    await expect(generateForPersonas({ instruction: ' ', personaIds: ['b0001'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 2 })).rejects.toThrow(/empty/);
+  });
+
+  it('says how to fix a missing built-in model', async () => {
+    await expect(fetchBuiltinFiles(undefined, base.replace('/models/builtin/', '/nowhere/'))).rejects.toThrow(BuiltinModelFetchError);
+    await expect(fetchBuiltinFiles(undefined, base.replace('/models/builtin/', '/nowhere/'))).rejects.toThrow(/npm run train:builtin/);
+  });
+});
