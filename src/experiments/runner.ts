@@ -19,6 +19,7 @@ import type { ExpandedArm, ExperimentSpec } from './spec/spec';
 import { parseSpec } from './spec/validate';
 import { CancelledError, stepsFor, trainLoop } from './training/loop';
 import type { RunStore } from './training/store';
+import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
 
 export interface RunnerEnv {
   backend: Backend;
@@ -30,6 +31,8 @@ export interface RunnerEnv {
   assertDevice?(): void;
   /** Steps between checkpoints (default 50). */
   checkpointEvery?: number;
+  /** Loads the language model LM arms read; absent where none is available. */
+  loadLanguageModel?: LmLoader;
   /** Builds an arm's predictor; defaults to the method table (tests substitute their own). */
   buildPredictor?: typeof buildPredictor;
 }
@@ -152,6 +155,11 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
   };
 
   let current = -1;
+  let shared: Promise<LoadedLm> | null = null;
+  const loadLm = (): Promise<LoadedLm> => {
+    if (!env.loadLanguageModel) throw new ModelUnavailableError('No language model is available here: roleplay, few-shot and LM reward models need the built-in model (public/models/builtin).');
+    return env.loadLanguageModel('builtin', env.backend);
+  };
   try {
     progress(0, 'data', 0, 'Preparing data');
     const prep = await prepare(spec, env.loadData, o.signal);
@@ -169,7 +177,16 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       const seed = armSeed(spec.seed);
       const train = arm.method.kind === 'reward-model' ? trainingPairs(prep, arm.train, seed) : [];
       progress(i, 'features', 0, `${arm.label}: building the model`);
-      const predictor = await (env.buildPredictor ?? buildPredictor)({ be: env.backend, prep, arm, seed, train });
+      const predictor = await (env.buildPredictor ?? buildPredictor)({
+        be: env.backend,
+        prep,
+        arm,
+        seed,
+        train,
+        lm: () => (shared ??= loadLm()),
+        freshLm: loadLm,
+        onPrepare: (done, total) => progress(i, 'features', 0, `${arm.label}: encoding ${done} of ${total} texts`),
+      });
       try {
         result.model = predictor.description;
         if (isTrainable(predictor)) {
@@ -238,6 +255,8 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     const checkpointKept = current >= 0 && (await env.store.getCheckpoint(runId, current)) !== null;
     emit({ kind: 'error', runId, name: info.name, message: info.message, checkpointKept });
     return record;
+  } finally {
+    if (shared) (await shared.catch(() => null))?.model.dispose();
   }
 }
 

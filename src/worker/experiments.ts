@@ -16,6 +16,10 @@ import { IdbRunStore } from '../experiments/training/idb-store';
 import { APP_VERSION } from '../experiments/version';
 import { createBackend, type Backend } from '../tensor';
 import { runnerGpu } from './gpu-status';
+import { fetchBuiltinFiles } from './builtin-files';
+import { memoryFiles } from '../models/io/memory-files';
+import { loadModel } from '../models/load-model';
+import type { LmLoader } from '../experiments/lm/loaded';
 
 let runs: Promise<IdbRunStore> | undefined;
 function openRuns(): Promise<IdbRunStore> {
@@ -57,6 +61,13 @@ async function loadData(data: DataSpec): Promise<Dataset> {
   throw new SpecError('data.source', 'files on disk ("path") are read by the CLI only; import the data in the Data view and use {"source": "stored", "datasetId": ...}');
 }
 
+/** The built-in model, fetched from the app's own files (a fresh copy per call). */
+const loadBuiltinLm: LmLoader = async (_source, backend) => {
+  const { files, where } = await fetchBuiltinFiles();
+  const { model, tokenizer } = await loadModel(backend, memoryFiles(files, where));
+  return { name: 'built-in model', model, tokenizer, builtin: true };
+};
+
 async function backendFor(choice: BackendChoice): Promise<{ backend: Backend; adapter: string | null; assertDevice?: () => void }> {
   if (choice === 'cpu') return { backend: await createBackend('cpu'), adapter: null };
   try {
@@ -83,7 +94,7 @@ export async function runSpec(requestId: string, spec: unknown, o: { backend: Ba
   active.set(requestId, ac);
   try {
     const b = await backendFor(o.backend);
-    return await runExperiment(spec, { ...b, store: await openRuns(), loadData, appVersion: APP_VERSION }, { runId: o.resumeRunId, signal: ac.signal, onEvent });
+    return await runExperiment(spec, { ...b, store: await openRuns(), loadData, loadLanguageModel: loadBuiltinLm, appVersion: APP_VERSION }, { runId: o.resumeRunId, signal: ac.signal, onEvent });
   } finally {
     active.delete(requestId);
   }

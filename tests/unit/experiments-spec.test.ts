@@ -60,6 +60,8 @@ describe('parseSpec', () => {
     const two = { arms: [minimal.arms[0], minimal.arms[0]] };
     expect(refusal(two).path).toBe('arms[1].label');
     expect(refusal({ arms: [{ label: 'r', method: { kind: 'roleplay' } }] }).path).toBe('arms[0].model.kind');
+    expect(refusal({ arms: [{ label: 'r', method: { kind: 'reward-model' }, model: { kind: 'lm', mode: 'lora' } }] }).path).toBe('arms[0].model.mode');
+    expect(parseSpec({ arms: [{ label: 'r', method: { kind: 'reward-model' }, model: { kind: 'lm', mode: 'lora', input: 'joint' } }] }).arms[0].model).toMatchObject({ mode: 'lora', input: 'joint', lora: { rank: 8, alpha: 16, dropout: 0 } });
     expect(refusal({ ...minimal, sweep: { kind: 'subsets', arm: 3, subsets: [{ kind: 'preset', name: 'none' }] } }).path).toBe('sweep.arm');
     expect(refusal({ arms: [{ ...minimal.arms[0], subset: { kind: 'preset', name: 'none' } }], sweep: { kind: 'leave-one-out', arm: 0 } }).path).toBe('arms[0].subset');
   });

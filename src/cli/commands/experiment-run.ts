@@ -7,6 +7,7 @@ import { nodeGpu } from '../../gpu/node';
 import type { RunEvent } from '../../experiments/events';
 import { FileRunStore } from '../../experiments/node/file-store';
 import { loadDataNode } from '../../experiments/node/load-data';
+import { DEFAULT_MODEL_DIR, folderLmLoader } from '../../experiments/node/load-lm';
 import { presetSpec } from '../../experiments/presets';
 import { accuracyCsv, importanceCsv } from '../../experiments/results/export';
 import type { RunRecord } from '../../experiments/results/record';
@@ -56,6 +57,7 @@ export const experimentRun: CliCommand = {
     'SPEC.json | --preset NAME   the spec (see `experiment presets`)',
     '--backend cpu|webgpu (cpu)  --json OUT writes the run record   --csv OUT writes accuracies',
     '--runs DIR (runs) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
+    `--model-dir DIR (${DEFAULT_MODEL_DIR}) the language model of roleplay, few-shot and LM reward models`,
     '--quiet prints only the summary',
   ],
   async run(args) {
@@ -90,7 +92,8 @@ export const experimentRun: CliCommand = {
       }
     };
     try {
-      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, store, loadData: loadDataNode, appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
+      const modelDir = typeof flags['model-dir'] === 'string' ? flags['model-dir'] : DEFAULT_MODEL_DIR;
+      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, store, loadData: loadDataNode, loadLanguageModel: folderLmLoader(modelDir, modelDir === DEFAULT_MODEL_DIR ? 'built-in model' : modelDir), appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
         runId: typeof flags.resume === 'string' ? flags.resume : undefined,
         signal: ac.signal,
         onEvent,

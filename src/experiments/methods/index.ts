@@ -1,12 +1,15 @@
 // Methods as a table: each spec method kind (with its model kind) maps to a builder that returns
 // a Predictor for one arm. Adding a method means adding a spec kind and a builder here; the
 // runner, results and UI need no change.
-import type { PersonaRecord, PreferencePair } from '../../data';
+import { renderPersonaBlock, type PersonaRecord, type PreferencePair } from '../../data';
 import type { Backend } from '../../tensor';
 import { fnv1a32 } from '../../util/hash';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
 import type { Prepared } from '../prepare';
+import type { LoadedLm } from '../lm/loaded';
 import { BagScorer } from '../scorers/bag-scorer';
+import { LmJointScorer, LmSeparateScorer } from '../scorers/lm-reward';
+import { examplePools, PromptingPredictor } from '../scorers/prompting';
 import type { Predictor } from '../scorers/scorer';
 import { resolveSubset } from '../spec/expand';
 import type { ExpandedArm } from '../spec/spec';
@@ -19,6 +22,12 @@ export interface ArmContext {
   seed: number;
   /** The arm's training pairs (empty for untrained methods). */
   train: readonly PreferencePair[];
+  /** The run's language model (loaded once, shared by its arms; do not modify it). */
+  lm(): Promise<LoadedLm>;
+  /** A private copy of the language model (full finetuning changes its weights). */
+  freshLm(): Promise<LoadedLm>;
+  /** Progress of long preparation (encoding features): done of total. */
+  onPrepare?(done: number, total: number): void;
 }
 
 export class MethodUnavailableError extends Error {
@@ -58,8 +67,48 @@ function seenPersonas(prep: Prepared): PersonaRecord[] {
   return prep.dataset.personas.filter((p) => seen.has(p.id));
 }
 
+/** The persona block a language model reads: the arm's attribute subset, '' for none. */
+function personaTexts(ctx: ArmContext): (personaId: string) => string {
+  const keys = resolveSubset(ctx.arm.subset).keys;
+  const cache = new Map<string, string>();
+  return (id) => {
+    let text = cache.get(id);
+    if (text === undefined) {
+      const p = ctx.prep.personas.get(id);
+      if (!p) throw new RangeError(`No persona ${id} in this dataset`);
+      text = renderPersonaBlock(p.attributes, keys);
+      cache.set(id, text);
+    }
+    return text;
+  };
+}
+
 export async function buildPredictor(ctx: ArmContext): Promise<Predictor> {
   const { arm } = ctx;
+  if ((arm.method.kind === 'roleplay' || arm.method.kind === 'few-shot') && arm.model.kind === 'lm') {
+    const pools = examplePools(ctx.prep.dataset.rows, new Set(ctx.prep.split.train));
+    const empty = { train: [], other: [] };
+    return new PromptingPredictor(await ctx.lm(), {
+      readout: arm.method.readout,
+      k: arm.method.kind === 'few-shot' ? arm.method.k : 0,
+      personaText: personaTexts(ctx),
+      examples: (id) => pools.get(id) ?? empty,
+      seed: ctx.seed,
+      maxTokens: arm.model.maxTokens,
+    });
+  }
+  if (arm.method.kind === 'reward-model' && arm.model.kind === 'lm') {
+    const opts = { loss: arm.method.loss, seed: ctx.seed, personaText: personaTexts(ctx), onFeatures: ctx.onPrepare };
+    if (arm.model.input === 'separate') {
+      if (arm.model.mode !== 'frozen') throw new MethodUnavailableError('The separate-input reward model trains on frozen features only: use input "joint" for LoRA or full finetuning');
+      const all = [...ctx.train, ...ctx.prep.test.generic, ...ctx.prep.test.cross, ...ctx.prep.test.unseen];
+      return LmSeparateScorer.create(ctx.be, await ctx.lm(), arm.model, opts, all, resolveSubset(arm.subset).keys.length > 0);
+    }
+    const lm = arm.model.mode === 'full' ? await ctx.freshLm() : await ctx.lm();
+    const scorer = new LmJointScorer(ctx.be, lm, arm.model, opts, arm.model.mode === 'full');
+    await scorer.init();
+    return scorer;
+  }
   if (arm.method.kind === 'reward-model' && arm.model.kind === 'features') {
     const subset = resolveSubset(arm.subset);
     const full = arm.subset.kind === 'preset' && arm.subset.name === 'all';

@@ -35,6 +35,8 @@ export interface Trainable extends Predictor {
    * model has them (they may cost extra work).
    */
   forward(pairs: readonly PreferencePair[], rng: () => number, logging: boolean): BatchOutput;
+  /** Async work a batch needs before its (synchronous) forward, e.g. computing frozen features. */
+  beforeStep?(pairs: readonly PreferencePair[]): Promise<void>;
 }
 
 export function isTrainable(p: Predictor): p is Trainable {

@@ -141,8 +141,8 @@ function crossChecks(s: ExperimentSpec): void {
     if (LM_METHODS.has(a.method.kind) && a.model.kind !== 'lm') {
       throw new SpecError(`arms[${i}].model.kind`, `must be "lm" for ${a.method.kind} (it reads a language model's answer), got "${a.model.kind}"`);
     }
-    if (a.model.kind === 'lm' && a.method.kind === 'reward-model' && a.method.loss === 'pairwise' && a.model.input === 'separate' && a.model.mode !== 'frozen') {
-      throw new SpecError(`arms[${i}].model.mode`, 'the separate-input pairwise head trains on frozen features only; use input "joint" to finetune');
+    if (a.model.kind === 'lm' && a.method.kind === 'reward-model' && a.model.input === 'separate' && a.model.mode !== 'frozen') {
+      throw new SpecError(`arms[${i}].model.mode`, 'the separate-input reward model trains on frozen features only; use input "joint" for LoRA or full finetuning');
     }
   });
   if (s.sweep) {

@@ -116,6 +116,7 @@ export async function trainLoop(be: Backend, model: Trainable, pairs: readonly P
       const batch = order.slice(within * t.batchSize, (within + 1) * t.batchSize).map((i) => pairs[i]);
       const rng = new Rng(fnv1a32(`${seed}:batch:${step}`));
       const logging = step % t.logEvery === 0 || step === total;
+      await model.beforeStep?.(batch);
       const out = await be.guard(`training step ${step}`, () =>
         tidy(() => {
           const o = model.forward(batch, () => rng.next(), logging);

@@ -142,7 +142,7 @@ function ArmEditor({ index, count }: { index: number; count: number }) {
             { value: 'lm-lora', label: 'Built-in LM, LoRA' },
             { value: 'lm-full', label: 'Built-in LM, full finetune' },
           ]}
-          onChange={(v) => put(['model'], v === 'features' ? { kind: 'features' } : { kind: 'lm', mode: v.slice(3) })}
+          onChange={(v) => put(['model'], v === 'features' ? { kind: 'features' } : v === 'lm-frozen' ? { kind: 'lm', mode: 'frozen' } : { kind: 'lm', mode: v.slice(3), input: 'joint' })}
         />
       </div>
       {getAt(arm, ['method', 'kind']) === 'reward-model' && (

@@ -1,0 +1,159 @@
+// Roleplay and few-shot baselines: no training, the language model is asked. Two readouts:
+//   choice:     "which response would you prefer? Answer A or B" and the probabilities of the two
+//               choice tokens, averaged over both orders of the responses (position bias is real);
+//   likelihood: log p(response | persona, question) of each response, for base models that were
+//               never taught to answer A or B (the built-in model was trained on exactly this).
+// Few-shot puts k examples of the same persona (other questions, training rows first) before
+// the question: answered A/B examples for the choice readout, preferred answers for likelihood.
+import { noGrad } from '../../autograd';
+import type { DataRow, PreferencePair } from '../../data';
+import type { ChatMessage } from '../../models/chat-template';
+import { ChoiceTokenError, choiceTokenIds } from '../../models/choice';
+import { padBatch } from '../../models/batch';
+import { choiceLogits } from '../../models/heads';
+import { scoreBatches } from '../../models/scoring';
+import { tidy } from '../../tensor';
+import { fnv1a32 } from '../../util/hash';
+import { Rng } from '../../util/rng';
+import type { LoadedLm } from '../lm/loaded';
+import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
+import type { Predictor } from './scorer';
+import { sigmoid } from './bag-scorer';
+
+export interface PromptingOptions {
+  readout: 'choice' | 'likelihood';
+  /** Examples of the same persona before the question (0 for roleplay). */
+  k: number;
+  /** The persona text for a persona id ('' for none). */
+  personaText(personaId: string): string;
+  /** Candidate example rows of a persona: its training rows, then (unseen personas) its others. */
+  examples(personaId: string): ExamplePool;
+  seed: number;
+  maxTokens: number;
+  batchSize?: number;
+}
+
+export class PromptingPredictor implements Predictor {
+  readonly description: string;
+  private choiceIds: number[] | null = null;
+  private readonly maxLength: number;
+
+  constructor(
+    private readonly lm: LoadedLm,
+    private readonly o: PromptingOptions,
+  ) {
+    this.maxLength = Math.min(o.maxTokens, lm.model.config.maxPositionEmbeddings);
+    const how = o.readout === 'choice' ? 'choice-token probabilities over both orders' : 'sequence log-likelihood';
+    this.description = `${lm.name}, ${o.k > 0 ? `${o.k} examples, ` : ''}${how}`;
+  }
+
+  /** k example turns for a persona, never from the question being asked. */
+  private exampleTurns(pair: PreferencePair): ChatMessage[] {
+    if (this.o.k === 0) return [];
+    const usable = (rows: readonly DataRow[]) => rows.filter((r) => r.questionId !== pair.questionId && r.data !== r.original);
+    const pool = this.o.examples(pair.personaId);
+    const rng = new Rng(fnv1a32(`${this.o.seed}:examples:${pair.personaId}:${pair.questionId}`));
+    const picked = [...rng.shuffle(usable(pool.train)), ...rng.shuffle(usable(pool.other))].slice(0, this.o.k);
+    const turns: ChatMessage[] = [];
+    for (const r of picked) {
+      if (this.o.readout === 'likelihood') {
+        turns.push({ role: 'user', content: r.instruction }, { role: 'assistant', content: r.data });
+      } else {
+        const dataFirst = rng.next() < 0.5;
+        turns.push(
+          { role: 'user', content: choiceQuestion(r.instruction, dataFirst ? r.data : r.original, dataFirst ? r.original : r.data) },
+          { role: 'assistant', content: dataFirst ? CHOICE_LABELS[0] : CHOICE_LABELS[1] },
+        );
+      }
+    }
+    return turns;
+  }
+
+  private encodePrompt(text: string): number[] {
+    const ids = this.lm.tokenizer.encode(text);
+    // Too long: drop the start (the oldest examples, then the persona), keep the question.
+    return ids.length > this.maxLength ? ids.slice(ids.length - this.maxLength) : ids;
+  }
+
+  private choiceTokens(promptText: string): number[] {
+    if (this.choiceIds) return this.choiceIds;
+    try {
+      this.choiceIds = choiceTokenIds(this.lm.tokenizer, promptText, CHOICE_LABELS);
+    } catch (e) {
+      if (!(e instanceof ChoiceTokenError)) throw e;
+      this.choiceIds = choiceTokenIds(this.lm.tokenizer, promptText, CHOICE_LABELS.map((l) => ` ${l}`));
+    }
+    return this.choiceIds;
+  }
+
+  /** P(first label) for each prompt. */
+  private async firstLabelProbs(prompts: readonly string[], signal?: AbortSignal): Promise<Float32Array> {
+    const out = new Float32Array(prompts.length);
+    const size = this.o.batchSize ?? 8;
+    const { model, tokenizer } = this.lm;
+    for (let i = 0; i < prompts.length; i += size) {
+      signal?.throwIfAborted();
+      const texts = prompts.slice(i, i + size);
+      const ids = this.choiceTokens(texts[0]);
+      const batch = padBatch(texts.map((t) => this.encodePrompt(t)), tokenizer.padId);
+      const logits = noGrad(() => tidy(() => choiceLogits(model, model.hidden(batch.ids, batch.B, batch.T), batch.lengths, ids)));
+      const v = (await logits.data()) as Float32Array;
+      logits.dispose();
+      for (let b = 0; b < batch.B; b++) out[i + b] = sigmoid(v[b * 2] - v[b * 2 + 1]);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    return out;
+  }
+
+  async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
+    const tok = this.lm.tokenizer;
+    if (this.o.readout === 'choice') {
+      const prompts: string[] = [];
+      for (const p of pairs) {
+        const persona = this.o.personaText(p.personaId);
+        const turns = this.exampleTurns(p);
+        prompts.push(renderDialog(tok, persona, [...turns, { role: 'user', content: choiceQuestion(p.instruction, p.chosen, p.rejected) }]));
+        prompts.push(renderDialog(tok, persona, [...turns, { role: 'user', content: choiceQuestion(p.instruction, p.rejected, p.chosen) }]));
+      }
+      const first = await this.firstLabelProbs(prompts, signal);
+      // P(chosen) = mean of P(A | chosen is A) and P(B | chosen is B).
+      return Float32Array.from(pairs, (_, i) => 0.5 * (first[2 * i] + (1 - first[2 * i + 1])));
+    }
+    const rows = pairs.flatMap((p) => {
+      const prompt = tok.encode(renderDialog(tok, this.o.personaText(p.personaId), [...this.exampleTurns(p), { role: 'user', content: p.instruction }]));
+      return [
+        { prompt, response: answerIds(tok, p.chosen) },
+        { prompt, response: answerIds(tok, p.rejected) },
+      ];
+    });
+    const sums: number[] = [];
+    const size = (this.o.batchSize ?? 8) * 2;
+    for (let i = 0; i < rows.length; i += size) {
+      signal?.throwIfAborted();
+      const s = await scoreBatches(this.lm.model, rows.slice(i, i + size), { padId: tok.padId, batchSize: size, maxLength: this.maxLength });
+      sums.push(...s.sum);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    return Float32Array.from(pairs, (_, i) => sigmoid(sums[2 * i] - sums[2 * i + 1]));
+  }
+
+  dispose(): void {
+    // The model belongs to the run (shared by its arms); nothing of its own to release.
+  }
+}
+
+export interface ExamplePool {
+  train: DataRow[];
+  other: DataRow[];
+}
+
+/** Each persona's rows for few-shot examples, split into training rows and the rest. */
+export function examplePools(rows: readonly DataRow[], trainRows: ReadonlySet<DataRow>): Map<string, ExamplePool> {
+  const out = new Map<string, ExamplePool>();
+  for (const r of rows) {
+    let pool = out.get(r.personaId);
+    if (!pool) out.set(r.personaId, (pool = { train: [], other: [] }));
+    (trainRows.has(r) ? pool.train : pool.other).push(r);
+  }
+  return out;
+}
