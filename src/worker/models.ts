@@ -19,6 +19,7 @@ import { expectedTensors, pickedFiles, readConfig, type CheckpointFiles } from '
 import { generate } from '../models/generate/generate';
 import { ModelCache } from '../models/hub/cache';
 import { cachedCheckpoint } from '../models/hub/fetch-checkpoint';
+import { BUILTIN_CHAT_TEMPLATE } from '../models/builtin/spec';
 import { memoryFiles } from '../models/io/memory-files';
 import type { LlamaModel } from '../models/llama/model';
 import { loadModel } from '../models/load-model';
@@ -68,7 +69,7 @@ async function parametersOf(files: CheckpointFiles): Promise<number> {
   return n;
 }
 
-async function load(files: CheckpointFiles, name: string, source: ModelSourceKind, builtin: boolean, choice: BackendChoice, onProgress?: (p: ModelLoadProgress) => void, training?: ModelInfoView['training']): Promise<ModelInfoView> {
+async function load(files: CheckpointFiles, name: string, source: ModelSourceKind, choice: BackendChoice, onProgress?: (p: ModelLoadProgress) => void, training?: ModelInfoView['training']): Promise<ModelInfoView> {
   const t0 = performance.now();
   const parameters = await parametersOf(files);
   const backend = await backendFor(choice, parameters);
@@ -78,6 +79,8 @@ async function load(files: CheckpointFiles, name: string, source: ModelSourceKin
   let bytes = 0;
   for (const n of files.names()) if (n.endsWith('.safetensors')) bytes += (await files.get(n))?.size ?? 0;
   const c = result.config;
+  // The built-in model's files loaded from anywhere (picked, cached) keep their prompt layout.
+  const builtin = source === 'builtin' || result.tokenizer.chatTemplate === BUILTIN_CHAT_TEMPLATE;
   const info: ModelInfoView = {
     name,
     source,
@@ -91,6 +94,7 @@ async function load(files: CheckpointFiles, name: string, source: ModelSourceKin
     vocabSize: c.vocabSize,
     contextLength: c.maxPositionEmbeddings,
     hasChatTemplate: result.tokenizer.chatTemplate !== null,
+    builtinFormat: builtin,
     backend: backend.name === 'webgpu' ? 'webgpu' : 'cpu',
     loadSeconds: (performance.now() - t0) / 1000,
     training,
@@ -113,9 +117,9 @@ function exclusive(fn: () => Promise<ModelInfoView>): Promise<ModelInfoView> {
 /** Loads the built-in model from the app's own files (public/models/builtin; tests pass a URL). */
 export function loadBuiltinModel(onProgress?: (p: ModelLoadProgress) => void, backend: BackendChoice = 'auto', baseUrl?: string): Promise<ModelInfoView> {
   return exclusive(async () => {
-    if (loaded?.builtin && (backend === 'auto' || loaded.info.backend === backend)) return loaded.info;
+    if (loaded?.info.source === 'builtin' && (backend === 'auto' || loaded.info.backend === backend)) return loaded.info;
     const { files, training, where } = await fetchBuiltinFiles((item, done, total) => onProgress?.({ phase: 'fetch', item, done, total }), baseUrl);
-    return load(memoryFiles(files, where), 'built-in tiny model', 'builtin', true, backend, onProgress, training);
+    return load(memoryFiles(files, where), 'built-in tiny model', 'builtin', backend, onProgress, training);
   });
 }
 
@@ -123,13 +127,13 @@ export function loadBuiltinModel(onProgress?: (p: ModelLoadProgress) => void, ba
 export function loadPickedModel(files: File[], onProgress?: (p: ModelLoadProgress) => void, backend: BackendChoice = 'auto'): Promise<ModelInfoView> {
   return exclusive(() => {
     const folder = files.find((f) => f.webkitRelativePath)?.webkitRelativePath.split('/')[0];
-    return load(pickedFiles(files), folder ?? 'picked checkpoint', 'picked', false, backend, onProgress);
+    return load(pickedFiles(files), folder ?? 'picked checkpoint', 'picked', backend, onProgress);
   });
 }
 
 /** Loads a checkpoint already in the model cache (downloaded earlier from the hub or a URL). */
 export function loadCachedModel(group: string, onProgress?: (p: ModelLoadProgress) => void, backend: BackendChoice = 'auto'): Promise<ModelInfoView> {
-  return exclusive(async () => load(await cachedCheckpoint(await ModelCache.open(), group), group, 'cache', false, backend, onProgress));
+  return exclusive(async () => load(await cachedCheckpoint(await ModelCache.open(), group), group, 'cache', backend, onProgress));
 }
 
 export async function loadedModel(): Promise<ModelInfoView | null> {

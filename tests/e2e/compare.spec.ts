@@ -46,3 +46,17 @@ test('generates for two personas side by side and records a vote', async ({ page
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await screenshot(page, 'view-compare-generated-dark');
 });
+
+test('the Models panel loads a checkpoint from picked files', async ({ page }) => {
+  await page.goto('/#/compare');
+  await expect(page.getByTestId('model-status')).toContainText('built-in tiny model', { timeout: 90_000 });
+  const panel = page.getByTestId('models-panel');
+  await panel.locator('summary').click();
+  await expect(panel).toContainText('Parameters');
+  const dir = 'public/models/builtin';
+  await panel.locator('input[type=file]').setInputFiles(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'].map((f) => `${dir}/${f}`));
+  await expect(page.getByTestId('model-status')).toContainText('picked checkpoint', { timeout: 60_000 });
+  await expect(panel).toContainText('the picked files');
+  await expect(panel).toContainText('No downloaded models in this browser.');
+  await screenshot(page, 'view-compare-models');
+});

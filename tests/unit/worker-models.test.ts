@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelLoadProgress, TokenEvent } from '../../src/experiments/protocol/models';
 import { BuiltinModelFetchError, fetchBuiltinFiles } from '../../src/worker/builtin-files';
 import { GenerationBusyError } from '../../src/worker/model-errors';
-import { compareCatalog, generateForPersonas, loadBuiltinModel, loadedModel, stopGeneration } from '../../src/worker/models';
+import { compareCatalog, generateForPersonas, loadBuiltinModel, loadPickedModel, loadedModel, stopGeneration } from '../../src/worker/models';
 
 const DIR = join(import.meta.dirname, '../../public/models/builtin');
 let server: Server;
@@ -38,6 +38,7 @@ describe('runner model service', () => {
     expect(info.backend).toBe('cpu');
     expect(info.architecture).toBe('LlamaForCausalLM');
     expect(info.hasChatTemplate).toBe(true);
+    expect(info.builtinFormat).toBe(true);
     expect(info.parameters).toBeGreaterThan(100_000);
     expect(info.training?.heldOutLoss).toBeLessThan(info.training!.unigramLoss);
     expect(progress.some((p) => p.phase === 'fetch' && p.item === 'model.safetensors')).toBe(true);
@@ -88,5 +89,13 @@ describe('runner model service', () => {
   it('says how to fix a missing built-in model', async () => {
     await expect(fetchBuiltinFiles(undefined, base.replace('/models/builtin/', '/nowhere/'))).rejects.toThrow(BuiltinModelFetchError);
     await expect(fetchBuiltinFiles(undefined, base.replace('/models/builtin/', '/nowhere/'))).rejects.toThrow(/npm run train:builtin/);
+  });
+
+  it('loads picked files, and keeps the built-in prompt layout for the built-in model\'s files', async () => {
+    const names = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'];
+    const files = await Promise.all(names.map(async (f) => new File([await readFile(join(DIR, f))], f)));
+    const info = await loadPickedModel(files);
+    expect(info).toMatchObject({ source: 'picked', where: 'the picked files', builtinFormat: true, backend: 'cpu' });
+    await expect(loadPickedModel(files.slice(1))).rejects.toThrow(/config\.json/);
   });
 });

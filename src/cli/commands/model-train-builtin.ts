@@ -16,6 +16,7 @@ export const modelTrainBuiltin: CliCommand = {
   usage: [
     `--out DIR (${BUILTIN_DIR})   --steps N (${BUILTIN_TRAINING.steps})   --seed S (${BUILTIN_TRAINING.seed})`,
     `--lr X (${BUILTIN_TRAINING.lr})   --batch B (${BUILTIN_TRAINING.batchRows})   --seq T (${BUILTIN_TRAINING.seqLen})   --dry-run trains but writes nothing`,
+    `--eval-docs N (${BUILTIN_TRAINING.evalDocs})   --cross-pairs N (${BUILTIN_TRAINING.crossPairs})   sizes of the held-out evaluation`,
   ],
   async run(args) {
     const { flags, rest } = parseFlags(args, ['dry-run']);
@@ -34,6 +35,8 @@ export const modelTrainBuiltin: CliCommand = {
       lr: num('lr', BUILTIN_TRAINING.lr, false),
       batchRows: num('batch', BUILTIN_TRAINING.batchRows),
       seqLen: num('seq', BUILTIN_TRAINING.seqLen),
+      evalDocs: num('eval-docs', BUILTIN_TRAINING.evalDocs),
+      crossPairs: num('cross-pairs', BUILTIN_TRAINING.crossPairs),
     };
     const out = typeof flags.out === 'string' ? flags.out : BUILTIN_DIR;
     const backend = await createBackend('cpu');

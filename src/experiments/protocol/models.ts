@@ -22,6 +22,9 @@ export interface ModelInfoView {
   vocabSize: number;
   contextLength: number;
   hasChatTemplate: boolean;
+  /** The built-in model's prompt layout (its chat template): prompts show only the attributes it
+   * was trained on. */
+  builtinFormat: boolean;
   backend: 'cpu' | 'webgpu';
   loadSeconds: number;
   /** The built-in model's training report (training.json), when shipped with it. */

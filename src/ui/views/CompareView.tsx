@@ -59,7 +59,7 @@ export function CompareView() {
               const persona = catalog.value.personas.find((p) => p.id === id);
               if (!persona) return null;
               const shownRun = run.kind === 'running' || run.kind === 'done' ? run.request.personaIds[i] === id : false;
-              const readKeys = model.kind === 'ready' && model.info.source !== 'builtin' ? persona.attributes.map(([k]) => k) : catalog.value.modelAttributes;
+              const readKeys = model.kind === 'ready' && !model.info.builtinFormat ? persona.attributes.map(([k]) => k) : catalog.value.modelAttributes;
               return <PersonaColumn key={`${i}-${id}`} side={i === 0 ? 'A' : 'B'} persona={persona} modelAttributes={readKeys} answer={shownRun ? answers(i) : undefined} />;
             })}
           </div>
