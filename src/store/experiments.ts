@@ -53,6 +53,8 @@ interface ExperimentsState {
   deleteRecord(runId: string): Promise<void>;
   setSelected(ids: string[]): void;
   exportRuns(ids: string[], format: 'csv' | 'importance-csv' | 'json'): Promise<string>;
+  /** Keeps the run records of a JSON export (the app's or the CLI's) and shows them. */
+  importRuns(text: string): Promise<void>;
 }
 
 function message(e: unknown): string {
@@ -86,7 +88,8 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
       const record = await runner().runSpec(requestId, spec, { backend: get().backend, resumeRunId }, proxy(onEvent));
       finished = true;
       const finalCurves = Object.fromEntries(record.arms.map((a) => [a.label, a.curve]));
-      set({ run: { kind: 'finished', record, curves: finalCurves } });
+      // The Results view opens on the run just finished.
+      set({ run: { kind: 'finished', record, curves: finalCurves }, selected: [record.id] });
     } catch (e) {
       finished = true;
       set({ run: { kind: 'error', message: message(e) } });
@@ -197,6 +200,12 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
 
     exportRuns(ids, format) {
       return runner().exportRuns(ids, format);
+    },
+
+    async importRuns(text) {
+      const ids = await runner().importRuns(text);
+      await get().refreshRecords();
+      set({ selected: ids });
     },
   };
 });

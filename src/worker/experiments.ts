@@ -119,6 +119,40 @@ async function picked(runIds: readonly string[]): Promise<RunRecord[]> {
   return runIds.length ? all.filter((r) => runIds.includes(r.id)) : all;
 }
 
+export class RecordImportError extends Error {
+  override name = 'RecordImportError';
+}
+
+/** A run record from an export (the app's JSON or the CLI's --json), checked before it is kept. */
+function checkRecord(value: unknown, where: string): RunRecord {
+  const r = value as Partial<RunRecord> | null;
+  if (!r || typeof r !== 'object') throw new RecordImportError(`${where} is not a run record`);
+  if (r.recordVersion !== 1) throw new RecordImportError(`${where}: recordVersion must be 1, got ${JSON.stringify(r.recordVersion)}`);
+  if (typeof r.id !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(r.id)) throw new RecordImportError(`${where}: id must be a run id, got ${JSON.stringify(r.id)}`);
+  if (!Array.isArray(r.arms) || !Array.isArray(r.importance)) throw new RecordImportError(`${where}: arms and importance must be lists`);
+  try {
+    parseSpec(r.spec);
+  } catch (e) {
+    throw new RecordImportError(`${where}: its spec does not validate (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return r as RunRecord;
+}
+
+/** Keeps the records in a JSON export (one record or a list); returns their ids. */
+export async function importRuns(text: string): Promise<string[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RecordImportError(`The file is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const list = Array.isArray(value) ? value : [value];
+  const records = list.map((v, i) => checkRecord(v, list.length > 1 ? `record ${i + 1}` : 'the file'));
+  const store = await openRuns();
+  for (const r of records) await store.putRecord(r);
+  return records.map((r) => r.id);
+}
+
 export async function exportRuns(runIds: readonly string[], format: 'csv' | 'importance-csv' | 'json'): Promise<string> {
   const records = await picked(runIds);
   return format === 'csv' ? accuracyCsv(records) : format === 'importance-csv' ? importanceCsv(records) : recordsJson(records);

@@ -131,3 +131,48 @@ test('every Experiments control is labelled and reachable by keyboard', async ({
   }
   expect(reached).toBe(true);
 });
+
+function link(spec: unknown): string {
+  return `#/experiments?spec=${Buffer.from(JSON.stringify(spec)).toString('base64url')}`;
+}
+
+const tinyData = { source: 'builtin', personas: 60, questionsPerPersona: 6 };
+const tinyArm = { label: 'rm', method: { kind: 'reward-model' }, train: { epochs: 2, batchSize: 32, lr: 0.01, logEvery: 2 } };
+
+async function runOnCpu(page: Page, spec: unknown): Promise<void> {
+  await page.goto(`/${link(spec)}`);
+  await expect(page.getByLabel('Name')).toHaveValue((spec as { name: string }).name);
+  await page.getByLabel('Backend').selectOption('cpu');
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-status')).toContainText('Finished on the CPU', { timeout: 90_000 });
+  await page.getByRole('link', { name: 'See the results' }).click();
+}
+
+test('sweeps chart accuracy by subset and leave-one-out importance; records export and import as JSON', async ({ page }) => {
+  test.setTimeout(150_000);
+  await runOnCpu(page, { name: 'tiny subsets', data: tinyData, eval: { maxPairsPerSet: 200 }, arms: [tinyArm], sweep: { kind: 'subsets', arm: 0, subsets: [{ kind: 'preset', name: 'none' }, { kind: 'preset', name: 'demographics' }] } });
+  const subsets = page.getByTestId('subset-chart');
+  await expect(subsets).toBeVisible();
+  for (const name of ['all', 'none', 'demographics']) await expect(subsets.locator('.recharts-cartesian-axis-tick-value', { hasText: new RegExp(`^${name}$`) })).toBeVisible();
+
+  const attributes = ['religion', 'political views', 'fertility'];
+  await runOnCpu(page, { name: 'tiny leave-one-out', data: tinyData, eval: { maxPairsPerSet: 200, bootstrap: 200 }, arms: [tinyArm], sweep: { kind: 'leave-one-out', arm: 0, attributes } });
+  const importance = page.getByTestId('importance-chart');
+  await expect(importance).toBeVisible();
+  for (const a of attributes) await expect(importance.locator('.recharts-cartesian-axis-tick-value', { hasText: a })).toBeVisible();
+  await screenshot(page, 'results-importance');
+
+  // Export the run as JSON, delete it, import the file: the record comes back.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-json').click();
+  const file = await (await download).path();
+  const exported = JSON.parse(await readFile(file, 'utf8')) as Array<{ id: string; name: string }>;
+  expect(exported.map((r) => r.name)).toEqual(['tiny leave-one-out']);
+  await page.getByRole('button', { name: 'Delete tiny leave-one-out' }).click();
+  await expect(page.getByTestId('importance-chart')).toHaveCount(0);
+  await page.getByLabel('Import JSON…').setInputFiles(file);
+  await expect(page.getByTestId('importance-chart')).toBeVisible();
+  // A file that is not a run record is refused with a reason.
+  await page.getByLabel('Import JSON…').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"recordVersion": 1, "id": "../x"}') });
+  await expect(page.getByRole('alert')).toContainText('id must be a run id');
+});

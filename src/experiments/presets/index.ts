@@ -79,6 +79,44 @@ export const PRESETS: readonly Preset[] = [
     spec: { name: 'leave-one-out', seed: 1, data: { source: 'builtin' }, split: SPLIT, arms: [conditional], sweep: { kind: 'leave-one-out', arm: 0, attributes: null } },
   },
   {
+    name: 'baselines',
+    title: 'Roleplay and few-shot on the built-in model',
+    description:
+      'No training: the built-in language model reads the persona and is asked (A/B choice tokens over both response orders, or each response\'s likelihood), with k = 0, 1, 2, 4, 8 examples of the same persona. 100 pairs per test set: a language model on the CPU is slow.',
+    where: 'anywhere',
+    spec: {
+      name: 'baselines',
+      seed: 1,
+      data: { source: 'builtin' },
+      eval: { maxPairsPerSet: 100 },
+      arms: [
+        { label: 'roleplay (A/B)', method: { kind: 'roleplay', readout: 'choice' }, model: { kind: 'lm' } },
+        { label: 'roleplay (likelihood)', method: { kind: 'roleplay', readout: 'likelihood' }, model: { kind: 'lm' } },
+        { label: 'roleplay, no persona (likelihood)', method: { kind: 'roleplay', readout: 'likelihood' }, subset: { kind: 'preset', name: 'none' }, model: { kind: 'lm' } },
+        ...[1, 2, 4, 8].map((k) => ({ label: `few-shot k=${k} (likelihood)`, method: { kind: 'few-shot', k, readout: 'likelihood' }, model: { kind: 'lm' } })),
+        ...[2, 8].map((k) => ({ label: `few-shot k=${k} (A/B)`, method: { kind: 'few-shot', k, readout: 'choice' }, model: { kind: 'lm' } })),
+      ],
+    },
+  },
+  {
+    name: 'lm-reward-models',
+    title: 'Reward models on the built-in model\'s features',
+    description:
+      'Can a frozen tiny language model\'s features carry the persona × response interaction? A bilinear head over separately encoded persona and response, conditional and marginal, and the classic joint-input reward model (a sample of 1,000 training pairs).',
+    where: 'anywhere',
+    spec: {
+      name: 'lm-reward-models',
+      seed: 1,
+      data: { source: 'builtin' },
+      eval: { maxPairsPerSet: 400 },
+      arms: [
+        { label: 'LM conditional (separate)', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'separate' }, train: SMALL_TRAIN },
+        { label: 'LM marginal (separate)', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'none' }, model: { kind: 'lm', input: 'separate' }, train: SMALL_TRAIN },
+        { label: 'LM conditional (joint)', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'joint' }, train: { ...SMALL_TRAIN, maxPairs: 1000, batchSize: 32 } },
+      ],
+    },
+  },
+  {
     name: 'opinionqa-sample',
     title: 'OpinionQA sample: groups as personas',
     description: 'Conditional vs marginal reward model on the OpinionQA-format sample (survey groups play personas).',

@@ -1,7 +1,8 @@
 // Roleplay and few-shot baselines: no training, the language model is asked. Two readouts:
 //   choice:     "which response would you prefer? Answer A or B" and the probabilities of the two
 //               choice tokens, averaged over both orders of the responses (position bias is real);
-//   likelihood: log p(response | persona, question) of each response, for base models that were
+//   likelihood: log p(response | persona, question) of each response per token (responses differ
+//               in length and a plain sum favours the shorter one), for base models that were
 //               never taught to answer A or B (the built-in model was trained on exactly this).
 // Few-shot puts k examples of the same persona (other questions, training rows first) before
 // the question: answered A/B examples for the choice readout, preferred answers for likelihood.
@@ -43,7 +44,7 @@ export class PromptingPredictor implements Predictor {
     private readonly o: PromptingOptions,
   ) {
     this.maxLength = Math.min(o.maxTokens, lm.model.config.maxPositionEmbeddings);
-    const how = o.readout === 'choice' ? 'choice-token probabilities over both orders' : 'sequence log-likelihood';
+    const how = o.readout === 'choice' ? 'choice-token probabilities over both orders' : 'mean token log-likelihood';
     this.description = `${lm.name}, ${o.k > 0 ? `${o.k} examples, ` : ''}${how}`;
   }
 
@@ -126,15 +127,16 @@ export class PromptingPredictor implements Predictor {
         { prompt, response: answerIds(tok, p.rejected) },
       ];
     });
-    const sums: number[] = [];
+    const means: number[] = [];
     const size = (this.o.batchSize ?? 8) * 2;
     for (let i = 0; i < rows.length; i += size) {
       signal?.throwIfAborted();
       const s = await scoreBatches(this.lm.model, rows.slice(i, i + size), { padId: tok.padId, batchSize: size, maxLength: this.maxLength });
-      sums.push(...s.sum);
+      means.push(...s.mean);
       await new Promise((r) => setTimeout(r, 0));
     }
-    return Float32Array.from(pairs, (_, i) => sigmoid(sums[2 * i] - sums[2 * i + 1]));
+    // A logistic of the per-token difference: its side of 0.5 (what accuracy scores) is the readout.
+    return Float32Array.from(pairs, (_, i) => sigmoid(means[2 * i] - means[2 * i + 1]));
   }
 
   dispose(): void {

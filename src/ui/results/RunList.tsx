@@ -28,6 +28,7 @@ export function RunList() {
   const resume = useExperiments((s) => s.resume);
   const remove = useExperiments((s) => s.deleteRecord);
   const exportRuns = useExperiments((s) => s.exportRuns);
+  const importRuns = useExperiments((s) => s.importRuns);
   const [error, setError] = useState<string | null>(null);
   const liveId = run.kind === 'running' ? run.runId : null;
   if (records.kind !== 'ready') {
@@ -115,6 +116,23 @@ export function RunList() {
         <button type="button" className="button button--ghost button--small" disabled={selected.length === 0} onClick={() => void doExport('json')} data-testid="export-json">
           Export JSON
         </button>
+        <label className="button button--ghost button--small file-button">
+          Import JSON…
+          <input
+            type="file"
+            accept="application/json,.json"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (!file) return;
+              setError(null);
+              void file
+                .text()
+                .then((t) => importRuns(t))
+                .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+            }}
+          />
+        </label>
         {anyImportance && (
           <button type="button" className="button button--ghost button--small" onClick={() => void doExport('importance-csv')}>
             Export importance CSV
