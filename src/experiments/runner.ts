@@ -117,6 +117,8 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     if (JSON.stringify(parseSpec(saved.spec)) !== JSON.stringify(spec)) throw new ResumeError(`Run ${o.runId} was started with a different spec; start a new run instead`);
     record = saved;
     record.status = 'running';
+    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU).
+    record.backend = { kind: env.backend.name, adapter: env.adapter };
     delete record.error;
   } else {
     record = {
@@ -221,7 +223,9 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
           progress(i, 'eval', 0.9 + 0.1 * (k / TEST_SETS.length), `${arm.label}: scoring ${set} pairs`);
           const pairs = prep.test[set];
           if (pairs.length === 0) continue;
-          const probs = await predictor.predict(pairs, o.signal);
+          env.assertDevice?.();
+          // Out-of-memory and validation failures while scoring surface as typed errors too.
+          const probs = await env.backend.guard(`scoring ${set} pairs (${arm.label})`, () => predictor.predict(pairs, o.signal));
           const { score, perPersona } = scoreSet(set, pairs, probs, spec.eval.confidence);
           result.sets.push(score);
           result.perPersona.push(...perPersona);

@@ -52,8 +52,8 @@ export function ExperimentsView() {
       <ViewHeader title="Experiments" description="Run roleplay and few-shot baselines, train persona-conditional reward models and personalized policies, and follow their progress." />
       <div className="exp-grid">
         <div className="exp-grid__side">
-          <PresetPicker />
           <RunPanel />
+          <PresetPicker />
         </div>
         <div className="exp-grid__main">
           <section className="panel" aria-labelledby="training-title">
