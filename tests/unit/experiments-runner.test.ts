@@ -10,6 +10,7 @@ import { presetSpec } from '../../src/experiments/presets';
 import { runExperiment, type RunnerEnv } from '../../src/experiments/runner';
 import type { Trainable } from '../../src/experiments/scorers/scorer';
 import { MemoryRunStore } from '../../src/experiments/training/store';
+import { DeviceLostError, OutOfMemoryError } from '../../src/gpu/errors';
 import { createBackend, type Backend } from '../../src/tensor';
 
 let be: Backend;
@@ -139,5 +140,40 @@ describe('runExperiment', () => {
       expect(imp.lo).toBeLessThanOrEqual(imp.drop + 1e-12);
       expect(imp.hi).toBeGreaterThanOrEqual(imp.drop - 1e-12);
     }
+  });
+
+  it('stops on device loss and on out-of-memory with the typed error, keeping the last checkpoint', async () => {
+    // Device loss: the environment's device check fails from the 8th step on.
+    let checks = 0;
+    const lost = new DeviceLostError('destroyed', 'test');
+    const store = new MemoryRunStore();
+    const r1 = await runExperiment(tiny(), env(store, { assertDevice: () => { if (++checks >= 8) throw lost; } }));
+    expect(r1.status).toBe('failed');
+    expect(r1.error).toEqual({ name: 'DeviceLostError', message: lost.message });
+    expect((await store.getCheckpoint(r1.id, 0))?.step).toBe(6);
+
+    // Out of memory: the backend's guard fails the 5th training step as WebGPU would.
+    let steps = 0;
+    const store2 = new MemoryRunStore();
+    const real = be.guard.bind(be);
+    // An own property shadows the prototype's guard for this run only.
+    be.guard = async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
+      if (what.startsWith('training step') && ++steps === 5) throw new OutOfMemoryError(what, 'test');
+      return real(what, fn);
+    };
+    let r2;
+    try {
+      r2 = await runExperiment(tiny(), env(store2));
+    } finally {
+      delete (be as { guard?: unknown }).guard;
+    }
+    expect(r2.status).toBe('failed');
+    expect(r2.error?.name).toBe('OutOfMemoryError');
+    expect(r2.error?.message).toMatch(/ran out of memory while training step 5/);
+    expect((await store2.getCheckpoint(r2.id, 0))?.step).toBe(3);
+    // It resumes from there once memory allows.
+    const resumed = await runExperiment(tiny(), env(store2), { runId: r2.id });
+    expect(resumed.status).toBe('done');
+    expect(resumed.arms[0].final.resumed_from_step).toBe(3);
   });
 });
