@@ -5,7 +5,8 @@ import globals from 'globals';
 import { layerImports } from './eslint-rules/layer-imports.js';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-output', 'bench-output', 'public'] },
+  // Local scratch folders (device bundles, experiments) are not part of the project.
+  { ignores: ['dist', 'node_modules', 'test-output', 'bench-output', 'public', '.devrun', '.scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
