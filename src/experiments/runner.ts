@@ -237,6 +237,8 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       result.seconds = secondsBefore + (Date.now() - t0) / 1000;
       record.importance = importanceOf(record, prep, spec);
       await save();
+      // A finished arm's checkpoint is no longer needed (later arms have none yet).
+      await env.store.deleteCheckpoints(runId);
       emit({ kind: 'result', runId, final: false, record: structuredClone(record) });
     }
     record.status = 'done';

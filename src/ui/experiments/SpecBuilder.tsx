@@ -38,7 +38,7 @@ function useField(path: PathKey[]) {
   return { value: getAt(draft, path), invalid, set: (v: unknown) => void setDraft(setAt(useExperiments.getState().draft, path, v)) };
 }
 
-function NumberField({ path, label, step }: FieldProps & { step?: string }) {
+function NumberField({ path, label, step, nullable }: FieldProps & { step?: string; nullable?: boolean }) {
   const f = useField(path);
   const id = `spec-${pathString(path).replace(/[^a-z0-9]+/gi, '-')}`;
   return (
@@ -50,7 +50,8 @@ function NumberField({ path, label, step }: FieldProps & { step?: string }) {
         step={step ?? 'any'}
         aria-invalid={f.invalid || undefined}
         value={typeof f.value === 'number' || typeof f.value === 'string' ? f.value : ''}
-        onChange={(e) => f.set(numberOrText(e.currentTarget))}
+        placeholder={nullable ? 'all' : undefined}
+        onChange={(e) => f.set(nullable && e.currentTarget.value.trim() === '' ? null : numberOrText(e.currentTarget))}
       />
     </div>
   );
@@ -275,7 +276,7 @@ export function SpecBuilder() {
           <NumberField path={['data', 'personas']} label="Personas" step="1" />
           <NumberField path={['data', 'questionsPerPersona']} label="Questions each" step="1" />
           <NumberField path={['data', 'noise']} label="Noise σ" />
-          <NumberField path={['eval', 'maxPairsPerSet']} label="Test pairs per set (max)" step="1" />
+          <NumberField path={['eval', 'maxPairsPerSet']} label="Test pairs per set (max)" step="1" nullable />
         </div>
       )}
       {arms.map((_, i) => (
