@@ -1,6 +1,7 @@
 // Packing documents for the built-in model (src/train/builtin/packing.ts): documents stay whole in
-// a row, targets are the next token of the same document from lossFrom on (never the persona,
-// never across a boundary, never padding), and over-long documents are cut and counted.
+// a row, targets are the next token of the same document from lossFrom on (never the prompt,
+// never across a boundary, never padding) with their weights, and over-long documents are cut and
+// counted.
 import { describe, expect, it } from 'vitest';
 import { IGNORE_INDEX } from '../../src/autograd';
 import { packRows, rowSlice, type EncodedDoc } from '../../src/train/builtin/packing';
@@ -19,6 +20,14 @@ describe('packRows', () => {
     expect(p.targetCount).toBe(2 + 2 + 4);
     expect(p.tokenCount).toBe(12);
     expect(p.truncated).toBe(0);
+  });
+
+  it('carries target weights (1 by default, 0 where ignored)', () => {
+    const weighted: EncodedDoc = { ...doc(0, 5, 2), weights: new Map([[3, 5]]) };
+    const p = packRows([weighted], 8, PAD);
+    // Positions 1..3 predict tokens 2..4; token 3 (position 2) is weighted.
+    expect([...p.weights]).toEqual([0, 1, 5, 1, 0, 0, 0, 0]);
+    expect(rowSlice(p, 0, 1).weights).toEqual(p.weights);
   });
 
   it('cuts documents longer than a row and counts them', () => {

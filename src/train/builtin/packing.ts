@@ -1,27 +1,35 @@
 // Token sequences for the built-in model: a document rendered through the chat template and
-// encoded, with the index from which its tokens are trained (the persona block is context, not a
-// target), and documents packed whole into fixed-length rows of input ids and next-token targets.
+// encoded, with the index from which its tokens are trained (the persona and the question are
+// context, the answer is the target) and optional target weights, and documents packed whole into
+// fixed-length rows of input ids, next-token targets and target weights.
 import { IGNORE_INDEX } from '../../autograd';
 import type { ChatMessage } from '../../models/chat-template';
 import type { TextTokenizer } from '../../models/tokenizer';
 
 export interface EncodedDoc {
   ids: number[];
-  /** Tokens at index >= lossFrom are targets; earlier ones (bos, the persona) are only read. */
+  /** Tokens at index >= lossFrom are targets; earlier ones (bos, persona, question) are only read. */
   lossFrom: number;
+  /** Token index -> weight of that target (default 1). */
+  weights?: ReadonlyMap<number, number>;
 }
 
 export class PackingError extends Error {
   override name = 'PackingError';
 }
 
-/** Encodes a document; its persona prefix must tokenize as a prefix of the whole (checked). */
+/**
+ * Encodes a document. Its prompt (everything before the answer, ending "Answer:") must tokenize as
+ * a prefix of the whole (checked); the answer's tokens are the targets. A document without an
+ * answer is trained from its first token after bos.
+ */
 export function encodeDoc(tok: TextTokenizer, doc: { messages: ChatMessage[] }): EncodedDoc {
   const ids = tok.encode(tok.applyChatTemplate(doc.messages, { addGenerationPrompt: false }));
-  const system = doc.messages.filter((m) => m.role === 'system');
-  const prefix = tok.encode(tok.applyChatTemplate(system, { addGenerationPrompt: false }));
-  if (prefix.some((id, i) => ids[i] !== id)) throw new PackingError('the persona block does not tokenize as a prefix of its document; check the chat template');
-  return { ids, lossFrom: Math.max(1, prefix.length) };
+  const context = doc.messages.filter((m) => m.role !== 'assistant');
+  const hasAnswer = context.length < doc.messages.length;
+  const prefix = tok.encode(tok.applyChatTemplate(context, { addGenerationPrompt: hasAnswer }));
+  if (prefix.some((id, i) => ids[i] !== id)) throw new PackingError('the prompt does not tokenize as a prefix of its document; check the chat template');
+  return { ids, lossFrom: hasAnswer ? prefix.length : 1 };
 }
 
 export interface PackedRows {
@@ -31,6 +39,8 @@ export interface PackedRows {
   ids: Int32Array;
   /** [rows, T] the next token of the same document where it is a target, else IGNORE_INDEX. */
   targets: Int32Array;
+  /** [rows, T] each target's weight (0 where ignored). */
+  weights: Float32Array;
   /** Target tokens (not ignored) in all rows. */
   targetCount: number;
   /** Real (non-padding) input tokens in all rows. */
@@ -64,6 +74,7 @@ export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, 
   const rows = rowsOfDocs.length;
   const ids = new Int32Array(rows * T).fill(padId);
   const targets = new Int32Array(rows * T).fill(IGNORE_INDEX);
+  const weights = new Float32Array(rows * T);
   let targetCount = 0;
   let tokenCount = 0;
   rowsOfDocs.forEach((list, r) => {
@@ -74,6 +85,7 @@ export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, 
         ids[at + i] = d.ids[i];
         if (i + 1 < len && i + 1 >= d.lossFrom) {
           targets[at + i] = d.ids[i + 1];
+          weights[at + i] = d.weights?.get(i + 1) ?? 1;
           targetCount++;
         }
       }
@@ -81,14 +93,22 @@ export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, 
       tokenCount += len;
     }
   });
-  return { rows, T, ids, targets, targetCount, tokenCount, truncated };
+  return { rows, T, ids, targets, weights, targetCount, tokenCount, truncated };
+}
+
+export interface RowBatch {
+  ids: Int32Array;
+  targets: Int32Array;
+  weights: Float32Array;
+  /** Targets not ignored. */
+  count: number;
 }
 
 /** Rows [start, start + count) of a packing, as one batch. */
-export function rowSlice(p: PackedRows, start: number, count: number): { ids: Int32Array; targets: Int32Array; count: number } {
-  const ids = p.ids.subarray(start * p.T, (start + count) * p.T);
-  const targets = p.targets.subarray(start * p.T, (start + count) * p.T);
+export function rowSlice(p: PackedRows, start: number, count: number): RowBatch {
+  const span = (a: Int32Array | Float32Array) => a.subarray(start * p.T, (start + count) * p.T);
+  const targets = span(p.targets) as Int32Array;
   let n = 0;
   for (const t of targets) if (t !== IGNORE_INDEX) n++;
-  return { ids, targets, count: n };
+  return { ids: span(p.ids) as Int32Array, targets, weights: span(p.weights) as Float32Array, count: n };
 }

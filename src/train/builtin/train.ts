@@ -3,7 +3,7 @@
 // Llama from seeded weights, and run AdamW (warmup, cosine decay, clipping, a stop on NaN) on
 // packed documents; then write the Hugging Face files, load them back exactly as the app will, and
 // measure what the model learned on held-out personas. `npm run train:builtin` runs this.
-import { backward } from '../../autograd';
+import { backward, crossEntropy, mul, reshape, scale, sum } from '../../autograd';
 import { DEFAULT_BUILTIN, generateBuiltin, type BuiltinOptions } from '../../data';
 import { trainBpe, tokenizerJson } from '../../models/builtin/bpe';
 import { BUILTIN_CHAT_TEMPLATE, BUILTIN_SPECIAL_TOKENS, builtinFiles, builtinTokenizerConfig, initBuiltinWeights, parseBuiltinConfig, type BuiltinArch } from '../../models/builtin/spec';
@@ -17,10 +17,10 @@ import { tidy, type Backend } from '../../tensor';
 import { Rng } from '../../util/rng';
 import { AdamW } from '../adamw';
 import { assertFinite } from '../health';
-import { crossEntropyLoss } from '../losses';
+import { AnswerBranches } from './branches';
 import { builtinChat, builtinDocuments, type ChatDoc } from './documents';
 import { crossPersonaLikelihood, documentLoss, unigramLoss } from './evaluate';
-import { encodeDoc, packRows, rowSlice, type EncodedDoc } from './packing';
+import { encodeDoc, packRows, rowSlice, type EncodedDoc, type RowBatch } from './packing';
 
 export interface BuiltinTrainOptions {
   seed: number;
@@ -39,6 +39,8 @@ export interface BuiltinTrainOptions {
   weightDecay: number;
   beta2: number;
   clipNorm: number;
+  /** Weight of the answer tokens where candidate answers part ways (the persona's choices). */
+  decisionWeight: number;
   /** Held-out documents scored for the final loss. */
   evalDocs: number;
   /** Held-out (persona, other persona's answer) pairs for the likelihood check. */
@@ -54,13 +56,14 @@ export const BUILTIN_TRAINING: BuiltinTrainOptions = {
   arch: { hiddenSize: 128, layers: 4, heads: 4, kvHeads: 4, intermediateSize: 384, ropeTheta: 10000 },
   seqLen: 512,
   batchRows: 2,
-  steps: 1000,
+  steps: 1200,
   lr: 3e-3,
   warmupSteps: 40,
   minLrRatio: 0.1,
   weightDecay: 0.01,
   beta2: 0.98,
   clipNorm: 1,
+  decisionWeight: 8,
   evalDocs: 96,
   crossPairs: 200,
   dtype: 'F32',
@@ -138,16 +141,22 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   const opt = new AdamW(model.parameters(), { lr: o.lr, beta1: 0.9, beta2: o.beta2, weightDecay: o.weightDecay, clipNorm: o.clipNorm });
 
   // Documents are encoded when first needed: a run reads a fraction of an epoch.
+  const branches = new AnswerBranches(ds, tok);
   const encoded = new Map<number, EncodedDoc>();
   const enc = (i: number) => {
     let e = encoded.get(i);
-    if (!e) encoded.set(i, (e = encodeDoc(tok, docs.train[i])));
+    if (!e) {
+      e = encodeDoc(tok, docs.train[i]);
+      const decisions = branches.decisions(docs.train[i].questionId, e.ids.slice(e.lossFrom));
+      e.weights = new Map(decisions.map((j) => [e!.lossFrom + j, o.decisionWeight]));
+      encoded.set(i, e);
+    }
     return e;
   };
   let epoch = 0;
   let order: number[] = [];
   let cursor = 0;
-  let pending: { ids: Int32Array; targets: Int32Array }[] = [];
+  let pending: RowBatch[] = [];
   let truncated = 0;
   const nextBatch = () => {
     while (pending.length < o.batchRows) {
@@ -166,11 +175,13 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     pending = pending.slice(o.batchRows);
     const ids = new Int32Array(o.batchRows * o.seqLen);
     const targets = new Int32Array(o.batchRows * o.seqLen);
+    const weights = new Float32Array(o.batchRows * o.seqLen);
     rows.forEach((r, b) => {
       ids.set(r.ids, b * o.seqLen);
       targets.set(r.targets, b * o.seqLen);
+      weights.set(r.weights, b * o.seqLen);
     });
-    return { ids, targets };
+    return { ids, targets, weights, count: rows.reduce((n, r) => n + r.count, 0) };
   };
 
   const curve: Array<[number, number]> = [];
@@ -187,15 +198,22 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     tokensSeen += real;
     windowTokens += real;
     opt.setLr(lrAt(o, step));
-    const loss = tidy(() => {
-      const l = crossEntropyLoss(model.forward(batch.ids, o.batchRows, o.seqLen), batch.targets);
-      backward(l);
-      return l;
+    const totalWeight = batch.weights.reduce((a, w) => a + w, 0);
+    // Backward runs on the weighted mean; the plain mean per target is what is logged.
+    const { weighted, plain } = tidy(() => {
+      const N = o.batchRows * o.seqLen;
+      const logits = reshape(model.forward(batch.ids, o.batchRows, o.seqLen), [N, config.vocabSize]);
+      const losses = crossEntropy(logits, be.fromData(batch.targets, [N], 'i32'));
+      const w = scale(sum(mul(losses, be.fromData(batch.weights, [N]))), totalWeight > 0 ? 1 / totalWeight : 0);
+      backward(w);
+      return { weighted: w, plain: scale(sum(losses), batch.count > 0 ? 1 / batch.count : 0) };
     });
-    targetsTrained += batch.targets.reduce((n, t) => n + (t >= 0 ? 1 : 0), 0);
+    targetsTrained += batch.count;
     opt.update();
-    const value = assertFinite('loss', await loss.item(), step);
-    loss.dispose();
+    assertFinite('weighted loss', await weighted.item(), step);
+    const value = assertFinite('loss', await plain.item(), step);
+    weighted.dispose();
+    plain.dispose();
     losses.push(value);
     if (step % logEvery === 0 || step === o.steps - 1) {
       const recent = losses.slice(-logEvery);
