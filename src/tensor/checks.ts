@@ -1,6 +1,6 @@
 // Kernel checks: each compares a WebGPU kernel with its CPU reference on seeded random inputs at
 // several sizes (including non-multiples of the workgroup size) and extreme values. The same
-// checks run in Node on Dawn (tests/gpu) and in the browser (selftest.html, driven by Playwright).
+// checks run in Node on Dawn (tests/gpu) and in the browser (the GPU panel's self-test, in the runner worker).
 import type { GpuContext } from '../gpu';
 import { Rng } from '../util/rng';
 import { CORE_CHECKS } from './kernels/core-checks';
