@@ -21,8 +21,16 @@ export interface BagScorerOptions {
   seed: number;
   /** Init std of the embedding tables. */
   initStd?: number;
+  /**
+   * Init std of the persona table (default 0.01): persona features start near zero, so an
+   * attribute contributes what training puts there, not the noise of a random start (which
+   * training never fully removes from an attribute that carries no signal).
+   */
+  personaInitStd?: number;
   /** Pairs per forward when predicting. */
   batchSize?: number;
+  /** Training only: each persona feature (not the bias) is dropped with this probability. */
+  personaDropout?: number;
 }
 
 export class BagScorer implements Trainable {
@@ -41,7 +49,8 @@ export class BagScorer implements Trainable {
   ) {
     const D = o.dims;
     const std = o.initStd ?? 0.1;
-    this.personaTable = parameter(be.fromData(rowsByName(personaEncoder.vocab.names, D, 0, std, `${o.seed}:persona`), [personaEncoder.vocab.size, D]), 'persona.embed');
+    const personaStd = o.personaInitStd ?? 0.01;
+    this.personaTable = parameter(be.fromData(rowsByName(personaEncoder.vocab.names, D, 0, personaStd, `${o.seed}:persona`), [personaEncoder.vocab.size, D]), 'persona.embed');
     const slots = o.loss === 'pairwise' ? 2 : 1;
     this.responseTables = [];
     for (let s = 0; s < slots; s++) {
@@ -99,8 +108,16 @@ export class BagScorer implements Trainable {
     return add(sum(mul(u, slice(v, 1, 0, D)), 1), reshape(slice(v, 1, D, D + 1), [pairs.length]));
   }
 
+  /** A bag with each feature but the bias (id 0) dropped with probability q, the rest scaled by 1/(1-q). */
+  private dropped(bag: Bag, q: number, rng: () => number): Bag {
+    if (q <= 0) return bag;
+    const weights = Float32Array.from(bag.weights, (w, i) => (bag.ids[i] === 0 ? w : rng() < q ? 0 : w / (1 - q)));
+    return { ids: bag.ids, weights };
+  }
+
   forward(pairs: readonly PreferencePair[], rng: () => number, logging: boolean): BatchOutput {
-    const u = this.embedBags(this.personaTable, pairs.map((p) => this.personaBag(p.personaId)));
+    const q = this.o.personaDropout ?? 0;
+    const u = this.embedBags(this.personaTable, pairs.map((p) => this.dropped(this.personaBag(p.personaId), q, rng)));
     if (this.o.loss === 'bradley-terry') {
       const margins = this.margin(u, pairs);
       const out: BatchOutput = { loss: neg(mean(logsigmoid(margins))), margins };
