@@ -10,7 +10,7 @@ import { fnv1a32 } from '../util/hash';
 import type { RunEvent, RunPhase } from './events';
 import { armSeed, buildPredictor, methodName, modelName } from './methods';
 import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
-import { pairedBootstrapDiff } from './results/intervals';
+import { pairedBootstrapDiff, zFor } from './results/intervals';
 import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from './results/record';
 import { scoreSet } from './results/score';
 import { isTrainable } from './scorers/scorer';
@@ -90,6 +90,9 @@ export function importanceOf(record: RunRecord, prep: Pick<Prepared, 'dataset'> 
     const by = new Map(scores.filter((s) => s.set === set).map((s) => [s.personaId, s]));
     return { clusters: ids, correct: Float64Array.from(ids, (id) => by.get(id)?.correct ?? 0), n: Float64Array.from(ids, (id) => by.get(id)?.n ?? 0) };
   };
+  // The family of intervals: one per attribute the sweep leaves out.
+  const m = record.arms.filter((a) => a.role === 'leave-one-out').length;
+  const zSim = zFor(1 - (1 - spec.eval.confidence) / Math.max(1, m));
   for (const set of ['cross', 'unseen'] as const) {
     const ids = base.perPersona.filter((s) => s.set === set).map((s) => s.personaId);
     if (ids.length === 0) continue;
@@ -97,7 +100,7 @@ export function importanceOf(record: RunRecord, prep: Pick<Prepared, 'dataset'> 
     for (const arm of record.arms) {
       if (arm.role !== 'leave-one-out' || arm.status !== 'done' || arm.leftOut === undefined) continue;
       const d = pairedBootstrapDiff(a, clusters(arm.perPersona, set, ids), { resamples: spec.eval.bootstrap, seed: fnv1a32(`${spec.seed}:bootstrap:${set}`), confidence: spec.eval.confidence });
-      const imp: Importance = { attribute: arm.leftOut, set, drop: d.diff, lo: d.lo, hi: d.hi };
+      const imp: Importance = { attribute: arm.leftOut, set, drop: d.diff, lo: d.lo, hi: d.hi, simLo: d.diff - zSim * d.se, simHi: d.diff + zSim * d.se };
       const role = roleOf(arm.leftOut);
       if (role) imp.role = role;
       out.push(imp);
@@ -206,7 +209,7 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
               emit({ kind: 'metrics', runId, arm: i, armLabel: arm.label, point });
             },
             onStep: (step) => {
-              if (step % 5 === 0 || step === total) progress(i, 'train', 0.9 * (step / total), `${arm.label}: step ${step} of ${total}`);
+              if (step === 1 || step % 5 === 0 || step === total) progress(i, 'train', 0.9 * (step / total), `${arm.label}: step ${step} of ${total}`);
             },
             checkpoint: async (ck) => {
               await env.store.putCheckpoint({ ...ck, runId, arm: i });

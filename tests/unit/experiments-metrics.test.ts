@@ -43,9 +43,11 @@ describe('intervals', () => {
     expect(d.hi).toBeGreaterThan(0.1);
     expect(d.lo).toBeGreaterThan(0);
     expect(d.hi - d.lo).toBeLessThan(0.06);
+    // The bootstrap standard error is close to the analytic one: sqrt(0.8*0.2/2000 + 0.7*0.3/2000).
+    expect(d.se).toBeCloseTo(Math.sqrt((0.8 * 0.2 + 0.7 * 0.3) / 2000), 2);
     expect(pairedBootstrapDiff(ca, cb, { resamples: 2000, seed: 1 })).toEqual(d);
     // The same method against itself: exactly zero.
-    expect(pairedBootstrapDiff(ca, ca, { resamples: 500, seed: 2 })).toMatchObject({ diff: 0, lo: 0, hi: 0 });
+    expect(pairedBootstrapDiff(ca, ca, { resamples: 500, seed: 2 })).toMatchObject({ diff: 0, lo: 0, hi: 0, se: 0 });
     expect(() => pairedBootstrapDiff(ca, clusterScores(['x'], [1]), { resamples: 10, seed: 1 })).toThrow(/same clusters/);
   });
 });

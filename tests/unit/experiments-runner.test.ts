@@ -139,6 +139,10 @@ describe('runExperiment', () => {
       expect(imp.drop).toBeCloseTo(acc('conditional') - acc(`conditional · all - ${imp.attribute}`), 12);
       expect(imp.lo).toBeLessThanOrEqual(imp.drop + 1e-12);
       expect(imp.hi).toBeGreaterThanOrEqual(imp.drop - 1e-12);
+      // The simultaneous interval (Bonferroni over the 2 attributes) is centred on the drop.
+      expect(imp.simLo).toBeLessThanOrEqual(imp.drop);
+      expect(imp.simHi).toBeGreaterThanOrEqual(imp.drop);
+      expect(imp.simHi - imp.drop).toBeCloseTo(imp.drop - imp.simLo, 12);
     }
   });
 

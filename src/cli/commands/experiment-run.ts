@@ -41,9 +41,11 @@ export function summarize(r: RunRecord): string {
     lines.push(`${a.label.padEnd(w)}  ${cells.join('')}${a.seconds.toFixed(1)}`);
   }
   if (r.importance.length) {
-    lines.push('importance (accuracy drop when left out, cross-persona pairs, 95% bootstrap interval):');
+    const c = Math.round(100 * r.spec.eval.confidence);
+    lines.push(`importance on cross-persona pairs: accuracy drop when left out (points), ${c}% bootstrap interval, ${c}% simultaneous interval over all attributes:`);
+    const f = (x: number) => (100 * x).toFixed(2);
     for (const i of r.importance.filter((x) => x.set === 'cross').sort((a, b) => b.drop - a.drop)) {
-      lines.push(`  ${i.attribute.padEnd(26)} ${(100 * i.drop).toFixed(2).padStart(6)} pts [${(100 * i.lo).toFixed(2)}, ${(100 * i.hi).toFixed(2)}]${i.role ? `  (${i.role})` : ''}`);
+      lines.push(`  ${i.attribute.padEnd(26)} ${f(i.drop).padStart(6)} [${f(i.lo)}, ${f(i.hi)}] [${f(i.simLo)}, ${f(i.simHi)}]${i.role ? `  (${i.role})` : ''}`);
     }
   }
   if (r.error) lines.push(`${r.error.name}: ${r.error.message}`);

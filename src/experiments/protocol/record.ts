@@ -60,8 +60,16 @@ export interface Importance {
   attribute: string;
   set: PairSetName;
   drop: number;
+  /** Percentile bootstrap interval at the spec's confidence, for this attribute alone. */
   lo: number;
   hi: number;
+  /**
+   * Simultaneous interval over the sweep's m attributes (Bonferroni: drop ± z(1 - α/2m) × the
+   * bootstrap standard error): with 33 intervals at 95% each, one or two exclude zero by chance;
+   * these hold for all of them together at the spec's confidence.
+   */
+  simLo: number;
+  simHi: number;
   /** For the built-in dataset: the attribute's planted role. */
   role?: 'driver' | 'proxy' | 'irrelevant';
 }

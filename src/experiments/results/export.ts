@@ -24,7 +24,7 @@ export const ACCURACY_COLUMNS = [
   'blind_ceiling',
 ] as const;
 
-export const IMPORTANCE_COLUMNS = ['run_id', 'run_name', 'seed', 'set', 'attribute', 'role', 'drop', 'ci_low', 'ci_high'] as const;
+export const IMPORTANCE_COLUMNS = ['run_id', 'run_name', 'seed', 'set', 'attribute', 'role', 'drop', 'ci_low', 'ci_high', 'sim_low', 'sim_high'] as const;
 
 function cell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -71,7 +71,7 @@ export function accuracyCsv(records: readonly RunRecord[]): string {
 
 export function importanceCsv(records: readonly RunRecord[]): string {
   const rows = records.flatMap((r) =>
-    r.importance.map((i) => ({ run_id: r.id, run_name: r.name, seed: r.seed, set: i.set, attribute: i.attribute, role: i.role, drop: i.drop, ci_low: i.lo, ci_high: i.hi })),
+    r.importance.map((i) => ({ run_id: r.id, run_name: r.name, seed: r.seed, set: i.set, attribute: i.attribute, role: i.role, drop: i.drop, ci_low: i.lo, ci_high: i.hi, sim_low: i.simLo, sim_high: i.simHi })),
   );
   return csv(IMPORTANCE_COLUMNS, rows);
 }

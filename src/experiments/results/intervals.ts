@@ -69,6 +69,8 @@ export interface DiffInterval {
   diff: number;
   lo: number;
   hi: number;
+  /** Standard deviation of the bootstrap distribution (the standard error of diff). */
+  se: number;
   resamples: number;
 }
 
@@ -82,7 +84,7 @@ export function pairedBootstrapDiff(a: ClusterScores, b: ClusterScores, o: { res
   if (K !== b.clusters.length || a.clusters.some((c, i) => c !== b.clusters[i])) throw new RangeError('pairedBootstrapDiff: a and b must be scored on the same clusters');
   const total = (s: ClusterScores) => s.correct.reduce((x, y) => x + y, 0) / Math.max(1, s.n.reduce((x, y) => x + y, 0));
   const diff = total(a) - total(b);
-  if (K === 0) return { diff: 0, lo: 0, hi: 0, resamples: 0 };
+  if (K === 0) return { diff: 0, lo: 0, hi: 0, se: 0, resamples: 0 };
   const rng = new Rng(o.seed);
   const diffs = new Float64Array(o.resamples);
   for (let r = 0; r < o.resamples; r++) {
@@ -100,5 +102,7 @@ export function pairedBootstrapDiff(a: ClusterScores, b: ClusterScores, o: { res
   diffs.sort();
   const alpha = (1 - (o.confidence ?? 0.95)) / 2;
   const at = (q: number) => diffs[Math.min(o.resamples - 1, Math.max(0, Math.floor(q * o.resamples)))];
-  return { diff, lo: at(alpha), hi: at(1 - alpha), resamples: o.resamples };
+  const mean = diffs.reduce((x, y) => x + y, 0) / o.resamples;
+  const se = Math.sqrt(diffs.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, o.resamples - 1));
+  return { diff, lo: at(alpha), hi: at(1 - alpha), se, resamples: o.resamples };
 }

@@ -8,10 +8,15 @@ const ROLE_COLOR: Record<string, string> = { driver: 'var(--series-1)', proxy: '
 
 export function ImportanceChart({ rows }: { rows: Array<Importance & { err: [number, number] }> }) {
   if (rows.length === 0) return null;
-  const data = rows.map((r) => ({ ...r, dropPts: 100 * r.drop, errPts: [100 * r.err[0], 100 * r.err[1]] as [number, number] }));
+  const data = rows.map((r) => ({
+    ...r,
+    dropPts: 100 * r.drop,
+    errPts: [100 * r.err[0], 100 * r.err[1]] as [number, number],
+    simPts: [100 * (r.drop - r.simLo), 100 * (r.simHi - r.drop)] as [number, number],
+  }));
   return (
     <figure className="exp-chart" data-testid="importance-chart">
-      <figcaption>Importance: accuracy drop when left out (points, 95% interval)</figcaption>
+      <figcaption>Importance: accuracy drop when left out (points; black: 95% interval per attribute, grey: simultaneous over all attributes)</figcaption>
       <ul className="results-legend" aria-label="Planted role">
         {Object.entries(ROLE_COLOR).map(([role, color]) => (
           <li key={role}>
@@ -30,7 +35,8 @@ export function ImportanceChart({ rows }: { rows: Array<Importance & { err: [num
               contentStyle={{ background: 'var(--color-surface)', border: '1px solid var(--color-border)', color: 'var(--color-text)' }}
               formatter={(_v, _n, item) => {
                 const p = item.payload as Importance;
-                return [`${(100 * p.drop).toFixed(2)} pts [${(100 * p.lo).toFixed(2)}, ${(100 * p.hi).toFixed(2)}]${p.role ? ` (${p.role})` : ''}`, 'drop'];
+                const f = (x: number) => (100 * x).toFixed(2);
+                return [`${f(p.drop)} pts [${f(p.lo)}, ${f(p.hi)}]; simultaneous [${f(p.simLo)}, ${f(p.simHi)}]${p.role ? ` (${p.role})` : ''}`, 'drop'];
               }}
             />
             <ReferenceLine x={0} stroke="var(--color-text)" />
@@ -38,6 +44,7 @@ export function ImportanceChart({ rows }: { rows: Array<Importance & { err: [num
               {data.map((d) => (
                 <Cell key={d.attribute} fill={d.role ? ROLE_COLOR[d.role] : 'var(--series-1)'} />
               ))}
+              <ErrorBar dataKey="simPts" isAnimationActive={false} width={0} stroke="var(--color-muted)" strokeWidth={5} strokeOpacity={0.45} />
               <ErrorBar dataKey="errPts" isAnimationActive={false} width={3} stroke="var(--color-text)" strokeWidth={1.2} />
             </Bar>
           </BarChart>
