@@ -222,13 +222,25 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
         }
         result.sets = [];
         result.perPersona = [];
-        for (const [k, set] of TEST_SETS.entries()) {
-          progress(i, 'eval', 0.9 + 0.1 * (k / TEST_SETS.length), `${arm.label}: scoring ${set} pairs`);
+        // Evaluation is the last 10% of a trained arm, and all of an untrained one (roleplay).
+        const evalStart = isTrainable(predictor) ? 0.9 : 0;
+        const evalTotal = TEST_SETS.reduce((n, s) => n + prep.test[s].length, 0);
+        let evalDone = 0;
+        for (const set of TEST_SETS) {
           const pairs = prep.test[set];
           if (pairs.length === 0) continue;
+          const within = (done: number) => evalStart + (1 - evalStart) * ((evalDone + done) / Math.max(1, evalTotal));
+          progress(i, 'eval', within(0), `${arm.label}: scoring ${set} pairs`);
+          let lastReport = 0;
+          const onProgress = (done: number) => {
+            if (Date.now() - lastReport < 1000) return;
+            lastReport = Date.now();
+            progress(i, 'eval', within(done), `${arm.label}: scoring ${set} pairs (${done} of ${pairs.length})`);
+          };
           env.assertDevice?.();
           // Out-of-memory and validation failures while scoring surface as typed errors too.
-          const probs = await env.backend.guard(`scoring ${set} pairs (${arm.label})`, () => predictor.predict(pairs, o.signal));
+          const probs = await env.backend.guard(`scoring ${set} pairs (${arm.label})`, () => predictor.predict(pairs, o.signal, onProgress));
+          evalDone += pairs.length;
           const { score, perPersona } = scoreSet(set, pairs, probs, spec.eval.confidence);
           result.sets.push(score);
           result.perPersona.push(...perPersona);

@@ -353,7 +353,7 @@ export class LmJointScorer implements Trainable {
     );
   }
 
-  async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
+  async predict(pairs: readonly PreferencePair[], signal?: AbortSignal, onProgress?: (done: number) => void): Promise<Float32Array> {
     const out = new Float32Array(pairs.length);
     if (this.adapter) this.adapter.training = false;
     try {
@@ -375,6 +375,7 @@ export class LmJointScorer implements Trainable {
           ba.dispose();
           for (let j = 0; j < batch.length; j++) out[i + j] = 0.5 * (sigmoid(vab[j]) + 1 - sigmoid(vba[j]));
         }
+        onProgress?.(i + batch.length);
         await new Promise((r) => setTimeout(r, 0));
       }
     } finally {

@@ -88,7 +88,7 @@ export class PromptingPredictor implements Predictor {
   }
 
   /** P(first label) for each prompt. */
-  private async firstLabelProbs(prompts: readonly string[], signal?: AbortSignal): Promise<Float32Array> {
+  private async firstLabelProbs(prompts: readonly string[], signal?: AbortSignal, onProgress?: (done: number) => void): Promise<Float32Array> {
     const out = new Float32Array(prompts.length);
     const size = this.o.batchSize ?? 8;
     const { model, tokenizer } = this.lm;
@@ -101,12 +101,13 @@ export class PromptingPredictor implements Predictor {
       const v = (await logits.data()) as Float32Array;
       logits.dispose();
       for (let b = 0; b < batch.B; b++) out[i + b] = sigmoid(v[b * 2] - v[b * 2 + 1]);
+      onProgress?.(i + batch.B);
       await new Promise((r) => setTimeout(r, 0));
     }
     return out;
   }
 
-  async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
+  async predict(pairs: readonly PreferencePair[], signal?: AbortSignal, onProgress?: (done: number) => void): Promise<Float32Array> {
     const tok = this.lm.tokenizer;
     if (this.o.readout === 'choice') {
       const prompts: string[] = [];
@@ -116,7 +117,7 @@ export class PromptingPredictor implements Predictor {
         prompts.push(renderDialog(tok, persona, [...turns, { role: 'user', content: choiceQuestion(p.instruction, p.chosen, p.rejected) }]));
         prompts.push(renderDialog(tok, persona, [...turns, { role: 'user', content: choiceQuestion(p.instruction, p.rejected, p.chosen) }]));
       }
-      const first = await this.firstLabelProbs(prompts, signal);
+      const first = await this.firstLabelProbs(prompts, signal, (n) => onProgress?.(Math.floor(n / 2)));
       // P(chosen) = mean of P(A | chosen is A) and P(B | chosen is B).
       return Float32Array.from(pairs, (_, i) => 0.5 * (first[2 * i] + (1 - first[2 * i + 1])));
     }
@@ -133,6 +134,7 @@ export class PromptingPredictor implements Predictor {
       signal?.throwIfAborted();
       const s = await scoreBatches(this.lm.model, rows.slice(i, i + size), { padId: tok.padId, batchSize: size, maxLength: this.maxLength });
       means.push(...s.mean);
+      onProgress?.(Math.floor(means.length / 2));
       await new Promise((r) => setTimeout(r, 0));
     }
     // A logistic of the per-token difference: its side of 0.5 (what accuracy scores) is the readout.

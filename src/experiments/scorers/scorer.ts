@@ -22,7 +22,7 @@ export interface Predictor {
    * P(persona prefers chosen) for each pair, in order, computed without gradients. 0.5 is a
    * tie (scored half right).
    */
-  predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array>;
+  predict(pairs: readonly PreferencePair[], signal?: AbortSignal, onProgress?: (done: number) => void): Promise<Float32Array>;
   dispose(): void;
 }
 
