@@ -20,6 +20,7 @@ import { fetchBuiltinFiles } from './builtin-files';
 import { memoryFiles } from '../models/io/memory-files';
 import { loadModel } from '../models/load-model';
 import type { LmLoader } from '../experiments/lm/loaded';
+import { weightsHash } from '../experiments/lm/weights-hash';
 
 let runs: Promise<IdbRunStore> | undefined;
 function openRuns(): Promise<IdbRunStore> {
@@ -64,8 +65,9 @@ async function loadData(data: DataSpec): Promise<Dataset> {
 /** The built-in model, fetched from the app's own files (a fresh copy per call). */
 const loadBuiltinLm: LmLoader = async (_source, backend) => {
   const { files, where } = await fetchBuiltinFiles();
-  const { model, tokenizer } = await loadModel(backend, memoryFiles(files, where));
-  return { name: 'built-in model', model, tokenizer, builtin: true };
+  const checkpoint = memoryFiles(files, where);
+  const { model, tokenizer } = await loadModel(backend, checkpoint);
+  return { name: `built-in model (weights ${await weightsHash(checkpoint)})`, model, tokenizer, builtin: true };
 };
 
 async function backendFor(choice: BackendChoice): Promise<{ backend: Backend; adapter: string | null; assertDevice?: () => void }> {

@@ -102,17 +102,17 @@ export const PRESETS: readonly Preset[] = [
     name: 'lm-reward-models',
     title: 'Reward models on the built-in model\'s features',
     description:
-      'Can a frozen tiny language model\'s features carry the persona × response interaction? A bilinear head over separately encoded persona and response, conditional and marginal, and the classic joint-input reward model (a sample of 1,000 training pairs).',
+      'Can a frozen tiny language model\'s features carry the persona × response interaction? A bilinear head over separately encoded persona and response, conditional and marginal, and the classic joint-input reward model (a sample of 600 training pairs). 300 pairs per test set.',
     where: 'anywhere',
     spec: {
       name: 'lm-reward-models',
       seed: 1,
       data: { source: 'builtin' },
-      eval: { maxPairsPerSet: 400 },
+      eval: { maxPairsPerSet: 300 },
       arms: [
         { label: 'LM conditional (separate)', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'separate' }, train: SMALL_TRAIN },
         { label: 'LM marginal (separate)', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'none' }, model: { kind: 'lm', input: 'separate' }, train: SMALL_TRAIN },
-        { label: 'LM conditional (joint)', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'joint' }, train: { ...SMALL_TRAIN, maxPairs: 1000, batchSize: 32 } },
+        { label: 'LM conditional (joint)', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'joint' }, train: { ...SMALL_TRAIN, maxPairs: 600, batchSize: 32 } },
       ],
     },
   },
