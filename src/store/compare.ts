@@ -33,7 +33,7 @@ export interface Settings {
 /** Two answers: streaming (texts grow), done (with the outcome), stopped or failed. */
 export type RunState =
   | { kind: 'idle' }
-  | { kind: 'running'; request: RunRequest; texts: string[]; tokens: number[] }
+  | { kind: 'running'; request: RunRequest; texts: string[]; styles: Array<string | undefined>; tokens: number[] }
   | { kind: 'done'; request: RunRequest; outcome: GenerateOutcome }
   | { kind: 'error'; request: RunRequest; message: string };
 
@@ -52,6 +52,8 @@ export interface Vote {
   instruction: string;
   personaIds: string[];
   texts: string[];
+  /** The built-in model's style lines, when it wrote them. */
+  styles: Array<string | undefined>;
   judgedFor: string;
   preferred: number;
   seed: number;
@@ -194,14 +196,16 @@ export const useCompare = create<CompareState>()((set, get) => {
       const request: RunRequest = { ...s.settings, instructionId: instruction.id, instruction: instruction.text, personaIds: [...s.personaIds], model: s.model.info.name };
       const texts = request.personaIds.map(() => '');
       const tokens = request.personaIds.map(() => 0);
+      const styles: Array<string | undefined> = request.personaIds.map(() => undefined);
       let finished = false;
-      set({ run: { kind: 'running', request, texts, tokens } });
+      set({ run: { kind: 'running', request, texts, styles, tokens } });
       const onToken = (e: TokenEvent) => {
         // Token messages travel on their own port: one arriving after the reply is stale.
         if (finished) return;
         texts[e.row] = e.text;
+        styles[e.row] = e.style;
         tokens[e.row] = e.tokens;
-        set({ run: { kind: 'running', request, texts: [...texts], tokens: [...tokens] } });
+        set({ run: { kind: 'running', request, texts: [...texts], styles: [...styles], tokens: [...tokens] } });
       };
       try {
         const outcome = await runner().generateForPersonas(
@@ -231,6 +235,7 @@ export const useCompare = create<CompareState>()((set, get) => {
         instruction: q.instruction,
         personaIds: q.personaIds,
         texts: r.outcome.generations.map((g) => g.text),
+        styles: r.outcome.generations.map((g) => g.style),
         judgedFor,
         preferred,
         seed: q.seed,

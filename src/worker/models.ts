@@ -25,7 +25,8 @@ import type { LlamaModel } from '../models/llama/model';
 import { loadModel } from '../models/load-model';
 import type { TextTokenizer } from '../models/tokenizer';
 import { createBackend, type Backend } from '../tensor';
-import { BUILTIN_MODEL_ATTRIBUTES } from '../train/builtin/documents';
+import { BUILTIN_MODEL_ATTRIBUTES, splitAssistantText } from '../train/builtin/documents';
+import { answerPrompt, readPersona, type PersonaReading } from '../train/builtin/read-persona';
 import { fetchBuiltinFiles } from './builtin-files';
 import { GenerationBusyError, NoModelLoadedError } from './model-errors';
 import { personaPrompt } from './persona-prompt';
@@ -161,6 +162,13 @@ export async function compareCatalog(): Promise<CompareCatalog> {
   };
 }
 
+/** What the UI shows of freely generated text: the built-in model's style line apart from its answer. */
+function shown(text: string, builtin: boolean): { text: string; style?: string } {
+  if (!builtin) return { text: text.trimStart() };
+  const { style, answer } = splitAssistantText(text);
+  return { text: answer, style };
+}
+
 /** "b0042 · 58, Female, Line cook at a busy diner · Very conservative, Agnostic" (text only). */
 function personaLabel(id: string, a: Attributes): string {
   const who = [a.age, a.sex, a['detailed job description'] ?? a['occupation category']].filter((v) => v !== undefined && v !== '');
@@ -184,11 +192,31 @@ export async function generateForPersonas(req: GenerateRequest, onToken?: (e: To
     return p;
   });
   if (req.instruction.trim() === '') throw new RangeError('The instruction is empty.');
-  const prompts = personas.map((p) => current.tokenizer.encode(personaPrompt(current.tokenizer, p.attributes, req.instruction, current.builtin)));
   const controller = new AbortController();
   running = controller;
   const t0 = performance.now();
   try {
+    // A built-in question on the built-in model: the guided decode (read-persona.ts), whose style
+    // line is shown as soon as it is read; anything else is generated freely.
+    const question = current.builtin ? QUESTIONS.find((q) => q.text === req.instruction) : undefined;
+    let readings: PersonaReading[] | null = null;
+    if (question) {
+      readings = [];
+      for (const [row, p] of personas.entries()) {
+        // Stopped while reading: every row ends 'aborted', with the style lines read so far.
+        if (controller.signal.aborted) {
+          const style = (i: number) => readings?.[i]?.style;
+          return { model: current.info.name, backend: current.info.backend, generations: personas.map((q, i) => ({ personaId: q.id, text: '', style: style(i), tokens: 0, promptTokens: 0, stopReason: 'aborted' })), seconds: (performance.now() - t0) / 1000, tokensPerSecond: 0 };
+        }
+        const r = await readPersona(current.model, current.tokenizer, question, p.attributes, { temperature: req.temperature, seed: req.seed });
+        readings.push(r);
+        onToken?.({ row, text: '', style: r.style, tokens: 0 });
+      }
+    }
+    const prompts = personas.map((p, i) =>
+      current.tokenizer.encode(question && readings ? answerPrompt(current.tokenizer, question, p.attributes, readings[i]) : personaPrompt(current.tokenizer, p.attributes, req.instruction, current.builtin)),
+    );
+    const view = (row: number, text: string) => (readings ? { text: text.trim(), style: readings[row].style } : shown(text, current.builtin));
     const counts = new Array<number>(prompts.length).fill(0);
     const out = await generate(current.model, current.tokenizer, prompts, {
       maxNewTokens: req.maxNewTokens,
@@ -197,14 +225,14 @@ export async function generateForPersonas(req: GenerateRequest, onToken?: (e: To
       seed: req.seed,
       vocabLimit: current.tokenizer.size,
       signal: controller.signal,
-      onToken: (row, _id, text) => onToken?.({ row, text: text.trimStart(), tokens: ++counts[row] }),
+      onToken: (row, _id, text) => onToken?.({ row, ...view(row, text), tokens: ++counts[row] }),
     });
     const seconds = (performance.now() - t0) / 1000;
     const tokens = out.reduce((n, g) => n + g.ids.length, 0);
     return {
       model: current.info.name,
       backend: current.info.backend,
-      generations: out.map((g, i) => ({ personaId: personas[i].id, text: g.text.trimStart(), tokens: g.ids.length, promptTokens: prompts[i].length, stopReason: g.reason })),
+      generations: out.map((g, i) => ({ personaId: personas[i].id, ...view(i, g.text), tokens: g.ids.length, promptTokens: prompts[i].length, stopReason: g.reason })),
       seconds,
       tokensPerSecond: tokens / Math.max(seconds, 1e-9),
     };

@@ -1,6 +1,7 @@
 // The Compare view in real headless Chromium: the built-in model loads in the runner worker
 // (fetched from /models/builtin/), generates for two personas on one instruction, and the two
-// answers stream in side by side; a vote is recorded. Few tokens, greedy, to stay quick.
+// answers stream in side by side, each under the model's reading of its persona; a vote is
+// recorded. Greedy, whole answers (they part ways late: the style sentences come last).
 import { expect, test, type Page } from '@playwright/test';
 import { screenshot } from './screenshot';
 
@@ -14,7 +15,7 @@ test('generates for two personas side by side and records a vote', async ({ page
   await expect(page.getByTestId('model-status')).toContainText('built-in tiny model', { timeout: 90_000 });
 
   await page.getByLabel('Temperature').fill('0');
-  await page.getByLabel('Max tokens').fill('24');
+  await page.getByLabel('Max tokens').fill('200');
   const instruction = page.getByLabel('Instruction');
   const question = (await instruction.locator('option:checked').textContent()) ?? '';
   expect(question.length).toBeGreaterThan(10);
@@ -28,6 +29,9 @@ test('generates for two personas side by side and records a vote', async ({ page
     expect(text).not.toBe('No answer yet.');
     expect(text.split(/\s+/).length).toBeGreaterThan(3);
   }
+  // The built-in model says how it reads each persona before answering.
+  await expect(page.getByTestId('style-A')).toContainText('How the model reads this persona');
+  await expect(page.getByTestId('style-B')).toContainText('How the model reads this persona');
 
   // Side by side: the two columns share a row, A on the left.
   const boxA = await page.getByTestId('compare-column-A').boundingBox();

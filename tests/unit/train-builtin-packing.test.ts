@@ -7,7 +7,7 @@ import { IGNORE_INDEX } from '../../src/autograd';
 import { packRows, rowSlice, type EncodedDoc } from '../../src/train/builtin/packing';
 
 const PAD = 99;
-const doc = (start: number, n: number, lossFrom: number): EncodedDoc => ({ ids: Array.from({ length: n }, (_, i) => start + i), lossFrom });
+const doc = (start: number, n: number, lossFrom: number): EncodedDoc => ({ ids: Array.from({ length: n }, (_, i) => start + i), lossFrom, answerFrom: lossFrom });
 
 describe('packRows', () => {
   it('packs whole documents greedily and masks persona tokens and boundaries', () => {

@@ -51,19 +51,31 @@ describe('runner model service', () => {
     expect(catalog.instructions.length).toBe(70);
     expect(catalog.personas.length).toBe(1000);
     expect(catalog.personas[0].label).toMatch(/^b0001 · \d+, /);
-    const req = { instruction: catalog.instructions[0].text, personaIds: [catalog.personas[0].id, catalog.personas[1].id], seed: 7, temperature: 0.8, topP: 0.9, maxNewTokens: 12 };
+    const req = { instruction: catalog.instructions[0].text, personaIds: [catalog.personas[0].id, catalog.personas[1].id], seed: 7, temperature: 0.8, topP: 0.9, maxNewTokens: 40 };
     const events: TokenEvent[] = [];
     const out = await generateForPersonas(req, (e) => events.push(e));
     expect(out.generations).toHaveLength(2);
     for (const [row, g] of out.generations.entries()) {
       expect(g.tokens).toBeGreaterThan(0);
-      expect(g.text.length).toBeGreaterThan(0);
-      const last = events.filter((e) => e.row === row).at(-1);
-      expect(last?.tokens).toBe(g.tokens);
-      expect(g.text.startsWith(last!.text.trim().slice(0, 5))).toBe(true);
+      // The built-in model reads the persona first (its style line, each pole after the persona
+      // line that drives it), then answers.
+      expect(g.style).toMatch(/^[^\n]+ -> [^\n]+$/);
+      expect(g.style).not.toContain('Answer:');
+      const rowEvents = events.filter((e) => e.row === row);
+      // The style line arrives once read, before any answer token; then tokens one by one.
+      expect(rowEvents[0]).toMatchObject({ text: '', style: g.style, tokens: 0 });
+      expect(rowEvents.length).toBe(g.tokens + 1);
+      expect(rowEvents.at(-1)).toMatchObject({ tokens: g.tokens, style: g.style, text: g.text });
     }
     const again = await generateForPersonas(req);
     expect(again.generations.map((g) => g.text)).toEqual(out.generations.map((g) => g.text));
+    expect(again.generations.map((g) => g.style)).toEqual(out.generations.map((g) => g.style));
+  });
+
+  it('generates freely for an instruction the built-in world does not know', async () => {
+    const out = await generateForPersonas({ instruction: 'What should I name my boat?', personaIds: ['b0001'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 8 });
+    expect(out.generations[0].tokens).toBeGreaterThan(0);
+    expect(out.generations[0].promptTokens).toBeGreaterThan(20);
   });
 
   it('stops a running generation on request, and refuses a second one meanwhile', async () => {

@@ -5,10 +5,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBackend } from '../../tensor';
+import type { BuiltinLabels } from '../../train/builtin/documents';
 import { BUILTIN_TRAINING, trainBuiltin, type BuiltinTrainOptions } from '../../train/builtin/train';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 export const BUILTIN_DIR = 'public/models/builtin';
+
+function labelsFlag(v: string | true | undefined): BuiltinLabels {
+  if (v === undefined) return BUILTIN_TRAINING.labels;
+  if (v === 'rows' || v === 'persona-majority') return v;
+  throw new UsageError(`--labels must be rows or persona-majority, got ${String(v)}`);
+}
 
 export const modelTrainBuiltin: CliCommand = {
   path: ['model', 'train-builtin'],
@@ -16,6 +23,7 @@ export const modelTrainBuiltin: CliCommand = {
   usage: [
     `--out DIR (${BUILTIN_DIR})   --steps N (${BUILTIN_TRAINING.steps})   --seed S (${BUILTIN_TRAINING.seed})`,
     `--lr X (${BUILTIN_TRAINING.lr})   --batch B (${BUILTIN_TRAINING.batchRows})   --seq T (${BUILTIN_TRAINING.seqLen})   --dry-run trains but writes nothing`,
+    `--decision-weight W (${BUILTIN_TRAINING.decisionWeight})   --labels rows|persona-majority (${BUILTIN_TRAINING.labels})   what a training row teaches`,
     `--eval-docs N (${BUILTIN_TRAINING.evalDocs})   --cross-pairs N (${BUILTIN_TRAINING.crossPairs})   sizes of the held-out evaluation`,
   ],
   async run(args) {
@@ -37,14 +45,16 @@ export const modelTrainBuiltin: CliCommand = {
       seqLen: num('seq', BUILTIN_TRAINING.seqLen),
       evalDocs: num('eval-docs', BUILTIN_TRAINING.evalDocs),
       crossPairs: num('cross-pairs', BUILTIN_TRAINING.crossPairs),
+      decisionWeight: num('decision-weight', BUILTIN_TRAINING.decisionWeight, false),
+      labels: labelsFlag(flags.labels),
     };
     const out = typeof flags.out === 'string' ? flags.out : BUILTIN_DIR;
     const backend = await createBackend('cpu');
     const { files, report } = await trainBuiltin(backend, o, (l) => console.log(`[${l.phase}] ${l.message}`));
-    const { curve, samples, ...summary } = report;
+    const { curve, decisionCurve, samples, ...summary } = report;
     console.log(JSON.stringify(summary, null, 2));
     for (const s of samples) console.log(`\n--- ${s.question}\n${s.persona}\n=> ${s.answer}`);
-    console.log(`\n[loss curve: ${curve.length} points]`);
+    console.log(`\n[loss curves: ${curve.length} and ${decisionCurve.length} points]`);
     if (flags['dry-run']) return 0;
     await mkdir(out, { recursive: true });
     for (const [name, data] of Object.entries(files)) await writeFile(join(out, name), data);

@@ -93,13 +93,19 @@ export interface GenerateRequest {
 /** A row's text so far, sent after each new token. */
 export interface TokenEvent {
   row: number;
+  /** The answer so far. */
   text: string;
+  /** The built-in model's style line so far: what it reads the persona as preferring. */
+  style?: string;
   tokens: number;
 }
 
 export interface GenerationView {
   personaId: string;
+  /** The answer. */
   text: string;
+  /** The built-in model's style line ("a formal tone; secular framing"), before its answer. */
+  style?: string;
   tokens: number;
   promptTokens: number;
   stopReason: string;

@@ -17,16 +17,18 @@ export const BUILTIN_PAD = '<|pad|>';
 export const BUILTIN_SPECIAL_TOKENS = [BUILTIN_BOS, BUILTIN_EOS, BUILTIN_PAD] as const;
 
 /**
- * Persona:\n<attributes>\nQuestion: <q>\nAnswer: <a><|eos|>. Written with `\\n` so the Jinja
- * string literals hold the escape, not a raw line break.
+ * Persona:\n<attributes>\nQuestion: <q>\nPrefers: <style words>\nAnswer: <a><|eos|>. The
+ * assistant's content is "<style words>\nAnswer: <a>"; generation starts after "Prefers:", so the
+ * model first says what it reads the persona as preferring, then answers. Written with `\\n` so the
+ * Jinja string literals hold the escape, not a raw line break.
  */
 export const BUILTIN_CHAT_TEMPLATE =
   '{{ bos_token }}{% for message in messages %}' +
   "{% if message['role'] == 'system' %}{{ 'Persona:\\n' + message['content'] + '\\n' }}" +
   "{% elif message['role'] == 'user' %}{{ 'Question: ' + message['content'] + '\\n' }}" +
-  "{% elif message['role'] == 'assistant' %}{{ 'Answer: ' + message['content'] + eos_token }}" +
+  "{% elif message['role'] == 'assistant' %}{{ 'Prefers: ' + message['content'] + eos_token }}" +
   '{% endif %}{% endfor %}' +
-  "{% if add_generation_prompt %}{{ 'Answer:' }}{% endif %}";
+  "{% if add_generation_prompt %}{{ 'Prefers:' }}{% endif %}";
 
 export interface BuiltinArch {
   hiddenSize: number;

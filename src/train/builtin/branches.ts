@@ -1,47 +1,48 @@
 // Where an answer of the built-in world is decided. Every answer to a question is one of its 16
-// candidates (one per combination of poles), which share most of their words: the tokens where
-// candidates part ways are the only ones the persona can change. The trainer weights those
-// targets up, so the little that depends on the persona is not drowned by the many tokens that
-// follow from the question alone (docs/builtin-model.md).
-import type { BuiltinDataset } from '../../data';
-import { candidatePoles, neutralPoles } from '../../data';
+// candidates (one per combination of poles), written after its style line; candidates share most
+// of their tokens, and the tokens where they part ways (the style words) are the only ones the
+// persona can change. The trainer weights those targets up, so the little that depends on the
+// persona is not drowned by the many tokens that follow from the question alone
+// (docs/builtin-model.md).
+import type { Attributes, BuiltinDataset } from '../../data';
 import type { TextTokenizer } from '../../models/tokenizer';
+import { candidateAnswers, styleText } from './documents';
 
 interface Node {
   next: Map<number, Node>;
 }
 
-/** Per question id: a trie of its candidate answers' tokens (as the chat template writes them). */
+/** Per question: its candidate poles; per document: where its assistant turn is decided. */
 export class AnswerBranches {
-  private readonly tries = new Map<string, Node>();
-
-  constructor(ds: BuiltinDataset, tok: TextTokenizer) {
-    const eos = tok.eosIds[0];
-    for (const q of ds.questions) {
-      const root: Node = { next: new Map() };
-      for (const poles of [neutralPoles(q), ...candidatePoles(q)]) {
-        let node = root;
-        // "Answer:" then " text": the leading space belongs to the answer's first word.
-        for (const id of [...tok.encode(' ' + ds.response(q.id, poles).text), eos]) {
-          let child = node.next.get(id);
-          if (!child) node.next.set(id, (child = { next: new Map() }));
-          node = child;
-        }
-      }
-      this.tries.set(q.id, root);
-    }
-  }
+  constructor(
+    private readonly ds: BuiltinDataset,
+    private readonly tok: TextTokenizer,
+  ) {}
 
   /**
-   * Offsets j (into `answer`) whose token follows a prefix several candidates share but continue
-   * differently: where the answer is decided. Empty when the question is unknown.
+   * Offsets j (into the assistant turn's tokens `turn`) whose token follows a prefix several
+   * candidate turns share but continue differently: where the turn is decided. The candidates are
+   * this question's answers written for the same persona (or none), so only the style words
+   * differ; the answer after the style line follows from them. Empty for an unknown question.
    */
-  decisions(questionId: string, answer: readonly number[]): number[] {
-    let node = this.tries.get(questionId);
+  decisions(questionId: string, attributes: Attributes | null, turn: readonly number[]): number[] {
+    const q = this.ds.questions.find((x) => x.id === questionId);
+    if (!q) return [];
+    const root: Node = { next: new Map() };
+    for (const poles of candidateAnswers(q)) {
+      let node = root;
+      // "Prefers:" then " style...": the leading space belongs to the turn's first word.
+      for (const id of this.tok.encode(` ${styleText(q, poles, attributes)}\nAnswer:`)) {
+        let child = node.next.get(id);
+        if (!child) node.next.set(id, (child = { next: new Map() }));
+        node = child;
+      }
+    }
     const out: number[] = [];
-    for (let j = 0; j < answer.length && node; j++) {
+    let node: Node | undefined = root;
+    for (let j = 0; j < turn.length && node; j++) {
       if (node.next.size > 1) out.push(j);
-      node = node.next.get(answer[j]);
+      node = node.next.get(turn[j]);
     }
     return out;
   }

@@ -1,15 +1,17 @@
 // Token sequences for the built-in model: a document rendered through the chat template and
-// encoded, with the index from which its tokens are trained (the persona and the question are
-// context, the answer is the target) and optional target weights, and documents packed whole into
-// fixed-length rows of input ids, next-token targets and target weights.
+// encoded, with the index from which its tokens are trained (the persona is context; the question
+// and the answer are targets), where the answer starts, and optional target weights, and documents
+// packed whole into fixed-length rows of input ids, next-token targets and target weights.
 import { IGNORE_INDEX } from '../../autograd';
 import type { ChatMessage } from '../../models/chat-template';
 import type { TextTokenizer } from '../../models/tokenizer';
 
 export interface EncodedDoc {
   ids: number[];
-  /** Tokens at index >= lossFrom are targets; earlier ones (bos, persona, question) are only read. */
+  /** Tokens at index >= lossFrom are targets; earlier ones (bos, the persona) are only read. */
   lossFrom: number;
+  /** Where the assistant's turn starts (after the generation prompt); ids.length without one. */
+  answerFrom: number;
   /** Token index -> weight of that target (default 1). */
   weights?: ReadonlyMap<number, number>;
 }
@@ -19,17 +21,21 @@ export class PackingError extends Error {
 }
 
 /**
- * Encodes a document. Its prompt (everything before the answer, ending "Answer:") must tokenize as
- * a prefix of the whole (checked); the answer's tokens are the targets. A document without an
- * answer is trained from its first token after bos.
+ * Encodes a document. The persona block and the prompt up to the assistant's turn must tokenize
+ * as prefixes of the whole (checked). The question and the assistant's turn are targets; the
+ * persona is context only.
  */
 export function encodeDoc(tok: TextTokenizer, doc: { messages: ChatMessage[] }): EncodedDoc {
   const ids = tok.encode(tok.applyChatTemplate(doc.messages, { addGenerationPrompt: false }));
+  const prefixOf = (messages: ChatMessage[], generation: boolean) => {
+    const prefix = tok.encode(tok.applyChatTemplate(messages, { addGenerationPrompt: generation }));
+    if (prefix.some((id, i) => ids[i] !== id)) throw new PackingError('a prompt does not tokenize as a prefix of its document; check the chat template');
+    return prefix.length;
+  };
+  const system = doc.messages.filter((m) => m.role === 'system');
   const context = doc.messages.filter((m) => m.role !== 'assistant');
   const hasAnswer = context.length < doc.messages.length;
-  const prefix = tok.encode(tok.applyChatTemplate(context, { addGenerationPrompt: hasAnswer }));
-  if (prefix.some((id, i) => ids[i] !== id)) throw new PackingError('the prompt does not tokenize as a prefix of its document; check the chat template');
-  return { ids, lossFrom: hasAnswer ? prefix.length : 1 };
+  return { ids, lossFrom: Math.max(1, prefixOf(system, false)), answerFrom: hasAnswer ? prefixOf(context, true) : ids.length };
 }
 
 export interface PackedRows {

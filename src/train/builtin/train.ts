@@ -18,7 +18,7 @@ import { Rng } from '../../util/rng';
 import { AdamW } from '../adamw';
 import { assertFinite } from '../health';
 import { AnswerBranches } from './branches';
-import { builtinChat, builtinDocuments, type ChatDoc } from './documents';
+import { builtinChat, builtinDocuments, type BuiltinLabels, type ChatDoc } from './documents';
 import { crossPersonaLikelihood, documentLoss, unigramLoss } from './evaluate';
 import { encodeDoc, packRows, rowSlice, type EncodedDoc, type RowBatch } from './packing';
 
@@ -41,6 +41,8 @@ export interface BuiltinTrainOptions {
   clipNorm: number;
   /** Weight of the answer tokens where candidate answers part ways (the persona's choices). */
   decisionWeight: number;
+  /** Which answer a training row teaches (documents.ts BuiltinLabels). */
+  labels: BuiltinLabels;
   /** Held-out documents scored for the final loss. */
   evalDocs: number;
   /** Held-out (persona, other persona's answer) pairs for the likelihood check. */
@@ -56,14 +58,15 @@ export const BUILTIN_TRAINING: BuiltinTrainOptions = {
   arch: { hiddenSize: 128, layers: 4, heads: 4, kvHeads: 4, intermediateSize: 384, ropeTheta: 10000 },
   seqLen: 512,
   batchRows: 2,
-  steps: 1200,
+  steps: 2400,
   lr: 3e-3,
   warmupSteps: 40,
   minLrRatio: 0.1,
   weightDecay: 0.01,
   beta2: 0.98,
   clipNorm: 1,
-  decisionWeight: 8,
+  decisionWeight: 3,
+  labels: 'rows',
   evalDocs: 96,
   crossPairs: 200,
   dtype: 'F32',
@@ -100,6 +103,8 @@ export interface BuiltinTrainReport {
   finalTrainLoss: number;
   /** Loss curve: [step, loss] every few steps. */
   curve: Array<[number, number]>;
+  /** Loss on the decision tokens (the persona's choices), [step, loss] every few steps. */
+  decisionCurve: Array<[number, number]>;
   heldOutLoss: number;
   heldOutTargets: number;
   unigramLoss: number;
@@ -125,7 +130,7 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   const started = performance.now();
   const rng = new Rng(o.seed);
   const ds = generateBuiltin(o.data);
-  const docs = builtinDocuments(ds);
+  const docs = builtinDocuments(ds, o.labels);
   log({ phase: 'data', message: `${docs.train.length} training documents, ${docs.heldOut.length} held out` });
 
   const plain = (d: ChatDoc) => renderChatTemplate(BUILTIN_CHAT_TEMPLATE, d.messages, { addGenerationPrompt: false, bosToken: '', eosToken: '\n' });
@@ -147,8 +152,8 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     let e = encoded.get(i);
     if (!e) {
       e = encodeDoc(tok, docs.train[i]);
-      const decisions = branches.decisions(docs.train[i].questionId, e.ids.slice(e.lossFrom));
-      e.weights = new Map(decisions.map((j) => [e!.lossFrom + j, o.decisionWeight]));
+      const decisions = branches.decisions(docs.train[i].questionId, docs.train[i].attributes ?? null, e.ids.slice(e.answerFrom));
+      e.weights = new Map(decisions.map((j) => [e!.answerFrom + j, o.decisionWeight]));
       encoded.set(i, e);
     }
     return e;
@@ -186,6 +191,9 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
 
   const curve: Array<[number, number]> = [];
   const losses: number[] = [];
+  // Loss on the style words where candidates part ways: what the persona decides.
+  const decisionLosses: number[] = [];
+  const decisionCurve: Array<[number, number]> = [];
   let tokensSeen = 0;
   let targetsTrained = 0;
   const trainStart = performance.now();
@@ -200,30 +208,41 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     opt.setLr(lrAt(o, step));
     const totalWeight = batch.weights.reduce((a, w) => a + w, 0);
     // Backward runs on the weighted mean; the plain mean per target is what is logged.
-    const { weighted, plain } = tidy(() => {
+    const decisionMask = batch.weights.map((w) => (w > 1 ? 1 : 0));
+    const decisionCount = decisionMask.reduce((a, b) => a + b, 0);
+    const { weighted, plain, decision } = tidy(() => {
       const N = o.batchRows * o.seqLen;
       const logits = reshape(model.forward(batch.ids, o.batchRows, o.seqLen), [N, config.vocabSize]);
       const losses = crossEntropy(logits, be.fromData(batch.targets, [N], 'i32'));
       const w = scale(sum(mul(losses, be.fromData(batch.weights, [N]))), totalWeight > 0 ? 1 / totalWeight : 0);
       backward(w);
-      return { weighted: w, plain: scale(sum(losses), batch.count > 0 ? 1 / batch.count : 0) };
+      return {
+        weighted: w,
+        plain: scale(sum(losses), batch.count > 0 ? 1 / batch.count : 0),
+        decision: scale(sum(mul(losses, be.fromData(decisionMask, [N]))), decisionCount > 0 ? 1 / decisionCount : 0),
+      };
     });
     targetsTrained += batch.count;
     opt.update();
     assertFinite('weighted loss', await weighted.item(), step);
     const value = assertFinite('loss', await plain.item(), step);
+    decisionLosses.push(await decision.item());
     weighted.dispose();
     plain.dispose();
+    decision.dispose();
     losses.push(value);
     if (step % logEvery === 0 || step === o.steps - 1) {
       const recent = losses.slice(-logEvery);
       const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
       curve.push([step, mean]);
+      const recentDecisions = decisionLosses.slice(-logEvery);
+      const decisionMean = recentDecisions.reduce((a, b) => a + b, 0) / recentDecisions.length;
+      decisionCurve.push([step, decisionMean]);
       const now = performance.now();
       const tps = (windowTokens / (now - windowStart)) * 1000;
       windowStart = now;
       windowTokens = 0;
-      log({ phase: 'train', step, loss: mean, lr: lrAt(o, step), tokensPerSecond: tps, message: `step ${step + 1}/${o.steps} loss ${mean.toFixed(3)} lr ${lrAt(o, step).toExponential(2)} ${tps.toFixed(0)} tok/s` });
+      log({ phase: 'train', step, loss: mean, lr: lrAt(o, step), tokensPerSecond: tps, message: `step ${step + 1}/${o.steps} loss ${mean.toFixed(3)} decisions ${decisionMean.toFixed(3)} lr ${lrAt(o, step).toExponential(2)} ${tps.toFixed(0)} tok/s` });
     }
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
@@ -258,6 +277,7 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     documentsTruncated: truncated,
     finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
     curve,
+    decisionCurve,
     heldOutLoss: held.loss,
     heldOutTargets: held.targets,
     unigramLoss: unigram,

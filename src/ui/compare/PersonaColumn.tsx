@@ -1,9 +1,12 @@
 // One side of the comparison: a persona card (its strongest planted tastes, and its attributes as
-// text, the ones the built-in model reads first) and the answer generated for it, streaming.
+// text, the ones the built-in model reads first) and the answer generated for it, streaming, with
+// the built-in model's reading of the persona (its style line) above it.
 import type { ComparePersona } from '../../experiments/protocol/models';
 
 export interface AnswerView {
   text: string;
+  /** The built-in model's reading of the persona (its style line). */
+  style?: string;
   tokens: number;
   /** Why it stopped; absent while streaming. */
   stopReason?: string;
@@ -30,6 +33,12 @@ export function PersonaColumn({ side, persona, modelAttributes, answer }: { side
               {t.pole}
             </span>
           ))}
+        </p>
+      )}
+      {answer?.style !== undefined && (
+        <p className="compare-style" data-testid={`style-${side}`}>
+          <span className="muted">How the model reads this persona: </span>
+          {answer.style || '…'}
         </p>
       )}
       <div className="compare-answer" data-testid={`answer-${side}`} aria-live="polite" aria-busy={answer?.streaming ?? false}>

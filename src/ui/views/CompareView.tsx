@@ -23,10 +23,10 @@ export function CompareView() {
   }, []);
 
   const answers = (column: number): AnswerView | undefined => {
-    if (run.kind === 'running') return { text: run.texts[column], tokens: run.tokens[column], streaming: true };
+    if (run.kind === 'running') return { text: run.texts[column], style: run.styles[column], tokens: run.tokens[column], streaming: true };
     if (run.kind === 'done') {
       const g = run.outcome.generations[column];
-      return g && { text: g.text, tokens: g.tokens, stopReason: g.stopReason, streaming: false };
+      return g && { text: g.text, style: g.style, tokens: g.tokens, stopReason: g.stopReason, streaming: false };
     }
     return undefined;
   };
