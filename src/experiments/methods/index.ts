@@ -2,10 +2,12 @@
 // a Predictor for one arm. Adding a method means adding a spec kind and a builder here; the
 // runner, results and UI need no change.
 import { renderPersonaBlock, type PersonaRecord, type PreferencePair } from '../../data';
+import { BUILTIN_MODEL_ATTRIBUTES } from '../../train/builtin/documents';
 import type { Backend } from '../../tensor';
 import { fnv1a32 } from '../../util/hash';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
 import type { Prepared } from '../prepare';
+import { builtinAnswerTurns } from '../lm/builtin-turns';
 import type { LoadedLm } from '../lm/loaded';
 import { BagScorer } from '../scorers/bag-scorer';
 import { LmJointScorer, LmSeparateScorer } from '../scorers/lm-reward';
@@ -67,9 +69,14 @@ function seenPersonas(prep: Prepared): PersonaRecord[] {
   return prep.dataset.personas.filter((p) => seen.has(p.id));
 }
 
-/** The persona block a language model reads: the arm's attribute subset, '' for none. */
-function personaTexts(ctx: ArmContext): (personaId: string) => string {
-  const keys = resolveSubset(ctx.arm.subset).keys;
+/**
+ * The persona block a language model reads: the arm's attribute subset, '' for none. The built-in
+ * model was trained on its 12 persona lines in a fixed order (docs/builtin-model.md): it reads
+ * the subset's part of them, in that order.
+ */
+function personaTexts(ctx: ArmContext, lm: LoadedLm): (personaId: string) => string {
+  const subset = resolveSubset(ctx.arm.subset).keys;
+  const keys = lm.builtin ? BUILTIN_MODEL_ATTRIBUTES.filter((k) => subset.includes(k)) : subset;
   const cache = new Map<string, string>();
   return (id) => {
     let text = cache.get(id);
@@ -88,17 +95,22 @@ export async function buildPredictor(ctx: ArmContext): Promise<Predictor> {
   if ((arm.method.kind === 'roleplay' || arm.method.kind === 'few-shot') && arm.model.kind === 'lm') {
     const pools = examplePools(ctx.prep.dataset.rows, new Set(ctx.prep.split.train));
     const empty = { train: [], other: [] };
-    return new PromptingPredictor(await ctx.lm(), {
+    const lm = await ctx.lm();
+    const personaText = personaTexts(ctx, lm);
+    const turns = builtinAnswerTurns(ctx.prep.dataset);
+    return new PromptingPredictor(lm, {
       readout: arm.method.readout,
       k: arm.method.kind === 'few-shot' ? arm.method.k : 0,
-      personaText: personaTexts(ctx),
+      personaText,
       examples: (id) => pools.get(id) ?? empty,
+      // The built-in model's turn: its style line (with the persona's evidence when it reads one), then the answer.
+      answerTurn: lm.builtin ? (text, q, id, pid) => turns(text, q, id, personaText(pid) ? (ctx.prep.personas.get(pid)?.attributes ?? null) : null) : undefined,
       seed: ctx.seed,
       maxTokens: arm.model.maxTokens,
     });
   }
   if (arm.method.kind === 'reward-model' && arm.model.kind === 'lm') {
-    const opts = { loss: arm.method.loss, seed: ctx.seed, personaText: personaTexts(ctx), onFeatures: ctx.onPrepare };
+    const opts = { loss: arm.method.loss, seed: ctx.seed, personaText: personaTexts(ctx, await ctx.lm()), onFeatures: ctx.onPrepare };
     if (arm.model.input === 'separate') {
       if (arm.model.mode !== 'frozen') throw new MethodUnavailableError('The separate-input reward model trains on frozen features only: use input "joint" for LoRA or full finetuning');
       const all = [...ctx.train, ...ctx.prep.test.generic, ...ctx.prep.test.cross, ...ctx.prep.test.unseen];

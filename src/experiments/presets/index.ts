@@ -82,7 +82,7 @@ export const PRESETS: readonly Preset[] = [
     name: 'baselines',
     title: 'Roleplay and few-shot on the built-in model',
     description:
-      'No training: the built-in language model reads the persona and is asked (A/B choice tokens over both response orders, or each response\'s likelihood), with k = 0, 1, 2, 4, 8 examples of the same persona. 100 pairs per test set: a language model on the CPU is slow.',
+      'No training: the built-in language model reads the persona and is asked (A/B choice tokens over both response orders, or each response\'s likelihood: for this model, of the whole turn it writes, its style line and then the answer), with k = 0, 1, 2, 4, 8 examples of the same persona. 100 pairs per test set: a language model on the CPU is slow.',
     where: 'anywhere',
     spec: {
       name: 'baselines',

@@ -1,6 +1,7 @@
 // Reward models on a language model, in the training modes the model layer supports.
 //   separate (frozen backbone only): the persona block and each (question, response) are encoded
-//     once (last-token hidden states, cached), standardized, and scored by a bilinear head
+//     once (hidden states averaged over the text: a causal model's last state mostly sees the
+//     last line), standardized, and scored by a bilinear head
 //     r = <u0 + P Wp, R Wr[:D]> + R Wr[D]; the marginal control (no attributes) keeps only u0.
 //   joint: persona, question and response(s) are one sequence, read at the last token by a
 //     scalar reward head (Bradley–Terry) or by the two choice tokens' LM-head rows after
@@ -76,7 +77,7 @@ export class LmSeparateScorer implements Trainable {
     this.wr = Array.from({ length: slots }, (_, s) => parameter(be.fromData(rng.float32(this.C * (D + 1), { normal: std }), [this.C, D + 1]), `head.response${slots > 1 ? `.${s + 1}` : ''}`));
     this.bias = o.loss === 'pairwise' ? parameter(be.zeros([1]), 'head.position_bias') : null;
     this.params = [[this.u0.name, this.u0], ...(this.wp ? [[this.wp.name, this.wp] as [string, Tensor]] : []), ...this.wr.map((t): [string, Tensor] => [t.name, t]), ...(this.bias ? [[this.bias.name, this.bias] as [string, Tensor]] : [])];
-    this.description = `${lm.name}, frozen backbone, separate persona and response encodings, bilinear head (${D} dims)`;
+    this.description = `${lm.name}, frozen backbone, separate persona and response encodings (mean hidden state), bilinear head (${D} dims)`;
   }
 
   /** Encodes every persona and response the pairs use (once), then builds the head. */
@@ -108,11 +109,10 @@ export class LmSeparateScorer implements Trainable {
     }
     const total = personaIds.length + responses.size;
     let done = 0;
-    const cache = new FeatureCache();
     const run = async (seqs: number[][]) => {
       const out: Float32Array[] = [];
       for (let i = 0; i < seqs.length; i += 16) {
-        out.push(...(await lastTokenFeatures(lm.model, seqs.slice(i, i + 16), { padId: tok.padId, batchSize: 16, cache })));
+        out.push(...(await meanTokenFeatures(lm, seqs.slice(i, i + 16))));
         done += Math.min(16, seqs.length - i);
         this.o.onFeatures?.(done, total);
         await new Promise((r) => setTimeout(r, 0));
@@ -390,6 +390,19 @@ export class LmJointScorer implements Trainable {
     this.adapter?.dispose();
     if (this.ownsModel) this.lm.model.dispose();
   }
+}
+
+/** Hidden states [C] averaged over each sequence's real tokens (a [B, 1, T] weights matmul). */
+export async function meanTokenFeatures(lm: LoadedLm, seqs: readonly (readonly number[])[]): Promise<Float32Array[]> {
+  const { model, tokenizer } = lm;
+  const C = model.config.hiddenSize;
+  const batch = padBatch(seqs, tokenizer.padId);
+  const w = new Float32Array(batch.B * batch.T);
+  batch.lengths.forEach((len, b) => w.fill(1 / len, b * batch.T, b * batch.T + len));
+  const t = noGrad(() => tidy(() => reshape(matmul(model.backend.fromData(w, [batch.B, 1, batch.T]), model.hidden(batch.ids, batch.B, batch.T)), [batch.B, C])));
+  const data = (await t.data()) as Float32Array;
+  t.dispose();
+  return seqs.map((_, b) => data.slice(b * C, (b + 1) * C));
 }
 
 async function readScores(t: Tensor): Promise<Float32Array> {

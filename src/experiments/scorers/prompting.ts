@@ -29,6 +29,11 @@ export interface PromptingOptions {
   personaText(personaId: string): string;
   /** Candidate example rows of a persona: its training rows, then (unseen personas) its others. */
   examples(personaId: string): ExamplePool;
+  /**
+   * The assistant turn the model writes for an answer (the built-in model puts a style line
+   * first: lm/builtin-turns.ts); the bare answer when absent.
+   */
+  answerTurn?(text: string, questionId: string, responseId: string | undefined, personaId: string): string;
   seed: number;
   maxTokens: number;
   batchSize?: number;
@@ -58,7 +63,7 @@ export class PromptingPredictor implements Predictor {
     const turns: ChatMessage[] = [];
     for (const r of picked) {
       if (this.o.readout === 'likelihood') {
-        turns.push({ role: 'user', content: r.instruction }, { role: 'assistant', content: r.data });
+        turns.push({ role: 'user', content: r.instruction }, { role: 'assistant', content: this.turn(r.data, r.questionId, (r as { dataId?: string }).dataId, pair.personaId) });
       } else {
         const dataFirst = rng.next() < 0.5;
         turns.push(
@@ -68,6 +73,10 @@ export class PromptingPredictor implements Predictor {
       }
     }
     return turns;
+  }
+
+  private turn(text: string, questionId: string, responseId: string | undefined, personaId: string): string {
+    return this.o.answerTurn ? this.o.answerTurn(text, questionId, responseId, personaId) : text;
   }
 
   private encodePrompt(text: string): number[] {
@@ -124,8 +133,8 @@ export class PromptingPredictor implements Predictor {
     const rows = pairs.flatMap((p) => {
       const prompt = tok.encode(renderDialog(tok, this.o.personaText(p.personaId), [...this.exampleTurns(p), { role: 'user', content: p.instruction }]));
       return [
-        { prompt, response: answerIds(tok, p.chosen) },
-        { prompt, response: answerIds(tok, p.rejected) },
+        { prompt, response: answerIds(tok, this.turn(p.chosen, p.questionId, p.chosenId, p.personaId)) },
+        { prompt, response: answerIds(tok, this.turn(p.rejected, p.questionId, p.rejectedId, p.personaId)) },
       ];
     });
     const means: number[] = [];
