@@ -3,14 +3,14 @@
 // and the answer; with persona-majority labels, each persona's answers agree with its own
 // majority pole on every axis, and held-out rows keep their own answers.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BUILTIN, DEFAULT_SPLIT, candidatePoles, generateBuiltin, splitDataset } from '../../src/data';
+import { DEFAULT_BUILTIN, DEFAULT_SPLIT, candidatePoles, generateBuiltin, splitDataset, type Poles } from '../../src/data';
 import { builtinDocuments, evidence, splitAssistantText, styleText } from '../../src/train/builtin/documents';
 
 const ds = generateBuiltin({ ...DEFAULT_BUILTIN, personas: 40, questionsPerPersona: 12 });
 const split = splitDataset(ds, DEFAULT_SPLIT);
 
 /** The poles of a built-in answer text for a question (the candidate with that text). */
-function polesOf(questionId: string, answer: string): number[] {
+function polesOf(questionId: string, answer: string): Poles {
   const q = ds.question(questionId);
   const poles = candidatePoles(q).find((p) => ds.response(q.id, p).text === answer);
   if (!poles) throw new Error(`no candidate of ${questionId} reads "${answer.slice(0, 40)}"`);
