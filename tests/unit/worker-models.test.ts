@@ -93,6 +93,18 @@ describe('runner model service', () => {
     expect(await stopGeneration()).toBe(false);
   });
 
+  it('stops while reading the personas: rows end aborted, with the style lines read so far', async () => {
+    const catalog = await compareCatalog();
+    const req = { instruction: catalog.instructions[2].text, personaIds: ['b0001', 'b0002'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 50 };
+    const out = await generateForPersonas(req, (e) => {
+      if (e.row === 0 && e.tokens === 0) void stopGeneration();
+    });
+    expect(out.generations.map((g) => g.stopReason)).toEqual(['aborted', 'aborted']);
+    expect(out.generations.map((g) => g.text)).toEqual(['', '']);
+    expect(out.generations[0].style).toContain(' -> ');
+    expect(out.generations[1].style).toBeUndefined();
+  });
+
   it('refuses unknown personas and empty instructions by name', async () => {
     await expect(generateForPersonas({ instruction: 'Hi?', personaIds: ['nobody'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 2 })).rejects.toThrow(/Unknown persona 'nobody'/);
     await expect(generateForPersonas({ instruction: ' ', personaIds: ['b0001'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 2 })).rejects.toThrow(/empty/);
