@@ -17,6 +17,7 @@ import { tidy } from '../../tensor';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
+import type { TextTokenizer } from '../../models/tokenizer';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
 import type { Predictor } from './scorer';
 import { sigmoid } from './bag-scorer';
@@ -81,7 +82,7 @@ export class PromptingPredictor implements Predictor {
 
   private encodePrompt(text: string): number[] {
     const ids = this.lm.tokenizer.encode(text);
-    // Too long: drop the start (the oldest examples, then the persona), keep the question.
+    // Still too long without examples: drop the start, keep the question.
     return ids.length > this.maxLength ? ids.slice(ids.length - this.maxLength) : ids;
   }
 
@@ -123,18 +124,21 @@ export class PromptingPredictor implements Predictor {
       for (const p of pairs) {
         const persona = this.o.personaText(p.personaId);
         const turns = this.exampleTurns(p);
-        prompts.push(renderDialog(tok, persona, [...turns, { role: 'user', content: choiceQuestion(p.instruction, p.chosen, p.rejected) }]));
-        prompts.push(renderDialog(tok, persona, [...turns, { role: 'user', content: choiceQuestion(p.instruction, p.rejected, p.chosen) }]));
+        prompts.push(fitDialog(tok, persona, turns, { role: 'user', content: choiceQuestion(p.instruction, p.chosen, p.rejected) }, 0, this.maxLength));
+        prompts.push(fitDialog(tok, persona, turns, { role: 'user', content: choiceQuestion(p.instruction, p.rejected, p.chosen) }, 0, this.maxLength));
       }
       const first = await this.firstLabelProbs(prompts, signal, (n) => onProgress?.(Math.floor(n / 2)));
       // P(chosen) = mean of P(A | chosen is A) and P(B | chosen is B).
       return Float32Array.from(pairs, (_, i) => 0.5 * (first[2 * i] + (1 - first[2 * i + 1])));
     }
     const rows = pairs.flatMap((p) => {
-      const prompt = tok.encode(renderDialog(tok, this.o.personaText(p.personaId), [...this.exampleTurns(p), { role: 'user', content: p.instruction }]));
+      const chosen = answerIds(tok, this.turn(p.chosen, p.questionId, p.chosenId, p.personaId));
+      const rejected = answerIds(tok, this.turn(p.rejected, p.questionId, p.rejectedId, p.personaId));
+      const reserve = Math.max(chosen.length, rejected.length);
+      const prompt = tok.encode(fitDialog(tok, this.o.personaText(p.personaId), this.exampleTurns(p), { role: 'user', content: p.instruction }, reserve, this.maxLength));
       return [
-        { prompt, response: answerIds(tok, this.turn(p.chosen, p.questionId, p.chosenId, p.personaId)) },
-        { prompt, response: answerIds(tok, this.turn(p.rejected, p.questionId, p.rejectedId, p.personaId)) },
+        { prompt, response: chosen },
+        { prompt, response: rejected },
       ];
     });
     const means: number[] = [];
@@ -153,6 +157,21 @@ export class PromptingPredictor implements Predictor {
   dispose(): void {
     // The model belongs to the run (shared by its arms); nothing of its own to release.
   }
+}
+
+/**
+ * The dialog (persona, example turns in user/assistant pairs, the final turn) with as many examples
+ * as fit in `maxLength` tokens beside `reserve` tokens still to come: the oldest examples go first,
+ * the persona and the question stay (cutting the text from its start would lose the persona first).
+ */
+export function fitDialog(tok: TextTokenizer, persona: string, examples: readonly ChatMessage[], last: ChatMessage, reserve: number, maxLength: number): string {
+  let kept = examples;
+  let text = renderDialog(tok, persona, [...kept, last]);
+  while (kept.length > 0 && tok.encode(text).length + reserve > maxLength) {
+    kept = kept.slice(2);
+    text = renderDialog(tok, persona, [...kept, last]);
+  }
+  return text;
 }
 
 export interface ExamplePool {
