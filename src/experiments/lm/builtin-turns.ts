@@ -1,9 +1,9 @@
 // The built-in model does not answer bare: its assistant turn is a style line (each pole of the
 // answer after the persona line that drives it, "age: 66 -> a formal tone; ...") and then the
-// answer (docs/builtin-model.md). Scoring a given answer with that model therefore scores the whole
-// turn it would write for that answer, the way it was trained; on the built-in dataset the
+// answer (docs/builtin-model.md). Scoring a given answer with that model therefore scores the
+// whole turn it would write for that answer, the way it was trained; on the built-in dataset the
 // answer's poles are known from its response id. Anything else (another dataset, an unknown id)
-// is scored as the bare answer after the space. The turn starts with a space: the generation prompt ends at
+// is scored as the bare answer. The turn starts with a space: the generation prompt ends at
 // "Prefers:" and the template writes "Prefers: " + turn, so the first word carries the space.
 import { isBuiltin, polesFromId, type Attributes, type Dataset } from '../../data';
 import { assistantText, styleText } from '../../train/builtin/documents';

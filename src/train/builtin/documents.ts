@@ -113,6 +113,13 @@ export interface BuiltinDocuments {
   heldOutRows: DataRow[];
 }
 
+/** The poles of a built-in row's preferred answer (from its response id). */
+export function builtinRowPoles(ds: BuiltinDataset, r: DataRow): Poles {
+  const poles = polesFromId(ds.question(r.questionId), (r as { dataId?: string }).dataId ?? '');
+  if (!poles) throw new Error(`built-in row ${r.personaId}/${r.questionId} has no response id for its answer`);
+  return poles;
+}
+
 /**
  * Which answer a training row teaches. 'rows': the row's own preferred answer (one draw of the
  * per-question noise). 'persona-majority': on each of the question's axes, the pole this persona
@@ -125,12 +132,7 @@ export type BuiltinLabels = 'rows' | 'persona-majority';
 export function builtinDocuments(ds: BuiltinDataset, labels: BuiltinLabels = 'rows'): BuiltinDocuments {
   const split = splitDataset(ds, DEFAULT_SPLIT);
   const byId = new Map(ds.personas.map((p) => [p.id, p]));
-  const rowPoles = (r: DataRow): Poles => {
-    const q = ds.question(r.questionId);
-    const poles = polesFromId(q, (r as { dataId?: string }).dataId ?? '');
-    if (!poles) throw new Error(`built-in row ${r.personaId}/${r.questionId} has no response id for its answer`);
-    return poles;
-  };
+  const rowPoles = (r: DataRow) => builtinRowPoles(ds, r);
   // Per persona and axis: (+ votes) - (- votes) over its training rows.
   const votes = new Map<string, Map<AxisId, number>>();
   if (labels === 'persona-majority') {
@@ -141,12 +143,13 @@ export function builtinDocuments(ds: BuiltinDataset, labels: BuiltinLabels = 'ro
       ds.question(r.questionId).axes.forEach((axis, i) => v.set(axis, (v.get(axis) ?? 0) + poles[i]));
     }
   }
-  const rowDoc = (r: DataRow, taught: 'own' | 'majority'): ChatDoc => {
+  // Held-out personas have no training rows, hence no votes: they keep their own answers.
+  const rowDoc = (r: DataRow): ChatDoc => {
     const p = byId.get(r.personaId);
     if (!p) throw new Error(`built-in row ${r.personaId}/${r.questionId} names no persona`);
     const q = ds.question(r.questionId);
     const own = rowPoles(r);
-    const v = taught === 'majority' ? votes.get(r.personaId) : undefined;
+    const v = votes.get(r.personaId);
     const poles = v ? q.axes.map((axis, i) => Math.sign(v.get(axis) ?? 0) || own[i]) : own;
     const answer = poles.every((x, i) => x === own[i]) ? r.data : ds.response(q.id, poles).text;
     return { messages: builtinChat(p.attributes, r.instruction, assistantText(styleText(q, poles, p.attributes), answer)), personaId: r.personaId, attributes: p.attributes, questionId: r.questionId };
@@ -156,8 +159,8 @@ export function builtinDocuments(ds: BuiltinDataset, labels: BuiltinLabels = 'ro
     for (const poles of candidateAnswers(q)) pool.push({ messages: builtinChat(null, q.text, assistantText(styleText(q, poles), ds.response(q.id, poles).text)), questionId: q.id });
   }
   return {
-    train: [...pool, ...split.train.map((r) => rowDoc(r, labels === 'persona-majority' ? 'majority' : 'own'))],
-    heldOut: split.unseen.map((r) => rowDoc(r, 'own')),
+    train: [...pool, ...split.train.map(rowDoc)],
+    heldOut: split.unseen.map(rowDoc),
     heldOutRows: split.unseen,
   };
 }

@@ -5,14 +5,14 @@
 // that persona's own preferred answer over the answer another persona preferred to the same
 // question (the personalization signal: a persona-blind model sits at 50%).
 import { noGrad } from '../../autograd';
-import { polesFromId, type BuiltinDataset, type DataRow } from '../../data';
+import type { BuiltinDataset, DataRow } from '../../data';
 import type { LlamaModel } from '../../models/llama/model';
 import { scoreBatches } from '../../models/scoring';
 import type { TextTokenizer } from '../../models/tokenizer';
 import { tidy } from '../../tensor';
 import { Rng } from '../../util/rng';
 import { crossEntropyLoss } from '../losses';
-import { assistantText, builtinChat, styleText } from './documents';
+import { assistantText, builtinChat, builtinRowPoles, styleText } from './documents';
 import { packRows, rowSlice, type EncodedDoc } from './packing';
 
 /** Mean next-token cross-entropy (nats) over the documents' targets, one document per row. */
@@ -84,7 +84,7 @@ export async function crossPersonaLikelihood(model: LlamaModel, tok: TextTokeniz
     const prompt = tok.encode(tok.applyChatTemplate(builtinChat(persona.attributes, a.instruction)));
     const q = ds.question(a.questionId);
     // The whole assistant turn, both written for persona a (its evidence lines), with each answer's poles.
-    const answer = (r: DataRow) => [...tok.encode(' ' + assistantText(styleText(q, polesFromId(q, (r as { dataId?: string }).dataId ?? '') ?? [], persona.attributes), r.data)), ...tok.eosIds.slice(0, 1)];
+    const answer = (r: DataRow) => [...tok.encode(' ' + assistantText(styleText(q, builtinRowPoles(ds, r), persona.attributes), r.data)), ...tok.eosIds.slice(0, 1)];
     scored.push({ prompt, own: answer(a), other: answer(b) });
   }
   const rowsToScore = scored.flatMap((s) => [

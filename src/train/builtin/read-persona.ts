@@ -29,7 +29,7 @@ export async function readPersona(
   tok: TextTokenizer,
   q: BuiltinQuestion,
   attributes: Attributes,
-  o: { temperature: number; seed: number; signal?: AbortSignal },
+  o: { temperature: number; seed: number },
 ): Promise<PersonaReading> {
   const prompt = tok.applyChatTemplate(builtinChat(attributes, q.text));
   const order = q.axes.map((axis, i) => ({ axis, i })).sort((a, b) => AXIS_IDS.indexOf(a.axis) - AXIS_IDS.indexOf(b.axis));
@@ -38,7 +38,6 @@ export async function readPersona(
   const rng = new Rng(o.seed).fork(`read:${q.id}`);
   const written: string[] = [];
   for (const { axis, i } of order) {
-    o.signal?.throwIfAborted();
     const head = `${prompt} ${[...written, `${evidence(axis, attributes)} ->`].join('; ')}`;
     const options = [1, -1].map((pole) => tok.encode(`${head} ${poleName(axis, pole)}`));
     // Score from the first token where the two continuations differ (BPE may merge across the boundary).

@@ -3,7 +3,7 @@
 // Llama from seeded weights, and run AdamW (warmup, cosine decay, clipping, a stop on NaN) on
 // packed documents; then write the Hugging Face files, load them back exactly as the app will, and
 // measure what the model learned on held-out personas. `npm run train:builtin` runs this.
-import { backward, crossEntropy, mul, reshape, scale, sum } from '../../autograd';
+import { backward, concat, crossEntropy, mul, noGrad, reshape, scale, sum } from '../../autograd';
 import { DEFAULT_BUILTIN, generateBuiltin, type BuiltinOptions } from '../../data';
 import { trainBpe, tokenizerJson } from '../../models/builtin/bpe';
 import { BUILTIN_CHAT_TEMPLATE, BUILTIN_SPECIAL_TOKENS, builtinFiles, builtinTokenizerConfig, initBuiltinWeights, parseBuiltinConfig, type BuiltinArch } from '../../models/builtin/spec';
@@ -210,26 +210,26 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     // Backward runs on the weighted mean; the plain mean per target is what is logged.
     const decisionMask = batch.weights.map((w) => (w > 1 ? 1 : 0));
     const decisionCount = decisionMask.reduce((a, b) => a + b, 0);
-    const { weighted, plain, decision } = tidy(() => {
+    // One readback per step: the weighted, plain and decision losses in one tensor.
+    const stats = tidy(() => {
       const N = o.batchRows * o.seqLen;
       const logits = reshape(model.forward(batch.ids, o.batchRows, o.seqLen), [N, config.vocabSize]);
       const losses = crossEntropy(logits, be.fromData(batch.targets, [N], 'i32'));
       const w = scale(sum(mul(losses, be.fromData(batch.weights, [N]))), totalWeight > 0 ? 1 / totalWeight : 0);
       backward(w);
-      return {
-        weighted: w,
-        plain: scale(sum(losses), batch.count > 0 ? 1 / batch.count : 0),
-        decision: scale(sum(mul(losses, be.fromData(decisionMask, [N]))), decisionCount > 0 ? 1 / decisionCount : 0),
-      };
+      return noGrad(() => {
+        const plain = scale(sum(losses), batch.count > 0 ? 1 / batch.count : 0);
+        const decision = scale(sum(mul(losses, be.fromData(decisionMask, [N]))), decisionCount > 0 ? 1 / decisionCount : 0);
+        return concat([w, plain, decision].map((t) => reshape(t, [1])), 0);
+      });
     });
     targetsTrained += batch.count;
     opt.update();
-    assertFinite('weighted loss', await weighted.item(), step);
-    const value = assertFinite('loss', await plain.item(), step);
-    decisionLosses.push(await decision.item());
-    weighted.dispose();
-    plain.dispose();
-    decision.dispose();
+    const [weighted, plain, decision] = await stats.data();
+    stats.dispose();
+    assertFinite('weighted loss', weighted, step);
+    const value = assertFinite('loss', plain, step);
+    decisionLosses.push(decision);
     losses.push(value);
     if (step % logEvery === 0 || step === o.steps - 1) {
       const recent = losses.slice(-logEvery);
