@@ -118,7 +118,10 @@ const RELIGION_BASE: Record<string, number> = {
   Atheist: 4,
 };
 
+/** "Carpenter on ..." -> "carpenter on ..." after "formerly"; an acronym ("HVAC mechanic") keeps its case. */
 function lowerFirst(s: string): string {
+  const first = s.split(/[\s-]/, 1)[0];
+  if (first.length > 1 && first === first.toUpperCase()) return s;
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 

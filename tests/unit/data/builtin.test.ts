@@ -80,6 +80,14 @@ describe('built-in dataset: shape', () => {
     expect(married).toBeGreaterThan(0.3);
     expect(married).toBeLessThan(0.65);
   });
+
+  it('writes a former job in lower case after "formerly"/"previously", acronyms kept ("previously HVAC mechanic")', () => {
+    const described = Array.from({ length: 3000 }, (_, i) => samplePersonaAttributes(1, i)['detailed job description']).filter((d) => /(formerly|previously) /.test(d));
+    expect(described.length).toBeGreaterThan(100);
+    const after = described.map((d) => d.replace(/^.*(formerly|previously) /, ''));
+    expect(after.filter((w) => /^HVAC /.test(w)).length).toBeGreaterThan(0);
+    for (const w of after) expect(w, w).toMatch(/^([a-z]|[A-Z]{2,}[\s-])/);
+  });
 });
 
 describe('built-in dataset: determinism', () => {
