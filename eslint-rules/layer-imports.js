@@ -1,6 +1,6 @@
 // ESLint rule: an import inside src/ must point down the layer table in ./layers.js.
 import path from 'node:path';
-import { layerOf, layers, mayImport } from './layers.js';
+import { layerOf, layers, mayImport, maySpawn } from './layers.js';
 
 function srcRelative(file, srcRoot) {
   const rel = path.relative(srcRoot, file).split(path.sep).join('/');
@@ -23,12 +23,12 @@ export const layerImports = {
     const fromRel = srcRelative(file, srcRoot);
     if (fromRel === undefined) return {};
     const from = layerOf(fromRel);
-    function check(node, source) {
+    function check(node, source, allowed = mayImport) {
       if (typeof source !== 'string' || !source.startsWith('.')) return;
       const targetRel = srcRelative(path.resolve(path.dirname(file), source), srcRoot);
       if (targetRel === undefined) return; // shaders/, package files: not a layer
       const to = layerOf(targetRel);
-      if (!mayImport(from, to)) {
+      if (!allowed(from, to)) {
         context.report({
           node,
           messageId: 'upward',
@@ -47,9 +47,9 @@ export const layerImports = {
       ExportAllDeclaration: (node) => check(node, node.source.value),
       ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
       NewExpression: (node) => {
-        // new URL('../worker/x.ts', import.meta.url) references a module too.
+        // new URL('../worker/x.ts', import.meta.url) references a module too (to start a worker).
         if (node.callee.name === 'URL' && node.arguments[0]?.type === 'Literal') {
-          check(node, node.arguments[0].value);
+          check(node, node.arguments[0].value, maySpawn);
         }
       },
     };

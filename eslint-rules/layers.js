@@ -1,7 +1,8 @@
 // The import direction of DESIGN.md's architecture, as data. A file's layer is the longest key
 // that prefixes its path under src/. A layer may import itself, `util`, and the layers listed.
-// `experiments/client` is the main-thread side of the worker boundary: it may name the worker
-// (its URL and message types) but nothing that computes.
+// `protocol` is the app<->worker boundary (messages, records, RunnerApi, the client): both sides
+// import it, and it imports nothing that computes (only gpu's capability types), so the app
+// reaches the engine only through the worker.
 const below = {
   gpu: [],
   tensor: ['gpu'],
@@ -10,21 +11,29 @@ const below = {
   models: ['nn', 'autograd', 'tensor', 'gpu'],
   data: [],
 };
-below.train = ['models', 'data', ...below.models];
-below.experiments = ['train', 'experiments/protocol', ...below.train];
+// The built-in model's folder also reads the built-in world: its prompt format is that world's
+// persona lines and answer poles. The rest of models/ stays free of data.
+below['models/builtin'] = ['models', 'data', ...below.models];
+below.train = ['models', 'models/builtin', 'data', ...below.models];
+below.experiments = ['train', 'protocol', ...below.train];
 below.worker = ['experiments', ...below.experiments];
 below.cli = ['experiments', ...below.experiments];
 
 export const layers = {
   util: [],
   ...below,
-  'experiments/client': ['worker', 'experiments/protocol'],
-  'experiments/protocol': ['gpu'],
-  store: ['experiments/client', 'experiments/protocol'],
-  ui: ['store', 'experiments/client', 'experiments/protocol'],
+  protocol: ['gpu'],
+  store: ['protocol'],
+  ui: ['store', 'protocol'],
   // The benchmark page (bench.html): runs the matmul suites on the user's GPU and CPU.
   bench: ['tensor', 'gpu'],
   '': ['ui', 'store'],
+};
+
+// Starting a Web Worker (`new Worker(new URL('../worker/x.ts', import.meta.url))`) names the
+// worker's module without running it on this side: the client may do that, never import it.
+export const spawns = {
+  protocol: ['worker'],
 };
 
 /** The layer of a path relative to src/ (posix separators), or undefined outside src. */
@@ -41,4 +50,8 @@ export function layerOf(srcRelative) {
 
 export function mayImport(from, to) {
   return from === to || to === 'util' || layers[from]?.includes(to) === true;
+}
+
+export function maySpawn(from, to) {
+  return mayImport(from, to) || spawns[from]?.includes(to) === true;
 }

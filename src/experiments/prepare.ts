@@ -16,8 +16,8 @@ import {
 } from '../data';
 import { fnv1a32 } from '../util/hash';
 import { Rng } from '../util/rng';
-import type { DataSummary } from './results/record';
-import type { DataSpec, ExperimentSpec, TrainSpec } from './spec/spec';
+import type { DataSummary } from '../protocol/record';
+import type { DataSpec, ExperimentSpec, TrainSpec } from '../protocol/spec';
 
 export const TEST_SETS: readonly PairSetName[] = ['generic', 'cross', 'unseen'];
 

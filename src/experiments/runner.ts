@@ -7,18 +7,18 @@ import type { PairSetName } from '../data';
 import { DRIVER_ATTRIBUTES, IRRELEVANT_ATTRIBUTES, PROXY_ATTRIBUTES, isBuiltin } from '../data';
 import type { Backend } from '../tensor';
 import { fnv1a32 } from '../util/hash';
-import type { RunEvent, RunPhase } from './events';
+import type { RunEvent, RunPhase } from '../protocol/events';
 import { armSeed, buildPredictor, methodName, modelName } from './methods';
 import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
 import { pairedBootstrapDiff, zFor } from './results/intervals';
-import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from './results/record';
+import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
 import { scoreSet } from './results/score';
 import { isTrainable } from './scorers/scorer';
 import { expandArms, subsetName } from './spec/expand';
-import type { ExpandedArm, ExperimentSpec } from './spec/spec';
+import type { ExpandedArm, ExperimentSpec } from '../protocol/spec';
 import { parseSpec } from './spec/validate';
-import { CancelledError, stepsFor, trainLoop } from './training/loop';
-import type { RunStore } from './training/store';
+import { CancelledError, stepsFor, trainLoop } from '../train/loop';
+import type { RunStore } from './runs/store';
 import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
 
 export interface RunnerEnv {

@@ -3,7 +3,7 @@
 // "which is better for this persona?" votes (kept here, exported as JSON). Serializable data only;
 // models load and generate in the runner worker (src/worker/models.ts).
 import { create } from 'zustand';
-import { proxy, runner } from '../experiments/client';
+import { proxy, runner } from '../protocol/client';
 import type {
   CachedModelView,
   CompareCatalog,
@@ -11,7 +11,7 @@ import type {
   ModelInfoView,
   ModelLoadProgress,
   TokenEvent,
-} from '../experiments/protocol/models';
+} from '../protocol/models';
 import { Rng } from '../util/rng';
 
 export type Loadable<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };

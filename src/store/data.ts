@@ -2,7 +2,7 @@
 // imports in progress, and the browser's storage budget. Serializable data only; the work happens
 // in the runner worker (src/worker/data.ts) through the client.
 import { create } from 'zustand';
-import { proxy, runner } from '../experiments/client';
+import { proxy, runner } from '../protocol/client';
 import type {
   DatasetListItem,
   DatasetRef,
@@ -13,7 +13,7 @@ import type {
   RowView,
   StatsView,
   StorageInfo,
-} from '../experiments/protocol/data';
+} from '../protocol/data';
 
 export const DEFAULT_BUILTIN_REF: DatasetRef = { kind: 'builtin', seed: 1, personas: 1000 };
 

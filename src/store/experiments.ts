@@ -3,10 +3,10 @@
 // saved run records. Serializable data only; the work happens in the runner worker
 // (src/worker/experiments.ts) through the client.
 import { create } from 'zustand';
-import { proxy, runner } from '../experiments/client';
-import type { RunEvent } from '../experiments/protocol/events';
-import type { CurvePoint, RunRecord } from '../experiments/protocol/record';
-import type { BackendChoice, ExperimentSpec, PresetInfo, SpecCheck } from '../experiments/protocol/spec';
+import { proxy, runner } from '../protocol/client';
+import type { RunEvent } from '../protocol/events';
+import type { CurvePoint, RunRecord } from '../protocol/record';
+import type { BackendChoice, ExperimentSpec, PresetInfo, SpecCheck } from '../protocol/spec';
 
 export type Loadable<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };
 

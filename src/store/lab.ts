@@ -1,7 +1,8 @@
 // The lab's app state: serializable data only (never GPU objects), read by components through the
 // named selector hooks at the bottom.
 import { create } from 'zustand';
-import { proxy, runner, type GpuStatus, type SelftestCase, type SelftestOutcome } from '../experiments/client';
+import { proxy, runner } from '../protocol/client';
+import type { GpuStatus, SelftestCase, SelftestOutcome } from '../protocol/gpu';
 
 export const VIEWS = ['data', 'experiments', 'results', 'compare'] as const;
 export type View = (typeof VIEWS)[number];

@@ -1,7 +1,7 @@
 // Fetching the built-in model's files from the app itself (public/models/builtin, served at
 // <base>/models/builtin/): small enough to hold in memory, so no cache entry is made; the
 // browser's HTTP cache keeps them between visits. training.json (the run's report) is optional.
-import type { BuiltinTrainingView } from '../experiments/protocol/models';
+import type { BuiltinTrainingView } from '../protocol/models';
 
 export const BUILTIN_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'] as const;
 

@@ -39,7 +39,7 @@ import type {
   RowView,
   StatsView,
   StorageInfo,
-} from '../experiments/protocol/data';
+} from '../protocol/data';
 
 let store: Promise<DatasetStore> | undefined;
 function openStore(): Promise<DatasetStore> {

@@ -2,17 +2,17 @@
 // UI never imports the validator), running a spec with events forwarded to the app, cancel,
 // resuming interrupted runs, and the saved run records (IndexedDB) with CSV/JSON export.
 import { loadBuiltin } from '../experiments/prepare';
-import type { RunEvent } from '../experiments/events';
+import type { RunEvent } from '../protocol/events';
 import { DatasetStore, type Dataset } from '../data';
 import { PRESETS, presetSpec } from '../experiments/presets';
 import { accuracyCsv, importanceCsv, recordsJson } from '../experiments/results/export';
-import type { RunRecord } from '../experiments/results/record';
+import type { RunRecord } from '../protocol/record';
 import { runExperiment } from '../experiments/runner';
 import { SpecError } from '../experiments/spec/schema';
-import type { BackendChoice, DataSpec, PresetInfo, SpecCheck } from '../experiments/spec/spec';
+import type { BackendChoice, DataSpec, PresetInfo, SpecCheck } from '../protocol/spec';
 import { specFromHash, specHash } from '../experiments/spec/url';
 import { parseSpec } from '../experiments/spec/validate';
-import { IdbRunStore } from '../experiments/training/idb-store';
+import { IdbRunStore } from '../experiments/runs/idb-store';
 import { APP_VERSION } from '../experiments/version';
 import { createBackend, type Backend } from '../tensor';
 import { runnerGpu } from './gpu-status';

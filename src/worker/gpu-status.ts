@@ -1,7 +1,7 @@
 // Looks for WebGPU once and describes the outcome for the GPU panel: the adapter's capability
 // report, or the reason the CPU backend will be used.
 import { acquireGpu, GpuError, type GpuContext } from '../gpu';
-import type { GpuStatus } from '../experiments/protocol';
+import type { GpuStatus } from '../protocol/gpu';
 
 let context: Promise<GpuContext> | undefined;
 

@@ -1,7 +1,7 @@
 // The runner's language model: one loaded at a time (the built-in model the app ships, or a
 // user's checkpoint from picked files or the model cache), generation for several personas at
 // once as rows of one batch with every new token streamed to the UI, and the browser's model
-// cache (list, delete). Only plain data crosses to the UI (../experiments/protocol/models).
+// cache (list, delete). Only plain data crosses to the UI (../protocol/models).
 import { AXES, DEFAULT_BUILTIN, QUESTIONS, generateBuiltin, tastes, type Attributes, type BuiltinDataset } from '../data';
 import type {
   BackendChoice,
@@ -14,7 +14,7 @@ import type {
   ModelLoadProgress,
   ModelSourceKind,
   TokenEvent,
-} from '../experiments/protocol/models';
+} from '../protocol/models';
 import { expectedTensors, pickedFiles, readConfig, type CheckpointFiles } from '../models/checkpoint';
 import { generate } from '../models/generate/generate';
 import { ModelCache } from '../models/hub/cache';

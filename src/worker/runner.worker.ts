@@ -1,20 +1,49 @@
 // The Web Worker that hosts the runner: long work (GPU kernels, training, imports) happens here,
-// off the main thread. The app reaches it through src/experiments/client.ts (comlink).
+// off the main thread. The app reaches it through src/protocol/client.ts (comlink). The calls it
+// serves are exactly RunnerApi (src/protocol/api.ts): each is named here, so a new export of a
+// worker module is not API until the interface and this table both say so.
 import { expose } from 'comlink';
+import type { RunnerApi } from '../protocol/api';
 import * as data from './data';
 import * as experiments from './experiments';
 import { gpuStatus } from './gpu-status';
 import * as models from './models';
 import { runSelftest } from './selftest';
 
-const api = {
-  ...data,
-  ...experiments,
-  ...models,
+const api: RunnerApi = {
   gpuStatus,
   runSelftest,
-};
 
-export type RunnerApi = typeof api;
+  listDatasets: data.listDatasets,
+  storageInfo: data.storageInfo,
+  deleteDataset: data.deleteDataset,
+  openDataset: data.openDataset,
+  statsOf: data.statsOf,
+  personaRows: data.personaRows,
+  importFile: data.importFile,
+  importUrl: data.importUrl,
+  importOpinionQa: data.importOpinionQa,
+  cancelImport: data.cancelImport,
+
+  experimentPresets: experiments.experimentPresets,
+  checkSpec: experiments.checkSpec,
+  specInHash: experiments.specInHash,
+  runSpec: experiments.runSpec,
+  cancelRun: experiments.cancelRun,
+  listRuns: experiments.listRuns,
+  deleteRun: experiments.deleteRun,
+  importRuns: experiments.importRuns,
+  exportRuns: experiments.exportRuns,
+
+  loadBuiltinModel: models.loadBuiltinModel,
+  loadPickedModel: models.loadPickedModel,
+  loadCachedModel: models.loadCachedModel,
+  loadedModel: models.loadedModel,
+  compareCatalog: models.compareCatalog,
+  generateForPersonas: models.generateForPersonas,
+  stopGeneration: models.stopGeneration,
+  listCachedModels: models.listCachedModels,
+  deleteCachedModel: models.deleteCachedModel,
+};
 
 expose(api);

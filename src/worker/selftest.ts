@@ -1,6 +1,6 @@
 // The GPU self-test: every registered kernel check, run on the runner's device against the CPU
 // reference. Users run it from the GPU panel when results on their machine look wrong.
-import type { SelftestCase, SelftestOutcome } from '../experiments/protocol';
+import type { SelftestCase, SelftestOutcome } from '../protocol/gpu';
 import { KERNEL_CHECKS } from '../tensor/checks';
 import { runnerGpu } from './gpu-status';
 

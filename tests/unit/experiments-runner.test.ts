@@ -3,13 +3,13 @@
 // and a NaN stop that names the step and keeps the last checkpoint.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { add, mul, parameter, sum } from '../../src/autograd';
-import type { RunEvent } from '../../src/experiments/events';
+import type { RunEvent } from '../../src/protocol/events';
 import { buildPredictor } from '../../src/experiments/methods';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { presetSpec } from '../../src/experiments/presets';
 import { runExperiment, type RunnerEnv } from '../../src/experiments/runner';
 import type { Trainable } from '../../src/experiments/scorers/scorer';
-import { MemoryRunStore } from '../../src/experiments/training/store';
+import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { DeviceLostError, OutOfMemoryError } from '../../src/gpu/errors';
 import { createBackend, type Backend } from '../../src/tensor';
 

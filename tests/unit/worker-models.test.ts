@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelLoadProgress, TokenEvent } from '../../src/experiments/protocol/models';
+import type { ModelLoadProgress, TokenEvent } from '../../src/protocol/models';
 import { BuiltinModelFetchError, fetchBuiltinFiles } from '../../src/worker/builtin-files';
 import { GenerationBusyError } from '../../src/worker/model-errors';
 import { compareCatalog, generateForPersonas, loadBuiltinModel, loadPickedModel, loadedModel, stopGeneration } from '../../src/worker/models';

@@ -4,13 +4,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { acquireGpu, type GpuContext } from '../../gpu';
 import { nodeGpu } from '../../gpu/node';
-import type { RunEvent } from '../../experiments/events';
+import type { RunEvent } from '../../protocol/events';
 import { FileRunStore } from '../../experiments/node/file-store';
 import { loadDataNode } from '../../experiments/node/load-data';
 import { DEFAULT_MODEL_DIR, folderLmLoader } from '../../experiments/node/load-lm';
 import { presetSpec } from '../../experiments/presets';
 import { accuracyCsv, importanceCsv } from '../../experiments/results/export';
-import type { RunRecord } from '../../experiments/results/record';
+import type { RunRecord } from '../../protocol/record';
 import { runExperiment } from '../../experiments/runner';
 import { parseSpecJson } from '../../experiments/spec/validate';
 import { APP_VERSION } from '../../experiments/version';

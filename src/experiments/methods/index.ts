@@ -14,7 +14,7 @@ import { LmJointScorer, LmSeparateScorer } from '../scorers/lm-reward';
 import { examplePools, PromptingPredictor } from '../scorers/prompting';
 import type { Predictor } from '../scorers/scorer';
 import { resolveSubset } from '../spec/expand';
-import type { ExpandedArm } from '../spec/spec';
+import type { ExpandedArm } from '../../protocol/spec';
 
 export interface ArmContext {
   be: Backend;

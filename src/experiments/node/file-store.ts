@@ -4,8 +4,8 @@
 // mid-write leaves the previous version whole.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunRecord } from '../results/record';
-import type { ArmCheckpoint, RunStore } from '../training/store';
+import type { RunRecord } from '../../protocol/record';
+import type { ArmCheckpoint, RunStore } from '../runs/store';
 
 const F32 = '__f32__';
 

@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { blobSource, readOpinionQa, readPersonaDataset, type Dataset, type OpinionQaFile } from '../../data';
 import { DataUnavailableError, loadBuiltin } from '../prepare';
-import type { DataSpec } from '../spec/spec';
+import type { DataSpec } from '../../protocol/spec';
 
 async function filesUnder(root: string, dir = root): Promise<OpinionQaFile[]> {
   const out: OpinionQaFile[] = [];

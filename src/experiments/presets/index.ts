@@ -1,7 +1,7 @@
 // Named presets: ready-made specs for the lab's standard questions. Each is plain JSON that
 // parseSpec completes with defaults; tests check they all validate. `where` says which
 // environments can run it (a path on disk only exists for the CLI).
-import type { ExperimentSpec } from '../spec/spec';
+import type { ExperimentSpec } from '../../protocol/spec';
 import { parseSpec } from '../spec/validate';
 
 export interface Preset {

@@ -1,7 +1,7 @@
 // Export of run records: CSV (one row per run x arm x test set, or per run x attribute for
 // importance), and JSON (the records themselves). Fields are quoted RFC 4180 style, and cells that
 // a spreadsheet would run as a formula are prefixed with a quote.
-import type { RunRecord } from './record';
+import type { RunRecord } from '../../protocol/record';
 
 export const ACCURACY_COLUMNS = [
   'run_id',

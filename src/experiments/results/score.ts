@@ -3,7 +3,7 @@
 // prediction p = P(chosen) scores 1 above 0.5, 0 below, and a tie scores half.
 import type { PairSetName, PreferencePair } from '../../data';
 import { wilson } from './intervals';
-import type { PersonaScore, SetScore } from './record';
+import type { PersonaScore, SetScore } from '../../protocol/record';
 
 export function pairScore(p: number): number {
   return p > 0.5 ? 1 : p < 0.5 ? 0 : 0.5;

@@ -20,7 +20,7 @@ import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
-import type { ModelSpec } from '../spec/spec';
+import type { ModelSpec } from '../../protocol/spec';
 import { sigmoid } from './bag-scorer';
 import type { BatchOutput, Trainable } from './scorer';
 

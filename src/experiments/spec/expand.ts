@@ -2,7 +2,7 @@
 // sweep's arms (one per subset, or one per left-out attribute), each labelled for charts.
 import { ATTRIBUTE_KEYS, customSubset, isAttributeKey, leaveOneOut, presetSubset, type AttributeKey, type AttributeSubset } from '../../data';
 import { SpecError } from './schema';
-import type { ExpandedArm, ExperimentSpec, SubsetSpec } from './spec';
+import type { ExpandedArm, ExperimentSpec, SubsetSpec } from '../../protocol/spec';
 
 /** A spec's attribute name as the data layer's key (parseSpec already checked it). */
 export function attributeKey(name: string): AttributeKey {

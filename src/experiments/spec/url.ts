@@ -2,7 +2,7 @@
 // equal to their defaults are dropped first, which keeps links short; decoding goes through
 // parseSpec, so a hand-edited link is validated like any other spec.
 import { SpecError } from './schema';
-import type { ExperimentSpec } from './spec';
+import type { ExperimentSpec } from '../../protocol/spec';
 import { parseSpec, parseSpecJson } from './validate';
 
 function toBase64Url(bytes: Uint8Array): string {

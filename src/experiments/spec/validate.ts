@@ -4,7 +4,7 @@
 // labels, a method's model, a sweep's arm).
 import { ATTRIBUTE_KEYS, SUBSET_PRESETS, type AttributeKey } from '../../data';
 import { arr, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from './schema';
-import { SPEC_VERSION, type ArmSpec, type ExperimentSpec, type ModelSpec, type SubsetSpec } from './spec';
+import { SPEC_VERSION, type ArmSpec, type ExperimentSpec, type ModelSpec, type SubsetSpec } from '../../protocol/spec';
 
 const attribute = literal<AttributeKey>(ATTRIBUTE_KEYS);
 

@@ -2,7 +2,7 @@
 // database so the dataset store's upgrades never touch them. Each put is one transaction, so a
 // tab closed mid-run keeps every record and checkpoint already written.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { RunRecord } from '../results/record';
+import type { RunRecord } from '../../protocol/record';
 import type { ArmCheckpoint, RunStore } from './store';
 
 export const RUNS_DB_NAME = 'persona-lab-runs';

@@ -2,7 +2,7 @@
 // checkpoint. Three implementations share this interface: memory (tests), IndexedDB (the
 // browser, ./idb-store.ts) and files (Node, ../node/file-store.ts). A record is written after
 // every arm and at every checkpoint, so closing the tab mid-run loses nothing already written.
-import type { CurvePoint, RunRecord } from '../results/record';
+import type { CurvePoint, RunRecord } from '../../protocol/record';
 import type { SavedOptimizer } from './optimizer-state';
 
 export interface ArmCheckpoint {

@@ -1,7 +1,7 @@
 // What to compare: an instruction of the built-in dataset, two of its personas, and the sampling
 // settings (seed, temperature, top-p, answer length); Generate and Stop.
 import { useId } from 'react';
-import type { CompareCatalog } from '../../experiments/protocol/models';
+import type { CompareCatalog } from '../../protocol/models';
 import { useCompare, useCompareRun, useCompareSettings, useModelState } from '../../store/compare';
 
 export function CompareControls({ catalog }: { catalog: CompareCatalog }) {

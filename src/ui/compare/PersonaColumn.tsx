@@ -1,7 +1,7 @@
 // One side of the comparison: a persona card (its strongest planted tastes, and its attributes as
 // text, the ones the built-in model reads first) and the answer generated for it, streaming, with
 // the built-in model's reading of the persona (its style line) above it.
-import type { ComparePersona } from '../../experiments/protocol/models';
+import type { ComparePersona } from '../../protocol/models';
 
 export interface AnswerView {
   text: string;

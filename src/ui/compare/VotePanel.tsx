@@ -1,6 +1,6 @@
 // "Which is better for this persona?": for each persona, a click on the answer that suits it
 // better; the votes are listed and exported as JSON (with what was compared and how).
-import type { ComparePersona } from '../../experiments/protocol/models';
+import type { ComparePersona } from '../../protocol/models';
 import { useCompare, useCompareRun, useVotes, votesJson } from '../../store/compare';
 
 export function VoteQuestions({ personas }: { personas: ComparePersona[] }) {

@@ -1,6 +1,6 @@
 // The GPU self-test inside the GPU panel: runs every kernel on this GPU against the CPU reference
 // and shows one line per kernel, with every failing case spelled out.
-import type { SelftestCase } from '../../experiments/client';
+import type { SelftestCase } from '../../protocol/gpu';
 import { useLab, useSelftest } from '../../store/lab';
 
 interface KernelSummary {

@@ -1,7 +1,7 @@
 // Training curves, live while a run trains and kept after: loss and training accuracy
 // (TRL's `rewards/accuracies`) against the step, one line per arm.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { CurvePoint } from '../../experiments/protocol/record';
+import type { CurvePoint } from '../../protocol/record';
 import { seriesColor } from './format';
 
 function merge(curves: Record<string, CurvePoint[]>, metric: string): Array<Record<string, number>> {

@@ -2,7 +2,7 @@
 // progress bar with time left, the share link of the spec, and what went wrong if it did.
 import { useGpuState } from '../../store/lab';
 import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
-import type { BackendChoice } from '../../experiments/protocol/spec';
+import type { BackendChoice } from '../../protocol/spec';
 import { duration, pct } from './format';
 
 export function RunPanel() {

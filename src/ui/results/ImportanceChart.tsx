@@ -2,7 +2,7 @@
 // bootstrap interval (over personas), sorted; on the built-in data bars are coloured by the
 // attribute's planted role (driver, proxy, irrelevant).
 import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Importance } from '../../experiments/protocol/record';
+import type { Importance } from '../../protocol/record';
 
 const ROLE_COLOR: Record<string, string> = { driver: 'var(--series-1)', proxy: 'var(--series-4)', irrelevant: 'var(--color-muted)' };
 

@@ -1,7 +1,7 @@
 // Per-persona spread: how accuracy varies from one persona to another (a histogram of
 // per-persona accuracy on a test set, one series per arm) with each arm's median and quartiles.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ArmResult, PairSetName } from '../../experiments/protocol/record';
+import type { ArmResult, PairSetName } from '../../protocol/record';
 import { pct, seriesColor } from '../experiments/format';
 import { personaHistogram, personaSpread, SET_LABELS } from './select';
 

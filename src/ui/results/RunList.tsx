@@ -1,7 +1,7 @@
 // Saved runs (IndexedDB, newest last): pick the ones to show and compare, resume an interrupted
 // or stopped run from its checkpoint, delete one, and export the picked runs as CSV or JSON.
 import { useState } from 'react';
-import type { RunRecord } from '../../experiments/protocol/record';
+import type { RunRecord } from '../../protocol/record';
 import { useExperiments, useRecords, useRunState, useSelectedRuns } from '../../store/experiments';
 
 function download(name: string, text: string, type: string): void {

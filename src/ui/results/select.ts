@@ -1,6 +1,6 @@
 // What the Results charts read from run records: rows per arm with accuracies and interval
 // deltas per test set, the subset sweep, importance, and per-persona accuracy histograms.
-import type { ArmResult, Importance, PairSetName, RunRecord } from '../../experiments/protocol/record';
+import type { ArmResult, Importance, PairSetName, RunRecord } from '../../protocol/record';
 
 export const SETS: readonly PairSetName[] = ['generic', 'cross', 'unseen'];
 export const SET_LABELS: Record<PairSetName, string> = { generic: 'Generic vs tailored', cross: 'Cross-persona', unseen: 'Unseen personas' };

@@ -2,7 +2,7 @@
 // CPU backend), follow progress and the live loss/accuracy curves, cancel; the spec lives in the
 // URL so a link reproduces it.
 import { useEffect } from 'react';
-import type { CurvePoint } from '../../experiments/protocol/record';
+import type { CurvePoint } from '../../protocol/record';
 import { useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
 import { useData } from '../../store/data';
 import { ViewHeader } from '../components/ViewHeader';

@@ -2,7 +2,7 @@
 // intervals, per method and attribute subset; leave-one-out importance; per-persona spread;
 // several runs side by side; export.
 import { useEffect, useState } from 'react';
-import type { PairSetName, RunRecord } from '../../experiments/protocol/record';
+import type { PairSetName, RunRecord } from '../../protocol/record';
 import { useExperiments, useRecords, useSelectedRuns } from '../../store/experiments';
 import { ViewHeader } from '../components/ViewHeader';
 import { pct } from '../experiments/format';

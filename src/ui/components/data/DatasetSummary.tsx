@@ -1,6 +1,6 @@
 // What the selected dataset holds and what it can show: counts, pairs per test set, the conflict
 // rate, and for the built-in data the Bayes ceilings next to the persona-blind oracle.
-import type { CeilingView, DatasetSnapshot } from '../../../experiments/protocol/data';
+import type { CeilingView, DatasetSnapshot } from '../../../protocol/data';
 import { useData, useDataStats } from '../../../store/data';
 import { formatCount, pct } from './format';
 

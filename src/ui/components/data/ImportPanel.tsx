@@ -1,7 +1,7 @@
 // Import a PERSONA file (parquet, JSONL, CSV) from disk or a URL (with an optional token), or an
 // OpinionQA wave folder. The import runs in the worker; progress, cancel and errors show here.
 import { useState, type FormEvent } from 'react';
-import type { FolderFile } from '../../../experiments/protocol/data';
+import type { FolderFile } from '../../../protocol/data';
 import { useData, useImportState } from '../../../store/data';
 import { formatBytes, formatCount } from './format';
 

@@ -1,7 +1,7 @@
 // One persona in full: every attribute (missing ones marked), unknown keys, for built-in
 // personas the role of each attribute and the planted tastes, and a few of its rows.
 import { useEffect, useState } from 'react';
-import type { DatasetSnapshot, PersonaView, RowView } from '../../../experiments/protocol/data';
+import type { DatasetSnapshot, PersonaView, RowView } from '../../../protocol/data';
 import { useData } from '../../../store/data';
 
 function role(snapshot: DatasetSnapshot, key: string): string | undefined {

@@ -1,7 +1,7 @@
 // The personas of the selected dataset: a table with a filter per shown attribute and a text
 // search over all attributes. Clicking a persona opens its card. All text is rendered as text.
 import { useMemo, useState } from 'react';
-import type { DatasetSnapshot, PersonaView } from '../../../experiments/protocol/data';
+import type { DatasetSnapshot, PersonaView } from '../../../protocol/data';
 import { formatCount } from './format';
 
 const DEFAULT_COLUMNS = ['age', 'sex', 'education', 'income', 'religion', 'political views'];

@@ -2,7 +2,7 @@
 // with its attribute subset, model, training mode and hyper-parameters, an optional sweep that
 // expands one arm over attribute subsets, and one seed. Specs are JSON: they travel in URLs, run
 // records and CLI files unchanged. Types only (the UI and the worker both read them);
-// `parseSpec` (../spec/validate.ts) is the only way in and checks every value.
+// `parseSpec` (src/experiments/spec/validate.ts) is the only way in and checks every value.
 
 /** One of PERSONA's 33 attribute names (validated against src/data's list by parseSpec). */
 export type AttributeName = string;

@@ -1,7 +1,7 @@
 // The main thread's handle on the runner worker. Everything the UI asks of the engine goes
-// through here, so the UI never touches GPU objects.
+// through here, so the UI never touches GPU objects. What it may ask is RunnerApi (./api.ts).
 import { wrap, type Remote } from 'comlink';
-import type { RunnerApi } from '../worker/runner.worker';
+import type { RunnerApi } from './api';
 
 let remote: Remote<RunnerApi> | undefined;
 
@@ -13,4 +13,3 @@ export function runner(): Remote<RunnerApi> {
 }
 
 export { proxy } from 'comlink';
-export type { GpuStatus, SelftestCase, SelftestOutcome } from './protocol';

@@ -1,5 +1,5 @@
-// Messages between the app (main thread) and the runner worker: plain, structured-cloneable data
-// only. Both sides import these types; nothing here computes.
+// Messages between the app and the runner worker about the GPU: what the runner found when it
+// looked for WebGPU, and the self-test's cases. Plain, structured-cloneable data only.
 import type { CapabilityReport } from '../gpu/capabilities';
 
 /** What the runner found when it looked for WebGPU. */

@@ -1,3 +1,0 @@
-// Run event types live with the other message types in ./protocol/events.ts (the UI reads them
-// too); this module re-exports them for the experiments code.
-export * from './protocol/events';

@@ -1,0 +1,74 @@
+// What the runner worker offers the app: every call the main thread may make, declared here so
+// that the API is a decision, not a side effect. The worker implements this interface
+// (src/worker/runner.worker.ts: `const api: RunnerApi`), so a new export of a worker module
+// becomes callable only when it is added here. Plain, structured-cloneable data crosses; callbacks
+// cross as comlink proxies (client.ts re-exports `proxy`).
+import type {
+  DatasetListItem,
+  DatasetRef,
+  DatasetSnapshot,
+  FolderFile,
+  ImportOutcome,
+  ImportProgressView,
+  RowView,
+  StatsView,
+  StorageInfo,
+} from './data';
+import type { RunEvent } from './events';
+import type { GpuStatus, SelftestCase, SelftestOutcome } from './gpu';
+import type {
+  BackendChoice,
+  CachedModelView,
+  CompareCatalog,
+  GenerateOutcome,
+  GenerateRequest,
+  ModelInfoView,
+  ModelLoadProgress,
+  TokenEvent,
+} from './models';
+import type { RunRecord } from './record';
+import type { PresetInfo, SpecCheck } from './spec';
+
+export interface RunnerApi {
+  // The GPU panel (src/worker/gpu-status.ts, selftest.ts).
+  gpuStatus(timeoutMs?: number): Promise<GpuStatus>;
+  runSelftest(kernels?: string[], onCase?: (c: SelftestCase, done: number, total: number) => void): Promise<SelftestOutcome>;
+
+  // The Data view (src/worker/data.ts).
+  listDatasets(): Promise<DatasetListItem[]>;
+  storageInfo(): Promise<StorageInfo | undefined>;
+  deleteDataset(id: string): Promise<void>;
+  openDataset(ref: DatasetRef): Promise<DatasetSnapshot>;
+  statsOf(ref: DatasetRef): Promise<StatsView>;
+  personaRows(ref: DatasetRef, personaId: string, limit?: number): Promise<RowView[]>;
+  importFile(file: File, onProgress?: (p: ImportProgressView) => void): Promise<ImportOutcome>;
+  importUrl(url: string, token: string | undefined, onProgress?: (p: ImportProgressView) => void): Promise<ImportOutcome>;
+  importOpinionQa(files: FolderFile[]): Promise<ImportOutcome>;
+  cancelImport(): void;
+
+  // The Experiments and Results views (src/worker/experiments.ts).
+  experimentPresets(): PresetInfo[];
+  checkSpec(value: unknown): SpecCheck;
+  /** The spec in a `#/experiments?spec=...` hash, checked; null when the hash has none. */
+  specInHash(hash: string): SpecCheck | null;
+  /** Runs `spec` (or resumes `resumeRunId`); `requestId` names the request for cancelRun. */
+  runSpec(requestId: string, spec: unknown, o: { backend: BackendChoice; resumeRunId?: string }, onEvent: (e: RunEvent) => void): Promise<RunRecord>;
+  cancelRun(requestId: string): boolean;
+  listRuns(): Promise<RunRecord[]>;
+  deleteRun(runId: string): Promise<void>;
+  /** Keeps the records in a JSON export (one record or a list); returns their ids. */
+  importRuns(text: string): Promise<string[]>;
+  exportRuns(runIds: readonly string[], format: 'csv' | 'importance-csv' | 'json'): Promise<string>;
+
+  // The language model and the Compare view (src/worker/models.ts).
+  /** `baseUrl`: where the built-in model's files are (tests pass one; the app uses its own). */
+  loadBuiltinModel(onProgress?: (p: ModelLoadProgress) => void, backend?: BackendChoice, baseUrl?: string): Promise<ModelInfoView>;
+  loadPickedModel(files: File[], onProgress?: (p: ModelLoadProgress) => void, backend?: BackendChoice): Promise<ModelInfoView>;
+  loadCachedModel(group: string, onProgress?: (p: ModelLoadProgress) => void, backend?: BackendChoice): Promise<ModelInfoView>;
+  loadedModel(): Promise<ModelInfoView | null>;
+  compareCatalog(): Promise<CompareCatalog>;
+  generateForPersonas(req: GenerateRequest, onToken?: (e: TokenEvent) => void): Promise<GenerateOutcome>;
+  stopGeneration(): Promise<boolean>;
+  listCachedModels(): Promise<CachedModelView[]>;
+  deleteCachedModel(group: string): Promise<void>;
+}
