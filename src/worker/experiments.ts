@@ -14,8 +14,7 @@ import { specFromHash, specHash } from '../experiments/spec/url';
 import { parseSpec } from '../experiments/spec/validate';
 import { IdbRunStore } from '../experiments/training/idb-store';
 import { APP_VERSION } from '../experiments/version';
-import { createBackend, type Backend } from '../tensor';
-import { runnerGpu } from './gpu-status';
+import { backendFor } from './backend';
 import { fetchBuiltinFiles } from './builtin-files';
 import { memoryFiles } from '../models/io/memory-files';
 import { loadModel } from '../models/load-model';
@@ -69,23 +68,6 @@ const loadBuiltinLm: LmLoader = async (_source, backend) => {
   const { model, tokenizer } = await loadModel(backend, checkpoint);
   return { name: `built-in model (weights ${await weightsHash(checkpoint)})`, model, tokenizer, builtin: true };
 };
-
-async function backendFor(choice: BackendChoice): Promise<{ backend: Backend; adapter: string | null; assertDevice?: () => void }> {
-  if (choice === 'cpu') return { backend: await createBackend('cpu'), adapter: null };
-  try {
-    const ctx = await runnerGpu();
-    return {
-      backend: await createBackend('webgpu', ctx),
-      adapter: ctx.report.summary,
-      assertDevice: () => {
-        if (ctx.lost) throw ctx.lost;
-      },
-    };
-  } catch (e) {
-    if (choice === 'webgpu') throw e;
-    return { backend: await createBackend('cpu'), adapter: null };
-  }
-}
 
 /**
  * Runs `spec` (or resumes `resumeRunId`), forwarding every event. `requestId` names the request

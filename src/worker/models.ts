@@ -24,13 +24,12 @@ import { memoryFiles } from '../models/io/memory-files';
 import type { LlamaModel } from '../models/llama/model';
 import { loadModel } from '../models/load-model';
 import type { TextTokenizer } from '../models/tokenizer';
-import { createBackend, type Backend } from '../tensor';
 import { BUILTIN_MODEL_ATTRIBUTES, splitAssistantText } from '../train/builtin/documents';
 import { answerPrompt, readPersona, type PersonaReading } from '../train/builtin/read-persona';
+import { backendFor } from './backend';
 import { fetchBuiltinFiles } from './builtin-files';
 import { GenerationBusyError, NoModelLoadedError } from './model-errors';
 import { personaPrompt } from './persona-prompt';
-import { runnerGpu } from './gpu-status';
 
 /** Models below this many parameters generate on the cpu backend under 'auto': per-token GPU
  * dispatch and readback cost more than the whole forward pass of a model this small. */
@@ -53,16 +52,6 @@ function builtinDataset(): BuiltinDataset {
   return dataset;
 }
 
-async function backendFor(choice: BackendChoice, parameters: number): Promise<Backend> {
-  if (choice === 'cpu' || (choice === 'auto' && parameters < SMALL_MODEL_PARAMETERS)) return createBackend('cpu');
-  try {
-    return await createBackend('webgpu', await runnerGpu());
-  } catch (e) {
-    if (choice === 'webgpu') throw e;
-    return createBackend('cpu');
-  }
-}
-
 /** Parameters the config implies (read before choosing a backend; weights are not read). */
 async function parametersOf(files: CheckpointFiles): Promise<number> {
   let n = 0;
@@ -73,7 +62,7 @@ async function parametersOf(files: CheckpointFiles): Promise<number> {
 async function load(files: CheckpointFiles, name: string, source: ModelSourceKind, choice: BackendChoice, onProgress?: (p: ModelLoadProgress) => void, training?: ModelInfoView['training']): Promise<ModelInfoView> {
   const t0 = performance.now();
   const parameters = await parametersOf(files);
-  const backend = await backendFor(choice, parameters);
+  const { backend } = await backendFor(choice === 'auto' && parameters < SMALL_MODEL_PARAMETERS ? 'cpu' : choice);
   const result = await loadModel(backend, files, {
     onProgress: (p) => onProgress?.({ phase: 'weights', item: p.tensor, done: p.loaded, total: p.total }),
   });
