@@ -4,6 +4,7 @@
 // models load and generate in the runner worker (src/worker/models.ts).
 import { create } from 'zustand';
 import { proxy, runner } from '../protocol/client';
+import { errorMessage, type Loadable } from './loadable';
 import type {
   CachedModelView,
   CompareCatalog,
@@ -13,8 +14,6 @@ import type {
   TokenEvent,
 } from '../protocol/models';
 import { Rng } from '../util/rng';
-
-export type Loadable<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };
 
 export type ModelState =
   | { kind: 'none' }
@@ -89,10 +88,6 @@ interface CompareState {
   clearVotes(): void;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 /** Votes as a JSON document: what was compared, with which model and settings, and the choices. */
 export function votesJson(votes: readonly Vote[]): string {
   return JSON.stringify({ kind: 'persona-lab-compare-votes', version: 1, exportedAt: new Date().toISOString(), votes }, null, 2);
@@ -112,7 +107,7 @@ export const useCompare = create<CompareState>()((set, get) => {
       set({ model: { kind: 'ready', info } });
     } catch (e) {
       finished = true;
-      set({ model: { kind: 'error', what, message: message(e) } });
+      set({ model: { kind: 'error', what, message: errorMessage(e) } });
     }
   }
 
@@ -141,7 +136,7 @@ export const useCompare = create<CompareState>()((set, get) => {
           personaIds: s.personaIds[0] ? s.personaIds : [a?.id ?? '', b?.id ?? ''],
         });
       } catch (e) {
-        set({ catalog: { kind: 'error', message: message(e) } });
+        set({ catalog: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -154,7 +149,7 @@ export const useCompare = create<CompareState>()((set, get) => {
       try {
         set({ cache: { kind: 'ready', value: await runner().listCachedModels() } });
       } catch (e) {
-        set({ cache: { kind: 'error', message: message(e) } });
+        set({ cache: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -216,7 +211,7 @@ export const useCompare = create<CompareState>()((set, get) => {
         set({ run: { kind: 'done', request, outcome } });
       } catch (e) {
         finished = true;
-        set({ run: { kind: 'error', request, message: message(e) } });
+        set({ run: { kind: 'error', request, message: errorMessage(e) } });
       }
     },
 

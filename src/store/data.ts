@@ -3,6 +3,7 @@
 // in the runner worker (src/worker/data.ts) through the client.
 import { create } from 'zustand';
 import { proxy, runner } from '../protocol/client';
+import { errorMessage, type Loadable } from './loadable';
 import type {
   DatasetListItem,
   DatasetRef,
@@ -16,8 +17,6 @@ import type {
 } from '../protocol/data';
 
 export const DEFAULT_BUILTIN_REF: DatasetRef = { kind: 'builtin', seed: 1, personas: 1000 };
-
-export type Loadable<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };
 
 export type ImportState =
   | { kind: 'idle' }
@@ -47,10 +46,6 @@ interface DataState {
   personaRows(personaId: string): Promise<RowView[]>;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 function sameRef(a: DatasetRef, b: DatasetRef): boolean {
   return a.kind === 'builtin' && b.kind === 'builtin' ? a.seed === b.seed && a.personas === b.personas : a.kind === 'stored' && b.kind === 'stored' && a.id === b.id;
 }
@@ -71,7 +66,7 @@ export const useData = create<DataState>()((set, get) => {
     } catch (e) {
       finished = true;
       if (e instanceof Error && e.name === 'ImportCancelledError') set({ import: { kind: 'cancelled', what } });
-      else set({ import: { kind: 'error', what, message: message(e) } });
+      else set({ import: { kind: 'error', what, message: errorMessage(e) } });
       await get().refresh();
     }
   }
@@ -91,7 +86,7 @@ export const useData = create<DataState>()((set, get) => {
           if (await navigator.storage.persisted()) set({ persisted: true });
         }
       } catch (e) {
-        set({ datasets: { kind: 'error', message: message(e) } });
+        set({ datasets: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -101,7 +96,7 @@ export const useData = create<DataState>()((set, get) => {
         const snap = await runner().openDataset(ref);
         if (sameRef(get().selected, ref)) set({ snapshot: { kind: 'ready', value: snap } });
       } catch (e) {
-        if (sameRef(get().selected, ref)) set({ snapshot: { kind: 'error', message: message(e) } });
+        if (sameRef(get().selected, ref)) set({ snapshot: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -112,7 +107,7 @@ export const useData = create<DataState>()((set, get) => {
         const st = await runner().statsOf(ref);
         if (sameRef(get().selected, ref)) set({ stats: { kind: 'ready', value: st } });
       } catch (e) {
-        if (sameRef(get().selected, ref)) set({ stats: { kind: 'error', message: message(e) } });
+        if (sameRef(get().selected, ref)) set({ stats: { kind: 'error', message: errorMessage(e) } });
       }
     },
 

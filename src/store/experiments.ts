@@ -4,11 +4,10 @@
 // (src/worker/experiments.ts) through the client.
 import { create } from 'zustand';
 import { proxy, runner } from '../protocol/client';
+import { errorMessage, type Loadable } from './loadable';
 import type { RunEvent } from '../protocol/events';
 import type { CurvePoint, RunRecord } from '../protocol/record';
 import type { BackendChoice, ExperimentSpec, PresetInfo, SpecCheck } from '../protocol/spec';
-
-export type Loadable<T> = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };
 
 export type ProgressEvent = Extract<RunEvent, { kind: 'progress' }>;
 
@@ -57,10 +56,6 @@ interface ExperimentsState {
   importRuns(text: string): Promise<void>;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 let requestCounter = 0;
 
 export const useExperiments = create<ExperimentsState>()((set, get) => {
@@ -92,7 +87,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
       set({ run: { kind: 'finished', record, curves: finalCurves }, selected: [record.id] });
     } catch (e) {
       finished = true;
-      set({ run: { kind: 'error', message: message(e) } });
+      set({ run: { kind: 'error', message: errorMessage(e) } });
     }
     void get().refreshRecords();
   }
@@ -115,7 +110,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
         set({ presets: { kind: 'ready', value } });
         if (get().draft === null && value.length) await get().choosePreset(value.find((p) => p.name === 'tiny')?.name ?? value[0].name);
       } catch (e) {
-        set({ presets: { kind: 'error', message: message(e) } });
+        set({ presets: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -134,7 +129,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
         const check = await runner().checkSpec(draft);
         if (seq === checkSeq) set({ check });
       } catch (e) {
-        if (seq === checkSeq) set({ check: { ok: false, path: '', message: message(e) } });
+        if (seq === checkSeq) set({ check: { ok: false, path: '', message: errorMessage(e) } });
       }
     },
 
@@ -184,7 +179,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
         }
         set({ records: { kind: 'ready', value }, selected });
       } catch (e) {
-        set({ records: { kind: 'error', message: message(e) } });
+        set({ records: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
