@@ -4,7 +4,7 @@
 // cache with load and delete.
 import { useEffect, useId } from 'react';
 import { useCompare, useModelState } from '../../store/compare';
-import { formatBytes, formatCount } from './format';
+import { formatBytes, formatMagnitude } from '../format';
 
 export function ModelsPanel() {
   const model = useModelState();
@@ -26,7 +26,7 @@ export function ModelsPanel() {
         {model.kind === 'ready' && (
           <dl className="kv models-panel__facts">
             <Fact k="Architecture" v={model.info.architecture} />
-            <Fact k="Parameters" v={formatCount(model.info.parameters)} />
+            <Fact k="Parameters" v={formatMagnitude(model.info.parameters)} />
             <Fact k="Weights" v={`${formatBytes(model.info.bytes)}${model.info.dtype ? ` (${model.info.dtype})` : ''}`} />
             <Fact k="Shape" v={`${model.info.layers} layers, width ${model.info.hiddenSize}, vocabulary ${model.info.vocabSize}, context ${model.info.contextLength}`} />
             <Fact k="From" v={model.info.where} />
@@ -34,7 +34,7 @@ export function ModelsPanel() {
             {model.info.training && (
               <Fact
                 k="Training"
-                v={`${formatCount(model.info.training.tokensSeen)} tokens, ${model.info.training.steps} steps; held-out loss ${model.info.training.heldOutLoss.toFixed(2)} vs unigram ${model.info.training.unigramLoss.toFixed(2)} nats`}
+                v={`${formatMagnitude(model.info.training.tokensSeen)} tokens, ${model.info.training.steps} steps; held-out loss ${model.info.training.heldOutLoss.toFixed(2)} vs unigram ${model.info.training.unigramLoss.toFixed(2)} nats`}
               />
             )}
           </dl>
@@ -115,7 +115,7 @@ export function ModelLine() {
       return (
         <span data-testid="model-status">
           <strong>{model.info.name}</strong>{' '}
-          <span className="muted">{`${formatCount(model.info.parameters)} parameters · ${formatBytes(model.info.bytes)} · ${model.info.backend}`}</span>
+          <span className="muted">{`${formatMagnitude(model.info.parameters)} parameters · ${formatBytes(model.info.bytes)} · ${model.info.backend}`}</span>
         </span>
       );
     case 'error':

@@ -2,7 +2,7 @@
 // (TRL's `rewards/accuracies`) against the step, one line per arm.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CurvePoint } from '../../protocol/record';
-import { seriesColor } from './format';
+import { seriesColor } from '../format';
 
 function merge(curves: Record<string, CurvePoint[]>, metric: string): Array<Record<string, number>> {
   const bySteps = new Map<number, Record<string, number>>();

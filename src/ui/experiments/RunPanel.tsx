@@ -3,7 +3,7 @@
 import { useGpuState } from '../../store/lab';
 import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
 import type { BackendChoice } from '../../protocol/spec';
-import { duration, pct } from './format';
+import { duration, pct } from '../format';
 
 export function RunPanel() {
   const run = useRunState();

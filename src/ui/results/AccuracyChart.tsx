@@ -4,7 +4,7 @@
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AccuracyRow } from './select';
 import { SET_LABELS, SETS } from './select';
-import { pct, seriesColor } from '../experiments/format';
+import { pct, seriesColor } from '../format';
 
 export function AccuracyChart({ rows, bayes, title, testId }: { rows: AccuracyRow[]; bayes?: number; title: string; testId?: string }) {
   if (rows.length === 0) return <p className="muted">No finished arms to show.</p>;

@@ -2,7 +2,7 @@
 // per-persona accuracy on a test set, one series per arm) with each arm's median and quartiles.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ArmResult, PairSetName } from '../../protocol/record';
-import { pct, seriesColor } from '../experiments/format';
+import { pct, seriesColor } from '../format';
 import { personaHistogram, personaSpread, SET_LABELS } from './select';
 
 export function PersonaSpread({ arms, set }: { arms: ArmResult[]; set: PairSetName }) {

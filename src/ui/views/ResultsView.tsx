@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { PairSetName, RunRecord } from '../../protocol/record';
 import { useExperiments, useRecords, useSelectedRuns } from '../../store/experiments';
 import { ViewHeader } from '../components/ViewHeader';
-import { pct } from '../experiments/format';
+import { pct } from '../format';
 import { AccuracyChart } from '../results/AccuracyChart';
 import { ImportanceChart } from '../results/ImportanceChart';
 import { PersonaSpread } from '../results/PersonaSpread';

@@ -2,7 +2,7 @@
 // stored imports, each with its size and a delete button.
 import { useState } from 'react';
 import { DEFAULT_BUILTIN_REF, useData, useDatasetList, useSelectedDataset } from '../../../store/data';
-import { formatBytes, formatCount } from './format';
+import { formatBytes, formatCount } from '../../format';
 
 const SOURCE_LABELS = { builtin: 'built-in', 'persona-file': 'PERSONA file', opinionqa: 'OpinionQA' } as const;
 

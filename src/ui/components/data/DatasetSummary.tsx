@@ -2,7 +2,7 @@
 // rate, and for the built-in data the Bayes ceilings next to the persona-blind oracle.
 import type { CeilingView, DatasetSnapshot } from '../../../protocol/data';
 import { useData, useDataStats } from '../../../store/data';
-import { formatCount, pct } from './format';
+import { formatCount, pct } from '../../format';
 
 function CeilingRow({ name, c }: { name: string; c: CeilingView }) {
   return (

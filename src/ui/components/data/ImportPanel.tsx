@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { FolderFile } from '../../../protocol/data';
 import { useData, useImportState } from '../../../store/data';
-import { formatBytes, formatCount } from './format';
+import { formatBytes, formatCount } from '../../format';
 
 export function ImportPanel() {
   const state = useImportState();

@@ -2,7 +2,7 @@
 // search over all attributes. Clicking a persona opens its card. All text is rendered as text.
 import { useMemo, useState } from 'react';
 import type { DatasetSnapshot, PersonaView } from '../../../protocol/data';
-import { formatCount } from './format';
+import { formatCount } from '../../format';
 
 const DEFAULT_COLUMNS = ['age', 'sex', 'education', 'income', 'religion', 'political views'];
 const PAGE = 50;

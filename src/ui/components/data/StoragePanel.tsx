@@ -1,6 +1,6 @@
 // The browser's storage budget for cached datasets, and asking to keep it (persistent storage).
 import { useData, usePersisted, useStorageInfo } from '../../../store/data';
-import { formatBytes, pct } from './format';
+import { formatBytes, pct } from '../../format';
 
 export function StoragePanel() {
   const storage = useStorageInfo();
