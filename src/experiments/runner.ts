@@ -17,8 +17,8 @@ import { isTrainable } from './scorers/scorer';
 import { expandArms, subsetName } from './spec/expand';
 import type { ExpandedArm, ExperimentSpec } from '../protocol/spec';
 import { parseSpec } from './spec/validate';
-import { CancelledError, stepsFor, trainLoop } from './training/loop';
-import type { RunStore } from './training/store';
+import { CancelledError, stepsFor, trainLoop } from '../train/loop';
+import type { RunStore } from './runs/store';
 import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
 
 export interface RunnerEnv {

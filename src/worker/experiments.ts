@@ -12,7 +12,7 @@ import { SpecError } from '../experiments/spec/schema';
 import type { BackendChoice, DataSpec, PresetInfo, SpecCheck } from '../protocol/spec';
 import { specFromHash, specHash } from '../experiments/spec/url';
 import { parseSpec } from '../experiments/spec/validate';
-import { IdbRunStore } from '../experiments/training/idb-store';
+import { IdbRunStore } from '../experiments/runs/idb-store';
 import { APP_VERSION } from '../experiments/version';
 import { backendFor } from './backend';
 import { fetchBuiltinFiles } from './builtin-files';

@@ -4,7 +4,7 @@
 // the same layout.
 import { renderPersonaBlock, type Attributes } from '../data';
 import type { TextTokenizer } from '../models/tokenizer';
-import { builtinChat } from '../train/builtin/documents';
+import { builtinChat } from '../models/builtin/format';
 
 export function personaPrompt(tok: TextTokenizer, attributes: Attributes, instruction: string, builtin: boolean): string {
   if (builtin) return tok.applyChatTemplate(builtinChat(attributes, instruction));

@@ -11,9 +11,10 @@ import { generate } from '../../src/models/generate/generate';
 import { folderFiles } from '../../src/models/io/node-files';
 import { loadModel, type LoadedModel } from '../../src/models/load-model';
 import { initCpuBackend } from '../../src/tensor';
-import { builtinChat, builtinDocuments, evidence, type BuiltinDocuments } from '../../src/train/builtin/documents';
+import { builtinChat, evidence } from '../../src/models/builtin/format';
+import { builtinDocuments, type BuiltinDocuments } from '../../src/train/builtin/documents';
 import { scoreBatches } from '../../src/models/scoring';
-import { answerPrompt, readPersona } from '../../src/train/builtin/read-persona';
+import { answerPrompt, readPersona } from '../../src/models/builtin/read-persona';
 import { documentLoss, unigramLoss } from '../../src/train/builtin/evaluate';
 import { encodeDoc } from '../../src/train/builtin/packing';
 

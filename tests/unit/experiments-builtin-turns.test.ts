@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILTIN, generateBuiltin, polesFromId, type Dataset } from '../../src/data';
 import { builtinAnswerTurns } from '../../src/experiments/lm/builtin-turns';
-import { assistantText, styleText } from '../../src/train/builtin/documents';
+import { assistantText, styleText } from '../../src/models/builtin/format';
 
 describe('builtinAnswerTurns', () => {
   const ds = generateBuiltin({ ...DEFAULT_BUILTIN, personas: 6, questionsPerPersona: 3 });

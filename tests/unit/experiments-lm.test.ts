@@ -7,7 +7,7 @@ import { loadBuiltin } from '../../src/experiments/prepare';
 import { runExperiment, type RunnerEnv } from '../../src/experiments/runner';
 import type { LoadedLm } from '../../src/experiments/lm/loaded';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
-import { MemoryRunStore } from '../../src/experiments/training/store';
+import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { PromptingPredictor } from '../../src/experiments/scorers/prompting';
 import { createBackend, type Backend } from '../../src/tensor';
 

@@ -9,7 +9,7 @@ import { loadBuiltin } from '../../src/experiments/prepare';
 import { presetSpec } from '../../src/experiments/presets';
 import { runExperiment, type RunnerEnv } from '../../src/experiments/runner';
 import type { Trainable } from '../../src/experiments/scorers/scorer';
-import { MemoryRunStore } from '../../src/experiments/training/store';
+import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { DeviceLostError, OutOfMemoryError } from '../../src/gpu/errors';
 import { createBackend, type Backend } from '../../src/tensor';
 

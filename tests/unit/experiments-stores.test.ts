@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FileRunStore } from '../../src/experiments/node/file-store';
 import { RECORD_VERSION, type RunRecord } from '../../src/protocol/record';
 import { presetSpec } from '../../src/experiments/presets';
-import { IdbRunStore } from '../../src/experiments/training/idb-store';
-import { MemoryRunStore, type ArmCheckpoint, type RunStore } from '../../src/experiments/training/store';
+import { IdbRunStore } from '../../src/experiments/runs/idb-store';
+import { MemoryRunStore, type ArmCheckpoint, type RunStore } from '../../src/experiments/runs/store';
 
 const dirs: string[] = [];
 afterAll(async () => {

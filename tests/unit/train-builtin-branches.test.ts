@@ -7,7 +7,7 @@ import { tokenizerJson, trainBpe } from '../../src/models/builtin/bpe';
 import { BUILTIN_SPECIAL_TOKENS, builtinTokenizerConfig } from '../../src/models/builtin/spec';
 import { TextTokenizer } from '../../src/models/tokenizer';
 import { AnswerBranches } from '../../src/train/builtin/branches';
-import { assistantText, styleText } from '../../src/train/builtin/documents';
+import { assistantText, styleText } from '../../src/models/builtin/format';
 
 describe('AnswerBranches', () => {
   const ds = generateBuiltin({ ...DEFAULT_BUILTIN, personas: 4, questionsPerPersona: 2 });

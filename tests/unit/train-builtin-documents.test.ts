@@ -1,10 +1,12 @@
-// The built-in model's training text (src/train/builtin/documents.ts): rows of the training split
-// only, each assistant turn a style line (evidence copied from the persona block, then the pole)
-// and the answer; with persona-majority labels, each persona's answers agree with its own
-// majority pole on every axis, and held-out rows keep their own answers.
+// The built-in model's training text (src/train/builtin/documents.ts, in the format of
+// src/models/builtin/format.ts): rows of the training split only, each assistant turn a style
+// line (evidence copied from the persona block, then the pole) and the answer; with
+// persona-majority labels, each persona's answers agree with its own majority pole on every axis,
+// and held-out rows keep their own answers.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILTIN, DEFAULT_SPLIT, candidatePoles, generateBuiltin, splitDataset, type Poles } from '../../src/data';
-import { builtinDocuments, evidence, splitAssistantText, styleText } from '../../src/train/builtin/documents';
+import { evidence, splitAssistantText, styleText } from '../../src/models/builtin/format';
+import { builtinDocuments } from '../../src/train/builtin/documents';
 
 const ds = generateBuiltin({ ...DEFAULT_BUILTIN, personas: 40, questionsPerPersona: 12 });
 const split = splitDataset(ds, DEFAULT_SPLIT);

@@ -6,7 +6,7 @@
 // is scored as the bare answer. The turn starts with a space: the generation prompt ends at
 // "Prefers:" and the template writes "Prefers: " + turn, so the first word carries the space.
 import { isBuiltin, polesFromId, type Attributes, type Dataset } from '../../data';
-import { assistantText, styleText } from '../../train/builtin/documents';
+import { assistantText, styleText } from '../../models/builtin/format';
 
 /** The assistant turn for `text` (the response `responseId` of `questionId`), for a persona or none. */
 export type AnswerTurn = (text: string, questionId: string, responseId: string | undefined, persona: Attributes | null) => string;

@@ -2,7 +2,7 @@
 // a Predictor for one arm. Adding a method means adding a spec kind and a builder here; the
 // runner, results and UI need no change.
 import { renderPersonaBlock, type PersonaRecord, type PreferencePair } from '../../data';
-import { BUILTIN_MODEL_ATTRIBUTES } from '../../train/builtin/documents';
+import { BUILTIN_MODEL_ATTRIBUTES } from '../../models/builtin/format';
 import type { Backend } from '../../tensor';
 import { fnv1a32 } from '../../util/hash';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';

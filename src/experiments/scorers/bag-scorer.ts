@@ -7,13 +7,15 @@
 //                  position bias, logit = r1(p, R1) - r2(p, R2) + b, trained with the responses in
 //                  a random order and read averaged over both orders (Dong et al. 2024's setup;
 //                  not antisymmetric by construction, so position bias is possible and measured).
-import { add, embedding, logsigmoid, matmul, mean, mul, neg, parameter, reshape, slice, sub, sum, noGrad } from '../../autograd';
+import { add, embedding, matmul, mul, parameter, reshape, slice, sub, sum, noGrad } from '../../autograd';
 import type { PersonaRecord, PreferencePair } from '../../data';
 import { tidy, type Backend, type Tensor } from '../../tensor';
+import type { BatchOutput } from '../../train/pair-model';
+import { bradleyTerryLoss, preferenceProbability } from '../../train/preference-losses';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import { bagDifference, padBags, type Bag, type PersonaBagEncoder, type ResponseBagEncoder } from '../encoders/bags';
-import type { BatchOutput, Trainable } from './scorer';
+import type { Trainable } from './scorer';
 
 export interface BagScorerOptions {
   dims: number;
@@ -120,7 +122,7 @@ export class BagScorer implements Trainable {
     const u = this.embedBags(this.personaTable, pairs.map((p) => this.dropped(this.personaBag(p.personaId), q, rng)));
     if (this.o.loss === 'bradley-terry') {
       const margins = this.margin(u, pairs);
-      const out: BatchOutput = { loss: neg(mean(logsigmoid(margins))), margins };
+      const out: BatchOutput = { loss: bradleyTerryLoss(margins), margins };
       if (logging) {
         noGrad(() => {
           out.chosen = this.reward(u, pairs.map((p) => p.chosen), 0);
@@ -136,7 +138,7 @@ export class BagScorer implements Trainable {
     const logits = add(sub(this.reward(u, first, 0), this.reward(u, second, 1)), this.positionBias!);
     const sign = this.be.fromData(Float32Array.from(flip, (f) => (f ? -1 : 1)), [pairs.length]);
     const margins = mul(logits, sign);
-    return { loss: neg(mean(logsigmoid(margins))), margins };
+    return { loss: bradleyTerryLoss(margins), margins };
   }
 
   async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
@@ -162,11 +164,11 @@ export class BagScorer implements Trainable {
         const ba = (await probs.ba.data()) as Float32Array;
         probs.ab.dispose();
         probs.ba.dispose();
-        for (let j = 0; j < batch.length; j++) out[i + j] = 0.5 * (sigmoid(ab[j]) + 1 - sigmoid(ba[j]));
+        for (let j = 0; j < batch.length; j++) out[i + j] = 0.5 * (preferenceProbability(ab[j]) + 1 - preferenceProbability(ba[j]));
       } else {
         const m = (await probs.data()) as Float32Array;
         probs.dispose();
-        for (let j = 0; j < batch.length; j++) out[i + j] = sigmoid(m[j]);
+        for (let j = 0; j < batch.length; j++) out[i + j] = preferenceProbability(m[j]);
       }
     }
     return out;
@@ -191,8 +193,4 @@ function rowsByName(names: readonly string[], D: number, zeros: number, std: num
   const out = new Float32Array(names.length * (D + zeros));
   names.forEach((name, i) => out.set(new Rng(fnv1a32(`${salt}:${name}`)).float32(D, { normal: std }), i * (D + zeros)));
   return out;
-}
-
-export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }

@@ -8,7 +8,7 @@
 //     "which response would you prefer?" (the pairwise model; the head starts as the model's
 //     own A/B readout and trains). The backbone is frozen (features cached), LoRA-adapted, or
 //     fully finetuned (a fresh copy of the model per arm).
-import { add, concat, logsigmoid, matmul, mean, mul, neg, noGrad, parameter, reshape, slice, sub, sum } from '../../autograd';
+import { add, concat, matmul, mul, noGrad, parameter, reshape, slice, sub, sum } from '../../autograd';
 import type { PreferencePair } from '../../data';
 import { padBatch } from '../../models/batch';
 import { ChoiceTokenError, choiceTokenIds } from '../../models/choice';
@@ -16,13 +16,14 @@ import { FeatureCache, lastTokenFeatures } from '../../models/features';
 import { lastTokenHidden } from '../../models/heads';
 import { LoraAdapter } from '../../models/lora/adapter';
 import { tidy, type Backend, type Tensor } from '../../tensor';
+import type { BatchOutput } from '../../train/pair-model';
+import { bradleyTerryLoss, preferenceProbability } from '../../train/preference-losses';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
 import type { ModelSpec } from '../../protocol/spec';
-import { sigmoid } from './bag-scorer';
-import type { BatchOutput, Trainable } from './scorer';
+import type { Trainable } from './scorer';
 
 type LmSpec = Extract<ModelSpec, { kind: 'lm' }>;
 
@@ -159,7 +160,7 @@ export class LmSeparateScorer implements Trainable {
       const chosen = this.rewardOf(u, pairs, c, 0);
       const rejected = this.rewardOf(u, pairs, r, 0);
       const margins = sub(chosen, rejected);
-      const out: BatchOutput = { loss: neg(mean(logsigmoid(margins))), margins };
+      const out: BatchOutput = { loss: bradleyTerryLoss(margins), margins };
       if (logging) Object.assign(out, { chosen, rejected });
       return out;
     }
@@ -168,7 +169,7 @@ export class LmSeparateScorer implements Trainable {
     const second = pairs.map((p, i) => (flip[i] ? p.chosen : p.rejected));
     const logits = add(sub(this.rewardOf(u, pairs, first, 0), this.rewardOf(u, pairs, second, 1)), this.bias!);
     const margins = mul(logits, this.be.fromData(Float32Array.from(flip, (f) => (f ? -1 : 1)), [pairs.length]));
-    return { loss: neg(mean(logsigmoid(margins))), margins };
+    return { loss: bradleyTerryLoss(margins), margins };
   }
 
   async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
@@ -190,7 +191,7 @@ export class LmSeparateScorer implements Trainable {
       const v = (await t.data()) as Float32Array;
       t.dispose();
       for (let j = 0; j < batch.length; j++) {
-        out[i + j] = this.o.loss === 'bradley-terry' ? sigmoid(v[j]) : 0.5 * (sigmoid(v[2 * j]) + 1 - sigmoid(v[2 * j + 1]));
+        out[i + j] = this.o.loss === 'bradley-terry' ? preferenceProbability(v[j]) : 0.5 * (preferenceProbability(v[2 * j]) + 1 - preferenceProbability(v[2 * j + 1]));
       }
     }
     return out;
@@ -335,12 +336,12 @@ export class LmJointScorer implements Trainable {
       const chosen = reshape(slice(pairsView, 1, 0, 1), [B]);
       const rejected = reshape(slice(pairsView, 1, 1, 2), [B]);
       const margins = sub(chosen, rejected);
-      const out: BatchOutput = { loss: neg(mean(logsigmoid(margins))), margins };
+      const out: BatchOutput = { loss: bradleyTerryLoss(margins), margins };
       if (logging) Object.assign(out, { chosen, rejected });
       return out;
     }
     const margins = mul(s, this.be.fromData(Float32Array.from(flip!, (f) => (f ? -1 : 1)), [pairs.length]));
-    return { loss: neg(mean(logsigmoid(margins))), margins };
+    return { loss: bradleyTerryLoss(margins), margins };
   }
 
   private cachedStates(seqs: number[][]): Tensor {
@@ -365,7 +366,7 @@ export class LmJointScorer implements Trainable {
           const h = await this.inferenceStates(this.sequences(batch, null));
           const v = await readScores(noGrad(() => tidy(() => this.scores(h))));
           h.dispose();
-          for (let j = 0; j < batch.length; j++) out[i + j] = sigmoid(v[2 * j] - v[2 * j + 1]);
+          for (let j = 0; j < batch.length; j++) out[i + j] = preferenceProbability(v[2 * j] - v[2 * j + 1]);
         } else {
           const ab = await this.inferenceStates(this.sequences(batch, batch.map(() => false)));
           const ba = await this.inferenceStates(this.sequences(batch, batch.map(() => true)));
@@ -373,7 +374,7 @@ export class LmJointScorer implements Trainable {
           const vba = await readScores(noGrad(() => tidy(() => this.scores(ba))));
           ab.dispose();
           ba.dispose();
-          for (let j = 0; j < batch.length; j++) out[i + j] = 0.5 * (sigmoid(vab[j]) + 1 - sigmoid(vba[j]));
+          for (let j = 0; j < batch.length; j++) out[i + j] = 0.5 * (preferenceProbability(vab[j]) + 1 - preferenceProbability(vba[j]));
         }
         onProgress?.(i + batch.length);
         await new Promise((r) => setTimeout(r, 0));

@@ -14,13 +14,13 @@ import { padBatch } from '../../models/batch';
 import { choiceLogits } from '../../models/heads';
 import { scoreBatches } from '../../models/scoring';
 import { tidy } from '../../tensor';
+import { preferenceProbability } from '../../train/preference-losses';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
 import type { TextTokenizer } from '../../models/tokenizer';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
 import type { Predictor } from './scorer';
-import { sigmoid } from './bag-scorer';
 
 export interface PromptingOptions {
   readout: 'choice' | 'likelihood';
@@ -110,7 +110,7 @@ export class PromptingPredictor implements Predictor {
       const logits = noGrad(() => tidy(() => choiceLogits(model, model.hidden(batch.ids, batch.B, batch.T), batch.lengths, ids)));
       const v = (await logits.data()) as Float32Array;
       logits.dispose();
-      for (let b = 0; b < batch.B; b++) out[i + b] = sigmoid(v[b * 2] - v[b * 2 + 1]);
+      for (let b = 0; b < batch.B; b++) out[i + b] = preferenceProbability(v[b * 2] - v[b * 2 + 1]);
       onProgress?.(i + batch.B);
       await new Promise((r) => setTimeout(r, 0));
     }
@@ -151,7 +151,7 @@ export class PromptingPredictor implements Predictor {
       await new Promise((r) => setTimeout(r, 0));
     }
     // A logistic of the per-token difference: its side of 0.5 (what accuracy scores) is the readout.
-    return Float32Array.from(pairs, (_, i) => sigmoid(means[2 * i] - means[2 * i + 1]));
+    return Float32Array.from(pairs, (_, i) => preferenceProbability(means[2 * i] - means[2 * i + 1]));
   }
 
   dispose(): void {

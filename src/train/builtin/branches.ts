@@ -6,7 +6,8 @@
 // (docs/builtin-model.md).
 import type { Attributes, BuiltinDataset } from '../../data';
 import type { TextTokenizer } from '../../models/tokenizer';
-import { candidateAnswers, styleText } from './documents';
+import { styleText } from '../../models/builtin/format';
+import { candidateAnswers } from './documents';
 
 interface Node {
   next: Map<number, Node>;

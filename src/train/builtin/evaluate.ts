@@ -12,7 +12,8 @@ import type { TextTokenizer } from '../../models/tokenizer';
 import { tidy } from '../../tensor';
 import { Rng } from '../../util/rng';
 import { crossEntropyLoss } from '../losses';
-import { assistantText, builtinChat, builtinRowPoles, styleText } from './documents';
+import { assistantText, builtinChat, styleText } from '../../models/builtin/format';
+import { builtinRowPoles } from './documents';
 import { packRows, rowSlice, type EncodedDoc } from './packing';
 
 /** Mean next-token cross-entropy (nats) over the documents' targets, one document per row. */

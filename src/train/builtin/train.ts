@@ -6,6 +6,7 @@
 import { backward, concat, crossEntropy, mul, noGrad, reshape, scale, sum } from '../../autograd';
 import { DEFAULT_BUILTIN, generateBuiltin, type BuiltinOptions } from '../../data';
 import { trainBpe, tokenizerJson } from '../../models/builtin/bpe';
+import { builtinChat } from '../../models/builtin/format';
 import { BUILTIN_CHAT_TEMPLATE, BUILTIN_SPECIAL_TOKENS, builtinFiles, builtinTokenizerConfig, initBuiltinWeights, parseBuiltinConfig, type BuiltinArch } from '../../models/builtin/spec';
 import { renderChatTemplate } from '../../models/chat-template';
 import { generate } from '../../models/generate/generate';
@@ -18,7 +19,7 @@ import { Rng } from '../../util/rng';
 import { AdamW } from '../adamw';
 import { assertFinite } from '../health';
 import { AnswerBranches } from './branches';
-import { builtinChat, builtinDocuments, type BuiltinLabels, type ChatDoc } from './documents';
+import { builtinDocuments, type BuiltinLabels, type ChatDoc } from './documents';
 import { crossPersonaLikelihood, documentLoss, unigramLoss } from './evaluate';
 import { encodeDoc, packRows, rowSlice, type EncodedDoc, type RowBatch } from './packing';
 

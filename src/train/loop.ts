@@ -1,38 +1,62 @@
-// The training loop every trained Stage-1 method shares: seeded batch order per epoch, AdamW with
-// clipping, metrics read back only at log intervals (TRL's names) with a NaN/Inf stop, periodic
-// checkpoints, resume from a checkpoint, cooperative cancellation, and progress with time left.
-// Each step runs inside `backend.guard`, so out-of-memory and validation failures on the GPU
-// surface as typed errors naming the step.
-import { backward } from '../../autograd';
-import type { PreferencePair } from '../../data';
-import { tidy, type Backend } from '../../tensor';
-import { AdamW, readMetrics } from '../../train';
-import { fnv1a32 } from '../../util/hash';
-import { Rng } from '../../util/rng';
-import type { TrainSpec } from '../../protocol/spec';
-import type { CurvePoint } from '../../protocol/record';
-import type { Trainable } from '../scorers/scorer';
-import { restoreOptimizer, saveOptimizer } from './optimizer-state';
-import type { ArmCheckpoint } from './store';
+// The pairwise training loop every trained Stage-1 method shares (experiments' runner drives it,
+// one arm at a time): seeded batch order per epoch, AdamW with clipping, metrics read back only at
+// log intervals (TRL's names) with a NaN/Inf stop, periodic checkpoints, resume from a checkpoint,
+// cooperative cancellation, and progress with time left. Each step runs inside `backend.guard`,
+// so out-of-memory and validation failures on the GPU surface as typed errors naming the step.
+import { backward } from '../autograd';
+import type { PreferencePair } from '../data';
+import { tidy, type Backend } from '../tensor';
+import { fnv1a32 } from '../util/hash';
+import { Rng } from '../util/rng';
+import { AdamW } from './adamw';
+import { readMetrics } from './health';
+import { restoreOptimizer, saveOptimizer, type SavedOptimizer } from './optimizer-state';
+import type { PairModel } from './pair-model';
+
+/** The loop's share of a run's training settings. */
+export interface LoopSettings {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  /** Global gradient-norm clip; null for none. */
+  clipNorm: number | null;
+  /** Read back and log the metrics every this many steps (and at the last step). */
+  logEvery: number;
+}
+
+/** One logged step: step, epoch and TRL's metric names (the shape of a run record's curve point). */
+export type LogPoint = { step: number; epoch: number } & Record<string, number>;
+
+/** Everything a resumed loop needs to continue the same trajectory. */
+export interface LoopCheckpoint {
+  /** Optimizer steps done; the run continues at step + 1. */
+  step: number;
+  totalSteps: number;
+  params: Record<string, Float32Array>;
+  optimizer: SavedOptimizer;
+  curve: LogPoint[];
+  savedAt: string;
+}
 
 export interface LoopHooks {
   signal?: AbortSignal;
   /** Called at each log interval with the logged point. */
-  onLog?(point: CurvePoint): void;
+  onLog?(point: LogPoint): void;
   /** Called after each step. */
   onStep?(step: number, totalSteps: number): void;
   /** Saves a checkpoint (every `checkpointEvery` steps and at the end). */
-  checkpoint?(ck: Omit<ArmCheckpoint, 'runId' | 'arm'>): Promise<void>;
+  checkpoint?(ck: LoopCheckpoint): Promise<void>;
   checkpointEvery?: number;
   /** Continue from this checkpoint instead of from scratch. */
-  resume?: ArmCheckpoint | null;
+  resume?: LoopCheckpoint | null;
   /** Throws when the device is gone (webgpu); checked between steps. */
   assertDevice?(): void;
 }
 
 export interface LoopResult {
   steps: number;
-  curve: CurvePoint[];
+  curve: LogPoint[];
   /** Last logged metrics (TRL names). */
   final: Record<string, number>;
   resumedFrom: number;
@@ -61,12 +85,12 @@ function meanOf(xs: ArrayLike<number>): number {
   return s / Math.max(1, xs.length);
 }
 
-export function stepsFor(pairs: number, t: Pick<TrainSpec, 'epochs' | 'batchSize'>): { perEpoch: number; total: number } {
+export function stepsFor(pairs: number, t: Pick<LoopSettings, 'epochs' | 'batchSize'>): { perEpoch: number; total: number } {
   const perEpoch = Math.max(1, Math.ceil(pairs / t.batchSize));
   return { perEpoch, total: Math.max(1, Math.ceil(t.epochs * perEpoch)) };
 }
 
-export async function trainLoop(be: Backend, model: Trainable, pairs: readonly PreferencePair[], t: TrainSpec, seed: number, hooks: LoopHooks = {}): Promise<LoopResult> {
+export async function trainLoop(be: Backend, model: PairModel, pairs: readonly PreferencePair[], t: LoopSettings, seed: number, hooks: LoopHooks = {}): Promise<LoopResult> {
   if (pairs.length === 0) throw new RangeError('No training pairs: check the split and the training pair kinds');
   const named = model.namedParameters();
   const opt = new AdamW(
@@ -74,7 +98,7 @@ export async function trainLoop(be: Backend, model: Trainable, pairs: readonly P
     { lr: t.lr, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
   );
   const { perEpoch, total } = stepsFor(pairs.length, t);
-  const curve: CurvePoint[] = [];
+  const curve: LogPoint[] = [];
   let start = 0;
   if (hooks.resume) {
     const ck = hooks.resume;
@@ -133,7 +157,7 @@ export async function trainLoop(be: Backend, model: Trainable, pairs: readonly P
         if (logging) {
           const l = (await readMetrics(step, { loss })).loss;
           const m = (await margins.data()) as Float32Array;
-          const point: CurvePoint = {
+          const point: LogPoint = {
             step,
             epoch: step / perEpoch,
             loss: l,

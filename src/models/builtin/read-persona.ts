@@ -1,6 +1,6 @@
 // How the built-in model answers a built-in question for a persona: a guided decode in two steps.
 //   1. Reading: the style line is written axis by axis in the fixed order it was trained on. The
-//      evidence of each axis (the persona line that drives it, documents.ts `evidence`) is written
+//      evidence of each axis (the persona line that drives it, format.ts `evidence`) is written
 //      for the model, which then chooses the pole: the probability of each pole's words after the
 //      evidence, sampled at the request's temperature (argmax at 0). The model's own free-running
 //      copy of the evidence is unreliable at this size (it mixes up persona lines), while the
@@ -8,11 +8,11 @@
 //   2. Answer: after the whole style line and "Answer:", the model writes the answer (streamed).
 // Questions the built-in world does not know have no axes: callers generate freely for those.
 import { AXIS_IDS, poleName, type Attributes, type BuiltinQuestion, type Poles } from '../../data';
-import type { LlamaModel } from '../../models/llama/model';
-import { scoreBatches } from '../../models/scoring';
-import type { TextTokenizer } from '../../models/tokenizer';
+import type { LlamaModel } from '../llama/model';
+import { scoreBatches } from '../scoring';
+import type { TextTokenizer } from '../tokenizer';
 import { Rng } from '../../util/rng';
-import { builtinChat, evidence, styleText } from './documents';
+import { builtinChat, evidence, styleText } from './format';
 
 export interface PersonaReading {
   /** The chosen pole per question axis (question order). */

@@ -2,19 +2,13 @@
 // checkpoint. Three implementations share this interface: memory (tests), IndexedDB (the
 // browser, ./idb-store.ts) and files (Node, ../node/file-store.ts). A record is written after
 // every arm and at every checkpoint, so closing the tab mid-run loses nothing already written.
-import type { CurvePoint, RunRecord } from '../../protocol/record';
-import type { SavedOptimizer } from './optimizer-state';
+import type { RunRecord } from '../../protocol/record';
+import type { LoopCheckpoint } from '../../train/loop';
 
-export interface ArmCheckpoint {
+/** The training loop's checkpoint of one arm of one run. */
+export interface ArmCheckpoint extends LoopCheckpoint {
   runId: string;
   arm: number;
-  /** Optimizer steps done; the run continues at step + 1. */
-  step: number;
-  totalSteps: number;
-  params: Record<string, Float32Array>;
-  optimizer: SavedOptimizer;
-  curve: CurvePoint[];
-  savedAt: string;
 }
 
 export interface RunStore {

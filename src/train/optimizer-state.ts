@@ -1,9 +1,9 @@
 // Saving and restoring AdamW's state (step count, first and second moments) for checkpoints, so a
 // resumed run continues the same trajectory instead of restarting the moments from zero.
-// train/adamw.ts exposes the moments (`moments(p)`) and the step but no setter; until it grows
+// ./adamw.ts exposes the moments (`moments(p)`) and the step but no setter; until it grows
 // one, restoring goes through `AdamWInternals` below, the one place that knows its field names.
-import { keep, type Tensor } from '../../tensor';
-import type { AdamW } from '../../train';
+import { keep, type Tensor } from '../tensor';
+import type { AdamW } from './adamw';
 
 export interface SavedOptimizer {
   step: number;
