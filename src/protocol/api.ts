@@ -27,7 +27,7 @@ import type {
   TokenEvent,
 } from './models';
 import type { RunRecord } from './record';
-import type { PresetInfo, SpecCheck } from './spec';
+import type { MethodOption, PresetInfo, SpecCheck } from './spec';
 
 export interface RunnerApi {
   // The GPU panel (src/worker/gpu-status.ts, selftest.ts).
@@ -48,6 +48,8 @@ export interface RunnerApi {
 
   // The Experiments and Results views (src/worker/experiments.ts).
   experimentPresets(): PresetInfo[];
+  /** The methods an arm may use, for the spec builder's Method field. */
+  experimentMethods(): MethodOption[];
   checkSpec(value: unknown): SpecCheck;
   /** The spec in a `#/experiments?spec=...` hash, checked; null when the hash has none. */
   specInHash(hash: string): SpecCheck | null;

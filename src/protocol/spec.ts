@@ -46,6 +46,14 @@ export type MethodSpec =
   /** Roleplay plus k labelled examples of the same persona in the context. */
   | { kind: 'few-shot'; k: 0 | 1 | 2 | 4 | 8; readout: 'choice' | 'likelihood' };
 
+/** One choice of the spec builder's Method field: what it shows and the method spec (with its
+ * defaults) it puts in the arm. The worker serves the list (experimentMethods). */
+export interface MethodOption {
+  value: string;
+  label: string;
+  method: MethodSpec;
+}
+
 export type TrainingMode = 'frozen' | 'lora' | 'full';
 
 export type ModelSpec =

@@ -7,7 +7,7 @@ import { proxy, runner } from '../protocol/client';
 import { errorMessage, type Loadable } from './loadable';
 import type { RunEvent } from '../protocol/events';
 import type { CurvePoint, RunRecord } from '../protocol/record';
-import type { BackendChoice, ExperimentSpec, PresetInfo, SpecCheck } from '../protocol/spec';
+import type { BackendChoice, ExperimentSpec, MethodOption, PresetInfo, SpecCheck } from '../protocol/spec';
 
 export type ProgressEvent = Extract<RunEvent, { kind: 'progress' }>;
 
@@ -29,6 +29,8 @@ export type RunState =
 
 interface ExperimentsState {
   presets: Loadable<PresetInfo[]>;
+  /** The methods an arm may use (served by the worker with the presets). */
+  methods: MethodOption[];
   /** The preset the draft started from, if any. */
   preset: string | null;
   /** The spec as edited (may be invalid) and the worker's verdict on it. */
@@ -94,6 +96,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
 
   return {
     presets: { kind: 'idle' },
+    methods: [],
     preset: null,
     draft: null,
     check: null,
@@ -106,8 +109,8 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
       if (get().presets.kind === 'loading') return;
       set({ presets: { kind: 'loading' } });
       try {
-        const value = await runner().experimentPresets();
-        set({ presets: { kind: 'ready', value } });
+        const [value, methods] = await Promise.all([runner().experimentPresets(), runner().experimentMethods()]);
+        set({ presets: { kind: 'ready', value }, methods });
         if (get().draft === null && value.length) await get().choosePreset(value.find((p) => p.name === 'tiny')?.name ?? value[0].name);
       } catch (e) {
         set({ presets: { kind: 'error', message: errorMessage(e) } });
@@ -209,6 +212,7 @@ export const useRunState = () => useExperiments((s) => s.run);
 export const useSpecCheck = () => useExperiments((s) => s.check);
 export const useDraft = () => useExperiments((s) => s.draft);
 export const usePresets = () => useExperiments((s) => s.presets);
+export const useMethods = () => useExperiments((s) => s.methods);
 export const useRecords = () => useExperiments((s) => s.records);
 export const useSelectedRuns = () => useExperiments((s) => s.selected);
 export const useBackendChoice = () => useExperiments((s) => s.backend);

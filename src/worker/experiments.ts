@@ -4,15 +4,16 @@
 import { loadBuiltin } from '../experiments/prepare';
 import type { RunEvent } from '../protocol/events';
 import { DatasetStore, type Dataset } from '../data';
+import { METHOD_CATALOGUE } from '../experiments/methods/catalogue';
 import { PRESETS, presetSpec } from '../experiments/presets';
 import { accuracyCsv, importanceCsv, recordsJson } from '../experiments/results/export';
 import type { RunRecord } from '../protocol/record';
 import { runExperiment } from '../experiments/runner';
 import { SpecError } from '../experiments/spec/schema';
-import type { BackendChoice, DataSpec, PresetInfo, SpecCheck } from '../protocol/spec';
+import type { BackendChoice, DataSpec, MethodOption, PresetInfo, SpecCheck } from '../protocol/spec';
 import { specFromHash, specHash } from '../experiments/spec/url';
 import { parseSpec } from '../experiments/spec/validate';
-import { IdbRunStore } from '../experiments/runs/idb-store';
+import { IdbRunStore } from '../experiments/training/idb-store';
 import { APP_VERSION } from '../experiments/version';
 import { backendFor } from './backend';
 import { fetchBuiltinFiles } from './builtin-files';
@@ -34,6 +35,10 @@ const active = new Map<string, AbortController>();
 
 export function experimentPresets(): PresetInfo[] {
   return PRESETS.map((p) => ({ name: p.name, title: p.title, description: p.description, where: p.where, spec: presetSpec(p.name) }));
+}
+
+export function experimentMethods(): MethodOption[] {
+  return [...METHOD_CATALOGUE];
 }
 
 function check(fn: () => ReturnType<typeof parseSpec> | null): SpecCheck | null {

@@ -26,6 +26,7 @@ const api: RunnerApi = {
   cancelImport: data.cancelImport,
 
   experimentPresets: experiments.experimentPresets,
+  experimentMethods: experiments.experimentMethods,
   checkSpec: experiments.checkSpec,
   specInHash: experiments.specInHash,
   runSpec: experiments.runSpec,

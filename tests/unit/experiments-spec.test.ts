@@ -1,6 +1,7 @@
 // Experiment specs: validation names the field it refuses, defaults fill what is absent, presets
 // validate, sweeps expand, and specs survive the URL round trip.
 import { describe, expect, it } from 'vitest';
+import { METHOD_CATALOGUE } from '../../src/experiments/methods/catalogue';
 import { PRESETS, presetSpec } from '../../src/experiments/presets';
 import { expandArms } from '../../src/experiments/spec/expand';
 import { SpecError } from '../../src/experiments/spec/schema';
@@ -123,5 +124,18 @@ describe('spec URLs', () => {
     // A hand-edited link is validated like any spec.
     const edited = btoa(JSON.stringify({ arms: [{ label: 'x', method: { kind: 'reward-model' }, train: { lr: 0 } }] })).replace(/=+$/, '');
     expect(() => decodeSpec(edited)).toThrow(/arms\[0\]\.train\.lr/);
+  });
+});
+
+describe('the methods catalogue (served to the spec builder)', () => {
+  it('offers distinct entries, each a method the validator accepts unchanged, every method kind once at least', () => {
+    expect(new Set(METHOD_CATALOGUE.map((m) => m.value)).size).toBe(METHOD_CATALOGUE.length);
+    for (const m of METHOD_CATALOGUE) {
+      // Prompting methods read a language model; a reward model's default is the features model.
+      const model = m.method.kind === 'reward-model' ? undefined : { kind: 'lm' };
+      const spec = parseSpec({ arms: [{ label: m.value, method: m.method, ...(model && { model }) }] });
+      expect(spec.arms[0].method, m.value).toEqual(m.method);
+    }
+    expect(new Set(METHOD_CATALOGUE.map((m) => m.method.kind))).toEqual(new Set(['reward-model', 'roleplay', 'few-shot']));
   });
 });

@@ -4,22 +4,16 @@
 // marked invalid. The draft may be invalid while typing; Run waits for a valid one.
 import { useState, type ReactNode } from 'react';
 import { useData } from '../../store/data';
-import { useDraft, useExperiments, useSpecCheck } from '../../store/experiments';
+import type { MethodOption } from '../../protocol/spec';
+import { useDraft, useExperiments, useMethods, useSpecCheck } from '../../store/experiments';
 import { getAt, numberOrText, pathString, setAt, type PathKey } from './spec-edit';
-
-const METHODS = [
-  { value: 'rm-bt', label: 'Reward model, Bradley–Terry', method: { kind: 'reward-model', loss: 'bradley-terry' } },
-  { value: 'rm-pair', label: 'Reward model, pairwise', method: { kind: 'reward-model', loss: 'pairwise' } },
-  { value: 'roleplay', label: 'Roleplay prompting', method: { kind: 'roleplay', readout: 'choice' } },
-  { value: 'few-shot', label: 'Few-shot dialog', method: { kind: 'few-shot', k: 2, readout: 'choice' } },
-] as const;
 
 const SUBSETS = ['all', 'demographics', 'psychographics', 'none'] as const;
 
-function methodValue(m: unknown): string {
-  const kind = getAt(m, ['kind']);
-  if (kind === 'reward-model') return getAt(m, ['loss']) === 'pairwise' ? 'rm-pair' : 'rm-bt';
-  return typeof kind === 'string' ? kind : 'rm-bt';
+/** The catalogue entry an arm's method shows as: same kind, and same loss where kinds repeat. */
+function methodValue(m: unknown, methods: readonly MethodOption[]): string {
+  const same = methods.filter((o) => o.method.kind === getAt(m, ['kind']));
+  return (same.find((o) => getAt(o.method, ['loss']) === getAt(m, ['loss'])) ?? same[0] ?? methods[0])?.value ?? '';
 }
 
 interface FieldProps {
@@ -88,6 +82,7 @@ function SelectField({ path, label, options, value, onChange, wide }: FieldProps
 function ArmEditor({ index, count }: { index: number; count: number }) {
   const draft = useDraft();
   const setDraft = useExperiments((s) => s.setDraft);
+  const methods = useMethods();
   const arm = getAt(draft, ['arms', index]);
   const base: PathKey[] = ['arms', index];
   const put = (path: PathKey[], v: unknown) => void setDraft(setAt(useExperiments.getState().draft, [...base, ...path], v));
@@ -106,11 +101,12 @@ function ArmEditor({ index, count }: { index: number; count: number }) {
           path={[...base, 'method']}
           label="Method"
           wide
-          value={methodValue(getAt(arm, ['method']))}
-          options={METHODS}
+          value={methodValue(getAt(arm, ['method']), methods)}
+          options={methods}
           onChange={(v) => {
-            const m = METHODS.find((x) => x.value === v)!;
-            let next = setAt(useExperiments.getState().draft, [...base, 'method'], m.method);
+            const m = methods.find((x) => x.value === v);
+            if (!m) return;
+            let next = setAt(useExperiments.getState().draft, [...base, 'method'], structuredClone(m.method));
             // Roleplay and few-shot read a language model's answer; reward models default to features.
             if (m.method.kind !== 'reward-model') next = setAt(next, [...base, 'model'], { kind: 'lm' });
             void setDraft(next);
