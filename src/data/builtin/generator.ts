@@ -8,6 +8,7 @@ import { BuiltinTruth } from './model';
 import { samplePersonaAttributes, streamFor } from './personas';
 import { QUESTIONS, type BuiltinQuestion } from './questions';
 import { makeResponse, neutralPoles, poleName, responseId, type BuiltinResponse, type Poles } from './responses';
+import { formatSkew, normalizeSkew, skewCenters, skewedTastes, skewIdPart, skewProblem, type Skew } from './skew';
 
 export interface BuiltinOptions {
   seed: number;
@@ -17,6 +18,8 @@ export interface BuiltinOptions {
   questionsPerPersona: number;
   /** sigma: scale of the per-question noise on the standardized tastes (default DEFAULT_NOISE). */
   noise: number;
+  /** Skewed axes: the share of personas on each one's + pole (skew.ts). Absent: the default world. */
+  skew?: Skew;
 }
 
 /** Chosen so that the cross-persona Bayes ceiling is in [80%, 95%] (docs/builtin-dataset.md). */
@@ -51,10 +54,13 @@ function checkOptions(o: BuiltinOptions): void {
   if (!Number.isInteger(o.questionsPerPersona) || o.questionsPerPersona < 1 || o.questionsPerPersona > QUESTIONS.length)
     throw new BuiltinOptionsError(`questionsPerPersona must be an integer in [1, ${QUESTIONS.length}], got ${o.questionsPerPersona}`);
   if (!(o.noise >= 0 && o.noise <= 10)) throw new BuiltinOptionsError(`noise must be in [0, 10], got ${o.noise}`);
+  const bad = o.skew === undefined ? undefined : skewProblem(o.skew);
+  if (bad) throw new BuiltinOptionsError(`skew${bad.key ? `.${bad.key}` : ''} ${bad.problem}`);
 }
 
 export function builtinDatasetId(o: BuiltinOptions): string {
-  return `builtin-s${o.seed}-p${o.personas}-q${o.questionsPerPersona}-n${o.noise}`;
+  const skew = normalizeSkew(o.skew);
+  return `builtin-s${o.seed}-p${o.personas}-q${o.questionsPerPersona}-n${o.noise}${skew ? `-skew-${skewIdPart(skew)}` : ''}`;
 }
 
 function personaId(i: number, n: number): string {
@@ -100,12 +106,16 @@ export function generateBuiltin(options: Partial<BuiltinOptions> = {}): BuiltinD
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o: BuiltinOptions = { ...DEFAULT_BUILTIN, ...given };
   checkOptions(o);
+  // An empty skew is the default world: drop it so ids and options stay those of the default.
+  const skew = normalizeSkew(o.skew);
+  if (skew) o.skew = skew;
+  else delete o.skew;
   const personas: PersonaRecord[] = [];
   for (let i = 0; i < o.personas; i++) {
     const id = personaId(i, o.personas);
     personas.push({ id, attributes: samplePersonaAttributes(o.seed, i), missing: [], extra: [], label: id });
   }
-  const truth = new BuiltinTruth(o.seed, o.noise, personas);
+  const truth = new BuiltinTruth(o.seed, o.noise, personas, skew ? skewedTastes(o.seed, skewCenters(o.seed, personas, skew)) : undefined);
   const byId = new Map(QUESTIONS.map((q) => [q.id, q]));
   const responses = new Map<string, BuiltinResponse>();
   const response = (questionId: string, poles: Poles): BuiltinResponse => {
@@ -145,7 +155,7 @@ export function generateBuiltin(options: Partial<BuiltinOptions> = {}): BuiltinD
 
   return {
     id: builtinDatasetId(o),
-    name: `Built-in (seed ${o.seed}, ${o.personas} personas)`,
+    name: `Built-in (seed ${o.seed}, ${o.personas} personas${skew ? `, skewed ${formatSkew(skew)}` : ''})`,
     source: 'builtin',
     options: o,
     personas,

@@ -8,7 +8,7 @@
 //
 // The noise is independent across questions, so no model can learn it from other rows of the
 // same persona: the Bayes ceilings hold for seen and unseen personas alike.
-import type { PersonaRecord } from '../schema';
+import type { Attributes, PersonaRecord } from '../schema';
 import { AXIS_IDS, tastes, type AxisId } from './axes';
 import { probPositive, sampleNoise } from './noise';
 import { streamFor } from './personas';
@@ -31,11 +31,13 @@ export class BuiltinTruth {
     readonly seed: number,
     readonly sigma: number,
     readonly personas: readonly PersonaRecord[],
+    /** Tastes from attributes; a skewed world moves some axes' centers (skew.ts). */
+    tasteFn: (attrs: Attributes, index: number) => Float64Array = tastes,
   ) {
     this.taste = new Float64Array(personas.length * AXIS_IDS.length);
     personas.forEach((p, i) => {
       this.index.set(p.id, i);
-      this.taste.set(tastes(p.attributes), i * AXIS_IDS.length);
+      this.taste.set(tasteFn(p.attributes, i), i * AXIS_IDS.length);
     });
   }
 
