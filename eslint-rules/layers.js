@@ -17,7 +17,8 @@ below['models/builtin'] = ['models', 'data', ...below.models];
 below.train = ['models', 'models/builtin', 'data', ...below.models];
 below.experiments = ['train', 'protocol', ...below.train];
 below.worker = ['experiments', ...below.experiments];
-below.cli = ['experiments', ...below.experiments];
+// The CLI's `bench` command runs the benchmark suites of src/bench (the page runs them too).
+below.cli = ['experiments', 'bench', ...below.experiments];
 
 export const layers = {
   util: [],
@@ -25,7 +26,8 @@ export const layers = {
   protocol: ['gpu'],
   store: ['protocol'],
   ui: ['store', 'protocol'],
-  // The benchmark page (bench.html): runs the matmul suites on the user's GPU and CPU.
+  // The benchmarks (matmul suites, contenders, the ONNX writer) and their page (bench.html), run
+  // on the user's GPU and CPU; nothing in the engine imports them.
   bench: ['tensor', 'gpu'],
   '': ['ui', 'store'],
 };

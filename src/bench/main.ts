@@ -3,7 +3,7 @@
 // on the page for a person.
 import * as ort from 'onnxruntime-web';
 import { acquireGpu } from '../gpu';
-import { runCpuSuite, runWebgpuSuite, type SuiteResult } from '../tensor/kernels/matmul-bench-suite';
+import { runCpuSuite, runWebgpuSuite, type SuiteResult } from './matmul-bench-suite';
 import { readParams } from './params';
 
 declare global {

@@ -1,5 +1,5 @@
 // The bench page's parameters, read from its URL so the CLI (and a person) can choose what runs.
-import type { SuiteOptions } from '../tensor/kernels/matmul-bench-suite';
+import type { SuiteOptions } from './matmul-bench-suite';
 
 export interface PageParams extends SuiteOptions {
   /** Run the CPU backend suite too, with onnxruntime-web's WASM EP beside it at cpuOrtSizes. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import attentionBackwardWgsl from '../../shaders/attention-backward.wgsl?raw';
 import attentionWgsl from '../../shaders/attention.wgsl?raw';
 import { encodeAttention } from '../../src/tensor/kernels/attention';
-import { ATTENTION_CASES, attentionCheck, runAttentionCases } from '../../src/tensor/kernels/attention-check';
-import { TRANSFORMER_CHECKS } from '../../src/tensor/kernels/checks-transformer';
+import { ATTENTION_CASES, attentionCheck, runAttentionCases } from '../../src/tensor/checks/attention';
+import { KERNEL_CHECKS } from '../../src/tensor/checks';
 import { expectAllOk } from '../helpers/kernel-check';
 import { testGpu } from '../helpers/node-gpu';
 
@@ -16,7 +16,7 @@ function failedOf(results: Awaited<ReturnType<typeof runAttentionCases>>): strin
 
 describe('attention on Dawn', () => {
   it('is registered with the kernel checks', () => {
-    expect(TRANSFORMER_CHECKS).toContain(attentionCheck);
+    expect(KERNEL_CHECKS).toContain(attentionCheck);
   });
 
   it('forward and backward match the CPU reference (device-chosen tiles)', async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import crossEntropyWgsl from '../../shaders/cross-entropy.wgsl?raw';
-import { TRANSFORMER_CHECKS } from '../../src/tensor/kernels/checks-transformer';
-import { crossEntropyCheck, crossEntropyGpu } from '../../src/tensor/kernels/cross-entropy-check';
+import { KERNEL_CHECKS } from '../../src/tensor/checks';
+import { crossEntropyCheck, crossEntropyGpu } from '../../src/tensor/checks/cross-entropy';
 import { expectAllOk, expectCaught } from '../helpers/kernel-check';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('cross-entropy and log-probs on Dawn', () => {
   it('is registered with the kernel checks', () => {
-    expect(TRANSFORMER_CHECKS).toContain(crossEntropyCheck);
+    expect(KERNEL_CHECKS).toContain(crossEntropyCheck);
   });
 
   it('rows, backwards and the masked mean match the CPU references', async () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import embeddingWgsl from '../../shaders/embedding.wgsl?raw';
-import { TRANSFORMER_CHECKS } from '../../src/tensor/kernels/checks-transformer';
-import { embeddingCheck, embeddingGpu } from '../../src/tensor/kernels/embedding-check';
+import { KERNEL_CHECKS } from '../../src/tensor/checks';
+import { embeddingCheck, embeddingGpu } from '../../src/tensor/checks/embedding';
 import { Rng } from '../../src/util/rng';
 import { expectAllOk, expectCaught } from '../helpers/kernel-check';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('embedding on Dawn', () => {
   it('is registered with the kernel checks', () => {
-    expect(TRANSFORMER_CHECKS).toContain(embeddingCheck);
+    expect(KERNEL_CHECKS).toContain(embeddingCheck);
   });
 
   it('gather and scatter-add backward match the CPU reference', async () => {

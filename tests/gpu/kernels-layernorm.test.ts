@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import layernormWgsl from '../../shaders/layernorm.wgsl?raw';
-import { TRANSFORMER_CHECKS } from '../../src/tensor/kernels/checks-transformer';
-import { layernormCheck } from '../../src/tensor/kernels/layernorm-check';
+import { KERNEL_CHECKS } from '../../src/tensor/checks';
+import { layernormCheck } from '../../src/tensor/checks/layernorm';
 import { expectAllOk, expectCaught } from '../helpers/kernel-check';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('layernorm on Dawn', () => {
   it('is registered with the kernel checks', () => {
-    expect(TRANSFORMER_CHECKS).toContain(layernormCheck);
+    expect(KERNEL_CHECKS).toContain(layernormCheck);
   });
 
   it('forward and backward match the CPU reference', async () => {

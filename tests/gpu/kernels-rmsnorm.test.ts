@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import rmsnormWgsl from '../../shaders/rmsnorm.wgsl?raw';
-import { TRANSFORMER_CHECKS } from '../../src/tensor/kernels/checks-transformer';
+import { KERNEL_CHECKS } from '../../src/tensor/checks';
 import { encodeRmsnorm } from '../../src/tensor/kernels/rmsnorm';
-import { rmsnormCheck } from '../../src/tensor/kernels/rmsnorm-check';
+import { rmsnormCheck } from '../../src/tensor/checks/rmsnorm';
 import { testGpu } from '../helpers/node-gpu';
 import { expectAllOk, expectCaught } from '../helpers/kernel-check';
 
 describe('rmsnorm on Dawn', () => {
   it('is registered with the kernel checks', () => {
-    expect(TRANSFORMER_CHECKS).toContain(rmsnormCheck);
+    expect(KERNEL_CHECKS).toContain(rmsnormCheck);
   });
 
   it('forward and backward match the CPU reference', async () => {

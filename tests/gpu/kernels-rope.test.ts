@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import ropeWgsl from '../../shaders/rope.wgsl?raw';
-import { TRANSFORMER_CHECKS } from '../../src/tensor/kernels/checks-transformer';
+import { KERNEL_CHECKS } from '../../src/tensor/checks';
 import { encodeRope } from '../../src/tensor/kernels/rope';
-import { ropeCheck } from '../../src/tensor/kernels/rope-check';
+import { ropeCheck } from '../../src/tensor/checks/rope';
 import { expectAllOk, expectCaught } from '../helpers/kernel-check';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('rope on Dawn', () => {
   it('is registered with the kernel checks', () => {
-    expect(TRANSFORMER_CHECKS).toContain(ropeCheck);
+    expect(KERNEL_CHECKS).toContain(ropeCheck);
   });
 
   it('forward and inverse match the CPU reference', async () => {

@@ -2,7 +2,7 @@
 // makes the cases that exercise the mutated code fail.
 import { expect } from 'vitest';
 import type { GpuContext } from '../../src/gpu';
-import type { CheckResult, KernelCheck } from '../../src/tensor/checks';
+import type { CheckResult, KernelCheck } from '../../src/tensor/checks/types';
 
 export function expectAllOk(results: CheckResult[], minCases: number): void {
   for (const r of results) expect(r, `${r.case}: max error ${r.maxAbsError} (${r.tolerance})`).toMatchObject({ ok: true });

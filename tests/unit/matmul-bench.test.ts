@@ -8,9 +8,9 @@ import { formatRatios, formatTable, formatTrainSteps, targetsMet } from '../../s
 import { benchTrainStep, TRAIN_SIZES } from '../../src/cli/bench/train-step';
 import { createBackend } from '../../src/tensor';
 import { matmulCpu } from '../../src/tensor/kernels/matmul';
-import { benchInputs, interleave } from '../../src/tensor/kernels/matmul-bench';
-import { RATIO_CPU, runCpuSuite, type SuiteResult } from '../../src/tensor/kernels/matmul-bench-suite';
-import { onnxMatmulModel } from '../../src/tensor/kernels/matmul-onnx';
+import { benchInputs, interleave } from '../../src/bench/matmul-bench';
+import { RATIO_CPU, runCpuSuite, type SuiteResult } from '../../src/bench/matmul-bench-suite';
+import { onnxMatmulModel } from '../../src/bench/matmul-onnx';
 
 ort.env.wasm.numThreads = 1;
 

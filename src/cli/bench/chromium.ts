@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, findChrome, NO_CHROME_MESSAGE } from '../../../scripts/chrome.mjs';
-import type { SuiteResult } from '../../tensor/kernels/matmul-bench-suite';
+import type { SuiteResult } from '../../bench/matmul-bench-suite';
 
 export class BenchBrowserError extends Error {
   override name = 'BenchBrowserError';

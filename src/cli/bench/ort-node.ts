@@ -1,6 +1,6 @@
 // Loads onnxruntime-web in Node for the benchmarks: its WASM build (CPU), and its WebGPU build on
 // Dawn (the `webgpu` package). Only the benchmark uses these; the lab itself never loads ORT in Node.
-import type { OrtModule } from '../../tensor/kernels/matmul-bench';
+import type { OrtModule } from '../../bench/matmul-bench';
 
 /** onnxruntime-web's Node build with the WASM execution provider, single-threaded. */
 export async function loadOrtWasm(): Promise<OrtModule> {

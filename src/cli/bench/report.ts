@@ -1,5 +1,5 @@
 // The benchmark's printed table and ratio lines, built from the suites' results.
-import { RATIO_CPU, RATIO_WEBGPU, type SuiteResult } from '../../tensor/kernels/matmul-bench-suite';
+import { RATIO_CPU, RATIO_WEBGPU, type SuiteResult } from '../../bench/matmul-bench-suite';
 import type { TrainStepResult } from './train-step';
 
 /** Each ratio's target, from the engine issue. */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { acquireGpu } from '../../gpu';
 import { nodeGpu } from '../../gpu/node';
 import type { MatmulVariant } from '../../tensor/kernels/matmul';
-import { runCpuSuite, runWebgpuSuite, type SuiteOptions, type SuiteResult } from '../../tensor/kernels/matmul-bench-suite';
+import { runCpuSuite, runWebgpuSuite, type SuiteOptions, type SuiteResult } from '../../bench/matmul-bench-suite';
 import { runChromiumBench } from '../bench/chromium';
 import { loadOrtWasm, loadOrtWebgpu } from '../bench/ort-node';
 import { formatAdapters, formatRatios, formatTable, formatTrainSteps, targetsMet } from '../bench/report';

@@ -4,8 +4,7 @@
 import adamwWgsl from '../../../shaders/adamw.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { grid1d } from './dispatch';
-import { paramsBuffer, placeholderBuffer, recordPass, requireBuffer, requireLength, type KernelOptions } from './kernel-support';
+import { grid1d, paramsBuffer, placeholderBuffer, recordPass, requireBuffer, requireLength, type KernelOptions } from './kernel-support';
 
 export interface AdamWHyper {
   lr: number;

@@ -7,8 +7,7 @@ import attentionBackwardWgsl from '../../../shaders/attention-backward.wgsl?raw'
 import attentionWgsl from '../../../shaders/attention.wgsl?raw';
 import { LimitTooLowError, type GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { grid1d } from './dispatch';
-import { paramsBuffer, placeholderBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
+import { grid1d, paramsBuffer, placeholderBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
 
 export interface AttentionShape {
   b: number;

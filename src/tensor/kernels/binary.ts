@@ -5,9 +5,8 @@ import type { GpuContext } from '../../gpu';
 import type { BinaryOp } from '../backend';
 import { broadcastShapes, broadcastStrides } from '../broadcast';
 import { ShapeError, sameShape, shapeSize, shapeStr, type Shape } from '../tensor';
-import { grid1d } from './dispatch';
-import { dispatchPass, uniformBuffer } from './encode-util';
-import { MAX_RANK } from './strided-copy';
+import { grid1d, recordPass, uniformBuffer, type KernelOptions } from './kernel-support';
+import { MAX_RANK, padRank } from './strided-copy';
 
 export const BINARY_WORKGROUP_SIZE = 256;
 export const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
@@ -66,18 +65,14 @@ export function axpyCpu(acc: Float32Array, x: Float32Array, scale: number): void
   for (let i = 0; i < acc.length; i++) acc[i] = acc[i] + Math.fround(x[i] * s);
 }
 
-function pad8(v: readonly number[]): number[] {
-  return [...v, ...new Array<number>(MAX_RANK - v.length).fill(0)];
-}
-
 function params(ctx: GpuContext, n: number, row: number, shape: Shape, same: boolean, scale: number, as: number[], bs: number[]): GPUBuffer {
   const buf = new ArrayBuffer(32 + 3 * 32);
   const u = new Uint32Array(buf);
   u.set([n, shape.length, row, same ? 1 : 0]);
   new Float32Array(buf)[4] = scale;
-  u.set(pad8(shape), 8);
-  u.set(pad8(as), 16);
-  u.set(pad8(bs), 24);
+  u.set(padRank(shape), 8);
+  u.set(padRank(as), 16);
+  u.set(padRank(bs), 24);
   return uniformBuffer(ctx, 'binary', buf);
 }
 
@@ -89,7 +84,7 @@ export function encodeBinary(
   b: GPUBuffer,
   out: GPUBuffer,
   p: { op: BinaryOp; aShape: Shape; bShape: Shape },
-  shaderCode: string = binaryWgsl,
+  options: KernelOptions = {},
 ): void {
   const shape = broadcastShapes(p.op, p.aShape, p.bShape);
   if (shape.length > MAX_RANK) throw new ShapeError(`${p.op}: rank of ${shapeStr(shape)} exceeds ${MAX_RANK}`);
@@ -98,8 +93,8 @@ export function encodeBinary(
   const grid = grid1d(n, BINARY_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
   const same = sameShape(p.aShape, p.bShape);
   const ub = params(ctx, n, grid.row, shape, same, 1, broadcastStrides(p.aShape, shape), broadcastStrides(p.bShape, shape));
-  const pipeline = ctx.pipelines.get('binary', shaderCode, { WG: BINARY_WORKGROUP_SIZE, OP: BINARY_CODES[p.op] });
-  dispatchPass(ctx, encoder, `binary:${p.op}`, pipeline, [[0, a], [1, b], [2, out], [3, ub]], [grid.x, grid.y]);
+  const pipeline = ctx.pipelines.get('binary', options.shaderCode ?? binaryWgsl, { WG: BINARY_WORKGROUP_SIZE, OP: BINARY_CODES[p.op] });
+  recordPass(ctx, encoder, `binary:${p.op}`, pipeline, [a, b, out, ub], [grid.x, grid.y]);
 }
 
 /** Records acc += x * scale over n elements (in place). */
@@ -109,11 +104,11 @@ export function encodeAxpy(
   x: GPUBuffer,
   acc: GPUBuffer,
   p: { n: number; scale: number },
-  shaderCode: string = binaryWgsl,
+  options: KernelOptions = {},
 ): void {
   if (p.n === 0) return;
   const grid = grid1d(p.n, BINARY_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
   const ub = params(ctx, p.n, grid.row, [p.n], true, p.scale, [1], [1]);
-  const pipeline = ctx.pipelines.get('binary', shaderCode, { WG: BINARY_WORKGROUP_SIZE, OP: 0 }, 'axpy');
-  dispatchPass(ctx, encoder, 'axpy', pipeline, [[0, x], [2, acc], [3, ub]], [grid.x, grid.y]);
+  const pipeline = ctx.pipelines.get('binary', options.shaderCode ?? binaryWgsl, { WG: BINARY_WORKGROUP_SIZE, OP: 0 }, 'axpy');
+  recordPass(ctx, encoder, 'axpy', pipeline, { 0: x, 2: acc, 3: ub }, [grid.x, grid.y]);
 }

@@ -4,8 +4,7 @@
 import embeddingWgsl from '../../../shaders/embedding.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { grid1d } from './dispatch';
-import { paramsBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
+import { grid1d, paramsBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
 
 export interface EmbeddingShape {
   /** Vocabulary rows of the table. */

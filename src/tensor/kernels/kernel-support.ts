@@ -1,10 +1,10 @@
-// Plumbing shared by the transformer kernels (rmsnorm, layernorm, rope, attention, embedding,
-// cross-entropy, logprobs, adamw, global-norm): uniform parameter buffers, buffer-size checks that
-// name the op and both shapes, recording one compute pass, and an upload-encode-submit-read helper
-// that the kernel checks (Node and browser) use.
+// The one plumbing module of the kernels' encoders (./<op>.ts): uniform parameter buffers that are
+// immutable and cached by content (so any number of dispatches can share one command encoder
+// without a queue.writeBuffer racing recorded work), buffer-size checks that name the op and both
+// shapes, dispatch geometry, and recording one compute pass. The checks' upload-run-read helper is
+// ../checks/run-kernel.ts.
 import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { grid1d } from './dispatch';
 
 export interface KernelOptions {
   /** Replaces the WGSL source (checks use it to prove a wrong kernel is caught). */
@@ -19,28 +19,37 @@ export type ParamField = readonly ['u32' | 'i32' | 'f32', number];
 const MAX_CACHED_UNIFORMS = 4096;
 const uniformCache = new WeakMap<GpuContext, Map<string, GPUBuffer>>();
 
-/** A uniform buffer holding `fields` as consecutive 4-byte scalars (a WGSL struct of u32/i32/f32). */
-export function paramsBuffer(ctx: GpuContext, label: string, fields: readonly ParamField[]): GPUBuffer {
-  const words = Math.max(4, Math.ceil(fields.length / 4) * 4);
-  const data = new ArrayBuffer(words * 4);
-  const view = new DataView(data);
-  fields.forEach(([type, value], i) => {
-    if (type === 'f32') view.setFloat32(i * 4, value, true);
-    else if (type === 'i32') view.setInt32(i * 4, value, true);
-    else view.setUint32(i * 4, value, true);
-  });
-  const u32 = new Uint32Array(data);
+/**
+ * A uniform buffer holding `data` (zero-padded to a multiple of 16 bytes), written once at
+ * creation and shared by every caller asking for the same label and bytes.
+ */
+export function uniformBuffer(ctx: GpuContext, label: string, data: ArrayBuffer): GPUBuffer {
+  const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);
+  const u32 = new Uint32Array(size / 4);
+  new Uint8Array(u32.buffer).set(new Uint8Array(data));
   const key = `${label}:${Array.from(u32, (w) => w.toString(16)).join(',')}`;
   let cache = uniformCache.get(ctx);
   if (!cache) uniformCache.set(ctx, (cache = new Map()));
   const hit = cache.get(key);
   if (hit) return hit;
   if (cache.size >= MAX_CACHED_UNIFORMS) cache.clear();
-  const buffer = ctx.device.createBuffer({ label: `${label}:params`, size: data.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
+  const buffer = ctx.device.createBuffer({ label: `${label}:params`, size, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
   new Uint32Array(buffer.getMappedRange()).set(u32);
   buffer.unmap();
   cache.set(key, buffer);
   return buffer;
+}
+
+/** A uniform buffer holding `fields` as consecutive 4-byte scalars (a WGSL struct of u32/i32/f32). */
+export function paramsBuffer(ctx: GpuContext, label: string, fields: readonly ParamField[]): GPUBuffer {
+  const data = new ArrayBuffer(fields.length * 4);
+  const view = new DataView(data);
+  fields.forEach(([type, value], i) => {
+    if (type === 'f32') view.setFloat32(i * 4, value, true);
+    else if (type === 'i32') view.setInt32(i * 4, value, true);
+    else view.setUint32(i * 4, value, true);
+  });
+  return uniformBuffer(ctx, label, data);
 }
 
 const placeholders = new WeakMap<GpuContext, GPUBuffer>();
@@ -78,6 +87,24 @@ export function requireDims(op: string, dims: Record<string, number>, positive: 
   }
 }
 
+/** Dispatch geometry of a 1-D kernel: N threads as a 2-D grid of workgroups, because one
+ * dimension is capped at maxComputeWorkgroupsPerDimension (65535 by default). */
+export interface Grid1D {
+  /** Workgroups along x and y. */
+  x: number;
+  y: number;
+  /** Threads per grid row (x * workgroupSize): the kernel's flat index is gid.y * row + gid.x. */
+  row: number;
+}
+
+export function grid1d(n: number, workgroupSize: number, maxPerDimension = 65535): Grid1D {
+  const groups = Math.max(1, Math.ceil(n / workgroupSize));
+  const x = Math.min(groups, maxPerDimension);
+  const y = Math.ceil(groups / x);
+  if (y > maxPerDimension) throw new RangeError(`${n} elements exceed one dispatch's grid`);
+  return { x, y, row: x * workgroupSize };
+}
+
 /** `count` workgroups as a 2-D grid; the kernel's linear group index is wid.y * x + wid.x. */
 export function groupGrid(ctx: GpuContext, count: number): { x: number; y: number } {
   const g = grid1d(count, 1, ctx.report.limits.maxComputeWorkgroupsPerDimension);
@@ -106,35 +133,4 @@ export function recordPass(
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
   pass.end();
-}
-
-export type HostArray = Float32Array | Int32Array | Uint32Array;
-
-/**
- * For checks and tests: uploads `inputs`, allocates zeroed `outputs` (element counts), lets
- * `encode` record into one encoder, submits, and reads every output back as Float32Array (callers
- * reinterpret integer outputs). Inputs are readable back too (in-place kernels), under their names.
- */
-export async function runKernel<I extends string, O extends string>(
-  ctx: GpuContext,
-  label: string,
-  inputs: Record<I, HostArray>,
-  outputs: Record<O, number>,
-  encode: (encoder: GPUCommandEncoder, buffers: Record<I | O, GPUBuffer>) => void,
-  readInputs: readonly I[] = [],
-): Promise<Record<O | I, Float32Array>> {
-  return ctx.scoped(`running ${label}`, async () => {
-    const buffers = {} as Record<I | O, GPUBuffer>;
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    for (const name of Object.keys(inputs) as I[]) buffers[name] = ctx.createStorageBuffer(`${label}:${name}`, inputs[name]);
-    for (const name of Object.keys(outputs) as O[]) buffers[name] = ctx.createBuffer(`${label}:${name}`, outputs[name] * 4, usage);
-    const encoder = ctx.device.createCommandEncoder({ label });
-    encode(encoder, buffers);
-    ctx.device.queue.submit([encoder.finish()]);
-    const result = {} as Record<O | I, Float32Array>;
-    for (const name of Object.keys(outputs) as O[]) result[name] = await ctx.readFloat32(buffers[name], outputs[name]);
-    for (const name of readInputs) result[name] = await ctx.readFloat32(buffers[name], inputs[name].length);
-    for (const b of Object.values(buffers) as GPUBuffer[]) b.destroy();
-    return result;
-  });
 }

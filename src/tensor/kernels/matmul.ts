@@ -3,6 +3,7 @@
 // lives in ../cpu/matmul-fast.ts; this reference stays a plain loop on purpose.
 import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
 import type { GpuContext } from '../../gpu';
+import { recordPass, uniformBuffer } from './kernel-support';
 import { checkMatmul, matmulLengths, matmulStrides, MatmulShapeError, type MatmulShape } from './matmul-shape';
 
 export { checkMatmul, describeA, describeB, matmulFlops, matmulLengths, matmulStrides, MatmulShapeError } from './matmul-shape';
@@ -58,23 +59,12 @@ export function matmulTuning(variant: MatmulVariant, shape: MatmulShape): Matmul
   return { WG_X: wg, WG_Y: wg, TK: 8 };
 }
 
-/** Per-context uniform buffers, one per distinct shape: their contents never change, so any
- * number of encodeMatmul calls can share one command encoder. */
-const paramsCache = new WeakMap<GpuContext, Map<string, GPUBuffer>>();
-
-function paramsBuffer(ctx: GpuContext, shape: MatmulShape): GPUBuffer {
-  let cache = paramsCache.get(ctx);
-  if (!cache) paramsCache.set(ctx, (cache = new Map()));
+/** The shape's uniform buffer (immutable, cached by content: any number of encodeMatmul calls
+ * can share one command encoder). */
+function params(ctx: GpuContext, shape: MatmulShape): GPUBuffer {
   const s = matmulStrides(shape);
   const values = [shape.m, shape.n, shape.k, s.batchA, s.rowA, s.colA, s.batchB, s.rowB, s.colB, shape.transA ? 1 : 0, shape.transB ? 1 : 0];
-  const key = values.join(',');
-  let buffer = cache.get(key);
-  if (!buffer) {
-    buffer = ctx.createBuffer(`matmul:params[${key}]`, 48, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    ctx.device.queue.writeBuffer(buffer, 0, new Uint32Array([...values, 0]));
-    cache.set(key, buffer);
-  }
-  return buffer;
+  return uniformBuffer(ctx, 'matmul', new Uint32Array(values).buffer);
 }
 
 export interface EncodeMatmulOptions {
@@ -120,37 +110,5 @@ export function encodeMatmul(
       ? { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y }
       : { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y, TK: tuning.TK };
   const pipeline = ctx.pipelines.get('matmul', options.shaderCode ?? matmulWgsl, overrides, variant === 'direct' ? 'direct' : 'main');
-  const bindGroup = ctx.device.createBindGroup({
-    label: 'matmul',
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [a, b, out, paramsBuffer(ctx, shape)].map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-  const pass = encoder.beginComputePass({ label: `matmul:${variant}` });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bindGroup);
-  pass.dispatchWorkgroups(gx, gy, shape.batch);
-  pass.end();
-}
-
-/** Convenience for checks and tests: upload, encode, submit, read back. */
-export async function matmulGpu(
-  ctx: GpuContext,
-  a: Float32Array,
-  b: Float32Array,
-  shape: MatmulShape,
-  options: EncodeMatmulOptions = {},
-): Promise<Float32Array> {
-  checkMatmul(shape, a.length, b.length);
-  const len = matmulLengths(shape);
-  return ctx.scoped('running matmul', async () => {
-    const ab = ctx.createStorageBuffer('matmul:a', a);
-    const bb = ctx.createStorageBuffer('matmul:b', b);
-    const ob = ctx.createBuffer('matmul:out', len.out * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const encoder = ctx.device.createCommandEncoder({ label: 'matmul' });
-    encodeMatmul(ctx, encoder, ab, bb, ob, shape, options);
-    ctx.device.queue.submit([encoder.finish()]);
-    const result = await ctx.readFloat32(ob, len.out);
-    for (const buf of [ab, bb, ob]) buf.destroy();
-    return result;
-  });
+  recordPass(ctx, encoder, `matmul:${variant}`, pipeline, [a, b, out, params(ctx, shape)], [gx, gy, shape.batch]);
 }

@@ -6,8 +6,8 @@ import type { GpuContext } from '../../gpu';
 import type { ReduceOp } from '../backend';
 import { normAxis } from '../broadcast';
 import { ShapeError, shapeSize, shapeStr, stridesOf, type Shape } from '../tensor';
-import { dispatchPass, uniformBuffer } from './encode-util';
-import { MAX_RANK } from './strided-copy';
+import { recordPass, uniformBuffer, type KernelOptions } from './kernel-support';
+import { MAX_RANK, padRank } from './strided-copy';
 
 export type ReduceKernelOp = ReduceOp | 'sumsq';
 const OP_CODES: Record<ReduceKernelOp, number> = { sum: 0, mean: 1, max: 2, sumsq: 3 };
@@ -85,10 +85,6 @@ export function reduceCpu(op: ReduceKernelOp, x: Float32Array, shape: Shape, axe
   return { out, shape: plan.outShape };
 }
 
-function pad8(v: readonly number[]): number[] {
-  return [...v, ...new Array<number>(MAX_RANK - v.length).fill(0)];
-}
-
 /** Records the reduction of x (of `shape`) into out (shapeSize(plan.outerShape) floats). */
 export function encodeReduce(
   ctx: GpuContext,
@@ -96,7 +92,7 @@ export function encodeReduce(
   x: GPUBuffer,
   out: GPUBuffer,
   p: { op: ReduceKernelOp; shape: Shape; axes: readonly number[] },
-  shaderCode: string = reduceWgsl,
+  options: KernelOptions = {},
 ): void {
   const plan = planReduce(p.op, p.shape, p.axes, false);
   const nOut = shapeSize(plan.outerShape);
@@ -116,12 +112,12 @@ export function encodeReduce(
     0,
     0,
     0,
-    ...pad8(plan.outerShape),
-    ...pad8(plan.outerStrides),
-    ...pad8(plan.innerShape),
-    ...pad8(plan.innerStrides),
+    ...padRank(plan.outerShape),
+    ...padRank(plan.outerStrides),
+    ...padRank(plan.innerShape),
+    ...padRank(plan.innerStrides),
   ]);
   const params = uniformBuffer(ctx, 'reduce', words.buffer);
-  const pipeline = ctx.pipelines.get('reduce', shaderCode, { WG: wg, OP: OP_CODES[p.op] });
-  dispatchPass(ctx, encoder, `reduce:${p.op}`, pipeline, [[0, x], [1, out], [2, params]], [gx, gy]);
+  const pipeline = ctx.pipelines.get('reduce', options.shaderCode ?? reduceWgsl, { WG: wg, OP: OP_CODES[p.op] });
+  recordPass(ctx, encoder, `reduce:${p.op}`, pipeline, [x, out, params], [gx, gy]);
 }

@@ -4,8 +4,7 @@
 import ropeWgsl from '../../../shaders/rope.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { grid1d } from './dispatch';
-import { paramsBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
+import { grid1d, paramsBuffer, recordPass, requireBuffer, requireDims, requireLength, type KernelOptions } from './kernel-support';
 
 export interface RopeShape {
   b: number;

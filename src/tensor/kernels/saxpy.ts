@@ -1,12 +1,13 @@
 // saxpy (out = a * x + y): the first kernel, end to end. The CPU reference defines the result;
-// the WebGPU version must match it. Shader: shaders/saxpy.wgsl.
+// the WebGPU encoder of shaders/saxpy.wgsl must match it (checked by ../checks/saxpy.ts).
 import saxpyWgsl from '../../../shaders/saxpy.wgsl?raw';
 import type { GpuContext } from '../../gpu';
-import { grid1d } from './dispatch';
+import { grid1d, paramsBuffer, recordPass, requireBuffer, type KernelOptions } from './kernel-support';
 
 export const SAXPY_WORKGROUP_SIZE = 256;
 
-function checkLengths(x: Float32Array, y: Float32Array): void {
+/** Throws RangeError naming both shapes unless x and y have the same length. */
+export function checkSaxpyLengths(x: ArrayLike<number>, y: ArrayLike<number>): void {
   if (x.length !== y.length) {
     throw new RangeError(`saxpy: x has shape [${x.length}] but y has shape [${y.length}]`);
   }
@@ -14,7 +15,7 @@ function checkLengths(x: Float32Array, y: Float32Array): void {
 
 /** CPU reference. */
 export function saxpyCpu(a: number, x: Float32Array, y: Float32Array): Float32Array {
-  checkLengths(x, y);
+  checkSaxpyLengths(x, y);
   const out = new Float32Array(x.length);
   const af = Math.fround(a);
   // Math.fround after each op reproduces f32 arithmetic exactly (no fused multiply-add).
@@ -22,44 +23,20 @@ export function saxpyCpu(a: number, x: Float32Array, y: Float32Array): Float32Ar
   return out;
 }
 
-/** WebGPU version; `shaderCode` is overridable so tests can prove a wrong kernel is caught. */
-export async function saxpyGpu(
+/** Records out = a * x + y over n elements (x, y, out: [n] f32). */
+export function encodeSaxpy(
   ctx: GpuContext,
-  a: number,
-  x: Float32Array,
-  y: Float32Array,
-  shaderCode: string = saxpyWgsl,
-): Promise<Float32Array> {
-  checkLengths(x, y);
-  const n = x.length;
-  if (n === 0) return new Float32Array(0);
-  const { device } = ctx;
-  return ctx.scoped('running saxpy', async () => {
-    const grid = grid1d(n, SAXPY_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
-    const xb = ctx.createStorageBuffer('saxpy:x', x);
-    const yb = ctx.createStorageBuffer('saxpy:y', y);
-    const out = ctx.createBuffer('saxpy:out', n * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const params = ctx.createBuffer('saxpy:params', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const p = new ArrayBuffer(16);
-    new Float32Array(p, 0, 1)[0] = a;
-    new Uint32Array(p, 4, 2).set([n, grid.row]);
-    device.queue.writeBuffer(params, 0, p);
-
-    const pipeline = ctx.pipelines.get('saxpy', shaderCode, { WG: SAXPY_WORKGROUP_SIZE });
-    const bindGroup = device.createBindGroup({
-      label: 'saxpy',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [xb, yb, out, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const encoder = device.createCommandEncoder({ label: 'saxpy' });
-    const pass = encoder.beginComputePass({ label: 'saxpy' });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(grid.x, grid.y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    const result = await ctx.readFloat32(out, n);
-    for (const b of [xb, yb, out, params]) b.destroy();
-    return result;
-  });
+  encoder: GPUCommandEncoder,
+  x: GPUBuffer,
+  y: GPUBuffer,
+  out: GPUBuffer,
+  p: { n: number; a: number },
+  options: KernelOptions = {},
+): void {
+  for (const [name, b] of [['x', x], ['y', y], ['out', out]] as const) requireBuffer('saxpy', name, b, p.n, `[${p.n}]`);
+  if (p.n === 0) return;
+  const grid = grid1d(p.n, SAXPY_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
+  const params = paramsBuffer(ctx, 'saxpy', [['f32', p.a], ['u32', p.n], ['u32', grid.row]]);
+  const pipeline = ctx.pipelines.get('saxpy', options.shaderCode ?? saxpyWgsl, { WG: SAXPY_WORKGROUP_SIZE });
+  recordPass(ctx, encoder, 'saxpy', pipeline, [x, y, out, params], [grid.x, grid.y]);
 }

@@ -3,7 +3,7 @@
 import softmaxWgsl from '../../../shaders/softmax.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { dispatchPass, packParams, uniformBuffer } from './encode-util';
+import { paramsBuffer, recordPass, type KernelOptions } from './kernel-support';
 
 export interface SoftmaxParams {
   rows: number;
@@ -52,6 +52,10 @@ function groups(ctx: GpuContext, rows: number): [number, number] {
   return [gx, Math.ceil(rows / gx)];
 }
 
+function params(ctx: GpuContext, p: SoftmaxParams, gx: number): GPUBuffer {
+  return paramsBuffer(ctx, 'softmax', [['u32', p.rows], ['u32', p.cols], ['u32', gx], ['u32', 0]]);
+}
+
 function workgroupSize(cols: number): number {
   return cols <= 64 ? 64 : 256;
 }
@@ -63,13 +67,12 @@ export function encodeSoftmax(
   x: GPUBuffer,
   y: GPUBuffer,
   p: SoftmaxParams,
-  shaderCode: string = softmaxWgsl,
+  options: KernelOptions = {},
 ): void {
   if (p.rows === 0 || p.cols === 0) return;
   const [gx, gy] = groups(ctx, p.rows);
-  const params = uniformBuffer(ctx, 'softmax', packParams('uuuu', [p.rows, p.cols, gx, 0]));
-  const pipeline = ctx.pipelines.get('softmax', shaderCode, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 });
-  dispatchPass(ctx, encoder, p.log ? 'log-softmax' : 'softmax', pipeline, [[0, x], [1, y], [2, params]], [gx, gy]);
+  const pipeline = ctx.pipelines.get('softmax', options.shaderCode ?? softmaxWgsl, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 });
+  recordPass(ctx, encoder, p.log ? 'log-softmax' : 'softmax', pipeline, [x, y, params(ctx, p, gx)], [gx, gy]);
 }
 
 /** Records dx from the forward output y and dy. */
@@ -80,11 +83,10 @@ export function encodeSoftmaxBackward(
   dy: GPUBuffer,
   dx: GPUBuffer,
   p: SoftmaxParams,
-  shaderCode: string = softmaxWgsl,
+  options: KernelOptions = {},
 ): void {
   if (p.rows === 0 || p.cols === 0) return;
   const [gx, gy] = groups(ctx, p.rows);
-  const params = uniformBuffer(ctx, 'softmax', packParams('uuuu', [p.rows, p.cols, gx, 0]));
-  const pipeline = ctx.pipelines.get('softmax', shaderCode, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 }, 'backward');
-  dispatchPass(ctx, encoder, p.log ? 'log-softmax-backward' : 'softmax-backward', pipeline, [[0, y], [1, dx], [2, params], [3, dy]], [gx, gy]);
+  const pipeline = ctx.pipelines.get('softmax', options.shaderCode ?? softmaxWgsl, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 }, 'backward');
+  recordPass(ctx, encoder, p.log ? 'log-softmax-backward' : 'softmax-backward', pipeline, [y, dx, params(ctx, p, gx), dy], [gx, gy]);
 }

@@ -3,8 +3,7 @@
 import stridedWgsl from '../../../shaders/strided-copy.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { ShapeError, shapeSize, shapeStr, type Shape, type TensorData } from '../tensor';
-import { grid1d } from './dispatch';
-import { dispatchPass, uniformBuffer } from './encode-util';
+import { grid1d, recordPass, uniformBuffer, type KernelOptions } from './kernel-support';
 
 export const MAX_RANK = 8;
 export const STRIDED_WORKGROUP_SIZE = 256;
@@ -53,7 +52,8 @@ export function stridedCopyCpu(src: TensorData, dst: TensorData, p: StridedCopyP
   }
 }
 
-function pad8(v: readonly number[]): number[] {
+/** `v` zero-padded to MAX_RANK entries (the fixed-size arrays of the kernels' uniforms). */
+export function padRank(v: readonly number[]): number[] {
   return [...v, ...new Array<number>(MAX_RANK - v.length).fill(0)];
 }
 
@@ -64,7 +64,7 @@ export function encodeStridedCopy(
   src: GPUBuffer,
   dst: GPUBuffer,
   p: StridedCopyParams,
-  shaderCode: string = stridedWgsl,
+  options: KernelOptions = {},
 ): void {
   check(p);
   const n = shapeSize(p.shape);
@@ -79,11 +79,11 @@ export function encodeStridedCopy(
     0,
     0,
     0,
-    ...pad8(p.shape),
-    ...pad8(p.inStrides),
-    ...pad8(p.outStrides),
+    ...padRank(p.shape),
+    ...padRank(p.inStrides),
+    ...padRank(p.outStrides),
   ]);
   const params = uniformBuffer(ctx, 'strided-copy', words.buffer);
-  const pipeline = ctx.pipelines.get('strided-copy', shaderCode, { WG: STRIDED_WORKGROUP_SIZE, OP: OP_CODES[p.op ?? 'copy'] });
-  dispatchPass(ctx, encoder, `strided-copy:${p.op ?? 'copy'}`, pipeline, [[0, src], [1, dst], [2, params]], [grid.x, grid.y]);
+  const pipeline = ctx.pipelines.get('strided-copy', options.shaderCode ?? stridedWgsl, { WG: STRIDED_WORKGROUP_SIZE, OP: OP_CODES[p.op ?? 'copy'] });
+  recordPass(ctx, encoder, `strided-copy:${p.op ?? 'copy'}`, pipeline, [src, dst, params], [grid.x, grid.y]);
 }

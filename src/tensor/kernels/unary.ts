@@ -4,8 +4,7 @@
 import unaryWgsl from '../../../shaders/unary.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import type { UnaryOp } from '../backend';
-import { grid1d } from './dispatch';
-import { dispatchPass, packParams, uniformBuffer } from './encode-util';
+import { grid1d, paramsBuffer, recordPass, type KernelOptions } from './kernel-support';
 
 export const UNARY_WORKGROUP_SIZE = 256;
 
@@ -136,8 +135,8 @@ export function affineCpu(x: Float32Array, a: number, b: number): Float32Array {
   return out;
 }
 
-function pipeline(ctx: GpuContext, op: UnaryOp | 'affine', entry: 'main' | 'backward', code: string): GPUComputePipeline {
-  return ctx.pipelines.get('unary', code, { WG: UNARY_WORKGROUP_SIZE, OP: UNARY_CODES[op] }, entry);
+function pipeline(ctx: GpuContext, op: UnaryOp | 'affine', entry: 'main' | 'backward', options: KernelOptions): GPUComputePipeline {
+  return ctx.pipelines.get('unary', options.shaderCode ?? unaryWgsl, { WG: UNARY_WORKGROUP_SIZE, OP: UNARY_CODES[op] }, entry);
 }
 
 export interface UnaryParams {
@@ -155,13 +154,12 @@ export function encodeUnary(
   x: GPUBuffer,
   out: GPUBuffer,
   p: UnaryParams,
-  shaderCode: string = unaryWgsl,
+  options: KernelOptions = {},
 ): void {
   if (p.n === 0) return;
   const grid = grid1d(p.n, UNARY_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
-  const params = uniformBuffer(ctx, 'unary', packParams('uuff', [p.n, grid.row, p.a ?? 1, p.b ?? 0]));
-  const bindings = [[0, x], [1, out], [2, params]] as const;
-  dispatchPass(ctx, encoder, `unary:${p.op}`, pipeline(ctx, p.op, 'main', shaderCode), bindings, [grid.x, grid.y]);
+  const params = paramsBuffer(ctx, 'unary', [['u32', p.n], ['u32', grid.row], ['f32', p.a ?? 1], ['f32', p.b ?? 0]]);
+  recordPass(ctx, encoder, `unary:${p.op}`, pipeline(ctx, p.op, 'main', options), [x, out, params], [grid.x, grid.y]);
 }
 
 /** Records dx = dy * op'(x) for n elements. */
@@ -172,11 +170,10 @@ export function encodeUnaryBackward(
   dy: GPUBuffer,
   dx: GPUBuffer,
   p: { n: number; op: UnaryOp },
-  shaderCode: string = unaryWgsl,
+  options: KernelOptions = {},
 ): void {
   if (p.n === 0) return;
   const grid = grid1d(p.n, UNARY_WORKGROUP_SIZE, ctx.report.limits.maxComputeWorkgroupsPerDimension);
-  const params = uniformBuffer(ctx, 'unary', packParams('uuff', [p.n, grid.row, 1, 0]));
-  const bindings = [[0, x], [1, dx], [2, params], [3, dy]] as const;
-  dispatchPass(ctx, encoder, `unary-backward:${p.op}`, pipeline(ctx, p.op, 'backward', shaderCode), bindings, [grid.x, grid.y]);
+  const params = paramsBuffer(ctx, 'unary', [['u32', p.n], ['u32', grid.row], ['f32', 1], ['f32', 0]]);
+  recordPass(ctx, encoder, `unary-backward:${p.op}`, pipeline(ctx, p.op, 'backward', options), [x, dx, params, dy], [grid.x, grid.y]);
 }

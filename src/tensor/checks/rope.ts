@@ -1,12 +1,13 @@
 // The rope KernelCheck: the WGSL rotation (forward and inverse) against the CPU reference, which
 // uses exact cos/sin of the same f32 angles, on both layouts, shared and per-batch positions,
-// long sequences (angles of thousands of radians) and extreme magnitudes. Registered in ../checks.ts.
+// long sequences (angles of thousands of radians) and extreme magnitudes. Registered in ./index.ts.
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { compareOutputs, maxAbs } from './check-support';
-import { runKernel, type KernelOptions } from './kernel-support';
-import { encodeRope, ropeCpu, type RopeShape } from './rope';
+import type { CheckResult, KernelCheck } from './types';
+import { compareOutputs, maxAbs } from './compare';
+import type { KernelOptions } from '../kernels/kernel-support';
+import { runKernel } from './run-kernel';
+import { encodeRope, ropeCpu, type RopeShape } from '../kernels/rope';
 
 // The kernel's own sin/cos are good to ~2e-7 absolute after reduction; each output mixes two
 // inputs, so errors are bounded by a few 1e-7 of max|x|.

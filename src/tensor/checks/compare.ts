@@ -1,7 +1,8 @@
-// Comparison helpers for the transformer kernels' checks (./*-check.ts): one CheckResult per
-// (case, output), with a tolerance scaled to the output's magnitude so one rule fits inputs of
-// magnitude 1e-3 and 1e4 alike.
-import type { CheckResult } from '../checks';
+// Comparison helpers of the kernel checks (./<op>.ts): GPU output against CPU reference, one
+// CheckResult per (case, output). compareScaled holds errors to a tolerance scaled to the output's
+// magnitude, so one rule fits inputs of magnitude 1e-3 and 1e4 alike; compareElementwise to a
+// fixed atol + rtol * |cpu| per element.
+import type { CheckResult } from './types';
 
 export interface Tolerance {
   /** Relative to each element: |gpu - cpu| <= rtol * |cpu| + ... */
@@ -58,4 +59,24 @@ export function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) m = Math.max(m, Math.abs(a[i]));
   return m;
+}
+
+/** |gpu - cpu| <= atol + rtol * |cpu| per element; NaN anywhere fails. `what` replaces the tolerance's wording. */
+export function compareElementwise(
+  kernel: string,
+  caseName: string,
+  actual: Float32Array,
+  expected: Float32Array,
+  atol: number,
+  rtol: number,
+  what = '',
+): CheckResult {
+  let ok = actual.length === expected.length;
+  let maxAbsError = ok ? 0 : Infinity;
+  for (let i = 0; ok && i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    if (!(err <= atol + rtol * Math.abs(expected[i]))) ok = false;
+    if (!(err <= maxAbsError)) maxAbsError = err;
+  }
+  return { kernel, case: caseName, ok, maxAbsError, tolerance: what || `|gpu - cpu| <= ${atol.toExponential(1)} + ${rtol.toExponential(1)} * |cpu|` };
 }

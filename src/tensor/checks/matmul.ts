@@ -1,10 +1,33 @@
 // The matmul KernelCheck: the WGSL kernel against matmulCpu on seeded random inputs — sizes that
 // are not tile multiples, every transpose combination, batches with and without a shared B,
-// long rows and huge magnitudes. Registered in ../checks.ts (Dawn in Node, and selftest.html).
+// long rows and huge magnitudes. Registered in ./index.ts (Dawn in Node, and selftest.html).
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { matmulCpu, matmulGpu, matmulLengths, type MatmulShape, type MatmulVariant } from './matmul';
+import type { CheckResult, KernelCheck } from './types';
+import { checkMatmul, encodeMatmul, matmulCpu, matmulLengths, type EncodeMatmulOptions, type MatmulShape, type MatmulVariant } from '../kernels/matmul';
+
+/** Upload, encode, submit, read back: the check's (and tests') way to run the kernel once. */
+export async function matmulGpu(
+  ctx: GpuContext,
+  a: Float32Array,
+  b: Float32Array,
+  shape: MatmulShape,
+  options: EncodeMatmulOptions = {},
+): Promise<Float32Array> {
+  checkMatmul(shape, a.length, b.length);
+  const len = matmulLengths(shape);
+  return ctx.scoped('running matmul', async () => {
+    const ab = ctx.createStorageBuffer('matmul:a', a);
+    const bb = ctx.createStorageBuffer('matmul:b', b);
+    const ob = ctx.createBuffer('matmul:out', len.out * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const encoder = ctx.device.createCommandEncoder({ label: 'matmul' });
+    encodeMatmul(ctx, encoder, ab, bb, ob, shape, options);
+    ctx.device.queue.submit([encoder.finish()]);
+    const result = await ctx.readFloat32(ob, len.out);
+    for (const buf of [ab, bb, ob]) buf.destroy();
+    return result;
+  });
+}
 
 export interface MatmulCase {
   name: string;

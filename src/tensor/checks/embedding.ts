@@ -1,13 +1,14 @@
 // The embedding KernelCheck: gather and its linked-list scatter-add backward against the CPU
 // reference on seeded random ids — repeated ids (a padding token used hundreds of times), unused
 // rows, ragged sizes, a 4096-wide row, extreme values — and NaN rows for out-of-range ids.
-// Registered in ../checks.ts.
+// Registered in ./index.ts.
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { compareOutputs } from './check-support';
-import { embeddingBackwardCpu, embeddingBackwardScratch, embeddingCpu, encodeEmbedding, encodeEmbeddingBackward, type EmbeddingShape } from './embedding';
-import { runKernel, type KernelOptions } from './kernel-support';
+import type { CheckResult, KernelCheck } from './types';
+import { compareOutputs } from './compare';
+import { embeddingBackwardCpu, embeddingBackwardScratch, embeddingCpu, encodeEmbedding, encodeEmbeddingBackward, type EmbeddingShape } from '../kernels/embedding';
+import type { KernelOptions } from '../kernels/kernel-support';
+import { runKernel } from './run-kernel';
 
 // The gather copies exactly; the backward sums in token order in f32 where the reference sums in f64.
 const TOL_GATHER = { rtol: 0, atol: 0 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fastMatmulUsesWasm, initFastMatmul, matmulFast } from '../../src/tensor/cpu/matmul-fast';
 import { matmulKernelWasm } from '../../src/tensor/cpu/matmul-fast-wasm';
-import { compareMatmul, MATMUL_CASES, matmulInputs } from '../../src/tensor/kernels/matmul-check';
+import { compareMatmul, MATMUL_CASES, matmulInputs } from '../../src/tensor/checks/matmul';
 import { matmulCpu, MatmulShapeError } from '../../src/tensor/kernels/matmul';
 import { Rng } from '../../src/util/rng';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import { KERNEL_CHECKS } from '../../src/tensor/checks';
-import { MATMUL_CASES, matmulCheck } from '../../src/tensor/kernels/matmul-check';
-import { defaultMatmulVariant, encodeMatmul, matmulGpu } from '../../src/tensor/kernels/matmul';
+import { MATMUL_CASES, matmulCheck, matmulGpu } from '../../src/tensor/checks/matmul';
+import { defaultMatmulVariant, encodeMatmul } from '../../src/tensor/kernels/matmul';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('matmul on Dawn', () => {

@@ -1,8 +1,8 @@
 // The matmul benchmark suites, run the same way in Node (Dawn) and in a browser page: GFLOP/s of
 // our kernels on square and transformer-shaped products, and side-by-side ratios against
 // onnxruntime-web on the same product (WebGPU EP on the same adapter; WASM EP, single thread).
-import type { GpuContext } from '../../gpu';
-import type { MatmulShape, MatmulVariant } from './matmul';
+import type { GpuContext } from '../gpu';
+import type { MatmulShape, MatmulVariant } from '../tensor/kernels/matmul';
 import {
   gflops,
   interleave,

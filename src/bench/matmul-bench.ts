@@ -3,10 +3,10 @@
 // wall time in ms), and interleaved timing so a busy machine slows every contender alike.
 // onnxruntime-web is passed in by the caller (Node and browsers load different builds of it).
 import type * as Ort from 'onnxruntime-web';
-import type { GpuContext } from '../../gpu';
-import { Rng } from '../../util/rng';
-import { initFastMatmul, matmulFast } from '../cpu/matmul-fast';
-import { encodeMatmul, matmulFlops, matmulLengths, type MatmulShape, type MatmulVariant } from './matmul';
+import type { GpuContext } from '../gpu';
+import { Rng } from '../util/rng';
+import { initFastMatmul, matmulFast } from '../tensor/cpu/matmul-fast';
+import { encodeMatmul, matmulFlops, matmulLengths, type MatmulShape, type MatmulVariant } from '../tensor/kernels/matmul';
 import { onnxMatmulModel } from './matmul-onnx';
 
 export type OrtModule = typeof Ort;

@@ -1,12 +1,13 @@
 // The layernorm KernelCheck: forward and backward on the GPU against the CPU reference, on seeded
 // random rows (ragged widths, a 4096-wide row), a large common offset and extreme magnitudes.
-// Registered in ../checks.ts through ./checks-transformer.ts.
+// Registered in ./index.ts.
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { compareOutputs, maxAbs, type Tolerance } from './check-support';
-import { runKernel, type KernelOptions } from './kernel-support';
-import { encodeLayernorm, encodeLayernormBackward, layernormBackwardCpu, layernormCpu, type LayernormShape } from './layernorm';
+import type { CheckResult, KernelCheck } from './types';
+import { compareOutputs, maxAbs, type Tolerance } from './compare';
+import type { KernelOptions } from '../kernels/kernel-support';
+import { runKernel } from './run-kernel';
+import { encodeLayernorm, encodeLayernormBackward, layernormBackwardCpu, layernormCpu, type LayernormShape } from '../kernels/layernorm';
 
 // f32 row sums: a few ulps times sqrt(C) relative to the row's scale.
 const TOL: Tolerance = { rtol: 2e-5, atol: 2e-6 };

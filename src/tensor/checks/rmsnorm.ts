@@ -1,12 +1,13 @@
 // The rmsnorm KernelCheck: forward and backward on Dawn/the browser's GPU against the CPU reference,
 // on seeded random rows of several widths (ragged against the workgroup size, a 4096-wide row) and
-// extreme magnitudes. Registered in ../checks.ts.
+// extreme magnitudes. Registered in ./index.ts.
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { compareOutputs, maxAbs, type Tolerance } from './check-support';
-import { runKernel, type KernelOptions } from './kernel-support';
-import { encodeRmsnorm, encodeRmsnormBackward, rmsnormBackwardCpu, rmsnormCpu, type RmsnormShape } from './rmsnorm';
+import type { CheckResult, KernelCheck } from './types';
+import { compareOutputs, maxAbs, type Tolerance } from './compare';
+import type { KernelOptions } from '../kernels/kernel-support';
+import { runKernel } from './run-kernel';
+import { encodeRmsnorm, encodeRmsnormBackward, rmsnormBackwardCpu, rmsnormCpu, type RmsnormShape } from '../kernels/rmsnorm';
 
 // f32 sums of C squares and products: a few ulps times sqrt(C) relative to the row's scale.
 const TOL: Tolerance = { rtol: 2e-5, atol: 2e-6 };

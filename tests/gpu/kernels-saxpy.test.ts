@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import saxpyWgsl from '../../shaders/saxpy.wgsl?raw';
-import { saxpyCheck } from '../../src/tensor/checks';
-import { saxpyGpu } from '../../src/tensor/kernels/saxpy';
+import { saxpyCheck, saxpyGpu } from '../../src/tensor/checks/saxpy';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('saxpy on Dawn', () => {

@@ -1,11 +1,11 @@
 // The cross-entropy / log-prob KernelCheck: per-row losses, log-probs, lse, both backwards, and the
 // mean over non-ignored targets with its backward, against the CPU references (f64) — ignored and
 // all-ignored rows, rows ragged against the workgroup, rows of 4096 and 5000, and logits of
-// magnitude 1e4 (random and one-hot-like). Registered in ../checks.ts.
+// magnitude 1e4 (random and one-hot-like). Registered in ./index.ts.
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { compareOutputs, maxAbs } from './check-support';
+import type { CheckResult, KernelCheck } from './types';
+import { compareOutputs, maxAbs } from './compare';
 import {
   crossEntropyBackwardCpu,
   crossEntropyCpu,
@@ -16,9 +16,10 @@ import {
   encodeCrossEntropyMean,
   encodeCrossEntropyMeanBackward,
   type CrossEntropyShape,
-} from './cross-entropy';
-import { runKernel, type KernelOptions } from './kernel-support';
-import { encodeLogprobs, encodeLogprobsBackward, logprobsBackwardCpu, logprobsCpu } from './logprobs';
+} from '../kernels/cross-entropy';
+import type { KernelOptions } from '../kernels/kernel-support';
+import { runKernel } from './run-kernel';
+import { encodeLogprobs, encodeLogprobsBackward, logprobsBackwardCpu, logprobsCpu } from '../kernels/logprobs';
 
 interface XentCase {
   name: string;

@@ -1,13 +1,13 @@
 // The attention KernelCheck: the fused forward and the two-pass backward against the CPU
 // reference on seeded random inputs — grouped KV heads, causal and non-causal, left padding (with
 // fully masked rows), f32 and u32 masks, a KV cache (S > T, capacity > S), both layouts, a
-// 4096-key row, and scores of magnitude 1e4. Registered in ../checks.ts.
+// 4096-key row, and scores of magnitude 1e4. Registered in ./index.ts.
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
-import type { CheckResult, KernelCheck } from '../checks';
-import { attentionBackwardCpu, attentionBackwardScratch, attentionCpu, encodeAttention, encodeAttentionBackward, type AttentionOptions, type AttentionShape, type KeyMask } from './attention';
-import { compareOutputs, maxAbs } from './check-support';
-import { runKernel } from './kernel-support';
+import type { CheckResult, KernelCheck } from './types';
+import { attentionBackwardCpu, attentionBackwardScratch, attentionCpu, encodeAttention, encodeAttentionBackward, type AttentionOptions, type AttentionShape, type KeyMask } from '../kernels/attention';
+import { compareOutputs, maxAbs } from './compare';
+import { runKernel } from './run-kernel';
 
 interface AttentionCase {
   name: string;
