@@ -132,6 +132,7 @@ describe('DPO edge cases', () => {
       expect(() => dpoLoss(inputs, o)).toThrow(msg);
     }
     expect(() => dpoLoss({ ...inputs, policyChosen: { sum: pc, counts: [0, ...data.nc.slice(1)] } }, { loss: 'ipo', beta: 0.1 })).toThrow(/at least one/);
+    expect(() => dpoLoss({ ...inputs, policyChosen: { sum: pc, counts: [0, ...data.nc.slice(1)] } }, { loss: 'rpo', beta: 0.1 })).toThrow(/at least one/);
     expect(() => dpoLoss({ ...inputs, referenceChosen: { sum: [1, 2], counts: data.nc } }, { loss: 'sigmoid', beta: 0.1 })).toThrow(/2 values for 6 pairs/);
     expect(() => dpoLoss({ ...inputs, policyChosen: { sum: data.pc, counts: data.nc } }, { loss: 'sigmoid', beta: 0.1 })).toThrow(/must be tensors/);
   });

@@ -83,21 +83,20 @@ function asTensor(be: Backend, x: Tensor | ArrayLike<number>, B: number, what: s
     return be.fromData(Float32Array.from(x), [B]);
   }
   ensure(x.size === B, `dpoLoss: ${what} has ${x.size} values for ${B} pairs`);
-  return x.size === B && x.rank === 1 ? x : reshape(x, [B]);
+  return x.rank === 1 ? x : reshape(x, [B]);
 }
 
-function countsTensor(be: Backend, c: ArrayLike<number>, B: number, what: string): Tensor {
+function checkCounts(c: ArrayLike<number>, B: number, what: string): void {
   ensure(c.length === B, `dpoLoss: ${what} counts has ${c.length} values for ${B} pairs`);
   for (let i = 0; i < B; i++) ensure(c[i] > 0, `dpoLoss: ${what} row ${i} has ${c[i]} response tokens (every response needs at least one)`);
-  return be.fromData(Float32Array.from(c), [B]);
 }
 
 /** The sigmoid (cDPO) form on βz: -(1-ε)·logσ(βz) - ε·logσ(-βz), per row. */
 function sigmoidForm(z: Tensor, beta: number, eps: number): Tensor {
   const pos = logsigmoid(scale(z, beta));
   if (eps === 0) return scale(pos, -1);
-  const negT = logsigmoid(scale(z, -beta));
-  return sub(scale(pos, -(1 - eps)), scale(negT, eps));
+  const neg = logsigmoid(scale(z, -beta));
+  return sub(scale(pos, -(1 - eps)), scale(neg, eps));
 }
 
 export function dpoLoss(inputs: DpoInputs, options: DpoOptions): DpoLoss {
@@ -113,8 +112,9 @@ export function dpoLoss(inputs: DpoInputs, options: DpoOptions): DpoLoss {
 
   const side = (s: SideLogps | null | undefined, what: string): Tensor => {
     ensure(!!s, `dpoLoss: ${o.loss} needs ${what} log-probs`);
+    checkCounts(s.counts, B, what);
     const t = asTensor(be, s.sum, B, what);
-    return perToken ? div(t, countsTensor(be, s.counts, B, what)) : t;
+    return perToken ? div(t, be.fromData(Float32Array.from(s.counts), [B])) : t;
   };
   const pc = side(inputs.policyChosen, 'policyChosen');
   const pr = side(inputs.policyRejected, 'policyRejected');
@@ -131,8 +131,8 @@ export function dpoLoss(inputs: DpoInputs, options: DpoOptions): DpoLoss {
     else if (o.loss === 'robust') {
       const eps = o.labelSmoothing;
       const pos = logsigmoid(scale(z, o.beta));
-      const negT = logsigmoid(scale(z, -o.beta));
-      losses = scale(sub(scale(negT, eps), scale(pos, 1 - eps)), 1 / (1 - 2 * eps));
+      const neg = logsigmoid(scale(z, -o.beta));
+      losses = scale(sub(scale(neg, eps), scale(pos, 1 - eps)), 1 / (1 - 2 * eps));
     } else if (o.loss === 'hinge') losses = relu(affine(z, -o.beta, 1));
     else losses = square(affine(z, 1, -1 / (2 * o.beta)));
   }
