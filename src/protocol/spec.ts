@@ -18,6 +18,8 @@ export type DataSpec =
       personas: number;
       questionsPerPersona: number;
       noise: number;
+      /** Skewed axes (absent: the default world): per axis name, the share of personas on its + pole, in [0.01, 0.99]. */
+      skew?: Partial<Record<string, number>>;
     }
   /** A dataset imported in the browser (IndexedDB DatasetStore) by its id. */
   | { source: 'stored'; datasetId: string }

@@ -9,7 +9,8 @@
 // personas with the same drivers differ in taste by far less than the noise can tell apart. The noise, the utility and the Bayes ceilings
 // (bayes.ts) follow from the tastes, so they are recomputed with no change of their own.
 // Minority personas of an axis are those whose taste favours its rarer pole.
-import type { Attributes, PersonaRecord } from '../schema';
+import { isBuiltin } from '../labels';
+import type { Attributes, Dataset, PersonaRecord } from '../schema';
 import { AXES, AXIS_IDS, driverScores, type AxisId } from './axes';
 import type { BuiltinDataset } from './generator';
 import { streamFor } from './personas';
@@ -146,7 +147,7 @@ export function minorityOf(ds: BuiltinDataset, axis: AxisId): Minority {
   return { axis, pole, share: personaIds.size / Math.max(1, ds.personas.length), personaIds, isMinority: (id) => personaIds.has(id) };
 }
 
-export interface GroupCeiling {
+export interface SkewGroupCeiling {
   personas: number;
   /** Rows of these personas whose question uses the axis. */
   rows: number;
@@ -164,8 +165,8 @@ export interface SkewAxisReport {
   minorityShare: number;
   /** On rows whose question uses the axis: how often the row's best answer (noise included) takes the minority pole. */
   rowsMinorityBest: number;
-  minority: GroupCeiling;
-  majority: GroupCeiling;
+  minority: SkewGroupCeiling;
+  majority: SkewGroupCeiling;
 }
 
 /**
@@ -199,7 +200,7 @@ export function skewReport(ds: BuiltinDataset): SkewAxisReport[] {
       rows++;
       if (ds.truth.bestPoles(p, q)[k] === m.pole) minorityBest++;
     }
-    const ceiling = (g: typeof groups.minority): GroupCeiling => ({ personas: g.personas.size, rows: g.rows, bayesVsBlind: g.rows ? g.score / g.rows : NaN });
+    const ceiling = (g: typeof groups.minority): SkewGroupCeiling => ({ personas: g.personas.size, rows: g.rows, bayesVsBlind: g.rows ? g.score / g.rows : NaN });
     out.push({
       axis,
       target,
@@ -213,4 +214,25 @@ export function skewReport(ds: BuiltinDataset): SkewAxisReport[] {
     });
   }
   return out;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+/** The report as `data stats` prints it. */
+export function formatSkewReport(report: readonly SkewAxisReport[]): string[] {
+  if (!report.length) return [];
+  const lines = ['skew:           axis        + pole share (asked)  minority pole (share; rows it is best)     Bayes-best vs best persona-blind answer: minority / majority (rows)'];
+  for (const r of report) {
+    const minority = `${r.minorityPoleName} (${pct(r.minorityShare)}; ${pct(r.rowsMinorityBest)})`;
+    const ceil = `${pct(r.minority.bayesVsBlind)} (${r.minority.rows}) / ${pct(r.majority.bayesVsBlind)} (${r.majority.rows})`;
+    lines.push(`                ${r.axis.padEnd(11)} ${`${pct(r.plusShare)} (${pct(r.target)})`.padEnd(21)} ${minority.padEnd(42)} ${ceil}`);
+  }
+  return lines;
+}
+
+/** `data stats`' skew lines for any dataset (none unless it is a skewed built-in world). */
+export function skewStatsLines(ds: Dataset): string[] {
+  return isBuiltin(ds) ? formatSkewReport(skewReport(ds)) : [];
 }

@@ -161,7 +161,11 @@ export function obj<S extends Shape>(shape: S, o: { optional?: boolean } = {}): 
         if (!(key in shape)) throw new SpecError(join(path, key), `is not a known field here (known: ${Object.keys(shape).join(', ')})`);
       }
       const out: Record<string, unknown> = {};
-      for (const [key, schema] of Object.entries(shape)) out[key] = schema.parse(v[key], join(path, key));
+      for (const [key, schema] of Object.entries(shape)) {
+        // A schema that returns undefined declares an optional field without a default: it stays absent.
+        const parsed = schema.parse(v[key], join(path, key));
+        if (parsed !== undefined) out[key] = parsed;
+      }
       return out as Parsed<S>;
     },
   };

@@ -4,6 +4,7 @@
 // labels, a method's model, a sweep's arm).
 import { ATTRIBUTE_KEYS, SUBSET_PRESETS, type AttributeKey } from '../../data';
 import { arr, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from './schema';
+import { skewSchema } from './skew';
 import { SPEC_VERSION, type ArmSpec, type ExperimentSpec, type ModelSpec, type SubsetSpec } from '../../protocol/spec';
 
 const attribute = literal<AttributeKey>(ATTRIBUTE_KEYS);
@@ -87,6 +88,7 @@ const data = variants<ExperimentSpec['data']>(
       personas: num({ integer: true, min: 4, max: 100_000, default: 1000 }),
       questionsPerPersona: num({ integer: true, min: 1, max: 70, default: 24 }),
       noise: num({ min: 0, max: 10, default: 0.8 }),
+      skew: skewSchema,
     }),
     stored: obj({ source: literal(['stored']), datasetId: str({ minLength: 1 }) }),
     path: obj({ source: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }), format: literal(['persona', 'opinionqa']) }),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AXIS_IDS, tastes } from '../../../src/data/builtin/axes';
 import { ceilings, marginalBest } from '../../../src/data/builtin/bayes';
 import { BuiltinOptionsError, DEFAULT_BUILTIN, generateBuiltin, type BuiltinDataset } from '../../../src/data/builtin/generator';
-import { formatSkew, minorityOf, parseSkewText, skewReport, SkewTextError, SKEW_TIE_BREAK } from '../../../src/data/builtin/skew';
+import { formatSkew, minorityOf, parseSkewText, skewReport, skewStatsLines, SkewTextError, SKEW_TIE_BREAK } from '../../../src/data/builtin/skew';
 import { buildPairSets } from '../../../src/data/pairs';
 import { splitDataset } from '../../../src/data/splits';
 
@@ -117,6 +117,14 @@ describe('minorities', () => {
     }
     expect(report[1].minorityPoleName).toBe('faith-based framing');
     expect(skewReport(generateBuiltin({ seed: 1, personas: 50 }))).toEqual([]);
+  });
+
+  it('data stats prints one line per skewed axis (minority pole and share, the ceilings), nothing for the default world', () => {
+    const lines = skewStatsLines(generateBuiltin({ seed: 1, personas: 200, skew: { religious: 0.3, formality: 0.7 } }));
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/formality\s+70\.0% \(70\.0%\)\s+a casual tone \(30\.0%; /);
+    expect(lines[2]).toMatch(/religious\s+30\.0% \(30\.0%\)\s+faith-based framing \(30\.0%; /);
+    expect(skewStatsLines(generateBuiltin({ seed: 1, personas: 50 }))).toEqual([]);
   });
 });
 
