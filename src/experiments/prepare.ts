@@ -31,7 +31,7 @@ export class DataUnavailableError extends Error {
 /** The loader for data every environment has: the built-in generator. */
 export async function loadBuiltin(data: DataSpec): Promise<Dataset> {
   if (data.source !== 'builtin') throw new DataUnavailableError(`This environment cannot load data from "${data.source}"`);
-  return generateBuiltin({ seed: data.seed, personas: data.personas, questionsPerPersona: data.questionsPerPersona, noise: data.noise });
+  return generateBuiltin({ seed: data.seed, personas: data.personas, questionsPerPersona: data.questionsPerPersona, noise: data.noise, skew: data.skew });
 }
 
 export interface Prepared {

@@ -5,6 +5,7 @@ import { openAsBlob } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { blobSource, generateBuiltin, readOpinionQa, readPersonaDataset, strictText, type Dataset, type OpinionQaFile } from '../../data';
+import { parseSkewText, SkewTextError } from '../../data/builtin/skew';
 import { UsageError } from '../command';
 
 export async function fileSource(path: string) {
@@ -30,6 +31,16 @@ export async function opinionQaFiles(dir: string): Promise<OpinionQaFile[]> {
   return (await walk(dir)).map((p) => ({ path: relative(base, p), text: async () => strictText(await readFile(p), relative(base, p)) }));
 }
 
+/** `--skew formality=0.7,religious=0.7` (skewed axes of the built-in world, src/data/builtin/skew.ts). */
+function skewFromFlag(value: string | true) {
+  if (value === true) throw new UsageError('--skew needs axis=share pairs, e.g. --skew formality=0.7,religious=0.7');
+  try {
+    return parseSkewText(value);
+  } catch (e) {
+    throw e instanceof SkewTextError ? new UsageError(`--${e.message}`) : e;
+  }
+}
+
 export interface LoadedDataset {
   dataset: Dataset;
   /** The importer's report, when there is one. */
@@ -47,7 +58,8 @@ export async function loadDatasetFromFlags(flags: Record<string, string | true>)
       if (v === true || !Number.isFinite(n)) throw new UsageError(`--${name} needs a number`);
       return n;
     };
-    return { dataset: generateBuiltin({ seed: num('seed', 1), personas: num('personas', 1000), noise: num('noise'), questionsPerPersona: num('questions-per-persona') }) };
+    const skew = flags.skew === undefined ? undefined : skewFromFlag(flags.skew);
+    return { dataset: generateBuiltin({ seed: num('seed', 1), personas: num('personas', 1000), noise: num('noise'), questionsPerPersona: num('questions-per-persona'), skew }) };
   }
   if (typeof flags.file === 'string') {
     const { dataset, summary } = await readPersonaDataset(await fileSource(flags.file));

@@ -2,6 +2,7 @@
 // Bayes ceilings, of the built-in dataset, a PERSONA file or an OpinionQA release.
 import { writeFile } from 'node:fs/promises';
 import { datasetStats, formatStats } from '../../data';
+import { skewStatsLines } from '../../data/builtin/skew';
 import { UsageError, parseFlags, type CliCommand } from '../command';
 import { loadDatasetFromFlags } from './data-source';
 
@@ -10,6 +11,7 @@ export const dataStats: CliCommand = {
   summary: 'Dataset statistics: personas, rows, pairs per set, conflict rate, Bayes ceilings',
   usage: [
     '--builtin [--seed N] [--personas N] [--noise S]   the built-in dataset (default seed 1, 1,000 personas)',
+    '  [--skew AXIS=SHARE,...]                         skewed axes, e.g. formality=0.7,religious=0.7 (share of personas on the + pole)',
     '--file F                                          a PERSONA parquet, JSONL or CSV file',
     '--opinionqa DIR                                   an OpinionQA release or wave folder',
     '--split-seed N --unseen F --test F                split (default seed 1, 0.2 unseen personas, 0.25 test questions)',
@@ -28,6 +30,7 @@ export const dataStats: CliCommand = {
     const stats = datasetStats(dataset, split);
     const t2 = performance.now();
     for (const line of formatStats(stats)) console.log(line);
+    for (const line of skewStatsLines(dataset)) console.log(line);
     console.log(`time:           load ${((t1 - t0) / 1000).toFixed(2)} s, stats ${((t2 - t1) / 1000).toFixed(2)} s`);
     if (typeof flags.json === 'string') {
       await writeFile(flags.json, `${JSON.stringify({ stats, summary }, null, 2)}\n`);
