@@ -16,6 +16,9 @@ export { BuiltinTruth, axisWeight } from './builtin/model';
 export { ceilings, marginalBest, type CeilingReport } from './builtin/bayes';
 export { builtinCorpus, type CorpusOptions } from './builtin/corpus';
 export { DRIVER_ATTRIBUTES, PROXY_ATTRIBUTES, IRRELEVANT_ATTRIBUTES } from './builtin/roles';
+export { parseAnswer, normalizeAnswerText, knownSentences, type ParsedAnswer, type AxisReading, type TopicReading, type ParseFailure } from './builtin/parse-answer';
+export { judgeAnswer, judgePair, compareJudged, tallyPairs, trueUtility, bayesBestAnswer, oracleBestAnswer, blindBestPoles, blindPoleByAxis, type JudgedAnswer, type BestAnswer, type PairJudgement, type PairTally, type InvalidCounts, type Outcome } from './builtin/truth-judge';
+export { minorityOf, skewReport, formatSkewReport, skewStatsLines, parseSkewText, formatSkew, normalizeSkew, skewProblem, SKEW_MIN, SKEW_MAX, SkewTextError, type Skew, type Minority, type SkewAxisReport, type SkewGroupCeiling } from './builtin/skew';
 
 export { splitDataset, splitPersonas, DEFAULT_SPLIT, SplitError, type DataSplit, type SplitOptions } from './splits';
 export { labelerFor, trueUtilityLabeler, ownChoiceLabeler, groupSharesLabeler, isBuiltin, type Labeler, type Label, type ResponseRef } from './labels';
