@@ -8,6 +8,8 @@ const PORT = 4173;
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-output/playwright',
+  // Budgets stay ≥ 20× a step's cost on an idle 2-core machine, so a busy machine (SwiftShader
+  // shares the CPU) cannot fail a test: most tests take 2-6.5 s; slower ones set their own budget.
   timeout: 180_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,

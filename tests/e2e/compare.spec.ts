@@ -10,6 +10,8 @@ async function answerText(page: Page, side: 'A' | 'B'): Promise<string> {
 }
 
 test('generates for two personas side by side and records a vote', async ({ page }) => {
+  // Budget ≥ 20× the cost on an idle 2-core machine (9.4 s, most of it generating on the CPU).
+  test.setTimeout(240_000);
   await page.goto('/#/compare');
   await expect(page.getByRole('heading', { level: 2, name: 'Compare', exact: true })).toBeVisible();
   await expect(page.getByTestId('model-status')).toContainText('built-in tiny model', { timeout: 90_000 });

@@ -70,7 +70,8 @@ describe('runner model service', () => {
     const again = await generateForPersonas(req);
     expect(again.generations.map((g) => g.text)).toEqual(out.generations.map((g) => g.text));
     expect(again.generations.map((g) => g.style)).toEqual(out.generations.map((g) => g.style));
-  });
+    // Budget ≥ 20× its cost (3.2 s on an idle 2-core machine, 4.4 s with the cores shared).
+  }, 120_000);
 
   it('generates freely for an instruction the built-in world does not know', async () => {
     const out = await generateForPersonas({ instruction: 'What should I name my boat?', personaIds: ['b0001'], seed: 1, temperature: 0, topP: 1, maxNewTokens: 8 });
