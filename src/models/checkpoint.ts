@@ -4,7 +4,7 @@
 // are not read here, only their headers; a memory estimate can be made before loading any.
 import { parseModelConfig, type ModelConfig } from './config';
 import { MissingFileError, MissingTensorError, TensorShapeError } from './errors';
-import { blobSource, type ByteSource } from './io/byte-source';
+import { blobSource, type ByteSource } from '../util/byte-source';
 import { SafetensorsFile, type TensorStore } from './safetensors/file';
 import { INDEX_FILE, ShardedSafetensors } from './safetensors/sharded';
 import { TextTokenizer } from './tokenizer';

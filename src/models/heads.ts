@@ -6,7 +6,7 @@ import { add, embedding, matmul, parameter, reshape } from '../autograd';
 import type { Backend, Tensor } from '../tensor';
 import type { Rng } from '../util/rng';
 import type { LlamaModel } from './llama/model';
-import { bytesSource } from './io/byte-source';
+import { bytesSource } from '../util/byte-source';
 import { SafetensorsFile } from './safetensors/file';
 import { writeSafetensors } from './safetensors/writer';
 import { ModelError } from './errors';
@@ -50,7 +50,7 @@ export class ScalarRewardHead {
   }
 
   static async load(backend: Backend, bytes: Uint8Array, hiddenSize: number): Promise<ScalarRewardHead> {
-    const f = await SafetensorsFile.open(bytesSource('reward head', bytes));
+    const f = await SafetensorsFile.open(bytesSource(bytes, 'reward head'));
     const info = f.info(ScalarRewardHead.WEIGHT);
     if (!info || info.shape.join() !== `1,${hiddenSize}`) {
       throw new ModelError(`This reward head does not fit the model: expected ${ScalarRewardHead.WEIGHT} [1, ${hiddenSize}], found ${info ? `[${info.shape.join(', ')}]` : 'none'}.`);

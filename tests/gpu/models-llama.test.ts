@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '../../src/autograd';
 import { openCheckpoint } from '../../src/models/checkpoint';
 import { generate } from '../../src/models/generate/generate';
-import { bytesSource } from '../../src/models/io/byte-source';
+import { bytesSource } from '../../src/util/byte-source';
 import { folderFiles } from '../../src/models/io/node-files';
 import { LlamaModel } from '../../src/models/llama/model';
 import { SafetensorsFile } from '../../src/models/safetensors/file';
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 async function golden(name: string) {
-  const f = await SafetensorsFile.open(bytesSource(name, new Uint8Array(await readFile(`${FIX}/golden-${name}.safetensors`))));
+  const f = await SafetensorsFile.open(bytesSource(new Uint8Array(await readFile(`${FIX}/golden-${name}.safetensors`)), name));
   return {
     ids: await f.readInt32('input_ids'),
     shape: f.info('input_ids')!.shape,

@@ -9,7 +9,7 @@ import { modelInspect } from '../../src/cli/commands/model-inspect';
 import { openCheckpoint } from '../../src/models/checkpoint';
 import { folderFiles } from '../../src/models/io/node-files';
 import { SafetensorsFile } from '../../src/models/safetensors/file';
-import { bytesSource } from '../../src/models/io/byte-source';
+import { bytesSource } from '../../src/util/byte-source';
 import { httpSource } from '../../src/models/io/http-source';
 
 const DIR = 'tests/fixtures/tiny-checkpoint/qwen2-f32';
@@ -72,7 +72,7 @@ describe('model inspect', () => {
 
 describe('model generate', () => {
   it('streams the greedy continuation the PyTorch reference gives', async () => {
-    const golden = await SafetensorsFile.open(bytesSource('g', new Uint8Array(await readFile('tests/fixtures/tiny-checkpoint/golden-qwen2.safetensors'))));
+    const golden = await SafetensorsFile.open(bytesSource(new Uint8Array(await readFile('tests/fixtures/tiny-checkpoint/golden-qwen2.safetensors')), 'g'));
     const cont = [...(await golden.readInt32('greedy_continuation'))];
     const { tokenizer } = await openCheckpoint(await folderFiles(DIR));
     const written: string[] = [];

@@ -16,7 +16,7 @@ import { folderFiles } from '../../src/models/io/node-files';
 import { LlamaModel } from '../../src/models/llama/model';
 import { LoraAdapter } from '../../src/models/lora/adapter';
 import { loraModules } from '../../src/models/lora/config';
-import { bytesSource } from '../../src/models/io/byte-source';
+import { bytesSource } from '../../src/util/byte-source';
 import { SafetensorsFile } from '../../src/models/safetensors/file';
 import { createBackend, tidy, type Backend, type Tensor } from '../../src/tensor';
 import { Rng } from '../../src/util/rng';
@@ -41,7 +41,7 @@ interface Golden {
 }
 
 async function golden(name: string): Promise<Golden> {
-  const f = await SafetensorsFile.open(bytesSource(name, new Uint8Array(await readFile(`${FIX}/golden-${name}.safetensors`))));
+  const f = await SafetensorsFile.open(bytesSource(new Uint8Array(await readFile(`${FIX}/golden-${name}.safetensors`)), name));
   const [B, T] = f.info('input_ids')!.shape;
   return {
     ids: await f.readInt32('input_ids'),

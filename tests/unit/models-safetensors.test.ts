@@ -13,7 +13,7 @@ import {
   TruncatedFileError,
   UnsupportedDtypeError,
 } from '../../src/models/errors';
-import { blobSource, bytesSource } from '../../src/models/io/byte-source';
+import { blobSource, bytesSource } from '../../src/util/byte-source';
 import { folderFiles } from '../../src/models/io/node-files';
 import { float32ToBf16Bits, float32ToF16Bits } from '../../src/models/safetensors/dtypes';
 import { SafetensorsFile } from '../../src/models/safetensors/file';
@@ -41,13 +41,13 @@ function bitsOf(a: Float32Array): number[] {
 
 describe('dtypes', () => {
   it('F16 and BF16 read as exactly the f32 values torch upcasts them to', async () => {
-    const f = await SafetensorsFile.open(bytesSource('dtypes.safetensors', await fixture('dtypes.safetensors')));
+    const f = await SafetensorsFile.open(bytesSource(await fixture('dtypes.safetensors'), 'dtypes.safetensors'));
     expect(bitsOf(await f.readFloat32('f16'))).toEqual(bitsOf(await f.readFloat32('f16_as_f32')));
     expect(bitsOf(await f.readFloat32('bf16'))).toEqual(bitsOf(await f.readFloat32('bf16_as_f32')));
   });
 
   it('f32 -> F16/BF16 rounds exactly as torch does (nearest even, overflow, subnormals)', async () => {
-    const f = await SafetensorsFile.open(bytesSource('dtypes.safetensors', await fixture('dtypes.safetensors')));
+    const f = await SafetensorsFile.open(bytesSource(await fixture('dtypes.safetensors'), 'dtypes.safetensors'));
     const values = await f.readFloat32('f32');
     const torchF16 = new Uint16Array((await f.readRaw('f16')).bytes.buffer);
     const torchBf16 = new Uint16Array((await f.readRaw('bf16')).bytes.buffer);
@@ -70,7 +70,7 @@ describe('writer', () => {
       ],
       { format: 'pt' },
     );
-    const f = await SafetensorsFile.open(bytesSource('w.safetensors', bytes));
+    const f = await SafetensorsFile.open(bytesSource(bytes, 'w.safetensors'));
     expect(f.header.dataStart % 8).toBe(0);
     expect(f.metadata).toEqual({ format: 'pt' });
     expect([...(await f.readFloat32('x32'))]).toEqual([...x]);
@@ -116,7 +116,7 @@ describe('tiny checkpoints', () => {
   it('reads from a Blob as from bytes', async () => {
     const bytes = await fixture('qwen2-bf16/model.safetensors');
     const a = await SafetensorsFile.open(blobSource(new Blob([bytes]), 'model.safetensors'));
-    const b = await SafetensorsFile.open(bytesSource('model.safetensors', bytes));
+    const b = await SafetensorsFile.open(bytesSource(bytes, 'model.safetensors'));
     const name = 'model.layers.1.self_attn.q_proj.bias';
     expect(await a.readFloat32(name)).toEqual(await b.readFloat32(name));
     expect(a.info(name)!.shape).toEqual([32]);
@@ -135,39 +135,39 @@ describe('broken files', () => {
   const ok = { a: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] }, b: { dtype: 'BF16', shape: [4], data_offsets: [16, 24] } };
 
   it('accepts a well-formed hand-made file', async () => {
-    const f = await SafetensorsFile.open(bytesSource('ok', handMade(ok, 24)));
+    const f = await SafetensorsFile.open(bytesSource(handMade(ok, 24), 'ok'));
     expect(f.names()).toEqual(['a', 'b']);
   });
 
   it('a file truncated in the data is a TruncatedFileError naming the sizes', async () => {
     const full = await fixture('qwen2-f32/model.safetensors');
     const cut = full.slice(0, full.length - 1000);
-    const err = await SafetensorsFile.open(bytesSource('model.safetensors', cut)).catch((e) => e);
+    const err = await SafetensorsFile.open(bytesSource(cut, 'model.safetensors')).catch((e) => e);
     expect(err).toBeInstanceOf(TruncatedFileError);
     expect(err.message).toContain(`needs ${full.length} bytes but the file has ${cut.length}`);
   });
 
   it('a file truncated inside the header, or shorter than 8 bytes, is truncated too', async () => {
     const full = await fixture('qwen2-f32/model.safetensors');
-    await expect(SafetensorsFile.open(bytesSource('m', full.slice(0, 100)))).rejects.toThrow(TruncatedFileError);
-    await expect(SafetensorsFile.open(bytesSource('m', full.slice(0, 5)))).rejects.toThrow(TruncatedFileError);
+    await expect(SafetensorsFile.open(bytesSource(full.slice(0, 100), 'm'))).rejects.toThrow(TruncatedFileError);
+    await expect(SafetensorsFile.open(bytesSource(full.slice(0, 5), 'm'))).rejects.toThrow(TruncatedFileError);
   });
 
   it('a header whose offsets disagree with shape x dtype is a TensorOffsetError', async () => {
     const lying = { ...ok, a: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 12] } };
-    const err = await SafetensorsFile.open(bytesSource('lie', handMade(lying, 24))).catch((e) => e);
+    const err = await SafetensorsFile.open(bytesSource(handMade(lying, 24), 'lie')).catch((e) => e);
     expect(err).toBeInstanceOf(TensorOffsetError);
     expect(err.message).toMatch(/'a'.*spans 12 bytes but F32 \[2, 2\] needs 16/);
   });
 
   it('overlapping tensors are a TensorOffsetError naming both', async () => {
     const overlap = { ...ok, b: { dtype: 'BF16', shape: [4], data_offsets: [12, 20] } };
-    await expect(SafetensorsFile.open(bytesSource('o', handMade(overlap, 24)))).rejects.toThrow(/'b'.*overlaps 'a'/);
+    await expect(SafetensorsFile.open(bytesSource(handMade(overlap, 24), 'o'))).rejects.toThrow(/'b'.*overlaps 'a'/);
   });
 
   it('offsets beyond the data are refused as a truncated file', async () => {
     const beyond = { ...ok, b: { dtype: 'BF16', shape: [4], data_offsets: [100, 108] } };
-    await expect(SafetensorsFile.open(bytesSource('x', handMade(beyond, 24)))).rejects.toThrow(TruncatedFileError);
+    await expect(SafetensorsFile.open(bytesSource(handMade(beyond, 24), 'x'))).rejects.toThrow(TruncatedFileError);
   });
 
   it('bad offsets, dtypes, shapes, JSON and lengths are named', async () => {
@@ -180,20 +180,20 @@ describe('broken files', () => {
       [{ __metadata__: { k: 1 } }, /__metadata__.k/, InvalidHeaderError],
     ];
     for (const [header, message, cls] of cases) {
-      const err = await SafetensorsFile.open(bytesSource('bad', handMade(header, 8))).catch((e) => e);
+      const err = await SafetensorsFile.open(bytesSource(handMade(header, 8), 'bad')).catch((e) => e);
       expect(err).toBeInstanceOf(cls);
       expect(err.message).toMatch(message);
     }
     const notJson = handMade({}, 0);
     notJson.set(new TextEncoder().encode('{x'), 8);
-    await expect(SafetensorsFile.open(bytesSource('nj', notJson))).rejects.toThrow(/not UTF-8 JSON/);
+    await expect(SafetensorsFile.open(bytesSource(notJson, 'nj'))).rejects.toThrow(/not UTF-8 JSON/);
     const huge = new Uint8Array(64);
     new DataView(huge.buffer).setBigUint64(0, 1n << 40n, true);
-    await expect(SafetensorsFile.open(bytesSource('huge', huge))).rejects.toThrow(/header length field says 1099511627776/);
+    await expect(SafetensorsFile.open(bytesSource(huge, 'huge'))).rejects.toThrow(/header length field says 1099511627776/);
   });
 
   it('an I8 tensor is an UnsupportedDtypeError when read as weights', async () => {
-    const f = await SafetensorsFile.open(bytesSource('q', handMade({ w: { dtype: 'I8', shape: [4], data_offsets: [0, 4] } }, 4)));
+    const f = await SafetensorsFile.open(bytesSource(handMade({ w: { dtype: 'I8', shape: [4], data_offsets: [0, 4] } }, 4), 'q'));
     await expect(f.readFloat32('w')).rejects.toThrow(/dtype I8, which is not supported/);
   });
 });

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backward, gradcheck } from '../../src/autograd';
 import { scoringBatch } from '../../src/models/batch';
 import { openCheckpoint } from '../../src/models/checkpoint';
-import { bytesSource } from '../../src/models/io/byte-source';
+import { bytesSource } from '../../src/util/byte-source';
 import { folderFiles } from '../../src/models/io/node-files';
 import { LlamaModel } from '../../src/models/llama/model';
 import { LoraAdapter } from '../../src/models/lora/adapter';
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 async function golden(name: string) {
-  const f = await SafetensorsFile.open(bytesSource(name, new Uint8Array(await readFile(`${FIX}/golden-${name}.safetensors`))));
+  const f = await SafetensorsFile.open(bytesSource(new Uint8Array(await readFile(`${FIX}/golden-${name}.safetensors`)), name));
   const [B, T] = f.info('input_ids')!.shape;
   return { ids: await f.readInt32('input_ids'), B, T, logprobs: await f.readFloat32('logprobs') };
 }

@@ -25,7 +25,8 @@ export interface ParquetLayout {
 }
 
 function asyncBuffer(source: ByteSource, signal?: AbortSignal): AsyncBuffer {
-  return { byteLength: source.size, slice: (start, end) => source.slice(start, end ?? source.size, signal) };
+  // A read is a fresh Uint8Array over its own buffer (ByteSource's contract): its buffer is the bytes.
+  return { byteLength: source.size, slice: async (start, end) => (await source.read(start, end ?? source.size, signal)).buffer as ArrayBuffer };
 }
 
 export async function parquetLayout(source: ByteSource, signal?: AbortSignal): Promise<ParquetLayout> {

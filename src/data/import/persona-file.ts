@@ -138,7 +138,7 @@ export async function* readPersonaBatches(source: ByteSource, options: ImportOpt
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const batchRows = options.batchRows ?? 2000;
   if (source.size === 0) throw new DataFormatError({ file: source.name }, 'the file is empty', 'Choose a PERSONA parquet, JSONL or CSV file');
-  const format = options.format ?? detectFormat(source.name, new Uint8Array(await source.slice(0, Math.min(source.size, 64), options.signal)));
+  const format = options.format ?? detectFormat(source.name, await source.read(0, Math.min(source.size, 64), options.signal));
 
   let columns: Map<PersonaColumn, string> | undefined;
   let ignoredColumns: string[] = [];
@@ -221,7 +221,7 @@ export async function readPersonaDataset(source: ByteSource, options: ImportOpti
   while (true) {
     const next = await it.next();
     if (next.done) {
-      return { dataset: { id: `file-${contentHash(`${source.name}|${source.size}|${source.version}`)}`, name: source.name, source: 'persona-file', personas, rows }, summary: next.value };
+      return { dataset: { id: `file-${contentHash(`${source.name}|${source.size}|${source.version ?? ''}`)}`, name: source.name, source: 'persona-file', personas, rows }, summary: next.value };
     }
     personas.push(...next.value.personas);
     for (const r of next.value.rows) rows.push(r);

@@ -1,61 +1,22 @@
-// Where import bytes come from: a File/Blob (picked or dropped; also Node's fs.openAsBlob), bytes
-// in memory, or a URL read with HTTP range requests (an optional token goes in the
-// Authorization header). Text formats read a source front to back in chunks; parquet reads the
-// byte ranges it needs. Nothing here holds a whole file in memory.
+// Where import bytes come from: the ByteSource of src/util (a File/Blob, picked or dropped, also
+// Node's fs.openAsBlob; bytes in memory), or a URL read with HTTP range requests (an optional
+// token goes in the Authorization header). An import's aborted read throws ImportCancelledError.
+// Text formats read a source front to back in chunks; parquet reads the byte ranges it needs.
+import { blobSource as anyBlob, bytesSource as anyBytes, checkAbort, checkRange, type ByteSource, type SourceOptions } from '../../util/byte-source';
 import { FetchError, ImportCancelledError } from '../errors';
 
-export interface ByteSource {
-  /** Shown in errors and the UI: a file name or URL (never the token). */
-  name: string;
-  size: number;
-  /** Extra identity for re-import detection (lastModified, ETag). */
-  version: string;
-  /** Chunks front to back. */
-  chunks(signal?: AbortSignal): AsyncIterable<Uint8Array>;
-  /** Bytes [start, end). */
-  slice(start: number, end: number, signal?: AbortSignal): Promise<ArrayBuffer>;
+export type { ByteSource };
+
+const IMPORT: SourceOptions = { cancelled: (name) => new ImportCancelledError(name) };
+
+/** A File or Blob to import. */
+export function blobSource(blob: Blob, name?: string): ByteSource {
+  return anyBlob(blob, name, IMPORT);
 }
 
-function checkAbort(signal: AbortSignal | undefined, name: string): void {
-  if (signal?.aborted) throw new ImportCancelledError(name);
-}
-
-const CHUNK = 1 << 20;
-
-export function blobSource(blob: Blob, name = (blob as File).name ?? 'blob'): ByteSource {
-  return {
-    name,
-    size: blob.size,
-    version: String((blob as File).lastModified ?? ''),
-    async *chunks(signal) {
-      // Blob.slice + arrayBuffer per chunk keeps memory bounded even where blob.stream() buffers.
-      for (let at = 0; at < blob.size; at += CHUNK) {
-        checkAbort(signal, name);
-        yield new Uint8Array(await blob.slice(at, Math.min(blob.size, at + CHUNK)).arrayBuffer());
-      }
-    },
-    async slice(start, end, signal) {
-      checkAbort(signal, name);
-      return blob.slice(start, end).arrayBuffer();
-    },
-  };
-}
-
+/** Bytes in memory to import. */
 export function bytesSource(bytes: Uint8Array, name: string): ByteSource {
-  return {
-    name,
-    size: bytes.byteLength,
-    version: '',
-    async *chunks(signal) {
-      for (let at = 0; at < bytes.byteLength; at += CHUNK) {
-        checkAbort(signal, name);
-        yield bytes.subarray(at, Math.min(bytes.byteLength, at + CHUNK));
-      }
-    },
-    async slice(start, end) {
-      return bytes.slice(start, end).buffer as ArrayBuffer;
-    },
-  };
+  return anyBytes(bytes, name, IMPORT);
 }
 
 export interface UrlOptions {
@@ -121,7 +82,7 @@ export async function urlSource(url: string, options: UrlOptions = {}): Promise<
       const reader = res.body.getReader();
       try {
         while (true) {
-          checkAbort(signal, name);
+          checkAbort(signal, name, IMPORT);
           const { done, value } = await reader.read();
           if (done) return;
           yield value;
@@ -131,11 +92,12 @@ export async function urlSource(url: string, options: UrlOptions = {}): Promise<
         await reader.cancel().catch(() => undefined);
       }
     },
-    async slice(start, end, signal) {
+    async read(start, end, signal) {
+      checkRange(name, start, end, size);
       if (!ranged) throw new FetchError(name, probe.status, `${name}: the server does not support range requests, which parquet import needs. Download the file and import it from disk.`);
       const res = await request({ headers: headers({ Range: `bytes=${start}-${end - 1}` }) }, signal);
       if (res.status !== 206) throw new FetchError(name, res.status, `${name}: the server ignored the byte range (HTTP ${res.status}).`);
-      return res.arrayBuffer();
+      return new Uint8Array(await res.arrayBuffer());
     },
   };
 }

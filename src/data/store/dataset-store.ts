@@ -51,8 +51,8 @@ function newId(prefix: string): string {
 export async function fingerprintSource(source: ByteSource, signal?: AbortSignal): Promise<string> {
   const h = new ContentHasher().update(`${source.size}|`);
   const k = 1 << 16;
-  h.updateBytes(new Uint8Array(await source.slice(0, Math.min(k, source.size), signal)));
-  if (source.size > k) h.updateBytes(new Uint8Array(await source.slice(Math.max(k, source.size - k), source.size, signal)));
+  h.updateBytes(await source.read(0, Math.min(k, source.size), signal));
+  if (source.size > k) h.updateBytes(await source.read(Math.max(k, source.size - k), source.size, signal));
   return `${source.size.toString(36)}-${h.hex()}`;
 }
 

@@ -5,7 +5,7 @@
 // at once, or swept on the next open after a crash.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { CacheEntryError } from '../errors';
-import type { ByteSource } from '../io/byte-source';
+import { checkRange, readChunks, type ByteSource } from '../../util/byte-source';
 import { downloadToSink, type DownloadOptions } from './download';
 
 export const DEFAULT_CACHE_DB = 'persona-lab-models';
@@ -250,7 +250,7 @@ class CachedFileSource implements ByteSource {
   }
 
   async read(start: number, end: number): Promise<Uint8Array> {
-    if (!(start >= 0 && end >= start && end <= this.size)) throw new RangeError(`${this.name}: read of bytes [${start}, ${end}) is outside the file (${this.size} bytes)`);
+    checkRange(this.name, start, end, this.size);
     const out = new Uint8Array(end - start);
     const cb = this.rec.chunkBytes;
     for (let i = Math.floor(start / cb); i * cb < end; i++) {
@@ -260,6 +260,10 @@ class CachedFileSource implements ByteSource {
       out.set(chunk.subarray(from - i * cb, to - i * cb), from - start);
     }
     return out;
+  }
+
+  chunks(signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    return readChunks(this, signal);
   }
 
   private async chunk(index: number): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
 import { HttpStatusError } from '../errors';
 import type { CheckpointFiles } from '../checkpoint';
 import { fileUrl, type CheckpointLocation } from '../hub/urls';
-import type { ByteSource } from './byte-source';
+import { checkRange, readChunks, type ByteSource } from '../../util/byte-source';
 
 export interface HttpOptions {
   token?: string;
@@ -20,11 +20,11 @@ export async function httpSource(url: string, name: string, o: HttpOptions = {})
   if (!probe.ok) throw new HttpStatusError(url, probe.status, probe.statusText);
   const total = probe.status === 206 ? Number(probe.headers.get('Content-Range')?.split('/')[1]) : Number(probe.headers.get('Content-Length'));
   if (!Number.isFinite(total)) throw new HttpStatusError(url, probe.status, 'gave no file size (Content-Range / Content-Length)');
-  return {
+  const source: ByteSource = {
     name,
     size: total,
     async read(start, end) {
-      if (!(start >= 0 && end >= start && end <= total)) throw new RangeError(`${name}: read of bytes [${start}, ${end}) is outside the file (${total} bytes)`);
+      checkRange(name, start, end, total);
       if (end === start) return new Uint8Array(0);
       const r = await doFetch(url, { headers: headers(`bytes=${start}-${end - 1}`) });
       if (!r.ok) throw new HttpStatusError(url, r.status, r.statusText);
@@ -32,7 +32,9 @@ export async function httpSource(url: string, name: string, o: HttpOptions = {})
       // A server that ignores Range sends the whole file: take the slice we asked for.
       return r.status === 206 ? body : body.slice(start, end);
     },
+    chunks: (signal) => readChunks(source, signal),
   };
+  return source;
 }
 
 /** A remote checkpoint's files, opened lazily by name. */

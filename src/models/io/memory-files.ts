@@ -1,7 +1,7 @@
 // A checkpoint held in memory as named bytes or text (a freshly trained model, files fetched
 // whole, tests), opened like any other CheckpointFiles.
 import type { CheckpointFiles } from '../checkpoint';
-import { bytesSource } from './byte-source';
+import { bytesSource } from '../../util/byte-source';
 
 export function memoryFiles(files: Readonly<Record<string, Uint8Array | string>>, where = 'memory'): CheckpointFiles {
   const encoder = new TextEncoder();
@@ -11,7 +11,7 @@ export function memoryFiles(files: Readonly<Record<string, Uint8Array | string>>
     get: async (name) => {
       if (!Object.hasOwn(files, name)) return undefined;
       const v = files[name];
-      return bytesSource(name, typeof v === 'string' ? encoder.encode(v) : v);
+      return bytesSource(typeof v === 'string' ? encoder.encode(v) : v, name);
     },
   };
 }

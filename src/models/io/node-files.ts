@@ -3,15 +3,15 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointFiles } from '../checkpoint';
-import type { ByteSource } from './byte-source';
+import { checkRange, readChunks, type ByteSource } from '../../util/byte-source';
 
 export async function fileSource(path: string, name = path.split('/').pop() ?? path): Promise<ByteSource> {
   const { size } = await stat(path);
-  return {
+  const source: ByteSource = {
     name,
     size,
     async read(start, end) {
-      if (!(start >= 0 && end >= start && end <= size)) throw new RangeError(`${name}: read of bytes [${start}, ${end}) is outside the file (${size} bytes)`);
+      checkRange(name, start, end, size);
       const fh = await open(path, 'r');
       try {
         const out = new Uint8Array(end - start);
@@ -26,7 +26,9 @@ export async function fileSource(path: string, name = path.split('/').pop() ?? p
         await fh.close();
       }
     },
+    chunks: (signal) => readChunks(source, signal),
   };
+  return source;
 }
 
 export async function folderFiles(dir: string): Promise<CheckpointFiles> {

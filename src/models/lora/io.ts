@@ -3,7 +3,7 @@
 // trained here loads in Python's peft and back. Loading checks every tensor against the model it
 // is applied to, and refuses PEFT options we do not implement by name.
 import type { ModelConfig } from '../config';
-import { bytesSource } from '../io/byte-source';
+import { bytesSource } from '../../util/byte-source';
 import { SafetensorsFile } from '../safetensors/file';
 import { writeSafetensors, type TensorToWrite } from '../safetensors/writer';
 import { LORA_TARGETS, LoraConfigError, loraModules, validateLoraConfig, type LoraConfig, type LoraTarget, type LoraWeights } from './config';
@@ -79,7 +79,7 @@ export function parseAdapterConfig(text: string): LoraConfig & { baseModel: stri
 
 export async function loadAdapter(configText: string, weightBytes: Uint8Array, model: ModelConfig): Promise<{ config: LoraConfig & { baseModel: string }; weights: Map<string, LoraWeights> }> {
   const config = parseAdapterConfig(configText);
-  const file = await SafetensorsFile.open(bytesSource(ADAPTER_WEIGHTS, weightBytes));
+  const file = await SafetensorsFile.open(bytesSource(weightBytes, ADAPTER_WEIGHTS));
   const weights = new Map<string, LoraWeights>();
   const expected = new Set<string>();
   for (const m of loraModules(model, config)) {

@@ -2,7 +2,7 @@
 // one at a time and converted to f32 (weights) or i32 (ids). TensorStore is what the model loader
 // sees; a single file and a sharded set (./sharded.ts) both implement it.
 import { UnsupportedDtypeError, MissingTensorError } from '../errors';
-import type { ByteSource } from '../io/byte-source';
+import type { ByteSource } from '../../util/byte-source';
 import { FLOAT_DTYPES, INT_DTYPES, toFloat32, toInt32, type FloatDType } from './dtypes';
 import { headerLength, parseHeader, type SafetensorsHeader, type TensorInfo } from './header';
 

@@ -2,7 +2,7 @@
 // Every shard's header is read and checked against the index before any weight is loaded, so a
 // missing shard or an index that names tensors a shard lacks is refused up front.
 import { MissingTensorError, ShardIndexError } from '../errors';
-import type { ByteSource } from '../io/byte-source';
+import type { ByteSource } from '../../util/byte-source';
 import { SafetensorsFile, type StoredTensor, type TensorStore } from './file';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
