@@ -1,5 +1,6 @@
 // Serves the production build in dist/ with the cross-origin isolation headers onnxruntime-web's
-// threaded WASM needs (set in vite.config.ts), and prints the URL. `--port N` (default 5173, or
+// threaded WASM needs and the app's Content-Security-Policy (scripts/csp.mjs; both set as
+// vite.config.ts's preview headers, which Vite's preview() reads), and prints the URL. `--port N` (default 5173, or
 // the next free one), `--host H` (default 127.0.0.1; 0.0.0.0 to reach it from other computers —
 // note browsers only expose WebGPU on https or localhost).
 import { preview } from 'vite';
