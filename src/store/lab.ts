@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import { proxy, runner } from '../protocol/client';
 import type { GpuStatus, SelftestCase, SelftestOutcome } from '../protocol/gpu';
+import { errorMessage } from './loadable';
 
 export const VIEWS = ['data', 'experiments', 'results', 'compare'] as const;
 export type View = (typeof VIEWS)[number];
@@ -77,7 +78,7 @@ export const useLab = create<LabState>()((set) => ({
       set({ selftest: { kind: 'done', outcome } });
     } catch (e) {
       finished = true;
-      set({ selftest: { kind: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } });
+      set({ selftest: { kind: 'error', message: errorMessage(e) } });
     }
   },
 }));

@@ -72,7 +72,7 @@ export function GpuPanel() {
             CPU: everything works, more slowly.
           </p>
           <p className="muted">
-            Why: {gpu.reason} <span className="mono">({gpu.errorName})</span>
+            Why: {gpu.reason}
           </p>
           <button type="button" className="button" onClick={() => void checkGpu()}>
             Try WebGPU again
