@@ -14,6 +14,7 @@ import type {
   StatsView,
   StorageInfo,
 } from './data';
+import type { BackendAdvice } from './backend';
 import type { RunEvent } from './events';
 import type { GpuStatus, SelftestCase, SelftestOutcome } from './gpu';
 import type {
@@ -53,6 +54,9 @@ export interface RunnerApi {
   checkSpec(value: unknown): SpecCheck;
   /** The spec in a `#/experiments?spec=...` hash, checked; null when the hash has none. */
   specInHash(hash: string): SpecCheck | null;
+  /** Which backend "Auto" runs `spec` on and why (the calibration, measured once and cached;
+   * `remeasure` measures again). */
+  backendAdvice(spec: unknown, remeasure?: boolean): Promise<BackendAdvice>;
   /** Runs `spec` (or resumes `resumeRunId`); `requestId` names the request for cancelRun. */
   runSpec(requestId: string, spec: unknown, o: { backend: BackendChoice; resumeRunId?: string }, onEvent: (e: RunEvent) => void): Promise<RunRecord>;
   cancelRun(requestId: string): boolean;

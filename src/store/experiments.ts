@@ -3,6 +3,7 @@
 // saved run records. Serializable data only; the work happens in the runner worker
 // (src/worker/experiments.ts) through the client.
 import { create } from 'zustand';
+import type { BackendAdvice } from '../protocol/backend';
 import { proxy, runner } from '../protocol/client';
 import { errorMessage, type Loadable } from './loadable';
 import type { RunEvent } from '../protocol/events';
@@ -37,6 +38,8 @@ interface ExperimentsState {
   draft: unknown;
   check: SpecCheck | null;
   backend: BackendChoice;
+  /** What "Auto" picks for the current spec, and why (the calibration's numbers). */
+  advice: Loadable<BackendAdvice>;
   run: RunState;
   records: Loadable<RunRecord[]>;
   /** Runs picked in the Results view (compare). */
@@ -47,6 +50,8 @@ interface ExperimentsState {
   /** Loads a spec shared in the URL hash; true when there was one. */
   loadFromHash(hash: string): Promise<boolean>;
   setBackend(b: BackendChoice): void;
+  /** Asks the worker what Auto picks for the current spec (measures once, then cached). */
+  loadAdvice(remeasure?: boolean): Promise<void>;
   start(): Promise<void>;
   resume(runId: string): Promise<void>;
   cancel(): Promise<void>;
@@ -58,17 +63,32 @@ interface ExperimentsState {
   importRuns(text: string): Promise<void>;
 }
 
+/** Live curves with a new point: a point at or before a step already drawn replaces the points
+ * from there on (a resumed arm logs again from its checkpoint), so the curve has each step once. */
+export function withPoint(curve: readonly CurvePoint[], point: CurvePoint): CurvePoint[] {
+  const kept = curve.length && curve[curve.length - 1].step >= point.step ? curve.filter((p) => p.step < point.step) : curve;
+  return [...kept, point];
+}
+
+/** The curves a resumed run already drew (its record's arms), so the chart continues them. */
+export function curvesOf(record: RunRecord | undefined): Record<string, CurvePoint[]> {
+  if (!record) return {};
+  return Object.fromEntries(record.arms.filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve.slice()]));
+}
+
 let requestCounter = 0;
 
 export const useExperiments = create<ExperimentsState>()((set, get) => {
   let checkSeq = 0;
+  let adviceSeq = 0;
 
   /** Runs a spec (or resumes a run) in the worker; events that arrive after the end are ignored. */
-  async function execute(spec: unknown, resumeRunId?: string): Promise<void> {
+  async function execute(spec: unknown, backend: BackendChoice, resumed?: RunRecord): Promise<void> {
     const requestId = `req-${Date.now().toString(36)}-${++requestCounter}`;
+    const resumeRunId = resumed?.id;
     let finished = false;
-    const curves: Record<string, CurvePoint[]> = {};
-    set({ run: { kind: 'running', requestId, runId: resumeRunId ?? null, progress: null, curves: {}, partial: null, cancelling: false } });
+    const curves: Record<string, CurvePoint[]> = curvesOf(resumed);
+    set({ run: { kind: 'running', requestId, runId: resumeRunId ?? null, progress: null, curves: { ...curves }, partial: resumed ?? null, cancelling: false } });
     const update = (patch: Partial<Extract<RunState, { kind: 'running' }>>) => {
       const r = get().run;
       if (finished || r.kind !== 'running' || r.requestId !== requestId) return;
@@ -77,12 +97,12 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
     const onEvent = (e: RunEvent) => {
       if (e.kind === 'progress') update({ progress: e, runId: e.runId });
       else if (e.kind === 'metrics') {
-        curves[e.armLabel] = [...(curves[e.armLabel] ?? []), e.point];
+        curves[e.armLabel] = withPoint(curves[e.armLabel] ?? [], e.point);
         update({ curves: { ...curves }, runId: e.runId });
       } else if (e.kind === 'result') update({ partial: e.record, runId: e.runId });
     };
     try {
-      const record = await runner().runSpec(requestId, spec, { backend: get().backend, resumeRunId }, proxy(onEvent));
+      const record = await runner().runSpec(requestId, spec, { backend, resumeRunId }, proxy(onEvent));
       finished = true;
       const finalCurves = Object.fromEntries(record.arms.map((a) => [a.label, a.curve]));
       // The Results view opens on the run just finished.
@@ -101,6 +121,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
     draft: null,
     check: null,
     backend: 'auto',
+    advice: { kind: 'idle' },
     run: { kind: 'idle' },
     records: { kind: 'idle' },
     selected: [],
@@ -148,10 +169,23 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
       set({ backend });
     },
 
+    async loadAdvice(remeasure = false) {
+      const c = get().check;
+      if (!c?.ok) return;
+      const seq = ++adviceSeq;
+      if (remeasure || get().advice.kind !== 'ready') set({ advice: { kind: 'loading' } });
+      try {
+        const value = await runner().backendAdvice(c.spec, remeasure);
+        if (seq === adviceSeq) set({ advice: { kind: 'ready', value } });
+      } catch (e) {
+        if (seq === adviceSeq) set({ advice: { kind: 'error', message: errorMessage(e) } });
+      }
+    },
+
     async start() {
       const c = get().check;
       if (!c?.ok || get().run.kind === 'running') return;
-      await execute(c.spec);
+      await execute(c.spec, get().backend);
     },
 
     async resume(runId) {
@@ -159,7 +193,9 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
       const records = get().records;
       const rec = records.kind === 'ready' ? records.value.find((r) => r.id === runId) : undefined;
       if (!rec) return;
-      await execute(rec.spec, runId);
+      // A resumed run keeps the backend it ran on, unless the user picked one in the selector.
+      const choice = get().backend === 'auto' ? rec.backend.kind : get().backend;
+      await execute(rec.spec, choice, rec);
     },
 
     async cancel() {
@@ -216,6 +252,7 @@ export const useMethods = () => useExperiments((s) => s.methods);
 export const useRecords = () => useExperiments((s) => s.records);
 export const useSelectedRuns = () => useExperiments((s) => s.selected);
 export const useBackendChoice = () => useExperiments((s) => s.backend);
+export const useBackendAdvice = () => useExperiments((s) => s.advice);
 
 /** The spec currently valid in the builder, or null. */
 export function validSpec(check: SpecCheck | null): ExperimentSpec | null {

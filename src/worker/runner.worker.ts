@@ -4,6 +4,7 @@
 // worker module is not API until the interface and this table both say so.
 import { expose } from 'comlink';
 import type { RunnerApi } from '../protocol/api';
+import { backendAdvice } from './calibration';
 import * as data from './data';
 import * as experiments from './experiments';
 import { gpuStatus } from './gpu-status';
@@ -29,6 +30,7 @@ const api: RunnerApi = {
   experimentMethods: experiments.experimentMethods,
   checkSpec: experiments.checkSpec,
   specInHash: experiments.specInHash,
+  backendAdvice,
   runSpec: experiments.runSpec,
   cancelRun: experiments.cancelRun,
   listRuns: experiments.listRuns,

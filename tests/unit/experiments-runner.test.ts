@@ -85,6 +85,44 @@ describe('runExperiment', () => {
     expect(resumed.arms.map((a) => a.curve)).toEqual(straight.arms.map((a) => a.curve));
   });
 
+  it('the record keeps every backend a run ran on, and the reason Auto gave', async () => {
+    const store = new MemoryRunStore();
+    const ac = new AbortController();
+    let metrics = 0;
+    const first = await runExperiment(tiny(), env(store, { backendReason: 'Auto: the CPU is 30× faster' }), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.kind === 'metrics' && ++metrics === 2) ac.abort();
+      },
+    });
+    expect(first.backends).toEqual([{ kind: 'cpu', adapter: null }]);
+    expect(first.backendReason).toBe('Auto: the CPU is 30× faster');
+    const stoppedCurve = first.arms[0].curve.slice();
+    expect(stoppedCurve.length).toBeGreaterThan(0);
+    // Resumed elsewhere (another adapter): both are listed, the current one is `backend`.
+    const ac2 = new AbortController();
+    let metrics2 = 0;
+    const second = await runExperiment(tiny(), env(store, { adapter: 'Other Adapter' }), {
+      runId: first.id,
+      signal: ac2.signal,
+      onEvent: (e) => {
+        if (e.kind === 'metrics' && ++metrics2 === 3) ac2.abort();
+      },
+    });
+    expect(second.backends).toEqual([
+      { kind: 'cpu', adapter: null },
+      { kind: 'cpu', adapter: 'Other Adapter' },
+    ]);
+    expect(second.backend).toEqual({ kind: 'cpu', adapter: 'Other Adapter' });
+    // The saved record holds the curve from step 1, not from the resume step.
+    const saved = await store.getRecord(first.id);
+    expect(saved!.arms[0].curve[0].step).toBe(stoppedCurve[0].step);
+    // Resumed again on the same backend: no duplicate entry.
+    const done = await runExperiment(tiny(), env(store, { adapter: 'Other Adapter' }), { runId: first.id });
+    expect(done.status).toBe('done');
+    expect(done.backends).toHaveLength(2);
+  });
+
   it('refuses to resume with a different spec', async () => {
     const store = new MemoryRunStore();
     const r = await runExperiment(tiny(), env(store));

@@ -3,7 +3,17 @@
 import { useGpuState } from '../../store/lab';
 import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
 import type { BackendChoice } from '../../protocol/spec';
-import { duration, pct } from '../format';
+import { backendsOf, type RunRecord } from '../../protocol/record';
+import { errorInWords } from '../../protocol/error-text';
+import { BackendAdviceNote } from './BackendAdviceNote';
+import { RunProgress } from './RunProgress';
+
+/** "the CPU", "WebGPU (adapter)", or "the CPU, then WebGPU (adapter)" for a run resumed elsewhere. */
+export function ranOn(r: Pick<RunRecord, 'backend' | 'backends'>): string {
+  return backendsOf(r)
+    .map((b) => (b.kind === 'webgpu' ? `WebGPU (${b.adapter ?? 'adapter unknown'})` : 'the CPU'))
+    .join(', then ');
+}
 
 export function RunPanel() {
   const run = useRunState();
@@ -17,6 +27,7 @@ export function RunPanel() {
   const progress = running ? run.progress : null;
   const where =
     backend === 'cpu' ? 'CPU backend' : gpu.kind === 'webgpu' ? `WebGPU: ${gpu.report.summary}` : gpu.kind === 'cpu' ? 'CPU backend (no WebGPU here)' : 'looking for WebGPU…';
+  const resumed = running && run.partial !== null && run.partial.id === run.runId;
   const shareUrl = check?.ok ? `${location.origin}${location.pathname}${check.hash}` : null;
   const finished = run.kind === 'finished' ? run.record : null;
   return (
@@ -28,15 +39,18 @@ export function RunPanel() {
         <div className="exp-field">
           <label htmlFor="run-backend">Backend</label>
           <select id="run-backend" value={backend} disabled={running} onChange={(e) => setBackend(e.currentTarget.value as BackendChoice)}>
-            <option value="auto">Auto (WebGPU if available)</option>
+            <option value="auto">Auto (the faster one here)</option>
             <option value="webgpu">WebGPU</option>
             <option value="cpu">CPU</option>
           </select>
         </div>
-        <p className="exp-run__where" data-testid="run-backend">
-          {where}
-        </p>
+        {backend !== 'auto' && (
+          <p className="exp-run__where" data-testid="run-backend">
+            {where}
+          </p>
+        )}
       </div>
+      {backend === 'auto' && <BackendAdviceNote disabled={running} />}
       <div className="exp-run__buttons">
         <button type="button" className="button" disabled={running || !check?.ok} onClick={() => void start()} data-testid="run-start">
           Run experiment
@@ -45,27 +59,18 @@ export function RunPanel() {
           {running && run.cancelling ? 'Cancelling…' : 'Cancel'}
         </button>
       </div>
-      {running && (
-        <div className="exp-progress" role="status" aria-live="polite">
-          <progress max={1} value={progress?.fraction ?? 0} aria-label="Run progress" />
-          <p>
-            <strong>{pct(progress?.fraction ?? 0, 0)}</strong> {progress?.message ?? 'Starting…'}
-            {progress && ` (arm ${progress.arm + 1} of ${progress.arms})`}
-            {progress?.etaSeconds != null && <span className="muted"> · about {duration(progress.etaSeconds)} left</span>}
-          </p>
-        </div>
-      )}
+      {running && <RunProgress progress={progress} resumed={resumed} />}
       {finished && (
         <p role="status" data-testid="run-status">
           {finished.status === 'done' && (
             <>
-              Finished on {finished.backend.kind === 'webgpu' ? `WebGPU (${finished.backend.adapter})` : 'the CPU'}. <a href="#/results">See the results</a>.
+              Finished on {ranOn(finished)}. <a href="#/results">See the results</a>.
             </>
           )}
-          {finished.status === 'cancelled' && <>Cancelled. Its last checkpoint is kept: resume it from the Results view.</>}
+          {finished.status === 'cancelled' && <>Cancelled. Its last checkpoint is kept: resume it under “Runs to resume” or from the Results view.</>}
           {finished.status === 'failed' && (
             <span className="exp-error">
-              Stopped: {finished.error?.name}: {finished.error?.message} The last checkpoint is kept.
+              Stopped: {finished.error ? errorInWords(finished.error.name, finished.error.message) : 'unknown error.'} The last checkpoint is kept.
             </span>
           )}
         </p>

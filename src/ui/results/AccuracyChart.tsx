@@ -1,13 +1,20 @@
-// Accuracy by method: one group of bars per arm, one bar per test set, 95% interval whiskers,
-// and the dashed ceilings of the built-in data (Bayes-optimal on cross-persona pairs, and the
-// 50% any persona-blind model sits at).
-import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// Accuracy by method: one group of bars per arm, one bar per test set with its value written on
+// it, 95% interval whiskers, the legend in the bars' order, and the dashed ceilings of the data
+// (each set's Bayes-optimal accuracy in its bar colour, and the 50% any persona-blind model sits at).
+import { Bar, BarChart, CartesianGrid, ErrorBar, LabelList, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { PairSetName } from '../../protocol/record';
 import type { AccuracyRow } from './select';
 import { SET_LABELS, SETS } from './select';
 import { pct, seriesColor } from '../format';
 
-export function AccuracyChart({ rows, bayes, title, testId }: { rows: AccuracyRow[]; bayes?: number; title: string; testId?: string }) {
+/** Each set's bar colour (the legend, the bars and the set's ceiling line share it). */
+const SET_COLOR: Record<PairSetName, string> = { generic: seriesColor(2), cross: seriesColor(0), unseen: seriesColor(3) };
+/** Where each ceiling's label sits, so three labels do not overlap. */
+const CEILING_LABEL: Record<PairSetName, 'insideTopLeft' | 'insideTop' | 'insideTopRight'> = { generic: 'insideTopLeft', cross: 'insideTopRight', unseen: 'insideTop' };
+
+export function AccuracyChart({ rows, ceilings, title, testId }: { rows: AccuracyRow[]; ceilings?: Partial<Record<PairSetName, number>>; title: string; testId?: string }) {
   if (rows.length === 0) return <p className="muted">No finished arms to show.</p>;
+  const shown = SETS.filter((s) => rows.some((r) => typeof r[s] === 'number'));
   const height = 260;
   return (
     <figure className="exp-chart" data-testid={testId}>
@@ -23,14 +30,25 @@ export function AccuracyChart({ rows, bayes, title, testId }: { rows: AccuracyRo
               contentStyle={{ background: 'var(--color-surface)', border: '1px solid var(--color-border)', color: 'var(--color-text)' }}
               formatter={(v, name) => [typeof v === 'number' ? pct(v) : String(v), String(name)]}
             />
-            <Legend wrapperStyle={{ fontSize: 13 }} />
+            {/* itemSorter null: the legend keeps the bars' order (recharts sorts by name by default). */}
+            <Legend wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
             <ReferenceLine y={0.5} stroke="var(--color-muted)" strokeDasharray="4 4" label={{ value: 'persona-blind 50%', position: 'insideBottomRight', fill: 'var(--color-muted)', fontSize: 11 }} />
-            {bayes !== undefined && (
-              <ReferenceLine y={bayes} stroke="var(--series-2)" strokeDasharray="6 3" label={{ value: `Bayes ceiling (cross) ${pct(bayes)}`, position: 'insideTopRight', fill: 'var(--color-text)', fontSize: 11 }} />
+            {shown.map((s) =>
+              ceilings?.[s] === undefined ? null : (
+                <ReferenceLine
+                  key={`ceiling-${s}`}
+                  y={ceilings[s]}
+                  stroke={SET_COLOR[s]}
+                  strokeDasharray="6 3"
+                  label={{ value: `ceiling ${SET_LABELS[s].toLowerCase()} ${pct(ceilings[s]!)}`, position: CEILING_LABEL[s], fill: 'var(--color-text)', fontSize: 11 }}
+                />
+              ),
             )}
-            {SETS.map((s, i) => (
-              <Bar key={s} dataKey={s} name={SET_LABELS[s]} fill={seriesColor(i === 0 ? 2 : i === 1 ? 0 : 3)} isAnimationActive={false}>
+            {shown.map((s) => (
+              <Bar key={s} dataKey={s} name={SET_LABELS[s]} fill={SET_COLOR[s]} isAnimationActive={false}>
                 <ErrorBar dataKey={`${s}Err`} isAnimationActive={false} width={4} stroke="var(--color-text)" strokeWidth={1.2} />
+                {/* The value at the bar's foot, clear of the whisker at its top. */}
+                <LabelList dataKey={s} position="insideBottom" formatter={(v: unknown) => (typeof v === 'number' ? pct(v, 0) : '')} fill="var(--color-bg)" fontSize={11} fontWeight={600} />
               </Bar>
             ))}
           </BarChart>

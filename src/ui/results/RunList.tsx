@@ -1,8 +1,11 @@
 // Saved runs (IndexedDB, newest last): pick the ones to show and compare, resume an interrupted
 // or stopped run from its checkpoint, delete one, and export the picked runs as CSV or JSON.
 import { useState } from 'react';
-import type { RunRecord } from '../../protocol/record';
+import { backendsOf } from '../../protocol/record';
+import { errorInWords } from '../../protocol/error-text';
 import { useExperiments, useRecords, useRunState, useSelectedRuns } from '../../store/experiments';
+import { RunProgress } from '../experiments/RunProgress';
+import { resumable, runStatusText } from './status';
 
 function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -15,10 +18,6 @@ function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function statusText(r: RunRecord, live: boolean): string {
-  if (r.status === 'running') return live ? 'running' : 'interrupted';
-  return r.status;
-}
 
 export function RunList() {
   const records = useRecords();
@@ -67,7 +66,7 @@ export function RunList() {
           <tbody>
             {[...records.value].reverse().map((r) => {
               const live = r.id === liveId;
-              const status = statusText(r, live);
+              const status = runStatusText(r, live);
               return (
                 <tr key={r.id}>
                   <td>
@@ -87,12 +86,17 @@ export function RunList() {
                   </td>
                   <td>
                     <span className={`badge${status === 'done' ? ' badge--ok' : status === 'failed' ? ' badge--danger' : ' badge--warn'}`}>{status}</span>
-                    {r.error && <div className="muted results-runs__error">{r.error.message}</div>}
+                    {live && run.kind === 'running' && <RunProgress progress={run.progress} resumed={run.partial?.id === r.id} />}
+                    {!live && r.error && <div className="muted results-runs__error">{errorInWords(r.error.name, r.error.message)}</div>}
                   </td>
-                  <td>{r.backend.kind === 'webgpu' ? `WebGPU (${r.backend.adapter ?? '?'})` : 'CPU'}</td>
+                  <td data-testid="run-backends">
+                    {backendsOf(r)
+                      .map((b) => (b.kind === 'webgpu' ? `WebGPU (${b.adapter ?? '?'})` : 'CPU'))
+                      .join(', then ')}
+                  </td>
                   <td>{new Date(r.createdAt).toLocaleString()}</td>
                   <td className="results-runs__actions">
-                    {!live && r.status !== 'done' && (
+                    {resumable(r, live) && (
                       <button type="button" className="button button--small" disabled={run.kind === 'running'} onClick={() => void resume(r.id)}>
                         Resume <span className="exp-visually-hidden">{r.name}</span>
                       </button>

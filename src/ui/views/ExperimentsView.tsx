@@ -6,6 +6,7 @@ import type { CurvePoint } from '../../protocol/record';
 import { useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
 import { useData } from '../../store/data';
 import { ViewHeader } from '../components/ViewHeader';
+import { InterruptedRuns } from '../experiments/InterruptedRuns';
 import { LiveChart } from '../experiments/LiveChart';
 import { PresetPicker } from '../experiments/PresetPicker';
 import { RunPanel } from '../experiments/RunPanel';
@@ -27,6 +28,7 @@ export function ExperimentsView() {
   const loadPresets = useExperiments((s) => s.loadPresets);
   const loadFromHash = useExperiments((s) => s.loadFromHash);
   const refreshDatasets = useData((s) => s.refresh);
+  const refreshRecords = useExperiments((s) => s.refreshRecords);
   const check = useSpecCheck();
   const run = useRunState();
 
@@ -38,7 +40,9 @@ export function ExperimentsView() {
       else void loadPresets();
     })();
     void refreshDatasets();
-  }, [loadFromHash, loadPresets, refreshDatasets]);
+    // Runs the last visit left unfinished are offered for resuming here.
+    void refreshRecords();
+  }, [loadFromHash, loadPresets, refreshDatasets, refreshRecords]);
 
   // Keep the URL on the current valid spec, so copying the address shares it.
   useEffect(() => {
@@ -53,6 +57,7 @@ export function ExperimentsView() {
       <div className="exp-grid">
         <div className="exp-grid__side">
           <RunPanel />
+          <InterruptedRuns />
           <PresetPicker />
         </div>
         <div className="exp-grid__main">

@@ -3,18 +3,19 @@
 // several runs side by side; export.
 import { useEffect, useState } from 'react';
 import type { PairSetName, RunRecord } from '../../protocol/record';
-import { useExperiments, useRecords, useSelectedRuns } from '../../store/experiments';
+import { useExperiments, useRecords, useRunState, useSelectedRuns } from '../../store/experiments';
 import { ViewHeader } from '../components/ViewHeader';
 import { pct } from '../format';
 import { AccuracyChart } from '../results/AccuracyChart';
 import { ImportanceChart } from '../results/ImportanceChart';
 import { PersonaSpread } from '../results/PersonaSpread';
 import { RunList } from '../results/RunList';
+import { armStatusText } from '../results/status';
 import { accuracyRows, importanceRows, SET_LABELS, SETS, subsetRows } from '../results/select';
 import '../experiments/experiments.css';
 import '../results/results.css';
 
-function ResultTable({ records }: { records: RunRecord[] }) {
+function ResultTable({ records, liveId }: { records: RunRecord[]; liveId: string | null }) {
   return (
     <table className="table table--compact" data-testid="results-table">
       <caption className="exp-visually-hidden">Accuracy per arm and test set with 95% intervals</caption>
@@ -41,7 +42,7 @@ function ResultTable({ records }: { records: RunRecord[] }) {
                 <td>{a.subset}</td>
                 {SETS.map((s) => {
                   const x = a.sets.find((y) => y.set === s);
-                  return <td key={s}>{x ? `${pct(x.accuracy)} [${pct(x.lo)}, ${pct(x.hi)}] n=${x.n}` : a.status}</td>;
+                  return <td key={s}>{x ? `${pct(x.accuracy)} [${pct(x.lo)}, ${pct(x.hi)}] n=${x.n}` : armStatusText(r, a, r.id === liveId)}</td>;
                 })}
               </tr>
             )),
@@ -55,12 +56,15 @@ export function ResultsView() {
   const records = useRecords();
   const selected = useSelectedRuns();
   const refresh = useExperiments((s) => s.refreshRecords);
+  const run = useRunState();
   const [set, setSet] = useState<PairSetName>('cross');
   useEffect(() => {
     void refresh();
   }, [refresh]);
   const picked = records.kind === 'ready' ? records.value.filter((r) => selected.includes(r.id)) : [];
-  const bayes = picked.length === 1 ? picked[0].data?.ceilings?.cross?.bayes : undefined;
+  // Each set's Bayes ceiling (the data's; one run picked, else runs may differ in data).
+  const ceilingsOf = picked.length === 1 ? picked[0].data?.ceilings : undefined;
+  const ceilings = ceilingsOf ? Object.fromEntries(Object.entries(ceilingsOf).map(([s, c]) => [s, c.bayes])) : undefined;
   return (
     <section aria-labelledby="view-title" data-view="results" className="results-view">
       <ViewHeader title="Results" description="Accuracy on generic-vs-tailored, cross-persona and unseen-persona pairs, with intervals, per method and attribute subset." />
@@ -76,8 +80,8 @@ export function ResultsView() {
                 {picked[0].data.name}: {picked[0].data.personas} personas ({picked[0].data.unseenPersonas} unseen); test pairs: generic {picked[0].data.pairs.generic}, cross {picked[0].data.pairs.cross}, unseen {picked[0].data.pairs.unseen}. Seed {picked[0].seed}.
               </p>
             )}
-            <AccuracyChart rows={accuracyRows(picked)} bayes={bayes} title="Accuracy with 95% intervals" testId="accuracy-chart" />
-            <ResultTable records={picked} />
+            <AccuracyChart rows={accuracyRows(picked)} ceilings={ceilings} title="Accuracy with 95% intervals" testId="accuracy-chart" />
+            <ResultTable records={picked} liveId={run.kind === 'running' ? run.runId : null} />
           </section>
         )}
         {picked.map((r) => {
