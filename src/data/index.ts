@@ -13,7 +13,7 @@ export { AXES, AXIS_IDS, AXIS_BY_ID, driverScores, tastes, type AxisDef, type Ax
 export { QUESTIONS, TOPICS, TOPIC_AXES, type BuiltinQuestion, type Topic } from './builtin/questions';
 export { candidatePoles, neutralPoles, responseText, responseId, polesFromId, poleName, type BuiltinResponse, type Poles } from './builtin/responses';
 export { BuiltinTruth, axisWeight } from './builtin/model';
-export { ceilings, marginalBest, type CeilingReport } from './builtin/bayes';
+export { ceilings, marginalBest, poleKey, type CeilingReport } from './builtin/bayes';
 export { builtinCorpus, type CorpusOptions } from './builtin/corpus';
 export { DRIVER_ATTRIBUTES, PROXY_ATTRIBUTES, IRRELEVANT_ATTRIBUTES } from './builtin/roles';
 export { parseAnswer, normalizeAnswerText, knownSentences, type ParsedAnswer, type AxisReading, type TopicReading, type ParseFailure } from './builtin/parse-answer';
@@ -22,13 +22,15 @@ export { minorityOf, skewReport, formatSkewReport, skewStatsLines, parseSkewText
 
 export { splitDataset, splitPersonas, DEFAULT_SPLIT, SplitError, type DataSplit, type SplitOptions } from './splits';
 export { labelerFor, trueUtilityLabeler, ownChoiceLabeler, groupSharesLabeler, isBuiltin, type Labeler, type Label, type ResponseRef } from './labels';
-export { buildPairSets, genericPairs, crossPairs, DEFAULT_PAIRS, type PairSets, type PreferencePair, type PairSetName, type PairOptions } from './pairs';
+export { buildPairSets, genericPairs, consensusPairs, crossPairs, DEFAULT_PAIRS, type PairSets, type PreferencePair, type PairSetName, type PairOptions } from './pairs';
 export { conflictRate, type ConflictStats } from './conflict';
+export { pooledPreference, conflictFlags, type PooledPreference } from './pooled';
+export { groupSizeCeiling, orderProbability, normalCdf, type GroupCeiling } from './noise-ceiling';
 export { datasetStats, formatStats, type DatasetStats } from './stats';
 
 export { blobSource, bytesSource, urlSource, type ByteSource, type UrlOptions } from './import/sources';
 export { readPersonaBatches, readPersonaDataset, detectFormat, questionIdOf, type PersonaFormat, type ImportOptions, type ImportProgress, type ImportBatch, type ImportSummary } from './import/persona-file';
-export { readOpinionQa, opinionQaFilesFromBlobs, strictText, type OpinionQaFile, type OpinionQaSummary } from './import/opinionqa';
+export { readOpinionQa, opinionQaFilesFromBlobs, strictText, formatOpinionQaSummary, releaseLayout, DEFAULT_MIN_GROUP_SIZE, type OpinionQaFile, type OpinionQaOptions, type OpinionQaSummary } from './import/opinionqa';
 export { parsePythonLiteral, type PyValue, type PyDict } from './import/pyliteral';
 export { DEFAULT_LIMITS, type ImportLimits } from './import/validate';
 

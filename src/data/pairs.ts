@@ -1,5 +1,6 @@
 // The three pair sets of honest evaluation (DESIGN.md, "The science"):
-//   generic  — a row's tailored response vs its generic one (solvable without the persona);
+//   generic  — a row's tailored response vs its generic one (solvable without the persona; on
+//              OpinionQA, options the group and the pooled respondents rank alike: consensusPairs);
 //   cross    — same question, persona p's preferred response vs persona p''s, labelled by p;
 //   unseen   — cross pairs among personas never seen in training.
 // Cross pairs are built symmetrically: when p and p' are matched on a question, both (p: A vs B)
@@ -81,6 +82,30 @@ export function genericPairs(rows: readonly DataRow[], labeler: Labeler): Prefer
   return out;
 }
 
+/**
+ * OpinionQA's generic pairs, defined so they mean what they mean on PERSONA: solvable without the
+ * persona. Per row, the group's top option against the option the pooled respondents chose least,
+ * kept only where the group and the pool agree (both prefer the group's top). PERSONA's generic
+ * pair (tailored vs original) has this property; OpinionQA's old one (group's top vs the pooled
+ * top) had the opposite: its rejected side was always the pooled favourite, so a persona-blind model
+ * that memorised questions scored 100% and the pooled predictor 0%, measuring an artifact.
+ */
+export function consensusPairs(rows: readonly DataRow[], labeler: Labeler): PreferencePair[] {
+  const out: PreferencePair[] = [];
+  for (const row of rows) {
+    const options = row.options;
+    if (!options?.every((o) => o.pooled !== undefined)) continue;
+    const chosen = options.find((o) => o.text === row.data);
+    if (!chosen) continue;
+    let rejected: (typeof options)[number] | undefined;
+    for (const o of options) if (o.share < chosen.share && o.pooled! < chosen.pooled! && (!rejected || o.pooled! < rejected.pooled!)) rejected = o;
+    if (!rejected) continue;
+    const pair = orient('generic', row, { text: chosen.text }, { text: rejected.text }, labeler, '');
+    if (pair) out.push(pair);
+  }
+  return out;
+}
+
 /** Symmetric cross-persona pairs among `rows` (see the file comment). */
 export function crossPairs(
   rows: readonly DataRow[],
@@ -128,10 +153,11 @@ export function crossPairs(
 export function buildPairSets(ds: Dataset, split: DataSplit, options: Partial<PairOptions> = {}): PairSets {
   const labeler = labelerFor(ds);
   const o = { ...DEFAULT_PAIRS, seed: split.options.seed, ...options };
+  const generic = ds.source === 'opinionqa' ? consensusPairs : genericPairs;
   return {
-    train: { generic: genericPairs(split.train, labeler), cross: crossPairs(split.train, labeler, o) },
+    train: { generic: generic(split.train, labeler), cross: crossPairs(split.train, labeler, o) },
     test: {
-      generic: genericPairs(split.test, labeler),
+      generic: generic(split.test, labeler),
       cross: crossPairs(split.test, labeler, o),
       unseen: crossPairs(split.unseen, labeler, { ...o, set: 'unseen' }),
     },

@@ -81,8 +81,11 @@ export interface DataRow {
   /** The persona-tailored response: the one this persona prefers. */
   data: string;
   questionType: string;
-  /** OpinionQA: every option with this group's share of it (Refused dropped, shares sum to 1). */
-  options?: { text: string; share: number }[];
+  /** OpinionQA: every option with this group's share of it (Refused dropped, shares sum to 1) and
+   * the share of all the wave's respondents who answered (`pooled`, each respondent counted once). */
+  options?: { text: string; share: number; pooled?: number }[];
+  /** OpinionQA: how many of the group answered (Refused dropped): the sample behind `share`. */
+  groupSize?: number;
 }
 
 export type DatasetSource = 'builtin' | 'persona-file' | 'opinionqa';

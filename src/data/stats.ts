@@ -1,8 +1,12 @@
 // `data stats`: the numbers that say what a dataset can and cannot show. Personas, rows, pairs
-// per set, the conflict rate, attributes missing from persona blocks, and for the built-in data
-// the Bayes ceilings and the persona-blind oracle on each test set.
+// per set, the conflict rate, the conflicting pairs of each test set (persona's preference differs
+// from the pooled one), attributes missing from persona blocks, for the built-in data the Bayes
+// ceilings and the persona-blind oracle on each test set, and for OpinionQA the noise ceiling
+// given the group sizes and the pooled predictor on each test set.
 import { ceilings, marginalBest, type CeilingReport } from './builtin/bayes';
 import { conflictRate, type ConflictStats } from './conflict';
+import { groupSizeCeiling, type GroupCeiling } from './noise-ceiling';
+import { conflictFlags, pooledPreference } from './pooled';
 import { isBuiltin } from './labels';
 import { buildPairSets, type PairOptions } from './pairs';
 import { ATTRIBUTE_KEYS, type Dataset } from './schema';
@@ -20,6 +24,10 @@ export interface DatasetStats {
   split: { seed: number; seenPersonas: number; unseenPersonas: number; trainRows: number; testRows: number; unseenRows: number };
   pairs: { train: { generic: number; cross: number }; test: { generic: number; cross: number; unseen: number } };
   conflict: ConflictStats;
+  /** Test pairs on which the persona's preference differs from the pooled one, per set. */
+  conflicting: { generic: number; cross: number; unseen: number };
+  /** OpinionQA only: per test set, the noise ceiling given the group sizes and the pooled predictor. */
+  groupCeilings?: { generic: GroupCeiling; cross: GroupCeiling; unseen: GroupCeiling };
   /** Built-in data only: noise level and the ceilings of the three test sets. */
   builtin?: { seed: number; noise: number; generic: CeilingReport; cross: CeilingReport; unseen: CeilingReport };
 }
@@ -53,9 +61,16 @@ export function datasetStats(ds: Dataset, split: Partial<SplitOptions> = {}, pai
       test: { generic: sets.test.generic.length, cross: sets.test.cross.length, unseen: sets.test.unseen.length },
     },
     conflict: conflictRate(ds),
+    conflicting: { generic: 0, cross: 0, unseen: 0 },
   };
+  const marginal = isBuiltin(ds) ? marginalBest(ds) : undefined;
+  const pooled = pooledPreference(ds, marginal);
+  for (const set of ['generic', 'cross', 'unseen'] as const) stats.conflicting[set] = conflictFlags(sets.test[set], pooled).reduce((n, f) => n + f, 0);
+  if (ds.source === 'opinionqa') {
+    stats.groupCeilings = { generic: groupSizeCeiling(ds, sets.test.generic), cross: groupSizeCeiling(ds, sets.test.cross), unseen: groupSizeCeiling(ds, sets.test.unseen) };
+  }
   if (isBuiltin(ds)) {
-    const m = marginalBest(ds);
+    const m = marginal!;
     stats.builtin = {
       seed: ds.options.seed,
       noise: ds.options.noise,
@@ -82,6 +97,15 @@ export function formatStats(st: DatasetStats): string[] {
     `pairs test:     generic ${st.pairs.test.generic}, cross ${st.pairs.test.cross}, unseen ${st.pairs.test.unseen}`,
     `conflict rate:  ${pct(st.conflict.rate)} (${st.conflict.conflicting} of ${st.conflict.triples} question/response pairs; mean minority share ${pct(st.conflict.meanMinorityShare)})`,
   ];
+  const c = st.conflicting;
+  lines.push(`conflicting:    test pairs where the persona's preference differs from the pooled one: generic ${c.generic}, cross ${c.cross}, unseen ${c.unseen}`);
+  if (st.groupCeilings) {
+    const g = st.groupCeilings;
+    lines.push('ceilings:       set       pairs   noise ceiling (true group shares, given group sizes)   pooled predictor');
+    for (const [name, x] of [['generic', g.generic], ['cross', g.cross], ['unseen', g.unseen]] as const) {
+      lines.push(`                ${name.padEnd(8)} ${String(x.pairs).padStart(6)}   ${pct(x.noise).padStart(52)}   ${pct(x.pooled).padStart(16)}`);
+    }
+  }
   const missing = Object.entries(st.missingAttributes);
   if (missing.length) lines.push(`missing attrs:  ${missing.map(([k, n]) => `${k} (${n})`).join(', ')}`);
   if (st.builtin) {

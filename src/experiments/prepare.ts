@@ -1,9 +1,14 @@
 // From a spec's data section to what every arm of a run shares: the dataset, its honest split,
 // the three test pair sets (seeded samples when capped), the training pairs, and for the
-// built-in dataset the Bayes and persona-blind ceilings of each test set.
+// built-in dataset the Bayes and persona-blind ceilings of each test set (OpinionQA: the noise
+// ceiling given the group sizes and the pooled predictor), and each test set's conflicting pairs.
 import {
   buildPairSets,
   ceilings,
+  conflictFlags,
+  groupSizeCeiling,
+  marginalBest,
+  pooledPreference,
   generateBuiltin,
   isBuiltin,
   splitDataset,
@@ -40,6 +45,8 @@ export interface Prepared {
   split: DataSplit;
   sets: PairSets;
   test: Record<PairSetName, PreferencePair[]>;
+  /** Per test set, 1 for each pair on which the persona's preference differs from the pooled one. */
+  conflict: Record<PairSetName, Uint8Array>;
   summary: DataSummary;
 }
 
@@ -89,12 +96,29 @@ export async function prepare(spec: ExperimentSpec, load: DataLoader, signal?: A
     unseenPersonas: split.unseenPersonas.length,
     pairs: { train: sets.train.generic.length + sets.train.cross.length, generic: test.generic.length, cross: test.cross.length, unseen: test.unseen.length },
   };
+  const m = isBuiltin(dataset) ? marginalBest(dataset) : undefined;
   if (isBuiltin(dataset)) {
     summary.ceilings = {};
+    summary.ceilingBasis = 'planted truth';
     for (const name of TEST_SETS) {
-      const c = ceilings(dataset, test[name]);
+      const c = ceilings(dataset, test[name], m!);
       summary.ceilings[name] = { bayes: c.bayesRealized, blind: c.blind };
     }
+  } else if (dataset.source === 'opinionqa') {
+    summary.ceilings = {};
+    summary.ceilingBasis = 'group sizes';
+    for (const name of TEST_SETS) {
+      const c = groupSizeCeiling(dataset, test[name]);
+      summary.ceilings[name] = { bayes: c.noise, blind: c.pooled };
+    }
+    summary.notes = ['OpinionQA generic pairs: options the group and the pooled respondents rank alike (solvable without the persona, as PERSONA\'s are); conflicting pairs: the persona\'s preference differs from the pooled one.'];
   }
-  return { dataset, personas: new Map(dataset.personas.map((p) => [p.id, p])), split, sets, test, summary };
+  const pooled = pooledPreference(dataset, m);
+  const conflict = {} as Record<PairSetName, Uint8Array>;
+  summary.conflicting = {};
+  for (const name of TEST_SETS) {
+    conflict[name] = conflictFlags(test[name], pooled);
+    summary.conflicting[name] = conflict[name].reduce((n, f) => n + f, 0);
+  }
+  return { dataset, personas: new Map(dataset.personas.map((p) => [p.id, p])), split, sets, test, conflict, summary };
 }

@@ -1,7 +1,7 @@
 // A run record: everything needed to read, compare, share and reproduce a run — its spec and
 // seed, where it ran (backend, adapter), the app version, the data it saw, and per arm the
 // accuracies on each test set with intervals, per-persona scores, and the training curve with
-// TRL's metric names. Plain JSON (types, and one reader for the backends it ran on); the Results view, the CSV/JSON export and IndexedDB all use it.
+// TRL's metric names. Plain JSON, types only; the Results view, the CSV/JSON export and IndexedDB all use it.
 import type { ExpandedArm, ExperimentSpec } from './spec';
 
 /** The three test sets, always reported separately (DESIGN.md, "The science"). */
@@ -48,6 +48,13 @@ export interface ArmResult {
   status: ArmStatus;
   error?: string;
   sets: SetScore[];
+  /**
+   * The same test sets restricted to their conflicting pairs: pairs where the persona's
+   * preference differs from the pooled (persona-blind) one. That is where conditioning must pay
+   * off: a model that follows the pool scores 0% there, a perfect conditional one 100%. One entry
+   * per set with such pairs (`n` is the subset's size); absent in records written before it.
+   */
+  conflicting?: SetScore[];
   perPersona: PersonaScore[];
   curve: CurvePoint[];
   /** Final training metrics (TRL names) and sizes: train pairs, steps, parameters. */
@@ -82,18 +89,16 @@ export interface DataSummary {
   seenPersonas: number;
   unseenPersonas: number;
   pairs: { train: number; generic: number; cross: number; unseen: number };
-  /** Built-in only: the Bayes-optimal and persona-blind accuracies on each test set (realized). */
+  /** Built-in: the Bayes-optimal and persona-blind accuracies on each test set (realized).
+   * OpinionQA: `bayes` is the noise ceiling given the group sizes (a predictor that knows each
+   * group's true shares) and `blind` the pooled predictor's accuracy; see `ceilingBasis`. */
   ceilings?: Partial<Record<PairSetName, { bayes: number; blind: number }>>;
-}
-
-export interface RunBackend {
-  kind: 'cpu' | 'webgpu';
-  adapter: string | null;
-}
-
-/** Every backend a run ran on (older records name only the last one). */
-export function backendsOf(r: Pick<RunRecord, 'backend' | 'backends'>): RunBackend[] {
-  return r.backends?.length ? r.backends : [r.backend];
+  /** What the ceilings rest on: the built-in world's planted truth, or the groups' sizes. */
+  ceilingBasis?: 'planted truth' | 'group sizes';
+  /** Test pairs per set on which the persona's preference differs from the pooled one. */
+  conflicting?: Partial<Record<PairSetName, number>>;
+  /** What the sets mean for this source, when it differs from PERSONA's (OpinionQA's generic set). */
+  notes?: string[];
 }
 
 export interface RunRecord {
@@ -103,13 +108,7 @@ export interface RunRecord {
   spec: ExperimentSpec;
   seed: number;
   appVersion: string;
-  /** Where it computes now (the last backend it ran on). */
-  backend: RunBackend;
-  /** Every backend it ran on, in order (a run resumed elsewhere lists both); absent in records
-   * written before this field (read it through backendsOf). */
-  backends?: RunBackend[];
-  /** Why the backend was chosen when "Auto" chose it (the calibration's numbers). */
-  backendReason?: string;
+  backend: { kind: 'cpu' | 'webgpu'; adapter: string | null };
   createdAt: string;
   updatedAt: string;
   status: RunStatus;

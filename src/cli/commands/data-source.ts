@@ -1,11 +1,12 @@
 // How the data CLI commands open their inputs in Node: `--builtin`, a PERSONA file (parquet,
 // JSONL, CSV; read lazily through fs.openAsBlob so large files are not loaded whole), or an
-// OpinionQA release folder (one wave folder or a folder of wave folders).
+// OpinionQA release folder (the release root, or one wave folder), read by the same reader as
+// `experiment run` uses for a path source.
 import { openAsBlob } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
-import { blobSource, generateBuiltin, readOpinionQa, readPersonaDataset, strictText, type Dataset, type OpinionQaFile } from '../../data';
-import { parseSkewText, SkewTextError } from '../../data/builtin/skew';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { blobSource, generateBuiltin, readOpinionQa, readPersonaDataset, type Dataset, type OpinionQaSummary } from '../../data';
+import { opinionQaFilesFromFolder } from '../../data/import/opinionqa/node-files';
 import { UsageError } from '../command';
 
 export async function fileSource(path: string) {
@@ -13,38 +14,18 @@ export async function fileSource(path: string) {
   return blobSource(blob, basename(path));
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(p)));
-    else if (entry.name.endsWith('.csv') || entry.name.endsWith('.json')) out.push(p);
-  }
-  return out.sort();
-}
-
-export async function opinionQaFiles(dir: string): Promise<OpinionQaFile[]> {
+export async function opinionQaFiles(dir: string) {
   const s = await stat(dir).catch(() => undefined);
   if (!s?.isDirectory()) throw new UsageError(`--opinionqa needs a folder, got ${dir}`);
-  // Paths keep the wave folder name: relative to the parent of the folder given.
-  const base = dirname(dir.replace(/\/+$/, ''));
-  return (await walk(dir)).map((p) => ({ path: relative(base, p), text: async () => strictText(await readFile(p), relative(base, p)) }));
-}
-
-/** `--skew formality=0.7,religious=0.7` (skewed axes of the built-in world, src/data/builtin/skew.ts). */
-function skewFromFlag(value: string | true) {
-  if (value === true) throw new UsageError('--skew needs axis=share pairs, e.g. --skew formality=0.7,religious=0.7');
-  try {
-    return parseSkewText(value);
-  } catch (e) {
-    throw e instanceof SkewTextError ? new UsageError(`--${e.message}`) : e;
-  }
+  return opinionQaFilesFromFolder(dir);
 }
 
 export interface LoadedDataset {
   dataset: Dataset;
   /** The importer's report, when there is one. */
   summary?: unknown;
+  /** An OpinionQA release's import report. */
+  opinionqa?: OpinionQaSummary;
 }
 
 export async function loadDatasetFromFlags(flags: Record<string, string | true>): Promise<LoadedDataset> {
@@ -66,8 +47,11 @@ export async function loadDatasetFromFlags(flags: Record<string, string | true>)
     return { dataset, summary };
   }
   if (typeof flags.opinionqa === 'string') {
-    const { dataset, summary } = await readOpinionQa(await opinionQaFiles(flags.opinionqa));
-    return { dataset, summary };
+    const min = flags['min-group'];
+    const minGroupSize = min === undefined ? undefined : Number(min);
+    if (minGroupSize !== undefined && !(Number.isInteger(minGroupSize) && minGroupSize >= 1)) throw new UsageError('--min-group needs a whole number of respondents, 1 or more');
+    const { dataset, summary } = await readOpinionQa(await opinionQaFiles(flags.opinionqa), { minGroupSize });
+    return { dataset, summary, opinionqa: summary };
   }
   throw new UsageError('--file and --opinionqa need a path');
 }

@@ -29,7 +29,12 @@ export function summarize(r: RunRecord): string {
   if (r.data) {
     const d = r.data;
     lines.push(`data: ${d.name}: ${d.personas} personas (${d.unseenPersonas} unseen), ${d.rows} rows; test pairs generic ${d.pairs.generic}, cross ${d.pairs.cross}, unseen ${d.pairs.unseen}; train pairs ${d.pairs.train}`);
-    if (d.ceilings) lines.push(`ceilings (Bayes / persona-blind): ${Object.entries(d.ceilings).map(([k, c]) => `${k} ${pct(c!.bayes)} / ${pct(c!.blind)}`).join(', ')}`);
+    if (d.ceilings) {
+      const what = d.ceilingBasis === 'group sizes' ? 'noise ceiling given group sizes / pooled predictor' : 'Bayes / persona-blind';
+      lines.push(`ceilings (${what}): ${Object.entries(d.ceilings).map(([k, c]) => `${k} ${pct(c!.bayes)} / ${pct(c!.blind)}`).join(', ')}`);
+    }
+    if (d.conflicting) lines.push(`conflicting test pairs (persona's preference differs from the pooled one): ${Object.entries(d.conflicting).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    for (const note of d.notes ?? []) lines.push(`note: ${note}`);
   }
   const w = Math.max(...r.arms.map((a) => a.label.length), 4);
   lines.push(`${'arm'.padEnd(w)}  ${['generic', 'cross', 'unseen'].map((s) => s.padEnd(24)).join('')}seconds`);
@@ -39,6 +44,16 @@ export function summarize(r: RunRecord): string {
       return (s ? `${pct(s.accuracy)} [${pct(s.lo)}, ${pct(s.hi)}]` : a.status).padEnd(24);
     });
     lines.push(`${a.label.padEnd(w)}  ${cells.join('')}${a.seconds.toFixed(1)}`);
+  }
+  if (r.arms.some((a) => a.conflicting?.length)) {
+    lines.push('on conflicting pairs only (where the persona must change the answer; a pooled predictor scores 0%):');
+    for (const a of r.arms) {
+      const cells = ['generic', 'cross', 'unseen'].map((name) => {
+        const s = a.conflicting?.find((x) => x.set === name);
+        return (s ? `${pct(s.accuracy)} [${pct(s.lo)}, ${pct(s.hi)}] n=${s.n}` : '-').padEnd(31);
+      });
+      lines.push(`${a.label.padEnd(w)}  ${cells.join('')}`.trimEnd());
+    }
   }
   if (r.importance.length) {
     const c = Math.round(100 * r.spec.eval.confidence);

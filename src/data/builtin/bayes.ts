@@ -23,7 +23,8 @@ export interface CeilingReport {
   blind: number;
 }
 
-function key(poles: Poles): string {
+/** A response's poles as the key of marginalBest's maps. */
+export function poleKey(poles: Poles): string {
   return poles.map((p) => (p > 0 ? '+' : '-')).join('');
 }
 
@@ -38,7 +39,7 @@ export function marginalBest(ds: BuiltinDataset): Map<string, Map<string, number
       const plus = ds.truth.probPlus(p, q);
       for (let c = 0; c < cands.length; c++) sums[c] += ds.truth.probBest(p, q, cands[c], plus);
     }
-    out.set(q.id, new Map(cands.map((c, i) => [key(c), sums[i] / n])));
+    out.set(q.id, new Map(cands.map((c, i) => [poleKey(c), sums[i] / n])));
   }
   return out;
 }
@@ -67,8 +68,8 @@ export function ceilings(ds: BuiltinDataset, pairs: readonly PreferencePair[], m
     const p = ds.truth.personaIndex(pair.personaId);
     const plus = ds.truth.probPlus(p, q);
     const m = marginal.get(q.id);
-    const mc = m?.get(key(chosen)) ?? 0;
-    const mr = m?.get(key(rejected)) ?? 0;
+    const mc = m?.get(poleKey(chosen)) ?? 0;
+    const mr = m?.get(poleKey(rejected)) ?? 0;
     const a = ds.truth.probBest(p, q, chosen, plus) * mr; // chosen is p's, rejected is the partner's
     const b = ds.truth.probBest(p, q, rejected, plus) * mc; // the other way round
     const post = a + b > 0 ? a / (a + b) : 0.5;

@@ -25,3 +25,17 @@ export function scoreSet(set: PairSetName, pairs: readonly PreferencePair[], pro
   const [lo, hi] = wilson(correct, n, confidence);
   return { score: { set, n, correct, accuracy: n ? correct / n : 0, lo, hi }, perPersona: [...byPersona.values()] };
 }
+
+/** Accuracy on the pairs of a set flagged in `flags` (the conflicting subset), from the same
+ * predictions; undefined when no pair is flagged. */
+export function scoreSubset(set: PairSetName, pairs: readonly PreferencePair[], probs: ArrayLike<number>, flags: ArrayLike<number>, confidence: number): SetScore | undefined {
+  const subPairs: PreferencePair[] = [];
+  const subProbs: number[] = [];
+  pairs.forEach((p, i) => {
+    if (flags[i]) {
+      subPairs.push(p);
+      subProbs.push(probs[i]);
+    }
+  });
+  return subPairs.length ? scoreSet(set, subPairs, subProbs, confidence).score : undefined;
+}

@@ -22,8 +22,7 @@ describe('OpinionQA sample', () => {
     // AGE: 4 groups, POLIDEOLOGY: 5, POLPARTY x SEX: 3 x 2 = 6 (nan and Refused skipped)
     expect(summary.groups).toBe(15);
     expect(dataset.rows.length).toBe(60);
-    expect(summary.notes.join('\n')).toMatch(/pseudo-group "nan"/);
-    expect(summary.notes.join('\n')).toMatch(/pseudo-group "Refused"/);
+    expect(summary.notes.join('\n')).toMatch(/groups "Refused" and "nan" are not personas/);
     const labels = dataset.personas.map((p) => p.label);
     expect(labels).toContain('AGE: 65+');
     expect(labels).toContain('POLPARTY: Democrat, SEX: Female');
@@ -75,7 +74,7 @@ describe('OpinionQA sample', () => {
       flat[q] = out;
     }
     const { dataset, summary } = await readOpinionQa(sample({ 'NONE_data.json': JSON.stringify(flat) }));
-    expect(summary.notes.join('\n')).toMatch(/belongs to POLPARTY, not NONE/);
+    expect(summary.notes.join('\n')).toMatch(/a NONE file holding POLPARTY groups; read as POLPARTY/);
     expect(dataset.personas.map((p) => p.label)).toContain('POLPARTY: Republican');
   });
 });
