@@ -11,7 +11,7 @@ import type { RunEvent, RunPhase } from '../protocol/events';
 import { armSeed, buildPredictor, methodName, modelName } from './methods';
 import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
 import { pairedBootstrapDiff, zFor } from './results/intervals';
-import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
+import { backendsOf, RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
 import { scoreSet, scoreSubset } from './results/score';
 import { isTrainable } from './scorers/scorer';
 import { expandArms, subsetName } from './spec/expand';
@@ -24,6 +24,8 @@ import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded
 export interface RunnerEnv {
   backend: Backend;
   adapter: string | null;
+  /** Why this backend (when "Auto" chose it); kept in the record. */
+  backendReason?: string;
   store: RunStore;
   loadData: DataLoader;
   appVersion: string;
@@ -120,8 +122,14 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     if (JSON.stringify(parseSpec(saved.spec)) !== JSON.stringify(spec)) throw new ResumeError(`Run ${o.runId} was started with a different spec; start a new run instead`);
     record = saved;
     record.status = 'running';
-    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU).
-    record.backend = { kind: env.backend.name, adapter: env.adapter };
+    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU)
+    // and keeps every backend it ran on.
+    const here = { kind: env.backend.name, adapter: env.adapter };
+    const before = backendsOf(record);
+    const last = before[before.length - 1];
+    record.backends = last.kind === here.kind && last.adapter === here.adapter ? before : [...before, here];
+    record.backend = here;
+    if (env.backendReason) record.backendReason = env.backendReason;
     delete record.error;
   } else {
     record = {
@@ -132,6 +140,7 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       seed: spec.seed,
       appVersion: env.appVersion,
       backend: { kind: env.backend.name, adapter: env.adapter },
+      backends: [{ kind: env.backend.name, adapter: env.adapter }],
       createdAt: now(),
       updatedAt: now(),
       status: 'running',
@@ -139,6 +148,7 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       arms: arms.map(pendingArm),
       importance: [],
     };
+    if (env.backendReason) record.backendReason = env.backendReason;
   }
   const runId = record.id;
   const emit = (e: RunEvent) => o.onEvent?.(e);
@@ -166,7 +176,8 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     return env.loadLanguageModel('builtin', env.backend);
   };
   try {
-    progress(0, 'data', 0, 'Preparing data');
+    // A resumed run's bar starts where it stopped (its finished arms), not at zero.
+    progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
     const prep = await prepare(spec, env.loadData, o.signal);
     record.data = prep.summary;
     await save();

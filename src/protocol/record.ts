@@ -1,7 +1,7 @@
 // A run record: everything needed to read, compare, share and reproduce a run — its spec and
 // seed, where it ran (backend, adapter), the app version, the data it saw, and per arm the
 // accuracies on each test set with intervals, per-persona scores, and the training curve with
-// TRL's metric names. Plain JSON, types only; the Results view, the CSV/JSON export and IndexedDB all use it.
+// TRL's metric names. Plain JSON (types, and one reader for the backends it ran on); the Results view, the CSV/JSON export and IndexedDB all use it.
 import type { ExpandedArm, ExperimentSpec } from './spec';
 
 /** The three test sets, always reported separately (DESIGN.md, "The science"). */
@@ -101,6 +101,16 @@ export interface DataSummary {
   notes?: string[];
 }
 
+export interface RunBackend {
+  kind: 'cpu' | 'webgpu';
+  adapter: string | null;
+}
+
+/** Every backend a run ran on (older records name only the last one). */
+export function backendsOf(r: Pick<RunRecord, 'backend' | 'backends'>): RunBackend[] {
+  return r.backends?.length ? r.backends : [r.backend];
+}
+
 export interface RunRecord {
   recordVersion: typeof RECORD_VERSION;
   id: string;
@@ -108,7 +118,13 @@ export interface RunRecord {
   spec: ExperimentSpec;
   seed: number;
   appVersion: string;
-  backend: { kind: 'cpu' | 'webgpu'; adapter: string | null };
+  /** Where it computes now (the last backend it ran on). */
+  backend: RunBackend;
+  /** Every backend it ran on, in order (a run resumed elsewhere lists both); absent in records
+   * written before this field (read it through backendsOf). */
+  backends?: RunBackend[];
+  /** Why the backend was chosen when "Auto" chose it (the calibration's numbers). */
+  backendReason?: string;
   createdAt: string;
   updatedAt: string;
   status: RunStatus;

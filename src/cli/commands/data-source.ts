@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { blobSource, generateBuiltin, readOpinionQa, readPersonaDataset, type Dataset, type OpinionQaSummary } from '../../data';
 import { opinionQaFilesFromFolder } from '../../data/import/opinionqa/node-files';
+import { parseSkewText, SkewTextError } from '../../data/builtin/skew';
 import { UsageError } from '../command';
 
 export async function fileSource(path: string) {
@@ -18,6 +19,16 @@ export async function opinionQaFiles(dir: string) {
   const s = await stat(dir).catch(() => undefined);
   if (!s?.isDirectory()) throw new UsageError(`--opinionqa needs a folder, got ${dir}`);
   return opinionQaFilesFromFolder(dir);
+}
+
+/** `--skew formality=0.7,religious=0.7` (skewed axes of the built-in world, src/data/builtin/skew.ts). */
+function skewFromFlag(value: string | true) {
+  if (value === true) throw new UsageError('--skew needs axis=share pairs, e.g. --skew formality=0.7,religious=0.7');
+  try {
+    return parseSkewText(value);
+  } catch (e) {
+    throw e instanceof SkewTextError ? new UsageError(`--${e.message}`) : e;
+  }
 }
 
 export interface LoadedDataset {
