@@ -12,12 +12,12 @@ import {
   PSYCHOGRAPHICS,
   ATTRIBUTE_KEYS,
   blobSource,
-  contentHash,
   datasetFingerprint,
   datasetStats,
   generateBuiltin,
   isBuiltin,
   readOpinionQa,
+  formatOpinionQaSummary,
   storageEstimate,
   strictText,
   tastes,
@@ -212,9 +212,10 @@ export function importOpinionQa(files: FolderFile[]): Promise<ImportOutcome> {
     const t = performance.now();
     const { dataset, summary } = await readOpinionQa(files.map((f) => ({ path: f.path, text: async () => strictText(new Uint8Array(await f.file.arrayBuffer()), f.path) })));
     if (signal.aborted) throw new ImportCancelledError(dataset.name);
-    const fingerprint = `oqa-${contentHash(files.map((f) => `${f.path}:${f.file.size}`).sort().join('|'))}`;
+    // The dataset's id hashes what was read (not paths or sizes): a re-import of the same release is recognised wherever it lies.
+    const fingerprint = dataset.id;
     const res = await (await openStore()).saveDataset(dataset, fingerprint, { summary });
-    return { id: res.meta.id, name: res.meta.name, rows: res.meta.rows, personas: res.meta.personas, reused: res.reused, seconds: (performance.now() - t) / 1000, notes: summary.notes };
+    return { id: res.meta.id, name: res.meta.name, rows: res.meta.rows, personas: res.meta.personas, reused: res.reused, seconds: (performance.now() - t) / 1000, notes: formatOpinionQaSummary(summary) };
   });
 }
 
