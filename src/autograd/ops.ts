@@ -1,7 +1,7 @@
 // Differentiable ops: each runs the forward on the tensors' backend and records a tape node whose
 // rule lives in ./rules.ts. nn modules, losses and models are written with these functions only,
 // so they run unchanged on the cpu and webgpu backends.
-import { normAxis, type AttentionOptions, type HeadLayout, type MatmulOptions, type Shape, type Tensor, type UnaryOp } from '../tensor';
+import { normAxis, ops, type AttentionOptions, type HeadLayout, type MatmulOptions, type Shape, type Tensor, type UnaryOp } from '../tensor';
 import { record } from './tape';
 
 // --- elementwise ----------------------------------------------------------------------------
@@ -100,29 +100,29 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 
 // --- transformer ops ------------------------------------------------------------------------
 export function rmsNorm(x: Tensor, weight: Tensor, eps: number): Tensor {
-  const { y, rstd } = x.backend.rmsNorm(x, weight, eps);
+  const { y, rstd } = ops.rmsNorm(x.backend, x, weight, eps);
   return record('rmsNorm', [x, weight], y, { rstd });
 }
 
 export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): Tensor {
-  const { y, mean: mu, rstd } = x.backend.layerNorm(x, weight, bias, eps);
+  const { y, mean: mu, rstd } = ops.layerNorm(x.backend, x, weight, bias, eps);
   return record('layerNorm', [x, weight, bias], y, { rstd, mean: mu });
 }
 
 /** Rotary embedding of x [B, H, T, D] (or [B, T, H, D] with layout BTHD) at positions ([T] or [B, T], i32). */
 export function rope(x: Tensor, positions: Tensor, theta: number, layout: HeadLayout = 'BHTD'): Tensor {
-  return record('rope', [x], x.backend.rope(x, positions, theta, false, layout), { positions, theta, layout });
+  return record('rope', [x], ops.rope(x.backend, x, positions, theta, false, layout), { positions, theta, layout });
 }
 
 /** Attention of q [B, Hq, T, D] over k, v [B, Hkv, S, D] (or BTHD); returns out shaped like q. */
 export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): Tensor {
-  const { out, lse } = q.backend.attention(q, k, v, options);
+  const { out, lse } = ops.attention(q.backend, q, k, v, options);
   return record('attention', [q, k, v], out, { lse, options: { ...options } });
 }
 
 /** Rows of table [V, C] at ids (i32) -> [...ids.shape, C]. */
 export function embedding(table: Tensor, ids: Tensor): Tensor {
-  return record('embedding', [table, ids], table.backend.embedding(table, ids));
+  return record('embedding', [table, ids], ops.embedding(table.backend, table, ids));
 }
 
 /** PyTorch's default ignore_index. */
@@ -130,12 +130,12 @@ export const IGNORE_INDEX = -100;
 
 /** Per-row cross-entropy [N] of logits [N, V] against targets [N] (i32); ignored rows give 0. */
 export function crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex = IGNORE_INDEX): Tensor {
-  const { losses, lse } = logits.backend.crossEntropy(logits, targets, ignoreIndex);
+  const { losses, lse } = ops.crossEntropy(logits.backend, logits, targets, ignoreIndex);
   return record('crossEntropy', [logits, targets], losses, { lse, ignoreIndex });
 }
 
 /** log p(target) per row [N] of logits [N, V] (what DPO needs); targets of -100 give 0. */
 export function gatherLogProbs(logits: Tensor, targets: Tensor): Tensor {
-  const { logps, lse } = logits.backend.gatherLogProbs(logits, targets);
+  const { logps, lse } = ops.gatherLogProbs(logits.backend, logits, targets);
   return record('gatherLogProbs', [logits, targets], logps, { lse });
 }

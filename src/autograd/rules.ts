@@ -3,7 +3,7 @@
 // input, of that input's shape. Rules call the backend only, so they run on cpu and webgpu alike.
 // Every rule is checked against finite differences in tests/unit/autograd-gradcheck.test.ts.
 import type { AttentionOptions, Backend, HeadLayout, MatmulOptions, UnaryOp } from '../tensor';
-import { shapeSize, type Shape, type Tensor } from '../tensor';
+import { ops, shapeSize, type Shape, type Tensor } from '../tensor';
 
 interface RuleNode<S> {
   readonly inputs: readonly Tensor[];
@@ -210,36 +210,36 @@ export const RULES = {
   matmul: matmulRule,
   rmsNorm: ((node, gy, needs) => {
     const [x, w] = node.inputs;
-    const { dx, dweight } = be(node).rmsNormBackward(x, w, node.saved.rstd, gy);
+    const { dx, dweight } = ops.rmsNormBackward(be(node), x, w, node.saved.rstd, gy);
     return [needs[0] ? dx : (dx.dispose(), null), needs[1] ? dweight : (dweight.dispose(), null)];
   }) as Rule<NormSaved>,
   layerNorm: ((node, gy, needs) => {
     const [x, w] = node.inputs;
-    const r = be(node).layerNormBackward(x, w, node.saved.mean as Tensor, node.saved.rstd, gy);
+    const r = ops.layerNormBackward(be(node), x, w, node.saved.mean as Tensor, node.saved.rstd, gy);
     const pick = (t: Tensor, i: number) => (needs[i] ? t : (t.dispose(), null));
     return [pick(r.dx, 0), pick(r.dweight, 1), pick(r.dbias, 2)];
   }) as Rule<NormSaved>,
   // The rotation is orthogonal: its backward is the inverse rotation of the gradient.
-  rope: ((node, gy) => [be(node).rope(gy, node.saved.positions, node.saved.theta, true, node.saved.layout)]) as Rule<RopeSaved>,
+  rope: ((node, gy) => [ops.rope(be(node), gy, node.saved.positions, node.saved.theta, true, node.saved.layout)]) as Rule<RopeSaved>,
   attention: ((node, gy, needs) => {
     const [q, k, v] = node.inputs;
-    const r = be(node).attentionBackward(q, k, v, node.output, node.saved.lse, gy, node.saved.options);
+    const r = ops.attentionBackward(be(node), q, k, v, node.output, node.saved.lse, gy, node.saved.options);
     const pick = (t: Tensor, i: number) => (needs[i] ? t : (t.dispose(), null));
     return [pick(r.dq, 0), pick(r.dk, 1), pick(r.dv, 2)];
   }) as Rule<AttentionSaved>,
   // inputs: [table, ids]; ids (i32) never need a gradient.
   embedding: ((node, gy) => {
     const [table, ids] = node.inputs;
-    return [be(node).embeddingBackward(ids, gy, table.shape[0]), null];
+    return [ops.embeddingBackward(be(node), ids, gy, table.shape[0]), null];
   }) as Rule,
   // inputs: [logits, targets].
   crossEntropy: ((node, gy) => {
     const [logits, targets] = node.inputs;
-    return [be(node).crossEntropyBackward(logits, targets, node.saved.lse, gy, node.saved.ignoreIndex), null];
+    return [ops.crossEntropyBackward(be(node), logits, targets, node.saved.lse, gy, node.saved.ignoreIndex), null];
   }) as Rule<CrossEntropySaved>,
   gatherLogProbs: ((node, gy) => {
     const [logits, targets] = node.inputs;
-    return [be(node).gatherLogProbsBackward(logits, targets, node.saved.lse, gy), null];
+    return [ops.gatherLogProbsBackward(be(node), logits, targets, node.saved.lse, gy), null];
   }) as Rule<LseSaved>,
 } satisfies Record<string, Rule<never>>;
 

@@ -1,7 +1,7 @@
 // One way to get a WebGPU device, in a browser tab, a worker, or Node (pass the `gpu` object from
 // ./node.ts there). requestAdapter() is raced against a timeout because a broken driver can hang
 // it forever; every failure becomes a typed error from ./errors.
-import { capabilityReport, checkRequirements, type GpuRequirements } from './capabilities';
+import { capabilityReport, checkRequirements, REPORTED_LIMITS, type GpuRequirements } from './capabilities';
 import { GpuContext } from './context';
 import { AdapterTimeoutError, NoWebGPUError } from './errors';
 
@@ -9,17 +9,6 @@ export const DEFAULT_ADAPTER_TIMEOUT_MS = 10_000;
 
 /** Features our kernels use when present; never required. */
 export const OPTIONAL_FEATURES: GPUFeatureName[] = ['shader-f16', 'subgroups', 'timestamp-query'];
-
-/** Limits raised to the adapter's maximum so kernels can use big buffers and workgroups. */
-const RAISED_LIMITS = [
-  'maxBufferSize',
-  'maxStorageBufferBindingSize',
-  'maxStorageBuffersPerShaderStage',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-] as const;
 
 export interface AcquireOptions {
   /** The WebGPU entry point; defaults to `navigator.gpu`. */
@@ -66,7 +55,9 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   ]);
   const requiredFeatures = [...wanted].filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
-  for (const name of RAISED_LIMITS) requiredLimits[name] = Number(adapter.limits[name]);
+  // Every limit the report lists is raised to the adapter's maximum: kernels size their buffers,
+  // workgroups and dispatch grids from the report, so the device must allow what it says.
+  for (const name of REPORTED_LIMITS) requiredLimits[name] = Number(adapter.limits[name]);
   const device = await withTimeout(
     adapter.requestDevice({ label: 'persona-lab', requiredFeatures, requiredLimits }),
     timeoutMs,

@@ -2,7 +2,10 @@
 // run's feature and limit requirements are checked against an adapter.
 import { LimitTooLowError, MissingFeatureError } from './errors';
 
-/** Limits that matter to our kernels, in the order the GPU panel lists them. */
+/**
+ * Limits that matter to our kernels, in the order the GPU panel lists them; ./acquire.ts raises
+ * each to the adapter's maximum when it requests the device.
+ */
 export const REPORTED_LIMITS = [
   'maxBufferSize',
   'maxStorageBufferBindingSize',

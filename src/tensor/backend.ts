@@ -1,8 +1,10 @@
-// The one Backend interface. Two implementations: ./cpu/backend.ts (plain TypeScript, the
-// reference and the fallback) and ./webgpu/backend.ts (WGSL from shaders/, tensors in pooled
-// GPUBuffers, ops recorded into a pending command encoder and submitted in batches). Autograd, nn
-// and train call only this interface, so they run unchanged on either; a backend is chosen once
-// per run. Every op returns a new contiguous tensor unless it says "in place".
+// The one Backend interface: memory, layout, elementwise, reductions and matmul. Two
+// implementations: ./cpu/backend.ts (plain TypeScript, the reference and the fallback) and
+// ./webgpu/backend.ts (WGSL from shaders/, tensors in pooled GPUBuffers, ops recorded into a
+// pending command encoder and submitted in batches). The transformer and optimizer ops are free
+// functions that take the backend (./ops/). Autograd, nn and train call only these, so they run
+// unchanged on either; a backend is chosen once per run. Every op returns a new contiguous tensor
+// unless it says "in place".
 //
 // Shape letters: B batch, T time, C channels, V vocab, H heads (Hq query, Hkv key/value), D head dim.
 import type { DType, Shape, Storage, Tensor, TensorData } from './tensor';
@@ -46,16 +48,6 @@ export interface AttentionOptions {
   keyMask?: Tensor | null;
   /** Softmax scale; defaults to 1/sqrt(D). */
   scale?: number;
-}
-
-export interface AdamWHyper {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** 1-based step count, for bias correction. */
-  step: number;
 }
 
 export interface Backend {
@@ -129,59 +121,4 @@ export interface Backend {
    * with transB) or a 2-D b shared by every batch. Batch dims of a and b must be equal.
    */
   matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor;
-
-  // --- transformer kernels ------------------------------------------------------------------
-  /** y = x / rms(x) * weight over the last axis C; returns y and rstd [rows] for the backward. */
-  rmsNorm(x: Tensor, weight: Tensor, eps: number): { y: Tensor; rstd: Tensor };
-  rmsNormBackward(x: Tensor, weight: Tensor, rstd: Tensor, dy: Tensor): { dx: Tensor; dweight: Tensor };
-  layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): { y: Tensor; mean: Tensor; rstd: Tensor };
-  layerNormBackward(
-    x: Tensor,
-    weight: Tensor,
-    mean: Tensor,
-    rstd: Tensor,
-    dy: Tensor,
-  ): { dx: Tensor; dweight: Tensor; dbias: Tensor };
-  /**
-   * Rotary embedding (HF Llama's rotate-half convention) of x [B, H, T, D] (or [B, T, H, D] with
-   * layout BTHD) at positions [T] or [B, T] (i32); `inverse` rotates back (the backward).
-   */
-  rope(x: Tensor, positions: Tensor, theta: number, inverse?: boolean, layout?: HeadLayout): Tensor;
-  /**
-   * Scaled dot-product attention with grouped KV heads. q [B, Hq, T, D], k and v [B, Hkv, S, D]
-   * (or [B, T, Hq, D] and [B, S, Hkv, D] with layout BTHD), Hq a multiple of Hkv. Returns out
-   * shaped like q and the per-row log-sum-exp [B, Hq, T] the backward needs (-Infinity for a row
-   * with no allowed key, whose out is 0).
-   */
-  attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions): { out: Tensor; lse: Tensor };
-  attentionBackward(
-    q: Tensor,
-    k: Tensor,
-    v: Tensor,
-    out: Tensor,
-    lse: Tensor,
-    dout: Tensor,
-    options: AttentionOptions,
-  ): { dq: Tensor; dk: Tensor; dv: Tensor };
-  /** Rows of table [V, C] at ids (i32, any shape) -> [...ids.shape, C]. */
-  embedding(table: Tensor, ids: Tensor): Tensor;
-  /** Scatter-add of dy [...ids.shape, C] into a zero [V, C]. */
-  embeddingBackward(ids: Tensor, dy: Tensor, vocab: number): Tensor;
-  /**
-   * Per-row cross-entropy of logits [N, V] against targets [N] (i32); rows whose target is
-   * `ignoreIndex` give 0. Returns losses [N] and the log-sum-exp [N].
-   */
-  crossEntropy(logits: Tensor, targets: Tensor, ignoreIndex: number): { losses: Tensor; lse: Tensor };
-  /** dL/dlogits given dL/dlosses [N]. */
-  crossEntropyBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlosses: Tensor, ignoreIndex: number): Tensor;
-  /** log p(target) per row of logits [N, V] for targets [N] (i32); returns logps [N] and lse [N]. */
-  gatherLogProbs(logits: Tensor, targets: Tensor): { logps: Tensor; lse: Tensor };
-  gatherLogProbsBackward(logits: Tensor, targets: Tensor, lse: Tensor, dlogps: Tensor): Tensor;
-
-  // --- optimizer ----------------------------------------------------------------------------
-  /**
-   * One AdamW update in place of param, m and v from grad. `gradScale` is an optional [1] tensor
-   * multiplying grad first (global-norm clipping computed on the device without a readback).
-   */
-  adamw(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, hyper: AdamWHyper, gradScale?: Tensor | null): void;
 }

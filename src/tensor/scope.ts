@@ -2,30 +2,40 @@
 // those marked with `keep`. GPU buffers are not garbage collected, so a training step runs inside
 // one tidy and only parameters, gradients and optimizer state survive it. Returned tensors move to
 // the enclosing scope, so scopes nest.
-import type { Tensor } from './tensor';
 
-const stack: Array<Set<Tensor>> = [];
-const kept = new WeakSet<Tensor>();
+/**
+ * What a scope tracks: a tensor (./tensor.ts), named by its shape here so that this module, which
+ * the Tensor constructor calls, does not import it back.
+ */
+export interface Scoped {
+  readonly storage: unknown;
+  readonly shape: readonly number[];
+  readonly backend: unknown;
+  dispose(): void;
+}
+
+const stack: Array<Set<Scoped>> = [];
+const kept = new WeakSet<Scoped>();
 
 /** Called by the Tensor constructor. */
-export function currentScopeTrack(t: Tensor): void {
+export function currentScopeTrack(t: Scoped): void {
   if (stack.length > 0) stack[stack.length - 1].add(t);
 }
 
 /** Exempts `t` from disposal by every enclosing scope (parameters, optimizer state, caches). */
-export function keep<T extends Tensor>(t: T): T {
+export function keep<T extends Scoped>(t: T): T {
   kept.add(t);
   for (const scope of stack) scope.delete(t);
   return t;
 }
 
 /** Whether `t` was marked with `keep`. */
-export function isKept(t: Tensor): boolean {
+export function isKept(t: Scoped): boolean {
   return kept.has(t);
 }
 
 /** Any tensors found in a (nested) return value: a tensor, an array, or a plain object. */
-function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
+function collect(value: unknown, into: Set<Scoped>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 4) return;
   if (isTensorLike(value)) {
     into.add(value);
@@ -40,12 +50,12 @@ function collect(value: unknown, into: Set<Tensor>, depth = 0): void {
   }
 }
 
-function isTensorLike(value: object): value is Tensor {
-  return 'storage' in value && 'shape' in value && 'backend' in value && typeof (value as Tensor).dispose === 'function';
+function isTensorLike(value: object): value is Scoped {
+  return 'storage' in value && 'shape' in value && 'backend' in value && typeof (value as Scoped).dispose === 'function';
 }
 
-function endScope(scope: Set<Tensor>, result: unknown): void {
-  const escaping = new Set<Tensor>();
+function endScope(scope: Set<Scoped>, result: unknown): void {
+  const escaping = new Set<Scoped>();
   collect(result, escaping);
   for (const t of scope) {
     if (escaping.has(t) || kept.has(t)) continue;
@@ -56,7 +66,7 @@ function endScope(scope: Set<Tensor>, result: unknown): void {
 }
 
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Tensor>();
+  const scope = new Set<Scoped>();
   stack.push(scope);
   let result: T;
   try {
@@ -77,7 +87,7 @@ export function tidy<T>(fn: () => T): T {
  * other code running concurrently land in this scope too, so do not overlap two tidyAsync calls.
  */
 export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
-  const scope = new Set<Tensor>();
+  const scope = new Set<Scoped>();
   stack.push(scope);
   let result: T;
   try {

@@ -3,7 +3,7 @@
 // min(1, maxNorm / (norm + 1e-6)) is computed on the device and handed to the fused update
 // kernel, so a step reads nothing back; the norm stays available for logging.
 import { zeroGrad } from '../autograd';
-import { keep, type Tensor } from '../tensor';
+import { keep, ops, type Tensor } from '../tensor';
 
 export interface AdamWOptions {
   lr: number;
@@ -82,7 +82,7 @@ export class AdamW {
         slot = { m: keep(be.zeros(p.shape)), v: keep(be.zeros(p.shape)) };
         this.state.set(p, slot);
       }
-      be.adamw(p, p.grad as Tensor, slot.m, slot.v, hyper, clipScale);
+      ops.adamw(be, p, p.grad as Tensor, slot.m, slot.v, hyper, clipScale);
     }
     clipScale?.dispose();
     zeroGrad(live);

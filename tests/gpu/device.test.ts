@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquireGpu, DeviceLostError, GpuValidationError } from '../../src/gpu';
+import { acquireGpu, DeviceLostError, GpuValidationError, REPORTED_LIMITS } from '../../src/gpu';
 import { nodeGpu } from '../../src/gpu/node';
 import { testGpu } from '../helpers/node-gpu';
 
@@ -10,6 +10,11 @@ describe('a real Dawn device', () => {
     expect(report.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
     expect(report.limits.maxComputeInvocationsPerWorkgroup).toBeGreaterThanOrEqual(256);
     expect(Array.isArray(report.features)).toBe(true);
+  });
+
+  it('requests a device that allows every limit the report lists (kernels size their work by it)', async () => {
+    const ctx = await testGpu();
+    for (const name of REPORTED_LIMITS) expect(Number(ctx.device.limits[name]), name).toBe(ctx.report.limits[name]);
   });
 
   it('caches pipelines by shader, source and overrides', async () => {

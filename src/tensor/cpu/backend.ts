@@ -1,8 +1,9 @@
-// The cpu backend: plain TypeScript over Float32Array/Int32Array storage. Elementwise, layout,
-// reduction and transformer ops call the kernels' CPU references (src/tensor/kernels/*), so the
-// two backends share one definition of every result; matmul uses the fast path
-// (./matmul-fast.ts; call `await initCpuBackend()` once before the first matmul).
-import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
+// The cpu backend: plain TypeScript over Float32Array/Int32Array storage. Elementwise, layout and
+// reduction ops call the kernels' CPU references (src/tensor/kernels/*), so the two backends share
+// one definition of every result; matmul uses the fast path (./matmul-fast.ts; call
+// `await initCpuBackend()` once before the first matmul). The transformer and optimizer ops run on
+// this backend's arrays (view, f32, i32, wrap) from ../ops/.
+import type { Backend, BinaryOp, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { axpyCpu, binaryCpu } from '../kernels/binary';
 import { sumOfSquaresCpu } from '../kernels/global-norm';
 import { reduceCpu } from '../kernels/reduce';
@@ -23,7 +24,6 @@ import {
 } from '../plan';
 import { checkShape, ShapeError, shapeSize, shapeStr, Tensor, type DType, type Shape, type Storage, type TensorData } from '../tensor';
 import { initFastMatmul, matmulFast } from './matmul-fast';
-import { cpuTransformerOps } from './transformer-ops';
 
 export class CpuStorage implements Storage {
   refs = 1;
@@ -230,28 +230,5 @@ export class CpuBackend implements Backend {
     const plan = planMatmul(a.shape, b.shape, options);
     return this.wrap(matmulFast(this.f32(a, 'matmul'), this.f32(b, 'matmul'), plan.shape), plan.outShape);
   }
-
-  // --- transformer kernels (./transformer-ops.ts) -------------------------------------------
-  private readonly tx = cpuTransformerOps(this);
-  rmsNorm = (x: Tensor, weight: Tensor, eps: number) => this.tx.rmsNorm(x, weight, eps);
-  rmsNormBackward = (x: Tensor, weight: Tensor, rstd: Tensor, dy: Tensor) => this.tx.rmsNormBackward(x, weight, rstd, dy);
-  layerNorm = (x: Tensor, weight: Tensor, bias: Tensor, eps: number) => this.tx.layerNorm(x, weight, bias, eps);
-  layerNormBackward = (x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor, dy: Tensor) =>
-    this.tx.layerNormBackward(x, weight, mean, rstd, dy);
-  rope = (x: Tensor, positions: Tensor, theta: number, inverse = false, layout: HeadLayout = 'BHTD') =>
-    this.tx.rope(x, positions, theta, inverse, layout);
-  attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions) => this.tx.attention(q, k, v, options);
-  attentionBackward = (q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, options: AttentionOptions) =>
-    this.tx.attentionBackward(q, k, v, out, lse, dout, options);
-  embedding = (table: Tensor, ids: Tensor) => this.tx.embedding(table, ids);
-  embeddingBackward = (ids: Tensor, dy: Tensor, vocab: number) => this.tx.embeddingBackward(ids, dy, vocab);
-  crossEntropy = (logits: Tensor, targets: Tensor, ignoreIndex: number) => this.tx.crossEntropy(logits, targets, ignoreIndex);
-  crossEntropyBackward = (logits: Tensor, targets: Tensor, lse: Tensor, dlosses: Tensor, ignoreIndex: number) =>
-    this.tx.crossEntropyBackward(logits, targets, lse, dlosses, ignoreIndex);
-  gatherLogProbs = (logits: Tensor, targets: Tensor) => this.tx.gatherLogProbs(logits, targets);
-  gatherLogProbsBackward = (logits: Tensor, targets: Tensor, lse: Tensor, dlogps: Tensor) =>
-    this.tx.gatherLogProbsBackward(logits, targets, lse, dlogps);
-  adamw = (param: Tensor, grad: Tensor, m: Tensor, v: Tensor, hyper: AdamWHyper, gradScale?: Tensor | null) =>
-    this.tx.adamw(param, grad, m, v, hyper, gradScale ?? null);
 }
 

@@ -1,10 +1,11 @@
 // The webgpu backend: tensors hold pooled GPUBuffers; every op records its dispatches into one
 // pending command encoder, submitted by flush() (once per training step) or by a readback;
 // uploads during recording go through staging copies inside the encoder. Nothing reads back
-// unless asked (`read`), so a step costs one submission and no round trips. Elementwise, layout and reduction kernels are ours (src/tensor/kernels/*); matmul
-// is E2's encodeMatmul; the transformer kernels are wired in ./transformer-ops.ts.
+// unless asked (`read`), so a step costs one submission and no round trips. Elementwise, layout,
+// reduction and matmul kernels are ours (src/tensor/kernels/*); the transformer and optimizer ops
+// record into this backend's encoder (empty, buffer, encoder) from ../ops/.
 import type { GpuContext } from '../../gpu';
-import type { AdamWHyper, AttentionOptions, Backend, BinaryOp, HeadLayout, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
+import type { Backend, BinaryOp, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { encodeAxpy, encodeBinary } from '../kernels/binary';
 import { encodeSumOfSquares, sumOfSquaresScratch } from '../kernels/global-norm';
 import { encodeMatmul } from '../kernels/matmul';
@@ -27,7 +28,6 @@ import {
 } from '../plan';
 import { checkShape, ShapeError, shapeSize, shapeStr, Tensor, type DType, type Shape, type Storage, type TensorData } from '../tensor';
 import { BufferPool, type PoolStats } from './buffer-pool';
-import { webgpuTransformerOps } from './transformer-ops';
 
 export class GpuStorage implements Storage {
   refs = 1;
@@ -50,11 +50,8 @@ export class WebGpuBackend implements Backend {
   /** Upload staging buffers named by the pending encoder, destroyed after it is submitted. */
   private staging: GPUBuffer[] = [];
 
-  private readonly tx: ReturnType<typeof webgpuTransformerOps>;
-
   constructor(readonly ctx: GpuContext) {
     this.pool = new BufferPool(ctx);
-    this.tx = webgpuTransformerOps(this);
   }
 
   // --- recording ----------------------------------------------------------------------------
@@ -345,26 +342,4 @@ export class WebGpuBackend implements Backend {
     encodeMatmul(this.ctx, this.encoder(), this.buffer(a), this.buffer(b), this.buffer(out), plan.shape);
     return out;
   }
-
-  // --- transformer kernels (./transformer-ops.ts) -------------------------------------------
-  rmsNorm = (x: Tensor, weight: Tensor, eps: number) => this.tx.rmsNorm(x, weight, eps);
-  rmsNormBackward = (x: Tensor, weight: Tensor, rstd: Tensor, dy: Tensor) => this.tx.rmsNormBackward(x, weight, rstd, dy);
-  layerNorm = (x: Tensor, weight: Tensor, bias: Tensor, eps: number) => this.tx.layerNorm(x, weight, bias, eps);
-  layerNormBackward = (x: Tensor, weight: Tensor, mean: Tensor, rstd: Tensor, dy: Tensor) =>
-    this.tx.layerNormBackward(x, weight, mean, rstd, dy);
-  rope = (x: Tensor, positions: Tensor, theta: number, inverse = false, layout: HeadLayout = 'BHTD') =>
-    this.tx.rope(x, positions, theta, inverse, layout);
-  attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions) => this.tx.attention(q, k, v, options);
-  attentionBackward = (q: Tensor, k: Tensor, v: Tensor, out: Tensor, lse: Tensor, dout: Tensor, options: AttentionOptions) =>
-    this.tx.attentionBackward(q, k, v, out, lse, dout, options);
-  embedding = (table: Tensor, ids: Tensor) => this.tx.embedding(table, ids);
-  embeddingBackward = (ids: Tensor, dy: Tensor, vocab: number) => this.tx.embeddingBackward(ids, dy, vocab);
-  crossEntropy = (logits: Tensor, targets: Tensor, ignoreIndex: number) => this.tx.crossEntropy(logits, targets, ignoreIndex);
-  crossEntropyBackward = (logits: Tensor, targets: Tensor, lse: Tensor, dlosses: Tensor, ignoreIndex: number) =>
-    this.tx.crossEntropyBackward(logits, targets, lse, dlosses, ignoreIndex);
-  gatherLogProbs = (logits: Tensor, targets: Tensor) => this.tx.gatherLogProbs(logits, targets);
-  gatherLogProbsBackward = (logits: Tensor, targets: Tensor, lse: Tensor, dlogps: Tensor) =>
-    this.tx.gatherLogProbsBackward(logits, targets, lse, dlogps);
-  adamw = (param: Tensor, grad: Tensor, m: Tensor, v: Tensor, hyper: AdamWHyper, gradScale?: Tensor | null) =>
-    this.tx.adamw(param, grad, m, v, hyper, gradScale ?? null);
 }
