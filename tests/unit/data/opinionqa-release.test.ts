@@ -21,6 +21,10 @@ import { opinionQaFilesFromFolder } from '../../../src/data/import/opinionqa/nod
 import { loadDataNode } from '../../../src/experiments/node/load-data';
 import { prepare } from '../../../src/experiments/prepare';
 import { scoreSubset } from '../../../src/experiments/results/score';
+import { runExperiment } from '../../../src/experiments/runner';
+import { MemoryRunStore } from '../../../src/experiments/runs/store';
+import { summarize } from '../../../src/cli/commands/experiment-run';
+import { createBackend } from '../../../src/tensor';
 import { Rng } from '../../../src/util/rng';
 
 const FIXTURES = join(__dirname, '../../fixtures/data');
@@ -223,6 +227,30 @@ describe('A.6 conflicting pairs: the persona\'s preference differs from the pool
     expect(prep.summary.conflicting!.cross).toBeGreaterThan(0);
     expect(prep.summary.conflicting!.cross).toBe(prep.conflict.cross.reduce((s, f) => s + f, 0));
     expect(prep.summary.conflicting!.generic).toBe(0);
+  });
+
+  it('the run record has each arm\'s accuracy on the conflicting pairs, and the CLI summary prints it', async () => {
+    const spec = JSON.parse(readFileSync(join(FIXTURES, 'opinionqa-release.spec.json'), 'utf8'));
+    const backend = await createBackend('cpu');
+    const record = await runExperiment(spec, { backend, adapter: null, store: new MemoryRunStore(), loadData: loadDataNode, appVersion: 'test' });
+    expect(record.status).toBe('done');
+    const d = record.data!;
+    expect(d.ceilingBasis).toBe('group sizes');
+    for (const arm of record.arms) {
+      expect(arm.conflicting!.map((s) => s.set)).toEqual(['cross', 'unseen']);
+      for (const s of arm.conflicting!) {
+        expect(s.n).toBe(d.conflicting![s.set]);
+        expect(s.lo).toBeLessThanOrEqual(s.accuracy);
+        expect(s.hi).toBeGreaterThanOrEqual(s.accuracy);
+      }
+    }
+    // Where the persona must change the answer, the conditional model beats the persona-blind one.
+    const on = (label: string) => record.arms.find((a) => a.label === label)!.conflicting!.reduce((c, s) => c + s.correct, 0);
+    expect(on('conditional')).toBeGreaterThan(on('marginal'));
+    const text = summarize(record);
+    expect(text).toMatch(/conflicting test pairs \(persona's preference differs from the pooled one\): generic 0, cross \d+, unseen \d+/);
+    expect(text).toMatch(/on conflicting pairs only/);
+    expect(text).toMatch(/ceilings \(noise ceiling given group sizes \/ pooled predictor\): generic [\d.]+% \/ 100\.0%, cross [\d.]+% \/ 50\.0%/);
   });
 
   it('the built-in source has conflicting pairs too (pooled = how often a response is someone\'s best)', async () => {
