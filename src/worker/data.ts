@@ -195,6 +195,8 @@ async function importSource(source: ByteSource, signal: AbortSignal, onProgress?
     if (summary.ignoredColumns.length) notes.push(`Ignored columns: ${summary.ignoredColumns.join(', ')}`);
     const unknown = Object.keys(summary.unknownKeys);
     if (unknown.length) notes.push(`Unknown persona keys kept as extra: ${unknown.join(', ')}`);
+    // Read, then recognised by its rows: the same data came before in another file or format.
+    if (res.reused) notes.push(`These rows are the same as the stored "${res.meta.name}" (a dataset is its rows, whatever the file format): kept once.`);
   }
   return { id: res.meta.id, name: res.meta.name, rows: res.meta.rows, personas: res.meta.personas, reused: res.reused, seconds: (performance.now() - t) / 1000, notes };
 }

@@ -5,6 +5,7 @@
 import { contentHash } from '../content-hash';
 import { DataFormatError, ImportCancelledError } from '../errors';
 import { personaIdOf, personaRecordFromBlock } from '../persona-block';
+import { RowsFingerprint } from '../row-fingerprint';
 import type { Dataset, DataRow, PersonaColumn, PersonaRecord, PersonaRow } from '../schema';
 import { csvRecords } from './csv';
 import { jsonlRecords } from './jsonl';
@@ -54,6 +55,9 @@ export interface ImportSummary {
   ignoredColumns: string[];
   /** Persona-block lines without a key, folded into the previous value. */
   strayLines: number;
+  /** The rows' content fingerprint (../row-fingerprint.ts): the same rows give the same one
+   * from any file format; the dataset's identity. */
+  fingerprint: string;
 }
 
 export function detectFormat(name: string, head: Uint8Array): PersonaFormat {
@@ -149,6 +153,7 @@ export async function* readPersonaBatches(source: ByteSource, options: ImportOpt
   const unknownKeys: Record<string, number> = {};
   let strayLines = 0;
   let rows = 0;
+  const fingerprint = new RowsFingerprint();
   let batch: ImportBatch = { rows: [], personas: [] };
   let rowsTotal: number | undefined;
   let lastBytes = 0;
@@ -192,7 +197,7 @@ export async function* readPersonaBatches(source: ByteSource, options: ImportOpt
     }
     const questionId = questionIdOf(row.instruction);
     questions.add(questionId);
-    batch.rows.push({
+    const dataRow: DataRow = {
       personaId,
       questionId,
       instruction: row.instruction,
@@ -200,7 +205,9 @@ export async function* readPersonaBatches(source: ByteSource, options: ImportOpt
       critique: row.critique,
       data: row.data,
       questionType: row['question type'],
-    });
+    };
+    fingerprint.add(dataRow);
+    batch.rows.push(dataRow);
     rows++;
     if (batch.rows.length >= batchRows) {
       yield batch;
@@ -210,7 +217,7 @@ export async function* readPersonaBatches(source: ByteSource, options: ImportOpt
   if (rows === 0) throw new DataFormatError({ file: source.name }, 'the file has no data rows', 'Check that this is the right file');
   if (batch.rows.length) yield batch;
   options.onProgress?.({ file: source.name, format, bytesDone: Math.max(lastBytes, source.size), bytesTotal: source.size, rows, rowsTotal });
-  return { file: source.name, format, rows, personas: personasSeen.size, questions: questions.size, missingAttributes, unknownKeys, ignoredColumns, strayLines };
+  return { file: source.name, format, rows, personas: personasSeen.size, questions: questions.size, missingAttributes, unknownKeys, ignoredColumns, strayLines, fingerprint: fingerprint.hex() };
 }
 
 /** The whole file as an in-memory Dataset (CLI, tests; the app streams into the store instead). */
@@ -221,7 +228,8 @@ export async function readPersonaDataset(source: ByteSource, options: ImportOpti
   while (true) {
     const next = await it.next();
     if (next.done) {
-      return { dataset: { id: `file-${contentHash(`${source.name}|${source.size}|${source.version ?? ''}`)}`, name: source.name, source: 'persona-file', personas, rows }, summary: next.value };
+      // The id is the rows' content: the same rows from another file (or format) are the same dataset.
+      return { dataset: { id: `file-${next.value.fingerprint.slice('rows-'.length)}`, name: source.name, source: 'persona-file', personas, rows }, summary: next.value };
     }
     personas.push(...next.value.personas);
     for (const r of next.value.rows) rows.push(r);

@@ -2,7 +2,10 @@
 // bounded; each shard carries a content hash checked on every read. A dataset becomes visible
 // only when its last shard is written: a failed, cancelled or quota-exceeded import is rolled
 // back and leaves earlier datasets untouched; one interrupted by a reload is collected on the
-// next open. Re-importing the same file is recognised by its fingerprint and not duplicated.
+// next open. A dataset's identity is its rows' content: the same file imported again is
+// recognised by a cheap fingerprint of its bytes before reading, and the same rows from another
+// file or format (JSONL, CSV, Parquet) by their content fingerprint after reading; neither is
+// duplicated.
 import { openDB, type IDBPDatabase } from 'idb';
 import { ContentHasher } from '../content-hash';
 import { DatasetNotFoundError, ShardIntegrityError, StoreError, StoreQuotaError } from '../errors';
@@ -47,7 +50,7 @@ function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${idCounter.toString(36).padStart(4, '0')}`;
 }
 
-/** Size + hash of the first and last 64 KiB: cheap, and different for different PERSONA files. */
+/** Size + hash of the first and last 64 KiB: a cheap check for the very same file again. */
 export async function fingerprintSource(source: ByteSource, signal?: AbortSignal): Promise<string> {
   const h = new ContentHasher().update(`${source.size}|`);
   const k = 1 << 16;
@@ -104,6 +107,12 @@ export class DatasetStore {
     return found.find((m) => m.status === 'complete');
   }
 
+  /** The dataset a file (by fingerprintSource) was imported into before, if any. Records from
+   * before content fingerprints kept the file's fingerprint as their own. */
+  private async findBySourceFile(fileFingerprint: string): Promise<StoredDatasetMeta | undefined> {
+    return (await this.findByFingerprint(fileFingerprint)) ?? (await this.list()).find((m) => m.sourceFingerprints?.includes(fileFingerprint));
+  }
+
   /** Removes a dataset and all its shards in one transaction. */
   async delete(id: string): Promise<void> {
     const tx = this.db.transaction(['datasets', 'shards'], 'readwrite');
@@ -145,8 +154,8 @@ export class DatasetStore {
 
   /** Streams a PERSONA file (parquet/JSONL/CSV) into the store. */
   async importPersonaFile(source: ByteSource, options: StoreImportOptions = {}): Promise<StoreImportResult> {
-    const fingerprint = await fingerprintSource(source, options.signal);
-    const existing = await this.findByFingerprint(fingerprint);
+    const fileFingerprint = await fingerprintSource(source, options.signal);
+    const existing = await this.findBySourceFile(fileFingerprint);
     if (existing && !options.force) return { meta: existing, reused: true };
     const now = Date.now();
     const meta: StoredDatasetMeta = {
@@ -154,7 +163,9 @@ export class DatasetStore {
       name: options.name ?? source.name,
       source: 'persona-file',
       status: 'importing',
-      fingerprint,
+      // The file's until the rows are read; then the rows' content fingerprint.
+      fingerprint: fileFingerprint,
+      sourceFingerprints: [fileFingerprint],
       createdAt: now,
       updatedAt: now,
       rows: 0,
@@ -185,7 +196,17 @@ export class DatasetStore {
         }
       }
     });
-    await this.finish(meta, summary.personas, summary.questions, summary, options.force ? existing : undefined);
+    meta.fingerprint = summary.fingerprint;
+    const sameRows = await this.findByFingerprint(summary.fingerprint);
+    if (sameRows && !options.force) {
+      // The same rows came before from another file (or format): one dataset, which now also
+      // knows this file.
+      await this.delete(meta.id);
+      sameRows.sourceFingerprints = [...new Set([...(sameRows.sourceFingerprints ?? []), fileFingerprint])];
+      await this.db.put('datasets', sameRows);
+      return { meta: sameRows, reused: true, summary };
+    }
+    await this.finish(meta, summary.personas, summary.questions, summary, options.force ? (sameRows ?? existing) : undefined);
     return { meta, reused: false, summary };
   }
 

@@ -14,8 +14,13 @@ export interface StoredDatasetMeta {
   source: DatasetSource;
   /** 'importing' until the last shard is written; such records are hidden and garbage-collected. */
   status: 'importing' | 'complete';
-  /** Identity of the imported input (size + sampled content hash), for re-import detection. */
+  /** Identity of the dataset: its rows' content for PERSONA files ("rows-…", the same from
+   * JSONL, CSV or Parquet), the importer's content fingerprint otherwise. Records written before
+   * content fingerprints hold the input file's size + sampled bytes here. */
   fingerprint: string;
+  /** The files (size + sampled bytes, see fingerprintSource) that gave this dataset: importing
+   * one of them again is recognised without reading it. */
+  sourceFingerprints?: string[];
   createdAt: number;
   /** Last write during an import; stale 'importing' records are leftovers of a crash or reload. */
   updatedAt: number;

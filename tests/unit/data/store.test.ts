@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { personaJsonlText, personaParquetBytes, syntheticPersonaRows } from '../../../src/cli/commands/data-fixtures';
+import { personaCsvText, personaJsonlText, personaParquetBytes, syntheticPersonaRows } from '../../../src/cli/commands/data-fixtures';
 import {
   DataFormatError,
   DatasetNotFoundError,
@@ -94,6 +94,36 @@ describe('DatasetStore', () => {
     expect(ids).toHaveLength(2);
     expect(ids).toContain(forced.meta.id);
     expect(ids).not.toContain(first.meta.id);
+  });
+
+  it('the same rows as JSONL, CSV and Parquet are one dataset with one fingerprint; a changed row is another', async () => {
+    const eleven = rows.slice(0, 11);
+    const files = [
+      bytesSource(enc.encode(personaJsonlText(eleven)), 'persona.jsonl'),
+      // CSV writers end lines (and lines inside quoted fields) with CRLF: still the same rows.
+      bytesSource(enc.encode(personaCsvText(eleven).replace(/\n/g, '\r\n')), 'persona.csv'),
+      bytesSource(personaParquetBytes(eleven, 4), 'persona.parquet'),
+    ];
+    const read = await Promise.all(files.map((f) => readPersonaDataset(f)));
+    expect(new Set(read.map((r) => r.summary.format))).toEqual(new Set(['jsonl', 'csv', 'parquet']));
+    expect(new Set(read.map((r) => r.summary.fingerprint)).size).toBe(1);
+    expect(new Set(read.map((r) => r.dataset.id)).size).toBe(1);
+    expect(read[0].summary.fingerprint).toMatch(/^rows-[0-9a-f]{16}$/);
+
+    const store = await freshStore();
+    const [a, b, c] = [await store.importPersonaFile(files[0]), await store.importPersonaFile(files[1]), await store.importPersonaFile(files[2])];
+    expect([a.reused, b.reused, c.reused]).toEqual([false, true, true]);
+    expect(new Set([a.meta.id, b.meta.id, c.meta.id]).size).toBe(1);
+    expect((await store.list()).map((m) => m.fingerprint)).toEqual([read[0].summary.fingerprint]);
+    // The CSV file itself is known now: importing it again does not read it.
+    expect((await store.importPersonaFile(files[1])).reused).toBe(true);
+
+    // One response changed: another dataset, another fingerprint; the file name does not matter.
+    const changed = eleven.map((r, i) => (i === 5 ? { ...r, data: `${r.data} (edited)` } : r));
+    const other = await store.importPersonaFile(bytesSource(enc.encode(personaJsonlText(changed)), 'persona.jsonl'));
+    expect(other.reused).toBe(false);
+    expect(other.meta.fingerprint).not.toBe(a.meta.fingerprint);
+    expect((await store.list()).length).toBe(2);
   });
 
   it('a failed import leaves no partial dataset and earlier datasets intact', async () => {
