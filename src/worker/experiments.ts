@@ -16,6 +16,7 @@ import { parseSpec } from '../experiments/spec/validate';
 import { IdbRunStore } from '../experiments/runs/idb-store';
 import { APP_VERSION } from '../experiments/version';
 import { backendFor } from './backend';
+import { backendAdvice } from './calibration';
 import { fetchBuiltinFiles } from './builtin-files';
 import { memoryFiles } from '../models/io/memory-files';
 import { loadModel } from '../models/load-model';
@@ -75,6 +76,21 @@ const loadBuiltinLm: LmLoader = async (_source, backend) => {
 };
 
 /**
+ * What "Auto" means for this request: a resumed run keeps the backend it last ran on; a new run
+ * takes the calibration's advice. An explicit choice is the user's.
+ */
+async function resolveChoice(choice: BackendChoice, spec: unknown, resumeRunId: string | undefined): Promise<{ choice: BackendChoice; reason?: string }> {
+  if (choice !== 'auto') return { choice };
+  const saved = resumeRunId ? await (await openRuns()).getRecord(resumeRunId) : null;
+  if (saved) {
+    const b = saved.backend;
+    return { choice: b.kind, reason: `Resumed on the backend it ran on before (${b.kind === 'webgpu' ? `WebGPU: ${b.adapter ?? 'adapter unknown'}` : 'the CPU backend'}).` };
+  }
+  const advice = await backendAdvice(spec);
+  return { choice: advice.kind, reason: `Auto: ${advice.reason}` };
+}
+
+/**
  * Runs `spec` (or resumes `resumeRunId`), forwarding every event. `requestId` names the request
  * for cancelRun before the run has an id of its own.
  */
@@ -82,8 +98,9 @@ export async function runSpec(requestId: string, spec: unknown, o: { backend: Ba
   const ac = new AbortController();
   active.set(requestId, ac);
   try {
-    const b = await backendFor(o.backend);
-    return await runExperiment(spec, { ...b, store: await openRuns(), loadData, loadLanguageModel: loadBuiltinLm, appVersion: APP_VERSION }, { runId: o.resumeRunId, signal: ac.signal, onEvent });
+    const { choice, reason } = await resolveChoice(o.backend, spec, o.resumeRunId);
+    const b = await backendFor(choice);
+    return await runExperiment(spec, { ...b, backendReason: reason, store: await openRuns(), loadData, loadLanguageModel: loadBuiltinLm, appVersion: APP_VERSION }, { runId: o.resumeRunId, signal: ac.signal, onEvent });
   } finally {
     active.delete(requestId);
   }
