@@ -23,8 +23,10 @@ export type DataSpec =
     }
   /** A dataset imported in the browser (IndexedDB DatasetStore) by its id. */
   | { source: 'stored'; datasetId: string }
-  /** A file or folder on disk (Node / CLI only): a PERSONA file or an OpinionQA release folder. */
-  | { source: 'path'; path: string; format: 'persona' | 'opinionqa' };
+  /** A file or folder on disk (Node / CLI only): a PERSONA file or an OpinionQA release folder
+   * (`minGroupSize`: OpinionQA groups under this many respondents on a question are left out of
+   * it; default 30). */
+  | { source: 'path'; path: string; format: 'persona' | 'opinionqa'; minGroupSize?: number };
 
 export interface SplitSpec {
   /** Share of personas never seen in training (the unseen-persona test set). */

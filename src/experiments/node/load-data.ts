@@ -16,7 +16,7 @@ export async function loadDataNode(data: DataSpec): Promise<Dataset> {
   if (data.format === 'opinionqa') {
     if (!info.isDirectory()) throw new DataUnavailableError(`An OpinionQA release is a folder (the release root or one wave folder); ${data.path} is a file`);
     // The same reader as `data stats --opinionqa` (wave folder names kept, strict UTF-8).
-    return (await readOpinionQa(await opinionQaFilesFromFolder(data.path))).dataset;
+    return (await readOpinionQa(await opinionQaFilesFromFolder(data.path), { minGroupSize: data.minGroupSize })).dataset;
   }
   if (!info.isFile()) throw new DataUnavailableError(`A PERSONA dataset is one file (parquet, JSONL or CSV); ${data.path} is a folder`);
   return (await readPersonaDataset(blobSource(await openAsBlob(data.path), basename(data.path)))).dataset;

@@ -91,7 +91,8 @@ const data = variants<ExperimentSpec['data']>(
       skew: skewSchema,
     }),
     stored: obj({ source: literal(['stored']), datasetId: str({ minLength: 1 }) }),
-    path: obj({ source: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }), format: literal(['persona', 'opinionqa']) }),
+    // minGroupSize: OpinionQA groups with fewer respondents on a question are left out of it.
+    path: obj({ source: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }), format: literal(['persona', 'opinionqa']), minGroupSize: num({ integer: true, min: 1, max: 1_000_000, default: 30 }) }),
   },
   { default: { source: 'builtin' } },
 );

@@ -22,6 +22,7 @@ import { loadDataNode } from '../../../src/experiments/node/load-data';
 import { prepare } from '../../../src/experiments/prepare';
 import { scoreSubset } from '../../../src/experiments/results/score';
 import { runExperiment } from '../../../src/experiments/runner';
+import { parseSpec } from '../../../src/experiments/spec/validate';
 import { MemoryRunStore } from '../../../src/experiments/runs/store';
 import { summarize } from '../../../src/cli/commands/experiment-run';
 import { createBackend } from '../../../src/tensor';
@@ -189,6 +190,10 @@ describe('A.5 group sizes: noise ceiling, size floor, pooled answers counted onc
     expect(all.dataset.personas.some((p) => p.label === 'RELIG: Hindu')).toBe(true);
     expect(dataset.personas.some((p) => p.label === 'RELIG: Hindu')).toBe(false);
     expect(all.dataset.id).not.toBe(dataset.id);
+    // A spec sets the floor too (and records it): parseSpec fills the default 30.
+    const spec = parseSpec({ name: 'floor', data: { source: 'path', path: ROOT, format: 'opinionqa' }, arms: [{ label: 'a', method: { kind: 'reward-model', loss: 'bradley-terry' }, subset: { kind: 'preset', name: 'all' }, model: { kind: 'features', dims: 4 } }] });
+    expect(spec.data).toMatchObject({ minGroupSize: 30 });
+    expect((await loadDataNode({ ...spec.data, minGroupSize: 1 } as typeof spec.data)).id).toBe(all.dataset.id);
   });
 
   it('pooled answers are one one-attribute file\'s groups, "nan" and "Refused" included: each respondent once', () => {
