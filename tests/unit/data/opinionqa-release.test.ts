@@ -97,6 +97,25 @@ describe('A.2 each (group, question) distribution enters once', () => {
     expect(without.dataset.id).toBe(dataset.id);
   });
 
+  it('a repeated group whose counts differ is counted apart, the one-attribute file\'s copy kept', async () => {
+    const cross = `human_resp/${W26}/POLPARTY_SEX_data.json`;
+    const changed = files.map((f) =>
+      f.path !== cross
+        ? f
+        : { path: f.path, text: async () => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(await f.text())).map(([k, e]) => [k, { ...(e as object), marginals: { ...(e as { marginals: object }).marginals, Male: { 'Very safe': 1, 'Yes, I own a gun': 1, 'Worry a lot': 1, 'Positive way': 1 } } }]))) },
+    );
+    const r = await readOpinionQa(changed);
+    expect(r.summary.duplicates.conflicting).toBe(4);
+    expect(r.summary.duplicates.distributions).toBe(summary.duplicates.distributions - 4);
+    expect(rowsText(r.dataset)).toEqual(rowsText(dataset));
+  });
+
+  it('a wave without metadata.csv borrows the other waves\' values (the real W26 has none)', async () => {
+    const r = await readOpinionQa(files.filter((f) => f.path !== `human_resp/${W26}/metadata.csv`));
+    expect(r.summary.notes.join('\n')).toMatch(new RegExp(`${W26}: no metadata.csv; attribute values taken from the other waves`));
+    expect(rowsText(r.dataset)).toEqual(rowsText(dataset));
+  });
+
   it('an unseen group has no seen copy: unseen and seen personas share no label', () => {
     const split = splitDataset(dataset, { seed: 1, unseenFraction: 0.25 });
     const seen = new Set(split.seenPersonas.map((id) => label(dataset, id)));
