@@ -54,6 +54,13 @@ describe('layer lint', () => {
     expect(await layerErrors('src/ui/Ok.tsx', "import '../store/lab';\n")).toEqual([]);
   });
 
+  it('keeps the benchmarks out of the engine: cli and the page import bench/, tensor does not', async () => {
+    expect(await layerErrors('src/cli/commands/ok.ts', "import '../../bench/matmul-bench-suite';\n")).toEqual([]);
+    expect(await layerErrors('src/bench/ok.ts', "import '../tensor/kernels/matmul';\n")).toEqual([]);
+    expect(await layerErrors('src/tensor/bad.ts', "import '../bench/matmul-bench';\n")).toHaveLength(1);
+    expect(await layerErrors('src/bench/bad.ts', "import '../autograd';\n")).toHaveLength(1);
+  });
+
   it('lets models/builtin (the built-in model) read data, and no other part of models/', async () => {
     expect(await layerErrors('src/models/builtin/ok.ts', "import '../../data/schema';\nimport '../llama/model';\n")).toEqual([]);
     expect(await layerErrors('src/models/llama/bad.ts', "import '../../data/schema';\n")).toHaveLength(1);
