@@ -57,7 +57,18 @@ export interface StatsView {
   conflictRate: number;
   meanMinorityShare: number;
   builtin?: { noise: number; generic: CeilingView; cross: CeilingView; unseen: CeilingView };
+  /** The split the numbers are for (an experiment with other split settings gets other numbers). */
+  settings: SplitSettingsView;
   seconds: number;
+}
+
+export interface SplitSettingsView {
+  seed: number;
+  unseenFraction: number;
+  testFraction: number;
+  crossPartners: number;
+  /** Whose settings these are, in words. */
+  source: string;
 }
 
 export interface DatasetSnapshot {

@@ -77,7 +77,8 @@ export function ResultsView() {
             </h3>
             {picked.length === 1 && picked[0].data && (
               <p className="muted results-data">
-                {picked[0].data.name}: {picked[0].data.personas} personas ({picked[0].data.unseenPersonas} unseen); test pairs: generic {picked[0].data.pairs.generic}, cross {picked[0].data.pairs.cross}, unseen {picked[0].data.pairs.unseen}. Seed {picked[0].seed}.
+                {picked[0].data.name}: {picked[0].data.personas} personas ({picked[0].data.unseenPersonas} unseen); test pairs: generic {picked[0].data.pairs.generic}, cross {picked[0].data.pairs.cross}, unseen {picked[0].data.pairs.unseen}. Split: {pct(picked[0].spec.split.unseenFraction, 0)} of personas unseen,{' '}
+                {pct(picked[0].spec.split.testFraction, 0)} of questions held out, {picked[0].spec.split.crossPartners} cross-persona partners per row; seed {picked[0].seed}.
               </p>
             )}
             <AccuracyChart rows={accuracyRows(picked)} ceilings={ceilings} title="Accuracy with 95% intervals" testId="accuracy-chart" />

@@ -9,7 +9,10 @@ function CeilingRow({ name, c }: { name: string; c: CeilingView }) {
     <tr>
       <th scope="row">{name}</th>
       <td>{formatCount(c.pairs)}</td>
-      <td>{pct(c.bayesExpected)}</td>
+      {/* Realized on these pairs: the ceiling the Results view draws for a run with this split. */}
+      <td>
+        {pct(c.bayesRealized)} <span className="muted">(expected {pct(c.bayesExpected)})</span>
+      </td>
       <td>{pct(c.blind)}</td>
     </tr>
   );
@@ -52,6 +55,10 @@ export function DatasetSummary({ snapshot }: { snapshot: DatasetSnapshot }) {
       )}
       {stats.kind === 'ready' && (
         <div data-testid="dataset-stats">
+          <p className="muted" data-testid="stats-settings">
+            For the split of {stats.value.settings.source}: {pct(stats.value.settings.unseenFraction, 0)} of personas unseen, {pct(stats.value.settings.testFraction, 0)} of
+            each seen persona&apos;s questions held out, {stats.value.settings.crossPartners} cross-persona partners per row, seed {stats.value.settings.seed}. Other split settings give other counts.
+          </p>
           <p>
             Pairs: train {formatCount(stats.value.pairs.train.generic)} generic, {formatCount(stats.value.pairs.train.cross)} cross · test{' '}
             {formatCount(stats.value.pairs.test.generic)} generic, {formatCount(stats.value.pairs.test.cross)} cross,{' '}
