@@ -11,21 +11,19 @@ import type { RunEvent, RunPhase } from '../protocol/events';
 import { armSeed, buildPredictor, methodName, modelName } from './methods';
 import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
 import { pairedBootstrapDiff, zFor } from './results/intervals';
-import { backendsOf, RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
-import { scoreSet, scoreSubset } from './results/score';
+import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
+import { scoreSet } from './results/score';
 import { isTrainable } from './scorers/scorer';
 import { expandArms, subsetName } from './spec/expand';
 import type { ExpandedArm, ExperimentSpec } from '../protocol/spec';
 import { parseSpec } from './spec/validate';
-import { CancelledError, stepsFor, trainLoop } from '../train/loop';
-import type { RunStore } from './runs/store';
+import { CancelledError, stepsFor, trainLoop } from './training/loop';
+import type { RunStore } from './training/store';
 import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
 
 export interface RunnerEnv {
   backend: Backend;
   adapter: string | null;
-  /** Why this backend (when "Auto" chose it); kept in the record. */
-  backendReason?: string;
   store: RunStore;
   loadData: DataLoader;
   appVersion: string;
@@ -122,14 +120,8 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     if (JSON.stringify(parseSpec(saved.spec)) !== JSON.stringify(spec)) throw new ResumeError(`Run ${o.runId} was started with a different spec; start a new run instead`);
     record = saved;
     record.status = 'running';
-    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU)
-    // and keeps every backend it ran on.
-    const here = { kind: env.backend.name, adapter: env.adapter };
-    const before = backendsOf(record);
-    const last = before[before.length - 1];
-    record.backends = last.kind === here.kind && last.adapter === here.adapter ? before : [...before, here];
-    record.backend = here;
-    if (env.backendReason) record.backendReason = env.backendReason;
+    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU).
+    record.backend = { kind: env.backend.name, adapter: env.adapter };
     delete record.error;
   } else {
     record = {
@@ -140,7 +132,6 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       seed: spec.seed,
       appVersion: env.appVersion,
       backend: { kind: env.backend.name, adapter: env.adapter },
-      backends: [{ kind: env.backend.name, adapter: env.adapter }],
       createdAt: now(),
       updatedAt: now(),
       status: 'running',
@@ -148,7 +139,6 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
       arms: arms.map(pendingArm),
       importance: [],
     };
-    if (env.backendReason) record.backendReason = env.backendReason;
   }
   const runId = record.id;
   const emit = (e: RunEvent) => o.onEvent?.(e);
@@ -176,8 +166,7 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     return env.loadLanguageModel('builtin', env.backend);
   };
   try {
-    // A resumed run's bar starts where it stopped (its finished arms), not at zero.
-    progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
+    progress(0, 'data', 0, 'Preparing data');
     const prep = await prepare(spec, env.loadData, o.signal);
     record.data = prep.summary;
     await save();
@@ -232,7 +221,6 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
           result.final = { ...loop.final, train_pairs: train.length, steps: loop.steps, resumed_from_step: loop.resumedFrom };
         }
         result.sets = [];
-        result.conflicting = [];
         result.perPersona = [];
         // Evaluation is the last 10% of a trained arm, and all of an untrained one (roleplay).
         const evalStart = isTrainable(predictor) ? 0.9 : 0;
@@ -255,9 +243,6 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
           evalDone += pairs.length;
           const { score, perPersona } = scoreSet(set, pairs, probs, spec.eval.confidence);
           result.sets.push(score);
-          // The conflicting subset, from the same predictions.
-          const sub = scoreSubset(set, pairs, probs, prep.conflict[set], spec.eval.confidence);
-          if (sub) result.conflicting.push(sub);
           result.perPersona.push(...perPersona);
         }
       } finally {
