@@ -3,7 +3,7 @@
 // arm and checkpoint so nothing written is lost when the tab closes; resumes a run from its
 // record and the interrupted arm's checkpoint; and stops on cancel, NaN, out-of-memory or device
 // loss with a clear message, keeping the last checkpoint.
-import type { PairSetName } from '../data';
+import type { PairSetName, PreferencePair } from '../data';
 import { DRIVER_ATTRIBUTES, IRRELEVANT_ATTRIBUTES, PROXY_ATTRIBUTES, isBuiltin } from '../data';
 import type { Backend } from '../tensor';
 import { fnv1a32 } from '../util/hash';
@@ -11,19 +11,21 @@ import type { RunEvent, RunPhase } from '../protocol/events';
 import { armSeed, buildPredictor, methodName, modelName } from './methods';
 import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
 import { pairedBootstrapDiff, zFor } from './results/intervals';
-import { RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
-import { scoreSet } from './results/score';
-import { isTrainable } from './scorers/scorer';
+import { backendsOf, RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
+import { scoreSet, scoreSubset } from './results/score';
+import { isTrainable, type Predictor, type Trainable } from './scorers/scorer';
 import { expandArms, subsetName } from './spec/expand';
 import type { ExpandedArm, ExperimentSpec } from '../protocol/spec';
 import { parseSpec } from './spec/validate';
-import { CancelledError, stepsFor, trainLoop } from './training/loop';
-import type { RunStore } from './training/store';
+import { CancelledError, stepsFor, trainLoop } from '../train/loop';
+import type { RunStore } from './runs/store';
 import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
 
 export interface RunnerEnv {
   backend: Backend;
   adapter: string | null;
+  /** Why this backend (when "Auto" chose it); kept in the record. */
+  backendReason?: string;
   store: RunStore;
   loadData: DataLoader;
   appVersion: string;
@@ -109,175 +111,262 @@ export function importanceOf(record: RunRecord, prep: Pick<Prepared, 'dataset'> 
   return out;
 }
 
-export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOptions = {}): Promise<RunRecord> {
-  const spec = parseSpec(input);
-  const arms = expandArms(spec);
-  const now = () => new Date().toISOString();
-  let record: RunRecord;
-  if (o.runId) {
-    const saved = await env.store.getRecord(o.runId);
-    if (!saved) throw new ResumeError(`No saved run ${o.runId} to resume`);
-    if (JSON.stringify(parseSpec(saved.spec)) !== JSON.stringify(spec)) throw new ResumeError(`Run ${o.runId} was started with a different spec; start a new run instead`);
-    record = saved;
-    record.status = 'running';
-    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU).
-    record.backend = { kind: env.backend.name, adapter: env.adapter };
-    delete record.error;
-  } else {
-    record = {
-      recordVersion: RECORD_VERSION,
-      id: newRunId(spec),
-      name: spec.name,
-      spec,
-      seed: spec.seed,
-      appVersion: env.appVersion,
-      backend: { kind: env.backend.name, adapter: env.adapter },
-      createdAt: now(),
-      updatedAt: now(),
-      status: 'running',
-      data: null,
-      arms: arms.map(pendingArm),
-      importance: [],
-    };
-  }
-  const runId = record.id;
-  const emit = (e: RunEvent) => o.onEvent?.(e);
-  const save = async () => {
-    record.updatedAt = now();
-    await env.store.putRecord(record);
-  };
-  await save();
+/** What the steps of one run share: its spec and record, where events go, and its language model. */
+interface Run {
+  spec: ExperimentSpec;
+  arms: ExpandedArm[];
+  env: RunnerEnv;
+  o: RunOptions;
+  record: RunRecord;
+  emit(e: RunEvent): void;
+  /** Writes the record (after every arm and checkpoint, so nothing written is lost). */
+  save(): Promise<void>;
+  progress(arm: number, phase: RunPhase, within: number, message: string): void;
+  /** The run's language model, loaded on first use and shared by its arms. */
+  lm(): Promise<LoadedLm>;
+  /** A private copy (full finetuning changes its weights). */
+  freshLm(): Promise<LoadedLm>;
+  /** The shared model once asked for; disposed when the run ends. */
+  shared: Promise<LoadedLm> | null;
+}
 
-  // Progress: arms share the run equally; within an arm, training is 90% and evaluation 10%.
+const now = () => new Date().toISOString();
+
+/** The run's record: the saved one when resuming (it must have the same spec), else a new one. */
+async function openRecord(spec: ExperimentSpec, arms: ExpandedArm[], env: RunnerEnv, runId: string | undefined): Promise<RunRecord> {
+  if (runId) {
+    const saved = await env.store.getRecord(runId);
+    if (!saved) throw new ResumeError(`No saved run ${runId} to resume`);
+    if (JSON.stringify(parseSpec(saved.spec)) !== JSON.stringify(spec)) throw new ResumeError(`Run ${runId} was started with a different spec; start a new run instead`);
+    const record = saved;
+    record.status = 'running';
+    // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU)
+    // and keeps every backend it ran on.
+    const here = { kind: env.backend.name, adapter: env.adapter };
+    const before = backendsOf(record);
+    const last = before[before.length - 1];
+    record.backends = last.kind === here.kind && last.adapter === here.adapter ? before : [...before, here];
+    record.backend = here;
+    if (env.backendReason) record.backendReason = env.backendReason;
+    delete record.error;
+    return record;
+  }
+  const record: RunRecord = {
+    recordVersion: RECORD_VERSION,
+    id: newRunId(spec),
+    name: spec.name,
+    spec,
+    seed: spec.seed,
+    appVersion: env.appVersion,
+    backend: { kind: env.backend.name, adapter: env.adapter },
+    backends: [{ kind: env.backend.name, adapter: env.adapter }],
+    createdAt: now(),
+    updatedAt: now(),
+    status: 'running',
+    data: null,
+    arms: arms.map(pendingArm),
+    importance: [],
+  };
+  if (env.backendReason) record.backendReason = env.backendReason;
+  return record;
+}
+
+/** Progress events: arms share the run equally; within an arm, training is 90% and evaluation 10%. */
+function progressReporter(record: RunRecord, arms: ExpandedArm[], emit: (e: RunEvent) => void): Run['progress'] {
   const started = Date.now();
   const startFraction = record.arms.filter((a) => a.status === 'done').length / arms.length;
-  const progress = (arm: number, phase: RunPhase, within: number, message: string) => {
+  return (arm, phase, within, message) => {
     const fraction = Math.min(1, (arm + within) / arms.length);
     const doneHere = fraction - startFraction;
     const elapsed = (Date.now() - started) / 1000;
     const etaSeconds = doneHere > 0.005 && elapsed > 1 ? (elapsed / doneHere) * (1 - fraction) : null;
-    emit({ kind: 'progress', runId, arm, arms: arms.length, armLabel: arms[arm]?.label ?? '', phase, fraction, etaSeconds, message });
+    emit({ kind: 'progress', runId: record.id, arm, arms: arms.length, armLabel: arms[arm]?.label ?? '', phase, fraction, etaSeconds, message });
   };
+}
 
-  let current = -1;
-  let shared: Promise<LoadedLm> | null = null;
+function startRun(spec: ExperimentSpec, arms: ExpandedArm[], env: RunnerEnv, o: RunOptions, record: RunRecord): Run {
+  const emit = (e: RunEvent) => o.onEvent?.(e);
   const loadLm = (): Promise<LoadedLm> => {
     if (!env.loadLanguageModel) throw new ModelUnavailableError('No language model is available here: roleplay, few-shot and LM reward models need the built-in model (public/models/builtin).');
     return env.loadLanguageModel('builtin', env.backend);
   };
+  const run: Run = {
+    spec,
+    arms,
+    env,
+    o,
+    record,
+    emit,
+    save: async () => {
+      record.updatedAt = now();
+      await env.store.putRecord(record);
+    },
+    progress: progressReporter(record, arms, emit),
+    lm: () => (run.shared ??= loadLm()),
+    freshLm: loadLm,
+    shared: null,
+  };
+  return run;
+}
+
+/** Trains arm i from its checkpoint (if any), logging its curve and checkpointing into the store. */
+async function trainArm(run: Run, i: number, predictor: Trainable, train: readonly PreferencePair[], seed: number, seconds: () => number): Promise<void> {
+  const { env, o, record, arms } = run;
+  const arm = arms[i];
+  const result = record.arms[i];
+  const resume = await env.store.getCheckpoint(record.id, i);
+  const { total } = stepsFor(train.length, arm.train);
+  // Points logged after the checkpoint were not kept by it: they will be logged again.
+  result.curve = resume ? resume.curve.slice() : [];
+  const loop = await trainLoop(env.backend, predictor, train, arm.train, seed, {
+    signal: o.signal,
+    resume,
+    checkpointEvery: env.checkpointEvery ?? 50,
+    assertDevice: env.assertDevice,
+    onLog: (point) => {
+      result.curve.push(point);
+      run.emit({ kind: 'metrics', runId: record.id, arm: i, armLabel: arm.label, point });
+    },
+    onStep: (step) => {
+      if (step === 1 || step % 5 === 0 || step === total) run.progress(i, 'train', 0.9 * (step / total), `${arm.label}: step ${step} of ${total}`);
+    },
+    checkpoint: async (ck) => {
+      await env.store.putCheckpoint({ ...ck, runId: record.id, arm: i });
+      result.seconds = seconds();
+      await run.save();
+    },
+  });
+  result.curve = loop.curve;
+  result.final = { ...loop.final, train_pairs: train.length, steps: loop.steps, resumed_from_step: loop.resumedFrom };
+}
+
+/** Scores arm i on every test set (and its conflicting subset), with per-persona scores. */
+async function evaluateArm(run: Run, prep: Prepared, i: number, predictor: Predictor): Promise<void> {
+  const { env, o, spec } = run;
+  const arm = run.arms[i];
+  const result = run.record.arms[i];
+  result.sets = [];
+  result.conflicting = [];
+  result.perPersona = [];
+  // Evaluation is the last 10% of a trained arm, and all of an untrained one (roleplay).
+  const evalStart = isTrainable(predictor) ? 0.9 : 0;
+  const evalTotal = TEST_SETS.reduce((n, s) => n + prep.test[s].length, 0);
+  let evalDone = 0;
+  for (const set of TEST_SETS) {
+    const pairs = prep.test[set];
+    if (pairs.length === 0) continue;
+    const within = (done: number) => evalStart + (1 - evalStart) * ((evalDone + done) / Math.max(1, evalTotal));
+    run.progress(i, 'eval', within(0), `${arm.label}: scoring ${set} pairs`);
+    let lastReport = 0;
+    const onProgress = (done: number) => {
+      if (Date.now() - lastReport < 1000) return;
+      lastReport = Date.now();
+      run.progress(i, 'eval', within(done), `${arm.label}: scoring ${set} pairs (${done} of ${pairs.length})`);
+    };
+    env.assertDevice?.();
+    // Out-of-memory and validation failures while scoring surface as typed errors too.
+    const probs = await env.backend.guard(`scoring ${set} pairs (${arm.label})`, () => predictor.predict(pairs, o.signal, onProgress));
+    evalDone += pairs.length;
+    const { score, perPersona } = scoreSet(set, pairs, probs, spec.eval.confidence);
+    result.sets.push(score);
+    // The conflicting subset, from the same predictions.
+    const sub = scoreSubset(set, pairs, probs, prep.conflict[set], spec.eval.confidence);
+    if (sub) result.conflicting.push(sub);
+    result.perPersona.push(...perPersona);
+  }
+}
+
+/** One arm: its predictor, trained when trainable, then scored; the record is saved and sent. */
+async function runArm(run: Run, prep: Prepared, i: number): Promise<void> {
+  const { env, spec, record } = run;
+  const arm = run.arms[i];
+  const result = record.arms[i];
+  const t0 = Date.now();
+  const secondsBefore = result.seconds;
+  const seconds = () => secondsBefore + (Date.now() - t0) / 1000;
+  result.status = 'running';
+  const seed = armSeed(spec.seed);
+  const train = arm.method.kind === 'reward-model' ? trainingPairs(prep, arm.train, seed) : [];
+  run.progress(i, 'features', 0, `${arm.label}: building the model`);
+  const predictor = await (env.buildPredictor ?? buildPredictor)({
+    be: env.backend,
+    prep,
+    arm,
+    seed,
+    train,
+    lm: run.lm,
+    freshLm: run.freshLm,
+    onPrepare: (done, total) => run.progress(i, 'features', 0, `${arm.label}: encoding ${done} of ${total} texts`),
+  });
   try {
-    progress(0, 'data', 0, 'Preparing data');
+    result.model = predictor.description;
+    if (isTrainable(predictor)) await trainArm(run, i, predictor, train, seed, seconds);
+    await evaluateArm(run, prep, i, predictor);
+  } finally {
+    predictor.dispose();
+  }
+  result.status = 'done';
+  result.seconds = seconds();
+  record.importance = importanceOf(record, prep, spec);
+  await run.save();
+  // A finished arm's checkpoint is no longer needed (later arms have none yet).
+  await env.store.deleteCheckpoints(record.id);
+  run.emit({ kind: 'result', runId: record.id, final: false, record: structuredClone(record) });
+}
+
+async function finishRun(run: Run, prep: Prepared): Promise<RunRecord> {
+  const { record } = run;
+  record.status = 'done';
+  record.importance = importanceOf(record, prep, run.spec);
+  await run.save();
+  await run.env.store.deleteCheckpoints(record.id);
+  run.progress(run.arms.length - 1, 'done', 1, 'Done');
+  run.emit({ kind: 'result', runId: record.id, final: true, record: structuredClone(record) });
+  return record;
+}
+
+/** A cancelled or failed run: the record says why (and which arm), the checkpoint stays. */
+async function stopRun(run: Run, e: unknown, current: number): Promise<RunRecord> {
+  const { record, o } = run;
+  const cancelled = e instanceof CancelledError || (e instanceof DOMException && e.name === 'AbortError') || o.signal?.aborted === true;
+  const info = cancelled ? { name: 'CancelledError', message: 'The run was cancelled.' } : errorInfo(e);
+  record.status = cancelled ? 'cancelled' : 'failed';
+  record.error = info;
+  if (current >= 0) {
+    record.arms[current].status = cancelled ? 'cancelled' : 'failed';
+    record.arms[current].error = info.message;
+  }
+  await run.save();
+  const checkpointKept = current >= 0 && (await run.env.store.getCheckpoint(record.id, current)) !== null;
+  run.emit({ kind: 'error', runId: record.id, name: info.name, message: info.message, checkpointKept });
+  return record;
+}
+
+/** Runs (or resumes) a spec: open the record, prepare the data, run each unfinished arm, finish. */
+export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOptions = {}): Promise<RunRecord> {
+  const spec = parseSpec(input);
+  const arms = expandArms(spec);
+  const record = await openRecord(spec, arms, env, o.runId);
+  const run = startRun(spec, arms, env, o, record);
+  await run.save();
+  let current = -1;
+  try {
+    // A resumed run's bar starts where it stopped (its finished arms), not at zero.
+    run.progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
     const prep = await prepare(spec, env.loadData, o.signal);
     record.data = prep.summary;
-    await save();
+    await run.save();
     for (let i = 0; i < arms.length; i++) {
       if (record.arms[i].status === 'done') continue;
       o.signal?.throwIfAborted();
       current = i;
-      const arm = arms[i];
-      const result = record.arms[i];
-      const t0 = Date.now();
-      const secondsBefore = result.seconds;
-      result.status = 'running';
-      const seed = armSeed(spec.seed);
-      const train = arm.method.kind === 'reward-model' ? trainingPairs(prep, arm.train, seed) : [];
-      progress(i, 'features', 0, `${arm.label}: building the model`);
-      const predictor = await (env.buildPredictor ?? buildPredictor)({
-        be: env.backend,
-        prep,
-        arm,
-        seed,
-        train,
-        lm: () => (shared ??= loadLm()),
-        freshLm: loadLm,
-        onPrepare: (done, total) => progress(i, 'features', 0, `${arm.label}: encoding ${done} of ${total} texts`),
-      });
-      try {
-        result.model = predictor.description;
-        if (isTrainable(predictor)) {
-          const resume = await env.store.getCheckpoint(runId, i);
-          const { total } = stepsFor(train.length, arm.train);
-          // Points logged after the checkpoint were not kept by it: they will be logged again.
-          result.curve = resume ? resume.curve.slice() : [];
-          const loop = await trainLoop(env.backend, predictor, train, arm.train, seed, {
-            signal: o.signal,
-            resume,
-            checkpointEvery: env.checkpointEvery ?? 50,
-            assertDevice: env.assertDevice,
-            onLog: (point) => {
-              result.curve.push(point);
-              emit({ kind: 'metrics', runId, arm: i, armLabel: arm.label, point });
-            },
-            onStep: (step) => {
-              if (step === 1 || step % 5 === 0 || step === total) progress(i, 'train', 0.9 * (step / total), `${arm.label}: step ${step} of ${total}`);
-            },
-            checkpoint: async (ck) => {
-              await env.store.putCheckpoint({ ...ck, runId, arm: i });
-              result.seconds = secondsBefore + (Date.now() - t0) / 1000;
-              await save();
-            },
-          });
-          result.curve = loop.curve;
-          result.final = { ...loop.final, train_pairs: train.length, steps: loop.steps, resumed_from_step: loop.resumedFrom };
-        }
-        result.sets = [];
-        result.perPersona = [];
-        // Evaluation is the last 10% of a trained arm, and all of an untrained one (roleplay).
-        const evalStart = isTrainable(predictor) ? 0.9 : 0;
-        const evalTotal = TEST_SETS.reduce((n, s) => n + prep.test[s].length, 0);
-        let evalDone = 0;
-        for (const set of TEST_SETS) {
-          const pairs = prep.test[set];
-          if (pairs.length === 0) continue;
-          const within = (done: number) => evalStart + (1 - evalStart) * ((evalDone + done) / Math.max(1, evalTotal));
-          progress(i, 'eval', within(0), `${arm.label}: scoring ${set} pairs`);
-          let lastReport = 0;
-          const onProgress = (done: number) => {
-            if (Date.now() - lastReport < 1000) return;
-            lastReport = Date.now();
-            progress(i, 'eval', within(done), `${arm.label}: scoring ${set} pairs (${done} of ${pairs.length})`);
-          };
-          env.assertDevice?.();
-          // Out-of-memory and validation failures while scoring surface as typed errors too.
-          const probs = await env.backend.guard(`scoring ${set} pairs (${arm.label})`, () => predictor.predict(pairs, o.signal, onProgress));
-          evalDone += pairs.length;
-          const { score, perPersona } = scoreSet(set, pairs, probs, spec.eval.confidence);
-          result.sets.push(score);
-          result.perPersona.push(...perPersona);
-        }
-      } finally {
-        predictor.dispose();
-      }
-      result.status = 'done';
-      result.seconds = secondsBefore + (Date.now() - t0) / 1000;
-      record.importance = importanceOf(record, prep, spec);
-      await save();
-      // A finished arm's checkpoint is no longer needed (later arms have none yet).
-      await env.store.deleteCheckpoints(runId);
-      emit({ kind: 'result', runId, final: false, record: structuredClone(record) });
+      await runArm(run, prep, i);
     }
-    record.status = 'done';
-    record.importance = importanceOf(record, prep, spec);
-    await save();
-    await env.store.deleteCheckpoints(runId);
-    progress(arms.length - 1, 'done', 1, 'Done');
-    emit({ kind: 'result', runId, final: true, record: structuredClone(record) });
-    return record;
+    return await finishRun(run, prep);
   } catch (e) {
-    const cancelled = e instanceof CancelledError || (e instanceof DOMException && e.name === 'AbortError') || o.signal?.aborted === true;
-    const info = cancelled ? { name: 'CancelledError', message: 'The run was cancelled.' } : errorInfo(e);
-    record.status = cancelled ? 'cancelled' : 'failed';
-    record.error = info;
-    if (current >= 0) {
-      record.arms[current].status = cancelled ? 'cancelled' : 'failed';
-      record.arms[current].error = info.message;
-    }
-    await save();
-    const checkpointKept = current >= 0 && (await env.store.getCheckpoint(runId, current)) !== null;
-    emit({ kind: 'error', runId, name: info.name, message: info.message, checkpointKept });
-    return record;
+    return await stopRun(run, e, current);
   } finally {
-    if (shared) (await shared.catch(() => null))?.model.dispose();
+    if (run.shared) (await run.shared.catch(() => null))?.model.dispose();
   }
 }
 
