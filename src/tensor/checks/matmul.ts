@@ -1,6 +1,6 @@
 // The matmul KernelCheck: the WGSL kernel against matmulCpu on seeded random inputs — sizes that
 // are not tile multiples, every transpose combination, batches with and without a shared B,
-// long rows and huge magnitudes. Registered in ./index.ts (Dawn in Node, and selftest.html).
+// long rows and huge magnitudes. Registered in ./index.ts (Dawn in Node, and the browser self-test).
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
 import type { CheckResult, KernelCheck } from './types';
