@@ -1,7 +1,9 @@
 // Text generation for a batch of prompts: left-padded so every row's next token is at the same
-// column, per-row positions and key masks so padding changes nothing, a KV cache so each step runs
-// one new token (or, with useCache false, the whole sequence again: the reference the cache is
-// tested against), seeded sampling per row, stop tokens and strings, and streaming to the UI.
+// column, per-row positions and key masks so padding changes nothing, a KV cache preallocated for
+// the prompt and every new token so each step runs one new token per row (or, with useCache false,
+// the whole sequence again: the reference the cache is tested against), seeded sampling per row,
+// stop tokens and strings, and streaming to the UI. Text is decoded incrementally, and only when a
+// stop string or onToken needs it during the loop; every row is decoded whole once at the end.
 import { noGradAsync, slice } from '../../autograd';
 import { tidy, type Tensor } from '../../tensor';
 import { Rng } from '../../util/rng';
@@ -10,6 +12,7 @@ import type { KVCache } from '../llama/kv-cache';
 import type { LoraAdapter } from '../lora/adapter';
 import type { TextTokenizer } from '../tokenizer';
 import { sampleNext, validateSampling, type SamplingOptions } from './sampling';
+import { IncrementalText } from './incremental-text';
 import { StopCriteria, type StopReason } from './stopping';
 
 export interface GenerateOptions extends SamplingOptions {
@@ -59,7 +62,12 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
   const out: Generation[] = prompts.map(() => ({ ids: [], text: '', reason: 'length' }));
   const done = new Array<boolean>(B).fill(false);
   const useCache = o.useCache ?? true;
-  const cache: KVCache | null = useCache ? model.newCache() : null;
+  const cache: KVCache | null = useCache ? model.newCache(T0 + o.maxNewTokens) : null;
+  // Text during the loop only for stop strings and streaming; a fresh decoder per row.
+  const streamText = tokenizer && (o.onToken || (o.stopStrings?.length ?? 0) > 0) ? prompts.map(() => new IncrementalText(tokenizer)) : null;
+  // Real tokens so far per row: the next token's position.
+  const realCount = prompts.map((p) => p.length);
+  let padded = prompts.some((p) => p.length < T0);
 
   try {
     return await noGradAsync(async () => {
@@ -72,14 +80,19 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
         }
         const S = seqs[0].length;
         const positions = new Int32Array(B * T);
-        for (let b = 0; b < B; b++) {
-          let pos = 0;
-          for (let s = 0; s < S; s++) {
-            const p = masks[b][s] === 1 ? pos++ : 0;
-            if (s >= S - T) positions[b * T + s - (S - T)] = p;
+        if (T === 1) {
+          // A cached step: the new token sits after the row's real tokens (a finished row's filler is masked).
+          for (let b = 0; b < B; b++) positions[b] = masks[b][S - 1] === 1 ? realCount[b] - 1 : 0;
+        } else {
+          for (let b = 0; b < B; b++) {
+            let pos = 0;
+            for (let s = 0; s < S; s++) {
+              const p = masks[b][s] === 1 ? pos++ : 0;
+              if (s >= S - T) positions[b * T + s - (S - T)] = p;
+            }
           }
         }
-        const keyMask = Float32Array.from(masks.flat());
+        const keyMask = padded ? Float32Array.from(masks.flat()) : null;
         const last = tidy(() => {
           const hidden = model.hidden(Int32Array.from(stepIds), B, T, { positions, keyMask, cache, adapter: o.adapter });
           return model.logits(slice(hidden, 1, T - 1, T));
@@ -95,7 +108,7 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
           }
           const id = sampleNext(rows.subarray(b * V, (b + 1) * V), o, rngs[b]);
           out[b].ids.push(id);
-          const text = decode(out[b].ids);
+          const text = streamText ? streamText[b].push(id) : '';
           o.onToken?.(b, id, stop.finalText(text));
           const reason = stop.check(out[b].ids, text);
           if (reason) {
@@ -108,6 +121,8 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
           seqs[b].push(next[b]);
           // A finished row's filler token is masked out of every later step.
           masks[b].push(wasDone[b] ? 0 : 1);
+          if (wasDone[b]) padded = true;
+          else realCount[b]++;
         }
         if (done.every(Boolean)) break;
         if (useCache) {

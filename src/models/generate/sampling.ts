@@ -70,6 +70,32 @@ export function sampleNext(row: ArrayLike<number>, o: SamplingOptions, rng: Rng)
     validateSampling(o);
     return argmax(row, Math.min(o.vocabLimit ?? row.length, row.length));
   }
+  if (!(o.topK && o.topK > 0) && (o.topP ?? 1) >= 1) return sampleFull(row, o, rng);
   const { ids, probs } = samplingDistribution(row, o);
   return ids[rng.weighted(probs)];
+}
+
+/**
+ * A draw from the whole (temperature-scaled) distribution in two passes over the row, without
+ * the id and probability arrays: the same arithmetic, in the same order, as
+ * rng.weighted(samplingDistribution(row, o).probs), so it draws the same id. Generation calls
+ * this once per row per step, and the arrays were most of its sampling time.
+ */
+function sampleFull(row: ArrayLike<number>, o: SamplingOptions, rng: Rng): number {
+  validateSampling(o);
+  const V = Math.min(o.vocabLimit ?? row.length, row.length);
+  const t = o.temperature ?? 1;
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) max = Math.max(max, row[i]);
+  const w = new Float64Array(V);
+  let sum = 0;
+  for (let i = 0; i < V; i++) sum += w[i] = Math.exp((row[i] - max) / t);
+  let total = 0;
+  for (let i = 0; i < V; i++) total += w[i] = w[i] / sum;
+  let r = rng.next() * total;
+  for (let i = 0; i < V; i++) {
+    r -= w[i];
+    if (r < 0) return i;
+  }
+  return V - 1;
 }

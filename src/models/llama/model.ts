@@ -5,9 +5,9 @@
 // Heads stay in [B, T, H, D] layout from the projections to the output: no transposes. A LoRA
 // adapter is passed per call rather than wrapped into the modules, so one frozen base serves both
 // a policy (with its adapter) and its DPO reference (without).
-import { add, attention, matmul, mul, reshape, scale, silu } from '../../autograd';
+import { add, attention, isGradEnabled, matmul, mul, reshape, scale, silu } from '../../autograd';
 import { Linear, Module } from '../../nn';
-import type { Backend, Tensor } from '../../tensor';
+import { ops, type Backend, type Tensor } from '../../tensor';
 import type { ModelConfig } from '../config';
 import type { LoraAdapter } from '../lora/adapter';
 import type { TensorStore } from '../safetensors/file';
@@ -24,10 +24,17 @@ export interface ForwardOptions {
   positions?: Int32Array;
   /** [B, S] (S = cached + T) 1 for real keys, 0 for padding; needed only with left padding. */
   keyMask?: Float32Array | null;
-  /** Keys and values of earlier steps; this step's are appended (generation, under noGrad). */
+  /**
+   * Keys and values of earlier steps; this step's are written after them and attention reads the
+   * cache in place (generation, under noGrad: the cached path has no backward).
+   */
   cache?: KVCache | null;
   /** LoRA adapter applied to its target projections. */
   adapter?: LoraAdapter | null;
+}
+
+export class CachedForwardError extends Error {
+  override name = 'CachedForwardError';
 }
 
 export class LlamaModel extends Module {
@@ -59,8 +66,9 @@ export class LlamaModel extends Module {
     return this.lm_head?.weight ?? this.model.embed_tokens.weight;
   }
 
-  newCache(): KVCache {
-    return new KVCache(this.config.numLayers);
+  /** A KV cache for `capacity` positions (the prompt plus every token to generate). */
+  newCache(capacity: number): KVCache {
+    return new KVCache(this.config.numLayers, capacity);
   }
 
   /**
@@ -71,6 +79,7 @@ export class LlamaModel extends Module {
     const c = this.config;
     const be = this.backend;
     if (ids.length !== B * T) throw new RangeError(`forward: ${ids.length} ids for B=${B}, T=${T}`);
+    if (o.cache && isGradEnabled()) throw new CachedForwardError('a forward with a KV cache is inference only: run it under noGrad (the cached attention has no backward)');
     const past = o.cache?.length ?? 0;
     let positions = o.positions;
     if (!positions) {
@@ -87,10 +96,15 @@ export class LlamaModel extends Module {
       const a = layer.self_attn;
       const h = layer.input_layernorm.forward(x);
       const q = this.rotary.apply(reshape(lin(h, a.q_proj, p + 'self_attn.q_proj'), [B, T, c.numHeads, c.headDim]), rot);
-      let k = this.rotary.apply(reshape(lin(h, a.k_proj, p + 'self_attn.k_proj'), [B, T, c.numKvHeads, c.headDim]), rot);
-      let v = reshape(lin(h, a.v_proj, p + 'self_attn.v_proj'), [B, T, c.numKvHeads, c.headDim]);
-      if (o.cache) ({ k, v } = o.cache.append(i, k, v));
-      const att = attention(q, k, v, { causal: true, layout: 'BTHD', keyMask });
+      const k = this.rotary.apply(reshape(lin(h, a.k_proj, p + 'self_attn.k_proj'), [B, T, c.numKvHeads, c.headDim]), rot);
+      const v = reshape(lin(h, a.v_proj, p + 'self_attn.v_proj'), [B, T, c.numKvHeads, c.headDim]);
+      let att: Tensor;
+      if (o.cache) {
+        const kv = o.cache.write(i, k, v);
+        att = ops.cachedAttention(be, q, kv.k, kv.v, past + T, { keyMask });
+      } else {
+        att = attention(q, k, v, { causal: true, layout: 'BTHD', keyMask });
+      }
       x = add(x, lin(reshape(att, [B, T, c.numHeads * c.headDim]), a.o_proj, p + 'self_attn.o_proj'));
       const m = layer.mlp;
       const h2 = layer.post_attention_layernorm.forward(x);

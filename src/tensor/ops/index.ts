@@ -5,6 +5,7 @@ export * from './adamw';
 export * from './attention';
 export * from './cross-entropy';
 export * from './embedding';
+export * from './kv-cache';
 export * from './norm';
 export * from './rope';
 export { UnsupportedBackendError } from './backends';
