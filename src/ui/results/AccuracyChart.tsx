@@ -9,10 +9,10 @@ import { pct, seriesColor } from '../format';
 
 /** Each set's bar colour (the legend, the bars and the set's ceiling line share it). */
 const SET_COLOR: Record<PairSetName, string> = { generic: seriesColor(2), cross: seriesColor(0), unseen: seriesColor(3) };
-/** Where each ceiling's label sits, so three labels do not overlap. */
-const CEILING_LABEL: Record<PairSetName, 'insideTopLeft' | 'insideTop' | 'insideTopRight'> = { generic: 'insideTopLeft', cross: 'insideTopRight', unseen: 'insideTop' };
 
-export function AccuracyChart({ rows, ceilings, title, testId }: { rows: AccuracyRow[]; ceilings?: Partial<Record<PairSetName, number>>; title: string; testId?: string }) {
+/** `blind`: where a persona-blind model sits (50% on the full sets; null where that is not a line,
+ * e.g. on conflicting pairs, where the pooled predictor scores 0%). */
+export function AccuracyChart({ rows, ceilings, blind = 0.5, title, testId }: { rows: AccuracyRow[]; ceilings?: Partial<Record<PairSetName, number>>; blind?: number | null; title: string; testId?: string }) {
   if (rows.length === 0) return <p className="muted">No finished arms to show.</p>;
   const shown = SETS.filter((s) => rows.some((r) => typeof r[s] === 'number'));
   const height = 260;
@@ -32,16 +32,13 @@ export function AccuracyChart({ rows, ceilings, title, testId }: { rows: Accurac
             />
             {/* itemSorter null: the legend keeps the bars' order (recharts sorts by name by default). */}
             <Legend wrapperStyle={{ fontSize: 13 }} itemSorter={null} />
-            <ReferenceLine y={0.5} stroke="var(--color-muted)" strokeDasharray="4 4" label={{ value: 'persona-blind 50%', position: 'insideBottomRight', fill: 'var(--color-muted)', fontSize: 11 }} />
+            {blind !== null && (
+              <ReferenceLine y={blind} stroke="var(--color-muted)" strokeDasharray="4 4" label={{ value: `persona-blind ${pct(blind, 0)}`, position: 'insideBottomRight', fill: 'var(--color-muted)', fontSize: 11 }} />
+            )}
             {shown.map((s) =>
               ceilings?.[s] === undefined ? null : (
-                <ReferenceLine
-                  key={`ceiling-${s}`}
-                  y={ceilings[s]}
-                  stroke={SET_COLOR[s]}
-                  strokeDasharray="6 3"
-                  label={{ value: `ceiling ${SET_LABELS[s].toLowerCase()} ${pct(ceilings[s]!)}`, position: CEILING_LABEL[s], fill: 'var(--color-text)', fontSize: 11 }}
-                />
+                // Unlabelled: three labels on the plot would cover the bars; the key below names them.
+                <ReferenceLine key={`ceiling-${s}`} y={ceilings[s]} stroke={SET_COLOR[s]} strokeDasharray="6 3" strokeWidth={1.5} />
               ),
             )}
             {shown.map((s) => (
@@ -54,6 +51,18 @@ export function AccuracyChart({ rows, ceilings, title, testId }: { rows: Accurac
           </BarChart>
         </ResponsiveContainer>
       </div>
+      {ceilings && shown.some((s) => ceilings[s] !== undefined) && (
+        <p className="results-ceilings" data-testid={testId ? `${testId}-ceilings` : undefined}>
+          Dashed lines, the Bayes ceiling of each set (the best any predictor can do on these pairs):{' '}
+          {shown
+            .filter((s) => ceilings[s] !== undefined)
+            .map((s) => (
+              <span key={s} className="results-ceilings__item">
+                <span className="results-legend__swatch" style={{ background: SET_COLOR[s] }} /> {SET_LABELS[s]} {pct(ceilings[s]!)}
+              </span>
+            ))}
+        </p>
+      )}
     </figure>
   );
 }

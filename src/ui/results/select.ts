@@ -29,6 +29,24 @@ export function accuracyRows(records: readonly RunRecord[]): AccuracyRow[] {
   return rows;
 }
 
+/** The same rows on each set's conflicting pairs only (where the persona's preference differs from
+ * the pooled one; records written before the subset existed have none). */
+export function conflictingRows(records: readonly RunRecord[]): AccuracyRow[] {
+  const rows: AccuracyRow[] = [];
+  for (const r of records) {
+    for (const a of r.arms) {
+      if (a.role === 'leave-one-out' || a.status !== 'done' || !a.conflicting?.length) continue;
+      const row: AccuracyRow = { name: records.length > 1 ? `${r.name} · ${a.label}` : a.label, run: r.id, arm: a.label };
+      for (const s of a.conflicting) {
+        row[s.set] = s.accuracy;
+        row[`${s.set}Err`] = [s.accuracy - s.lo, s.hi - s.accuracy];
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
 /** Arms of a subset sweep (the swept arm and its subset variants) with cross and unseen accuracy. */
 export function subsetRows(r: RunRecord): AccuracyRow[] {
   if (r.spec.sweep?.kind !== 'subsets') return [];

@@ -11,14 +11,14 @@ import { ImportanceChart } from '../results/ImportanceChart';
 import { PersonaSpread } from '../results/PersonaSpread';
 import { RunList } from '../results/RunList';
 import { armStatusText } from '../results/status';
-import { accuracyRows, importanceRows, SET_LABELS, SETS, subsetRows } from '../results/select';
+import { accuracyRows, conflictingRows, importanceRows, SET_LABELS, SETS, subsetRows } from '../results/select';
 import '../experiments/experiments.css';
 import '../results/results.css';
 
 function ResultTable({ records, liveId }: { records: RunRecord[]; liveId: string | null }) {
   return (
     <table className="table table--compact" data-testid="results-table">
-      <caption className="exp-visually-hidden">Accuracy per arm and test set with 95% intervals</caption>
+      <caption className="exp-visually-hidden">Accuracy per arm and test set with 95% intervals, and on each set's conflicting pairs</caption>
       <thead>
         <tr>
           <th scope="col">Arm</th>
@@ -42,7 +42,17 @@ function ResultTable({ records, liveId }: { records: RunRecord[]; liveId: string
                 <td>{a.subset}</td>
                 {SETS.map((s) => {
                   const x = a.sets.find((y) => y.set === s);
-                  return <td key={s}>{x ? `${pct(x.accuracy)} [${pct(x.lo)}, ${pct(x.hi)}] n=${x.n}` : armStatusText(r, a, r.id === liveId)}</td>;
+                  const c = a.conflicting?.find((y) => y.set === s);
+                  return (
+                    <td key={s}>
+                      {x ? `${pct(x.accuracy)} [${pct(x.lo)}, ${pct(x.hi)}] n=${x.n}` : armStatusText(r, a, r.id === liveId)}
+                      {c && (
+                        <div className="muted">
+                          conflicting: {pct(c.accuracy)} [{pct(c.lo)}, {pct(c.hi)}] n={c.n}
+                        </div>
+                      )}
+                    </td>
+                  );
                 })}
               </tr>
             )),
@@ -78,10 +88,18 @@ export function ResultsView() {
             {picked.length === 1 && picked[0].data && (
               <p className="muted results-data">
                 {picked[0].data.name}: {picked[0].data.personas} personas ({picked[0].data.unseenPersonas} unseen); test pairs: generic {picked[0].data.pairs.generic}, cross {picked[0].data.pairs.cross}, unseen {picked[0].data.pairs.unseen}. Split: {pct(picked[0].spec.split.unseenFraction, 0)} of personas unseen,{' '}
-                {pct(picked[0].spec.split.testFraction, 0)} of questions held out, {picked[0].spec.split.crossPartners} cross-persona partners per row; seed {picked[0].seed}.
+                {pct(picked[0].spec.split.testFraction, 0)} of questions held out, {picked[0].spec.split.crossPartners} cross-persona partner{picked[0].spec.split.crossPartners === 1 ? '' : 's'} per row; seed {picked[0].seed}.
               </p>
             )}
             <AccuracyChart rows={accuracyRows(picked)} ceilings={ceilings} title="Accuracy with 95% intervals" testId="accuracy-chart" />
+            {conflictingRows(picked).length > 0 && (
+              <AccuracyChart
+                rows={conflictingRows(picked)}
+                title="On conflicting pairs only: the persona's preference differs from the pooled one (a pooled predictor scores 0% here)"
+                blind={null}
+                testId="conflicting-chart"
+              />
+            )}
             <ResultTable records={picked} liveId={run.kind === 'running' ? run.runId : null} />
           </section>
         )}
