@@ -3,7 +3,8 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChrome } from './scripts/chrome.mjs';
 
-const PORT = 4173;
+// scripts/run-e2e.mjs picks a free port when 4173 is taken (another e2e run on this machine).
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/e2e',
