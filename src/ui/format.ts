@@ -43,3 +43,13 @@ export const SERIES = ['var(--series-1)', 'var(--series-2)', 'var(--series-3)', 
 export function seriesColor(i: number): string {
   return SERIES[i % SERIES.length];
 }
+
+/** A chart axis tick short enough for its axis (0.4913 -> "0.491", 1234 -> "1.23k"): at most
+ * six characters, so a 52px axis never clips it (".4913" was). */
+export function axisTick(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1000) return `${Number((v / 1000).toPrecision(3))}k`;
+  if (a >= 1) return String(Number(v.toPrecision(3)));
+  return v.toFixed(a >= 0.01 ? 3 : 4).replace(/0+$/, '').replace(/\.$/, '');
+}

@@ -2,7 +2,7 @@
 // (TRL's `rewards/accuracies`) against the step, one line per arm.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CurvePoint } from '../../protocol/record';
-import { seriesColor } from '../format';
+import { axisTick, seriesColor } from '../format';
 
 function merge(curves: Record<string, CurvePoint[]>, metric: string): Array<Record<string, number>> {
   const bySteps = new Map<number, Record<string, number>>();
@@ -16,15 +16,6 @@ function merge(curves: Record<string, CurvePoint[]>, metric: string): Array<Reco
   return [...bySteps.values()].sort((a, b) => a.step - b.step);
 }
 
-/** Axis ticks short enough for the axis (0.4913 -> "0.491", 1234 -> "1.23k"): never clipped. */
-export function tick(v: number): string {
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 1000) return `${(v / 1000).toPrecision(3)}k`;
-  if (a >= 1) return String(Number(v.toPrecision(3)));
-  return v.toFixed(a >= 0.01 ? 3 : 4).replace(/0+$/, '').replace(/\.$/, '');
-}
-
 function Curve({ title, curves, metric, domain }: { title: string; curves: Record<string, CurvePoint[]>; metric: string; domain?: [number, number] }) {
   const labels = Object.keys(curves);
   const data = merge(curves, metric);
@@ -36,7 +27,7 @@ function Curve({ title, curves, metric, domain }: { title: string; curves: Recor
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="var(--color-border)" strokeDasharray="3 3" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} stroke="var(--color-muted)" tick={{ fill: 'var(--color-muted)', fontSize: 12 }} />
-            <YAxis domain={domain ?? ['auto', 'auto']} tickFormatter={tick} stroke="var(--color-muted)" tick={{ fill: 'var(--color-muted)', fontSize: 12 }} width={52} />
+            <YAxis domain={domain ?? ['auto', 'auto']} tickFormatter={axisTick} stroke="var(--color-muted)" tick={{ fill: 'var(--color-muted)', fontSize: 12 }} width={52} />
             <Tooltip contentStyle={{ background: 'var(--color-surface)', border: '1px solid var(--color-border)', color: 'var(--color-text)' }} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
             <Legend wrapperStyle={{ fontSize: 13 }} />
             {labels.map((l, i) => (
