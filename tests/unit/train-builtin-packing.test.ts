@@ -30,6 +30,15 @@ describe('packRows', () => {
     expect(rowSlice(p, 0, 1).weights).toEqual(p.weights);
   });
 
+  it('marks decision targets apart from their weights (a weight of 1 keeps the mark)', () => {
+    const marked: EncodedDoc = { ...doc(0, 5, 2), weights: new Map([[3, 1]]), decisions: new Set([3, 0]) };
+    const p = packRows([doc(10, 2, 1), marked], 8, PAD);
+    // The second document starts at position 2; its token 3 is predicted at position 4. Token 0 is no target.
+    expect([...p.decisions]).toEqual([0, 0, 0, 0, 1, 0, 0, 0]);
+    expect([...p.weights]).toEqual([1, 0, 0, 1, 1, 1, 0, 0]);
+    expect(rowSlice(p, 0, 1).decisions).toEqual(p.decisions);
+  });
+
   it('cuts documents longer than a row and counts them', () => {
     const p = packRows([doc(0, 12, 1)], 8, PAD);
     expect(p.rows).toBe(1);

@@ -1,15 +1,25 @@
 // `model train-builtin` (npm run train:builtin): trains the built-in tiny model and its tokenizer
 // on the built-in dataset with our engine on the cpu backend, deterministically from the seed,
 // and writes the Hugging Face folder the app loads (public/models/builtin by default) plus
-// training.json, the run's report (sizes, tokens, losses, time, sample answers).
+// training.json, the run's report (sizes, tokens, losses, time, sample answers). `--recipe
+// persona-blind` (npm run train:builtin-policy) trains the persona-blind SFT policy instead, into
+// public/models/builtin-policy.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBackend } from '../../tensor';
 import type { BuiltinLabels } from '../../train/builtin/documents';
-import { BUILTIN_TRAINING, trainBuiltin, type BuiltinTrainOptions } from '../../train/builtin/train';
+import { BUILTIN_POLICY_NAME } from '../../models/builtin/policy-format';
+import { BUILTIN_TRAINING, POLICY_TRAINING, trainBuiltin, type BuiltinRecipe, type BuiltinTrainOptions } from '../../train/builtin/train';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 export const BUILTIN_DIR = 'public/models/builtin';
+export const BUILTIN_POLICY_DIR = `public/models/${BUILTIN_POLICY_NAME}`;
+
+function recipeFlag(v: string | true | undefined): BuiltinRecipe {
+  if (v === undefined) return 'persona-reading';
+  if (v === 'persona-reading' || v === 'persona-blind') return v;
+  throw new UsageError(`--recipe must be persona-reading or persona-blind, got ${String(v)}`);
+}
 
 function labelsFlag(v: string | true | undefined): BuiltinLabels {
   if (v === undefined) return BUILTIN_TRAINING.labels;
@@ -21,10 +31,11 @@ export const modelTrainBuiltin: CliCommand = {
   path: ['model', 'train-builtin'],
   summary: 'Train the built-in tiny model and its tokenizer (cpu, deterministic)',
   usage: [
+    `--recipe persona-reading|persona-blind (persona-reading)   the built-in model, or the persona-blind SFT policy (defaults below: the built-in model's; the policy's differ in --out ${BUILTIN_POLICY_DIR}, --decision-weight ${POLICY_TRAINING.decisionWeight}, --free-answers ${POLICY_TRAINING.freeAnswers})`,
     `--out DIR (${BUILTIN_DIR})   --steps N (${BUILTIN_TRAINING.steps})   --seed S (${BUILTIN_TRAINING.seed})`,
     `--lr X (${BUILTIN_TRAINING.lr})   --batch B (${BUILTIN_TRAINING.batchRows})   --seq T (${BUILTIN_TRAINING.seqLen})   --dry-run trains but writes nothing`,
     `--decision-weight W (${BUILTIN_TRAINING.decisionWeight})   --labels rows|persona-majority (${BUILTIN_TRAINING.labels})   what a training row teaches`,
-    `--eval-docs N (${BUILTIN_TRAINING.evalDocs})   --cross-pairs N (${BUILTIN_TRAINING.crossPairs})   sizes of the held-out evaluation`,
+    `--eval-docs N (${BUILTIN_TRAINING.evalDocs})   --cross-pairs N (${BUILTIN_TRAINING.crossPairs})   --free-answers N (${BUILTIN_TRAINING.freeAnswers})   sizes of the held-out evaluation`,
   ],
   async run(args) {
     const { flags, rest } = parseFlags(args, ['dry-run']);
@@ -36,19 +47,24 @@ export const modelTrainBuiltin: CliCommand = {
       if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}`);
       return n;
     };
+    const recipe = recipeFlag(flags.recipe);
+    const base = recipe === 'persona-blind' ? POLICY_TRAINING : BUILTIN_TRAINING;
+    const count = (name: string, fallback: number) => (flags[name] === '0' ? 0 : num(name, fallback));
     const o: BuiltinTrainOptions = {
-      ...BUILTIN_TRAINING,
-      steps: num('steps', BUILTIN_TRAINING.steps),
-      seed: num('seed', BUILTIN_TRAINING.seed),
-      lr: num('lr', BUILTIN_TRAINING.lr, false),
-      batchRows: num('batch', BUILTIN_TRAINING.batchRows),
-      seqLen: num('seq', BUILTIN_TRAINING.seqLen),
-      evalDocs: num('eval-docs', BUILTIN_TRAINING.evalDocs),
-      crossPairs: num('cross-pairs', BUILTIN_TRAINING.crossPairs),
-      decisionWeight: num('decision-weight', BUILTIN_TRAINING.decisionWeight, false),
+      ...base,
+      steps: num('steps', base.steps),
+      seed: num('seed', base.seed),
+      lr: num('lr', base.lr, false),
+      batchRows: num('batch', base.batchRows),
+      seqLen: num('seq', base.seqLen),
+      evalDocs: num('eval-docs', base.evalDocs),
+      crossPairs: num('cross-pairs', base.crossPairs),
+      freeAnswers: count('free-answers', base.freeAnswers),
+      decisionWeight: num('decision-weight', base.decisionWeight, false),
       labels: labelsFlag(flags.labels),
     };
-    const out = typeof flags.out === 'string' ? flags.out : BUILTIN_DIR;
+    if (recipe === 'persona-blind' && flags.labels !== undefined) throw new UsageError('--labels applies to the persona-reading recipe only (the persona-blind policy draws its poles at random)');
+    const out = typeof flags.out === 'string' ? flags.out : recipe === 'persona-blind' ? BUILTIN_POLICY_DIR : BUILTIN_DIR;
     const backend = await createBackend('cpu');
     const { files, report } = await trainBuiltin(backend, o, (l) => console.log(`[${l.phase}] ${l.message}`));
     const { curve, decisionCurve, samples, ...summary } = report;

@@ -69,7 +69,8 @@ export function builtinConfigJson(arch: BuiltinArch, bpe: BpeModel, dtype: 'bflo
   };
 }
 
-export function builtinTokenizerConfig(bpe: BpeModel, maxLength: number): Record<string, unknown> {
+/** tokenizer_config.json; `chatTemplate` is the model's prompt layout (the persona-blind policy has its own). */
+export function builtinTokenizerConfig(bpe: BpeModel, maxLength: number, chatTemplate: string = BUILTIN_CHAT_TEMPLATE): Record<string, unknown> {
   return {
     add_bos_token: false,
     add_eos_token: false,
@@ -81,7 +82,7 @@ export function builtinTokenizerConfig(bpe: BpeModel, maxLength: number): Record
     eos_token: BUILTIN_EOS,
     pad_token: BUILTIN_PAD,
     unk_token: null,
-    chat_template: BUILTIN_CHAT_TEMPLATE,
+    chat_template: chatTemplate,
     clean_up_tokenization_spaces: false,
     model_max_length: maxLength,
     tokenizer_class: 'PreTrainedTokenizerFast',
@@ -130,12 +131,13 @@ export async function builtinFiles(
   arch: BuiltinArch,
   bpe: BpeModel,
   dtype: 'BF16' | 'F32',
+  chatTemplate: string = BUILTIN_CHAT_TEMPLATE,
 ): Promise<Record<'config.json' | 'tokenizer.json' | 'tokenizer_config.json' | 'model.safetensors', string | Uint8Array>> {
   const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
   return {
     'config.json': json(builtinConfigJson(arch, bpe, dtype === 'BF16' ? 'bfloat16' : 'float32')),
     'tokenizer.json': JSON.stringify(tokenizerJson(bpe)),
-    'tokenizer_config.json': json(builtinTokenizerConfig(bpe, arch.maxPositions)),
+    'tokenizer_config.json': json(builtinTokenizerConfig(bpe, arch.maxPositions, chatTemplate)),
     'model.safetensors': await modelSafetensors(model, dtype),
   };
 }

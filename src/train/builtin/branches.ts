@@ -4,7 +4,7 @@
 // persona can change. The trainer weights those targets up, so the little that depends on the
 // persona is not drowned by the many tokens that follow from the question alone
 // (docs/builtin-model.md).
-import type { Attributes, BuiltinDataset } from '../../data';
+import type { Attributes, BuiltinDataset, BuiltinQuestion, Poles } from '../../data';
 import type { TextTokenizer } from '../../models/tokenizer';
 import { styleText } from '../../models/builtin/format';
 import { candidateAnswers } from './documents';
@@ -13,11 +13,18 @@ interface Node {
   next: Map<number, Node>;
 }
 
+/** The text of a candidate assistant turn, as it follows the generation prompt (with its leading space). */
+export type TurnWriter = (q: BuiltinQuestion, poles: Poles, attributes: Attributes | null) => string;
+
+/** The built-in model's turn: "Prefers:" then " style...": the leading space belongs to the turn's first word. */
+export const styleTurn: TurnWriter = (q, poles, attributes) => ` ${styleText(q, poles, attributes)}\nAnswer:`;
+
 /** Per question: its candidate poles; per document: where its assistant turn is decided. */
 export class AnswerBranches {
   constructor(
     private readonly ds: BuiltinDataset,
     private readonly tok: TextTokenizer,
+    private readonly turnText: TurnWriter = styleTurn,
   ) {}
 
   /**
@@ -32,8 +39,7 @@ export class AnswerBranches {
     const root: Node = { next: new Map() };
     for (const poles of candidateAnswers(q)) {
       let node = root;
-      // "Prefers:" then " style...": the leading space belongs to the turn's first word.
-      for (const id of this.tok.encode(` ${styleText(q, poles, attributes)}\nAnswer:`)) {
+      for (const id of this.tok.encode(this.turnText(q, poles, attributes))) {
         let child = node.next.get(id);
         if (!child) node.next.set(id, (child = { next: new Map() }));
         node = child;

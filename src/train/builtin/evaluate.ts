@@ -5,7 +5,7 @@
 // that persona's own preferred answer over the answer another persona preferred to the same
 // question (the personalization signal: a persona-blind model sits at 50%).
 import { noGrad } from '../../autograd';
-import type { BuiltinDataset, DataRow } from '../../data';
+import type { Attributes, BuiltinDataset, BuiltinQuestion, DataRow, Poles } from '../../data';
 import type { LlamaModel } from '../../models/llama/model';
 import { scoreBatches } from '../../models/scoring';
 import type { TextTokenizer } from '../../models/tokenizer';
@@ -60,11 +60,26 @@ export interface CrossPersonaResult {
   accuracy: number;
 }
 
+/** An answer as the model's assistant turn writes it after the generation prompt (leading space included). */
+export type AnswerTurn = (q: BuiltinQuestion, poles: Poles, attributes: Attributes, answer: string) => string;
+
+/** The built-in model's turn: the style line, with the persona's evidence, then the answer. */
+export const styledAnswerTurn: AnswerTurn = (q, poles, attributes, answer) => ' ' + assistantText(styleText(q, poles, attributes), answer);
+
 /**
  * For `pairs` random (row, other row) of held-out personas on the same question with different
  * preferred answers: does the model, given row's persona, rate row's answer above the other's?
+ * `turn` writes an answer in the model's format (the persona-blind policy's is the bare answer).
  */
-export async function crossPersonaLikelihood(model: LlamaModel, tok: TextTokenizer, ds: BuiltinDataset, rows: readonly DataRow[], pairs: number, seed: number): Promise<CrossPersonaResult> {
+export async function crossPersonaLikelihood(
+  model: LlamaModel,
+  tok: TextTokenizer,
+  ds: BuiltinDataset,
+  rows: readonly DataRow[],
+  pairs: number,
+  seed: number,
+  turn: AnswerTurn = styledAnswerTurn,
+): Promise<CrossPersonaResult> {
   const byQuestion = new Map<string, DataRow[]>();
   for (const r of rows) {
     const list = byQuestion.get(r.questionId) ?? [];
@@ -85,7 +100,7 @@ export async function crossPersonaLikelihood(model: LlamaModel, tok: TextTokeniz
     const prompt = tok.encode(tok.applyChatTemplate(builtinChat(persona.attributes, a.instruction)));
     const q = ds.question(a.questionId);
     // The whole assistant turn, both written for persona a (its evidence lines), with each answer's poles.
-    const answer = (r: DataRow) => [...tok.encode(' ' + assistantText(styleText(q, builtinRowPoles(ds, r), persona.attributes), r.data)), ...tok.eosIds.slice(0, 1)];
+    const answer = (r: DataRow) => [...tok.encode(turn(q, builtinRowPoles(ds, r), persona.attributes, r.data)), ...tok.eosIds.slice(0, 1)];
     scored.push({ prompt, own: answer(a), other: answer(b) });
   }
   const rowsToScore = scored.flatMap((s) => [

@@ -14,6 +14,8 @@ export interface EncodedDoc {
   answerFrom: number;
   /** Token index -> weight of that target (default 1). */
   weights?: ReadonlyMap<number, number>;
+  /** Token indices where the answer is decided (the trainer logs their loss apart). */
+  decisions?: ReadonlySet<number>;
 }
 
 export class PackingError extends Error {
@@ -23,9 +25,10 @@ export class PackingError extends Error {
 /**
  * Encodes a document. The persona block and the prompt up to the assistant's turn must tokenize
  * as prefixes of the whole (checked). The question and the assistant's turn are targets; the
- * persona is context only.
+ * persona is context only. `targets: 'answer'` trains the assistant's turn alone (the question is
+ * context too).
  */
-export function encodeDoc(tok: TextTokenizer, doc: { messages: ChatMessage[] }): EncodedDoc {
+export function encodeDoc(tok: TextTokenizer, doc: { messages: ChatMessage[] }, o: { targets?: 'question-and-answer' | 'answer' } = {}): EncodedDoc {
   const ids = tok.encode(tok.applyChatTemplate(doc.messages, { addGenerationPrompt: false }));
   const prefixOf = (messages: ChatMessage[], generation: boolean) => {
     const prefix = tok.encode(tok.applyChatTemplate(messages, { addGenerationPrompt: generation }));
@@ -35,7 +38,9 @@ export function encodeDoc(tok: TextTokenizer, doc: { messages: ChatMessage[] }):
   const system = doc.messages.filter((m) => m.role === 'system');
   const context = doc.messages.filter((m) => m.role !== 'assistant');
   const hasAnswer = context.length < doc.messages.length;
-  return { ids, lossFrom: Math.max(1, prefixOf(system, false)), answerFrom: hasAnswer ? prefixOf(context, true) : ids.length };
+  const answerFrom = hasAnswer ? prefixOf(context, true) : ids.length;
+  const lossFrom = o.targets === 'answer' ? answerFrom : Math.max(1, prefixOf(system, false));
+  return { ids, lossFrom, answerFrom };
 }
 
 export interface PackedRows {
@@ -47,6 +52,8 @@ export interface PackedRows {
   targets: Int32Array;
   /** [rows, T] each target's weight (0 where ignored). */
   weights: Float32Array;
+  /** [rows, T] 1 where the target is one of its document's `decisions`, else 0. */
+  decisions: Float32Array;
   /** Target tokens (not ignored) in all rows. */
   targetCount: number;
   /** Real (non-padding) input tokens in all rows. */
@@ -81,6 +88,7 @@ export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, 
   const ids = new Int32Array(rows * T).fill(padId);
   const targets = new Int32Array(rows * T).fill(IGNORE_INDEX);
   const weights = new Float32Array(rows * T);
+  const decisions = new Float32Array(rows * T);
   let targetCount = 0;
   let tokenCount = 0;
   rowsOfDocs.forEach((list, r) => {
@@ -92,6 +100,7 @@ export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, 
         if (i + 1 < len && i + 1 >= d.lossFrom) {
           targets[at + i] = d.ids[i + 1];
           weights[at + i] = d.weights?.get(i + 1) ?? 1;
+          if (d.decisions?.has(i + 1)) decisions[at + i] = 1;
           targetCount++;
         }
       }
@@ -99,13 +108,14 @@ export function packRows(docs: readonly EncodedDoc[], T: number, padId: number, 
       tokenCount += len;
     }
   });
-  return { rows, T, ids, targets, weights, targetCount, tokenCount, truncated };
+  return { rows, T, ids, targets, weights, decisions, targetCount, tokenCount, truncated };
 }
 
 export interface RowBatch {
   ids: Int32Array;
   targets: Int32Array;
   weights: Float32Array;
+  decisions: Float32Array;
   /** Targets not ignored. */
   count: number;
 }
@@ -116,5 +126,5 @@ export function rowSlice(p: PackedRows, start: number, count: number): RowBatch 
   const targets = span(p.targets) as Int32Array;
   let n = 0;
   for (const t of targets) if (t !== IGNORE_INDEX) n++;
-  return { ids: span(p.ids) as Int32Array, targets, weights: span(p.weights) as Float32Array, count: n };
+  return { ids: span(p.ids) as Int32Array, targets, weights: span(p.weights) as Float32Array, decisions: span(p.decisions) as Float32Array, count: n };
 }

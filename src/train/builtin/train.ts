@@ -3,10 +3,14 @@
 // Llama from seeded weights, and run AdamW (warmup, cosine decay, clipping, a stop on NaN) on
 // packed documents; then write the Hugging Face files, load them back exactly as the app will, and
 // measure what the model learned on held-out personas. `npm run train:builtin` runs this.
+// Two recipes share this trainer: 'persona-reading' (the built-in model: style line, then the
+// persona's preferred answer) and 'persona-blind' (the Stage-2 starting policy: the bare answer with
+// random poles, answer tokens only, the same tokenizer; `npm run train:builtin-policy`).
 import { backward, concat, crossEntropy, mul, noGrad, reshape, scale, sum } from '../../autograd';
-import { DEFAULT_BUILTIN, generateBuiltin, type BuiltinOptions } from '../../data';
+import { DEFAULT_BUILTIN, generateBuiltin, responseText, type BuiltinOptions } from '../../data';
 import { trainBpe, tokenizerJson } from '../../models/builtin/bpe';
 import { builtinChat } from '../../models/builtin/format';
+import { POLICY_CHAT_TEMPLATE } from '../../models/builtin/policy-format';
 import { BUILTIN_CHAT_TEMPLATE, BUILTIN_SPECIAL_TOKENS, builtinFiles, builtinTokenizerConfig, initBuiltinWeights, parseBuiltinConfig, type BuiltinArch } from '../../models/builtin/spec';
 import { renderChatTemplate } from '../../models/chat-template';
 import { generate } from '../../models/generate/generate';
@@ -18,12 +22,23 @@ import { tidy, type Backend } from '../../tensor';
 import { Rng } from '../../util/rng';
 import { AdamW } from '../adamw';
 import { assertFinite } from '../health';
-import { AnswerBranches } from './branches';
+import { AnswerBranches, styleTurn, type TurnWriter } from './branches';
 import { builtinDocuments, type BuiltinLabels, type ChatDoc } from './documents';
-import { crossPersonaLikelihood, documentLoss, unigramLoss } from './evaluate';
+import { crossPersonaLikelihood, documentLoss, styledAnswerTurn, unigramLoss, type AnswerTurn } from './evaluate';
+import { policyDocuments } from './policy-documents';
+import { freeAnswers, judgeFreeAnswers, type FreeAnswerReport } from './policy-evaluate';
 import { encodeDoc, packRows, rowSlice, type EncodedDoc, type RowBatch } from './packing';
 
+/**
+ * 'persona-reading': the built-in model (style line with the persona's evidence, then the persona's
+ * preferred answer; question and turn are targets). 'persona-blind': the SFT starting policy (the
+ * bare answer, its poles drawn at random independently of the persona; answer tokens are the only
+ * targets). Both train the same tokenizer, from the built-in model's documents.
+ */
+export type BuiltinRecipe = 'persona-reading' | 'persona-blind';
+
 export interface BuiltinTrainOptions {
+  recipe: BuiltinRecipe;
   seed: number;
   data: BuiltinOptions;
   vocabSize: number;
@@ -48,11 +63,14 @@ export interface BuiltinTrainOptions {
   evalDocs: number;
   /** Held-out (persona, other persona's answer) pairs for the likelihood check. */
   crossPairs: number;
+  /** Held-out rows answered freely (greedy and at temperature 1) and read by the truth judge; 0 skips. */
+  freeAnswers: number;
   dtype: 'BF16' | 'F32';
 }
 
 /** The committed model's recipe (docs/builtin-model.md). */
 export const BUILTIN_TRAINING: BuiltinTrainOptions = {
+  recipe: 'persona-reading',
   seed: 1,
   data: DEFAULT_BUILTIN,
   vocabSize: 2048,
@@ -70,8 +88,31 @@ export const BUILTIN_TRAINING: BuiltinTrainOptions = {
   labels: 'rows',
   evalDocs: 96,
   crossPairs: 200,
+  freeAnswers: 0,
   dtype: 'F32',
 };
+
+/** The persona-blind SFT policy's recipe (public/models/builtin-policy; docs/builtin-model.md). */
+export const POLICY_TRAINING: BuiltinTrainOptions = {
+  ...BUILTIN_TRAINING,
+  recipe: 'persona-blind',
+  // Answers alone, on templated text: a fifth of the built-in model's steps (about 40 minutes on
+  // a shared 2-core machine; docs/builtin-model.md has the curve).
+  steps: 500,
+  // Random poles: a choice token's best loss is ln 2 whatever its weight, so none is weighted up.
+  decisionWeight: 1,
+  freeAnswers: 128,
+};
+
+/** How each recipe writes its documents, its turn and its targets. */
+function recipeParts(o: BuiltinTrainOptions, ds: ReturnType<typeof generateBuiltin>) {
+  if (o.recipe === 'persona-blind') {
+    const answerTurn: TurnWriter = (q, poles) => ` ${responseText(q, poles)}`;
+    const crossTurn: AnswerTurn = (_q, _poles, _a, answer) => ` ${answer}`;
+    return { docs: policyDocuments(ds, o.seed), template: POLICY_CHAT_TEMPLATE, turn: answerTurn, crossTurn, targets: 'answer' as const };
+  }
+  return { docs: builtinDocuments(ds, o.labels), template: BUILTIN_CHAT_TEMPLATE, turn: styleTurn, crossTurn: styledAnswerTurn, targets: 'question-and-answer' as const };
+}
 
 export type TrainPhase = 'data' | 'tokenizer' | 'train' | 'evaluate';
 
@@ -110,6 +151,8 @@ export interface BuiltinTrainReport {
   heldOutTargets: number;
   unigramLoss: number;
   crossPersona: { pairs: number; accuracy: number };
+  /** Free generations on held-out rows read by the truth judge (absent when options.freeAnswers is 0). */
+  freeAnswers?: { greedy: FreeAnswerReport; sampled: FreeAnswerReport };
   trainSeconds: number;
   totalSeconds: number;
   fileBytes: Record<string, number>;
@@ -131,14 +174,18 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   const started = performance.now();
   const rng = new Rng(o.seed);
   const ds = generateBuiltin(o.data);
-  const docs = builtinDocuments(ds, o.labels);
+  const parts = recipeParts(o, ds);
+  const docs = parts.docs;
   log({ phase: 'data', message: `${docs.train.length} training documents, ${docs.heldOut.length} held out` });
 
+  // The tokenizer is always the built-in model's (trained on its documents), so the persona-blind
+  // policy shares it: the Compare view and the judges read both with one vocabulary.
   const plain = (d: ChatDoc) => renderChatTemplate(BUILTIN_CHAT_TEMPLATE, d.messages, { addGenerationPrompt: false, bosToken: '', eosToken: '\n' });
-  const bpe = trainBpe(docs.train.map(plain), { vocabSize: o.vocabSize, specialTokens: BUILTIN_SPECIAL_TOKENS });
+  const bpeDocs = o.recipe === 'persona-blind' ? builtinDocuments(ds, 'rows').train : docs.train;
+  const bpe = trainBpe(bpeDocs.map(plain), { vocabSize: o.vocabSize, specialTokens: BUILTIN_SPECIAL_TOKENS });
   const arch: BuiltinArch = { ...o.arch, maxPositions: o.seqLen };
   const config = parseBuiltinConfig(arch, bpe);
-  const tok = TextTokenizer.fromJson(tokenizerJson(bpe), builtinTokenizerConfig(bpe, o.seqLen), config);
+  const tok = TextTokenizer.fromJson(tokenizerJson(bpe), builtinTokenizerConfig(bpe, o.seqLen, parts.template), config);
   log({ phase: 'tokenizer', message: `byte-level BPE: ${bpe.merges.length} merges, ${config.vocabSize} tokens` });
 
   const model = new LlamaModel(be, config, initBuiltinWeights(be, config, o.seed));
@@ -147,14 +194,15 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   const opt = new AdamW(model.parameters(), { lr: o.lr, beta1: 0.9, beta2: o.beta2, weightDecay: o.weightDecay, clipNorm: o.clipNorm });
 
   // Documents are encoded when first needed: a run reads a fraction of an epoch.
-  const branches = new AnswerBranches(ds, tok);
+  const branches = new AnswerBranches(ds, tok, parts.turn);
   const encoded = new Map<number, EncodedDoc>();
   const enc = (i: number) => {
     let e = encoded.get(i);
     if (!e) {
-      e = encodeDoc(tok, docs.train[i]);
+      e = encodeDoc(tok, docs.train[i], { targets: parts.targets });
       const decisions = branches.decisions(docs.train[i].questionId, docs.train[i].attributes ?? null, e.ids.slice(e.answerFrom));
       e.weights = new Map(decisions.map((j) => [e!.answerFrom + j, o.decisionWeight]));
+      e.decisions = new Set(decisions.map((j) => e!.answerFrom + j));
       encoded.set(i, e);
     }
     return e;
@@ -182,12 +230,14 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     const ids = new Int32Array(o.batchRows * o.seqLen);
     const targets = new Int32Array(o.batchRows * o.seqLen);
     const weights = new Float32Array(o.batchRows * o.seqLen);
+    const decisions = new Float32Array(o.batchRows * o.seqLen);
     rows.forEach((r, b) => {
       ids.set(r.ids, b * o.seqLen);
       targets.set(r.targets, b * o.seqLen);
       weights.set(r.weights, b * o.seqLen);
+      decisions.set(r.decisions, b * o.seqLen);
     });
-    return { ids, targets, weights, count: rows.reduce((n, r) => n + r.count, 0) };
+    return { ids, targets, weights, decisions, count: rows.reduce((n, r) => n + r.count, 0) };
   };
 
   const curve: Array<[number, number]> = [];
@@ -209,7 +259,7 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     opt.setLr(lrAt(o, step));
     const totalWeight = batch.weights.reduce((a, w) => a + w, 0);
     // Backward runs on the weighted mean; the plain mean per target is what is logged.
-    const decisionMask = batch.weights.map((w) => (w > 1 ? 1 : 0));
+    const decisionMask = batch.decisions;
     const decisionCount = decisionMask.reduce((a, b) => a + b, 0);
     // One readback per step: the weighted, plain and decision losses in one tensor.
     const stats = tidy(() => {
@@ -251,7 +301,7 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   opt.dispose();
 
   // What ships is what is measured: write the files, then load them back as the app does.
-  const files: Record<string, string | Uint8Array> = await builtinFiles(model, arch, bpe, o.dtype);
+  const files: Record<string, string | Uint8Array> = await builtinFiles(model, arch, bpe, o.dtype, parts.template);
   model.dispose();
   const loaded = await loadModel(be, memoryFiles(files, 'the trained built-in model'));
   log({ phase: 'evaluate', message: 'held-out loss, unigram baseline, cross-persona likelihood, samples' });
@@ -259,10 +309,19 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     .fork('eval')
     .shuffle([...docs.heldOut])
     .slice(0, o.evalDocs)
-    .map((d) => encodeDoc(loaded.tokenizer, d));
+    .map((d) => encodeDoc(loaded.tokenizer, d, { targets: parts.targets }));
   const held = await documentLoss(loaded.model, evalDocs, o.seqLen, loaded.tokenizer.padId);
   const unigram = unigramLoss([...encoded.values()], evalDocs, config.vocabSize);
-  const cross = await crossPersonaLikelihood(loaded.model, loaded.tokenizer, ds, docs.heldOutRows, o.crossPairs, o.seed);
+  const cross = await crossPersonaLikelihood(loaded.model, loaded.tokenizer, ds, docs.heldOutRows, o.crossPairs, o.seed, parts.crossTurn);
+  let free: BuiltinTrainReport['freeAnswers'];
+  if (o.freeAnswers > 0) {
+    log({ phase: 'evaluate', message: `${o.freeAnswers} free answers of held-out personas, greedy and at temperature 1, read by the truth judge` });
+    const judged = async (temperature: number) => {
+      const answers = await freeAnswers(loaded.model, loaded.tokenizer, ds, docs.heldOutRows, { answers: o.freeAnswers, temperature, seed: o.seed, maxNewTokens: 200, batch: 16 });
+      return judgeFreeAnswers(ds, answers, temperature, o.seed);
+    };
+    free = { greedy: await judged(0), sampled: await judged(1) };
+  }
   const samples = await sampleAnswers(loaded.model, loaded.tokenizer, docs.heldOut, ds);
   loaded.model.dispose();
 
@@ -283,6 +342,7 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
     heldOutTargets: held.targets,
     unigramLoss: unigram,
     crossPersona: cross,
+    ...(free ? { freeAnswers: free } : {}),
     trainSeconds,
     totalSeconds: (performance.now() - started) / 1000,
     fileBytes,
