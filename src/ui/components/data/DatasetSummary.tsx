@@ -37,7 +37,7 @@ export function DatasetSummary({ snapshot }: { snapshot: DatasetSnapshot }) {
         <dd
           className="mono"
           data-testid="dataset-fingerprint"
-          title={snapshot.ref.kind === 'builtin' ? "Hash of every row in PERSONA's schema: the same seed gives the same bytes everywhere" : 'Identity of the imported file (size and sampled content)'}
+          title={snapshot.ref.kind === 'builtin' ? "Hash of every row in PERSONA's schema: the same seed gives the same bytes everywhere" : 'Identity of the dataset: a hash of its rows (the same rows from JSONL, CSV or Parquet give the same one)'}
         >
           {snapshot.fingerprint}
         </dd>
