@@ -5,7 +5,7 @@
 // stop tokens and strings, and streaming to the UI. Text is decoded incrementally, and only when a
 // stop string or onToken needs it during the loop; every row is decoded whole once at the end.
 import { noGradAsync, slice } from '../../autograd';
-import { tidy, type Tensor } from '../../tensor';
+import { ops, tidy, type Tensor } from '../../tensor';
 import { Rng } from '../../util/rng';
 import type { LlamaModel } from '../llama/model';
 import type { KVCache } from '../llama/kv-cache';
@@ -69,6 +69,8 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
   const realCount = prompts.map((p) => p.length);
   let padded = prompts.some((p) => p.length < T0);
 
+  // The weights do not change between steps: the cpu backend may keep them packed for its products.
+  const release = ops.holdFrozenWeights(model.backend);
   try {
     return await noGradAsync(async () => {
       let stepIds = seqs.flat();
@@ -137,6 +139,7 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
       return out;
     });
   } finally {
+    release();
     cache?.dispose();
   }
 }

@@ -24,6 +24,7 @@ import {
 } from '../plan';
 import { checkShape, ShapeError, shapeSize, shapeStr, Tensor, type DType, type Shape, type Storage, type TensorData } from '../tensor';
 import { initFastMatmul, matmulFast } from './matmul-fast';
+import { forgetPacked } from './packed-operands';
 
 export class CpuStorage implements Storage {
   refs = 1;
@@ -124,6 +125,7 @@ export class CpuBackend implements Backend {
   assign(dst: Tensor, src: Tensor): void {
     expectSameShape('assign', dst, src);
     expectDType('assign', src, dst.dtype);
+    forgetPacked(this.view(dst));
     this.view(dst).set(this.view(src));
   }
 
@@ -187,6 +189,7 @@ export class CpuBackend implements Backend {
 
   addScaledInPlace(acc: Tensor, x: Tensor, scale: number): void {
     expectSameShape('addScaledInPlace', acc, x);
+    forgetPacked(this.view(acc));
     axpyCpu(this.f32(acc, 'addScaledInPlace'), this.f32(x, 'addScaledInPlace'), scale);
   }
 
@@ -228,7 +231,8 @@ export class CpuBackend implements Backend {
   matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
     expectSameBackend('matmul', a, b);
     const plan = planMatmul(a.shape, b.shape, options);
-    return this.wrap(matmulFast(this.f32(a, 'matmul'), this.f32(b, 'matmul'), plan.shape), plan.outShape);
+    // B may keep its packed panels while a hold is open (generation: ops.holdFrozenWeights).
+    return this.wrap(matmulFast(this.f32(a, 'matmul'), this.f32(b, 'matmul'), plan.shape, undefined, true), plan.outShape);
   }
 }
 

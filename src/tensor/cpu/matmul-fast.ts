@@ -5,6 +5,7 @@
 // runtimes without WebAssembly SIMD, use a plain JS loop instead.
 import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, type MicroKernelSize } from './matmul-fast-wasm';
+import { findPacked, keepPacked } from './packed-operands';
 
 type KernelFn = (ap: number, bp: number, cp: number, mPanels: number, nPanels: number, k: number, ldc: number) => void;
 
@@ -59,15 +60,19 @@ export function fastMatmulUsesWasm(): boolean {
   return kernel() !== null;
 }
 
-/** out = op(A) @ op(B) as matmulCpu, into `out` when given (it must hold batch*m*n floats). */
-export function matmulFast(a: Float32Array, b: Float32Array, shape: MatmulShape, out?: Float32Array): Float32Array {
+/**
+ * out = op(A) @ op(B) as matmulCpu, into `out` when given (it must hold batch*m*n floats).
+ * `cacheB`: B is a tensor's storage that may keep its packed panels while a hold is open
+ * (./packed-operands.ts); never for scratch arrays refilled in place.
+ */
+export function matmulFast(a: Float32Array, b: Float32Array, shape: MatmulShape, out?: Float32Array, cacheB = false): Float32Array {
   checkMatmul(shape, a.length, b.length, out?.length);
   const result = out ?? new Float32Array(shape.batch * shape.m * shape.n);
   const { batch, m, n, k } = shape;
   if (batch * m * n === 0) return result;
   if (k === 0) return result.fill(0, 0, batch * m * n);
   const w = m * n * k >= MIN_WASM_MACS ? kernel() : null;
-  if (w) matmulWasm(w, a, b, shape, result);
+  if (w) matmulWasm(w, a, b, shape, result, cacheB);
   else matmulJs(a, b, shape, result);
   return result;
 }
@@ -77,7 +82,7 @@ function ensureMemory(w: WasmKernel, bytes: number): void {
   if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array): void {
+function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array, cacheB: boolean): void {
   let { batch, m } = shape;
   const { n, k } = shape;
   const s = matmulStrides(shape);
@@ -101,7 +106,13 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
   for (let bi = 0; bi < batch; bi++) {
     const bBase = bi * s.batchB;
     if (bBase !== bPackedFor) {
-      packB(mem, b, bBase, s.rowB, s.colB, k, n, NR);
+      const layout = [bBase, s.rowB, s.colB, k, n, NR];
+      const kept = cacheB ? findPacked(b, layout) : undefined;
+      if (kept) mem.set(kept);
+      else {
+        packB(mem, b, bBase, s.rowB, s.colB, k, n, NR);
+        if (cacheB) keepPacked(b, layout, mem.subarray(0, bFloats));
+      }
       bPackedFor = bBase;
     }
     for (let i0 = 0; i0 < m; i0 += rowsPerChunk) {

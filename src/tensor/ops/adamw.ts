@@ -4,6 +4,7 @@ import type { Backend } from '../backend';
 import { adamwCpu, encodeAdamW, type AdamWHyper } from '../kernels/adamw';
 import { expectDType, expectSameShape } from '../plan';
 import type { Tensor } from '../tensor';
+import { forgetPacked } from '../cpu/packed-operands';
 import { CpuBackend, webgpuOf } from './backends';
 
 /**
@@ -14,6 +15,7 @@ export function adamw(be: Backend, param: Tensor, grad: Tensor, m: Tensor, v: Te
   if (be instanceof CpuBackend) {
     for (const t of [grad, m, v]) expectSameShape('adamw', param, t);
     const s = gradScale ? be.f32(gradScale, 'adamw')[0] : 1;
+    forgetPacked(be.view(param));
     adamwCpu(be.f32(param, 'adamw'), be.f32(grad, 'adamw'), be.f32(m, 'adamw'), be.f32(v, 'adamw'), hyper, s);
     return;
   }

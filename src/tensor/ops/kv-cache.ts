@@ -9,6 +9,7 @@
 import type { Backend } from '../backend';
 import { attentionDecode, DECODE_MAX_T } from '../cpu/attention-decode';
 import { attentionFast } from '../cpu/attention-fast';
+import { forgetPacked, holdPackedOperands } from '../cpu/packed-operands';
 import { encodeAttention, type AttentionShape } from '../kernels/attention';
 import { encodeStridedCopy, stridedCopyCpu, type StridedCopyParams } from '../kernels/strided-copy';
 import { expectDType } from '../plan';
@@ -26,6 +27,7 @@ export function writeAt(be: Backend, dst: Tensor, src: Tensor, axis: number, sta
   const outStrides = stridesOf(dst.shape);
   const copy: StridedCopyParams = { shape: src.shape, inStrides: stridesOf(src.shape), outStrides, outOffset: start * outStrides[axis] };
   if (be instanceof CpuBackend) {
+    forgetPacked(be.view(dst));
     stridedCopyCpu(be.view(src), be.view(dst), copy);
     return;
   }
@@ -76,4 +78,14 @@ export function cachedAttention(be: Backend, q: Tensor, kCache: Tensor, vCache: 
   encodeAttention(gpu.ctx, gpu.encoder(), gpu.buffer(q), gpu.buffer(kCache), gpu.buffer(vCache), mask, gpu.buffer(out), gpu.buffer(lse), s);
   lse.dispose();
   return out;
+}
+
+/**
+ * Declares the weights frozen until the returned function is called (generate() holds them for
+ * its loop): the cpu backend then keeps each product's packed weight panels instead of packing
+ * them again every step (../cpu/packed-operands.ts; in-place writes still invalidate). webgpu
+ * reads weights where they lie and needs nothing.
+ */
+export function holdFrozenWeights(be: Backend): () => void {
+  return be instanceof CpuBackend ? holdPackedOperands() : () => {};
 }
