@@ -9,5 +9,8 @@ import { gpuInfo } from './commands/gpu-info';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
 import { modelTrainBuiltin } from './commands/model-train-builtin';
+import { policyPresets } from './commands/policy-presets';
+import { policyRun } from './commands/policy-run';
+import { serve } from './commands/serve';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve];
