@@ -147,10 +147,10 @@ export async function trainLoop(be: Backend, model: PairModel, pairs: readonly P
           backward(o.loss);
           opt.update();
           // Keep what the log needs past the scope; everything else is released.
-          return { loss: o.loss, margins: o.margins, chosen: o.chosen ?? null, rejected: o.rejected ?? null };
+          return { loss: o.loss, margins: o.margins, chosen: o.chosen ?? null, rejected: o.rejected ?? null, stats: o.stats ?? null };
         }),
       );
-      const { loss, margins, chosen, rejected } = out;
+      const { loss, margins, chosen, rejected, stats } = out;
       try {
         // Reading back only at log steps keeps the GPU queue full in between; the logged point
         // describes the batch of that step.
@@ -170,6 +170,7 @@ export async function trainLoop(be: Backend, model: PairModel, pairs: readonly P
             point['rewards/chosen'] = meanOf((await chosen.data()) as Float32Array);
             point['rewards/rejected'] = meanOf((await rejected.data()) as Float32Array);
           }
+          if (stats && model.readStats) Object.assign(point, await model.readStats(stats));
           curve.push(point);
           final = { ...point };
           hooks.onLog?.(point);
@@ -179,6 +180,7 @@ export async function trainLoop(be: Backend, model: PairModel, pairs: readonly P
         margins.dispose();
         chosen?.dispose();
         rejected?.dispose();
+        stats?.dispose();
       }
       hooks.onStep?.(step, total);
       if (hooks.checkpointEvery && step % hooks.checkpointEvery === 0 && step < total) await save(step);

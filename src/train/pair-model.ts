@@ -12,6 +12,8 @@ export interface BatchOutput {
   /** [B] rewards of chosen and rejected (scalar-head models only). */
   chosen?: Tensor;
   rejected?: Tensor;
+  /** Whatever else the model logs, detached (e.g. DPO's packed stats); read by `readStats`. */
+  stats?: Tensor;
 }
 
 export interface PairModel {
@@ -25,4 +27,6 @@ export interface PairModel {
   forward(pairs: readonly PreferencePair[], rng: () => number, logging: boolean): BatchOutput;
   /** Async work a batch needs before its (synchronous) forward, e.g. computing frozen features. */
   beforeStep?(pairs: readonly PreferencePair[]): Promise<void>;
+  /** Metrics (TRL names) from a logged step's `stats`; they override the loop's own of the same name. */
+  readStats?(stats: Tensor): Promise<Record<string, number>>;
 }

@@ -29,7 +29,7 @@ function safe(runId: string): string {
   return runId;
 }
 
-export class FileRunStore implements RunStore {
+export class FileRunStore<R extends { id: string } = RunRecord> implements RunStore<R> {
   constructor(readonly dir: string) {}
 
   private async write(name: string, value: unknown): Promise<void> {
@@ -48,13 +48,13 @@ export class FileRunStore implements RunStore {
     }
   }
 
-  async putRecord(record: RunRecord): Promise<void> {
+  async putRecord(record: R): Promise<void> {
     await this.write(`${safe(record.id)}.json`, record);
   }
-  async getRecord(runId: string): Promise<RunRecord | null> {
-    return this.read<RunRecord>(`${safe(runId)}.json`);
+  async getRecord(runId: string): Promise<R | null> {
+    return this.read<R>(`${safe(runId)}.json`);
   }
-  async listRecords(): Promise<RunRecord[]> {
+  async listRecords(): Promise<R[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -62,9 +62,9 @@ export class FileRunStore implements RunStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    const out: RunRecord[] = [];
+    const out: R[] = [];
     for (const n of names.filter((n) => n.endsWith('.json') && !n.includes('.ckpt.') && !n.startsWith('.')).sort()) {
-      const r = await this.read<RunRecord>(n);
+      const r = await this.read<R>(n);
       if (r) out.push(r);
     }
     return out;

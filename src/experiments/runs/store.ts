@@ -11,10 +11,11 @@ export interface ArmCheckpoint extends LoopCheckpoint {
   arm: number;
 }
 
-export interface RunStore {
-  putRecord(record: RunRecord): Promise<void>;
-  getRecord(runId: string): Promise<RunRecord | null>;
-  listRecords(): Promise<RunRecord[]>;
+/** Records are Stage 1's RunRecord by default; Stage 2's policy runs keep PolicyRecords the same way. */
+export interface RunStore<R extends { id: string } = RunRecord> {
+  putRecord(record: R): Promise<void>;
+  getRecord(runId: string): Promise<R | null>;
+  listRecords(): Promise<R[]>;
   deleteRecord(runId: string): Promise<void>;
   putCheckpoint(ck: ArmCheckpoint): Promise<void>;
   getCheckpoint(runId: string, arm: number): Promise<ArmCheckpoint | null>;
@@ -22,18 +23,18 @@ export interface RunStore {
 }
 
 /** Copies on the way in and out, like the real stores, so tests catch shared-state bugs. */
-export class MemoryRunStore implements RunStore {
-  private readonly records = new Map<string, RunRecord>();
+export class MemoryRunStore<R extends { id: string } = RunRecord> implements RunStore<R> {
+  private readonly records = new Map<string, R>();
   private readonly checkpoints = new Map<string, ArmCheckpoint>();
 
-  async putRecord(record: RunRecord): Promise<void> {
+  async putRecord(record: R): Promise<void> {
     this.records.set(record.id, structuredClone(record));
   }
-  async getRecord(runId: string): Promise<RunRecord | null> {
+  async getRecord(runId: string): Promise<R | null> {
     const r = this.records.get(runId);
     return r ? structuredClone(r) : null;
   }
-  async listRecords(): Promise<RunRecord[]> {
+  async listRecords(): Promise<R[]> {
     return [...this.records.values()].map((r) => structuredClone(r));
   }
   async deleteRecord(runId: string): Promise<void> {

@@ -22,13 +22,13 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The smallest JSON value that parses back to `spec` (fields at their defaults removed). */
-export function minimizeSpec(spec: ExperimentSpec): unknown {
-  const full = parseSpec(spec);
+/** The smallest JSON value that `parse` completes back to `spec` (fields at their defaults removed). */
+export function minimizeWith<T>(parse: (value: unknown) => T, spec: T): unknown {
+  const full = parse(spec);
   const root = structuredClone(full) as unknown as Record<string, unknown>;
   const reparsesSame = () => {
     try {
-      return same(parseSpec(root), full);
+      return same(parse(root), full);
     } catch {
       return false;
     }
@@ -49,11 +49,18 @@ export function minimizeSpec(spec: ExperimentSpec): unknown {
   return root;
 }
 
-export function encodeSpec(spec: ExperimentSpec): string {
-  return toBase64Url(new TextEncoder().encode(JSON.stringify(minimizeSpec(spec))));
+/** The smallest JSON value that parses back to `spec` (fields at their defaults removed). */
+export function minimizeSpec(spec: ExperimentSpec): unknown {
+  return minimizeWith(parseSpec, spec);
 }
 
-export function decodeSpec(param: string): ExperimentSpec {
+/** Any spec kind as URL text: minimized with its parser, then base64url of the JSON. */
+export function encodeWith<T>(parse: (value: unknown) => T, spec: T): string {
+  return toBase64Url(new TextEncoder().encode(JSON.stringify(minimizeWith(parse, spec))));
+}
+
+/** The inverse of encodeWith: decoded, then validated by `parseJson` like any other spec. */
+export function decodeWith<T>(parseJson: (text: string) => T, param: string): T {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(param));
@@ -61,7 +68,15 @@ export function decodeSpec(param: string): ExperimentSpec {
     if (e instanceof SpecError) throw e;
     throw new SpecError('', 'the link\'s spec does not decode (was it cut or edited?)');
   }
-  return parseSpecJson(text);
+  return parseJson(text);
+}
+
+export function encodeSpec(spec: ExperimentSpec): string {
+  return encodeWith(parseSpec, spec);
+}
+
+export function decodeSpec(param: string): ExperimentSpec {
+  return decodeWith(parseSpecJson, param);
 }
 
 /** The hash route that opens the Experiments view with `spec` loaded. */

@@ -9,7 +9,8 @@ import { SPEC_VERSION, type ArmSpec, type ExperimentSpec, type ModelSpec, type S
 
 const attribute = literal<AttributeKey>(ATTRIBUTE_KEYS);
 
-const subset: Schema<SubsetSpec> = variants<SubsetSpec>(
+/** An attribute subset (default all); Stage 2's conditioning reuses it. */
+export const subsetSchema: Schema<SubsetSpec> = variants<SubsetSpec>(
   'kind',
   {
     preset: obj({ kind: literal(['preset']), name: literal(SUBSET_PRESETS) }),
@@ -74,22 +75,25 @@ const train = obj(
 const arm: Schema<ArmSpec> = obj({
   label: str({ minLength: 1, maxLength: 80 }),
   method,
-  subset,
+  subset: subsetSchema,
   model,
   train,
+});
+
+/** The built-in world's settings (Stage 2 specs use it alone: the truth judge needs the world). */
+export const builtinDataSchema = obj({
+  source: literal(['builtin']),
+  seed: num({ integer: true, min: 0, max: 0xffffffff, default: 1 }),
+  personas: num({ integer: true, min: 4, max: 100_000, default: 1000 }),
+  questionsPerPersona: num({ integer: true, min: 1, max: 70, default: 24 }),
+  noise: num({ min: 0, max: 10, default: 0.8 }),
+  skew: skewSchema,
 });
 
 const data = variants<ExperimentSpec['data']>(
   'source',
   {
-    builtin: obj({
-      source: literal(['builtin']),
-      seed: num({ integer: true, min: 0, max: 0xffffffff, default: 1 }),
-      personas: num({ integer: true, min: 4, max: 100_000, default: 1000 }),
-      questionsPerPersona: num({ integer: true, min: 1, max: 70, default: 24 }),
-      noise: num({ min: 0, max: 10, default: 0.8 }),
-      skew: skewSchema,
-    }),
+    builtin: builtinDataSchema,
     stored: obj({ source: literal(['stored']), datasetId: str({ minLength: 1 }) }),
     // minGroupSize: OpinionQA groups with fewer respondents on a question are left out of it.
     path: obj({ source: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }), format: literal(['persona', 'opinionqa']), minGroupSize: num({ integer: true, min: 1, max: 1_000_000, default: 30 }) }),
@@ -97,9 +101,19 @@ const data = variants<ExperimentSpec['data']>(
   { default: { source: 'builtin' } },
 );
 
+/** The honest split (unseen personas, held-out questions, cross-persona partners). */
+export const splitSchema = obj(
+  {
+    unseenFraction: num({ gt: 0, lt: 1, default: 0.2 }),
+    testFraction: num({ gt: 0, lt: 1, default: 0.25 }),
+    crossPartners: num({ integer: true, min: 1, max: 16, default: 1 }),
+  },
+  { optional: true },
+);
+
 const sweep = nullable(
   variants<NonNullable<ExperimentSpec['sweep']>>('kind', {
-    subsets: obj({ kind: literal(['subsets']), arm: num({ integer: true, min: 0, default: 0 }), subsets: arr(subset, { min: 1, max: 64, unique: true }) }),
+    subsets: obj({ kind: literal(['subsets']), arm: num({ integer: true, min: 0, default: 0 }), subsets: arr(subsetSchema, { min: 1, max: 64, unique: true }) }),
     'leave-one-out': obj({
       kind: literal(['leave-one-out']),
       arm: num({ integer: true, min: 0, default: 0 }),
@@ -114,14 +128,7 @@ const spec = obj({
   name: str({ default: 'experiment', minLength: 1, maxLength: 120 }),
   seed: num({ integer: true, min: 0, max: 0xffffffff, default: 1 }),
   data,
-  split: obj(
-    {
-      unseenFraction: num({ gt: 0, lt: 1, default: 0.2 }),
-      testFraction: num({ gt: 0, lt: 1, default: 0.25 }),
-      crossPartners: num({ integer: true, min: 1, max: 16, default: 1 }),
-    },
-    { optional: true },
-  ),
+  split: splitSchema,
   eval: obj(
     {
       maxPairsPerSet: nullable(num({ integer: true, min: 10, max: 10_000_000 }), { default: null }),

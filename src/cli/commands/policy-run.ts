@@ -1,0 +1,126 @@
+// `policy run`: run a policy (Stage 2) spec — a JSON file or a preset — headless with the same
+// runner the app's worker uses, printing progress, TRL-named metrics and a summary of the truth
+// judge's verdicts; the record goes to a runs folder (resumable) and, with --json, to a file.
+// Ctrl-C cancels cleanly and keeps the checkpoint for --resume.
+import { readFile, writeFile } from 'node:fs/promises';
+import { acquireGpu, type GpuContext } from '../../gpu';
+import { nodeGpu } from '../../gpu/node';
+import { FileRunStore } from '../../experiments/node/file-store';
+import { loadDataNode } from '../../experiments/node/load-data';
+import { loadPolicyBaseNode } from '../../experiments/node/load-policy-base';
+import { policyPresetSpec } from '../../experiments/policy/presets';
+import { runPolicy } from '../../experiments/policy/runner';
+import { parsePolicySpecJson } from '../../experiments/policy/spec';
+import { APP_VERSION } from '../../experiments/version';
+import type { PolicyRecord, PolicyRunEvent, RateWithInterval } from '../../protocol/policy';
+import { createBackend } from '../../tensor';
+import { parseFlags, UsageError, type CliCommand } from '../command';
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
+const withCi = (r: RateWithInterval) => `${pct(r.rate)} [${pct(r.lo)}, ${pct(r.hi)}]`;
+
+export function summarizePolicy(r: PolicyRecord): string {
+  const lines = [`policy run ${r.id} (${r.name}, seed ${r.seed}, ${r.backend.kind}, app ${r.appVersion}): ${r.status}`];
+  if (r.base) lines.push(`base: ${r.base}`);
+  if (r.data) {
+    const d = r.data;
+    lines.push(`data: ${d.id}: ${d.personas} personas (${d.unseenPersonas} unseen); train pairs generic ${d.trainPairs.generic}, cross ${d.trainPairs.cross}; eval prompts seen ${d.evalPrompts.seen}, unseen ${d.evalPrompts.unseen}`);
+    for (const s of d.skew) lines.push(`skewed axis ${s.axis}: minority ${s.minorityPole} (${pct(s.minorityShare)} of personas)`);
+  }
+  lines.push(`judges: truth = ${r.judges.truth}; reward model: ${r.judges.rewardModel.status} (${r.judges.rewardModel.reason})`);
+  for (const a of r.arms) {
+    lines.push(`${a.label}: ${a.method}, conditioning ${a.conditioning}, training ${a.training}; ${a.status}${a.error ? ` (${a.error})` : ''}, ${a.seconds.toFixed(0)} s`);
+    const f = a.final;
+    if (f.steps) lines.push(`  training: ${f.steps} steps on ${f.train_pairs} pairs; last logged loss ${f.loss?.toFixed(4)}, rewards/accuracies ${f['rewards/accuracies']?.toFixed(3)}, rewards/margins ${f['rewards/margins']?.toFixed(3)}`);
+    for (const e of a.eval) {
+      lines.push(
+        `  ${e.set.padEnd(6)} ${e.personas} personas, ${e.answers} answers: vs base ${withCi(e.vsBase)} (per persona median ${pct(e.perPersonaVsBase.median)}, IQR ${pct(e.perPersonaVsBase.q1)}–${pct(e.perPersonaVsBase.q3)}); vs Bayes-best ${withCi(e.vsBayes)}`,
+      );
+      lines.push(`         utility ${e.meanUtility.toFixed(3)} (base ${e.baseUtility.toFixed(3)}, Bayes-best ${e.bestUtility.toFixed(3)}), gap closed ${pct(e.gapClosed)}, KL to base ${e.kl.toFixed(2)} nats, invalid ${pct(e.invalidRate)} (base ${pct(e.baseInvalidRate)})`);
+    }
+  }
+  for (const s of r.skew) lines.push(`skew ${s.axis} (minority ${s.minorityPole}, ${pct(s.minorityShare)}): ${s.conditional} vs ${s.marginal}: minority ${withCi(s.minority)} n=${s.minority.n}, majority ${withCi(s.majority)} n=${s.majority.n}`);
+  if (r.error) lines.push(`${r.error.name}: ${r.error.message}`);
+  return lines.join('\n');
+}
+
+function formatEta(s: number | null): string {
+  if (s === null) return '';
+  return s >= 90 ? ` ~${Math.round(s / 60)} min left` : ` ~${Math.round(s)} s left`;
+}
+
+export const policyRun: CliCommand = {
+  path: ['policy', 'run'],
+  summary: 'Run a policy (Stage 2) spec (JSON file or --preset) and judge it by the truth',
+  usage: [
+    'SPEC.json | --preset NAME   the spec (see `policy presets`)',
+    '--backend cpu|webgpu (cpu)  --json OUT writes the run record',
+    '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
+    '--checkpoint-every N (50) steps between checkpoints   --quiet prints only the summary',
+  ],
+  async run(args) {
+    const { flags, rest } = parseFlags(args, ['quiet']);
+    const preset = typeof flags.preset === 'string' ? flags.preset : undefined;
+    if ((rest.length === 1) === (preset !== undefined)) throw new UsageError('give one spec file or --preset NAME');
+    const spec = preset ? policyPresetSpec(preset) : parsePolicySpecJson(await readFile(rest[0], 'utf8'));
+    const kind = String(flags.backend ?? 'cpu');
+    if (kind !== 'cpu' && kind !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not '${kind}'`);
+    const every = flags['checkpoint-every'] === undefined ? 50 : Number(flags['checkpoint-every']);
+    if (!Number.isInteger(every) || every < 1) throw new UsageError('--checkpoint-every must be a positive integer');
+    let ctx: GpuContext | null = null;
+    if (kind === 'webgpu') ctx = await acquireGpu({ gpu: await nodeGpu() });
+    const backend = ctx ? await createBackend('webgpu', ctx) : await createBackend('cpu');
+    const store = new FileRunStore<PolicyRecord>(String(flags.runs ?? 'runs/policy'));
+    const ac = new AbortController();
+    const onSigint = () => {
+      console.error('\ncancelling (the last checkpoint is kept)...');
+      ac.abort();
+    };
+    process.once('SIGINT', onSigint);
+    let lastLine = 0;
+    const onEvent = (e: PolicyRunEvent) => {
+      if (flags.quiet) return;
+      if (e.kind === 'progress' && (Date.now() - lastLine > 5000 || e.phase !== 'train')) {
+        if (e.phase === 'eval' && Date.now() - lastLine < 5000) return;
+        lastLine = Date.now();
+        console.error(`[${(100 * e.fraction).toFixed(0).padStart(3)}%] arm ${e.arm + 1}/${e.arms} ${e.message}${formatEta(e.etaSeconds)}`);
+      } else if (e.kind === 'metrics') {
+        const p = e.point;
+        const f = (k: string) => (p[k] === undefined ? '-' : p[k].toFixed(3));
+        console.error(`       ${e.armLabel} step ${p.step} loss ${f('loss')} rewards/accuracies ${f('rewards/accuracies')} rewards/margins ${f('rewards/margins')} rewards/chosen ${f('rewards/chosen')} rewards/rejected ${f('rewards/rejected')} logps/chosen ${f('logps/chosen')}`);
+      } else if (e.kind === 'error') {
+        console.error(`${e.name}: ${e.message}${e.checkpointKept ? ' (checkpoint kept)' : ''}`);
+      }
+    };
+    try {
+      const record = await runPolicy(
+        spec,
+        {
+          backend,
+          adapter: ctx?.report.summary ?? null,
+          store,
+          loadData: loadDataNode,
+          loadBase: loadPolicyBaseNode,
+          appVersion: APP_VERSION,
+          checkpointEvery: every,
+          assertDevice: ctx
+            ? () => {
+                if (ctx.lost) throw ctx.lost;
+              }
+            : undefined,
+        },
+        { runId: typeof flags.resume === 'string' ? flags.resume : undefined, signal: ac.signal, onEvent },
+      );
+      console.log(summarizePolicy(record));
+      if (typeof flags.json === 'string') await writeFile(flags.json, JSON.stringify(record, null, 2) + '\n');
+      if (record.status !== 'done') {
+        console.error(`resume with: npm run cli -- policy run ${preset ? `--preset ${preset}` : rest[0]} --runs ${store.dir} --resume ${record.id}`);
+        return record.status === 'cancelled' ? 130 : 1;
+      }
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+      ctx?.destroy();
+    }
+  },
+};

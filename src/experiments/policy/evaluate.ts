@@ -1,0 +1,247 @@
+// Judging a policy on the built-in world by the truth: it writes answers for seen personas (their
+// held-out questions) and unseen personas, the base policy writes answers to the same prompts, and
+// the planted utility of each text as written (the truth judge parses it back into poles) decides:
+// per persona the win rate against the base and against the Bayes-best answer (ties half, invalid
+// answers lose), mean true utility, the gap closed, KL to the base on the policy's own samples and
+// the invalid rate; on skewed worlds, conditional against marginal answers on each skewed axis's
+// minority and majority personas.
+import {
+  AXIS_IDS,
+  bayesBestAnswer,
+  compareJudged,
+  judgeAnswer,
+  minorityOf,
+  poleName,
+  type AttributeSubset,
+  type BuiltinDataset,
+  type DataSplit,
+  type JudgedAnswer,
+  type Outcome,
+} from '../../data';
+import { generate } from '../../models/generate/generate';
+import type { LlamaModel } from '../../models/llama/model';
+import type { LoraAdapter } from '../../models/lora/adapter';
+import type { Backend } from '../../tensor';
+import { readResponseLogProbs } from '../../train/policy';
+import { fnv1a32 } from '../../util/hash';
+import { Rng } from '../../util/rng';
+import type { PersonaPolicyScore, PolicyEvalSet, PolicyEvalSpec, RateWithInterval, SkewComparison, SpreadStats } from '../../protocol/policy';
+import { wilson } from '../results/intervals';
+import { answerOf, personaText, promptIds, type PolicyLayout } from './prompts';
+
+export type EvalSetName = 'seen' | 'unseen';
+
+/** One prompt of the evaluation: a persona and one of its questions. */
+export interface EvalItem {
+  set: EvalSetName;
+  personaId: string;
+  questionId: string;
+  instruction: string;
+}
+
+/** Seeded samples: seen personas on their held-out questions, unseen personas on theirs. */
+export function evalItems(split: DataSplit, o: Pick<PolicyEvalSpec, 'seenPersonas' | 'unseenPersonas' | 'questionsPerPersona'>, seed: number): EvalItem[] {
+  const out: EvalItem[] = [];
+  const pick = (set: EvalSetName, personas: readonly string[], rows: DataSplit['test'], count: number) => {
+    const chosen = new Rng(fnv1a32(`${seed}:policy-eval:${set}`)).shuffle(personas.slice()).slice(0, count);
+    const byPersona = new Map<string, DataSplit['test']>();
+    for (const r of rows) byPersona.set(r.personaId, [...(byPersona.get(r.personaId) ?? []), r]);
+    for (const id of chosen) {
+      const mine = byPersona.get(id) ?? [];
+      for (const r of mine.slice(0, o.questionsPerPersona)) out.push({ set, personaId: id, questionId: r.questionId, instruction: r.instruction });
+    }
+  };
+  pick('seen', split.seenPersonas, split.test, o.seenPersonas);
+  pick('unseen', split.unseenPersonas, split.unseen, o.unseenPersonas);
+  return out;
+}
+
+export interface Answers {
+  /** Per item and sample (item-major): the answer text and its completion tokens. */
+  texts: string[];
+  prompts: number[][];
+  completions: number[][];
+}
+
+export interface GenerateSettings extends Pick<PolicyEvalSpec, 'samples' | 'temperature' | 'maxNewTokens' | 'batchSize'> {
+  seed: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+}
+
+/** Answers of a model (with its adapter, if any) to every item, `samples` per item. */
+export async function writeAnswers(
+  be: Backend,
+  model: LlamaModel,
+  adapter: LoraAdapter | null,
+  layout: PolicyLayout,
+  ds: BuiltinDataset,
+  subset: AttributeSubset,
+  items: readonly EvalItem[],
+  s: GenerateSettings,
+): Promise<Answers> {
+  const persona = new Map(ds.personas.map((p) => [p.id, p.attributes]));
+  const prompts = items.flatMap((it) => {
+    const ids = promptIds(layout, personaText(persona.get(it.personaId)!, subset), it.instruction);
+    return Array.from({ length: s.samples }, () => ids);
+  });
+  const out: Answers = { texts: [], prompts, completions: [] };
+  const limit = model.config.maxPositionEmbeddings;
+  for (let i = 0; i < prompts.length; i += s.batchSize) {
+    s.signal?.throwIfAborted();
+    const chunk = prompts.slice(i, i + s.batchSize).map((p) => p.slice(Math.max(0, p.length + s.maxNewTokens - limit)));
+    const gens = await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
+      generate(model, layout.tokenizer, chunk, { maxNewTokens: s.maxNewTokens, seed: fnv1a32(`${s.seed}:generate:${i}`), temperature: s.temperature, adapter, vocabLimit: layout.tokenizer.size, signal: s.signal }),
+    );
+    s.signal?.throwIfAborted();
+    for (const g of gens) {
+      out.texts.push(answerOf(layout, g.text));
+      out.completions.push(g.ids.length ? g.ids : [layout.tokenizer.eosIds[0] ?? 0]);
+    }
+    s.onProgress?.(Math.min(prompts.length, i + s.batchSize), prompts.length);
+  }
+  return out;
+}
+
+/** Σ_t log π(y_t) − log π_base(y_t) per answer: the KL estimate on the policy's own samples. */
+export async function sampleKl(policy: LlamaModel, adapter: LoraAdapter | null, base: LlamaModel, answers: Answers, o: { padId: number; batchSize: number; maxLength: number }): Promise<number[]> {
+  const rows = answers.prompts.map((prompt, i) => ({ prompt, response: answers.completions[i] }));
+  const out: number[] = [];
+  for (let i = 0; i < rows.length; i += o.batchSize) {
+    const chunk = rows.slice(i, i + o.batchSize);
+    const p = await readResponseLogProbs(policy, chunk, { padId: o.padId, maxLength: o.maxLength, adapter });
+    const b = await readResponseLogProbs(base, chunk, { padId: o.padId, maxLength: o.maxLength, adapter: null });
+    p.sum.forEach((x, j) => out.push(x - b.sum[j]));
+  }
+  return out;
+}
+
+const score = (o: Outcome) => (o === 'win' ? 1 : o === 'tie' ? 0.5 : 0);
+
+export function rate(wins: number, n: number, confidence: number): RateWithInterval {
+  const [lo, hi] = wilson(wins, n, confidence);
+  return { n, wins, rate: n ? wins / n : NaN, lo, hi };
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (!sorted.length) return NaN;
+  const x = (sorted.length - 1) * q;
+  const i = Math.floor(x);
+  return i + 1 < sorted.length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+export function spread(values: readonly number[]): SpreadStats {
+  const s = [...values].sort((a, b) => a - b);
+  return { median: quantile(s, 0.5), q1: quantile(s, 0.25), q3: quantile(s, 0.75), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+/** The truth judge's verdicts on one set of items (policy answers against the base's and the Bayes-best). */
+export function judgeSet(ds: BuiltinDataset, set: EvalSetName, items: readonly EvalItem[], samples: number, policy: readonly string[], base: readonly string[], kl: readonly number[], confidence: number): PolicyEvalSet {
+  const per = new Map<string, { n: number; vsBase: number; vsBayes: number; u: number[]; ub: number[]; ubest: number[] }>();
+  let vsBase = 0;
+  let vsBayes = 0;
+  let n = 0;
+  const invalid = { policy: 0, base: 0 };
+  const klHere: number[] = [];
+  items.forEach((it, i) => {
+    if (it.set !== set) return;
+    const best = bayesBestAnswer(ds, it.personaId, it.questionId);
+    const bestJudged = judgeAnswer(ds, it.personaId, it.questionId, best.text);
+    for (let k = 0; k < samples; k++) {
+      const j = i * samples + k;
+      const a: JudgedAnswer = judgeAnswer(ds, it.personaId, it.questionId, policy[j]);
+      const b: JudgedAnswer = judgeAnswer(ds, it.personaId, it.questionId, base[j]);
+      const sb = score(compareJudged(a, b));
+      const sy = score(compareJudged(a, bestJudged));
+      const p = per.get(it.personaId) ?? { n: 0, vsBase: 0, vsBayes: 0, u: [], ub: [], ubest: [] };
+      p.n++;
+      p.vsBase += sb;
+      p.vsBayes += sy;
+      p.u.push(a.score);
+      p.ub.push(b.score);
+      p.ubest.push(best.utility);
+      per.set(it.personaId, p);
+      vsBase += sb;
+      vsBayes += sy;
+      n++;
+      if (!a.valid) invalid.policy++;
+      if (!b.valid) invalid.base++;
+      klHere.push(kl[j]);
+    }
+  });
+  const perPersona: PersonaPolicyScore[] = [...per].map(([personaId, p]) => ({
+    personaId,
+    answers: p.n,
+    vsBase: p.vsBase / p.n,
+    vsBayes: p.vsBayes / p.n,
+    utility: mean(p.u),
+    baseUtility: mean(p.ub),
+    bestUtility: mean(p.ubest),
+  }));
+  const all = [...per.values()];
+  const u = mean(all.flatMap((p) => p.u));
+  const ub = mean(all.flatMap((p) => p.ub));
+  const ubest = mean(all.flatMap((p) => p.ubest));
+  return {
+    set,
+    personas: per.size,
+    answers: n,
+    vsBase: rate(vsBase, n, confidence),
+    vsBayes: rate(vsBayes, n, confidence),
+    perPersonaVsBase: spread(perPersona.map((p) => p.vsBase)),
+    perPersona,
+    meanUtility: u,
+    baseUtility: ub,
+    bestUtility: ubest,
+    gapClosed: ubest > ub ? (u - ub) / (ubest - ub) : NaN,
+    kl: mean(klHere),
+    invalidRate: n ? invalid.policy / n : NaN,
+    baseInvalidRate: n ? invalid.base / n : NaN,
+  };
+}
+
+/**
+ * On a skewed world: per skewed axis, the conditional arm's answers against the marginal arm's on
+ * the same prompts, judged by the truth for the persona, on questions that use the axis, apart for
+ * the axis's minority (personas on its rarer pole) and majority.
+ */
+export function skewComparisons(
+  ds: BuiltinDataset,
+  items: readonly EvalItem[],
+  samples: number,
+  arms: { label: string; answers: readonly string[] }[],
+  conditional: string,
+  marginal: string,
+  confidence: number,
+): SkewComparison[] {
+  const skew = ds.options.skew ?? {};
+  const c = arms.find((a) => a.label === conditional)!.answers;
+  const m = arms.find((a) => a.label === marginal)!.answers;
+  const out: SkewComparison[] = [];
+  for (const axis of AXIS_IDS) {
+    if (skew[axis] === undefined) continue;
+    const minority = minorityOf(ds, axis);
+    const tally = { minority: { w: 0, n: 0 }, majority: { w: 0, n: 0 } };
+    items.forEach((it, i) => {
+      if (!ds.question(it.questionId).axes.includes(axis)) return;
+      const g = minority.isMinority(it.personaId) ? tally.minority : tally.majority;
+      for (let k = 0; k < samples; k++) {
+        const j = i * samples + k;
+        g.w += score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, c[j]), judgeAnswer(ds, it.personaId, it.questionId, m[j])));
+        g.n++;
+      }
+    });
+    out.push({
+      axis,
+      conditional,
+      marginal,
+      minorityPole: poleName(axis, minority.pole),
+      minorityShare: minority.share,
+      minority: rate(tally.minority.w, tally.minority.n, confidence),
+      majority: rate(tally.majority.w, tally.majority.n, confidence),
+    });
+  }
+  return out;
+}

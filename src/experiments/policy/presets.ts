@@ -1,0 +1,110 @@
+// Stage 2's named presets, the same in the CLI and the app: plain JSON that parsePolicySpec
+// completes. A preset whose method this build cannot run yet (iterative DPO, PPO, RLOO, few-shot)
+// fails that parse with the field at fault; it never runs as something else.
+import { DRIVER_ATTRIBUTES } from '../../data';
+import type { PolicyPresetInfo, PolicySpec } from '../../protocol/policy';
+import { UnknownPresetError } from '../presets';
+import { parsePolicySpec } from './spec';
+
+export interface PolicyPreset {
+  name: string;
+  title: string;
+  description: string;
+  spec: unknown;
+}
+
+/** The persona lines the built-in policies read (the world's driver attributes, as the SFT policy was trained). */
+const PERSONA = { kind: 'custom', attributes: [...DRIVER_ATTRIBUTES] };
+const NONE = { kind: 'preset', name: 'none' };
+/** Sized for the cpu backend of a 2-core machine (docs/policies.md gives the times measured). */
+const TRAIN = { mode: 'full', epochs: 1, batchSize: 8, lr: 3e-4, maxPairs: 480, maxLength: 320, logEvery: 5 };
+const EVAL = { seenPersonas: 24, unseenPersonas: 24, questionsPerPersona: 4, maxNewTokens: 120 };
+const dpo = (label: string, conditioning: unknown, method: Record<string, unknown> = {}) => ({ label, conditioning, method: { kind: 'dpo', ...method }, train: TRAIN });
+
+export const POLICY_PRESETS: readonly PolicyPreset[] = [
+  {
+    name: 'dpo',
+    title: 'Conditional vs marginal DPO',
+    description: 'Offline DPO from the persona-blind SFT policy on the built-in world: the persona in the system message (conditional) against no persona (marginal); judged by the truth against the base policy, seen and unseen personas.',
+    spec: { name: 'dpo', seed: 1, arms: [dpo('conditional DPO', PERSONA), dpo('marginal DPO', NONE)], eval: EVAL },
+  },
+  {
+    name: 'dpo-skewed',
+    title: 'Conditional vs marginal DPO on a skewed world',
+    description: 'The dpo preset on a world whose formality and religious axes are skewed 70/30: does conditioning keep what the minority prefers, where a pooled policy follows the majority?',
+    spec: { name: 'dpo-skewed', seed: 1, data: { source: 'builtin', skew: { formality: 0.7, religious: 0.7 } }, arms: [dpo('conditional DPO', PERSONA), dpo('marginal DPO', NONE)], eval: EVAL },
+  },
+  {
+    name: 'dpo-variants',
+    title: 'DPO loss variants',
+    description: 'Conditional DPO with each loss: sigmoid (DPO), IPO, hinge, robust (ε 0.1), SimPO (reference-free, β 2, γ 0.5), RPO (α 1).',
+    spec: {
+      name: 'dpo-variants',
+      seed: 1,
+      arms: [
+        dpo('sigmoid', PERSONA, { loss: 'sigmoid' }),
+        dpo('ipo', PERSONA, { loss: 'ipo' }),
+        dpo('hinge', PERSONA, { loss: 'hinge' }),
+        dpo('robust', PERSONA, { loss: 'robust', labelSmoothing: 0.1 }),
+        dpo('simpo', PERSONA, { loss: 'simpo', beta: 2, simpoGamma: 0.5 }),
+        dpo('rpo', PERSONA, { loss: 'rpo', rpoAlpha: 1 }),
+      ],
+      eval: { ...EVAL, seenPersonas: 12, unseenPersonas: 12 },
+    },
+  },
+  {
+    name: 'iterative-dpo',
+    title: 'Iterative DPO labelled by a reward model',
+    description: 'Three iterations: sample 4 answers per prompt, label best vs worst with a Stage-1 conditional reward model, retrain. Not implemented in this build yet: the spec names the field.',
+    spec: { name: 'iterative-dpo', seed: 1, arms: [{ label: 'iterative DPO', conditioning: PERSONA, method: { kind: 'iterative-dpo', iterations: 3, samplesPerPrompt: 4 }, train: TRAIN }], eval: EVAL },
+  },
+  {
+    name: 'ppo',
+    title: 'PPO and RLOO with a reward model',
+    description: 'PPO (value head, GAE, clipped losses, per-token KL penalty) and RLOO (critic-free) guided by a Stage-1 conditional reward model. Not implemented in this build yet: the spec names the field.',
+    spec: {
+      name: 'ppo',
+      seed: 1,
+      arms: [
+        { label: 'PPO', conditioning: PERSONA, method: { kind: 'ppo' }, train: TRAIN },
+        { label: 'RLOO', conditioning: PERSONA, method: { kind: 'rloo' }, train: TRAIN },
+      ],
+      eval: EVAL,
+    },
+  },
+  {
+    name: 'policy-baselines',
+    title: 'Roleplay and few-shot baselines',
+    description: 'No training: the base policy with the persona in its system message (roleplay), and with k of the persona\'s preferred answers to other questions in the prompt (few-shot; not implemented in this build yet).',
+    spec: {
+      name: 'policy-baselines',
+      seed: 1,
+      base: { kind: 'builtin' },
+      arms: [
+        { label: 'roleplay', conditioning: PERSONA, method: { kind: 'roleplay' } },
+        { label: 'few-shot (k=2)', conditioning: PERSONA, method: { kind: 'few-shot', k: 2 } },
+      ],
+      eval: EVAL,
+    },
+  },
+];
+
+/** A preset's complete spec; throws UnknownPresetError, or SpecError naming the field it cannot run. */
+export function policyPresetSpec(name: string): PolicySpec {
+  const p = POLICY_PRESETS.find((x) => x.name === name);
+  if (!p) throw new UnknownPresetError(`No policy preset "${name}". Presets: ${POLICY_PRESETS.map((x) => x.name).join(', ')}`);
+  return parsePolicySpec(p.spec);
+}
+
+/** The presets that run in this build, complete (the list the app shows). */
+export function runnablePolicyPresets(): PolicyPresetInfo[] {
+  const out: PolicyPresetInfo[] = [];
+  for (const p of POLICY_PRESETS) {
+    try {
+      out.push({ name: p.name, title: p.title, description: p.description, spec: parsePolicySpec(p.spec) });
+    } catch {
+      // Not runnable yet: `policy presets` lists why.
+    }
+  }
+  return out;
+}

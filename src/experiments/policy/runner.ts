@@ -1,0 +1,386 @@
+// The Stage-2 runner: executes a policy spec arm by arm, the same code in the Web Worker and in
+// Node, with Stage 1's contracts (experiments/runner.ts): progress events with time left, TRL-named
+// metrics, the record written after every arm and checkpoint, resume from the record and the
+// interrupted arm's checkpoint to the same trajectory (train/loop.ts), and typed stops on cancel,
+// non-finite loss, out-of-memory and device loss with the last checkpoint kept. An arm trains its
+// policy (offline DPO) or not (roleplay), then the truth judge scores the answers it writes
+// against the base policy's on the same prompts (./evaluate.ts).
+import { buildPairSets, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
+import { LoraAdapter } from '../../models/lora/adapter';
+import type { LlamaModel } from '../../models/llama/model';
+import { POLICY_RECORD_VERSION, type PolicyArmResult, type PolicyArmSpec, type PolicyBaseSpec, type PolicyRecord, type PolicyRunEvent, type PolicySpec } from '../../protocol/policy';
+import type { RunPhase } from '../../protocol/events';
+import type { Backend } from '../../tensor';
+import { CancelledError, trainLoop } from '../../train/loop';
+import type { PreferenceRow } from '../../train/policy';
+import { fnv1a32 } from '../../util/hash';
+import { Rng } from '../../util/rng';
+import type { LoadedLm } from '../lm/loaded';
+import { DataUnavailableError, samplePairs, type DataLoader } from '../prepare';
+import type { RunStore } from '../runs/store';
+import { resolveSubset } from '../spec/expand';
+import { DpoPolicyModel, referenceLogps } from './dpo-model';
+import { evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type EvalItem } from './evaluate';
+import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
+import { parsePolicySpec } from './spec';
+
+export interface PolicyRunnerEnv {
+  backend: Backend;
+  adapter: string | null;
+  store: RunStore<PolicyRecord>;
+  loadData: DataLoader;
+  /** A fresh copy of the base policy the spec names, on `backend` (full finetuning changes its weights). */
+  loadBase(base: PolicyBaseSpec, backend: Backend): Promise<LoadedLm>;
+  appVersion: string;
+  /** Throws DeviceLostError when the GPU is gone (webgpu); checked between steps. */
+  assertDevice?(): void;
+  /** Steps between checkpoints (default 50). */
+  checkpointEvery?: number;
+}
+
+export interface PolicyRunOptions {
+  /** Resume this run (its record and checkpoints must be in the store). */
+  runId?: string;
+  signal?: AbortSignal;
+  onEvent?(event: PolicyRunEvent): void;
+}
+
+export class PolicyResumeError extends Error {
+  override name = 'PolicyResumeError';
+}
+
+const now = () => new Date().toISOString();
+
+export function newPolicyRunId(spec: PolicySpec, t = Date.now()): string {
+  return `policy-${t.toString(36)}-${fnv1a32(JSON.stringify(spec) + t).toString(36)}`;
+}
+
+export function methodName(m: PolicyArmSpec['method']): string {
+  switch (m.kind) {
+    case 'dpo':
+      return `DPO (${m.loss}, β ${m.beta}${m.labelSmoothing ? `, ε ${m.labelSmoothing}` : ''}${m.loss === 'simpo' ? `, γ ${m.simpoGamma}` : ''}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; ${m.pairs} pairs)`;
+    case 'roleplay':
+      return 'roleplay (no training)';
+    default:
+      return m.kind;
+  }
+}
+
+function trainingName(a: PolicyArmSpec): string {
+  if (a.method.kind === 'roleplay' || a.method.kind === 'few-shot') return 'none';
+  return a.train.mode === 'lora' ? `LoRA r${a.train.lora.rank} α${a.train.lora.alpha} on q,v` : 'full finetuning';
+}
+
+function pendingArm(a: PolicyArmSpec): PolicyArmResult {
+  return { label: a.label, method: methodName(a.method), conditioning: resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
+}
+
+interface Run {
+  spec: PolicySpec;
+  env: PolicyRunnerEnv;
+  o: PolicyRunOptions;
+  record: PolicyRecord;
+  emit(e: PolicyRunEvent): void;
+  save(): Promise<void>;
+  progress(arm: number, phase: RunPhase, within: number, message: string): void;
+}
+
+async function openRecord(spec: PolicySpec, env: PolicyRunnerEnv, runId: string | undefined): Promise<PolicyRecord> {
+  if (runId) {
+    const saved = await env.store.getRecord(runId);
+    if (!saved) throw new PolicyResumeError(`No saved policy run ${runId} to resume`);
+    if (JSON.stringify(parsePolicySpec(saved.spec)) !== JSON.stringify(spec)) throw new PolicyResumeError(`Policy run ${runId} was started with a different spec; start a new run instead`);
+    saved.status = 'running';
+    saved.backend = { kind: env.backend.name, adapter: env.adapter };
+    delete saved.error;
+    return saved;
+  }
+  return {
+    recordVersion: POLICY_RECORD_VERSION,
+    kind: 'policy',
+    id: newPolicyRunId(spec),
+    name: spec.name,
+    spec,
+    seed: spec.seed,
+    appVersion: env.appVersion,
+    backend: { kind: env.backend.name, adapter: env.adapter },
+    base: null,
+    createdAt: now(),
+    updatedAt: now(),
+    status: 'running',
+    data: null,
+    judges: {
+      truth: 'planted utility (built-in world)',
+      rewardModel: {
+        status: 'missing',
+        reason: spec.eval.rewardModelRun
+          ? `judging by a Stage-1 reward model (run ${spec.eval.rewardModelRun}) is not implemented in this build yet`
+          : 'no Stage-1 reward model run was named (eval.rewardModelRun), and judging by one is not implemented in this build yet',
+      },
+    },
+    arms: spec.arms.map(pendingArm),
+    skew: [],
+  };
+}
+
+function startRun(spec: PolicySpec, env: PolicyRunnerEnv, o: PolicyRunOptions, record: PolicyRecord): Run {
+  const emit = (e: PolicyRunEvent) => o.onEvent?.(e);
+  const started = Date.now();
+  const startFraction = record.arms.filter((a) => a.status === 'done').length / spec.arms.length;
+  return {
+    spec,
+    env,
+    o,
+    record,
+    emit,
+    save: async () => {
+      record.updatedAt = now();
+      await env.store.putRecord(record);
+    },
+    // Arms share the run equally; within an arm, training is the first 70% (when it trains).
+    progress: (arm, phase, within, message) => {
+      const fraction = Math.min(1, (arm + within) / spec.arms.length);
+      const doneHere = fraction - startFraction;
+      const elapsed = (Date.now() - started) / 1000;
+      const etaSeconds = doneHere > 0.005 && elapsed > 1 ? (elapsed / doneHere) * (1 - fraction) : null;
+      emit({ kind: 'progress', runId: record.id, arm, arms: spec.arms.length, armLabel: spec.arms[arm]?.label ?? '', phase, fraction, etaSeconds, message });
+    },
+  };
+}
+
+/** What every arm shares: the world, its split and pair sets, the evaluation prompts, the base policy. */
+interface Shared {
+  ds: BuiltinDataset;
+  split: ReturnType<typeof splitDataset>;
+  sets: ReturnType<typeof buildPairSets>;
+  items: EvalItem[];
+  base: LoadedLm;
+  layout: PolicyLayout;
+  /** The base's answers per conditioning subset (its prompts differ with the persona shown). */
+  baseAnswers: Map<string, Promise<Answers>>;
+}
+
+function trainPairs(sh: Shared, a: PolicyArmSpec, seed: number): PreferencePair[] {
+  if (a.method.kind !== 'dpo') return [];
+  const { generic, cross } = sh.sets.train;
+  const all = a.method.pairs === 'generic' ? generic : a.method.pairs === 'cross' ? cross : [...generic, ...cross];
+  return samplePairs(all, a.train.maxPairs, seed, 'train');
+}
+
+/** Each pair as tokens in the base's chat layout, the persona under the arm's conditioning. */
+function pairRows(sh: Shared, a: PolicyArmSpec, pairs: readonly PreferencePair[]): Map<string, PreferenceRow> {
+  const subset = resolveSubset(a.conditioning);
+  const attrs = new Map(sh.ds.personas.map((p) => [p.id, p.attributes]));
+  const rows = new Map<string, PreferenceRow>();
+  for (const p of pairs) {
+    const at = attrs.get(p.personaId)!;
+    const persona = personaText(at, subset);
+    const q = sh.ds.question(p.questionId);
+    const turn = (text: string, id: string | undefined) => assistantTurn(sh.layout, sh.ds, text, p.questionId, id !== undefined ? (polesFromId(q, id) ?? null) : null, persona ? at : null);
+    rows.set(p.id, {
+      prompt: promptIds(sh.layout, persona, p.instruction),
+      chosen: responseIds(sh.layout, persona, p.instruction, turn(p.chosen, p.chosenId)),
+      rejected: responseIds(sh.layout, persona, p.instruction, turn(p.rejected, p.rejectedId)),
+    });
+  }
+  return rows;
+}
+
+/** Trains arm i's policy by offline DPO; returns the model and adapter that answer for it. */
+async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly PreferencePair[], owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
+  const { env, o, record, spec } = run;
+  const a = spec.arms[i];
+  if (a.method.kind !== 'dpo') throw new Error('trainDpo: not a DPO arm');
+  const result = record.arms[i];
+  const be = env.backend;
+  const padId = sh.base.tokenizer.padId;
+  const rows = pairRows(sh, a, pairs);
+  run.progress(i, 'features', 0, `${a.label}: reference log-probs of ${pairs.length} pairs`);
+  const reference = await referenceLogps(sh.base.model, rows, {
+    padId,
+    maxLength: a.train.maxLength,
+    batchSize: a.train.batchSize,
+    signal: o.signal,
+    onProgress: (done, total) => run.progress(i, 'features', 0.05 * (done / total), `${a.label}: reference log-probs ${done} of ${total}`),
+  });
+  let model = sh.base.model;
+  if (a.train.mode === 'full') {
+    owned.lm = await env.loadBase(spec.base, be);
+    model = owned.lm.model;
+    model.unfreeze();
+  } else {
+    owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: ['q_proj', 'v_proj'] }, new Rng(fnv1a32(`${spec.seed}:lora:${a.label}`)));
+  }
+  const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, a.method, padId, a.train.maxLength);
+  const resume = await env.store.getCheckpoint(record.id, i);
+  result.curve = resume ? resume.curve.slice() : [];
+  const loop = await trainLoop(be, dpo, pairs, a.train, spec.seed, {
+    signal: o.signal,
+    resume,
+    checkpointEvery: env.checkpointEvery ?? 50,
+    assertDevice: env.assertDevice,
+    onLog: (point) => {
+      result.curve.push(point);
+      run.emit({ kind: 'metrics', runId: record.id, arm: i, armLabel: a.label, point });
+    },
+    onStep: (step, total) => {
+      if (step === 1 || step % 5 === 0 || step === total) run.progress(i, 'train', 0.05 + 0.65 * (step / total), `${a.label}: step ${step} of ${total}`);
+    },
+    checkpoint: async (ck) => {
+      await env.store.putCheckpoint({ ...ck, runId: record.id, arm: i });
+      await run.save();
+    },
+  });
+  result.curve = loop.curve;
+  result.final = { ...loop.final, train_pairs: pairs.length, steps: loop.steps, resumed_from_step: loop.resumedFrom };
+  if (owned.adapter) owned.adapter.training = false;
+  return { model, adapter: owned.adapter };
+}
+
+async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, adapter: LoraAdapter | null, trained: boolean): Promise<void> {
+  const { env, o, spec, record } = run;
+  const a = spec.arms[i];
+  const e = spec.eval;
+  const subset = resolveSubset(a.conditioning);
+  const start = trained ? 0.7 : 0;
+  const settings = (what: string, from: number, to: number) => ({
+    samples: e.samples,
+    temperature: e.temperature,
+    maxNewTokens: e.maxNewTokens,
+    batchSize: e.batchSize,
+    seed: fnv1a32(`${spec.seed}:eval`),
+    signal: o.signal,
+    onProgress: (done: number, total: number) => run.progress(i, 'eval', start + (1 - start) * (from + (to - from) * (done / total)), `${a.label}: ${what} ${done} of ${total}`),
+  });
+  let base = sh.baseAnswers.get(subset.name);
+  if (!base) {
+    base = writeAnswers(env.backend, sh.base.model, null, sh.layout, sh.ds, subset, sh.items, settings('base policy answers', 0, 0.4));
+    sh.baseAnswers.set(subset.name, base);
+    base.catch(() => sh.baseAnswers.delete(subset.name));
+  }
+  const baseAnswers = await base;
+  env.assertDevice?.();
+  const mine = trained ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, subset, sh.items, settings('policy answers', 0.4, 0.85)) : baseAnswers;
+  run.progress(i, 'eval', start + (1 - start) * 0.85, `${a.label}: KL to the base`);
+  const maxLength = model.config.maxPositionEmbeddings;
+  const kl = trained ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.base.model, mine, { padId: sh.base.tokenizer.padId, batchSize: e.batchSize, maxLength })) : mine.texts.map(() => 0);
+  const result = record.arms[i];
+  result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
+  result.answers = mine.texts.slice();
+  result.examples = [];
+  for (const set of ['seen', 'unseen'] as const) {
+    const idx = sh.items.map((it, j) => (it.set === set ? j : -1)).filter((j) => j >= 0).slice(0, 3);
+    for (const j of idx) result.examples.push({ set, personaId: sh.items[j].personaId, questionId: sh.items[j].questionId, policy: mine.texts[j * e.samples], base: baseAnswers.texts[j * e.samples] });
+  }
+}
+
+async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
+  const { spec, record } = run;
+  const a = spec.arms[i];
+  const result = record.arms[i];
+  const t0 = Date.now();
+  const before = result.seconds;
+  result.status = 'running';
+  const owned: { lm: LoadedLm | null; adapter: LoraAdapter | null } = { lm: null, adapter: null };
+  try {
+    if (a.method.kind === 'dpo') {
+      const pairs = trainPairs(sh, a, spec.seed);
+      if (pairs.length === 0) throw new DataUnavailableError(`${a.label}: no ${a.method.pairs} training pairs in this world and split`);
+      const { model, adapter } = await trainDpo(run, sh, i, pairs, owned);
+      await evaluateArm(run, sh, i, model, adapter, true);
+    } else if (a.method.kind === 'roleplay') {
+      await evaluateArm(run, sh, i, sh.base.model, null, false);
+    } else {
+      throw new Error(`${a.label}: method ${a.method.kind} is not implemented (parsePolicySpec should have refused it)`);
+    }
+  } finally {
+    owned.adapter?.dispose();
+    owned.lm?.model.dispose();
+  }
+  result.status = 'done';
+  result.seconds = before + (Date.now() - t0) / 1000;
+  await run.save();
+  await run.env.store.deleteCheckpoints(record.id);
+  run.emit({ kind: 'result', runId: record.id, final: false, record: structuredClone(record) });
+}
+
+/** Conditional arms against the marginal arm of the same method, per skewed axis. */
+function skewResults(sh: Shared, spec: PolicySpec, record: PolicyRecord): PolicyRecord['skew'] {
+  if (!sh.ds.options.skew || Object.keys(sh.ds.options.skew).length === 0) return [];
+  const out: PolicyRecord['skew'] = [];
+  const arms = record.arms.map((r, i) => ({ label: r.label, answers: r.answers ?? [], spec: spec.arms[i], done: r.status === 'done' }));
+  for (const c of arms) {
+    if (!c.done || resolveSubset(c.spec.conditioning).keys.length === 0) continue;
+    const m = arms.find((x) => x.done && resolveSubset(x.spec.conditioning).keys.length === 0 && x.spec.method.kind === c.spec.method.kind);
+    if (!m) continue;
+    out.push(...skewComparisons(sh.ds, sh.items, spec.eval.samples, arms, c.label, m.label, spec.eval.confidence));
+  }
+  return out;
+}
+
+async function stopRun(run: Run, e: unknown, current: number): Promise<PolicyRecord> {
+  const { record, o } = run;
+  const cancelled = e instanceof CancelledError || (e instanceof DOMException && e.name === 'AbortError') || o.signal?.aborted === true;
+  const info = cancelled ? { name: 'CancelledError', message: 'The run was cancelled.' } : e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+  record.status = cancelled ? 'cancelled' : 'failed';
+  record.error = info;
+  if (current >= 0) {
+    record.arms[current].status = cancelled ? 'cancelled' : 'failed';
+    record.arms[current].error = info.message;
+  }
+  await run.save();
+  const checkpointKept = current >= 0 && (await run.env.store.getCheckpoint(record.id, current)) !== null;
+  run.emit({ kind: 'error', runId: record.id, name: info.name, message: info.message, checkpointKept });
+  return record;
+}
+
+/** Runs (or resumes) a policy spec: the record, the world and its split, the base, each unfinished arm. */
+export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyRunOptions = {}): Promise<PolicyRecord> {
+  const spec = parsePolicySpec(input);
+  const record = await openRecord(spec, env, o.runId);
+  const run = startRun(spec, env, o, record);
+  await run.save();
+  let current = -1;
+  let base: LoadedLm | null = null;
+  try {
+    run.progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
+    const ds = await env.loadData(spec.data, o.signal);
+    if (!isBuiltin(ds)) throw new DataUnavailableError('Policy runs need the built-in world (the truth judge reads its planted utilities)');
+    const split = splitDataset(ds, { seed: spec.seed, unseenFraction: spec.split.unseenFraction, testFraction: spec.split.testFraction });
+    const sets = buildPairSets(ds, split, { seed: spec.seed, crossPartners: spec.split.crossPartners });
+    const items = evalItems(split, spec.eval, spec.seed);
+    base = await env.loadBase(spec.base, env.backend);
+    record.base = base.name;
+    record.data = {
+      id: ds.id,
+      personas: ds.personas.length,
+      seenPersonas: split.seenPersonas.length,
+      unseenPersonas: split.unseenPersonas.length,
+      trainPairs: { generic: sets.train.generic.length, cross: sets.train.cross.length },
+      evalPrompts: { seen: items.filter((x) => x.set === 'seen').length, unseen: items.filter((x) => x.set === 'unseen').length },
+      skew: AXIS_IDS.filter((axis) => ds.options.skew?.[axis] !== undefined).map((axis) => {
+        const m = minorityOf(ds, axis);
+        return { axis, minorityPole: poleName(axis, m.pole), minorityShare: m.share };
+      }),
+    };
+    await run.save();
+    const sh: Shared = { ds, split, sets, items, base, layout: { tokenizer: base.tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map() };
+    for (let i = 0; i < spec.arms.length; i++) {
+      if (record.arms[i].status === 'done') continue;
+      o.signal?.throwIfAborted();
+      current = i;
+      await runArm(run, sh, i);
+    }
+    current = -1;
+    record.skew = skewResults(sh, spec, record);
+    record.status = 'done';
+    await run.save();
+    run.progress(spec.arms.length - 1, 'done', 1, 'Done');
+    run.emit({ kind: 'result', runId: record.id, final: true, record: structuredClone(record) });
+    return record;
+  } catch (e) {
+    return await stopRun(run, e, current);
+  } finally {
+    base?.model.dispose();
+  }
+}

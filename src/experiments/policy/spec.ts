@@ -1,0 +1,178 @@
+// parsePolicySpec: the one door into the policy runner. It checks an untrusted JSON value (a file,
+// a URL, a preset) against the Stage-2 spec schema with Stage 1's helpers (spec/schema.ts: defaults,
+// unknown fields refused, errors naming the field path) and Stage 1's data, split and subset
+// schemas, then what spans fields: unique labels, and methods this build cannot run yet, which
+// fail here with a field error instead of running as something else.
+import { DPO_LOSSES, POLICY_SPEC_VERSION, type PolicyArmSpec, type PolicyMethodKind, type PolicySpec } from '../../protocol/policy';
+import { arr, fieldPath, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from '../spec/schema';
+import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
+import { encodeWith, decodeWith } from '../spec/url';
+
+/** Methods the runner executes today; the others validate their fields, then stop here. */
+export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'roleplay'];
+
+const dpoFields = {
+  loss: literal(DPO_LOSSES, { default: 'sigmoid' }),
+  beta: num({ gt: 0, max: 100, default: 0.1 }),
+  labelSmoothing: num({ min: 0, lt: 1, default: 0 }),
+  simpoGamma: num({ min: -100, max: 100, default: 0.5 }),
+  rpoAlpha: num({ min: 0, max: 100, default: 1 }),
+};
+const runId = str({ minLength: 1, maxLength: 200 });
+
+const method = variants<PolicyArmSpec['method']>(
+  'kind',
+  {
+    dpo: obj({ kind: literal(['dpo']), ...dpoFields, pairs: literal(['generic', 'cross', 'both'], { default: 'both' }) }),
+    'iterative-dpo': obj({
+      kind: literal(['iterative-dpo']),
+      ...dpoFields,
+      iterations: num({ integer: true, min: 1, max: 100, default: 3 }),
+      samplesPerPrompt: num({ integer: true, min: 2, max: 64, default: 4 }),
+      rewardModelRun: nullable(runId, { default: null }),
+    }),
+    ppo: obj({
+      kind: literal(['ppo']),
+      rewardModelRun: nullable(runId, { default: null }),
+      klCoef: num({ min: 0, max: 10, default: 0.05 }),
+      gamma: num({ min: 0, max: 1, default: 1 }),
+      lam: num({ min: 0, max: 1, default: 0.95 }),
+      cliprange: num({ gt: 0, max: 1, default: 0.2 }),
+      cliprangeValue: num({ gt: 0, max: 10, default: 0.2 }),
+      vfCoef: num({ min: 0, max: 10, default: 0.1 }),
+      ppoEpochs: num({ integer: true, min: 1, max: 16, default: 4 }),
+      rolloutsPerStep: num({ integer: true, min: 1, max: 4096, default: 64 }),
+    }),
+    rloo: obj({
+      kind: literal(['rloo']),
+      rewardModelRun: nullable(runId, { default: null }),
+      klCoef: num({ min: 0, max: 10, default: 0.05 }),
+      k: num({ integer: true, min: 2, max: 64, default: 4 }),
+      cliprange: num({ gt: 0, max: 1, default: 0.2 }),
+      rolloutsPerStep: num({ integer: true, min: 1, max: 4096, default: 64 }),
+    }),
+    roleplay: obj({ kind: literal(['roleplay']) }),
+    'few-shot': obj({ kind: literal(['few-shot']), k: num({ integer: true, min: 1, max: 8, default: 2 }) }),
+  },
+  { default: { kind: 'dpo' } },
+);
+
+const train = obj(
+  {
+    mode: literal(['full', 'lora'], { default: 'full' }),
+    lora: obj(
+      {
+        rank: num({ integer: true, min: 1, max: 256, default: 8 }),
+        alpha: num({ gt: 0, max: 1024, default: 16 }),
+        // Dropout draws from the adapter's own stream, which a checkpoint does not hold: resume is
+        // bit-identical only without it, so it defaults to 0.
+        dropout: num({ min: 0, lt: 1, default: 0 }),
+      },
+      { optional: true },
+    ),
+    epochs: num({ gt: 0, max: 1000, default: 2 }),
+    batchSize: num({ integer: true, min: 1, max: 1024, default: 16 }),
+    lr: num({ gt: 0, max: 10, default: 5e-4 }),
+    weightDecay: num({ min: 0, max: 10, default: 0 }),
+    clipNorm: nullable(num({ gt: 0, max: 1e6 }), { default: 1 }),
+    maxPairs: nullable(num({ integer: true, min: 1, max: 10_000_000 }), { default: 2000 }),
+    maxLength: num({ integer: true, min: 16, max: 8192, default: 512 }),
+    logEvery: num({ integer: true, min: 1, max: 1_000_000, default: 10 }),
+  },
+  { optional: true },
+);
+
+const arm: Schema<PolicyArmSpec> = obj({
+  label: str({ minLength: 1, maxLength: 80 }),
+  conditioning: subsetSchema,
+  method,
+  train,
+});
+
+const base = variants<PolicySpec['base']>(
+  'kind',
+  {
+    'builtin-policy': obj({ kind: literal(['builtin-policy']) }),
+    builtin: obj({ kind: literal(['builtin']) }),
+    path: obj({ kind: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }) }),
+  },
+  { default: { kind: 'builtin-policy' } },
+);
+
+const evalSchema = obj(
+  {
+    seenPersonas: num({ integer: true, min: 1, max: 100_000, default: 40 }),
+    unseenPersonas: num({ integer: true, min: 1, max: 100_000, default: 40 }),
+    questionsPerPersona: num({ integer: true, min: 1, max: 70, default: 4 }),
+    samples: num({ integer: true, min: 1, max: 64, default: 1 }),
+    temperature: num({ min: 0, max: 10, default: 0 }),
+    maxNewTokens: num({ integer: true, min: 1, max: 4096, default: 160 }),
+    batchSize: num({ integer: true, min: 1, max: 1024, default: 16 }),
+    confidence: num({ min: 0.5, lt: 1, default: 0.95 }),
+    rewardModelRun: nullable(runId, { default: null }),
+  },
+  { optional: true },
+);
+
+/** The built-in world (the only one with a truth judge); absent means its defaults. */
+const builtinWorld: Schema<PolicySpec['data']> = {
+  describe: builtinDataSchema.describe,
+  parse: (v, path) => {
+    const source = v && typeof v === 'object' ? (v as Record<string, unknown>).source : undefined;
+    if (source !== undefined && source !== 'builtin') throw new SpecError(fieldPath(path, 'source'), `must be "builtin", got ${JSON.stringify(source)}: a policy is judged by the built-in world's planted truth`);
+    return builtinDataSchema.parse(v === undefined ? { source: 'builtin' } : v, path) as PolicySpec['data'];
+  },
+};
+
+const spec = obj({
+  version: literal([POLICY_SPEC_VERSION] as const, { default: POLICY_SPEC_VERSION }),
+  name: str({ default: 'policy', minLength: 1, maxLength: 120 }),
+  seed: num({ integer: true, min: 0, max: 0xffffffff, default: 1 }),
+  base,
+  data: builtinWorld,
+  split: splitSchema,
+  arms: arr(arm, { min: 1, max: 32 }),
+  eval: evalSchema,
+});
+
+export class PolicyMethodUnavailableError extends SpecError {
+  override name = 'PolicyMethodUnavailableError';
+}
+
+function crossChecks(s: PolicySpec): void {
+  const labels = new Set<string>();
+  s.arms.forEach((a, i) => {
+    if (labels.has(a.label)) throw new SpecError(`arms[${i}].label`, `repeats ${JSON.stringify(a.label)}: every arm needs its own label`);
+    labels.add(a.label);
+    if (!IMPLEMENTED_POLICY_METHODS.includes(a.method.kind)) {
+      throw new PolicyMethodUnavailableError(
+        `arms[${i}].method.kind`,
+        `"${a.method.kind}" is not implemented in this build yet (runnable: ${IMPLEMENTED_POLICY_METHODS.map((m) => `"${m}"`).join(', ')}); the run would not be what its spec says, so it does not start`,
+      );
+    }
+  });
+}
+
+/** Validates and completes a policy spec; throws SpecError naming the field. */
+export function parsePolicySpec(value: unknown): PolicySpec {
+  return refine(spec, (s) => crossChecks(s as PolicySpec)).parse(value, '') as PolicySpec;
+}
+
+export function parsePolicySpecJson(text: string): PolicySpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError('', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parsePolicySpec(value);
+}
+
+/** A policy spec as URL text (fields at their defaults dropped) and back, validated. */
+export function encodePolicySpec(s: PolicySpec): string {
+  return encodeWith(parsePolicySpec, s);
+}
+
+export function decodePolicySpec(param: string): PolicySpec {
+  return decodeWith(parsePolicySpecJson, param);
+}

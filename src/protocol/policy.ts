@@ -1,0 +1,247 @@
+// Stage 2 as plain data: a policy spec (which base policy, which built-in world and split, one or
+// more arms — each an attribute subset to condition on, a method with its hyper-parameters, full
+// or LoRA training — the evaluation, one seed) and the record a policy run writes (per arm its
+// training curve with TRL's metric names and the judges' verdicts on the answers it generated).
+// Types only: the app and the worker both read them; `parsePolicySpec`
+// (src/experiments/policy/spec.ts) is the only way in and checks every value.
+import type { RunEvent } from './events';
+import type { CurvePoint, RunBackend, RunStatus, ArmStatus } from './record';
+import type { DataSpec, SplitSpec, SubsetSpec } from './spec';
+
+export const POLICY_SPEC_VERSION = 1;
+export const POLICY_RECORD_VERSION = 1;
+
+/** Where the policy starts. */
+export type PolicyBaseSpec =
+  /** The persona-blind SFT policy shipped in public/models/builtin-policy (answers in random styles). */
+  | { kind: 'builtin-policy' }
+  /** The built-in persona-reading model (public/models/builtin): "SFT on tailored answers". */
+  | { kind: 'builtin' }
+  /** A Llama/Qwen2 checkpoint folder on disk (CLI only). */
+  | { kind: 'path'; path: string };
+
+export const DPO_LOSSES = ['sigmoid', 'ipo', 'hinge', 'robust', 'simpo', 'rpo'] as const;
+export type DpoLossName = (typeof DPO_LOSSES)[number];
+
+/** Which preference pairs offline DPO trains on (Stage 1's pair sets, src/data/pairs.ts). */
+export type DpoPairKind = 'generic' | 'cross' | 'both';
+
+export interface DpoMethodSpec {
+  kind: 'dpo';
+  loss: DpoLossName;
+  /** β: strength of the KL regularisation (TRL's beta). */
+  beta: number;
+  /** ε: label smoothing (sigmoid, robust, simpo, rpo). */
+  labelSmoothing: number;
+  /** γ: SimPO's target reward margin. */
+  simpoGamma: number;
+  /** α: RPO's weight on the chosen answers' NLL. */
+  rpoAlpha: number;
+  pairs: DpoPairKind;
+}
+
+export type PolicyMethodSpec =
+  | DpoMethodSpec
+  /** Online DPO: sample K answers per prompt, label best vs worst with a Stage-1 reward model, retrain. */
+  | (Omit<DpoMethodSpec, 'kind' | 'pairs'> & { kind: 'iterative-dpo'; iterations: number; samplesPerPrompt: number; rewardModelRun: string | null })
+  /** PPO with a Stage-1 reward model (per-token KL penalty, value head, GAE). */
+  | { kind: 'ppo'; rewardModelRun: string | null; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; ppoEpochs: number; rolloutsPerStep: number }
+  /** RLOO: K samples per prompt, leave-one-out baseline, no critic. */
+  | { kind: 'rloo'; rewardModelRun: string | null; klCoef: number; k: number; cliprange: number; rolloutsPerStep: number }
+  /** No training: the base policy with the persona in its system message. */
+  | { kind: 'roleplay' }
+  /** No training: roleplay plus k of the persona's preferred answers to other questions. */
+  | { kind: 'few-shot'; k: number };
+
+export type PolicyMethodKind = PolicyMethodSpec['kind'];
+
+export interface PolicyTrainSpec {
+  mode: 'full' | 'lora';
+  lora: { rank: number; alpha: number; dropout: number };
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  clipNorm: number | null;
+  /** Cap on training pairs (a seeded sample), null for all. */
+  maxPairs: number | null;
+  /** Prompt + response tokens kept (longer rows lose prompt tokens first). */
+  maxLength: number;
+  logEvery: number;
+}
+
+export interface PolicyArmSpec {
+  /** Shown in tables; unique within the run. */
+  label: string;
+  /** The persona's attributes in the prompt; subset none is the marginal (persona-blind) policy. */
+  conditioning: SubsetSpec;
+  method: PolicyMethodSpec;
+  train: PolicyTrainSpec;
+}
+
+export interface PolicyEvalSpec {
+  /** Seen personas evaluated (on their held-out questions) and unseen personas; seeded samples. */
+  seenPersonas: number;
+  unseenPersonas: number;
+  /** Questions per evaluated persona (at most). */
+  questionsPerPersona: number;
+  /** Answers sampled per (persona, question), for the policy and for the base alike. */
+  samples: number;
+  /** Sampling temperature (0 = greedy). */
+  temperature: number;
+  maxNewTokens: number;
+  /** Prompts per generation batch. */
+  batchSize: number;
+  /** Confidence level of every interval. */
+  confidence: number;
+  /** A Stage-1 conditional reward model to judge with, by run id; null for none. */
+  rewardModelRun: string | null;
+}
+
+export interface PolicySpec {
+  version: typeof POLICY_SPEC_VERSION;
+  name: string;
+  /** The one seed: split, pair sampling, LoRA init, batch order, evaluation samples. */
+  seed: number;
+  base: PolicyBaseSpec;
+  /** The built-in world (the truth judge needs its planted utilities). */
+  data: Extract<DataSpec, { source: 'builtin' }>;
+  split: SplitSpec;
+  arms: PolicyArmSpec[];
+  eval: PolicyEvalSpec;
+}
+
+/** A named policy preset as the CLI and the app list it (the spec complete, defaults filled). */
+export interface PolicyPresetInfo {
+  name: string;
+  title: string;
+  description: string;
+  spec: PolicySpec;
+}
+
+export type PolicySpecCheck = { ok: true; spec: PolicySpec; hash: string } | { ok: false; path: string; message: string };
+
+/** A rate with its Wilson interval; `n` items, ties counted half in `wins`. */
+export interface RateWithInterval {
+  n: number;
+  wins: number;
+  rate: number;
+  lo: number;
+  hi: number;
+}
+
+export interface PersonaPolicyScore {
+  personaId: string;
+  answers: number;
+  /** Truth win rate against the base policy's answer to the same prompt (ties half). */
+  vsBase: number;
+  /** Truth win rate against the Bayes-best answer. */
+  vsBayes: number;
+  /** Mean true utility of the policy's, the base's and the Bayes-best answers. */
+  utility: number;
+  baseUtility: number;
+  bestUtility: number;
+}
+
+export interface SpreadStats {
+  median: number;
+  q1: number;
+  q3: number;
+  min: number;
+  max: number;
+}
+
+/** The truth judge's verdict on one arm's answers for one persona set (seen or unseen). */
+export interface PolicyEvalSet {
+  set: 'seen' | 'unseen';
+  personas: number;
+  answers: number;
+  vsBase: RateWithInterval;
+  vsBayes: RateWithInterval;
+  /** Per-persona win rates against the base: the spread the median of the issue reads. */
+  perPersonaVsBase: SpreadStats;
+  perPersona: PersonaPolicyScore[];
+  meanUtility: number;
+  baseUtility: number;
+  bestUtility: number;
+  /** (U_policy − U_base) / (U_best − U_base); NaN when the base is already best. */
+  gapClosed: number;
+  /** Mean over the policy's samples of Σ_t (log π − log π_base): KL(π ‖ base) estimated on its own samples. */
+  kl: number;
+  /** Share of the policy's (and the base's) answers that cannot be parsed or are off topic. */
+  invalidRate: number;
+  baseInvalidRate: number;
+}
+
+/** On a skewed world, per skewed axis: a conditional arm against a marginal one (same method), per group. */
+export interface SkewComparison {
+  axis: string;
+  conditional: string;
+  marginal: string;
+  minorityPole: string;
+  minorityShare: number;
+  /** Truth win rate of the conditional arm's answer over the marginal arm's, on questions that use the axis. */
+  minority: RateWithInterval;
+  majority: RateWithInterval;
+}
+
+export interface PolicyArmResult {
+  label: string;
+  /** Method in words, e.g. "DPO (sigmoid, β 0.1)". */
+  method: string;
+  /** Attribute subset name, e.g. "none" (marginal), "custom (10)". */
+  conditioning: string;
+  /** Training in words, e.g. "LoRA r8 on q,v". */
+  training: string;
+  status: ArmStatus;
+  error?: string;
+  curve: CurvePoint[];
+  /** Final training metrics (TRL names) and sizes. */
+  final: Record<string, number>;
+  eval: PolicyEvalSet[];
+  /** Answers the policy wrote (a few per set, for reading). */
+  examples: { set: 'seen' | 'unseen'; personaId: string; questionId: string; policy: string; base: string }[];
+  /** Every answer the policy wrote, in the evaluation's item order (samples item-major): what the
+   * skew comparison and a resumed run read back. */
+  answers?: string[];
+  seconds: number;
+}
+
+export interface PolicyJudges {
+  truth: 'planted utility (built-in world)';
+  /** A Stage-1 conditional reward model's verdicts, or why there are none. */
+  rewardModel: { status: 'missing'; reason: string };
+}
+
+export interface PolicyRecord {
+  recordVersion: typeof POLICY_RECORD_VERSION;
+  kind: 'policy';
+  id: string;
+  name: string;
+  spec: PolicySpec;
+  seed: number;
+  appVersion: string;
+  backend: RunBackend;
+  /** The base policy's name and weights hash. */
+  base: string | null;
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  error?: { name: string; message: string };
+  data: {
+    id: string;
+    personas: number;
+    seenPersonas: number;
+    unseenPersonas: number;
+    trainPairs: Record<'generic' | 'cross', number>;
+    evalPrompts: { seen: number; unseen: number };
+    /** Skewed axes: minority pole and share. */
+    skew: { axis: string; minorityPole: string; minorityShare: number }[];
+  } | null;
+  judges: PolicyJudges;
+  arms: PolicyArmResult[];
+  skew: SkewComparison[];
+}
+
+/** What a policy run tells whoever started it: Stage 1's events, with the policy record as result. */
+export type PolicyRunEvent = Exclude<RunEvent, { kind: 'result' }> | { kind: 'result'; runId: string; final: boolean; record: PolicyRecord };

@@ -1,0 +1,184 @@
+// Stage-2 policy specs and runner on the cpu backend at toy size (the tiny Llama checkpoint, a
+// 12-persona built-in world): field-path errors, defaults and the URL round trip; presets that
+// cannot run fail on the method's field; offline DPO lowers its loss and raises rewards/accuracies
+// (TRL names), is judged by the truth for seen and unseen personas, stops on cancel with its
+// checkpoint, resumes to the same trajectory bit for bit, and stops on a non-finite loss by name.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { folderLmLoader } from '../../src/experiments/node/load-lm';
+import { loadBuiltin } from '../../src/experiments/prepare';
+import { MemoryRunStore } from '../../src/experiments/runs/store';
+import { POLICY_PRESETS, policyPresetSpec } from '../../src/experiments/policy/presets';
+import { runPolicy, type PolicyRunnerEnv } from '../../src/experiments/policy/runner';
+import { decodePolicySpec, encodePolicySpec, parsePolicySpec } from '../../src/experiments/policy/spec';
+import { SpecError } from '../../src/experiments/spec/schema';
+import type { PolicyRecord, PolicyRunEvent } from '../../src/protocol/policy';
+import { createBackend, type Backend } from '../../src/tensor';
+
+const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
+
+function fieldError(value: unknown): SpecError {
+  try {
+    parsePolicySpec(value);
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('the spec parsed');
+}
+
+const arm = (extra: Record<string, unknown> = {}) => ({ label: 'a', ...extra });
+
+describe('policy specs', () => {
+  it('fills defaults: the persona-blind SFT base, the default world, sigmoid DPO', () => {
+    const s = parsePolicySpec({ arms: [arm()] });
+    expect(s.base).toEqual({ kind: 'builtin-policy' });
+    expect(s.data).toMatchObject({ source: 'builtin', seed: 1, personas: 1000 });
+    expect(s.arms[0].method).toMatchObject({ kind: 'dpo', loss: 'sigmoid', beta: 0.1, labelSmoothing: 0, pairs: 'both' });
+    expect(s.arms[0].conditioning).toEqual({ kind: 'preset', name: 'all' });
+    expect(s.eval.rewardModelRun).toBeNull();
+  });
+
+  it('names the field at fault', () => {
+    expect(fieldError({ arms: [arm({ method: { kind: 'dpo', beta: -1 } })] }).path).toBe('arms[0].method.beta');
+    expect(fieldError({ arms: [arm({ method: { kind: 'dpo', loss: 'kto' } })] }).path).toBe('arms[0].method.loss');
+    expect(fieldError({ arms: [arm({ train: { lr: 0 } })] }).path).toBe('arms[0].train.lr');
+    expect(fieldError({ arms: [arm({ train: { mode: 'lora', lora: { rank: 0 } } })] }).path).toBe('arms[0].train.lora.rank');
+    expect(fieldError({ arms: [arm({ conditioning: { kind: 'custom', attributes: ['shoe size'] } })] }).path).toBe('arms[0].conditioning.attributes[0]');
+    expect(fieldError({ arms: [arm({ betta: 1 })] }).path).toBe('arms[0].betta');
+    expect(fieldError({ data: { source: 'builtin', skew: { height: 0.7 } }, arms: [arm()] }).path).toBe('data.skew.height');
+    expect(fieldError({ data: { source: 'path', path: 'x' }, arms: [arm()] }).path).toBe('data.source');
+    expect(fieldError({ eval: { samples: 0 }, arms: [arm()] }).path).toBe('eval.samples');
+    expect(fieldError({ arms: [arm(), arm()] }).path).toBe('arms[1].label');
+    expect(fieldError({ arms: [] }).path).toBe('arms');
+  });
+
+  it('refuses a method this build cannot run, on its kind field, after checking its other fields', () => {
+    for (const kind of ['iterative-dpo', 'ppo', 'rloo', 'few-shot']) {
+      const e = fieldError({ arms: [arm({ method: { kind } })] });
+      expect(e.path).toBe('arms[0].method.kind');
+      expect(e.message).toMatch(/not implemented/);
+    }
+    expect(fieldError({ arms: [arm({ method: { kind: 'ppo', cliprange: 2 } })] }).path).toBe('arms[0].method.cliprange');
+  });
+
+  it('round-trips through a URL, defaults dropped', () => {
+    const s = parsePolicySpec({ name: 'x', seed: 9, data: { source: 'builtin', skew: { formality: 0.7 } }, arms: [arm({ method: { kind: 'dpo', loss: 'simpo', beta: 2 }, train: { mode: 'lora' } })] });
+    const text = encodePolicySpec(s);
+    expect(decodePolicySpec(text)).toEqual(s);
+    expect(text.length).toBeLessThan(encodeURIComponent(JSON.stringify(s)).length / 2);
+    expect(() => decodePolicySpec(text.slice(0, 10))).toThrow(SpecError);
+  });
+
+  it('presets: the runnable ones validate; the others fail on the method they need', () => {
+    for (const name of ['dpo', 'dpo-skewed', 'dpo-variants']) expect(policyPresetSpec(name).arms.length).toBeGreaterThan(0);
+    expect(policyPresetSpec('dpo').arms.map((a) => a.conditioning.kind)).toEqual(['custom', 'preset']);
+    const failing = { 'iterative-dpo': 'arms[0].method.kind', ppo: 'arms[0].method.kind', 'policy-baselines': 'arms[1].method.kind' } as Record<string, string>;
+    for (const p of POLICY_PRESETS) {
+      if (!(p.name in failing)) continue;
+      let err: unknown;
+      try {
+        policyPresetSpec(p.name);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SpecError);
+      expect((err as SpecError).path).toBe(failing[p.name]);
+    }
+  });
+});
+
+describe('policy runner (tiny checkpoint, cpu)', () => {
+  let be: Backend;
+  beforeAll(async () => {
+    be = await createBackend('cpu');
+  });
+
+  const spec = (train: Record<string, unknown> = {}, label = 'conditional DPO', method: Record<string, unknown> = {}) => ({
+    name: 'toy',
+    seed: 3,
+    base: { kind: 'path', path: TINY },
+    data: { source: 'builtin', personas: 16, questionsPerPersona: 4 },
+    arms: [{ label, conditioning: { kind: 'custom', attributes: ['age'] }, method: { kind: 'dpo', pairs: 'both', beta: 0.1, ...method }, train: { mode: 'full', epochs: 3, batchSize: 4, lr: 0.0005, maxPairs: 16, maxLength: 128, logEvery: 1, ...train } }],
+    eval: { seenPersonas: 2, unseenPersonas: 2, questionsPerPersona: 1, maxNewTokens: 6, batchSize: 4 },
+  });
+
+  const env = (store: MemoryRunStore<PolicyRecord>): PolicyRunnerEnv => ({
+    backend: be,
+    adapter: null,
+    store,
+    loadData: loadBuiltin,
+    loadBase: (_base, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
+    appVersion: 'test',
+    checkpointEvery: 2,
+  });
+
+  let full: PolicyRecord;
+
+  it('trains by DPO: the loss falls and rewards/accuracies rise; the truth judges seen and unseen answers', async () => {
+    const store = new MemoryRunStore<PolicyRecord>();
+    const events: PolicyRunEvent[] = [];
+    full = await runPolicy(spec(), env(store), { onEvent: (e) => events.push(e) });
+    expect(full.status, full.error?.message).toBe('done');
+    const a = full.arms[0];
+    expect(a.curve.length).toBe(12);
+    const first = a.curve[0];
+    // The last epoch's four batches, on average (one batch alone is noisy).
+    const lastEpoch = a.curve.slice(-4);
+    const avg = (k: string) => lastEpoch.reduce((s, p) => s + p[k], 0) / lastEpoch.length;
+    const last = { ...a.curve[a.curve.length - 1], loss: avg('loss'), 'rewards/accuracies': avg('rewards/accuracies'), 'rewards/margins': avg('rewards/margins') };
+    // At step 1 the policy is the reference: loss log 2, every implicit reward 0 (a tie counts wrong).
+    expect(first.loss).toBeCloseTo(Math.log(2), 4);
+    expect(first['rewards/accuracies']).toBe(0);
+    expect(last.loss).toBeLessThan(first.loss - 0.1);
+    expect(last['rewards/accuracies']).toBeGreaterThan(0.5);
+    expect(last['rewards/margins']).toBeGreaterThan(0);
+    for (const k of ['rewards/chosen', 'rewards/rejected', 'logps/chosen', 'logps/rejected']) expect(Number.isFinite(last[k])).toBe(true);
+    expect(a.eval.map((e) => e.set)).toEqual(['seen', 'unseen']);
+    for (const e of a.eval) {
+      expect(e.answers).toBe(2);
+      expect(e.vsBase.rate).toBeGreaterThanOrEqual(0);
+      expect(e.vsBase.lo).toBeLessThanOrEqual(e.vsBase.rate);
+      expect(Number.isFinite(e.kl)).toBe(true);
+      // A tiny untrained vocabulary writes nothing the judge can read.
+      expect(e.invalidRate).toBe(1);
+    }
+    expect(a.answers).toHaveLength(4);
+    expect(full.judges.rewardModel.status).toBe('missing');
+    expect(events.some((e) => e.kind === 'progress' && e.etaSeconds !== null)).toBe(true);
+    expect(events.filter((e) => e.kind === 'metrics')).toHaveLength(12);
+    expect(events[events.length - 1]).toMatchObject({ kind: 'result', final: true });
+  }, 300_000);
+
+  it('cancels with its checkpoint kept, then resumes to the same trajectory bit for bit', async () => {
+    const store = new MemoryRunStore<PolicyRecord>();
+    const ac = new AbortController();
+    const events: PolicyRunEvent[] = [];
+    const stopped = await runPolicy(spec(), env(store), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'metrics' && e.point.step === 7) ac.abort();
+      },
+    });
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.arms[0].status).toBe('cancelled');
+    expect(events.find((e) => e.kind === 'error')).toMatchObject({ name: 'CancelledError', checkpointKept: true });
+    expect((await store.getCheckpoint(stopped.id, 0))?.step).toBe(6);
+    const resumed = await runPolicy(spec(), env(store), { runId: stopped.id });
+    expect(resumed.status).toBe('done');
+    expect(resumed.arms[0].final.resumed_from_step).toBe(6);
+    expect(resumed.arms[0].curve).toEqual(full.arms[0].curve);
+    expect(resumed.arms[0].answers).toEqual(full.arms[0].answers);
+    expect(resumed.arms[0].eval).toEqual(full.arms[0].eval);
+    expect(await store.getCheckpoint(stopped.id, 0)).toBeNull();
+  }, 300_000);
+
+  it('stops on a non-finite loss with NonFiniteLossError naming the step', async () => {
+    const store = new MemoryRunStore<PolicyRecord>();
+    // IPO's target margin 1/(2β) squared overflows float32 when β is tiny: the loss is infinite at once.
+    const r = await runPolicy(spec({}, 'exploding', { loss: 'ipo', beta: 1e-30 }), env(store));
+    expect(r.status).toBe('failed');
+    expect(r.error?.name).toBe('NonFiniteLossError');
+    expect(r.arms[0].error).toMatch(/step \d+/);
+  }, 300_000);
+});
