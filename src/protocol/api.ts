@@ -27,6 +27,7 @@ import type {
   ModelLoadProgress,
   TokenEvent,
 } from './models';
+import type { AggregateView, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, Vote, VoteChoice } from './rating';
 import type { RunRecord } from './record';
 import type { MethodOption, PresetInfo, SpecCheck } from './spec';
 
@@ -77,4 +78,18 @@ export interface RunnerApi {
   stopGeneration(): Promise<boolean>;
   listCachedModels(): Promise<CachedModelView[]>;
   deleteCachedModel(group: string): Promise<void>;
+
+  // The generalised Compare view and blind rating (src/worker/columns.ts, rating.ts).
+  /** The models a column may pick, with why the others cannot be picked now. */
+  columnModels(): Promise<ModelOption[]>;
+  generateColumns(req: ColumnsRequest, onToken?: (e: ColumnTokenEvent) => void): Promise<ColumnsOutcome>;
+  stopColumns(): Promise<boolean>;
+  /** Rating items (pairs of columns per sample, shown in a seeded order), kept in IndexedDB. */
+  blindItems(req: ColumnsRequest, outcome: ColumnsOutcome): Promise<RatingItem[]>;
+  castVote(itemId: string, choice: VoteChoice, rater: string): Promise<Vote>;
+  ratingPool(): Promise<{ datasetId: string; raterId: string; items: RatingItem[]; votes: Vote[] }>;
+  /** This browser's rater's votes as a votes file (JSON). */
+  exportVotes(): Promise<string>;
+  importVotes(files: ReadonlyArray<{ name: string; text: string }>): Promise<ImportReport>;
+  aggregateVotes(seed?: number): Promise<AggregateView>;
 }

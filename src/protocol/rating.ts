@@ -50,9 +50,9 @@ export interface TruthView {
   /** Why an invalid answer is invalid, in words. */
   invalidWhy?: string;
   utility: number;
-  /** The Bayes-best answer's utility for this persona and question (what a perfect policy gets). */
+  /** The best answer's utility for this persona and question (the oracle's, knowing its noise). */
   bestUtility: number;
-  /** The neutral answer's utility is 0; the worst answer's, `worstUtility`. */
+  /** The worst answer's utility (the neutral answer's is 0). */
   worstUtility: number;
   axes: AxisVerdict[];
 }

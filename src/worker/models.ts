@@ -35,7 +35,7 @@ import { personaPrompt } from './persona-prompt';
  * dispatch and readback cost more than the whole forward pass of a model this small. */
 const SMALL_MODEL_PARAMETERS = 20_000_000;
 
-interface Loaded {
+export interface Loaded {
   info: ModelInfoView;
   model: LlamaModel;
   tokenizer: TextTokenizer;
@@ -126,6 +126,16 @@ export function loadCachedModel(group: string, onProgress?: (p: ModelLoadProgres
   return exclusive(async () => load(await cachedCheckpoint(await ModelCache.open(), group), group, 'cache', backend, onProgress));
 }
 
+/** The model the Models panel loaded (a Compare column's 'loaded' model id), if any. */
+export function currentModel(): Loaded | null {
+  return loaded;
+}
+
+/** The built-in dataset the Compare view's personas and questions come from (generated once). */
+export function compareDataset(): BuiltinDataset {
+  return builtinDataset();
+}
+
 export async function loadedModel(): Promise<ModelInfoView | null> {
   return loaded?.info ?? null;
 }
@@ -159,7 +169,7 @@ function shown(text: string, builtin: boolean): { text: string; style?: string }
 }
 
 /** "b0042 · 58, Female, Line cook at a busy diner · Very conservative, Agnostic" (text only). */
-function personaLabel(id: string, a: Attributes): string {
+export function personaLabel(id: string, a: Attributes): string {
   const who = [a.age, a.sex, a['detailed job description'] ?? a['occupation category']].filter((v) => v !== undefined && v !== '');
   const views = [a['political views'], a.religion].filter((v) => v !== undefined && v !== '');
   return [id, who.join(', '), views.join(', ')].filter((s) => s !== '').join(' · ');

@@ -8,7 +8,10 @@ import { backendAdvice } from './calibration';
 import * as data from './data';
 import * as experiments from './experiments';
 import { gpuStatus } from './gpu-status';
+import * as columns from './columns';
+import { columnModels } from './column-models';
 import * as models from './models';
+import * as rating from './rating';
 import { runSelftest } from './selftest';
 
 const api: RunnerApi = {
@@ -47,6 +50,16 @@ const api: RunnerApi = {
   stopGeneration: models.stopGeneration,
   listCachedModels: models.listCachedModels,
   deleteCachedModel: models.deleteCachedModel,
+
+  columnModels,
+  generateColumns: columns.generateColumns,
+  stopColumns: columns.stopColumns,
+  blindItems: rating.blindItems,
+  castVote: rating.castVote,
+  ratingPool: rating.ratingPool,
+  exportVotes: rating.exportVotes,
+  importVotes: rating.importVotes,
+  aggregateVotes: rating.aggregateVotes,
 };
 
 expose(api);
