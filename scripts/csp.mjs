@@ -8,7 +8,9 @@
 //   .wasm) needs 'wasm-unsafe-eval', which allows compiling WASM and nothing else (no eval()).
 // - worker-src 'self': the runner worker is a module file of this origin (no blob: workers).
 // - connect-src 'self' https:: the app's own files, and models or datasets the user fetches from a
-//   URL they type (the Hugging Face hub or any https host; its redirects land on CDN hosts).
+//   URL they type (the Hugging Face hub or any https host; its redirects land on CDN hosts);
+//   http://127.0.0.1:* and http://localhost:* for the external judge on this computer
+//   (`npm run cli -- serve`, plain http on a port of the user's choice).
 // - style-src 'self': one stylesheet file; React's style props go through the CSSOM, which a
 //   policy does not block.
 // - img-src 'self' data: the favicon and SVG charts (no remote images).
@@ -22,7 +24,7 @@ const STRICT = {
   'default-src': ["'self'"],
   'script-src': ["'self'", "'wasm-unsafe-eval'"],
   'worker-src': ["'self'"],
-  'connect-src': ["'self'", 'https:'],
+  'connect-src': ["'self'", 'https:', 'http://127.0.0.1:*', 'http://localhost:*'],
   'style-src': ["'self'"],
   'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],

@@ -2,6 +2,7 @@
 // in the URL hash (#/data, #/experiments, ...) so links and reloads land on the same view.
 import { useEffect } from 'react';
 import { useLab, useTheme, useView, viewFromHash } from '../store/lab';
+import { FirstVisitGuide } from './components/FirstVisitGuide';
 import { GpuPanel } from './components/GpuPanel';
 import { Header } from './components/Header';
 import { NavBar } from './components/NavBar';
@@ -47,6 +48,7 @@ export function App() {
       <NavBar current={view} />
       <div className="shell__body">
         <main id="main" className="shell__main" tabIndex={-1}>
+          <FirstVisitGuide />
           <Current />
         </main>
         <aside className="shell__aside" aria-label="GPU">
