@@ -17,6 +17,7 @@ describe('kernel checks', () => {
       'layernorm',
       'rope',
       'attention',
+      'attention-decode',
       'embedding',
       'cross-entropy',
       'global-norm',

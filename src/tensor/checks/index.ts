@@ -4,6 +4,7 @@
 // panel's self-test, in the runner worker: src/worker/selftest.ts). Types: ./types.ts.
 import { adamwCheck } from './adamw';
 import { attentionCheck } from './attention';
+import { attentionDecodeCheck } from './attention-decode';
 import { binaryCheck } from './binary';
 import { crossEntropyCheck } from './cross-entropy';
 import { embeddingCheck } from './embedding';
@@ -34,6 +35,7 @@ export const KERNEL_CHECKS: KernelCheck[] = [
   layernormCheck,
   ropeCheck,
   attentionCheck,
+  attentionDecodeCheck,
   embeddingCheck,
   crossEntropyCheck,
   globalNormCheck,

@@ -218,8 +218,11 @@ export function attentionTiles(ctx: GpuContext, pass: Pass, d: number): Attentio
   throw new LimitTooLowError('maxComputeWorkgroupStorageSize', sharedFloats(pass, { BR: 1, BC: 1 }, d) * 4, limit);
 }
 
-/** The Params struct shared by both shaders; `row` is the delta pass's grid row width. */
-function attentionParams(ctx: GpuContext, s: AttentionShape, useMask: boolean, row = 0): GPUBuffer {
+/**
+ * The Params struct shared by the attention shaders (attention-decode.wgsl too); `row` is the
+ * delta pass's grid row width.
+ */
+export function attentionParams(ctx: GpuContext, s: AttentionShape, useMask: boolean, row = 0): GPUBuffer {
   const st = strides(s);
   return paramsBuffer(ctx, 'attention', [
     ['u32', s.b],
@@ -242,7 +245,7 @@ export interface AttentionOptions extends KernelOptions {
   tiles?: AttentionTuning;
 }
 
-function checkBuffers(op: string, s: AttentionShape, mask: GPUBuffer | null, buffers: Record<string, GPUBuffer>): void {
+export function checkBuffers(op: string, s: AttentionShape, mask: GPUBuffer | null, buffers: Record<string, GPUBuffer>): void {
   checkShape(op, s);
   const n = sizes(s);
   for (const [name, buf] of Object.entries(buffers)) {

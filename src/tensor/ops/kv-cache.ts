@@ -3,14 +3,16 @@
 // length, with the strided copy every layout op uses (../kernels/strided-copy.ts). cachedAttention
 // attends from the new queries over only the first `keys` positions of a cache whose capacity may
 // be larger, reading the cache where it lies: cpu, the decode loop (../cpu/attention-decode.ts)
-// for a few queries and the blocked fast path for a prompt; webgpu, the fused attention kernel
-// (../kernels/attention.ts), whose kvCapacity strides skip the unused tail. Nothing is
+// for a few queries and the blocked fast path for a prompt; webgpu, one workgroup per query row
+// for a few queries (../kernels/attention-decode.ts) and the fused tiled kernel for a prompt
+// (../kernels/attention.ts), both skipping the unused tail by kvCapacity strides. Nothing is
 // concatenated or transposed per token.
 import type { Backend } from '../backend';
 import { attentionDecode, DECODE_MAX_T } from '../cpu/attention-decode';
 import { attentionFast } from '../cpu/attention-fast';
 import { forgetPacked, holdPackedOperands } from '../cpu/packed-operands';
 import { encodeAttention, type AttentionShape } from '../kernels/attention';
+import { encodeAttentionDecode } from '../kernels/attention-decode';
 import { encodeStridedCopy, stridedCopyCpu, type StridedCopyParams } from '../kernels/strided-copy';
 import { expectDType } from '../plan';
 import { ShapeError, shapeStr, stridesOf, type Tensor } from '../tensor';
@@ -75,7 +77,8 @@ export function cachedAttention(be: Backend, q: Tensor, kCache: Tensor, vCache: 
   const out = gpu.empty(q.shape, 'f32', 'cachedAttention');
   const lse = gpu.empty([s.b, s.hq, s.t], 'f32', 'cachedAttention');
   const mask = o.keyMask ? gpu.buffer(o.keyMask) : null;
-  encodeAttention(gpu.ctx, gpu.encoder(), gpu.buffer(q), gpu.buffer(kCache), gpu.buffer(vCache), mask, gpu.buffer(out), gpu.buffer(lse), s);
+  const encode = s.t <= DECODE_MAX_T && s.d <= 256 ? encodeAttentionDecode : encodeAttention;
+  encode(gpu.ctx, gpu.encoder(), gpu.buffer(q), gpu.buffer(kCache), gpu.buffer(vCache), mask, gpu.buffer(out), gpu.buffer(lse), s);
   lse.dispose();
   return out;
 }
