@@ -1,6 +1,7 @@
 // `bench` (also `npm run bench`): matmul GFLOP/s on the cpu backend and on WebGPU in Node (Dawn)
 // and in headless Chromium, with side-by-side ratios against onnxruntime-web (WebGPU EP on the
-// same adapter; WASM EP single-threaded). Prints a table and writes JSON to bench-output/.
+// same adapter; WASM EP single-threaded), a training step's tokens/s, and the built-in model's
+// generated tokens/s at batch 1 and 16. Prints tables and writes JSON to bench-output/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { acquireGpu } from '../../gpu';
@@ -11,6 +12,7 @@ import { runChromiumBench } from '../bench/chromium';
 import { loadOrtWasm, loadOrtWebgpu } from '../bench/ort-node';
 import { formatAdapters, formatRatios, formatTable, formatTrainSteps, targetsMet } from '../bench/report';
 import { benchTrainStep, TRAIN_SIZES, type TrainStepResult } from '../bench/train-step';
+import { benchGenerate, formatGeneration, type GenerateBenchResult } from '../bench/generate';
 import { createBackend } from '../../tensor';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
@@ -31,7 +33,7 @@ function positive(value: string | true | undefined, fallback: number, flag: stri
 
 export const bench: CliCommand = {
   path: ['bench'],
-  summary: 'Benchmark matmul (cpu, WebGPU in Node and Chromium) against onnxruntime-web',
+  summary: 'Benchmark matmul (cpu, WebGPU in Node and Chromium) against onnxruntime-web; training steps and generation',
   usage: [
     '--sizes 128,256,512,1024   square sizes (default)',
     '--ort 512,1024             sizes also run on onnxruntime-web for the ratio lines (default)',
@@ -40,12 +42,14 @@ export const bench: CliCommand = {
     '--no-cpu / --no-webgpu     skip the cpu backend / WebGPU in Node',
     '--variant tiled|direct     force one WGSL variant in Node (default: by adapter)',
     '--no-train                 skip the training-step tokens/s (Node), --train-steps N (default 3)',
+    '--no-generate              skip the built-in model\'s generated tokens/s (Node, batch 1 and 16)',
+    '--gen-tokens N             new tokens per row on cpu (default 64); --gen-webgpu-tokens N (default 8)',
     '--reps N                   timed rounds per product (default 3), --budget MS per product',
     '--check                    exit 1 when a ratio misses its target',
     '--out FILE                 JSON path (default bench-output/bench-<time>.json)',
   ],
   async run(args) {
-    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'check']);
+    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'check']);
     const options: SuiteOptions = {
       sizes: sizeList(flags.sizes, [128, 256, 512, 1024], 'sizes'),
       ortSizes: sizeList(flags.ort, [512, 1024], 'ort'),
@@ -61,6 +65,17 @@ export const bench: CliCommand = {
     const trainSteps = positive(flags['train-steps'], 3, 'train-steps');
     const suites: SuiteResult[] = [];
     const training: TrainStepResult[] = [];
+    const generation: GenerateBenchResult[] = [];
+    const generate = async (kind: 'cpu' | 'webgpu', be: Awaited<ReturnType<typeof createBackend>>) => {
+      if (flags['no-generate']) return;
+      // SwiftShader makes a few tokens per second: the webgpu line stays short unless asked.
+      const newTokens = kind === 'cpu' ? positive(flags['gen-tokens'], 64, 'gen-tokens') : positive(flags['gen-webgpu-tokens'], 8, 'gen-webgpu-tokens');
+      for (const batch of [1, 16]) {
+        const r = await benchGenerate(be, { batch, newTokens, reps: kind === 'cpu' ? 3 : 1 });
+        options.log!(`node ${kind} generation, built-in model, batch ${batch}: ${r.tokensPerSecond.toFixed(0)} tokens/s (${r.tokensPerCpuSecond.toFixed(0)} per CPU-second)`);
+        generation.push({ ...r, backend: `node ${kind}` });
+      }
+    };
     const started = new Date();
     const train = async (kind: 'cpu' | 'webgpu', be: Awaited<ReturnType<typeof createBackend>>) => {
       for (const size of TRAIN_SIZES) {
@@ -74,6 +89,7 @@ export const bench: CliCommand = {
       console.log('cpu backend (node)');
       suites.push(await runCpuSuite(await loadOrtWasm(), 'node cpu', cpuOptions));
       if (!flags['no-train']) await train('cpu', await createBackend('cpu'));
+      await generate('cpu', await createBackend('cpu'));
     }
     if (!flags['no-webgpu']) {
       console.log('webgpu (node, Dawn)');
@@ -83,6 +99,7 @@ export const bench: CliCommand = {
         const ort = options.ortSizes.length > 0 ? await loadOrtWebgpu(gpu) : null;
         suites.push(await runWebgpuSuite(ctx, ort, 'node webgpu', { ...options, variant }));
         if (!flags['no-train']) await train('webgpu', await createBackend('webgpu', ctx));
+        await generate('webgpu', await createBackend('webgpu', ctx));
       } finally {
         ctx.destroy();
       }
@@ -103,10 +120,11 @@ export const bench: CliCommand = {
 
     console.log(`\n${formatAdapters(suites)}\n\n${formatTable(suites)}`);
     if (training.length > 0) console.log(`\n${formatTrainSteps(training)}`);
+    if (generation.length > 0) console.log(`\n${formatGeneration(generation)}`);
     console.log(`\n${formatRatios(suites)}`);
     const out = resolve(typeof flags.out === 'string' ? flags.out : `bench-output/bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training }, null, 2));
+    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation }, null, 2));
     console.log(`\nJSON: ${out}`);
     return flags.check && !targetsMet(suites) ? 1 : 0;
   },
