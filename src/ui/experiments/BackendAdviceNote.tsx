@@ -4,9 +4,9 @@
 import { useEffect } from 'react';
 import { useBackendAdvice, useExperiments, useSpecCheck } from '../../store/experiments';
 
-function ago(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+/** "2026-12-03 18:04 UTC": the same text everywhere (no locale machinery, as ../format.ts). */
+function measuredWhen(iso: string): string {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
 }
 
 export function BackendAdviceNote({ disabled }: { disabled: boolean }) {
@@ -43,7 +43,7 @@ export function BackendAdviceNote({ disabled }: { disabled: boolean }) {
         <strong>Auto picks {a.kind === 'cpu' ? 'the CPU backend' : 'WebGPU'}.</strong> {a.reason}
       </p>
       <p className="muted">
-        Measured {a.cached ? `on ${ago(c.measuredAt)} (kept for this adapter)` : `just now in ${c.seconds.toFixed(1)} s`}: CPU {c.cpu.stepMs.toFixed(1)} ms per step, {c.cpu.matmulGflops.toFixed(2)} GFLOP/s ({c.cpu.detail})
+        Measured {a.cached ? `${measuredWhen(c.measuredAt)} (kept for this adapter)` : `just now in ${c.seconds.toFixed(1)} s`}: CPU {c.cpu.stepMs.toFixed(1)} ms per step, {c.cpu.matmulGflops.toFixed(2)} GFLOP/s ({c.cpu.detail})
         {c.webgpu ? `; WebGPU ${c.webgpu.stepMs.toFixed(1)} ms per step, ${c.webgpu.matmulGflops.toFixed(2)} GFLOP/s.` : '; no WebGPU.'}{' '}
         <button type="button" className="button button--ghost button--small" disabled={disabled} onClick={() => void loadAdvice(true)}>
           Measure again
