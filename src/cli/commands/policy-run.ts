@@ -10,7 +10,7 @@ import { loadDataNode } from '../../experiments/node/load-data';
 import { loadPolicyBaseNode } from '../../experiments/node/load-policy-base';
 import { policyPresetSpec } from '../../experiments/policy/presets';
 import { runPolicy } from '../../experiments/policy/runner';
-import { parsePolicySpecJson } from '../../experiments/policy/spec';
+import { parsePolicySpec, parsePolicySpecJson } from '../../experiments/policy/spec';
 import { APP_VERSION } from '../../experiments/version';
 import type { PolicyRecord, PolicyRunEvent, RateWithInterval } from '../../protocol/policy';
 import { createBackend } from '../../tensor';
@@ -56,13 +56,18 @@ export const policyRun: CliCommand = {
     'SPEC.json | --preset NAME   the spec (see `policy presets`)',
     '--backend cpu|webgpu (cpu)  --json OUT writes the run record',
     '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
+    '--base builtin-policy|builtin|DIR  replaces the spec\'s base policy (a checkpoint folder for DIR)',
     '--checkpoint-every N (50) steps between checkpoints   --quiet prints only the summary',
   ],
   async run(args) {
     const { flags, rest } = parseFlags(args, ['quiet']);
     const preset = typeof flags.preset === 'string' ? flags.preset : undefined;
     if ((rest.length === 1) === (preset !== undefined)) throw new UsageError('give one spec file or --preset NAME');
-    const spec = preset ? policyPresetSpec(preset) : parsePolicySpecJson(await readFile(rest[0], 'utf8'));
+    let spec = preset ? policyPresetSpec(preset) : parsePolicySpecJson(await readFile(rest[0], 'utf8'));
+    if (typeof flags.base === 'string') {
+      const b = flags.base;
+      spec = parsePolicySpec({ ...spec, base: b === 'builtin-policy' || b === 'builtin' ? { kind: b } : { kind: 'path', path: b } });
+    }
     const kind = String(flags.backend ?? 'cpu');
     if (kind !== 'cpu' && kind !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not '${kind}'`);
     const every = flags['checkpoint-every'] === undefined ? 50 : Number(flags['checkpoint-every']);
@@ -114,7 +119,7 @@ export const policyRun: CliCommand = {
       console.log(summarizePolicy(record));
       if (typeof flags.json === 'string') await writeFile(flags.json, JSON.stringify(record, null, 2) + '\n');
       if (record.status !== 'done') {
-        console.error(`resume with: npm run cli -- policy run ${preset ? `--preset ${preset}` : rest[0]} --runs ${store.dir} --resume ${record.id}`);
+        console.error(`resume with: npm run cli -- policy run ${preset ? `--preset ${preset}` : rest[0]}${typeof flags.base === 'string' ? ` --base ${flags.base}` : ''} --runs ${store.dir} --resume ${record.id}`);
         return record.status === 'cancelled' ? 130 : 1;
       }
       return 0;

@@ -17,8 +17,8 @@ export interface PolicyPreset {
 const PERSONA = { kind: 'custom', attributes: [...DRIVER_ATTRIBUTES] };
 const NONE = { kind: 'preset', name: 'none' };
 /** Sized for the cpu backend of a 2-core machine (docs/policies.md gives the times measured). */
-const TRAIN = { mode: 'full', epochs: 1, batchSize: 8, lr: 3e-4, maxPairs: 480, maxLength: 320, logEvery: 5 };
-const EVAL = { seenPersonas: 24, unseenPersonas: 24, questionsPerPersona: 4, maxNewTokens: 120 };
+const TRAIN = { mode: 'full', epochs: 1, batchSize: 8, lr: 2e-4, maxPairs: 320, maxLength: 320, logEvery: 5 };
+const EVAL = { seenPersonas: 20, unseenPersonas: 20, questionsPerPersona: 3, maxNewTokens: 160 };
 const dpo = (label: string, conditioning: unknown, method: Record<string, unknown> = {}) => ({ label, conditioning, method: { kind: 'dpo', ...method }, train: TRAIN });
 
 export const POLICY_PRESETS: readonly PolicyPreset[] = [
