@@ -82,7 +82,7 @@ describe('built-in dataset: shape', () => {
   });
 
   it('writes a former job in lower case after "formerly"/"previously", acronyms kept ("previously HVAC mechanic")', () => {
-    const described = Array.from({ length: 3000 }, (_, i) => samplePersonaAttributes(1, i)['detailed job description']).filter((d) => /(formerly|previously) /.test(d));
+    const described = Array.from({ length: 3000 }, (_, i) => String(samplePersonaAttributes(1, i)['detailed job description'])).filter((d) => /(formerly|previously) /.test(d));
     expect(described.length).toBeGreaterThan(100);
     const after = described.map((d) => d.replace(/^.*(formerly|previously) /, ''));
     expect(after.filter((w) => /^HVAC /.test(w)).length).toBeGreaterThan(0);
