@@ -81,13 +81,16 @@ export function sampleNext(row: ArrayLike<number>, o: SamplingOptions, rng: Rng)
  * rng.weighted(samplingDistribution(row, o).probs), so it draws the same id. Generation calls
  * this once per row per step, and the arrays were most of its sampling time.
  */
+let scratch = new Float64Array(0);
+
 function sampleFull(row: ArrayLike<number>, o: SamplingOptions, rng: Rng): number {
   validateSampling(o);
   const V = Math.min(o.vocabLimit ?? row.length, row.length);
   const t = o.temperature ?? 1;
   let max = -Infinity;
   for (let i = 0; i < V; i++) max = Math.max(max, row[i]);
-  const w = new Float64Array(V);
+  if (scratch.length < V) scratch = new Float64Array(V);
+  const w = scratch;
   let sum = 0;
   for (let i = 0; i < V; i++) sum += w[i] = Math.exp((row[i] - max) / t);
   let total = 0;
