@@ -53,7 +53,7 @@ describe('policy specs', () => {
   });
 
   it('refuses a method this build cannot run, on its kind field, after checking its other fields', () => {
-    for (const kind of ['iterative-dpo', 'ppo', 'rloo', 'few-shot']) {
+    for (const kind of ['iterative-dpo', 'ppo', 'rloo']) {
       const e = fieldError({ arms: [arm({ method: { kind } })] });
       expect(e.path).toBe('arms[0].method.kind');
       expect(e.message).toMatch(/not implemented/);
@@ -70,9 +70,9 @@ describe('policy specs', () => {
   });
 
   it('presets: the runnable ones validate; the others fail on the method they need', () => {
-    for (const name of ['dpo', 'dpo-skewed', 'dpo-variants']) expect(policyPresetSpec(name).arms.length).toBeGreaterThan(0);
+    for (const name of ['dpo', 'dpo-skewed', 'dpo-variants', 'policy-baselines']) expect(policyPresetSpec(name).arms.length).toBeGreaterThan(0);
     expect(policyPresetSpec('dpo').arms.map((a) => a.conditioning.kind)).toEqual(['custom', 'preset']);
-    const failing = { 'iterative-dpo': 'arms[0].method.kind', ppo: 'arms[0].method.kind', 'policy-baselines': 'arms[1].method.kind' } as Record<string, string>;
+    const failing = { 'iterative-dpo': 'arms[0].method.kind', ppo: 'arms[0].method.kind' } as Record<string, string>;
     for (const p of POLICY_PRESETS) {
       if (!(p.name in failing)) continue;
       let err: unknown;
@@ -125,7 +125,7 @@ describe('policy runner (tiny checkpoint, cpu)', () => {
     // The last epoch's four batches, on average (one batch alone is noisy).
     const lastEpoch = a.curve.slice(-4);
     const avg = (k: string) => lastEpoch.reduce((s, p) => s + p[k], 0) / lastEpoch.length;
-    const last = { ...a.curve[a.curve.length - 1], loss: avg('loss'), 'rewards/accuracies': avg('rewards/accuracies'), 'rewards/margins': avg('rewards/margins') };
+    const last: Record<string, number> = { ...a.curve[a.curve.length - 1], loss: avg('loss'), 'rewards/accuracies': avg('rewards/accuracies'), 'rewards/margins': avg('rewards/margins') };
     // At step 1 the policy is the reference: loss log 2, every implicit reward 0 (a tie counts wrong).
     expect(first.loss).toBeCloseTo(Math.log(2), 4);
     expect(first['rewards/accuracies']).toBe(0);
@@ -171,6 +171,19 @@ describe('policy runner (tiny checkpoint, cpu)', () => {
     expect(resumed.arms[0].answers).toEqual(full.arms[0].answers);
     expect(resumed.arms[0].eval).toEqual(full.arms[0].eval);
     expect(await store.getCheckpoint(stopped.id, 0)).toBeNull();
+  }, 300_000);
+
+  it('baselines without training: roleplay is the base itself (every answer ties, KL 0); few-shot writes with examples', async () => {
+    const s = { ...spec(), arms: [{ label: 'roleplay', conditioning: { kind: 'custom', attributes: ['age'] }, method: { kind: 'roleplay' } }, { label: 'few-shot', conditioning: { kind: 'custom', attributes: ['age'] }, method: { kind: 'few-shot', k: 1 } }] };
+    const r = await runPolicy(s, env(new MemoryRunStore<PolicyRecord>()));
+    expect(r.status, r.error?.message).toBe('done');
+    for (const e of r.arms[0].eval) {
+      expect(e.vsBase.rate).toBe(0.5);
+      expect(e.kl).toBe(0);
+    }
+    expect(r.arms[0].training).toBe('none');
+    expect(r.arms[1].answers).toHaveLength(4);
+    expect(r.arms[1].eval.every((e) => Number.isFinite(e.kl))).toBe(true);
   }, 300_000);
 
   it('stops on a non-finite loss with NonFiniteLossError naming the step', async () => {

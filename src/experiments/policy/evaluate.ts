@@ -21,6 +21,7 @@ import {
 import { generate } from '../../models/generate/generate';
 import type { LlamaModel } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
+import type { ChatMessage } from '../../models/chat-template';
 import type { Backend } from '../../tensor';
 import { readResponseLogProbs } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
@@ -79,10 +80,12 @@ export async function writeAnswers(
   subset: AttributeSubset,
   items: readonly EvalItem[],
   s: GenerateSettings,
+  /** Exchanges before the question (the few-shot baseline's examples of the persona's taste). */
+  examples?: (item: EvalItem) => ChatMessage[],
 ): Promise<Answers> {
   const persona = new Map(ds.personas.map((p) => [p.id, p.attributes]));
   const prompts = items.flatMap((it) => {
-    const ids = promptIds(layout, personaText(persona.get(it.personaId)!, subset), it.instruction);
+    const ids = promptIds(layout, personaText(persona.get(it.personaId)!, subset), it.instruction, examples?.(it));
     return Array.from({ length: s.samples }, () => ids);
   });
   const out: Answers = { texts: [], prompts, completions: [] };
@@ -103,14 +106,18 @@ export async function writeAnswers(
   return out;
 }
 
-/** Σ_t log π(y_t) − log π_base(y_t) per answer: the KL estimate on the policy's own samples. */
-export async function sampleKl(policy: LlamaModel, adapter: LoraAdapter | null, base: LlamaModel, answers: Answers, o: { padId: number; batchSize: number; maxLength: number }): Promise<number[]> {
+/**
+ * Σ_t log π(y_t) − log π_base(y_t) per answer: the KL estimate on the policy's own samples. The
+ * base reads each answer after `basePrompts` when its prompt differs (few-shot: no examples).
+ */
+export async function sampleKl(policy: LlamaModel, adapter: LoraAdapter | null, base: LlamaModel, answers: Answers, o: { padId: number; batchSize: number; maxLength: number; basePrompts?: readonly number[][] }): Promise<number[]> {
   const rows = answers.prompts.map((prompt, i) => ({ prompt, response: answers.completions[i] }));
+  const baseRows = o.basePrompts ? o.basePrompts.map((prompt, i) => ({ prompt, response: answers.completions[i] })) : rows;
   const out: number[] = [];
   for (let i = 0; i < rows.length; i += o.batchSize) {
     const chunk = rows.slice(i, i + o.batchSize);
     const p = await readResponseLogProbs(policy, chunk, { padId: o.padId, maxLength: o.maxLength, adapter });
-    const b = await readResponseLogProbs(base, chunk, { padId: o.padId, maxLength: o.maxLength, adapter: null });
+    const b = await readResponseLogProbs(base, baseRows.slice(i, i + o.batchSize), { padId: o.padId, maxLength: o.maxLength, adapter: null });
     p.sum.forEach((x, j) => out.push(x - b.sum[j]));
   }
   return out;

@@ -1,5 +1,5 @@
 // Stage 2's named presets, the same in the CLI and the app: plain JSON that parsePolicySpec
-// completes. A preset whose method this build cannot run yet (iterative DPO, PPO, RLOO, few-shot)
+// completes. A preset whose method this build cannot run yet (iterative DPO, PPO, RLOO)
 // fails that parse with the field at fault; it never runs as something else.
 import { DRIVER_ATTRIBUTES } from '../../data';
 import type { PolicyPresetInfo, PolicySpec } from '../../protocol/policy';
@@ -75,7 +75,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'policy-baselines',
     title: 'Roleplay and few-shot baselines',
-    description: 'No training: the base policy with the persona in its system message (roleplay), and with k of the persona\'s preferred answers to other questions in the prompt (few-shot; not implemented in this build yet).',
+    description: 'No training, from the built-in persona-reading model: the persona in its system message (roleplay), and with k of the persona\'s preferred answers to other questions in the prompt (few-shot).',
     spec: {
       name: 'policy-baselines',
       seed: 1,

@@ -24,9 +24,9 @@ export function personaText(attributes: Attributes, subset: AttributeSubset): st
   return subset.keys.length ? renderPersonaBlock(attributes, subset.keys) : '';
 }
 
-/** Prompt tokens: persona and question, up to where the assistant's answer starts. */
-export function promptIds(layout: PolicyLayout, persona: string, instruction: string): number[] {
-  return layout.tokenizer.encode(renderDialog(layout.tokenizer, persona, [{ role: 'user', content: instruction }]));
+/** Prompt tokens: persona, any earlier exchanges (few-shot examples) and the question, up to where the assistant's answer starts. */
+export function promptIds(layout: PolicyLayout, persona: string, instruction: string, examples: readonly ChatMessage[] = []): number[] {
+  return layout.tokenizer.encode(renderDialog(layout.tokenizer, persona, [...examples, { role: 'user', content: instruction }]));
 }
 
 /** The assistant turn for an answer (the styled model's style line first, from the answer's poles). */

@@ -8,6 +8,7 @@
 import { buildPairSets, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
+import type { ChatMessage } from '../../models/chat-template';
 import { POLICY_RECORD_VERSION, type PolicyArmResult, type PolicyArmSpec, type PolicyBaseSpec, type PolicyRecord, type PolicyRunEvent, type PolicySpec } from '../../protocol/policy';
 import type { RunPhase } from '../../protocol/events';
 import type { Backend } from '../../tensor';
@@ -237,7 +238,12 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   return { model, adapter: owned.adapter };
 }
 
-async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, adapter: LoraAdapter | null, trained: boolean): Promise<void> {
+/**
+ * Scores arm i's answers against the base's on the same prompts. `trained`: the arm's own model
+ * writes them; otherwise the base does, with the few-shot examples when `examples` is given
+ * (roleplay is the base itself on the arm's prompts).
+ */
+async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, adapter: LoraAdapter | null, trained: boolean, examples?: (item: EvalItem) => ChatMessage[]): Promise<void> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
   const e = spec.eval;
@@ -260,10 +266,13 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, a
   }
   const baseAnswers = await base;
   env.assertDevice?.();
-  const mine = trained ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, subset, sh.items, settings('policy answers', 0.4, 0.85)) : baseAnswers;
+  const writes = trained || examples !== undefined;
+  const mine = writes ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, subset, sh.items, settings('policy answers', 0.4, 0.85), examples) : baseAnswers;
   run.progress(i, 'eval', start + (1 - start) * 0.85, `${a.label}: KL to the base`);
   const maxLength = model.config.maxPositionEmbeddings;
-  const kl = trained ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.base.model, mine, { padId: sh.base.tokenizer.padId, batchSize: e.batchSize, maxLength })) : mine.texts.map(() => 0);
+  const kl = writes
+    ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.base.model, mine, { padId: sh.base.tokenizer.padId, batchSize: e.batchSize, maxLength, basePrompts: examples ? baseAnswers.prompts : undefined }))
+    : mine.texts.map(() => 0);
   const result = record.arms[i];
   result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
   result.answers = mine.texts.slice();
@@ -272,6 +281,25 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, a
     const idx = sh.items.map((it, j) => (it.set === set ? j : -1)).filter((j) => j >= 0).slice(0, 3);
     for (const j of idx) result.examples.push({ set, personaId: sh.items[j].personaId, questionId: sh.items[j].questionId, policy: mine.texts[j * e.samples], base: baseAnswers.texts[j * e.samples] });
   }
+}
+
+/**
+ * The few-shot baseline's examples: k of the persona's preferred answers (its rows' tailored
+ * response) to other questions, a seeded choice per persona, as earlier exchanges in the prompt.
+ */
+function fewShotExamples(sh: Shared, a: PolicyArmSpec, k: number, seed: number): (item: EvalItem) => ChatMessage[] {
+  const subset = resolveSubset(a.conditioning);
+  const attrs = new Map(sh.ds.personas.map((p) => [p.id, p.attributes]));
+  const rows = new Map<string, BuiltinDataset['rows']>();
+  for (const r of sh.ds.rows) rows.set(r.personaId, [...(rows.get(r.personaId) ?? []), r]);
+  return (item) => {
+    const at = attrs.get(item.personaId)!;
+    const others = new Rng(fnv1a32(`${seed}:few-shot:${item.personaId}:${item.questionId}`)).shuffle((rows.get(item.personaId) ?? []).filter((r) => r.questionId !== item.questionId)).slice(0, k);
+    return others.flatMap((r): ChatMessage[] => [
+      { role: 'user', content: r.instruction },
+      { role: 'assistant', content: assistantTurn(sh.layout, sh.ds, r.data, r.questionId, r.dataId !== undefined ? (polesFromId(sh.ds.question(r.questionId), r.dataId) ?? null) : null, subset.keys.length ? at : null) },
+    ]);
+  };
 }
 
 async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
@@ -290,6 +318,8 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'roleplay') {
       await evaluateArm(run, sh, i, sh.base.model, null, false);
+    } else if (a.method.kind === 'few-shot') {
+      await evaluateArm(run, sh, i, sh.base.model, null, false, fewShotExamples(sh, a, a.method.k, spec.seed));
     } else {
       throw new Error(`${a.label}: method ${a.method.kind} is not implemented (parsePolicySpec should have refused it)`);
     }

@@ -9,7 +9,7 @@ import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
 import { encodeWith, decodeWith } from '../spec/url';
 
 /** Methods the runner executes today; the others validate their fields, then stop here. */
-export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'roleplay'];
+export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'roleplay', 'few-shot'];
 
 const dpoFields = {
   loss: literal(DPO_LOSSES, { default: 'sigmoid' }),
