@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { add, mul, parameter, sum } from '../../src/autograd';
 import type { RunEvent } from '../../src/protocol/events';
+import { summarize } from '../../src/cli/commands/experiment-run';
 import { buildPredictor } from '../../src/experiments/methods';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { presetSpec } from '../../src/experiments/presets';
@@ -114,6 +115,8 @@ describe('runExperiment', () => {
       { kind: 'cpu', adapter: 'Other Adapter' },
     ]);
     expect(second.backend).toEqual({ kind: 'cpu', adapter: 'Other Adapter' });
+    // The CLI summary names both, in order.
+    expect(summarize(second).split('\n')[0]).toContain(', cpu then cpu: Other Adapter, app test');
     // The saved record holds the curve from step 1, not from the resume step.
     const saved = await store.getRecord(first.id);
     expect(saved!.arms[0].curve[0].step).toBe(stoppedCurve[0].step);

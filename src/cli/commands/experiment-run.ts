@@ -10,7 +10,7 @@ import { loadDataNode } from '../../experiments/node/load-data';
 import { DEFAULT_MODEL_DIR, folderLmLoader } from '../../experiments/node/load-lm';
 import { presetSpec } from '../../experiments/presets';
 import { accuracyCsv, importanceCsv } from '../../experiments/results/export';
-import type { RunRecord } from '../../protocol/record';
+import { backendsOf, type RunRecord } from '../../protocol/record';
 import { runExperiment } from '../../experiments/runner';
 import { parseSpecJson } from '../../experiments/spec/validate';
 import { APP_VERSION } from '../../experiments/version';
@@ -25,7 +25,11 @@ function formatEta(s: number | null): string {
 }
 
 export function summarize(r: RunRecord): string {
-  const lines = [`run ${r.id} (${r.name}, seed ${r.seed}, ${r.backend.kind}${r.backend.adapter ? `: ${r.backend.adapter}` : ''}, app ${r.appVersion}): ${r.status}`];
+  // Every backend the run computed on (a run resumed elsewhere lists both, in order).
+  const where = backendsOf(r)
+    .map((b) => `${b.kind}${b.adapter ? `: ${b.adapter}` : ''}`)
+    .join(' then ');
+  const lines = [`run ${r.id} (${r.name}, seed ${r.seed}, ${where}, app ${r.appVersion}): ${r.status}`];
   if (r.data) {
     const d = r.data;
     lines.push(`data: ${d.name}: ${d.personas} personas (${d.unseenPersonas} unseen), ${d.rows} rows; test pairs generic ${d.pairs.generic}, cross ${d.pairs.cross}, unseen ${d.pairs.unseen}; train pairs ${d.pairs.train}`);
