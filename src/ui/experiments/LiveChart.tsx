@@ -42,7 +42,7 @@ function Curve({ title, curves, metric, domain }: { title: string; curves: Recor
 
 export function LiveChart({ curves }: { curves: Record<string, CurvePoint[]> }) {
   const any = Object.values(curves).some((c) => c.length > 0);
-  if (!any) return <p className="muted">Training curves appear here as the run logs them.</p>;
+  if (!any) return <p className="muted">Nothing running yet: pick a preset (or edit the spec) and press Run experiment; training curves appear here as the run logs them.</p>;
   return (
     // data-steps: the logged steps per arm (tests read that a resumed curve keeps its start).
     <div className="exp-charts" data-testid="live-chart" data-steps={JSON.stringify(Object.fromEntries(Object.entries(curves).map(([l, c]) => [l, c.map((p) => p.step)])))}>

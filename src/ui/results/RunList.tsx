@@ -49,7 +49,9 @@ export function RunList() {
         Saved runs
       </h3>
       {records.value.length === 0 ? (
-        <p className="muted">No runs yet: run a preset in the Experiments view.</p>
+        <p className="muted">
+          No runs yet: run a preset in the <a href="#/experiments">Experiments view</a>; its results appear here.
+        </p>
       ) : (
         <table className="table table--compact results-runs">
           <caption className="exp-visually-hidden">Saved runs; check runs to show and compare them</caption>
@@ -113,6 +115,7 @@ export function RunList() {
           </tbody>
         </table>
       )}
+      {records.value.length > 0 && selected.length === 0 && <p className="muted">Check a run's Show box to see its charts and tables.</p>}
       <div className="results-export">
         <button type="button" className="button button--ghost button--small" disabled={selected.length === 0} onClick={() => void doExport('csv')} data-testid="export-csv">
           Export CSV

@@ -60,7 +60,13 @@ export function DataView() {
             <>
               <DatasetSummary snapshot={ready} />
               <PersonaTable snapshot={ready} selectedId={personaId} onSelect={(id) => setPicked({ fingerprint: ready.fingerprint, id })} />
-              {persona && <PersonaCard snapshot={ready} persona={persona} />}
+              {persona ? (
+                <PersonaCard snapshot={ready} persona={persona} />
+              ) : (
+                <p className="panel muted" data-testid="data-next-step">
+                  Pick a persona in the table to see its attributes and its rows. Next: <a href="#/experiments">run a preset in Experiments</a> on this dataset.
+                </p>
+              )}
             </>
           )}
         </div>
