@@ -138,7 +138,7 @@ function startRun(spec: PolicySpec, env: PolicyRunnerEnv, o: PolicyRunOptions, r
       record.updatedAt = now();
       await env.store.putRecord(record);
     },
-    // Arms share the run equally; within an arm, training is the first 70% (when it trains).
+    // Arms share the run equally; within an arm, training is the first TRAIN_SHARE (when it trains).
     progress: (arm, phase, within, message) => {
       const fraction = Math.min(1, (arm + within) / spec.arms.length);
       const doneHere = fraction - startFraction;
@@ -187,6 +187,9 @@ function pairRows(sh: Shared, a: PolicyArmSpec, pairs: readonly PreferencePair[]
   return rows;
 }
 
+/** A trained arm's share of its time spent training (the rest writes and judges answers). */
+const TRAIN_SHARE = 0.6;
+
 /** Trains arm i's policy by offline DPO; returns the model and adapter that answer for it. */
 async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly PreferencePair[], owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
   const { env, o, record, spec } = run;
@@ -197,12 +200,15 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   const padId = sh.base.tokenizer.padId;
   const rows = pairRows(sh, a, pairs);
   run.progress(i, 'features', 0, `${a.label}: reference log-probs of ${pairs.length} pairs`);
+  // Shares of the arm for the time-left estimate: a reference pass is one forward per pair, an
+  // epoch about three (forward and backward); training with the reference is TRAIN_SHARE.
+  const refShare = TRAIN_SHARE / (1 + 3 * a.train.epochs);
   const reference = await referenceLogps(sh.base.model, rows, {
     padId,
     maxLength: a.train.maxLength,
     batchSize: a.train.batchSize,
     signal: o.signal,
-    onProgress: (done, total) => run.progress(i, 'features', 0.05 * (done / total), `${a.label}: reference log-probs ${done} of ${total}`),
+    onProgress: (done, total) => run.progress(i, 'features', refShare * (done / total), `${a.label}: reference log-probs ${done} of ${total}`),
   });
   let model = sh.base.model;
   if (a.train.mode === 'full') {
@@ -225,7 +231,7 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
       run.emit({ kind: 'metrics', runId: record.id, arm: i, armLabel: a.label, point });
     },
     onStep: (step, total) => {
-      if (step === 1 || step % 5 === 0 || step === total) run.progress(i, 'train', 0.05 + 0.65 * (step / total), `${a.label}: step ${step} of ${total}`);
+      if (step === 1 || step % 5 === 0 || step === total) run.progress(i, 'train', refShare + (TRAIN_SHARE - refShare) * (step / total), `${a.label}: step ${step} of ${total}`);
     },
     checkpoint: async (ck) => {
       await env.store.putCheckpoint({ ...ck, runId: record.id, arm: i });
@@ -248,7 +254,7 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, a
   const a = spec.arms[i];
   const e = spec.eval;
   const subset = resolveSubset(a.conditioning);
-  const start = trained ? 0.7 : 0;
+  const start = trained ? TRAIN_SHARE : 0;
   const settings = (what: string, from: number, to: number) => ({
     samples: e.samples,
     temperature: e.temperature,
