@@ -21,14 +21,22 @@ export interface AnalysisSpec {
   conditional: {
     /** Rank of the attribute-to-response map. */
     dims: number;
-    l2: number;
+    /** L2 strengths tried; the one with the best validation log-likelihood is used for every fit. */
+    l2: number[];
     /** Fit one model per attribute (the per-attribute information); off: marginal and all only. */
     perAttribute: boolean;
     /** Reliability-diagram bins over the top-label confidence [0.5, 1]. */
     bins: number;
   };
   mixture: { ks: number[]; l2: number; maxIterations: number; restarts: number };
-  multiObjective: { dims: number[]; l2: number; shots: number[]; maxIterations: number };
+  multiObjective: {
+    dims: number[];
+    l2: number;
+    shots: number[];
+    maxIterations: number;
+    /** The few-shot prior's covariance is this times the training personas' weight covariance (default 1). */
+    priorScale?: number;
+  };
 }
 
 /** A value with a percentile bootstrap interval (resampling personas). */
@@ -99,6 +107,8 @@ export interface RepresentativenessReport {
 }
 
 export interface ConditionalReport {
+  /** The L2 strength validation chose. */
+  l2: number;
   fits: ConditionalFit[];
   /** all - marginal on held-out cross pairs of seen personas: log-likelihood (nats/pair) and accuracy. */
   allVsMarginal: { logLik: Estimate; accuracy: Estimate };
@@ -155,7 +165,8 @@ export interface FewShotPoint {
 
 export interface AxisRecovery {
   axis: string;
-  /** Correlation of the axis's pole with the best linear combination of the learned basis. */
+  /** Correlation of the axis's pole with the best linear combination of the learned basis, over
+   * the candidate responses of the questions that vary on the axis (each question's mean removed). */
   correlation: number;
 }
 

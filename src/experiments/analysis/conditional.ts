@@ -24,10 +24,29 @@ export interface FittedConditional {
   probs: Record<AnalysisSet, Float64Array>;
 }
 
-export function fitConditional(ctx: AnalysisContext, label: string, keys: readonly AttributeKey[]): FittedConditional {
+/** The L2 strength with the best validation log-likelihood for the all-attributes model (fitted
+ * on the training questions minus the validation ones); the first when there is one. */
+export function selectL2(ctx: AnalysisContext, log: (line: string) => void = () => {}): number {
+  const o = ctx.spec.conditional;
+  if (o.l2.length === 1) return o.l2[0];
+  const { matrix } = personaMatrix(ctx.ds, presentAttributes(ctx), ctx.seen);
+  let best = { l2: o.l2[0], ll: -Infinity };
+  for (const l2 of o.l2) {
+    const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.fit, { d: o.dims, l2, seed: ctx.spec.seed, maxIterations: 300 });
+    const p = predict(model, ctx.validation);
+    let ll = 0;
+    for (const x of p) ll += Math.log(Math.max(x, 1e-12));
+    ll /= Math.max(1, p.length);
+    log(`conditional: l2=${l2} validation LL ${ll.toFixed(4)}`);
+    if (ll > best.ll) best = { l2, ll };
+  }
+  return best.l2;
+}
+
+export function fitConditional(ctx: AnalysisContext, label: string, keys: readonly AttributeKey[], l2: number): FittedConditional {
   const o = ctx.spec.conditional;
   const { matrix, features } = personaMatrix(ctx.ds, keys, ctx.seen);
-  const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.train, { d: o.dims, l2: o.l2, seed: ctx.spec.seed, maxIterations: 300 });
+  const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.train, { d: o.dims, l2, seed: ctx.spec.seed, maxIterations: 300 });
   const probs = {} as Record<AnalysisSet, Float64Array>;
   const sets = SETS.filter((s) => ctx.test[s].pairs.length > 0).map((s) => {
     probs[s] = predict(model, ctx.test[s]);
@@ -38,15 +57,17 @@ export function fitConditional(ctx: AnalysisContext, label: string, keys: readon
 
 export function runConditional(ctx: AnalysisContext, log: (line: string) => void = () => {}): { report: ConditionalReport; all: FittedConditional; marginal: FittedConditional } {
   const keys = presentAttributes(ctx);
-  const marginal = fitConditional(ctx, 'marginal', []);
+  const l2 = selectL2(ctx, log);
+  const marginal = fitConditional(ctx, 'marginal', [], l2);
   log(`conditional: marginal fitted (train LL ${marginal.fit.trainLogLik.toFixed(4)})`);
-  const all = fitConditional(ctx, 'all', keys);
+  const all = fitConditional(ctx, 'all', keys, l2);
   log(`conditional: all attributes fitted (train LL ${all.fit.trainLogLik.toFixed(4)})`);
   const cross = ctx.test.cross;
   const ids = cross.pairs.map((p) => p.personaId);
   const m = perPair(marginal.probs.cross);
   const a = perPair(all.probs.cross);
   const report: ConditionalReport = {
+    l2,
     fits: [marginal.fit, all.fit],
     allVsMarginal: { logLik: clusterDiff(ids, a.logLik, m.logLik, ctx.boot('all-vs-marginal:ll')), accuracy: clusterDiff(ids, a.correct, m.correct, ctx.boot('all-vs-marginal:acc')) },
     perAttribute: [],
@@ -54,7 +75,7 @@ export function runConditional(ctx: AnalysisContext, log: (line: string) => void
   if (ctx.spec.conditional.perAttribute) {
     const planted = isBuiltin(ctx.ds) ? new Set<string>(DRIVER_ATTRIBUTES) : undefined;
     for (const k of keys) {
-      const one = fitConditional(ctx, k, [k]);
+      const one = fitConditional(ctx, k, [k], l2);
       const p = perPair(one.probs.cross);
       const info: AttributeInformation = {
         attribute: k,

@@ -84,7 +84,7 @@ export function runMultiObjective(ctx: AnalysisContext, conditional: BilinearMod
   const Ws = new Float64Array(seenRows.length * d);
   seenRows.forEach((r, i) => Ws.set(W.subarray(r * d, (r + 1) * d), i * d));
   const { mean, cov } = meanCovariance(Ws, seenRows.length, d);
-  const prior = gaussianPrior(mean, cov, d);
+  const prior = gaussianPrior(mean, cov.map((v) => v * (o.priorScale ?? 1)), d);
 
   // Few-shot on unseen personas.
   const unseen = ctx.test.unseen;
@@ -169,5 +169,13 @@ export function axisRecovery(ctx: AnalysisContext, model: BilinearModel): Pick<M
     }
   }
   const res = cca(R, d, Y, A, n);
-  return { axes: AXIS_IDS.map((axis, k) => ({ axis, correlation: res.perAxis[k] })), canonicalCorrelations: res.canonical };
+  // Per axis, over the responses whose question varies on it (elsewhere the axis has no pole).
+  const axes = AXIS_IDS.map((axis, k) => {
+    const rows: number[] = [];
+    for (let r = 0; r < n; r++) if (ds.questions[question[r]].axes.includes(axis)) rows.push(r);
+    const Rk = new Float64Array(rows.length * d);
+    rows.forEach((r, i) => Rk.set(R.subarray(r * d, (r + 1) * d), i * d));
+    return { axis, correlation: cca(Rk, d, Float64Array.from(rows, (r) => Y[r * A + k]), 1, rows.length).perAxis[0] };
+  });
+  return { axes, canonicalCorrelations: res.canonical };
 }
