@@ -1,5 +1,7 @@
 // Every CLI command, in the order `--help` lists them. Add new commands here.
 import type { CliCommand } from './command';
+import { analysisPresets } from './commands/analysis-presets';
+import { analysisRun } from './commands/analysis-run';
 import { bench } from './commands/bench';
 import { dataBench } from './commands/data-bench';
 import { dataStats } from './commands/data-stats';
@@ -13,4 +15,4 @@ import { policyPresets } from './commands/policy-presets';
 import { policyRun } from './commands/policy-run';
 import { serve } from './commands/serve';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets];
