@@ -1,6 +1,7 @@
 // Node entry point: `npm run cli -- <command> [flags]`. Dispatches to the commands in ./registry.
 import { UsageError, type CliCommand } from './command';
 import { COMMANDS } from './registry';
+import { applyThreadsFlag } from './threads-flag';
 
 function help(): string {
   const lines = ['Persona Lab CLI', '', 'usage: npm run cli -- <command> [flags]', '', 'commands:'];
@@ -8,6 +9,7 @@ function help(): string {
     lines.push(`  ${c.path.join(' ').padEnd(24)} ${c.summary}`);
     for (const u of c.usage) lines.push(`  ${''.padEnd(24)}   ${u}`);
   }
+  lines.push('', 'global flags:', `  ${'--threads N|auto'.padEnd(24)} threads of the cpu backend (default auto: every core; 1: one thread)`);
   lines.push('', '`npm run bench` runs the benchmarks.');
   return lines.join('\n');
 }
@@ -20,7 +22,15 @@ function find(args: string[]): { command: CliCommand; rest: string[] } | undefin
   return best && { command: best, rest: args.slice(best.path.length) };
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  let argv: string[];
+  try {
+    argv = applyThreadsFlag(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(e.message);
+    return 2;
+  }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     console.log(help());
     return 0;

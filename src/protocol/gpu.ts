@@ -2,8 +2,17 @@
 // looked for WebGPU, and the self-test's cases. Plain, structured-cloneable data only.
 import type { CapabilityReport } from '../gpu/capabilities';
 
-/** What the runner found when it looked for WebGPU. */
-export type GpuStatus =
+/** The cpu backend's threads in the runner (src/tensor/cpu/thread-pool.ts CpuThreadInfo). */
+export interface CpuThreads {
+  threads: number;
+  requested: number | 'auto';
+  available: number;
+  /** Why fewer threads than requested run (e.g. the page is not cross-origin isolated). */
+  reason?: string;
+}
+
+/** What the runner found when it looked for WebGPU, and the cpu backend's threads. */
+export type GpuStatus = (
   | { kind: 'webgpu'; report: CapabilityReport }
   | {
       kind: 'cpu';
@@ -11,7 +20,8 @@ export type GpuStatus =
       errorName: string;
       /** Why WebGPU is not used, in words for the user. */
       reason: string;
-    };
+    }
+) & { cpu?: CpuThreads };
 
 /** One case of the GPU self-test: a kernel on this GPU against its CPU reference. */
 export interface SelftestCase {

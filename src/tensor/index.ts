@@ -7,5 +7,6 @@ export type { AdamWHyper } from './kernels/adamw';
 export { tidy, tidyAsync, keep, isKept, scopeDepth } from './scope';
 export { broadcastShapes, broadcastsTo, normAxis } from './broadcast';
 export { createBackend, type BackendKind } from './create';
-export { CpuBackend, initCpuBackend } from './cpu/backend';
+export { CpuBackend, initCpuBackend, type CpuBackendOptions } from './cpu/backend';
+export { cpuThreadInfo, setCpuThreads, type CpuThreadInfo } from './cpu/thread-pool';
 export { WebGpuBackend } from './webgpu/backend';

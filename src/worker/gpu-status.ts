@@ -1,7 +1,8 @@
 // Looks for WebGPU once and describes the outcome for the GPU panel: the adapter's capability
-// report, or the reason the CPU backend will be used.
+// report, or the reason the CPU backend will be used; with the cpu backend's threads either way.
 import { acquireGpu, GpuError, type GpuContext } from '../gpu';
 import type { GpuStatus } from '../protocol/gpu';
+import { cpuThreadInfo } from '../tensor/cpu/thread-pool';
 
 let context: Promise<GpuContext> | undefined;
 
@@ -17,10 +18,10 @@ export function runnerGpu(timeoutMs?: number): Promise<GpuContext> {
 export async function gpuStatus(timeoutMs?: number): Promise<GpuStatus> {
   try {
     const ctx = await runnerGpu(timeoutMs);
-    return { kind: 'webgpu', report: ctx.report };
+    return { kind: 'webgpu', report: ctx.report, cpu: cpuThreadInfo() };
   } catch (e) {
-    if (e instanceof GpuError) return { kind: 'cpu', errorName: e.name, reason: e.message };
+    if (e instanceof GpuError) return { kind: 'cpu', errorName: e.name, reason: e.message, cpu: cpuThreadInfo() };
     const message = e instanceof Error ? e.message : String(e);
-    return { kind: 'cpu', errorName: 'Error', reason: `WebGPU failed to start: ${message}. The CPU backend will be used instead.` };
+    return { kind: 'cpu', errorName: 'Error', reason: `WebGPU failed to start: ${message}. The CPU backend will be used instead.`, cpu: cpuThreadInfo() };
   }
 }

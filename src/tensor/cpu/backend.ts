@@ -1,7 +1,8 @@
 // The cpu backend: plain TypeScript over Float32Array/Int32Array storage. Elementwise, layout and
 // reduction ops call the kernels' CPU references (src/tensor/kernels/*), so the two backends share
 // one definition of every result; matmul uses the fast path (./matmul-fast.ts; call
-// `await initCpuBackend()` once before the first matmul). The transformer and optimizer ops run on
+// `await initCpuBackend()` once before the first matmul; its `threads` option sets how many threads
+// large products run on, ./thread-pool.ts). The transformer and optimizer ops run on
 // this backend's arrays (view, f32, i32, wrap) from ../ops/.
 import type { Backend, BinaryOp, MatmulOptions, ReduceOp, UnaryOp } from '../backend';
 import { axpyCpu, binaryCpu } from '../kernels/binary';
@@ -25,6 +26,7 @@ import {
 import { checkShape, ShapeError, shapeSize, shapeStr, Tensor, type DType, type Shape, type Storage, type TensorData } from '../tensor';
 import { initFastMatmul, matmulFast } from './matmul-fast';
 import { forgetPacked } from './packed-operands';
+import { cpuThreadInfo, setCpuThreads, startCpuThreads, type CpuThreadInfo } from './thread-pool';
 
 export class CpuStorage implements Storage {
   refs = 1;
@@ -34,9 +36,17 @@ export class CpuStorage implements Storage {
   }
 }
 
-/** Prepares the fast matmul (WebAssembly where available). Safe to call twice. */
-export async function initCpuBackend(): Promise<CpuBackend> {
+export interface CpuBackendOptions {
+  /** Threads for large products: a count, or 'auto' (every available core; the default). The
+   * setting is process-wide (one pool of threads serves every cpu backend). */
+  threads?: number | 'auto';
+}
+
+/** Prepares the fast matmul (WebAssembly where available) and its threads. Safe to call twice. */
+export async function initCpuBackend(options: CpuBackendOptions = {}): Promise<CpuBackend> {
   await initFastMatmul();
+  if (options.threads !== undefined) setCpuThreads(options.threads);
+  await startCpuThreads();
   return new CpuBackend();
 }
 
@@ -105,6 +115,11 @@ export class CpuBackend implements Backend {
 
   async guard<T>(_what: string, fn: () => T | Promise<T>): Promise<T> {
     return fn();
+  }
+
+  /** Threads large products run on, and why fewer than requested when so (no shared memory...). */
+  threads(): CpuThreadInfo {
+    return cpuThreadInfo();
   }
 
   memory(): { liveStorages: number; bytes: number; pooledBytes: number } {

@@ -6,7 +6,9 @@
 //   A is packed as mPanels panels of MR rows, each [k][MR] floats (row r of step p at p*MR + r);
 //   B as nPanels panels of NR = 4*NV columns, each [k][NR]; C is row-major with ldc floats per row
 //   (ldc >= nPanels*NR), written (not accumulated) for every MR x NR tile. Pointers are byte
-//   offsets into the imported memory `env.mem`. Requires k >= 1.
+//   offsets into the imported memory `env.mem`. Requires k >= 1. With `shared`, that memory is a
+//   shared WebAssembly.Memory (at most SHARED_MAX_PAGES) used by every thread of the cpu backend's
+//   pool (./thread-pool.ts); the code is the same, so each tile's sums are the same bits.
 // Each tile keeps MR*NV four-float accumulators in locals (registers): per step p it loads NV
 // vectors of B, broadcasts each of the MR values of A, and does MR*NV multiply-adds on vectors.
 
@@ -75,8 +77,11 @@ export interface MicroKernelSize {
 
 export const DEFAULT_MICRO_KERNEL: MicroKernelSize = { MR: 4, NV: 2 };
 
-/** The module's bytes for one micro-kernel size. */
-export function matmulKernelWasm({ MR, NV }: MicroKernelSize = DEFAULT_MICRO_KERNEL): Uint8Array<ArrayBuffer> {
+/** The largest shared memory the threaded kernel imports (2 GiB: byte offsets stay positive i32). */
+export const SHARED_MAX_PAGES = 32768;
+
+/** The module's bytes for one micro-kernel size; `shared`: it imports a shared memory. */
+export function matmulKernelWasm({ MR, NV }: MicroKernelSize = DEFAULT_MICRO_KERNEL, shared = false): Uint8Array<ArrayBuffer> {
   const NR = 4 * NV;
   // Parameters 0..6, then i32 locals, then v128 locals.
   const [AP, BP, CP, MPANELS, NPANELS, K, LDC] = [0, 1, 2, 3, 4, 5, 6];
@@ -151,7 +156,8 @@ export function matmulKernelWasm({ MR, NV }: MicroKernelSize = DEFAULT_MICRO_KER
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x00]])),
+    // Memory import limits: flags 0 (min only), or 3 (shared, with a maximum, which sharing requires).
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 0x00, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x00])]])),
     ...section(3, vec([[0x00]])),
     ...section(7, vec([[...name('kernel'), 0x00, 0x00]])),
     ...section(10, vec([[...uleb(func.length), ...func]])),

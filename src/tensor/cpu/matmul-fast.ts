@@ -2,10 +2,13 @@
 // ../kernels/matmul.ts). Operands are packed in JS into panels (transposes and broadcasting are
 // resolved there), then a WebAssembly SIMD micro-kernel (./matmul-fast-wasm.ts) computes whole
 // tiles in registers. Synchronous; works in Node, a page and a worker. Tiny products, and
-// runtimes without WebAssembly SIMD, use a plain JS loop instead.
+// runtimes without WebAssembly SIMD, use a plain JS loop instead. Products of at least
+// MIN_THREADED_MACS run their tiles on the cpu backend's threads (./thread-pool.ts) when more than
+// one is on: the same kernel on the same packed panels, so the result is the same bits.
 import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, type MicroKernelSize } from './matmul-fast-wasm';
 import { findPacked, keepPacked } from './packed-operands';
+import { threadedKernel } from './thread-pool';
 
 type KernelFn = (ap: number, bp: number, cp: number, mPanels: number, nPanels: number, k: number, ldc: number) => void;
 
@@ -18,6 +21,12 @@ interface WasmKernel {
 
 /** Rows of A packed and computed per chunk: bounds the scratch memory for tall products. */
 const ROW_CHUNK = 256;
+/** The same on threads: each chunk is one job, so larger chunks mean fewer waits. */
+const THREADED_ROW_CHUNK = 1024;
+/** From this many multiply-adds a product runs on threads. Below it, waking the threads (tens of
+ * microseconds each, more on a busy machine) costs more than they save (measured in
+ * tests/unit/cpu-threads.test.ts's sizes and `npm run bench`). */
+export const MIN_THREADED_MACS = 128 * 128 * 128;
 /** Below this many multiply-adds the packing overhead outweighs the SIMD kernel. */
 const MIN_WASM_MACS = 4096;
 const PAGE = 65536;
@@ -72,7 +81,11 @@ export function matmulFast(a: Float32Array, b: Float32Array, shape: MatmulShape,
   if (batch * m * n === 0) return result;
   if (k === 0) return result.fill(0, 0, batch * m * n);
   const w = m * n * k >= MIN_WASM_MACS ? kernel() : null;
-  if (w) matmulWasm(w, a, b, shape, result, cacheB);
+  // Rows of one job: a shared B with a row-major A is one tall product (see matmulWasm).
+  const jobRows = shape.broadcastB && !shape.transA && !shape.broadcastA ? m * batch : m;
+  const t = w && jobRows * n * k >= MIN_THREADED_MACS ? threadedKernel() : null;
+  if (t) matmulWasm(t, a, b, shape, result, cacheB, THREADED_ROW_CHUNK);
+  else if (w) matmulWasm(w, a, b, shape, result, cacheB, ROW_CHUNK);
   else matmulJs(a, b, shape, result);
   return result;
 }
@@ -82,7 +95,7 @@ function ensureMemory(w: WasmKernel, bytes: number): void {
   if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array, cacheB: boolean): void {
+function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array, cacheB: boolean, rowChunk: number): void {
   let { batch, m } = shape;
   const { n, k } = shape;
   const s = matmulStrides(shape);
@@ -94,7 +107,7 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
   const { MR, NR } = w;
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
-  const rowsPerChunk = Math.min(ROW_CHUNK, Math.ceil(m / MR) * MR);
+  const rowsPerChunk = Math.min(rowChunk, Math.ceil(m / MR) * MR);
   // Scratch layout (floats): packed B [nPanels][k][NR], packed A [chunk/MR][k][MR], C [chunk][ldc].
   const bFloats = nPanels * k * NR;
   const aFloats = rowsPerChunk * k;

@@ -1,5 +1,6 @@
 // The GPU panel: which adapter the lab computes on (vendor, features, limits), or, without
-// WebGPU, why and what happens instead (the CPU backend).
+// WebGPU, why and what happens instead (the CPU backend); and the CPU backend's threads.
+import type { CpuThreads } from '../../protocol/gpu';
 import { useGpuState, useLab } from '../../store/lab';
 import { SelftestPanel } from './SelftestPanel';
 
@@ -20,6 +21,17 @@ function formatLimit(value: number): string {
   if (value >= 1 << 20) return `${(value / (1 << 20)).toFixed(0)} MiB`;
   if (value >= 1 << 10 && value % 1024 === 0) return `${value / 1024} KiB`;
   return String(value);
+}
+
+/** The CPU backend's threads, and why it runs on fewer than asked (e.g. no shared memory). */
+function CpuThreadsLine({ cpu }: { cpu: CpuThreads | undefined }) {
+  if (!cpu) return null;
+  return (
+    <p className="muted" data-testid="cpu-threads">
+      CPU backend: {cpu.threads} thread{cpu.threads === 1 ? '' : 's'} of {cpu.available} cores
+      {cpu.reason ? ` (${cpu.reason})` : ''}
+    </p>
+  );
 }
 
 export function GpuPanel() {
@@ -62,6 +74,7 @@ export function GpuPanel() {
               ))}
             </ul>
           </details>
+          <CpuThreadsLine cpu={gpu.cpu} />
           <SelftestPanel />
         </>
       )}
@@ -74,6 +87,7 @@ export function GpuPanel() {
           <p className="muted">
             Why: {gpu.reason}
           </p>
+          <CpuThreadsLine cpu={gpu.cpu} />
           <button type="button" className="button" onClick={() => void checkGpu()}>
             Try WebGPU again
           </button>

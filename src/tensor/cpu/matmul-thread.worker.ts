@@ -1,0 +1,22 @@
+// A browser thread of the cpu backend's pool (./thread-pool.ts): a module worker file of this
+// origin (the app's CSP allows no blob: or eval'd workers). It receives the compiled kernel, the
+// shared memory and the control block, then runs ./thread-loop.ts until told to stop.
+import { threadMain, takeTasks, type CTL, type KernelFn } from './thread-loop';
+
+interface Init {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctl: SharedArrayBuffer;
+  layout: typeof CTL;
+  slot: number;
+}
+
+const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<Init>) => void) | null; postMessage(m: unknown): void };
+
+scope.onmessage = (e) => {
+  scope.onmessage = null;
+  const { module, memory, ctl, layout, slot } = e.data;
+  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  scope.postMessage('ready');
+  threadMain(new Int32Array(ctl), instance.exports.kernel as KernelFn, layout, slot, takeTasks);
+};

@@ -1,0 +1,282 @@
+// The cpu backend's threads: a pool of workers (worker_threads in Node, module Web Workers in a
+// browser) that run the WebAssembly SIMD matmul kernel on one shared WebAssembly.Memory. The
+// calling thread packs the operands into that memory, publishes a job in a shared control block
+// and takes tiles of it itself like any worker (./thread-loop.ts), then waits with Atomics.wait
+// until every tile is done: the backend's ops stay synchronous. Since the caller works too, a
+// worker that has not started yet, or a machine too busy to run it, only slows a product down.
+//
+// Threads: available cores by default (os.availableParallelism / navigator.hardwareConcurrency),
+// or setCpuThreads(n); 1 is the single-thread path of ./matmul-fast.ts, untouched. Where threads
+// cannot share memory or wait (a page that is not cross-origin isolated, a page's main thread,
+// a runtime without workers) the backend runs on 1 thread and cpuThreadInfo().reason says why.
+// Workers never keep a Node process alive (unref) and are terminated when the count changes.
+import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, SHARED_MAX_PAGES } from './matmul-fast-wasm';
+import type * as NodeWorkerThreads from 'node:worker_threads';
+import { CTL, MAX_SLOTS, MAX_TASKS, takeTasks, threadMain, type KernelFn } from './thread-loop';
+
+export interface CpuThreadInfo {
+  /** Threads products large enough to gain run on (1: the single-thread path). */
+  threads: number;
+  /** What was asked for: a count, or 'auto' (every available core). */
+  requested: number | 'auto';
+  /** Cores this runtime reports. */
+  available: number;
+  /** Why fewer threads than requested run, when they do. */
+  reason?: string;
+}
+
+/** The kernel as ./matmul-fast.ts drives it, here spread over the pool. */
+export interface ThreadedKernel {
+  run: KernelFn;
+  memory: WebAssembly.Memory;
+  MR: number;
+  NR: number;
+  threads: number;
+}
+
+export class CpuThreadsError extends Error {
+  override name = 'CpuThreadsError';
+}
+
+/** Rows of A per task: 64 rows of packed A (64 KiB per 256 of k) stay in cache while B streams. */
+const TASK_ROWS = 64;
+/** Tasks per thread per chunk, at least: lets a thread the machine slows down fall behind. */
+const TASKS_PER_THREAD = 4;
+
+interface Spawned {
+  terminate(): void;
+}
+
+
+interface NodeProcess {
+  versions?: { node?: string };
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+function nodeProcess(): NodeProcess | undefined {
+  const p = (globalThis as { process?: NodeProcess }).process;
+  return p?.versions?.node ? p : undefined;
+}
+
+function availableCores(): number {
+  const node = nodeProcess();
+  if (node?.getBuiltinModule) {
+    const os = node.getBuiltinModule('node:os') as { availableParallelism?: () => number; cpus(): unknown[] };
+    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  }
+  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+}
+
+/** Why this runtime cannot run the pool, or null when it can. */
+function unsupportedReason(): string | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; document?: unknown; SharedArrayBuffer?: unknown; Worker?: unknown };
+  if (typeof WebAssembly === 'undefined') return 'this runtime has no WebAssembly';
+  if (g.crossOriginIsolated === false || typeof g.SharedArrayBuffer === 'undefined') {
+    return 'shared memory is not allowed: the page is not cross-origin isolated (it needs the COOP and COEP headers)';
+  }
+  if (g.document !== undefined) return "a page's main thread cannot wait for other threads (Atomics.wait); the engine's worker can";
+  const node = nodeProcess();
+  if (node) return node.getBuiltinModule ? null : 'this Node has no process.getBuiltinModule (Node >= 20.16 is needed for worker threads)';
+  if (typeof g.Worker === 'undefined') return 'this runtime has no Web Workers';
+  return null;
+}
+
+function nodeWorkerSource(): string {
+  // The loop's functions as source text: a Node worker evaluates this script (no file to resolve,
+  // so it works from sources, tsx and a bundled CLI alike). `__name` covers a transpiler's
+  // keep-names helper, should one appear in the functions' text.
+  return [
+    "const { parentPort } = require('node:worker_threads');",
+    'var __name = (f) => f;',
+    `const takeTasks = ${takeTasks.toString()};`,
+    `const threadMain = ${threadMain.toString()};`,
+    "parentPort.once('message', (d) => {",
+    '  const instance = new WebAssembly.Instance(d.module, { env: { mem: d.memory } });',
+    "  parentPort.postMessage('ready');",
+    '  threadMain(new Int32Array(d.ctl), instance.exports.kernel, d.layout, d.slot, takeTasks);',
+    '});',
+  ].join('\n');
+}
+
+class ThreadPool {
+  readonly memory: WebAssembly.Memory;
+  readonly ctl: Int32Array;
+  readonly MR = DEFAULT_MICRO_KERNEL.MR;
+  readonly NR = 4 * DEFAULT_MICRO_KERNEL.NV;
+  readonly ready: Promise<void>;
+  private readonly callerRun: KernelFn;
+  private readonly workers: Spawned[] = [];
+  private failure: string | undefined;
+
+  constructor(readonly threads: number) {
+    const module = new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true));
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+    this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
+    this.callerRun = new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports.kernel as KernelFn;
+    const init = (slot: number) => ({ module, memory: this.memory, ctl: this.ctl.buffer, layout: CTL, slot });
+    const started: Promise<void>[] = [];
+    const node = nodeProcess();
+    for (let slot = 1; slot < threads; slot++) {
+      started.push(
+        new Promise<void>((resolve) => {
+          const fail = (e: unknown) => {
+            this.failure ??= `a worker thread failed: ${e instanceof Error ? e.message : String(e)}`;
+            resolve();
+          };
+          if (node) {
+            const wt = node.getBuiltinModule!('node:worker_threads') as typeof NodeWorkerThreads;
+            const w = new wt.Worker(nodeWorkerSource(), { eval: true, name: `cpu-thread-${slot}` });
+            w.unref();
+            w.once('message', () => resolve());
+            w.once('error', fail);
+            w.postMessage(init(slot));
+            this.workers.push(w);
+          } else {
+            const w = new Worker(new URL('./matmul-thread.worker.ts', import.meta.url), { type: 'module', name: `cpu-thread-${slot}` });
+            w.onmessage = () => resolve();
+            w.onerror = (e) => fail(e.message);
+            w.postMessage(init(slot));
+            this.workers.push(w);
+          }
+        }),
+      );
+    }
+    this.ready = Promise.all(started).then(() => undefined);
+  }
+
+  /** The job: every MR x NR tile of C = packed A (mPanels panels) x packed B (nPanels panels),
+   * split into blocks of rows and columns that any thread may take. Synchronous. */
+  readonly run: KernelFn = (ap, bp, cp, mPanels, nPanels, k, ldc) => {
+    const c = this.ctl;
+    const rowPanels = Math.max(1, Math.floor(TASK_ROWS / this.MR));
+    const rowBlocks = Math.ceil(mPanels / rowPanels);
+    let colBlocks = Math.min(nPanels, Math.max(1, Math.ceil((TASKS_PER_THREAD * this.threads) / rowBlocks)));
+    const colPanels = Math.ceil(nPanels / colBlocks);
+    colBlocks = Math.ceil(nPanels / colPanels);
+    const total = rowBlocks * colBlocks;
+    if (total > MAX_TASKS) throw new CpuThreadsError(`cpu threads: ${total} tasks in one job (at most ${MAX_TASKS}); use smaller row chunks`);
+    const g = Atomics.load(c, CTL.GEN);
+    Atomics.store(c, CTL.GEN, (g + 1) | 0); // odd: writing
+    const params: [number, number][] = [
+      [CTL.A, ap],
+      [CTL.B, bp],
+      [CTL.C, cp],
+      [CTL.K, k],
+      [CTL.LDC, ldc],
+      [CTL.M_PANELS, mPanels],
+      [CTL.N_PANELS, nPanels],
+      [CTL.ROW_PANELS, rowPanels],
+      [CTL.COL_PANELS, colPanels],
+      [CTL.COL_BLOCKS, colBlocks],
+      [CTL.TOTAL, total],
+      [CTL.A_PANEL_BYTES, k * this.MR * 4],
+      [CTL.B_PANEL_BYTES, k * this.NR * 4],
+      [CTL.C_TILE_ROW_BYTES, this.MR * ldc * 4],
+      [CTL.NR_BYTES, this.NR * 4],
+      [CTL.DONE, 0],
+    ];
+    for (const [slot, v] of params) Atomics.store(c, slot, v);
+    const gen = (g + 2) | 0;
+    Atomics.store(c, CTL.NEXT, ((gen >>> 1) & 0x7ffff) << 12);
+    Atomics.store(c, CTL.GEN, gen);
+    Atomics.notify(c, CTL.GEN);
+    takeTasks(c, this.callerRun, CTL, 0);
+    for (;;) {
+      const d = Atomics.load(c, CTL.DONE);
+      if (d >= total) break;
+      Atomics.wait(c, CTL.DONE, d);
+    }
+  };
+
+  /** Tasks each thread ran since the pool started (slot 0: the calling thread). */
+  worked(): number[] {
+    return Array.from({ length: this.threads }, (_, i) => Atomics.load(this.ctl, CTL.WORKED + i));
+  }
+
+  failed(): string | undefined {
+    return this.failure;
+  }
+
+  stop(): void {
+    Atomics.store(this.ctl, CTL.STOP, 1);
+    Atomics.add(this.ctl, CTL.GEN, 2);
+    Atomics.notify(this.ctl, CTL.GEN);
+    for (const w of this.workers) w.terminate();
+  }
+}
+
+let requested: number | 'auto' = 'auto';
+let pool: ThreadPool | null = null;
+let poolError: string | undefined;
+
+/** Sets the cpu backend's thread count ('auto': every available core; 1: a single thread). */
+export function setCpuThreads(n: number | 'auto'): void {
+  if (n !== 'auto' && (!Number.isInteger(n) || n < 1)) throw new CpuThreadsError(`cpu threads: wants a whole number >= 1 or 'auto', got ${String(n)}`);
+  if (n === requested) return;
+  requested = n;
+  shutdownCpuThreads();
+}
+
+function target(): { threads: number; available: number; reason?: string } {
+  const available = availableCores();
+  const want = Math.min(MAX_SLOTS, requested === 'auto' ? available : requested);
+  if (want <= 1) return { threads: 1, available, reason: requested === 'auto' ? 'one core available' : undefined };
+  const reason = unsupportedReason() ?? poolError;
+  return reason ? { threads: 1, available, reason } : { threads: want, available };
+}
+
+export function cpuThreadInfo(): CpuThreadInfo {
+  const t = target();
+  const failure = pool?.failed();
+  const info: CpuThreadInfo = { threads: failure ? 1 : t.threads, requested, available: t.available };
+  if (failure ?? t.reason) info.reason = failure ?? t.reason;
+  return info;
+}
+
+let singleDepth = 0;
+
+/** Runs fn with every product on the calling thread, keeping the pool (benchmarks compare the two
+ * side by side without restarting workers). */
+export function onOneThread<T>(fn: () => T): T {
+  singleDepth++;
+  try {
+    return fn();
+  } finally {
+    singleDepth--;
+  }
+}
+
+/** The pool's kernel, or null when products run on one thread. Starts the pool on first use. */
+export function threadedKernel(): ThreadedKernel | null {
+  if (singleDepth > 0) return null;
+  if (pool) return pool.failed() ? null : pool;
+  const t = target();
+  if (t.threads <= 1) return null;
+  try {
+    pool = new ThreadPool(t.threads);
+  } catch (e) {
+    poolError = `the thread pool could not start: ${e instanceof Error ? e.message : String(e)}`;
+    return null;
+  }
+  return pool;
+}
+
+/** Starts the pool (where threads are on) and waits until its workers are running, so the first
+ * timed products do not pay their start. Safe to call more than once. */
+export async function startCpuThreads(): Promise<CpuThreadInfo> {
+  const p = threadedKernel() ? pool : null;
+  if (p) await p.ready;
+  return cpuThreadInfo();
+}
+
+/** Tasks each thread ran in the current pool (slot 0: the calling thread); [] without a pool. */
+export function cpuThreadWork(): number[] {
+  return pool ? pool.worked() : [];
+}
+
+/** Terminates the pool's workers; the next threaded product starts a new pool. */
+export function shutdownCpuThreads(): void {
+  pool?.stop();
+  pool = null;
+  poolError = undefined;
+}
