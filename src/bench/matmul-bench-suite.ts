@@ -1,6 +1,7 @@
 // The matmul benchmark suites, run the same way in Node (Dawn) and in a browser page: GFLOP/s of
 // our kernels on square and transformer-shaped products, and side-by-side ratios against
-// onnxruntime-web on the same product (WebGPU EP on the same adapter; WASM EP, single thread).
+// onnxruntime-web on the same product (WebGPU EP on the same adapter; WASM EP at the thread count
+// its caller set, the cpu backend's in Node).
 import type { GpuContext } from '../gpu';
 import type { MatmulShape, MatmulVariant } from '../tensor/kernels/matmul';
 import {
@@ -32,7 +33,8 @@ export const RATIO_WEBGPU = 'ours / onnxruntime-web webgpu';
 export const RATIO_CPU = 'cpu backend / onnxruntime-web wasm';
 
 export interface RatioRow {
-  name: typeof RATIO_WEBGPU | typeof RATIO_CPU;
+  /** RATIO_WEBGPU, RATIO_CPU, or a cpu peer line (src/cli/bench/cpu-peers.ts). */
+  name: string;
   size: number;
   /** Speed of ours over theirs: their best time / our best time (> 1: ours is faster). */
   ratio: number;

@@ -2,10 +2,11 @@
 // Dawn (the `webgpu` package). Only the benchmark uses these; the lab itself never loads ORT in Node.
 import type { OrtModule } from '../../bench/matmul-bench';
 
-/** onnxruntime-web's Node build with the WASM execution provider, single-threaded. */
-export async function loadOrtWasm(): Promise<OrtModule> {
+/** onnxruntime-web's Node build with the WASM execution provider on `threads` threads (fixed for
+ * the process once its first session starts). */
+export async function loadOrtWasm(threads = 1): Promise<OrtModule> {
   const ort = (await import('onnxruntime-web')) as OrtModule;
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   return ort;
 }
 

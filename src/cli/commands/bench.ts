@@ -1,6 +1,7 @@
 // `bench` (also `npm run bench`): matmul GFLOP/s on the cpu backend and on WebGPU in Node (Dawn)
 // and in headless Chromium, with side-by-side ratios against onnxruntime-web (WebGPU EP on the
-// same adapter; WASM EP single-threaded), a training step's tokens/s, and the built-in model's
+// same adapter; WASM EP at the cpu backend's thread count), the cpu backend on its threads against
+// one thread and against numpy's OpenBLAS sgemm (../bench/cpu-peers.ts), a training step's tokens/s, and the built-in model's
 // generated tokens/s at batch 1 and 16. Prints tables and writes JSON to bench-output/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,6 +15,8 @@ import { formatAdapters, formatRatios, formatTable, formatTrainSteps, targetsMet
 import { benchTrainStep, TRAIN_SIZES, type TrainStepResult } from '../bench/train-step';
 import { benchGenerate, formatGeneration, type GenerateBenchResult } from '../bench/generate';
 import { createBackend } from '../../tensor';
+import { cpuThreadInfo, startCpuThreads } from '../../tensor/cpu/thread-pool';
+import { runCpuPeers } from '../bench/cpu-peers';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 function sizeList(value: string | true | undefined, fallback: number[], flag: string): number[] {
@@ -22,6 +25,14 @@ function sizeList(value: string | true | undefined, fallback: number[], flag: st
   const out = value.split(',').map((s) => Number(s.trim()));
   if (out.some((n) => !Number.isInteger(n) || n <= 0)) throw new UsageError(`--${flag} wants sizes like 128,256,512, got "${value}"`);
   return out;
+}
+
+/** The machine's load when the cpu part starts (a shared machine's numbers need it). */
+async function loadAverage(): Promise<string> {
+  const { loadavg } = await import('node:os');
+  return `; load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
 }
 
 function positive(value: string | true | undefined, fallback: number, flag: string): number {
@@ -42,6 +53,8 @@ export const bench: CliCommand = {
     '--no-cpu / --no-webgpu     skip the cpu backend / WebGPU in Node',
     '--variant tiled|direct     force one WGSL variant in Node (default: by adapter)',
     '--no-train                 skip the training-step tokens/s (Node), --train-steps N (default 3)',
+    '--no-peers                 skip the numpy sgemm lines (cpu backend / native OpenBLAS)',
+    '(global) --threads N|auto  the cpu backend\'s threads, also onnxruntime-web wasm\'s in Node',
     '--no-generate              skip the built-in model\'s generated tokens/s (Node, batch 1 and 16)',
     '--gen-tokens N             new tokens per row on cpu (default 64); --gen-webgpu-tokens N (default 8)',
     '--reps N                   timed rounds per product (default 3), --budget MS per product',
@@ -49,7 +62,7 @@ export const bench: CliCommand = {
     '--out FILE                 JSON path (default bench-output/bench-<time>.json)',
   ],
   async run(args) {
-    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'check']);
+    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'check']);
     const options: SuiteOptions = {
       sizes: sizeList(flags.sizes, [128, 256, 512, 1024], 'sizes'),
       ortSizes: sizeList(flags.ort, [512, 1024], 'ort'),
@@ -60,8 +73,8 @@ export const bench: CliCommand = {
     };
     const variant = flags.variant as MatmulVariant | undefined;
     if (variant !== undefined && variant !== 'tiled' && variant !== 'direct') throw new UsageError('--variant is tiled or direct');
-    // The CPU ratio is defined at 512 (the issue's reference); keep it whatever --ort says.
-    const cpuOptions = { ...options, ortSizes: options.sizes.includes(512) ? [512] : [] };
+    // Peers of the cpu backend at the --ort sizes that are also measured.
+    const cpuOptions = { ...options, ortSizes: options.ortSizes.filter((n) => options.sizes.includes(n)) };
     const trainSteps = positive(flags['train-steps'], 3, 'train-steps');
     const suites: SuiteResult[] = [];
     const training: TrainStepResult[] = [];
@@ -86,8 +99,15 @@ export const bench: CliCommand = {
     };
 
     if (!flags['no-cpu']) {
-      console.log('cpu backend (node)');
-      suites.push(await runCpuSuite(await loadOrtWasm(), 'node cpu', cpuOptions));
+      const threads = await startCpuThreads();
+      const uptime = await loadAverage();
+      console.log(`cpu backend (node)\n  cpu backend threads: ${threads.threads} (requested ${threads.requested}, ${threads.available} cores${threads.reason ? `; ${threads.reason}` : ''})${uptime}`);
+      const suite = await runCpuSuite(await loadOrtWasm(threads.threads), 'node cpu', cpuOptions);
+      suite.notes.push(`cpu backend threads: ${cpuThreadInfo().threads}${uptime}`);
+      const peers = await runCpuPeers({ ...options, log: options.log!, sizes: cpuOptions.ortSizes, threads: threads.threads, numpy: !flags['no-peers'] });
+      suite.ratios.push(...peers.ratios);
+      suite.notes.push(...peers.notes);
+      suites.push(suite);
       if (!flags['no-train']) await train('cpu', await createBackend('cpu'));
       await generate('cpu', await createBackend('cpu'));
     }
