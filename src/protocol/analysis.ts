@@ -27,6 +27,8 @@ export interface AnalysisSpec {
     perAttribute: boolean;
     /** Reliability-diagram bins over the top-label confidence [0.5, 1]. */
     bins: number;
+    /** L-BFGS iterations per fit (default 300). */
+    maxIterations?: number;
   };
   mixture: { ks: number[]; l2: number; maxIterations: number; restarts: number };
   multiObjective: {

@@ -32,7 +32,7 @@ export function selectL2(ctx: AnalysisContext, log: (line: string) => void = () 
   const { matrix } = personaMatrix(ctx.ds, presentAttributes(ctx), ctx.seen);
   let best = { l2: o.l2[0], ll: -Infinity };
   for (const l2 of o.l2) {
-    const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.fit, { d: o.dims, l2, seed: ctx.spec.seed, maxIterations: 300 });
+    const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.fit, { d: o.dims, l2, seed: ctx.spec.seed, maxIterations: o.maxIterations ?? 300 });
     const p = predict(model, ctx.validation);
     let ll = 0;
     for (const x of p) ll += Math.log(Math.max(x, 1e-12));
@@ -46,7 +46,7 @@ export function selectL2(ctx: AnalysisContext, log: (line: string) => void = () 
 export function fitConditional(ctx: AnalysisContext, label: string, keys: readonly AttributeKey[], l2: number): FittedConditional {
   const o = ctx.spec.conditional;
   const { matrix, features } = personaMatrix(ctx.ds, keys, ctx.seen);
-  const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.train, { d: o.dims, l2, seed: ctx.spec.seed, maxIterations: 300 });
+  const model = fitBilinear(ctx.X, { kind: 'attributes', A: matrix }, ctx.train, { d: o.dims, l2, seed: ctx.spec.seed, maxIterations: o.maxIterations ?? 300 });
   const probs = {} as Record<AnalysisSet, Float64Array>;
   const sets = SETS.filter((s) => ctx.test[s].pairs.length > 0).map((s) => {
     probs[s] = predict(model, ctx.test[s]);

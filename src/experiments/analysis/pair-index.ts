@@ -90,6 +90,8 @@ export function concatPairs(...parts: PairIndex[]): PairIndex {
 
 /** Persona attribute bags (bias feature first) for an attribute subset, vocabulary from the training personas. */
 export function personaMatrix(ds: Dataset, keys: readonly AttributeKey[], training: readonly PersonaRecord[]): { matrix: Csr; features: string[] } {
-  const enc = new PersonaBagEncoder(keys, training, false);
+  // An OpinionQA persona is a whole group, one value each: a value no other group shares is still
+  // learnable for that group's held-out questions, so keep features of a single group there.
+  const enc = new PersonaBagEncoder(keys, training, false, ds.source === 'opinionqa' ? 1 : 5);
   return { matrix: csrFromBags(ds.personas.map((p) => enc.encode(p)), enc.vocab.size), features: enc.vocab.names.slice() };
 }

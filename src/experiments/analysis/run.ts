@@ -55,6 +55,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** Issue 13's "must show" items that a record can answer (built-in world). */
 export function acceptanceChecks(r: AnalysisRecord): AnalysisCheck[] {
   const out: AnalysisCheck[] = [];
+  if (r.dataset.source !== 'builtin') return out;
   const c = r.conditional;
   if (c) {
     const d = c.allVsMarginal.logLik;
