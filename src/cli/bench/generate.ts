@@ -3,7 +3,7 @@
 // Compare view and the policy methods sample them), sampled at temperature 1 with no stop token so
 // every row makes exactly `newTokens` tokens. The time is the whole generate() call (prefill,
 // every decode step, sampling, text), best of `reps` after one warm-up call, on the wall clock and
-// on the process's CPU clock.
+// on the process's CPU clock; and the decoding rate alone, from the same call with one new token.
 import { resolve } from 'node:path';
 import { openCheckpoint } from '../../models/checkpoint';
 import { generate } from '../../models/generate/generate';
@@ -23,6 +23,10 @@ export interface GenerateBenchResult {
   /** The same tokens over the process's CPU time (user + system) of that call: on a shared,
    * loaded machine this is near what the wall clock would show unloaded (the loop is one thread). */
   tokensPerCpuSecond: number;
+  /** Tokens after the first over the time they add (the whole call minus a one-token call): the
+   * steady decoding rate without the prompt's forward. Null with one new token. */
+  decodeTokensPerSecond: number | null;
+  decodeTokensPerCpuSecond: number | null;
 }
 
 const PERSONAS = [
@@ -58,30 +62,42 @@ export async function benchGenerate(be: Backend, o: GenerateBenchOptions): Promi
         ]),
       ),
     );
-    const run = async (seed: number) => {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      const out = await generate(model, ck.tokenizer, prompts, { maxNewTokens: o.newTokens, temperature: 1, seed, eosIds: [] });
-      const ms = performance.now() - t0;
-      const cpu = process.cpuUsage(c0);
-      bestCpuMs = Math.min(bestCpuMs, (cpu.user + cpu.system) / 1000);
-      const made = out.reduce((n, g) => n + g.ids.length, 0);
-      if (made !== o.batch * o.newTokens) throw new Error(`generation bench: ${made} tokens made, expected ${o.batch * o.newTokens}`);
-      return ms;
+    /** Best wall and CPU milliseconds of `reps` calls making `n` tokens per row, after a warm-up. */
+    const time = async (n: number) => {
+      const once = async (seed: number) => {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const out = await generate(model, ck.tokenizer, prompts, { maxNewTokens: n, temperature: 1, seed, eosIds: [] });
+        const ms = performance.now() - t0;
+        const cpu = process.cpuUsage(c0);
+        const made = out.reduce((sum, g) => sum + g.ids.length, 0);
+        if (made !== o.batch * n) throw new Error(`generation bench: ${made} tokens made, expected ${o.batch * n}`);
+        return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+      };
+      await once(0);
+      const best = { ms: Infinity, cpuMs: Infinity };
+      for (let r = 0; r < o.reps; r++) {
+        const t = await once(r + 1);
+        best.ms = Math.min(best.ms, t.ms);
+        best.cpuMs = Math.min(best.cpuMs, t.cpuMs);
+      }
+      return best;
     };
-    let bestCpuMs = Infinity;
-    await run(0);
-    bestCpuMs = Infinity;
-    let best = Infinity;
-    for (let r = 0; r < o.reps; r++) best = Math.min(best, await run(r + 1));
+    const all = await time(o.newTokens);
+    // The prompt's forward and the first token alone: what the later steps add is decoding.
+    const first = o.newTokens > 1 ? await time(1) : null;
+    const tokens = o.batch * o.newTokens;
+    const later = o.batch * (o.newTokens - 1);
     return {
       backend: be.name,
       batch: o.batch,
       promptTokens: Math.max(...prompts.map((p) => p.length)),
       newTokens: o.newTokens,
-      bestMs: best,
-      tokensPerSecond: (o.batch * o.newTokens) / (best / 1000),
-      tokensPerCpuSecond: (o.batch * o.newTokens) / (bestCpuMs / 1000),
+      bestMs: all.ms,
+      tokensPerSecond: tokens / (all.ms / 1000),
+      tokensPerCpuSecond: tokens / (all.cpuMs / 1000),
+      decodeTokensPerSecond: first ? later / (Math.max(all.ms - first.ms, 1e-3) / 1000) : null,
+      decodeTokensPerCpuSecond: first ? later / (Math.max(all.cpuMs - first.cpuMs, 1e-3) / 1000) : null,
     };
   } finally {
     model.dispose();
@@ -90,11 +106,15 @@ export async function benchGenerate(be: Backend, o: GenerateBenchOptions): Promi
 
 /** The table `npm run bench` prints: one line per backend and batch. */
 export function formatGeneration(results: readonly GenerateBenchResult[]): string {
-  const lines = ['Generation, built-in model (temperature 1, no stop; prefill included)', 'backend        batch  new/row  prompt   tokens/s  per CPU-s'];
+  const lines = [
+    'Generation, built-in model (temperature 1, no stop); whole call (prefill included) and decoding alone',
+    'backend        batch  new/row  prompt   tokens/s  per CPU-s   decode tokens/s  per CPU-s',
+  ];
+  const num = (x: number | null, width: number) => (x === null ? '-' : x.toFixed(0)).padStart(width);
   for (const r of results) {
-    lines.push(
-      [r.backend.padEnd(14), String(r.batch).padStart(5), String(r.newTokens).padStart(8), String(r.promptTokens).padStart(7), r.tokensPerSecond.toFixed(0).padStart(10), r.tokensPerCpuSecond.toFixed(0).padStart(10)].join(' '),
-    );
+    const cells = [r.backend.padEnd(14), String(r.batch).padStart(5), String(r.newTokens).padStart(8), String(r.promptTokens).padStart(7)];
+    cells.push(num(r.tokensPerSecond, 10), num(r.tokensPerCpuSecond, 10), num(r.decodeTokensPerSecond, 17), num(r.decodeTokensPerCpuSecond, 10));
+    lines.push(cells.join(' '));
   }
   return lines.join('\n');
 }

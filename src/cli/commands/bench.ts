@@ -85,7 +85,8 @@ export const bench: CliCommand = {
       const newTokens = kind === 'cpu' ? positive(flags['gen-tokens'], 64, 'gen-tokens') : positive(flags['gen-webgpu-tokens'], 8, 'gen-webgpu-tokens');
       for (const batch of [1, 16]) {
         const r = await benchGenerate(be, { batch, newTokens, reps: kind === 'cpu' ? 3 : 1 });
-        options.log!(`node ${kind} generation, built-in model, batch ${batch}: ${r.tokensPerSecond.toFixed(0)} tokens/s (${r.tokensPerCpuSecond.toFixed(0)} per CPU-second)`);
+        const decode = r.decodeTokensPerSecond === null ? '' : `; decoding ${r.decodeTokensPerSecond.toFixed(0)} (${r.decodeTokensPerCpuSecond!.toFixed(0)})`;
+        options.log!(`node ${kind} generation, built-in model, batch ${batch}: ${r.tokensPerSecond.toFixed(0)} tokens/s (${r.tokensPerCpuSecond.toFixed(0)} per CPU-second)${decode}`);
         generation.push({ ...r, backend: `node ${kind}` });
       }
     };
