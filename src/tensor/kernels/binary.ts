@@ -34,7 +34,11 @@ export function binaryCpu(op: BinaryOp, a: Float32Array, aShape: Shape, b: Float
   const n = shapeSize(shape);
   const out = new Float32Array(n);
   if (sameShape(aShape, bShape)) {
-    for (let i = 0; i < n; i++) out[i] = binaryScalar(op, a[i], b[i]);
+    // The cpu backend runs this too: the residual adds and the MLP's product get loops of their
+    // own, the same arithmetic without the per-element switch (~1.5x).
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+    else for (let i = 0; i < n; i++) out[i] = binaryScalar(op, a[i], b[i]);
     return { out, shape };
   }
   const as = broadcastStrides(aShape, shape);
