@@ -7,6 +7,7 @@ import { dataBench } from './commands/data-bench';
 import { dataStats } from './commands/data-stats';
 import { experimentPresets } from './commands/experiment-presets';
 import { experimentRun } from './commands/experiment-run';
+import { exportTrl } from './commands/export-trl';
 import { gpuInfo } from './commands/gpu-info';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
@@ -15,4 +16,4 @@ import { policyPresets } from './commands/policy-presets';
 import { policyRun } from './commands/policy-run';
 import { serve } from './commands/serve';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets, exportTrl];
