@@ -2,6 +2,7 @@
 import { UsageError, type CliCommand } from './command';
 import { COMMANDS } from './registry';
 import { applyThreadsFlag } from './threads-flag';
+import { enableWasmRelaxedSimd } from './wasm-features';
 
 function help(): string {
   const lines = ['Persona Lab CLI', '', 'usage: npm run cli -- <command> [flags]', '', 'commands:'];
@@ -56,4 +57,5 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
+enableWasmRelaxedSimd();
 process.exitCode = await main(process.argv.slice(2));

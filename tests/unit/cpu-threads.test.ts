@@ -77,6 +77,22 @@ describe('cpu threads', () => {
     expect(() => setCpuThreads(0)).toThrow(/whole number >= 1/);
   });
 
+  it('runs the fused multiply-add kernel (relaxed SIMD) right, and the same bits on 2 threads', () => {
+    // Node 20 has relaxed SIMD behind a flag (the CLI sets it), so this runs in a child started with it.
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', 'scripts/node-run.mjs', 'tests/fixtures/cpu-threads/fma-check.ts'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      relaxed: boolean;
+      results: { shape: MatmulShape; ok: boolean; sameBits: boolean; workerTasks: number }[];
+    };
+    expect(out.relaxed).toBe(true);
+    for (const x of out.results) expect(x, JSON.stringify(x.shape)).toMatchObject({ ok: true, sameBits: true });
+    expect(out.results.slice(0, 2).every((x) => x.workerTasks > 0)).toBe(true);
+  }, 300_000);
+
   it('lets a CLI command on 2 threads exit by itself', () => {
     // The bench's cpu suite at one size large enough for the threads; the workers are unref'd, so
     // Node exits when the command returns (a pool that held the process would hit the timeout).

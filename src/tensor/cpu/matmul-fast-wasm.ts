@@ -10,7 +10,11 @@
 //   shared WebAssembly.Memory (at most SHARED_MAX_PAGES) used by every thread of the cpu backend's
 //   pool (./thread-pool.ts); the code is the same, so each tile's sums are the same bits.
 // Each tile keeps MR*NV four-float accumulators in locals (registers): per step p it loads NV
-// vectors of B, broadcasts each of the MR values of A, and does MR*NV multiply-adds on vectors.
+// vectors of B, broadcasts each of the MR values of A, and does MR*NV multiply-adds on vectors:
+// f32x4.mul then f32x4.add, or one f32x4.relaxed_madd (relaxed SIMD: a fused multiply-add on
+// x86 with FMA and on ARM, twice the work per instruction) where the runtime validates it
+// (Chrome; Node with --experimental-wasm-relaxed-simd, which the CLI sets). Every thread of a
+// process compiles the same variant, so threads never change a result's bits.
 
 const I32 = 0x7f;
 const V128 = 0x7b;
@@ -29,7 +33,7 @@ const op = {
   simd: 0xfd,
 } as const;
 
-const simd = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, f32x4Add: 0xe4, f32x4Mul: 0xe6 } as const;
+const simd = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4RelaxedMadd: 0x105 } as const;
 
 function uleb(v: number): number[] {
   const out: number[] = [];
@@ -75,13 +79,40 @@ export interface MicroKernelSize {
   NV: number;
 }
 
+/** f32x4.relaxed_madd(a, b, c) = a*b + c on three constant vectors: does this runtime have it? */
+const RELAXED_PROBE = Uint8Array.from([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], // type () -> ()
+  ...[0x03, 0x02, 0x01, 0x00],
+  ...[0x0a, 0x3e, 0x01, 0x3c, 0x00], // code section: one body of 60 bytes, no locals
+  ...[0xfd, 0x0c, ...new Array(16).fill(0)],
+  ...[0xfd, 0x0c, ...new Array(16).fill(0)],
+  ...[0xfd, 0x0c, ...new Array(16).fill(0)],
+  ...[0xfd, 0x85, 0x02, 0x1a, 0x0b], // relaxed_madd, drop, end
+]);
+
+let relaxed: boolean | undefined;
+
+/** Whether the kernel can use relaxed SIMD's fused multiply-add here (checked once). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === undefined) {
+    try {
+      relaxed = typeof WebAssembly !== 'undefined' && WebAssembly.validate(RELAXED_PROBE);
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
+
 export const DEFAULT_MICRO_KERNEL: MicroKernelSize = { MR: 4, NV: 2 };
 
 /** The largest shared memory the threaded kernel imports (2 GiB: byte offsets stay positive i32). */
 export const SHARED_MAX_PAGES = 32768;
 
-/** The module's bytes for one micro-kernel size; `shared`: it imports a shared memory. */
-export function matmulKernelWasm({ MR, NV }: MicroKernelSize = DEFAULT_MICRO_KERNEL, shared = false): Uint8Array<ArrayBuffer> {
+/** The module's bytes for one micro-kernel size; `shared`: it imports a shared memory; `fma`: it
+ * multiplies-adds with relaxed_madd (only where relaxedSimdSupported()). */
+export function matmulKernelWasm({ MR, NV }: MicroKernelSize = DEFAULT_MICRO_KERNEL, shared = false, fma = false): Uint8Array<ArrayBuffer> {
   const NR = 4 * NV;
   // Parameters 0..6, then i32 locals, then v128 locals.
   const [AP, BP, CP, MPANELS, NPANELS, K, LDC] = [0, 1, 2, 3, 4, 5, 6];
@@ -121,7 +152,8 @@ export function matmulKernelWasm({ MR, NV }: MicroKernelSize = DEFAULT_MICRO_KER
         for (let r = 0; r < MR; r++) {
           emit(get(APTR), s(simd.load32Splat, ...memarg(2, 4 * r)), set(AV));
           for (let v = 0; v < NV; v++) {
-            emit(get(ACC(r, v)), get(AV), get(BV(v)), s(simd.f32x4Mul), s(simd.f32x4Add), set(ACC(r, v)));
+            if (fma) emit(get(AV), get(BV(v)), get(ACC(r, v)), s(simd.f32x4RelaxedMadd), set(ACC(r, v)));
+            else emit(get(ACC(r, v)), get(AV), get(BV(v)), s(simd.f32x4Mul), s(simd.f32x4Add), set(ACC(r, v)));
           }
         }
         emit(get(APTR), c(MR * 4), [op.i32Add], set(APTR));

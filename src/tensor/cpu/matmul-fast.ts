@@ -6,7 +6,7 @@
 // MIN_THREADED_MACS run their tiles on the cpu backend's threads (./thread-pool.ts) when more than
 // one is on: the same kernel on the same packed panels, so the result is the same bits.
 import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
-import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, type MicroKernelSize } from './matmul-fast-wasm';
+import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, type MicroKernelSize } from './matmul-fast-wasm';
 import { findPacked, keepPacked } from './packed-operands';
 import { threadedKernel } from './thread-pool';
 
@@ -44,7 +44,7 @@ function instantiate(module: WebAssembly.Module, size: MicroKernelSize): WasmKer
 function kernel(): WasmKernel | null {
   if (wasm !== undefined) return wasm;
   try {
-    const bytes = matmulKernelWasm(DEFAULT_MICRO_KERNEL);
+    const bytes = matmulKernelWasm(DEFAULT_MICRO_KERNEL, false, relaxedSimdSupported());
     wasm = WebAssembly.validate(bytes) ? instantiate(new WebAssembly.Module(bytes), DEFAULT_MICRO_KERNEL) : null;
   } catch {
     wasm = null;
@@ -55,7 +55,7 @@ function kernel(): WasmKernel | null {
 /** Compiles the WebAssembly kernel ahead of the first product. Safe to call more than once. */
 export async function initFastMatmul(): Promise<void> {
   if (wasm !== undefined || typeof WebAssembly === 'undefined') return;
-  const bytes = matmulKernelWasm(DEFAULT_MICRO_KERNEL);
+  const bytes = matmulKernelWasm(DEFAULT_MICRO_KERNEL, false, relaxedSimdSupported());
   if (!WebAssembly.validate(bytes)) {
     wasm = null;
     return;

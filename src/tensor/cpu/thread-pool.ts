@@ -10,7 +10,7 @@
 // cannot share memory or wait (a page that is not cross-origin isolated, a page's main thread,
 // a runtime without workers) the backend runs on 1 thread and cpuThreadInfo().reason says why.
 // Workers never keep a Node process alive (unref) and are terminated when the count changes.
-import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, SHARED_MAX_PAGES } from './matmul-fast-wasm';
+import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, SHARED_MAX_PAGES } from './matmul-fast-wasm';
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import { CTL, MAX_SLOTS, MAX_TASKS, takeTasks, threadMain, type KernelFn } from './thread-loop';
 
@@ -109,7 +109,7 @@ class ThreadPool {
   private failure: string | undefined;
 
   constructor(readonly threads: number) {
-    const module = new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true));
+    const module = new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true, relaxedSimdSupported()));
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     this.callerRun = new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports.kernel as KernelFn;
