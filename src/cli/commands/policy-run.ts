@@ -53,7 +53,7 @@ export const policyRun: CliCommand = {
   path: ['policy', 'run'],
   summary: 'Run a policy (Stage 2) spec (JSON file or --preset) and judge it by the truth',
   usage: [
-    'SPEC.json | --preset NAME   the spec (see `policy presets`)',
+    'SPEC.json | --spec SPEC.json | --preset NAME   the spec (see `policy presets`)',
     '--backend cpu|webgpu (cpu)  --json OUT writes the run record',
     '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
     '--base builtin-policy|builtin|DIR  replaces the spec\'s base policy (a checkpoint folder for DIR)',
@@ -62,7 +62,8 @@ export const policyRun: CliCommand = {
   async run(args) {
     const { flags, rest } = parseFlags(args, ['quiet']);
     const preset = typeof flags.preset === 'string' ? flags.preset : undefined;
-    if ((rest.length === 1) === (preset !== undefined)) throw new UsageError('give one spec file or --preset NAME');
+    if (typeof flags.spec === 'string') rest.push(flags.spec);
+    if ((rest.length === 1) === (preset !== undefined)) throw new UsageError('give one spec file (SPEC.json or --spec SPEC.json) or --preset NAME');
     let spec = preset ? policyPresetSpec(preset) : parsePolicySpecJson(await readFile(rest[0], 'utf8'));
     if (typeof flags.base === 'string') {
       const b = flags.base;
