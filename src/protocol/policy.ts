@@ -204,6 +204,8 @@ export interface PolicyArmResult {
   /** Every answer the policy wrote, in the evaluation's item order (samples item-major): what the
    * skew comparison and a resumed run read back. */
   answers?: string[];
+  /** Where the trained policy was saved (a folder the app or `model generate` can load), when it was. */
+  saved?: string;
   seconds: number;
 }
 

@@ -3,7 +3,10 @@
 // cannot run fail on the method's field; offline DPO lowers its loss and raises rewards/accuracies
 // (TRL names), is judged by the truth for seen and unseen personas, stops on cancel with its
 // checkpoint, resumes to the same trajectory bit for bit, and stops on a non-finite loss by name.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/models/load-model';
+import { memoryFiles } from '../../src/models/io/memory-files';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { MemoryRunStore } from '../../src/experiments/runs/store';
@@ -117,7 +120,8 @@ describe('policy runner (tiny checkpoint, cpu)', () => {
   it('trains by DPO: the loss falls and rewards/accuracies rise; the truth judges seen and unseen answers', async () => {
     const store = new MemoryRunStore<PolicyRecord>();
     const events: PolicyRunEvent[] = [];
-    full = await runPolicy(spec(), env(store), { onEvent: (e) => events.push(e) });
+    let saved: Record<string, string | Uint8Array> = {};
+    full = await runPolicy(spec(), { ...env(store), savePolicy: async (_id, arm, label, s) => ((saved = s.files), `${s.kind}:${arm}:${label}`) }, { onEvent: (e) => events.push(e) });
     expect(full.status, full.error?.message).toBe('done');
     const a = full.arms[0];
     expect(a.curve.length).toBe(12);
@@ -143,6 +147,16 @@ describe('policy runner (tiny checkpoint, cpu)', () => {
       expect(e.invalidRate).toBe(1);
     }
     expect(a.answers).toHaveLength(4);
+    // The saved policy is a checkpoint with the base's config and tokenizer: it loads, and it is not the base.
+    expect(a.saved).toBe('full:0:conditional DPO');
+    const files: Record<string, string | Uint8Array> = { 'model.safetensors': saved['model.safetensors'] };
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) files[f] = readFileSync(`${TINY}/${f}`, 'utf8');
+    const trained = await loadModel(be, memoryFiles(files));
+    const base = await folderLmLoader(TINY, 'tiny')('builtin', be);
+    const w = async (m: typeof base.model) => Array.from((await m.namedParameters()[0][1].data()) as Float32Array);
+    expect(await w(trained.model)).not.toEqual(await w(base.model));
+    trained.model.dispose();
+    base.model.dispose();
     expect(full.judges.rewardModel.status).toBe('missing');
     expect(events.some((e) => e.kind === 'progress' && e.etaSeconds !== null)).toBe(true);
     expect(events.filter((e) => e.kind === 'metrics')).toHaveLength(12);

@@ -2,14 +2,15 @@
 // runner the app's worker uses, printing progress, TRL-named metrics and a summary of the truth
 // judge's verdicts; the record goes to a runs folder (resumable) and, with --json, to a file.
 // Ctrl-C cancels cleanly and keeps the checkpoint for --resume.
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { acquireGpu, type GpuContext } from '../../gpu';
 import { nodeGpu } from '../../gpu/node';
 import { FileRunStore } from '../../experiments/node/file-store';
 import { loadDataNode } from '../../experiments/node/load-data';
-import { loadPolicyBaseNode } from '../../experiments/node/load-policy-base';
+import { loadPolicyBaseNode, policyBaseDir } from '../../experiments/node/load-policy-base';
 import { policyPresetSpec } from '../../experiments/policy/presets';
-import { runPolicy } from '../../experiments/policy/runner';
+import { runPolicy, type PolicyRunnerEnv } from '../../experiments/policy/runner';
 import { parsePolicySpec, parsePolicySpecJson } from '../../experiments/policy/spec';
 import { APP_VERSION } from '../../experiments/version';
 import type { PolicyRecord, PolicyRunEvent, RateWithInterval } from '../../protocol/policy';
@@ -29,7 +30,7 @@ export function summarizePolicy(r: PolicyRecord): string {
   }
   lines.push(`judges: truth = ${r.judges.truth}; reward model: ${r.judges.rewardModel.status} (${r.judges.rewardModel.reason})`);
   for (const a of r.arms) {
-    lines.push(`${a.label}: ${a.method}, conditioning ${a.conditioning}, training ${a.training}; ${a.status}${a.error ? ` (${a.error})` : ''}, ${a.seconds.toFixed(0)} s`);
+    lines.push(`${a.label}: ${a.method}, conditioning ${a.conditioning}, training ${a.training}; ${a.status}${a.error ? ` (${a.error})` : ''}, ${a.seconds.toFixed(0)} s${a.saved ? `; saved in ${a.saved}` : ''}`);
     const f = a.final;
     if (f.steps) lines.push(`  training: ${f.steps} steps on ${f.train_pairs} pairs; last logged loss ${f.loss?.toFixed(4)}, rewards/accuracies ${f['rewards/accuracies']?.toFixed(3)}, rewards/margins ${f['rewards/margins']?.toFixed(3)}`);
     for (const e of a.eval) {
@@ -42,6 +43,17 @@ export function summarizePolicy(r: PolicyRecord): string {
   for (const s of r.skew) lines.push(`skew ${s.axis} (minority ${s.minorityPole}, ${pct(s.minorityShare)}): ${s.conditional} vs ${s.marginal}: minority ${withCi(s.minority)} n=${s.minority.n}, majority ${withCi(s.majority)} n=${s.majority.n}`);
   if (r.error) lines.push(`${r.error.name}: ${r.error.message}`);
   return lines.join('\n');
+}
+
+/** Writes a trained policy under `root`; full weights get the base's config and tokenizer beside them. */
+function savePolicyTo(root: string, baseDir: string): NonNullable<PolicyRunnerEnv['savePolicy']> {
+  return async (runId, arm, label, saved) => {
+    const dir = join(root, runId, `${arm}-${label.replace(/[^A-Za-z0-9_-]+/g, '-')}`);
+    await mkdir(dir, { recursive: true });
+    if (saved.kind === 'full') for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await copyFile(join(baseDir, f), join(dir, f));
+    for (const [name, content] of Object.entries(saved.files)) await writeFile(join(dir, name), content);
+    return dir;
+  };
 }
 
 function formatEta(s: number | null): string {
@@ -57,6 +69,7 @@ export const policyRun: CliCommand = {
     '--backend cpu|webgpu (cpu)  --json OUT writes the run record',
     '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
     '--base builtin-policy|builtin|DIR  replaces the spec\'s base policy (a checkpoint folder for DIR)',
+    '--save DIR writes each trained policy to DIR/RUN_ID/ARM (full: a checkpoint folder; LoRA: the adapter)',
     '--checkpoint-every N (50) steps between checkpoints   --quiet prints only the summary',
   ],
   async run(args) {
@@ -109,6 +122,7 @@ export const policyRun: CliCommand = {
           loadBase: loadPolicyBaseNode,
           appVersion: APP_VERSION,
           checkpointEvery: every,
+          savePolicy: typeof flags.save === 'string' ? savePolicyTo(flags.save, policyBaseDir(spec.base)) : undefined,
           assertDevice: ctx
             ? () => {
                 if (ctx.lost) throw ctx.lost;

@@ -23,6 +23,7 @@ import { resolveSubset } from '../spec/expand';
 import { DpoPolicyModel, referenceLogps } from './dpo-model';
 import { evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
+import { policyFiles, type PolicyFiles } from './save';
 import { parsePolicySpec } from './spec';
 
 export interface PolicyRunnerEnv {
@@ -37,6 +38,8 @@ export interface PolicyRunnerEnv {
   assertDevice?(): void;
   /** Steps between checkpoints (default 50). */
   checkpointEvery?: number;
+  /** Keeps a trained arm's policy (full weights or LoRA adapter); returns where it went. */
+  savePolicy?(runId: string, arm: number, label: string, saved: { kind: 'full' | 'lora'; files: PolicyFiles }): Promise<string>;
 }
 
 export interface PolicyRunOptions {
@@ -321,6 +324,7 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       const pairs = trainPairs(sh, a, spec.seed);
       if (pairs.length === 0) throw new DataUnavailableError(`${a.label}: no ${a.method.pairs} training pairs in this world and split`);
       const { model, adapter } = await trainDpo(run, sh, i, pairs, owned);
+      if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'roleplay') {
       await evaluateArm(run, sh, i, sh.base.model, null, false);
