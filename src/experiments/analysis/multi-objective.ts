@@ -16,6 +16,7 @@ import { subsetPairs, type PairIndex } from './pair-index';
 import { gaussianPrior, fitWeights } from './few-shot';
 import { meanCovariance } from './linalg';
 import { csrFromBags, csrMul } from './sparse';
+import type { Bag } from '../encoders/bags';
 
 function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
@@ -139,7 +140,7 @@ export function axisRecovery(ctx: AnalysisContext, model: BilinearModel): Pick<M
   if (!isBuiltin(ds)) return {};
   const d = model.d;
   const A = AXIS_IDS.length;
-  const bags = [];
+  const bags: Bag[] = [];
   const poles: number[] = [];
   const question: number[] = [];
   ds.questions.forEach((q, qi) => {
