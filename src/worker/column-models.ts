@@ -43,8 +43,11 @@ const policyBase = () => new URL(`../${BUILTIN_POLICY_NAME}/`, builtinBaseUrl())
 
 async function policyShipped(): Promise<boolean> {
   try {
-    const res = await fetch(policyBase() + 'config.json', { method: 'HEAD', cache: 'no-store' });
-    return res.ok;
+    // A server with a single-page fallback answers 200 with index.html: the file must be JSON.
+    const res = await fetch(policyBase() + 'config.json', { cache: 'no-store' });
+    if (!res.ok) return false;
+    const config: unknown = await res.json();
+    return typeof config === 'object' && config !== null && 'model_type' in config;
   } catch {
     return false;
   }

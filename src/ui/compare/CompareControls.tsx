@@ -1,33 +1,25 @@
-// What to compare: an instruction of the built-in dataset, two of its personas, and the sampling
-// settings (seed, temperature, top-p, answer length); Generate and Stop.
+// What to compare: an instruction of the built-in dataset, the columns (model or policy, persona;
+// ColumnsEditor), and the sampling settings (seed, temperature, top-p, answer length); Generate
+// and Stop. In blind rating, Generate makes rating pairs instead of showing labelled columns.
 import { useId } from 'react';
 import type { CompareCatalog } from '../../protocol/models';
-import { useCompare, useCompareRun, useCompareSettings, useModelState } from '../../store/compare';
+import { useColumns, useColumnSpecs, useColumnsRun, useCompareMode } from '../../store/columns';
+import { useCompare, useCompareSettings } from '../../store/compare';
+import { ColumnsEditor } from './ColumnsEditor';
 
 export function CompareControls({ catalog }: { catalog: CompareCatalog }) {
   const instructionId = useCompare((s) => s.instructionId);
-  const personaIds = useCompare((s) => s.personaIds);
   const settings = useCompareSettings();
-  const run = useCompareRun();
-  const model = useModelState();
-  const { setInstruction, setPersona, setSettings, shufflePersonas, generate, stop } = useCompare.getState();
-  const ids = { q: useId(), a: useId(), b: useId(), seed: useId(), temp: useId(), topP: useId(), len: useId() };
+  const run = useColumnsRun();
+  const columns = useColumnSpecs();
+  const mode = useCompareMode();
+  const { setInstruction, setSettings } = useCompare.getState();
+  const { generate, stop } = useColumns.getState();
+  const ids = { q: useId(), seed: useId(), temp: useId(), topP: useId(), len: useId() };
   const topics = [...new Set(catalog.instructions.map((q) => q.topic))];
   const running = run.kind === 'running';
-  const canRun = model.kind === 'ready' && !running && personaIds[0] !== '' && personaIds[1] !== '' && instructionId !== '';
-
-  const personaSelect = (column: 0 | 1, id: string, label: string) => (
-    <div className="compare-field compare-field--persona">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={personaIds[column]} onChange={(e) => setPersona(column, e.target.value)} disabled={running}>
-        {catalog.personas.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  const blind = mode === 'blind';
+  const canRun = !running && instructionId !== '' && columns.length >= (blind ? 2 : 1);
 
   const numberField = (id: string, label: string, value: number, patch: (v: number) => void, attrs: { min: number; max: number; step: number }) => (
     <div className="compare-field compare-field--number">
@@ -52,7 +44,7 @@ export function CompareControls({ catalog }: { catalog: CompareCatalog }) {
       aria-label="Comparison settings"
       onSubmit={(e) => {
         e.preventDefault();
-        if (canRun) void generate();
+        if (canRun) void generate(blind ? 'rate' : 'compare');
       }}
     >
       <div className="compare-field compare-field--wide">
@@ -71,13 +63,7 @@ export function CompareControls({ catalog }: { catalog: CompareCatalog }) {
           ))}
         </select>
       </div>
-      <div className="compare-controls__row">
-        {personaSelect(0, ids.a, 'Persona A')}
-        {personaSelect(1, ids.b, 'Persona B')}
-        <button type="button" className="button button--ghost compare-controls__shuffle" onClick={shufflePersonas} disabled={running}>
-          Random pair
-        </button>
-      </div>
+      <ColumnsEditor catalog={catalog} />
       <div className="compare-controls__row">
         {numberField(ids.seed, 'Seed', settings.seed, (v) => setSettings({ seed: Math.round(v) }), { min: 0, max: 2 ** 32 - 1, step: 1 })}
         {numberField(ids.temp, 'Temperature', settings.temperature, (v) => setSettings({ temperature: v }), { min: 0, max: 2, step: 0.1 })}
@@ -85,7 +71,7 @@ export function CompareControls({ catalog }: { catalog: CompareCatalog }) {
         {numberField(ids.len, 'Max tokens', settings.maxNewTokens, (v) => setSettings({ maxNewTokens: Math.round(v) }), { min: 1, max: 512, step: 1 })}
         <div className="compare-controls__buttons">
           <button type="submit" className="button" disabled={!canRun}>
-            Generate
+            {blind ? 'Generate rating pairs' : 'Generate'}
           </button>
           {running && (
             <button type="button" className="button button--ghost" onClick={() => void stop()}>
@@ -94,7 +80,11 @@ export function CompareControls({ catalog }: { catalog: CompareCatalog }) {
           )}
         </div>
       </div>
-      <p className="muted compare-controls__hint">Temperature 0 is greedy. Both answers are sampled in one batch from the same seed.</p>
+      <p className="muted compare-controls__hint">
+        {blind
+          ? 'Each sample pairs every two columns, judged for the first column’s persona; the pairs are shown in a seeded order with the models hidden until you vote.'
+          : 'Temperature 0 is greedy (then every sample of a column is the same). The columns of one model are sampled in one batch from the seed, each row its own stream.'}
+      </p>
     </form>
   );
 }

@@ -1,39 +1,37 @@
-// The Compare view: one instruction, two personas, the loaded model's answer for each side by
-// side as it streams, and the person's verdict on which answer suits each persona. The built-in
-// model loads on first visit; the Models panel swaps in another checkpoint.
+// The Compare view: one instruction answered in columns, each a (model or policy, persona) pair —
+// "same persona, base against trained", "two personas, one model", or more columns — with several
+// samples per column, each answer read by the truth judge; and blind rating, where pairs of those
+// answers are shown with their authors hidden until the vote, and raters' votes are pooled and
+// aggregated. The built-in model loads on first visit; the Models panel swaps in another checkpoint.
 import { useEffect } from 'react';
-import { useCompare, useCompareCatalog, useCompareRun, useModelState } from '../../store/compare';
+import { useColumns, useCompareMode } from '../../store/columns';
+import { useCompare, useCompareCatalog, useModelState } from '../../store/compare';
+import { BlindRating } from '../compare/BlindRating';
+import { ColumnsGrid } from '../compare/ColumnsGrid';
 import { CompareControls } from '../compare/CompareControls';
 import { ModelsPanel } from '../compare/ModelsPanel';
-import { PersonaColumn, type AnswerView } from '../compare/PersonaColumn';
-import { VoteLog, VoteQuestions } from '../compare/VotePanel';
+import { VotesPool } from '../compare/VotesPool';
 import '../compare/compare.css';
 import { ViewHeader } from '../components/ViewHeader';
 
 export function CompareView() {
   const catalog = useCompareCatalog();
   const model = useModelState();
-  const run = useCompareRun();
-  const personaIds = useCompare((s) => s.personaIds);
+  const mode = useCompareMode();
 
   useEffect(() => {
     const s = useCompare.getState();
-    void s.loadCatalog();
+    void s.loadCatalog().then(() => useColumns.getState().loadOptions());
     if (s.model.kind === 'none') void s.loadBuiltin();
   }, []);
-
-  const answers = (column: number): AnswerView | undefined => {
-    if (run.kind === 'running') return { text: run.texts[column], style: run.styles[column], tokens: run.tokens[column], streaming: true };
-    if (run.kind === 'done') {
-      const g = run.outcome.generations[column];
-      return g && { text: g.text, style: g.style, tokens: g.tokens, stopReason: g.stopReason, streaming: false };
-    }
-    return undefined;
-  };
+  // A checkpoint loaded in the Models panel becomes a column option.
+  useEffect(() => {
+    if (model.kind === 'ready' && useCompare.getState().catalog.kind === 'ready') void useColumns.getState().loadOptions();
+  }, [model]);
 
   return (
     <section aria-labelledby="view-title" data-view="compare" className="compare-view">
-      <ViewHeader title="Compare" description="Generated responses side by side, persona against persona." />
+      <ViewHeader title="Compare" description="Answers side by side — base against trained, persona against persona — and blind rating a class can pool." />
       <ModelsPanel />
       {catalog.kind === 'error' && (
         <p className="compare-error" role="alert">
@@ -43,28 +41,28 @@ export function CompareView() {
       {catalog.kind !== 'ready' && catalog.kind !== 'error' && <p className="muted">Loading the built-in personas and instructions…</p>}
       {catalog.kind === 'ready' && (
         <>
-          <CompareControls catalog={catalog.value} />
-          {run.kind === 'error' && (
-            <p className="compare-error" role="alert">
-              Generation failed: {run.message}
-            </p>
-          )}
-          {run.kind === 'done' && (
-            <p className="muted compare-run-meta" data-testid="run-meta">
-              {`${run.outcome.model} on ${run.outcome.backend}: ${run.outcome.tokensPerSecond.toFixed(0)} tokens/s, ${run.outcome.seconds.toFixed(1)} s`}
-            </p>
-          )}
-          <div className="compare-columns">
-            {personaIds.map((id, i) => {
-              const persona = catalog.value.personas.find((p) => p.id === id);
-              if (!persona) return null;
-              const shownRun = run.kind === 'running' || run.kind === 'done' ? run.request.personaIds[i] === id : false;
-              const readKeys = model.kind === 'ready' && !model.info.builtinFormat ? persona.attributes.map(([k]) => k) : catalog.value.modelAttributes;
-              return <PersonaColumn key={`${i}-${id}`} side={i === 0 ? 'A' : 'B'} persona={persona} modelAttributes={readKeys} answer={shownRun ? answers(i) : undefined} />;
-            })}
+          <div className="compare-mode" role="radiogroup" aria-label="Mode">
+            {(
+              [
+                ['side', 'Side by side'],
+                ['blind', 'Blind rating'],
+              ] as const
+            ).map(([m, label]) => (
+              <label key={m} className={`compare-mode__option ${mode === m ? 'compare-mode__option--on' : ''}`}>
+                <input type="radio" name="compare-mode" value={m} checked={mode === m} onChange={() => useColumns.getState().setMode(m)} />
+                {label}
+              </label>
+            ))}
           </div>
-          <VoteQuestions personas={personaIds.map((id) => catalog.value.personas.find((p) => p.id === id)).filter((p) => p !== undefined)} />
-          <VoteLog />
+          <CompareControls catalog={catalog.value} />
+          {mode === 'side' ? (
+            <ColumnsGrid catalog={catalog.value} />
+          ) : (
+            <>
+              <BlindRating catalog={catalog.value} />
+              <VotesPool />
+            </>
+          )}
         </>
       )}
     </section>
