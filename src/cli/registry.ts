@@ -9,6 +9,7 @@ import { experimentPresets } from './commands/experiment-presets';
 import { experimentRun } from './commands/experiment-run';
 import { exportTrl } from './commands/export-trl';
 import { gpuInfo } from './commands/gpu-info';
+import { importTrl } from './commands/import-trl';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
 import { modelTrainBuiltin } from './commands/model-train-builtin';
@@ -16,4 +17,4 @@ import { policyPresets } from './commands/policy-presets';
 import { policyRun } from './commands/policy-run';
 import { serve } from './commands/serve';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets, exportTrl];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets, exportTrl, importTrl];
