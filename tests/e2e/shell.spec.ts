@@ -12,6 +12,11 @@ test('GPU panel shows the real adapter', async ({ page }) => {
   expect(text).not.toMatch(/unknown/i);
   console.log(`GPU panel adapter: ${text}`);
   await expect(page.getByTestId('gpu-panel')).toContainText('Largest storage binding');
+  // The served page is cross-origin isolated, so the runner worker's cpu backend gets every core
+  // (a reason in brackets would say why not).
+  await expect(page.getByTestId('cpu-threads')).toHaveText(/^CPU backend: \d+ threads? of \d+ cores$/);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await expect(page.getByTestId('cpu-threads')).toHaveText(`CPU backend: ${cores} thread${cores === 1 ? '' : 's'} of ${cores} cores`);
 });
 
 test('navigates every view and takes screenshots', async ({ page }) => {

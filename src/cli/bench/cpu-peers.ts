@@ -10,6 +10,7 @@ import { findNumpy, numpyContender } from './numpy-sgemm';
 export const ratioThreads = (threads: number): string => `cpu backend ${threads} threads / 1 thread`;
 export const ratioNumpy = (threads: number): string => `cpu backend / numpy sgemm, ${threads} thread${threads === 1 ? '' : 's'}`;
 
+export const ratioNumpyCpuTime = 'cpu backend / numpy sgemm, 1 thread, per CPU-second (load-insensitive)';
 export const ratioNumpyThreads = (threads: number): string => `numpy sgemm ${threads} threads / 1 thread (control)`;
 
 export interface CpuPeerOptions {
@@ -36,7 +37,15 @@ export async function runCpuPeers(o: CpuPeerOptions): Promise<{ ratios: RatioRow
     const shape = square(n);
     const ours = await ourCpuContender(shape);
     // ours.run does all its products before it first awaits, so they all run inside onOneThread.
-    const one = (times: number) => onOneThread(() => ours.run(times));
+    // CPU time of each 1-thread run per product: on a busy machine it is what an idle core gives.
+    const oursCpuMs: number[] = [];
+    const one = async (times: number) => {
+      const c0 = process.cpuUsage();
+      const ms = await onOneThread(() => ours.run(times));
+      const c = process.cpuUsage(c0);
+      oursCpuMs.push((c.user + c.system) / 1000 / times);
+      return ms;
+    };
     const row = (name: string, t: Record<string, Timing>, difference: number): RatioRow => ({ name, size: n, ratio: t.theirs.bestMs / t.ours.bestMs, ours: t.ours, theirs: t.theirs, difference });
     if (o.threads > 1) {
       const t = await interleave({ ours: ours.run, theirs: one }, o);
@@ -50,9 +59,15 @@ export async function runCpuPeers(o: CpuPeerOptions): Promise<{ ratios: RatioRow
         const np = numpyContender(found.info, n, a, b, threads);
         try {
           const mine = threads === 1 ? one : ours.run;
+          oursCpuMs.length = 0;
           const t = await interleave({ ours: mine, theirs: np.run }, o);
           ratios.push(row(ratioNumpy(threads), t, relativeDifference(await ours.result(), np.result())));
           numpyTimes.push(t.theirs);
+          if (threads === 1) {
+            // The warm-up runs are the first of each list; the timed rounds follow.
+            const cpu = (xs: number[]): Timing => ({ ...t.ours, bestMs: Math.min(...xs.slice(1)), medianMs: NaN, runs: xs.length - 1 });
+            ratios.push(row(ratioNumpyCpuTime, { ours: cpu(oursCpuMs), theirs: cpu(np.cpuMs) }, 0));
+          }
           o.log(`cpu ${n}, ${threads} thread(s): ours ${t.ours.bestMs.toFixed(1)} ms, numpy ${t.theirs.bestMs.toFixed(1)} ms`);
         } finally {
           np.destroy();

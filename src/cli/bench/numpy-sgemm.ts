@@ -47,16 +47,18 @@ n, times = int(sys.argv[1]), int(sys.argv[2])
 a = np.fromfile(sys.argv[3], dtype=np.float32).reshape(n, n)
 b = np.fromfile(sys.argv[4], dtype=np.float32).reshape(n, n)
 c = a @ b
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 for _ in range(times):
     c = a @ b
-ms = (time.perf_counter() - t0) * 1000
+ms, cpu_ms = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 c.astype(np.float32).tofile(sys.argv[5])
-print(ms)
+print(ms, cpu_ms)
 `;
 
 export interface NumpyContender {
   run: Runner;
+  /** CPU time (all the child's threads) of each run's products, in run order. */
+  cpuMs: number[];
   result(): Float32Array;
   destroy(): void;
 }
@@ -69,11 +71,15 @@ export function numpyContender(info: NumpyInfo, n: number, a: Float32Array, b: F
   writeFileSync(fa, a);
   writeFileSync(fb, b);
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const cpuMs: number[] = [];
   return {
+    cpuMs,
     async run(times) {
       const r = spawnSync(info.python, ['-c', RUN, String(n), String(times), fa, fb, fc], { encoding: 'utf8', env, timeout: 600_000 });
       if (r.status !== 0) throw new Error(`bench: numpy failed: ${r.error?.message ?? r.stderr.trim()}`);
-      return Number(r.stdout.trim());
+      const [wall, cpu] = r.stdout.trim().split(/\s+/).map(Number);
+      cpuMs.push(cpu / times);
+      return wall;
     },
     result: () => {
       const buf = readFileSync(fc);

@@ -40,6 +40,8 @@ export class CpuThreadsError extends Error {
 
 /** Rows of A per task: 64 rows of packed A (64 KiB per 256 of k) stay in cache while B streams. */
 const TASK_ROWS = 64;
+/** How long startCpuThreads waits for the workers before going on without the late ones. */
+const READY_TIMEOUT_MS = 10_000;
 /** Tasks per thread per chunk, at least: lets a thread the machine slows down fall behind. */
 const TASKS_PER_THREAD = 4;
 
@@ -265,7 +267,16 @@ export function threadedKernel(): ThreadedKernel | null {
  * timed products do not pay their start. Safe to call more than once. */
 export async function startCpuThreads(): Promise<CpuThreadInfo> {
   const p = threadedKernel() ? pool : null;
-  if (p) await p.ready;
+  if (p) {
+    // Never wait forever on a worker that neither starts nor fails: products work without it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, READY_TIMEOUT_MS);
+      (timer as { unref?: () => void }).unref?.();
+    });
+    await Promise.race([p.ready, late]);
+    clearTimeout(timer);
+  }
   return cpuThreadInfo();
 }
 
