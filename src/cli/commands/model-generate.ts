@@ -1,5 +1,6 @@
 // `model generate`: load a checkpoint folder with our engine and continue a prompt (or a chat
-// message through the tokenizer's chat template), streaming tokens to stdout.
+// message through the tokenizer's chat template), streaming tokens to stdout; with --batch N,
+// N seeded samples of it in one batch, printed when done, with the generated tokens/s.
 import { acquireGpu } from '../../gpu';
 import { nodeGpu } from '../../gpu/node';
 import { openCheckpoint } from '../../models/checkpoint';
@@ -17,6 +18,7 @@ export const modelGenerate: CliCommand = {
     'DIR --prompt TEXT [--chat] [--system TEXT]   --chat wraps the prompt in the chat template',
     '--max-new N (32) --temperature T (0 = greedy) --top-k K --top-p P --seed S (1)',
     '--backend cpu|webgpu (cpu)   --no-cache recomputes every position (slower; for checks)',
+    '--batch N (1)                N samples of the prompt in one batch (each row its own seed stream)',
   ],
   async run(args) {
     const { flags, rest } = parseFlags(args, ['chat', 'no-cache']);
@@ -44,21 +46,37 @@ export const modelGenerate: CliCommand = {
           ])
         : flags.prompt;
       const prompt = ck.tokenizer.encode(text);
+      const batch = num('batch', 1)!;
+      if (!(Number.isInteger(batch) && batch >= 1)) throw new UsageError('--batch must be a whole number >= 1');
       let shown = 0;
-      const [out] = await generate(model, ck.tokenizer, [prompt], {
+      const t0 = performance.now();
+      const outs = await generate(model, ck.tokenizer, new Array<number[]>(batch).fill(prompt), {
         maxNewTokens: num('max-new', 32)!,
         temperature: num('temperature', 0),
         topK: num('top-k', undefined),
         topP: num('top-p', undefined),
         seed: num('seed', 1)!,
         useCache: !flags['no-cache'],
-        onToken: (_row, _id, soFar) => {
-          process.stdout.write(soFar.slice(shown));
-          shown = soFar.length;
-        },
+        // One row streams; a batch prints its rows when done.
+        onToken:
+          batch === 1
+            ? (_row, _id, soFar) => {
+                process.stdout.write(soFar.slice(shown));
+                shown = soFar.length;
+              }
+            : undefined,
       });
-      process.stdout.write(out.text.slice(shown));
-      console.log(`\n[${out.ids.length} tokens, stopped: ${out.reason}; prompt ${prompt.length} tokens; ${backend.name}]`);
+      const seconds = (performance.now() - t0) / 1000;
+      const made = outs.reduce((n, o) => n + o.ids.length, 0);
+      const rate = `${(made / seconds).toFixed(0)} tokens/s`;
+      if (batch === 1) {
+        const [out] = outs;
+        process.stdout.write(out.text.slice(shown));
+        console.log(`\n[${out.ids.length} tokens, stopped: ${out.reason}; prompt ${prompt.length} tokens; ${backend.name}; ${rate}]`);
+      } else {
+        outs.forEach((o, i) => console.log(`--- row ${i} (${o.ids.length} tokens, stopped: ${o.reason})\n${o.text}`));
+        console.log(`[${batch} rows, ${made} tokens in ${seconds.toFixed(2)} s, prefill included: ${rate}; prompt ${prompt.length} tokens; ${backend.name}]`);
+      }
       model.dispose();
       return 0;
     } finally {
