@@ -11,7 +11,7 @@ export const DEFAULT_ANALYSIS: AnalysisSpec = {
   bootstrap: { resamples: 1000, confidence: 0.95 },
   conditional: { dims: 10, l2: [1e-3, 3e-3, 1e-2], perAttribute: true, bins: 10 },
   mixture: { ks: [1, 2, 3, 4, 6, 8], l2: 1e-3, maxIterations: 40, restarts: 2 },
-  multiObjective: { dims: [2, 4, 6, 8, 10, 12, 16], l2: 1e-4, shots: [0, 1, 2, 4, 8, 16], maxIterations: 300 },
+  multiObjective: { dims: [2, 4, 6, 8, 10, 12, 16], l2: 1e-3, shots: [0, 1, 2, 4, 8, 16], maxIterations: 300 },
 };
 
 export interface AnalysisPreset {
