@@ -10,7 +10,7 @@ export const DEFAULT_ANALYSIS: AnalysisSpec = {
   parts: ['conditional', 'mixture', 'multi-objective'],
   bootstrap: { resamples: 1000, confidence: 0.95 },
   conditional: { dims: 10, l2: [1e-3, 3e-3, 1e-2], perAttribute: true, bins: 10 },
-  mixture: { ks: [1, 2, 3, 4, 6, 8], l2: 1e-3, maxIterations: 40, restarts: 2 },
+  mixture: { ks: [1, 2, 3, 4, 6], l2: 1e-3, maxIterations: 30, restarts: 1 },
   multiObjective: { dims: [2, 4, 6, 8, 10, 12, 16], l2: 1e-3, shots: [0, 1, 2, 4, 8, 16], maxIterations: 300 },
 };
 
@@ -25,7 +25,7 @@ export const ANALYSIS_PRESETS: readonly AnalysisPreset[] = [
   {
     name: 'builtin',
     title: 'Built-in world, seed 1 (the issue-13 numbers)',
-    description: '1,000 personas; conditional fits with every attribute alone, EM over K in {1,2,3,4,6,8}, multi-objective d by validation, k-shot weights for unseen personas. About 15-25 minutes on one CPU core.',
+    description: '1,000 personas; conditional fits with every attribute alone, EM over K in {1,2,3,4,6}, multi-objective d by validation, k-shot weights for unseen personas. About 15-25 minutes on one CPU core.',
     spec: { ...DEFAULT_ANALYSIS, preset: 'builtin' },
   },
   {
