@@ -74,6 +74,35 @@ describe('generateColumns', () => {
     expect(agg.agreement[0]).toMatchObject({ judge: 'truth', n: 3 });
   }, 300_000);
 
+  it('pairs every two of three columns; an answer written for another persona is its own system', async () => {
+    const catalog = await compareCatalog();
+    const [p, q] = catalog.personas.map((x) => x.id);
+    const req: ColumnsRequest = {
+      instructionId: catalog.instructions[1].id,
+      columns: [
+        { modelId: 'builtin', personaId: p },
+        { modelId: 'builtin', personaId: q },
+        { modelId: 'builtin:blind', personaId: p },
+      ],
+      samples: 1,
+      seed: 2,
+      temperature: 0,
+      topP: 1,
+      maxNewTokens: 24,
+    };
+    const out = await generateColumns(req);
+    expect(out.answers).toHaveLength(3);
+    const items = await blindItems(req, out);
+    expect(items.map((i) => i.personaId)).toEqual([p, p, q]);
+    const systems = items.map((i) => i.answers.map((a) => a.system).sort().join(' | '));
+    expect(systems).toEqual([
+      'built-in model | built-in model · for another persona',
+      'built-in model | built-in model, persona hidden',
+      // Judged for column 2's persona: column 3 was written for column 1's.
+      'built-in model | built-in model, persona hidden · for another persona',
+    ]);
+  }, 300_000);
+
   it('refuses bad requests with named errors', async () => {
     const catalog = await compareCatalog();
     const col = { modelId: 'builtin', personaId: catalog.personas[0].id };
