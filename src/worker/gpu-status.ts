@@ -2,7 +2,7 @@
 // report, or the reason the CPU backend will be used; with the cpu backend's threads either way.
 import { acquireGpu, GpuError, type GpuContext } from '../gpu';
 import type { GpuStatus } from '../protocol/gpu';
-import { cpuThreadInfo } from '../tensor/cpu/thread-pool';
+import { startCpuThreads } from '../tensor/cpu/thread-pool';
 
 let context: Promise<GpuContext> | undefined;
 
@@ -16,12 +16,14 @@ export function runnerGpu(timeoutMs?: number): Promise<GpuContext> {
 }
 
 export async function gpuStatus(timeoutMs?: number): Promise<GpuStatus> {
+  // Starting the cpu backend's threads here shows in the panel that they really run (or why not).
+  const cpu = await startCpuThreads();
   try {
     const ctx = await runnerGpu(timeoutMs);
-    return { kind: 'webgpu', report: ctx.report, cpu: cpuThreadInfo() };
+    return { kind: 'webgpu', report: ctx.report, cpu };
   } catch (e) {
-    if (e instanceof GpuError) return { kind: 'cpu', errorName: e.name, reason: e.message, cpu: cpuThreadInfo() };
+    if (e instanceof GpuError) return { kind: 'cpu', errorName: e.name, reason: e.message, cpu };
     const message = e instanceof Error ? e.message : String(e);
-    return { kind: 'cpu', errorName: 'Error', reason: `WebGPU failed to start: ${message}. The CPU backend will be used instead.`, cpu: cpuThreadInfo() };
+    return { kind: 'cpu', errorName: 'Error', reason: `WebGPU failed to start: ${message}. The CPU backend will be used instead.`, cpu };
   }
 }

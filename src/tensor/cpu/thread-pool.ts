@@ -109,6 +109,8 @@ class ThreadPool {
   private readonly callerRun: KernelFn;
   private readonly workers: Spawned[] = [];
   private failure: string | undefined;
+  /** Workers that have compiled the kernel and are waiting for jobs. */
+  running = 0;
 
   constructor(readonly threads: number) {
     const module = new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true, relaxedSimdSupported()));
@@ -129,13 +131,19 @@ class ThreadPool {
             const wt = node.getBuiltinModule!('node:worker_threads') as typeof NodeWorkerThreads;
             const w = new wt.Worker(nodeWorkerSource(), { eval: true, name: `cpu-thread-${slot}` });
             w.unref();
-            w.once('message', () => resolve());
+            w.once('message', () => {
+              this.running++;
+              resolve();
+            });
             w.once('error', fail);
             w.postMessage(init(slot));
             this.workers.push(w);
           } else {
             const w = new Worker(new URL('./matmul-thread.worker.ts', import.meta.url), { type: 'module', name: `cpu-thread-${slot}` });
-            w.onmessage = () => resolve();
+            w.onmessage = () => {
+              this.running++;
+              resolve();
+            };
             w.onerror = (e) => fail(e.message);
             w.postMessage(init(slot));
             this.workers.push(w);
@@ -197,6 +205,11 @@ class ThreadPool {
 
   failed(): string | undefined {
     return this.failure;
+  }
+
+  /** Marks the pool failed when some worker has not started by now (the caller gave up waiting). */
+  requireStarted(): void {
+    if (this.running < this.threads - 1) this.failure ??= `${this.threads - 1 - this.running} of ${this.threads - 1} worker threads did not start within ${READY_TIMEOUT_MS / 1000} s`;
   }
 
   stop(): void {
@@ -276,6 +289,7 @@ export async function startCpuThreads(): Promise<CpuThreadInfo> {
     });
     await Promise.race([p.ready, late]);
     clearTimeout(timer);
+    p.requireStarted();
   }
   return cpuThreadInfo();
 }
