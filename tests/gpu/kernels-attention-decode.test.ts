@@ -1,11 +1,15 @@
 // The decode attention kernel (shaders/attention-decode.wgsl) on Dawn against the CPU reference,
 // mutations it must catch (a causal limit one key late, earlier chunks not rescaled to a new max,
-// padding read as a key), and the generation ops on webgpu (ops.writeAt, ops.cachedAttention for a
-// decode step and for a prompt) against the cpu backend.
+// padding read as a key), and generation on webgpu against the cpu backend: ops.writeAt,
+// ops.cachedAttention for a decode step and for a prompt, and generate() with a shared prompt.
 import { describe, expect, it } from 'vitest';
 import attentionDecodeWgsl from '../../shaders/attention-decode.wgsl?raw';
 import { KERNEL_CHECKS } from '../../src/tensor/checks';
 import { attentionDecodeCheck } from '../../src/tensor/checks/attention-decode';
+import { openCheckpoint } from '../../src/models/checkpoint';
+import { generate } from '../../src/models/generate/generate';
+import { folderFiles } from '../../src/models/io/node-files';
+import { LlamaModel } from '../../src/models/llama/model';
 import { createBackend, ops, type Backend } from '../../src/tensor';
 import { Rng } from '../../src/util/rng';
 import { expectAllOk, expectCaught } from '../helpers/kernel-check';
@@ -29,6 +33,22 @@ describe('attention-decode on Dawn', () => {
 });
 
 describe('generation ops on webgpu', () => {
+  it('generate() on webgpu, rows sharing a prompt included, gives the cpu backend greedy tokens', async () => {
+    const ck = await openCheckpoint(await folderFiles('tests/fixtures/tiny-checkpoint/llama-f32'));
+    const p = ck.tokenizer.encode('Which response do you prefer?');
+    const q = ck.tokenizer.encode('The farmer');
+    const o = { maxNewTokens: 5, seed: 1, temperature: 0, eosIds: [] as number[] };
+    const ids = async (be: Backend) => {
+      const model = await LlamaModel.load(be, ck.config, ck.weights);
+      const out = (await generate(model, ck.tokenizer, [p, q, p], o)).map((g) => g.ids);
+      model.dispose();
+      return out;
+    };
+    const want = await ids(await createBackend('cpu'));
+    expect(await ids(await createBackend('webgpu', await testGpu()))).toEqual(want);
+    expect(want[2]).toEqual(want[0]);
+  }, 120_000);
+
   it('write into a cache in place and attend over its first positions as the cpu backend does', async () => {
     const gpu = await createBackend('webgpu', await testGpu());
     const cpu = await createBackend('cpu');

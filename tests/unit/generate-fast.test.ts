@@ -2,8 +2,8 @@
 // against the slow paths it replaced, on the cpu backend: the one-pass sampler draws the same ids
 // as the distribution it skips building; incremental text equals a whole decode after every
 // token (multi-byte characters split across tokens included); the preallocated KV cache gives the
-// no-cache reference's logits and tokens on the built-in model, with left padding and rows that
-// stop early; the cache and its ops refuse what they cannot do, with named errors.
+// no-cache reference's logits and tokens on the built-in model, with left padding, rows that stop
+// early and rows sharing a prompt (run once); the cache and its ops refuse what they cannot do.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noGrad } from '../../src/autograd';
@@ -115,6 +115,20 @@ describe('the preallocated KV cache', () => {
     expect(cached.map((g) => g.text)).toEqual(reference.map((g) => g.text));
     expect(cached[0].reason).toBe('eos');
     expect(cached.some((g) => g.ids.length === 10)).toBe(true);
+  });
+
+  it('runs a prompt shared by several rows once, and samples each row as the reference does', async () => {
+    const [a, b] = prompts();
+    const ps = [a, b, a, a, b];
+    const o = { maxNewTokens: 8, seed: 11, temperature: 1, eosIds: [] as number[] };
+    const shared = await generate(model, ck.tokenizer, ps, o);
+    const reference = await generate(model, ck.tokenizer, ps, { ...o, useCache: false });
+    expect(shared.map((g) => g.ids)).toEqual(reference.map((g) => g.ids));
+    // Rows of one prompt draw from their own seed streams.
+    expect(new Set([0, 2, 3].map((r) => shared[r].ids.join())).size).toBeGreaterThan(1);
+    const greedy = await generate(model, ck.tokenizer, [a, a, a], { ...o, temperature: 0 });
+    const alone = await generate(model, ck.tokenizer, [a], { ...o, temperature: 0 });
+    for (const g of greedy) expect(g.ids).toEqual(alone[0].ids);
   });
 
   it('refuses a step that does not fit, a forward that records gradients, and a misshapen write', async () => {

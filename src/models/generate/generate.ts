@@ -68,6 +68,16 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
   // Real tokens so far per row: the next token's position.
   const realCount = prompts.map((p) => p.length);
   let padded = prompts.some((p) => p.length < T0);
+  // Rows with the same prompt (K samples of one prompt, as online methods draw) share its forward:
+  // the prompt runs once per distinct prompt and its cache rows are copied to every row using it.
+  const firstRow = new Map<string, number>();
+  const source = prompts.map((p, b) => {
+    const key = p.join(',');
+    if (!firstRow.has(key)) firstRow.set(key, b);
+    return firstRow.get(key)!;
+  });
+  const distinct = [...firstRow.values()];
+  const sharePrefill = useCache && distinct.length < B;
 
   // The weights do not change between steps: the cpu backend may keep them packed for its products.
   const release = ops.holdFrozenWeights(model.backend);
@@ -95,8 +105,24 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
           }
         }
         const keyMask = padded ? Float32Array.from(masks.flat()) : null;
+        // The shared prefill runs the distinct prompts' rows only; logits row of batch row b: rowOf[b].
+        const only = step === 0 && sharePrefill ? distinct : null;
+        const rowOf = only ? source.map((r) => only.indexOf(r)) : null;
         const last = tidy(() => {
-          const hidden = model.hidden(Int32Array.from(stepIds), B, T, { positions, keyMask, cache, adapter: o.adapter });
+          const pick = <A extends Int32Array | Float32Array>(a: A, width: number): A => {
+            if (!only) return a;
+            const picked = new (a.constructor as new (n: number) => A)(only.length * width);
+            only.forEach((r, i) => picked.set(a.subarray(r * width, (r + 1) * width), i * width));
+            return picked;
+          };
+          const rowsRun = only ? only.length : B;
+          const hidden = model.hidden(pick(Int32Array.from(stepIds), T), rowsRun, T, {
+            positions: pick(positions, T),
+            keyMask: keyMask && pick(keyMask, S),
+            cache,
+            adapter: o.adapter,
+          });
+          if (rowOf) cache!.expandRows(rowOf);
           return model.logits(slice(hidden, 1, T - 1, T));
         });
         const rows = await readAndDispose(last);
@@ -108,7 +134,8 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
             next.push(padId);
             continue;
           }
-          const id = sampleNext(rows.subarray(b * V, (b + 1) * V), o, rngs[b]);
+          const r = rowOf ? rowOf[b] : b;
+          const id = sampleNext(rows.subarray(r * V, (r + 1) * V), o, rngs[b]);
           out[b].ids.push(id);
           const text = streamText ? streamText[b].push(id) : '';
           o.onToken?.(b, id, stop.finalText(text));

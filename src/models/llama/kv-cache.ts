@@ -46,6 +46,28 @@ export class KVCache {
     return { k: kc, v: vc };
   }
 
+  /**
+   * Makes row b of every layer's buffers a copy of row rows[b] of the current ones (a prompt run
+   * once for several rows that share it); the batch becomes rows.length.
+   */
+  expandRows(rows: readonly number[]): void {
+    for (const kv of [this.k, this.v]) {
+      kv.forEach((t, layer) => {
+        if (!t) return;
+        const [, cap, H, D] = t.shape;
+        const be = t.backend;
+        const out = keep(be.zeros([rows.length, cap, H, D]));
+        rows.forEach((r, b) => {
+          const row = be.slice(t, 0, r, r + 1);
+          ops.writeAt(be, out, row, 0, b);
+          row.dispose();
+        });
+        t.dispose();
+        kv[layer] = out;
+      });
+    }
+  }
+
   /** Called once per step after every layer wrote `T` positions. */
   advance(T: number): void {
     this.length += T;
