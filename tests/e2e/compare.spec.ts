@@ -10,6 +10,7 @@
 // nothing lost. Screenshots light and dark.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { describeFindings, seriousViolations } from './a11y-audit';
 import { screenshot } from './screenshot';
 
 async function openCompare(page: Page) {
@@ -30,6 +31,12 @@ async function hasFocusRing(target: Locator): Promise<boolean> {
     const s = getComputedStyle(el);
     return el.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
   });
+}
+
+/** No serious or critical axe-core violations on the page as it is now. */
+async function audit(page: Page, where: string) {
+  const found = await seriousViolations(page);
+  expect(found.length === 0 ? '' : describeFindings(where, found), 'axe findings').toBe('');
 }
 
 async function dark(page: Page) {
@@ -110,8 +117,10 @@ test('blind rating from the keyboard, export, import of two raters, aggregation,
       expect(await hasFocusRing(nextButton)).toBe(true);
       if (votes === 1) {
         await screenshot(page, 'view-compare-blind');
+        await audit(page, 'blind rating, revealed (light)');
         await dark(page);
         await screenshot(page, 'view-compare-blind-dark');
+        await audit(page, 'blind rating, revealed (dark)');
         await page.getByRole('button', { name: 'Switch to light theme' }).click();
         await nextButton.focus();
       }
@@ -164,8 +173,10 @@ test('blind rating from the keyboard, export, import of two raters, aggregation,
   await expect(page.getByTestId('strength-chart').locator('.recharts-bar-rectangle')).toHaveCount(2);
   await page.getByTestId('votes-pool').scrollIntoViewIfNeeded();
   await screenshot(page, 'view-compare-pool');
+  await audit(page, 'pooled votes (light)');
   await dark(page);
   await screenshot(page, 'view-compare-pool-dark');
+  await audit(page, 'pooled votes (dark)');
 
   // Bad input: another dataset's file, a corrupted file, and Bob's file again.
   const otherPath = `${dir}/other-dataset.json`;
