@@ -29,6 +29,7 @@ import type {
 } from './models';
 import type { AggregateView, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, Vote, VoteChoice } from './rating';
 import type { RunRecord } from './record';
+import type { TrlCurves } from './trl';
 import type { MethodOption, PresetInfo, SpecCheck } from './spec';
 
 export interface RunnerApi {
@@ -66,6 +67,10 @@ export interface RunnerApi {
   /** Keeps the records in a JSON export (one record or a list); returns their ids. */
   importRuns(text: string): Promise<string[]>;
   exportRuns(runIds: readonly string[], format: 'csv' | 'importance-csv' | 'json'): Promise<string>;
+  /** A saved run as a TRL project (src/experiments/export/trl), zipped. */
+  exportTrl(runId: string): Promise<Uint8Array>;
+  /** A TRL run's trainer_state.json as curves (src/experiments/import/trl). */
+  trlCurves(text: string): TrlCurves;
 
   // The language model and the Compare view (src/worker/models.ts).
   /** `baseUrl`: where the built-in model's files are (tests pass one; the app uses its own). */

@@ -61,7 +61,7 @@ export function specInHash(hash: string): SpecCheck | null {
   return check(() => specFromHash(hash));
 }
 
-async function loadData(data: DataSpec): Promise<Dataset> {
+export async function loadData(data: DataSpec): Promise<Dataset> {
   if (data.source === 'builtin') return loadBuiltin(data);
   if (data.source === 'stored') return (await DatasetStore.open()).load(data.datasetId);
   throw new SpecError('data.source', 'files on disk ("path") are read by the CLI only; import the data in the Data view and use {"source": "stored", "datasetId": ...}');

@@ -7,6 +7,7 @@ import type { RunnerApi } from '../protocol/api';
 import { backendAdvice } from './calibration';
 import * as data from './data';
 import * as experiments from './experiments';
+import { exportTrl, trlCurves } from './export-trl';
 import { gpuStatus } from './gpu-status';
 import * as columns from './columns';
 import { columnModels } from './column-models';
@@ -40,6 +41,8 @@ const api: RunnerApi = {
   deleteRun: experiments.deleteRun,
   importRuns: experiments.importRuns,
   exportRuns: experiments.exportRuns,
+  exportTrl,
+  trlCurves,
 
   loadBuiltinModel: models.loadBuiltinModel,
   loadPickedModel: models.loadPickedModel,

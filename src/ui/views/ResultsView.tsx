@@ -10,6 +10,7 @@ import { AccuracyChart } from '../results/AccuracyChart';
 import { ImportanceChart } from '../results/ImportanceChart';
 import { PersonaSpread } from '../results/PersonaSpread';
 import { RunList } from '../results/RunList';
+import { TrlPanel } from '../results/TrlPanel';
 import { armStatusText } from '../results/status';
 import { accuracyRows, conflictingRows, importanceRows, SET_LABELS, SETS, subsetRows } from '../results/select';
 import '../experiments/experiments.css';
@@ -146,6 +147,7 @@ export function ResultsView() {
             ))}
           </section>
         )}
+        <TrlPanel records={picked} />
       </div>
     </section>
   );

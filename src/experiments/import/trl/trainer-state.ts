@@ -4,21 +4,13 @@
 // (eval_loss, or eval_<set>_loss with several eval sets) points of their own, and the closing
 // summary (train_loss, train_runtime, ...) the final metrics. A file cut short is refused whole.
 import type { CurvePoint } from '../../../protocol/record';
+import type { TrlCurves } from '../../../protocol/trl';
 
 export class TrainerStateError extends Error {
   override name = 'TrainerStateError';
 }
 
-export interface TrlCurves {
-  /** Training log entries, in step order. */
-  train: CurvePoint[];
-  /** Evaluation entries (eval_ prefix dropped; "eval_test_loss" becomes "test/loss"). */
-  eval: CurvePoint[];
-  /** The summary entry (train_loss, train_runtime, ...), plus global_step and epoch. */
-  final: Record<string, number>;
-  /** Metric names seen in the training entries, first-seen order. */
-  metrics: string[];
-}
+export type { TrlCurves };
 
 const SUMMARY_KEYS = ['train_loss', 'train_runtime', 'train_samples_per_second', 'train_steps_per_second', 'total_flos'];
 
