@@ -6,10 +6,10 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { trlExportFiles, type TrlExportInput } from '../../experiments/export/trl';
 import { loadDataNode } from '../../experiments/node/load-data';
-import { policyPresetSpec } from '../../experiments/policy/presets';
+import { POLICY_PRESETS, policyPresetSpec } from '../../experiments/policy/presets';
 import { parsePolicySpec } from '../../experiments/policy/spec';
 import { prepare } from '../../experiments/prepare';
-import { presetSpec } from '../../experiments/presets';
+import { PRESETS, presetSpec } from '../../experiments/presets';
 import { parseSpec } from '../../experiments/spec/validate';
 import type { PolicySpec } from '../../protocol/policy';
 import type { ExperimentSpec } from '../../protocol/spec';
@@ -29,15 +29,9 @@ export async function resolveSpec(arg: string): Promise<AnySpec> {
     const isPolicy = typeof raw === 'object' && raw !== null && 'base' in raw;
     return isPolicy ? { kind: 'policy', spec: parsePolicySpec(raw) } : { kind: 'experiment', spec: parseSpec(raw) };
   }
-  try {
-    return { kind: 'experiment', spec: presetSpec(arg) };
-  } catch {
-    try {
-      return { kind: 'policy', spec: policyPresetSpec(arg) };
-    } catch {
-      throw new UsageError(`${arg} is neither a spec file nor a preset (see \`experiment presets\` and \`policy presets\`)`);
-    }
-  }
+  if (PRESETS.some((p) => p.name === arg)) return { kind: 'experiment', spec: presetSpec(arg) };
+  if (POLICY_PRESETS.some((p) => p.name === arg)) return { kind: 'policy', spec: policyPresetSpec(arg) };
+  throw new UsageError(`${arg} is neither a spec file nor a preset (see \`experiment presets\` and \`policy presets\`)`);
 }
 
 export async function exportInput(s: AnySpec): Promise<TrlExportInput> {

@@ -155,3 +155,18 @@ describe('import trl: trainer_state.json', () => {
     expect(() => parseTrainerState('{"global_step": 3}')).toThrow(/no log_history/);
   });
 });
+
+describe('import trl: a full checkpoint', () => {
+  it('is taken as it is, with its trainer_state.json', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'trl-full-')), 'run');
+    cpSync(BASE, dir, { recursive: true });
+    cpSync(`${FIX}/lora-dpo/trainer_state.json`, join(dir, 'trainer_state.json'));
+    writeFileSync(join(dir, 'training_args.bin'), 'not kept');
+    const into = mkdtempSync(join(tmpdir(), 'trl-into-'));
+    const r = await importTrlFolder(dir, { into, name: 'full' });
+    expect(r.kind).toBe('checkpoint');
+    expect(readdirSync(r.dir).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'trainer_state.json']);
+    expect(readFileSync(join(r.dir, 'model.safetensors'))).toEqual(readFileSync(join(BASE, 'model.safetensors')));
+    expect(r.curves?.train).toHaveLength(6);
+  });
+});
