@@ -16,6 +16,8 @@ export const BUILTIN_MODEL_DIR = 'public/models/builtin';
 export interface GenerateBenchResult {
   backend: string;
   batch: number;
+  /** Rows per distinct prompt (K samples of each, as online methods draw; they share its forward). */
+  samplesPerPrompt: number;
   promptTokens: number;
   newTokens: number;
   bestMs: number;
@@ -24,7 +26,8 @@ export interface GenerateBenchResult {
    * loaded machine this is near what the wall clock would show unloaded (the loop is one thread). */
   tokensPerCpuSecond: number;
   /** Tokens after the first over the time they add (the whole call minus a one-token call): the
-   * steady decoding rate without the prompt's forward. Null with one new token. */
+   * steady decoding rate without the prompt's forward. Null with one new token, or when the
+   * difference is lost in the noise. */
   decodeTokensPerSecond: number | null;
   decodeTokensPerCpuSecond: number | null;
 }
@@ -43,10 +46,19 @@ const QUESTIONS = [
   'How can I get better sleep?',
 ];
 
+/** Tokens over the time a whole call adds to a one-token call; null when that difference is
+ * under a tenth of the call (lost in the noise, as with a few tokens after a slow prefill). */
+function rate(tokens: number, allMs: number, firstMs: number | undefined): number | null {
+  if (firstMs === undefined || allMs - firstMs < allMs / 10) return null;
+  return tokens / ((allMs - firstMs) / 1000);
+}
+
 export interface GenerateBenchOptions {
   batch: number;
   newTokens: number;
   reps: number;
+  /** Rows per distinct prompt (default 1: every row its own prompt). */
+  samplesPerPrompt?: number;
   dir?: string;
 }
 
@@ -54,7 +66,8 @@ export async function benchGenerate(be: Backend, o: GenerateBenchOptions): Promi
   const ck = await openCheckpoint(await folderFiles(resolve(o.dir ?? BUILTIN_MODEL_DIR)));
   const model = await LlamaModel.load(be, ck.config, ck.weights);
   try {
-    const prompts = Array.from({ length: o.batch }, (_, b) =>
+    const k = o.samplesPerPrompt ?? 1;
+    const prompts = Array.from({ length: o.batch }, (_, row) => Math.floor(row / k)).map((b) =>
       ck.tokenizer.encode(
         ck.tokenizer.applyChatTemplate([
           { role: 'system', content: PERSONAS[b % PERSONAS.length] },
@@ -91,13 +104,14 @@ export async function benchGenerate(be: Backend, o: GenerateBenchOptions): Promi
     return {
       backend: be.name,
       batch: o.batch,
+      samplesPerPrompt: k,
       promptTokens: Math.max(...prompts.map((p) => p.length)),
       newTokens: o.newTokens,
       bestMs: all.ms,
       tokensPerSecond: tokens / (all.ms / 1000),
       tokensPerCpuSecond: tokens / (all.cpuMs / 1000),
-      decodeTokensPerSecond: first ? later / (Math.max(all.ms - first.ms, 1e-3) / 1000) : null,
-      decodeTokensPerCpuSecond: first ? later / (Math.max(all.cpuMs - first.cpuMs, 1e-3) / 1000) : null,
+      decodeTokensPerSecond: rate(later, all.ms, first?.ms),
+      decodeTokensPerCpuSecond: rate(later, all.cpuMs, first?.cpuMs),
     };
   } finally {
     model.dispose();
@@ -108,11 +122,11 @@ export async function benchGenerate(be: Backend, o: GenerateBenchOptions): Promi
 export function formatGeneration(results: readonly GenerateBenchResult[]): string {
   const lines = [
     'Generation, built-in model (temperature 1, no stop); whole call (prefill included) and decoding alone',
-    'backend        batch  new/row  prompt   tokens/s  per CPU-s   decode tokens/s  per CPU-s',
+    'backend        batch  per prompt  new/row  prompt   tokens/s  per CPU-s   decode tokens/s  per CPU-s',
   ];
   const num = (x: number | null, width: number) => (x === null ? '-' : x.toFixed(0)).padStart(width);
   for (const r of results) {
-    const cells = [r.backend.padEnd(14), String(r.batch).padStart(5), String(r.newTokens).padStart(8), String(r.promptTokens).padStart(7)];
+    const cells = [r.backend.padEnd(14), String(r.batch).padStart(5), String(r.samplesPerPrompt).padStart(11), String(r.newTokens).padStart(8), String(r.promptTokens).padStart(7)];
     cells.push(num(r.tokensPerSecond, 10), num(r.tokensPerCpuSecond, 10), num(r.decodeTokensPerSecond, 17), num(r.decodeTokensPerCpuSecond, 10));
     lines.push(cells.join(' '));
   }

@@ -83,10 +83,11 @@ export const bench: CliCommand = {
       if (flags['no-generate']) return;
       // SwiftShader makes a few tokens per second: the webgpu line stays short unless asked.
       const newTokens = kind === 'cpu' ? positive(flags['gen-tokens'], 64, 'gen-tokens') : positive(flags['gen-webgpu-tokens'], 8, 'gen-webgpu-tokens');
-      for (const batch of [1, 16]) {
-        const r = await benchGenerate(be, { batch, newTokens, reps: kind === 'cpu' ? 3 : 1 });
+      // Batch 16 twice: 16 prompts, and 4 prompts x 4 samples (online methods' shape: shared prefill).
+      for (const [batch, samplesPerPrompt] of [[1, 1], [16, 1], [16, 4]]) {
+        const r = await benchGenerate(be, { batch, samplesPerPrompt, newTokens, reps: kind === 'cpu' ? 3 : 1 });
         const decode = r.decodeTokensPerSecond === null ? '' : `; decoding ${r.decodeTokensPerSecond.toFixed(0)} (${r.decodeTokensPerCpuSecond!.toFixed(0)})`;
-        options.log!(`node ${kind} generation, built-in model, batch ${batch}: ${r.tokensPerSecond.toFixed(0)} tokens/s (${r.tokensPerCpuSecond.toFixed(0)} per CPU-second)${decode}`);
+        options.log!(`node ${kind} generation, built-in model, batch ${batch} (${samplesPerPrompt} per prompt): ${r.tokensPerSecond.toFixed(0)} tokens/s (${r.tokensPerCpuSecond.toFixed(0)} per CPU-second)${decode}`);
         generation.push({ ...r, backend: `node ${kind}` });
       }
     };
