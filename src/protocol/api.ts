@@ -28,6 +28,7 @@ import type {
   TokenEvent,
 } from './models';
 import type { AggregateView, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, Vote, VoteChoice } from './rating';
+import type { PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpecCheck } from './policy';
 import type { RunRecord } from './record';
 import type { TrlCurves } from './trl';
 import type { MethodOption, PresetInfo, SpecCheck } from './spec';
@@ -71,6 +72,8 @@ export interface RunnerApi {
   exportTrl(runId: string): Promise<Uint8Array>;
   /** A TRL run's trainer_state.json as curves (src/experiments/import/trl). */
   trlCurves(text: string): TrlCurves;
+  /** A TRL run's output folder into the model cache as trl/<folder> (an adapter merged into `base`). */
+  importTrlModel(files: File[], base: { kind: 'builtin' } | { kind: 'cache'; group: string }): Promise<{ group: string; kind: 'adapter' | 'checkpoint'; curvePoints: number }>;
 
   // The language model and the Compare view (src/worker/models.ts).
   /** `baseUrl`: where the built-in model's files are (tests pass one; the app uses its own). */
@@ -97,4 +100,18 @@ export interface RunnerApi {
   exportVotes(): Promise<string>;
   importVotes(files: ReadonlyArray<{ name: string; text: string }>): Promise<ImportReport>;
   aggregateVotes(seed?: number): Promise<AggregateView>;
+
+  // The Policies view: Stage-2 policy runs (src/worker/policies.ts).
+  policyPresets(): PolicyPresetInfo[];
+  checkPolicySpec(value: unknown): PolicySpecCheck;
+  /** The spec in a `#/policies?spec=...` hash, checked; null when the hash has none. */
+  policySpecInHash(hash: string): PolicySpecCheck | null;
+  /** Which backend "Auto" runs a policy spec on (language-model work) and why. */
+  policyBackendAdvice(remeasure?: boolean): Promise<BackendAdvice>;
+  /** Runs a policy spec (or resumes `resumeRunId` from its last checkpoint); `requestId` names it for cancelPolicyRun. */
+  runPolicySpec(requestId: string, spec: unknown, o: { backend: BackendChoice; resumeRunId?: string }, onEvent: (e: PolicyRunEvent) => void): Promise<PolicyRecord>;
+  cancelPolicyRun(requestId: string): boolean;
+  listPolicyRuns(): Promise<PolicyRecord[]>;
+  deletePolicyRun(runId: string): Promise<void>;
+  exportPolicyRun(runId: string, format: 'csv' | 'json'): Promise<string>;
 }

@@ -8,10 +8,12 @@ import { backendAdvice } from './calibration';
 import * as data from './data';
 import * as experiments from './experiments';
 import { exportTrl, trlCurves } from './export-trl';
+import { importTrlModel } from './import-trl';
 import { gpuStatus } from './gpu-status';
 import * as columns from './columns';
 import { columnModels } from './column-models';
 import * as models from './models';
+import * as policies from './policies';
 import * as rating from './rating';
 import { runSelftest } from './selftest';
 
@@ -43,6 +45,7 @@ const api: RunnerApi = {
   exportRuns: experiments.exportRuns,
   exportTrl,
   trlCurves,
+  importTrlModel,
 
   loadBuiltinModel: models.loadBuiltinModel,
   loadPickedModel: models.loadPickedModel,
@@ -63,6 +66,16 @@ const api: RunnerApi = {
   exportVotes: rating.exportVotes,
   importVotes: rating.importVotes,
   aggregateVotes: rating.aggregateVotes,
+
+  policyPresets: policies.policyPresets,
+  checkPolicySpec: policies.checkPolicySpec,
+  policySpecInHash: policies.policySpecInHash,
+  policyBackendAdvice: policies.policyBackendAdvice,
+  runPolicySpec: policies.runPolicySpec,
+  cancelPolicyRun: policies.cancelPolicyRun,
+  listPolicyRuns: policies.listPolicyRuns,
+  deletePolicyRun: policies.deletePolicyRun,
+  exportPolicyRun: policies.exportPolicyRun,
 };
 
 expose(api);
