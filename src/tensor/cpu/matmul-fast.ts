@@ -4,9 +4,12 @@
 // tiles in registers. Synchronous; works in Node, a page and a worker. Tiny products, and
 // runtimes without WebAssembly SIMD, use a plain JS loop instead. Products of at least
 // MIN_THREADED_MACS run their tiles on the cpu backend's threads (./thread-pool.ts) when more than
-// one is on: the same kernel on the same packed panels, so the result is the same bits.
+// one is on (./matmul-threaded.ts): the same kernel on the same packed panels, so the result is
+// the same bits.
 import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, type MicroKernelSize } from './matmul-fast-wasm';
+import { matmulThreaded } from './matmul-threaded';
+import { packA, packB } from './pack-panels';
 import { findPacked, keepPacked } from './packed-operands';
 import { threadedKernel } from './thread-pool';
 
@@ -21,8 +24,6 @@ interface WasmKernel {
 
 /** Rows of A packed and computed per chunk: bounds the scratch memory for tall products. */
 const ROW_CHUNK = 256;
-/** The same on threads: each chunk is one job, so larger chunks mean fewer waits. */
-const THREADED_ROW_CHUNK = 1024;
 /** From this many multiply-adds a product runs on threads. Below it, waking the threads (tens of
  * microseconds each, more on a busy machine) costs more than they save (measured in
  * tests/unit/cpu-threads.test.ts's sizes and `npm run bench`). */
@@ -84,8 +85,8 @@ export function matmulFast(a: Float32Array, b: Float32Array, shape: MatmulShape,
   // Rows of one job: a shared B with a row-major A is one tall product (see matmulWasm).
   const jobRows = shape.broadcastB && !shape.transA && !shape.broadcastA ? m * batch : m;
   const t = w && jobRows * n * k >= MIN_THREADED_MACS ? threadedKernel() : null;
-  if (t) matmulWasm(t, a, b, shape, result, cacheB, THREADED_ROW_CHUNK);
-  else if (w) matmulWasm(w, a, b, shape, result, cacheB, ROW_CHUNK);
+  if (t) matmulThreaded(t, a, b, shape, result, cacheB);
+  else if (w) matmulWasm(w, a, b, shape, result, cacheB);
   else matmulJs(a, b, shape, result);
   return result;
 }
@@ -95,7 +96,7 @@ function ensureMemory(w: WasmKernel, bytes: number): void {
   if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
 }
 
-function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array, cacheB: boolean, rowChunk: number): void {
+function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: MatmulShape, out: Float32Array, cacheB: boolean): void {
   let { batch, m } = shape;
   const { n, k } = shape;
   const s = matmulStrides(shape);
@@ -107,7 +108,7 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
   const { MR, NR } = w;
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
-  const rowsPerChunk = Math.min(rowChunk, Math.ceil(m / MR) * MR);
+  const rowsPerChunk = Math.min(ROW_CHUNK, Math.ceil(m / MR) * MR);
   // Scratch layout (floats): packed B [nPanels][k][NR], packed A [chunk/MR][k][MR], C [chunk][ldc].
   const bFloats = nPanels * k * NR;
   const aFloats = rowsPerChunk * k;
@@ -135,62 +136,6 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
       w.run(aOff * 4, 0, cOff * 4, mPanels, nPanels, k, ldc);
       const outBase = (bi * m + i0) * n;
       for (let r = 0; r < rows; r++) out.set(mem.subarray(cOff + r * ldc, cOff + r * ldc + n), outBase + r * n);
-    }
-  }
-}
-
-/** B(p, j) = b[base + p*rowB + j*colB] into panels of NR columns, zero-padded past n. */
-function packB(mem: Float32Array, b: Float32Array, base: number, rowB: number, colB: number, k: number, n: number, NR: number): void {
-  if (colB === 1 && n >= NR) {
-    packBRowMajor(mem, b, base, rowB, k, n, NR);
-    return;
-  }
-  let o = 0;
-  for (let j0 = 0; j0 < n; j0 += NR) {
-    const cols = Math.min(NR, n - j0);
-    for (let p = 0; p < k; p++) {
-      const src = base + p * rowB + j0 * colB;
-      let c = 0;
-      for (; c < cols; c++) mem[o + c] = b[src + c * colB];
-      for (; c < NR; c++) mem[o + c] = 0;
-      o += NR;
-    }
-  }
-}
-
-/** packB for a row-major B (columns adjacent): row by row, so B is read in order. Panel by
- * panel it would step a whole row (often 4 KiB, aliasing in L1) per 8 floats: 3-4x slower. */
-function packBRowMajor(mem: Float32Array, b: Float32Array, base: number, rowB: number, k: number, n: number, NR: number): void {
-  const full = Math.floor(n / NR);
-  const panel = k * NR;
-  for (let p = 0; p < k; p++) {
-    const src = base + p * rowB;
-    for (let j = 0; j < full; j++) {
-      const o = j * panel + p * NR;
-      const s = src + j * NR;
-      for (let c = 0; c < NR; c++) mem[o + c] = b[s + c];
-    }
-    if (full * NR < n) {
-      const o = full * panel + p * NR;
-      const cols = n - full * NR;
-      let c = 0;
-      for (; c < cols; c++) mem[o + c] = b[src + full * NR + c];
-      for (; c < NR; c++) mem[o + c] = 0;
-    }
-  }
-}
-
-/** A(i, p) = a[base + i*rowA + p*colA] for `rows` rows into panels of MR rows, zero-padded. */
-function packA(mem: Float32Array, off: number, a: Float32Array, base: number, rowA: number, colA: number, rows: number, k: number, MR: number): void {
-  let o = off;
-  for (let i0 = 0; i0 < rows; i0 += MR) {
-    const r1 = Math.min(MR, rows - i0);
-    for (let p = 0; p < k; p++) {
-      const src = base + i0 * rowA + p * colA;
-      let r = 0;
-      for (; r < r1; r++) mem[o + r] = a[src + r * rowA];
-      for (; r < MR; r++) mem[o + r] = 0;
-      o += MR;
     }
   }
 }

@@ -25,13 +25,16 @@ export interface CpuThreadInfo {
   reason?: string;
 }
 
-/** The kernel as ./matmul-fast.ts drives it, here spread over the pool. */
+/** The kernel as ./matmul-threaded.ts drives it, spread over the pool. */
 export interface ThreadedKernel {
-  run: KernelFn;
   memory: WebAssembly.Memory;
   MR: number;
   NR: number;
   threads: number;
+  /** Starts a job (the kernel's arguments) and returns its task count. */
+  publish: (...args: Parameters<KernelFn>) => number;
+  /** Runs the job's remaining tiles here and waits for the rest. */
+  join(total: number): void;
 }
 
 export class CpuThreadsError extends Error {
@@ -100,6 +103,8 @@ function nodeWorkerSource(): string {
   ].join('\n');
 }
 
+let sharedModule: WebAssembly.Module | undefined;
+
 class ThreadPool {
   readonly memory: WebAssembly.Memory;
   readonly ctl: Int32Array;
@@ -113,7 +118,10 @@ class ThreadPool {
   running = 0;
 
   constructor(readonly threads: number) {
-    const module = new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true, relaxedSimdSupported()));
+    // One module per process: its optimized code (V8 tiers a module up from a baseline compile as
+    // it runs) is shared by every pool and worker that instantiates it.
+    sharedModule ??= new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true, relaxedSimdSupported()));
+    const module = sharedModule;
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     this.callerRun = new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports.kernel as KernelFn;
@@ -157,6 +165,12 @@ class ThreadPool {
   /** The job: every MR x NR tile of C = packed A (mPanels panels) x packed B (nPanels panels),
    * split into blocks of rows and columns that any thread may take. Synchronous. */
   readonly run: KernelFn = (ap, bp, cp, mPanels, nPanels, k, ldc) => {
+    this.join(this.publish(ap, bp, cp, mPanels, nPanels, k, ldc));
+  };
+
+  /** Starts the job on the workers and returns its task count; the caller may do other work (on
+   * memory the job does not touch) before join(). One job at a time. */
+  publish(ap: number, bp: number, cp: number, mPanels: number, nPanels: number, k: number, ldc: number): number {
     const c = this.ctl;
     const rowPanels = Math.max(1, Math.floor(TASK_ROWS / this.MR));
     const rowBlocks = Math.ceil(mPanels / rowPanels);
@@ -190,13 +204,19 @@ class ThreadPool {
     Atomics.store(c, CTL.NEXT, ((gen >>> 1) & 0x7ffff) << 12);
     Atomics.store(c, CTL.GEN, gen);
     Atomics.notify(c, CTL.GEN);
+    return total;
+  }
+
+  /** Takes the published job's remaining tiles on this thread, then waits until all are done. */
+  join(total: number): void {
+    const c = this.ctl;
     takeTasks(c, this.callerRun, CTL, 0);
     for (;;) {
       const d = Atomics.load(c, CTL.DONE);
       if (d >= total) break;
       Atomics.wait(c, CTL.DONE, d);
     }
-  };
+  }
 
   /** Tasks each thread ran since the pool started (slot 0: the calling thread). */
   worked(): number[] {
