@@ -16,7 +16,7 @@ import type {
 } from './data';
 import type { BackendAdvice } from './backend';
 import type { RunEvent } from './events';
-import type { GpuStatus, SelftestCase, SelftestOutcome } from './gpu';
+import type { CpuThreads, GpuStatus, SelftestCase, SelftestOutcome } from './gpu';
 import type {
   BackendChoice,
   CachedModelView,
@@ -36,6 +36,8 @@ import type { MethodOption, PresetInfo, SpecCheck } from './spec';
 export interface RunnerApi {
   // The GPU panel (src/worker/gpu-status.ts, selftest.ts).
   gpuStatus(timeoutMs?: number): Promise<GpuStatus>;
+  /** The cpu backend's threads in the runner ('auto': every core), started; what now runs. */
+  setCpuThreads(threads: number | 'auto'): Promise<CpuThreads>;
   runSelftest(kernels?: string[], onCase?: (c: SelftestCase, done: number, total: number) => void): Promise<SelftestOutcome>;
 
   // The Data view (src/worker/data.ts).

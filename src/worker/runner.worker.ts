@@ -9,7 +9,7 @@ import * as data from './data';
 import * as experiments from './experiments';
 import { exportTrl, trlCurves } from './export-trl';
 import { importTrlModel } from './import-trl';
-import { gpuStatus } from './gpu-status';
+import { gpuStatus, setRunnerCpuThreads } from './gpu-status';
 import * as columns from './columns';
 import { columnModels } from './column-models';
 import * as models from './models';
@@ -19,6 +19,7 @@ import { runSelftest } from './selftest';
 
 const api: RunnerApi = {
   gpuStatus,
+  setCpuThreads: setRunnerCpuThreads,
   runSelftest,
 
   listDatasets: data.listDatasets,

@@ -5,6 +5,7 @@
 import { useEffect, useId } from 'react';
 import { useCompare, useModelState } from '../../store/compare';
 import { formatBytes, formatMagnitude } from '../format';
+import { TrlImport } from './TrlImport';
 
 export function ModelsPanel() {
   const model = useModelState();
@@ -81,6 +82,7 @@ export function ModelsPanel() {
         <button type="button" className="button button--ghost button--small" onClick={() => void refreshCache()}>
           Refresh cache list
         </button>
+        <TrlImport />
       </div>
     </details>
   );
