@@ -11,7 +11,8 @@ import { folderFiles } from '../../models/io/node-files';
 import { TRAINER_STATE, checkpointFromOutput, mergeAdapterOutput, trlOutputKind, type ImportedFile } from '../../models/import/trl-output';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
-export const DEFAULT_IMPORT_DIR = 'public/models';
+/** Outside public/ (vite would copy imported weights into every build); git ignores it. */
+export const DEFAULT_IMPORT_DIR = 'imported-models';
 
 export interface TrlImportResult {
   dir: string;
