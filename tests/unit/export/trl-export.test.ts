@@ -1,7 +1,7 @@
 // export trl: the dataset reads back (hyparquet) with TRL's conversational preference columns, the
 // lab's counts and persona ids; train.py compiles; the generated text files match committed snapshots.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -123,5 +123,27 @@ describe('export trl (policy)', () => {
     const only = parsePolicySpec({ name: 'x', seed: 1, base: { kind: 'builtin-policy' }, data: DATA, arms: [{ label: 'rp', conditioning: { kind: 'preset', name: 'all' }, method: { kind: 'roleplay' } }] });
     expect(() => trlExportFiles({ kind: 'policy', spec: only, dataset })).toThrow(TrlExportError);
     expect(() => trlExportFiles({ kind: 'policy', spec: only, dataset })).toThrow(/rp: roleplay does not train/);
+  });
+});
+
+describe('export trl (CLI)', () => {
+  it('writes a policy spec file into a new folder and refuses a folder with files', async () => {
+    const { exportTrl } = await import('../../../src/cli/commands/export-trl');
+    const dir = mkdtempSync(join(tmpdir(), 'trl-cli-'));
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ name: 'cli', seed: 2, base: { kind: 'builtin' }, data: DATA, arms: [{ label: 'c', conditioning: { kind: 'preset', name: 'all' }, method: { kind: 'dpo' }, train: { mode: 'lora', maxPairs: 10 } }] }));
+    const out = join(dir, 'out');
+    const log = console.log;
+    console.log = () => {};
+    try {
+      expect(await exportTrl.run([spec, out])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(readme).toContain('| `c` | c | DPOTrainer (sigmoid, β 0.1) | LoRA r8');
+    expect(readme).toContain('style line');
+    expect(readFileSync(join(out, 'data/c/train.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(10);
+    await expect(exportTrl.run([spec, out])).rejects.toThrow(/is not empty/);
   });
 });

@@ -101,7 +101,7 @@ function experimentArm(a: ExpandedArm, taken: Set<string>): PlannedArm | Skipped
   };
 }
 
-function policyArm(a: PolicyArmSpec, taken: Set<string>): PlannedArm | SkippedArm {
+function policyArm(a: PolicyArmSpec, taken: Set<string>, base: PolicySpec['base']): PlannedArm | SkippedArm {
   const m = a.method;
   if (m.kind === 'roleplay' || m.kind === 'few-shot') return { label: a.label, reason: `${m.kind} does not train (nothing for TRL to run)` };
   if (m.kind !== 'dpo') return { label: a.label, reason: `${m.kind} is not exported: the lab does not run it yet, and TRL's online trainers (OnlineDPOTrainer, PPOTrainer, RLOOTrainer) need a reward model this export cannot ship` };
@@ -109,6 +109,7 @@ function policyArm(a: PolicyArmSpec, taken: Set<string>): PlannedArm | SkippedAr
   const t = a.train;
   const notes: string[] = [];
   if (m.loss === 'rpo') notes.push("RPO runs as DPOTrainer's sigmoid loss with rpo_alpha (the NLL weight on chosen answers)");
+  if (base.kind === 'builtin') notes.push("the lab's built-in persona-reading model writes a style line before each answer; the exported answers are the answers alone, in the chat template of --model");
   return {
     label: a.label,
     slug: slugOf(a.label, taken),
@@ -138,7 +139,7 @@ export function planExperiment(spec: ExperimentSpec): ExportPlan {
 
 export function planPolicy(spec: PolicySpec): ExportPlan {
   const taken = new Set<string>();
-  const planned = spec.arms.map((a) => policyArm(a, taken));
+  const planned = spec.arms.map((a) => policyArm(a, taken, spec.base));
   const base = spec.base.kind === 'path' ? spec.base.path : spec.base.kind === 'builtin' ? "the lab's built-in model (public/models/builtin)" : "the lab's built-in policy (public/models/builtin-policy)";
   return finish({ kind: 'policy', name: spec.name, seed: spec.seed, base, arms: planned.filter((p): p is PlannedArm => 'trainer' in p), skipped: planned.filter((p): p is SkippedArm => !('trainer' in p)) });
 }
