@@ -2,7 +2,8 @@
 // report, or the reason the CPU backend will be used; with the cpu backend's threads either way.
 import { acquireGpu, GpuError, type GpuContext } from '../gpu';
 import type { GpuStatus } from '../protocol/gpu';
-import { startCpuThreads } from '../tensor/cpu/thread-pool';
+import type { CpuThreads } from '../protocol/gpu';
+import { setCpuThreads, startCpuThreads } from '../tensor/cpu/thread-pool';
 
 let context: Promise<GpuContext> | undefined;
 
@@ -13,6 +14,13 @@ export function runnerGpu(timeoutMs?: number): Promise<GpuContext> {
     throw e;
   });
   return context;
+}
+
+/** The app's threads setting: applies to every later product (none runs while this does: the
+ * runner's ops are synchronous, so the call lands between them). */
+export async function setRunnerCpuThreads(threads: number | 'auto'): Promise<CpuThreads> {
+  setCpuThreads(threads);
+  return startCpuThreads();
 }
 
 export async function gpuStatus(timeoutMs?: number): Promise<GpuStatus> {

@@ -17,6 +17,13 @@ test('GPU panel shows the real adapter', async ({ page }) => {
   await expect(page.getByTestId('cpu-threads')).toHaveText(/^CPU backend: \d+ threads? of \d+ cores$/);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   await expect(page.getByTestId('cpu-threads')).toHaveText(`CPU backend: ${cores} thread${cores === 1 ? '' : 's'} of ${cores} cores`);
+  // The setting goes to the runner, which answers with what now runs; it is kept for next time.
+  await page.getByTestId('cpu-threads-setting').selectOption('1');
+  await expect(page.getByTestId('cpu-threads')).toHaveText(`CPU backend: 1 thread of ${cores} cores`);
+  await page.reload();
+  await expect(page.getByTestId('cpu-threads')).toHaveText(`CPU backend: 1 thread of ${cores} cores`, { timeout: 60_000 });
+  await page.getByTestId('cpu-threads-setting').selectOption('auto');
+  await expect(page.getByTestId('cpu-threads')).toHaveText(`CPU backend: ${cores} thread${cores === 1 ? '' : 's'} of ${cores} cores`);
 });
 
 test('navigates every view and takes screenshots', async ({ page }) => {

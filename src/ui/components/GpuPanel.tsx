@@ -1,6 +1,8 @@
 // The GPU panel: which adapter the lab computes on (vendor, features, limits), or, without
 // WebGPU, why and what happens instead (the CPU backend); and the CPU backend's threads.
+import { useEffect, useState } from 'react';
 import type { CpuThreads } from '../../protocol/gpu';
+import { applyCpuThreads, savedCpuThreads, type ThreadsSetting } from '../../store/cpu-threads';
 import { useGpuState, useLab } from '../../store/lab';
 import { SelftestPanel } from './SelftestPanel';
 
@@ -23,14 +25,43 @@ function formatLimit(value: number): string {
   return String(value);
 }
 
-/** The CPU backend's threads, and why it runs on fewer than asked (e.g. no shared memory). */
+/** The CPU backend's threads, why it runs on fewer than asked (e.g. no shared memory), and the
+ * setting (Auto: every core; saved, and sent to the runner when the panel first shows). */
 function CpuThreadsLine({ cpu }: { cpu: CpuThreads | undefined }) {
+  const [setting, setSetting] = useState<ThreadsSetting>(savedCpuThreads);
+  useEffect(() => {
+    if (cpu && setting !== cpu.requested) void applyCpuThreads(setting);
+    // Only when the runner first answers: later changes go through onChange.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cpu === undefined]);
   if (!cpu) return null;
+  const choices = Array.from({ length: Math.max(cpu.available, 1) }, (_, i) => i + 1);
   return (
-    <p className="muted" data-testid="cpu-threads">
-      CPU backend: {cpu.threads} thread{cpu.threads === 1 ? '' : 's'} of {cpu.available} cores
-      {cpu.reason ? ` (${cpu.reason})` : ''}
-    </p>
+    <div className="gpu-panel__cpu">
+      <p className="muted" data-testid="cpu-threads">
+        CPU backend: {cpu.threads} thread{cpu.threads === 1 ? '' : 's'} of {cpu.available} cores
+        {cpu.reason ? ` (${cpu.reason})` : ''}
+      </p>
+      <label>
+        CPU threads{' '}
+        <select
+          data-testid="cpu-threads-setting"
+          value={String(setting)}
+          onChange={(e) => {
+            const v = e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value);
+            setSetting(v);
+            void applyCpuThreads(v);
+          }}
+        >
+          <option value="auto">Auto (every core)</option>
+          {choices.map((n) => (
+            <option key={n} value={String(n)}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
   );
 }
 
