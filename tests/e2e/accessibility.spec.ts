@@ -18,6 +18,11 @@ async function settle(page: Page, name: string): Promise<void> {
   if (name === 'Compare') {
     await expect(page.getByTestId('model-status')).toContainText('built-in', { timeout: 90_000 });
     // With answers on screen: the columns, the rating panel and the judge's panel.
+    const twoPersonas = page.getByRole('button', { name: 'Two personas, same model' });
+    if ((await twoPersonas.count()) > 0) {
+      await twoPersonas.click();
+      for (const c of [1, 2]) await page.getByLabel(`Column ${c} model`).selectOption({ label: 'built-in model' });
+    }
     const maxTokens = page.getByLabel('Max tokens');
     if ((await maxTokens.count()) > 0) await maxTokens.fill('24');
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
