@@ -70,8 +70,8 @@ export interface RunnerApi {
   /** Keeps the records in a JSON export (one record or a list); returns their ids. */
   importRuns(text: string): Promise<string[]>;
   exportRuns(runIds: readonly string[], format: 'csv' | 'importance-csv' | 'json'): Promise<string>;
-  /** A saved run as a TRL project (src/experiments/export/trl), zipped. */
-  exportTrl(runId: string): Promise<Uint8Array>;
+  /** A saved experiment run (kind 'policy': a saved policy run) as a TRL project (src/experiments/export/trl), zipped. */
+  exportTrl(runId: string, kind?: 'experiment' | 'policy'): Promise<Uint8Array>;
   /** A TRL run's trainer_state.json as curves (src/experiments/import/trl). */
   trlCurves(text: string): TrlCurves;
   /** A TRL run's output folder into the model cache as trl/<folder> (an adapter merged into `base`). */

@@ -22,21 +22,33 @@ function downloadBytes(name: string, bytes: Uint8Array): void {
 
 const trains = (r: RunRecord) => r.spec.arms.some((a) => a.method.kind === 'reward-model');
 
-export function TrlPanel({ records }: { records: RunRecord[] }) {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [added, setAdded] = useState<{ name: string; curves: TrlCurves }[]>([]);
-  const doExport = async (r: RunRecord) => {
-    setBusy(r.id);
-    setError(null);
+/**
+ * "Export to TRL (.zip)" for one saved run; `kind` 'policy' for a policy run (the Policies view may
+ * use it too). `trainable` false disables it, saying why.
+ */
+export function TrlExportButton({ runId, kind = 'experiment', label = 'Export to TRL (.zip)', trainable = true, onError }: { runId: string; kind?: 'experiment' | 'policy'; label?: string; trainable?: boolean; onError: (message: string | null) => void }) {
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    onError(null);
     try {
-      downloadBytes(`${r.id}-trl.zip`, await runner().exportTrl(r.id));
+      downloadBytes(`${runId}-trl.zip`, await runner().exportTrl(runId, kind));
     } catch (e) {
-      setError(errorText(e));
+      onError(errorText(e));
     } finally {
-      setBusy(null);
+      setBusy(false);
     }
   };
+  return (
+    <button type="button" className="button" disabled={busy || !trainable} title={trainable ? undefined : 'This run has no arm TRL can train (reward-model or DPO)'} onClick={() => void run()}>
+      {busy ? 'Preparing…' : label}
+    </button>
+  );
+}
+
+export function TrlPanel({ records }: { records: RunRecord[] }) {
+  const [error, setError] = useState<string | null>(null);
+  const [added, setAdded] = useState<{ name: string; curves: TrlCurves }[]>([]);
   const addState = async (files: FileList | null) => {
     setError(null);
     for (const f of files ?? []) {
@@ -59,9 +71,7 @@ export function TrlPanel({ records }: { records: RunRecord[] }) {
       <p className="muted">Export a run as a TRL project (its pairs with the same split and persona ids, a RewardTrainer script with its hyper-parameters, accelerate configs, a README), train it on a GPU cluster, and add the trainer_state.json it writes to see its curves here.</p>
       <div className="results-runs__actions">
         {records.map((r) => (
-          <button key={r.id} type="button" className="button" disabled={busy !== null || !trains(r)} title={trains(r) ? undefined : 'This run has no reward-model arm: nothing for TRL to train'} onClick={() => void doExport(r)}>
-            {busy === r.id ? 'Preparing…' : `Export ${records.length > 1 ? `${r.name} ` : ''}to TRL (.zip)`}
-          </button>
+          <TrlExportButton key={r.id} runId={r.id} label={`Export ${records.length > 1 ? `${r.name} ` : ''}to TRL (.zip)`} trainable={trains(r)} onError={setError} />
         ))}
         <label className="button">
           Add TRL curves (trainer_state.json)

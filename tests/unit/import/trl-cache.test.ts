@@ -18,7 +18,7 @@ const BASE = 'tests/fixtures/tiny-checkpoint/qwen2-f32';
 
 function picked(dir: string, folder: string, replace: Record<string, Uint8Array> = {}): File[] {
   return readdirSync(dir).map((name) => {
-    const f = new File([replace[name] ?? readFileSync(`${dir}/${name}`)], name);
+    const f = new File([new Uint8Array(replace[name] ?? readFileSync(`${dir}/${name}`))], name);
     Object.defineProperty(f, 'webkitRelativePath', { value: `${folder}/${name}` });
     return f;
   });
