@@ -216,6 +216,8 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   let model = sh.base.model;
   if (a.train.mode === 'full') {
     owned.lm = await env.loadBase(spec.base, be);
+    // The copy must be the reference's weights (the files could have been replaced since).
+    if (owned.lm.name !== sh.base.name) throw new PolicyResumeError(`The base policy changed during the run (${sh.base.name} at the start, ${owned.lm.name} now); start the run again`);
     model = owned.lm.model;
     model.unfreeze();
   } else {
