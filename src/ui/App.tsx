@@ -8,6 +8,7 @@ import { Header } from './components/Header';
 import { NavBar } from './components/NavBar';
 import { CompareView } from './views/CompareView';
 import { DataView } from './views/DataView';
+import { PoliciesView } from './views/PoliciesView';
 import { ExperimentsView } from './views/ExperimentsView';
 import { ResultsView } from './views/ResultsView';
 
@@ -15,6 +16,7 @@ const VIEW_COMPONENTS = {
   data: DataView,
   experiments: ExperimentsView,
   results: ResultsView,
+  policies: PoliciesView,
   compare: CompareView,
 };
 

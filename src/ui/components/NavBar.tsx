@@ -6,6 +6,7 @@ const LABELS: Record<View, string> = {
   data: 'Data',
   experiments: 'Experiments',
   results: 'Results',
+  policies: 'Policies',
   compare: 'Compare',
 };
 

@@ -1,0 +1,218 @@
+// The Policies view's state: Stage-2 presets, the policy spec being built (checked by the worker,
+// mirrored into the URL so it can be shared), the run in progress with its live TRL-named curves,
+// and the saved policy records. Serializable data only; the work happens in the runner worker
+// (src/worker/policies.ts) through the client.
+import { create } from 'zustand';
+import type { BackendAdvice } from '../protocol/backend';
+import { proxy, runner } from '../protocol/client';
+import type { PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpecCheck } from '../protocol/policy';
+import type { CurvePoint } from '../protocol/record';
+import type { BackendChoice } from '../protocol/spec';
+import { withPoint } from './experiments';
+import { errorMessage, type Loadable } from './loadable';
+
+export type PolicyProgress = Extract<PolicyRunEvent, { kind: 'progress' }>;
+
+export type PolicyRunState =
+  | { kind: 'idle' }
+  | {
+      kind: 'running';
+      requestId: string;
+      runId: string | null;
+      progress: PolicyProgress | null;
+      curves: Record<string, CurvePoint[]>;
+      resumed: boolean;
+      cancelling: boolean;
+    }
+  | { kind: 'finished'; record: PolicyRecord }
+  | { kind: 'error'; message: string };
+
+interface PoliciesState {
+  presets: Loadable<PolicyPresetInfo[]>;
+  preset: string | null;
+  /** The spec as edited (may be invalid) and the worker's verdict on it. */
+  draft: unknown;
+  check: PolicySpecCheck | null;
+  backend: BackendChoice;
+  advice: Loadable<BackendAdvice>;
+  run: PolicyRunState;
+  records: Loadable<PolicyRecord[]>;
+  /** The saved run whose results are shown. */
+  shown: string | null;
+  loadPresets(): Promise<void>;
+  choosePreset(name: string): Promise<void>;
+  setDraft(draft: unknown): Promise<void>;
+  loadFromHash(hash: string): Promise<boolean>;
+  setBackend(b: BackendChoice): void;
+  loadAdvice(remeasure?: boolean): Promise<void>;
+  start(): Promise<void>;
+  resume(runId: string): Promise<void>;
+  cancel(): Promise<void>;
+  refreshRecords(): Promise<void>;
+  deleteRecord(runId: string): Promise<void>;
+  show(runId: string): void;
+  exportRun(runId: string, format: 'csv' | 'json'): Promise<string>;
+}
+
+let requestCounter = 0;
+
+export const usePolicies = create<PoliciesState>()((set, get) => {
+  let checkSeq = 0;
+  let adviceSeq = 0;
+
+  /** Runs a spec (or resumes a run) in the worker; events that arrive after the end are ignored. */
+  async function execute(spec: unknown, backend: BackendChoice, resumed?: PolicyRecord): Promise<void> {
+    const requestId = `policy-req-${Date.now().toString(36)}-${++requestCounter}`;
+    let finished = false;
+    // A resumed run's chart continues the curves its record kept (curvesOf reads arms' curves).
+    const curves: Record<string, CurvePoint[]> = Object.fromEntries((resumed?.arms ?? []).filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve.slice()]));
+    set({ run: { kind: 'running', requestId, runId: resumed?.id ?? null, progress: null, curves: { ...curves }, resumed: resumed !== undefined, cancelling: false } });
+    const update = (patch: Partial<Extract<PolicyRunState, { kind: 'running' }>>) => {
+      const r = get().run;
+      if (finished || r.kind !== 'running' || r.requestId !== requestId) return;
+      set({ run: { ...r, ...patch } });
+    };
+    let listed = false;
+    const onEvent = (e: PolicyRunEvent) => {
+      // The record is saved before the first event: list it (as running now) in Saved policy runs.
+      if (!listed && 'runId' in e) {
+        listed = true;
+        void get().refreshRecords();
+      }
+      if (e.kind === 'progress') update({ progress: e, runId: e.runId });
+      else if (e.kind === 'metrics') {
+        curves[e.armLabel] = withPoint(curves[e.armLabel] ?? [], e.point);
+        update({ curves: { ...curves }, runId: e.runId });
+      }
+    };
+    try {
+      const record = await runner().runPolicySpec(requestId, spec, { backend, resumeRunId: resumed?.id }, proxy(onEvent));
+      finished = true;
+      set({ run: { kind: 'finished', record }, shown: record.id });
+    } catch (e) {
+      finished = true;
+      set({ run: { kind: 'error', message: errorMessage(e) } });
+    }
+    void get().refreshRecords();
+  }
+
+  return {
+    presets: { kind: 'idle' },
+    preset: null,
+    draft: null,
+    check: null,
+    backend: 'auto',
+    advice: { kind: 'idle' },
+    run: { kind: 'idle' },
+    records: { kind: 'idle' },
+    shown: null,
+
+    async loadPresets() {
+      if (get().presets.kind === 'loading' || get().presets.kind === 'ready') return;
+      set({ presets: { kind: 'loading' } });
+      try {
+        const value = await runner().policyPresets();
+        set({ presets: { kind: 'ready', value } });
+        if (get().draft === null && value.length) await get().choosePreset(value[0].name);
+      } catch (e) {
+        set({ presets: { kind: 'error', message: errorMessage(e) } });
+      }
+    },
+
+    async choosePreset(name) {
+      const presets = get().presets;
+      const p = presets.kind === 'ready' ? presets.value.find((x) => x.name === name) : undefined;
+      if (!p) return;
+      set({ preset: name });
+      await get().setDraft(structuredClone(p.spec));
+    },
+
+    async setDraft(draft) {
+      const seq = ++checkSeq;
+      set({ draft });
+      try {
+        const check = await runner().checkPolicySpec(draft);
+        if (seq === checkSeq) set({ check });
+      } catch (e) {
+        if (seq === checkSeq) set({ check: { ok: false, path: '', message: errorMessage(e) } });
+      }
+    },
+
+    async loadFromHash(hash) {
+      const found = await runner().policySpecInHash(hash);
+      if (!found) return false;
+      ++checkSeq;
+      if (found.ok) set({ preset: null, draft: found.spec, check: found });
+      else set({ check: found });
+      return true;
+    },
+
+    setBackend(backend) {
+      set({ backend });
+    },
+
+    async loadAdvice(remeasure = false) {
+      const seq = ++adviceSeq;
+      if (remeasure || get().advice.kind !== 'ready') set({ advice: { kind: 'loading' } });
+      try {
+        const value = await runner().policyBackendAdvice(remeasure);
+        if (seq === adviceSeq) set({ advice: { kind: 'ready', value } });
+      } catch (e) {
+        if (seq === adviceSeq) set({ advice: { kind: 'error', message: errorMessage(e) } });
+      }
+    },
+
+    async start() {
+      const c = get().check;
+      if (!c?.ok || get().run.kind === 'running') return;
+      await execute(c.spec, get().backend);
+    },
+
+    async resume(runId) {
+      if (get().run.kind === 'running') return;
+      const records = get().records;
+      const rec = records.kind === 'ready' ? records.value.find((r) => r.id === runId) : undefined;
+      if (!rec) return;
+      // A resumed run keeps the backend it ran on, unless the user picked one.
+      await execute(rec.spec, get().backend === 'auto' ? rec.backend.kind : get().backend, rec);
+    },
+
+    async cancel() {
+      const r = get().run;
+      if (r.kind !== 'running') return;
+      set({ run: { ...r, cancelling: true } });
+      await runner().cancelPolicyRun(r.requestId);
+    },
+
+    async refreshRecords() {
+      if (get().records.kind === 'idle') set({ records: { kind: 'loading' } });
+      try {
+        const value = await runner().listPolicyRuns();
+        let shown = get().shown;
+        if (!shown || !value.some((r) => r.id === shown)) shown = ([...value].reverse().find((r) => r.status === 'done') ?? value[value.length - 1])?.id ?? null;
+        set({ records: { kind: 'ready', value }, shown });
+      } catch (e) {
+        set({ records: { kind: 'error', message: errorMessage(e) } });
+      }
+    },
+
+    async deleteRecord(runId) {
+      await runner().deletePolicyRun(runId);
+      if (get().shown === runId) set({ shown: null });
+      await get().refreshRecords();
+    },
+
+    show(runId) {
+      set({ shown: runId });
+    },
+
+    exportRun(runId, format) {
+      return runner().exportPolicyRun(runId, format);
+    },
+  };
+});
+
+/** A saved run that stopped before the end (cancelled, failed, or its tab closed while running). */
+export function resumable(r: PolicyRecord, activeRunId: string | null): boolean {
+  return r.status !== 'done' && r.id !== activeRunId;
+}

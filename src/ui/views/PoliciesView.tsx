@@ -1,0 +1,78 @@
+// The Policies view (Stage 2): start from a preset or build a policy spec, train it in the worker
+// (WebGPU or the CPU backend) with progress, time left and cancel, follow its TRL-named curves,
+// read its results per judge, and keep, resume and export the runs. The spec lives in the URL
+// (#/policies?spec=...) so a link reproduces it.
+import { useEffect } from 'react';
+import type { CurvePoint } from '../../protocol/record';
+import { usePolicies } from '../../store/policies';
+import { ViewHeader } from '../components/ViewHeader';
+import { LiveChart } from '../experiments/LiveChart';
+import { PolicyPresetPicker } from '../policies/PolicyPresetPicker';
+import { PolicyResults } from '../policies/PolicyResults';
+import { PolicyRunList } from '../policies/PolicyRunList';
+import { PolicyRunPanel } from '../policies/PolicyRunPanel';
+import { PolicySpecBuilder } from '../policies/PolicySpecBuilder';
+import '../experiments/experiments.css';
+import '../policies/policies.css';
+
+export function PoliciesView() {
+  const loadPresets = usePolicies((s) => s.loadPresets);
+  const loadFromHash = usePolicies((s) => s.loadFromHash);
+  const refreshRecords = usePolicies((s) => s.refreshRecords);
+  const check = usePolicies((s) => s.check);
+  const run = usePolicies((s) => s.run);
+  const records = usePolicies((s) => s.records);
+  const shownId = usePolicies((s) => s.shown);
+
+  // A shared link's spec wins over the first preset.
+  useEffect(() => {
+    void (async () => {
+      const fromLink = await loadFromHash(location.hash);
+      if (!fromLink) await loadPresets();
+      else void loadPresets();
+    })();
+    void refreshRecords();
+  }, [loadFromHash, loadPresets, refreshRecords]);
+
+  // Keep the URL on the current valid spec, so copying the address shares it.
+  useEffect(() => {
+    if (check?.ok && location.hash.startsWith('#/policies') && location.hash !== check.hash) history.replaceState(null, '', check.hash);
+  }, [check]);
+
+  const saved = records.kind === 'ready' ? records.value : [];
+  const shown = saved.find((r) => r.id === shownId) ?? null;
+  const curves: Record<string, CurvePoint[]> =
+    run.kind === 'running' ? run.curves : shown ? Object.fromEntries(shown.arms.filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve])) : {};
+  const anyCurve = Object.values(curves).some((c) => c.length > 0);
+  return (
+    <section aria-labelledby="view-title" data-view="policies" className="exp-view pol-view">
+      <ViewHeader title="Policies" description="Train a policy that writes for each persona (DPO and its variants, roleplay and few-shot baselines) and judge its answers against the base policy by the world's planted truth." />
+      <div className="exp-grid">
+        <div className="exp-grid__side">
+          <PolicyRunPanel />
+          <PolicyRunList />
+          <PolicyPresetPicker />
+        </div>
+        <div className="exp-grid__main">
+          <section className="panel" aria-labelledby="policy-training-title">
+            <h3 id="policy-training-title" className="panel__title">
+              Training curves
+            </h3>
+            {anyCurve ? (
+              <LiveChart curves={curves} />
+            ) : (
+              <p className="muted" data-testid="policy-empty">
+                {run.kind === 'running'
+                  ? 'The first curve points come after the reference log-probs are computed and the first steps are logged.'
+                  : 'Nothing trained yet. Pick a preset (or edit the spec below) and press Train policy: the loss and rewards/accuracies curves appear here as it trains, and its win rates against the base below when it is judged. Then compare base and trained answers in the Compare view.'}
+              </p>
+            )}
+          </section>
+          <PolicySpecBuilder />
+        </div>
+      </div>
+      {/* Full width: the judges' tables have many columns. */}
+      {shown && run.kind !== 'running' && <PolicyResults record={shown} />}
+    </section>
+  );
+}

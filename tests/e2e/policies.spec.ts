@@ -1,0 +1,139 @@
+// Stage 2 in the real app, headless Chromium: a toy DPO policy (one arm, 8 pairs, 2 steps, 4
+// personas judged, on the cpu backend: the toy run takes about a minute on a loaded 2-core
+// machine, SwiftShader's WebGPU several) is trained from the Policies view; its live curves, win
+// rates with intervals per persona set, final TRL metrics and CSV export are checked; a bad value
+// is refused under the field it names; the share link restores the spec; the run survives a
+// reload (IndexedDB); a cancelled run resumes to the end. Screenshots light and dark.
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { screenshot } from './screenshot';
+
+/** Toy-sized: the built-in model as base (its files ship with the app), one DPO arm. */
+const TOY = {
+  name: 'toy DPO',
+  seed: 3,
+  base: { kind: 'builtin' },
+  arms: [{ label: 'conditional DPO', conditioning: { kind: 'preset', name: 'demographics' }, method: { kind: 'dpo', beta: 0.1 }, train: { epochs: 1, batchSize: 4, maxPairs: 8, maxLength: 256, logEvery: 1 } }],
+  eval: { seenPersonas: 2, unseenPersonas: 2, questionsPerPersona: 1, maxNewTokens: 32, batchSize: 4 },
+};
+
+/** RFC 4180 rows (quoted fields hold commas: the method reads "DPO (sigmoid, β 0.1; both pairs)"). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [[]];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += text[++i];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',' || c === '\n') {
+      rows[rows.length - 1].push(field);
+      field = '';
+      if (c === '\n') rows.push([]);
+    } else field += c;
+  }
+  rows[rows.length - 1].push(field);
+  return rows;
+}
+
+async function openPolicies(page: Page, hash = '#/policies'): Promise<void> {
+  await page.goto(`/${hash}`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Policies', exact: true })).toBeVisible();
+  const guide = page.getByTestId('guide-dismiss');
+  if (await guide.isVisible()) await guide.click();
+  await expect(page.getByRole('radio', { name: /Conditional vs marginal DPO/ }).first()).toBeVisible({ timeout: 30_000 });
+}
+
+async function loadToySpec(page: Page): Promise<void> {
+  await page.getByText('Edit the whole spec as JSON').click();
+  await page.getByLabel('Policy spec JSON').fill(JSON.stringify(TOY));
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('toy DPO');
+  await expect(page.getByTestId('policy-spec-error')).toHaveCount(0);
+}
+
+test('trains a toy DPO policy on the cpu backend: curves, win rates, export, reload, share link', async ({ page }) => {
+  test.setTimeout(900_000);
+  await openPolicies(page);
+  await expect(page.getByRole('link', { name: 'Policies' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('policy-empty')).toContainText('Nothing trained yet');
+  await screenshot(page, 'policies-empty');
+
+  // A bad hyper-parameter is refused under its own field, and Run waits for a valid spec.
+  const beta = page.getByLabel('β (beta)').first();
+  await beta.fill('-1');
+  await expect(page.getByTestId('field-error').first()).toContainText('must be');
+  await expect(beta).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('policy-spec-error')).toContainText('arms[0].method.beta');
+  await expect(page.getByTestId('policy-run-start')).toBeDisabled();
+  await screenshot(page, 'policies-field-error');
+
+  await loadToySpec(page);
+  const share = await page.getByLabel('Share link (opens this spec)').inputValue();
+  expect(share).toContain('#/policies?spec=');
+
+  await page.getByLabel('Backend').selectOption('cpu');
+  const started = Date.now();
+  await page.getByTestId('policy-run-start').click();
+  await expect(page.getByRole('progressbar', { name: 'Run progress' })).toBeVisible();
+  await expect(page.getByTestId('live-chart')).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByText(/left/).first()).toBeVisible();
+  await screenshot(page, 'policies-running');
+  await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
+  console.log(`toy DPO policy on the cpu backend: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // Curves: both logged steps of the arm under TRL's names; results per judge.
+  const steps = JSON.parse((await page.getByTestId('live-chart').getAttribute('data-steps')) ?? '{}') as Record<string, number[]>;
+  expect(steps['conditional DPO']).toEqual([1, 2]);
+  await expect(page.getByText('Training accuracy (rewards/accuracies)')).toBeVisible();
+  const truth = page.getByTestId('policy-truth-table');
+  await expect(truth.locator('tbody tr')).toHaveCount(2);
+  for (const set of ['seen', 'unseen']) await expect(truth.locator(`tr[data-set="${set}"] [data-testid="win-rate"]`)).toHaveText(/^\d+% \[\d+%, \d+%\]$/);
+  await expect(page.getByTestId('policy-final-metrics')).toContainText('rewards/margins');
+  await expect(page.getByTestId('policy-rm-judge')).toContainText('No verdict');
+  await expect(page.getByTestId('policy-skew-empty')).toBeVisible();
+  await screenshot(page, 'policies-finished');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, 'policies-finished-dark');
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+
+  // CSV export: one row per persona set, the win rate as in the table.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^CSV of toy DPO/ }).click()]);
+  const csv = parseCsv((await readFile((await dl.path())!, 'utf8')).trim());
+  expect(csv).toHaveLength(3);
+  const header = csv[0];
+  const seenRow = csv.find((r) => r[header.indexOf('set')] === 'seen')!;
+  expect(seenRow[header.indexOf('arm')]).toBe('conditional DPO');
+  const shownRate = (await truth.locator('tr[data-set="seen"] [data-testid="win-rate"]').innerText()).split('%')[0];
+  expect(Math.round(100 * Number(seenRow[header.indexOf('vs_base')]))).toBe(Number(shownRate));
+
+  // Kept across a reload, and the share link restores the spec in a fresh page.
+  await page.reload();
+  await expect(page.getByTestId('policy-run-list')).toContainText('toy DPO');
+  await expect(page.getByTestId('policy-results')).toContainText('toy DPO');
+  const other = await page.context().newPage();
+  await other.goto(share);
+  await expect(other.getByLabel('Name', { exact: true })).toHaveValue('toy DPO');
+  await expect(other.getByLabel('Seed')).toHaveValue('3');
+  await other.close();
+});
+
+test('a cancelled policy run is kept and resumes to the end', async ({ page }) => {
+  test.setTimeout(900_000);
+  await openPolicies(page);
+  await loadToySpec(page);
+  await page.getByLabel('Backend').selectOption('cpu');
+  await page.getByTestId('policy-run-start').click();
+  await expect(page.getByRole('progressbar', { name: 'Run progress' })).toBeVisible();
+  await page.getByTestId('policy-run-cancel').click();
+  await expect(page.getByTestId('policy-run-status')).toContainText('Cancelled', { timeout: 300_000 });
+  const item = page.getByTestId('policy-run-list').locator('li').first();
+  await expect(item.getByTestId('policy-run-state')).toHaveText('cancelled');
+  await item.getByRole('button', { name: /^Resume/ }).click();
+  await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
+  await expect(item.getByTestId('policy-run-state')).toHaveText('done');
+  await expect(page.getByTestId('policy-truth-table').locator('tbody tr')).toHaveCount(2);
+});
