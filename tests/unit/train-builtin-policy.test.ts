@@ -105,5 +105,12 @@ describe('trainBuiltin, persona-blind recipe, at toy size', () => {
     const b = await trainBuiltin(be, TOY);
     expect(b.files['model.safetensors']).toEqual(a.files['model.safetensors']);
     expect(b.report.freeAnswers).toEqual(r.freeAnswers);
+
+    // A second stage starts from the first one's weights: its first loss is the first stage's last one, not a fresh model's.
+    const first = await loadModel(be, memoryFiles(a.files));
+    const c = await trainBuiltin(be, { ...TOY, initFrom: 'toy stage 1', steps: 2, freeAnswers: 0 }, () => {}, new Map(first.model.namedParameters()));
+    expect(c.report.options.initFrom).toBe('toy stage 1');
+    expect(c.report.curve[0][1]).toBeLessThan(r.curve[0][1] - 0.5);
+    await expect(trainBuiltin(be, { ...TOY, initFrom: 'somewhere' })).rejects.toThrow(/no weights were passed/);
   }, 300_000);
 });

@@ -6,6 +6,8 @@
 // public/models/builtin-policy.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { folderFiles } from '../../models/io/node-files';
+import { loadModel } from '../../models/load-model';
 import { createBackend } from '../../tensor';
 import type { BuiltinLabels } from '../../train/builtin/documents';
 import { BUILTIN_POLICY_NAME } from '../../models/builtin/policy-format';
@@ -35,6 +37,7 @@ export const modelTrainBuiltin: CliCommand = {
     `--out DIR (${BUILTIN_DIR})   --steps N (${BUILTIN_TRAINING.steps})   --seed S (${BUILTIN_TRAINING.seed})`,
     `--lr X (${BUILTIN_TRAINING.lr})   --batch B (${BUILTIN_TRAINING.batchRows})   --seq T (${BUILTIN_TRAINING.seqLen})   --dry-run trains but writes nothing`,
     `--decision-weight W (${BUILTIN_TRAINING.decisionWeight})   --labels rows|persona-majority (${BUILTIN_TRAINING.labels})   what a training row teaches`,
+    `--init-from DIR   start from the weights of a checkpoint folder of the same shape (fresh optimizer and schedule); npm run train:builtin-policy uses it for its second stage`,
     `--eval-docs N (${BUILTIN_TRAINING.evalDocs})   --cross-pairs N (${BUILTIN_TRAINING.crossPairs})   --free-answers N (${BUILTIN_TRAINING.freeAnswers})   sizes of the held-out evaluation`,
   ],
   async run(args) {
@@ -66,7 +69,12 @@ export const modelTrainBuiltin: CliCommand = {
     if (recipe === 'persona-blind' && flags.labels !== undefined) throw new UsageError('--labels applies to the persona-reading recipe only (the persona-blind policy draws its poles at random)');
     const out = typeof flags.out === 'string' ? flags.out : recipe === 'persona-blind' ? BUILTIN_POLICY_DIR : BUILTIN_DIR;
     const backend = await createBackend('cpu');
-    const { files, report } = await trainBuiltin(backend, o, (l) => console.log(`[${l.phase}] ${l.message}`));
+    let init;
+    if (typeof flags['init-from'] === 'string') {
+      o.initFrom = flags['init-from'];
+      init = new Map((await loadModel(backend, await folderFiles(o.initFrom))).model.namedParameters());
+    } else if (flags['init-from'] !== undefined) throw new UsageError('--init-from needs a folder');
+    const { files, report } = await trainBuiltin(backend, o, (l) => console.log(`[${l.phase}] ${l.message}`), init);
     const { curve, decisionCurve, samples, ...summary } = report;
     console.log(JSON.stringify(summary, null, 2));
     for (const s of samples) console.log(`\n--- ${s.question}\n${s.persona}\n=> ${s.answer}`);

@@ -18,7 +18,7 @@ import { memoryFiles } from '../../models/io/memory-files';
 import { LlamaModel } from '../../models/llama/model';
 import { loadModel } from '../../models/load-model';
 import { TextTokenizer } from '../../models/tokenizer';
-import { tidy, type Backend } from '../../tensor';
+import { tidy, type Backend, type Tensor } from '../../tensor';
 import { Rng } from '../../util/rng';
 import { AdamW } from '../adamw';
 import { assertFinite } from '../health';
@@ -65,6 +65,12 @@ export interface BuiltinTrainOptions {
   crossPairs: number;
   /** Held-out rows answered freely (greedy and at temperature 1) and read by the truth judge; 0 skips. */
   freeAnswers: number;
+  /**
+   * A checkpoint folder whose weights start the run (the caller loads them and passes them to
+   * trainBuiltin; a fresh optimizer and schedule, documents in another order); absent: seeded
+   * initial weights.
+   */
+  initFrom?: string;
   dtype: 'BF16' | 'F32';
 }
 
@@ -170,7 +176,18 @@ function lrAt(o: BuiltinTrainOptions, step: number): number {
   return o.lr * (o.minLrRatio + (1 - o.minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p))));
 }
 
-export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN_TRAINING, log: (l: TrainLog) => void = () => {}): Promise<BuiltinTrainResult> {
+export class BuiltinInitError extends Error {
+  override name = 'BuiltinInitError';
+}
+
+export async function trainBuiltin(
+  be: Backend,
+  o: BuiltinTrainOptions = BUILTIN_TRAINING,
+  log: (l: TrainLog) => void = () => {},
+  /** The weights of `o.initFrom`, named as in the checkpoint. */
+  init?: ReadonlyMap<string, Tensor>,
+): Promise<BuiltinTrainResult> {
+  if (Boolean(o.initFrom) !== Boolean(init)) throw new BuiltinInitError(o.initFrom ? `initFrom ${o.initFrom} was named but no weights were passed; load the folder and pass its tensors` : 'weights were passed without naming initFrom');
   const started = performance.now();
   const rng = new Rng(o.seed);
   const ds = generateBuiltin(o.data);
@@ -188,7 +205,7 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   const tok = TextTokenizer.fromJson(tokenizerJson(bpe), builtinTokenizerConfig(bpe, o.seqLen, parts.template), config);
   log({ phase: 'tokenizer', message: `byte-level BPE: ${bpe.merges.length} merges, ${config.vocabSize} tokens` });
 
-  const model = new LlamaModel(be, config, initBuiltinWeights(be, config, o.seed));
+  const model = new LlamaModel(be, config, init ?? initBuiltinWeights(be, config, o.seed));
   model.unfreeze();
   const parameters = model.parameters().reduce((n, p) => n + p.size, 0);
   const opt = new AdamW(model.parameters(), { lr: o.lr, beta1: 0.9, beta2: o.beta2, weightDecay: o.weightDecay, clipNorm: o.clipNorm });
@@ -215,7 +232,8 @@ export async function trainBuiltin(be: Backend, o: BuiltinTrainOptions = BUILTIN
   const nextBatch = () => {
     while (pending.length < o.batchRows) {
       if (cursor >= order.length) {
-        order = rng.fork(`epoch-${epoch++}`).shuffle(docs.train.map((_, i) => i));
+        // A continued run reads the documents in another order than the run it continues.
+        order = (o.initFrom ? rng.fork('continued') : rng).fork(`epoch-${epoch++}`).shuffle(docs.train.map((_, i) => i));
         cursor = 0;
       }
       // Pack a window of documents into rows; leftover rows wait for the next step.
