@@ -44,3 +44,45 @@ test('exports a run to TRL and shows a TRL run\'s curves beside it', async ({ pa
   await panel.getByTestId('trl-state-input').setInputFiles({ name: 'cut.json', mimeType: 'application/json', buffer: cut });
   await expect(panel.getByRole('alert')).toContainText('cut.json: Trainer state error: trainer_state.json is not complete JSON');
 });
+
+test('exports a saved policy run to TRL from the Policies view', async ({ page }) => {
+  const { parsePolicySpec } = await import('../../src/experiments/policy/spec');
+  const spec = parsePolicySpec({
+    name: 'e2e trl',
+    seed: 4,
+    base: { kind: 'builtin-policy' },
+    data: { source: 'builtin', seed: 3, personas: 24, questionsPerPersona: 4, noise: 0.1 },
+    arms: [{ label: 'conditional DPO', conditioning: { kind: 'preset', name: 'all' }, method: { kind: 'dpo' }, train: { mode: 'lora', maxPairs: 12 } }],
+  });
+  await page.goto('/#/policies');
+  await expect(page.getByRole('heading', { level: 2, name: 'Policies', exact: true })).toBeVisible();
+  await expect(page.getByText('No policy run saved in this browser yet')).toBeVisible({ timeout: 30_000 });
+  // A finished run's record as the worker saves it (no arms trained: the export needs only the spec).
+  const now = new Date().toISOString();
+  const record = { recordVersion: 1, kind: 'policy', id: 'run-e2e-trl', name: 'e2e trl', spec, seed: 4, appVersion: 'e2e', backend: { kind: 'cpu', adapter: null }, base: null, createdAt: now, updatedAt: now, status: 'done', data: null, judges: { truth: 'planted utility (built-in world)', rewardModel: { status: 'missing', reason: 'e2e' } }, arms: [], skew: [] };
+  await page.evaluate(
+    (r) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('persona-lab-policy-runs', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('records', 'readwrite');
+          tx.objectStore('records').put(r);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    record,
+  );
+  await page.reload();
+  const list = page.getByTestId('policy-run-list');
+  await expect(list).toContainText('e2e trl');
+  const download = page.waitForEvent('download');
+  await list.getByRole('button', { name: 'TRL (.zip) of e2e trl' }).click();
+  const zip = readFileSync(await (await download).path()).toString('latin1');
+  for (const f of ['run-e2e-trl-trl/train.py', 'run-e2e-trl-trl/data/conditional-dpo/train.parquet', 'run-e2e-trl-trl/policy-spec.json']) expect(zip).toContain(f);
+  expect(zip).toContain('DPOTrainer');
+});

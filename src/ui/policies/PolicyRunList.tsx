@@ -3,6 +3,7 @@
 // one, and export one as CSV (the judges' table) or JSON (the whole record).
 import { useState } from 'react';
 import { resumable, usePolicies } from '../../store/policies';
+import { TrlExportButton } from '../results/TrlPanel';
 
 function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -75,6 +76,7 @@ export function PolicyRunList() {
                 <button type="button" className="button button--ghost button--small" onClick={() => void doExport(r.id, r.name, 'json')}>
                   JSON<span className="exp-visually-hidden"> of {r.name}</span>
                 </button>
+                <TrlExportButton runId={r.id} kind="policy" label="TRL (.zip)" hiddenName={`of ${r.name}`} small trainable={r.spec.arms.some((a) => a.method.kind === 'dpo' && a.method.loss !== 'simpo')} onError={setError} />
                 <button type="button" className="button button--ghost button--small" disabled={r.id === activeId} onClick={() => void remove(r.id)}>
                   Delete<span className="exp-visually-hidden"> {r.name}</span>
                 </button>

@@ -26,7 +26,24 @@ const trains = (r: RunRecord) => r.spec.arms.some((a) => a.method.kind === 'rewa
  * "Export to TRL (.zip)" for one saved run; `kind` 'policy' for a policy run (the Policies view may
  * use it too). `trainable` false disables it, saying why.
  */
-export function TrlExportButton({ runId, kind = 'experiment', label = 'Export to TRL (.zip)', trainable = true, onError }: { runId: string; kind?: 'experiment' | 'policy'; label?: string; trainable?: boolean; onError: (message: string | null) => void }) {
+export function TrlExportButton({
+  runId,
+  kind = 'experiment',
+  label = 'Export to TRL (.zip)',
+  hiddenName,
+  small = false,
+  trainable = true,
+  onError,
+}: {
+  runId: string;
+  kind?: 'experiment' | 'policy';
+  label?: string;
+  /** Read by screen readers after the label (which run), as the other row buttons do. */
+  hiddenName?: string;
+  small?: boolean;
+  trainable?: boolean;
+  onError: (message: string | null) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);
@@ -40,8 +57,9 @@ export function TrlExportButton({ runId, kind = 'experiment', label = 'Export to
     }
   };
   return (
-    <button type="button" className="button" disabled={busy || !trainable} title={trainable ? undefined : 'This run has no arm TRL can train (reward-model or DPO)'} onClick={() => void run()}>
+    <button type="button" className={small ? 'button button--ghost button--small' : 'button'} disabled={busy || !trainable} title={trainable ? undefined : 'This run has no arm TRL can train (reward-model or DPO)'} onClick={() => void run()}>
       {busy ? 'Preparing…' : label}
+      {hiddenName && <span className="exp-visually-hidden"> {hiddenName}</span>}
     </button>
   );
 }
