@@ -3,6 +3,7 @@
 // the Compare view's Models panel and the external judge's settings open. Screenshots of the guide.
 import { expect, test, type Page } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
+import { generateBuiltinPair } from './compare-setup';
 import { screenshot } from './screenshot';
 
 const VIEWS = ['Data', 'Experiments', 'Results', 'Compare', 'Policies'] as const;
@@ -16,23 +17,13 @@ async function settle(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 2, name, exact: true })).toBeVisible();
   await expect(page.getByTestId('gpu-adapter').or(page.getByTestId('gpu-panel').getByRole('alert'))).toBeVisible({ timeout: 60_000 });
   if (name === 'Compare') {
-    await expect(page.getByTestId('model-status')).toContainText('built-in', { timeout: 90_000 });
     // With answers on screen: the columns, the rating panel and the judge's panel.
-    const twoPersonas = page.getByRole('button', { name: 'Two personas, same model' });
-    if ((await twoPersonas.count()) > 0) {
-      await twoPersonas.click();
-      for (const c of [1, 2]) await page.getByLabel(`Column ${c} model`).selectOption({ label: 'built-in model' });
-    }
-    const maxTokens = page.getByLabel('Max tokens');
-    if ((await maxTokens.count()) > 0) await maxTokens.fill('24');
-    await page.getByRole('button', { name: 'Generate', exact: true }).click();
-    await expect(page.getByTestId('run-meta')).toBeVisible({ timeout: 120_000 });
-    // The judge's settings, opened: their form is audited too.
-    const settings = page.getByText('External judge settings');
-    if ((await settings.count()) > 0) await settings.click();
+    await generateBuiltinPair(page);
   }
   // Loading placeholders ("Loading…") give way to the content.
   await expect(page.getByText(/^Loading/)).toHaveCount(0, { timeout: 60_000 });
+  // Folded parts (the Models panel, the GPU's features, settings) open, so the audit sees them.
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
 }
 
 for (const theme of ['light', 'dark'] as const) {
@@ -49,6 +40,15 @@ for (const theme of ['light', 'dark'] as const) {
       const found = await seriousViolations(page);
       console.log(`axe ${theme} ${name}: ${found.length} serious/critical`);
       if (found.length > 0) report.push(describeFindings(`${name} (${theme})`, found));
+      // Compare's other mode: blind rating and the class's pooled votes.
+      const blind = page.getByRole('radio', { name: 'Blind rating' });
+      if (name === 'Compare' && (await blind.count()) > 0) {
+        await blind.check();
+        const more = await seriousViolations(page);
+        console.log(`axe ${theme} Compare (blind rating): ${more.length} serious/critical`);
+        if (more.length > 0) report.push(describeFindings(`Compare, blind rating (${theme})`, more));
+        await page.getByRole('radio', { name: 'Side by side' }).check();
+      }
     }
     expect(report.join('\n'), 'axe findings').toBe('');
   });

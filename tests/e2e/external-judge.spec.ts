@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { describeFindings, seriousViolations } from './a11y-audit';
+import { generateBuiltinPair } from './compare-setup';
 import { screenshot } from './screenshot';
 
 const KEY = 'sk-e2e-judge-key-3b8f61d0';
@@ -15,19 +16,6 @@ let server: ServeProcess | null = null;
 test.afterAll(async () => {
   await server?.stop();
 });
-
-async function generate(page: Page, seed: string): Promise<void> {
-  // Two personas, the built-in model (shipped with the app): a pair for each persona.
-  const twoPersonas = page.getByRole('button', { name: 'Two personas, same model' });
-  if ((await twoPersonas.count()) > 0) {
-    await twoPersonas.click();
-    for (const c of [1, 2]) await page.getByLabel(`Column ${c} model`).selectOption({ label: 'built-in model' });
-  }
-  await page.getByLabel('Seed').first().fill(seed);
-  await page.getByLabel('Max tokens').fill('24');
-  await page.getByRole('button', { name: 'Generate', exact: true }).click();
-  await expect(page.getByTestId('run-meta')).toBeVisible({ timeout: 200_000 });
-}
 
 async function downloadText(page: Page, click: () => Promise<void>): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -43,10 +31,9 @@ test('judges a Compare pair with cli serve, keeps the key out of everything, and
   server = await startServe(['--api-key', KEY]);
 
   await page.goto('/#/compare');
-  await expect(page.getByTestId('model-status')).toContainText('built-in', { timeout: 120_000 });
   const panel = page.getByTestId('external-judge');
   await expect(panel).toContainText('Off.');
-  await generate(page, '3');
+  await generateBuiltinPair(page, '3');
 
   // Settings: on, this server's URL, the model, the key (stored in this browser only).
   await panel.getByText('External judge settings').click();
@@ -96,7 +83,7 @@ test('judges a Compare pair with cli serve, keeps the key out of everything, and
   // The server stops: new answers, judged: a clear error, and the pair waits in the queue.
   await server.stop();
   server = null;
-  await generate(page, '4');
+  await generateBuiltinPair(page, '4');
   await panel.getByTestId('judge-run').click();
   const error = panel.getByTestId('judge-error');
   await expect(error).toBeVisible({ timeout: 60_000 });
