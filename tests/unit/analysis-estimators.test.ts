@@ -92,6 +92,32 @@ describe('bilinear Bradley–Terry model', () => {
   });
 });
 
+describe('multi-objective reward', () => {
+  it('recovers a planted 2-dimensional reward basis up to a linear map', () => {
+    const rng = new Rng(9);
+    const R = 14;
+    const d = 2;
+    // One feature per response, so the learned V is the responses' reward vectors themselves.
+    const X = csrFromBags(Array.from({ length: R }, (_, r) => ({ ids: Int32Array.from([r]), weights: Float32Array.from([1]) })), R);
+    const basis = Float64Array.from({ length: R * d }, () => rng.normal(0, 1.5));
+    const P = 80;
+    const w = Float64Array.from({ length: P * d }, () => rng.normal(0, 1.5));
+    const rows: Array<[number, number, number]> = [];
+    for (let p = 0; p < P; p++)
+      for (let n = 0; n < 40; n++) {
+        const a = rng.int(R);
+        const b = (a + 1 + rng.int(R - 1)) % R;
+        let m = 0;
+        for (let k = 0; k < d; k++) m += w[p * d + k] * (basis[a * d + k] - basis[b * d + k]);
+        rows.push(rng.next() < sigmoid(m) ? [p, a, b] : [p, b, a]);
+      }
+    const model = fitBilinear(X, { kind: 'free', personas: P }, pairIndex(rows), { d, l2: 1e-4, seed: 1, maxIterations: 300 });
+    const learned = model.theta.subarray(0, R * d);
+    const res = cca(Float64Array.from(learned), d, basis, d, R);
+    for (const c of res.canonical) expect(c).toBeGreaterThan(0.95);
+  });
+});
+
 describe('EM mixture of Bradley–Terry models', () => {
   it('recovers the types and the rewards of a known two-type mixture', () => {
     const rng = new Rng(11);
