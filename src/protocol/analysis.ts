@@ -86,8 +86,11 @@ export interface ConditionalFit {
 /** What one attribute alone tells about the preference: log-likelihood gain over the marginal. */
 export interface AttributeInformation {
   attribute: string;
-  /** Nats per pair on held-out cross pairs (paired bootstrap over personas). */
+  /** Nats per pair on held-out cross pairs of seen personas (paired bootstrap over personas). */
   gain: Estimate;
+  /** The same on unseen personas: a many-valued attribute can single out small groups of seen
+   * personas (gain on their held-out questions) and still tell nothing about new ones. */
+  unseenGain?: Estimate;
   accuracy: Estimate;
   /** Built-in world: whether the attribute drives a planted axis. */
   planted?: boolean;

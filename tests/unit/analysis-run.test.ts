@@ -48,6 +48,8 @@ describe('runAnalysis', () => {
       expect(g.conditional).toBeGreaterThanOrEqual(0);
       expect(g.conditional).toBeLessThanOrEqual(1);
     }
+    expect(r.conditional!.perAttribute.length).toBeGreaterThan(0);
+    for (const a of r.conditional!.perAttribute) expect(Number.isFinite(a.unseenGain!.value)).toBe(true);
     expect(r.checks).toEqual([]);
   });
 });

@@ -22,8 +22,8 @@ export function summaryLines(r: AnalysisRecord): string[] {
       for (const s of f.sets) out.push(`  ${f.label.padEnd(8)} ${s.set.padEnd(7)} LL ${ci(s.logLik, f4)}  acc ${ci(s.accuracy, pct)}  ECE ${f4(s.ece)}  (${s.pairs} pairs)`);
     out.push(`  all - marginal on test cross: LL ${ci(c.allVsMarginal.logLik, f4)}, accuracy ${ci(c.allVsMarginal.accuracy, pct)}`);
     if (c.perAttribute.length) {
-      out.push('  per-attribute information (LL gain over marginal, test cross):');
-      for (const a of c.perAttribute) out.push(`    ${a.attribute.padEnd(26)} ${ci(a.gain, f4)}${a.planted === undefined ? '' : a.planted ? '  (planted driver)' : ''}`);
+      out.push('  per-attribute information (LL gain over marginal: test cross | unseen):');
+      for (const a of c.perAttribute) out.push(`    ${a.attribute.padEnd(26)} ${ci(a.gain, f4)} | ${a.unseenGain ? ci(a.unseenGain, f4) : '-'}${a.planted === undefined ? '' : a.planted ? '  (planted driver)' : ''}`);
     }
     const rep = c.representativeness;
     if (rep) out.push(`  representativeness (1 - WD/(N-1)): marginal ${ci(rep.marginal, f4)}, conditional ${ci(rep.conditional, f4)} over ${rep.groups.length} groups`);

@@ -73,6 +73,7 @@ export function runConditional(ctx: AnalysisContext, log: (line: string) => void
     perAttribute: [],
   };
   if (ctx.spec.conditional.perAttribute) {
+    const unseenIds = ctx.test.unseen.pairs.map((p) => p.personaId);
     const planted = isBuiltin(ctx.ds) ? new Set<string>(DRIVER_ATTRIBUTES) : undefined;
     for (const k of keys) {
       const one = fitConditional(ctx, k, [k], l2);
@@ -82,6 +83,8 @@ export function runConditional(ctx: AnalysisContext, log: (line: string) => void
         gain: clusterDiff(ids, p.logLik, m.logLik, ctx.boot(`gain:${k}`)),
         accuracy: one.fit.sets.find((s) => s.set === 'cross')!.accuracy,
       };
+      if (ctx.test.unseen.pairs.length > 0)
+        info.unseenGain = clusterDiff(unseenIds, perPair(one.probs.unseen).logLik, perPair(marginal.probs.unseen).logLik, ctx.boot(`gain-unseen:${k}`));
       if (planted) info.planted = planted.has(k);
       report.perAttribute.push(info);
       report.fits.push(one.fit);

@@ -24,7 +24,10 @@ export function analysisRows(r: AnalysisRecord): Row[] {
       }
     est('conditional', 'all - marginal / cross', 'log-likelihood gain (nats/pair)', c.allVsMarginal.logLik);
     est('conditional', 'all - marginal / cross', 'accuracy gain', c.allVsMarginal.accuracy);
-    for (const a of c.perAttribute) est('conditional', `attribute: ${a.attribute}`, 'log-likelihood gain over marginal (nats/pair)', a.gain);
+    for (const a of c.perAttribute) {
+      est('conditional', `attribute: ${a.attribute}`, 'log-likelihood gain over marginal (nats/pair)', a.gain);
+      if (a.unseenGain) est('conditional', `attribute: ${a.attribute}`, 'log-likelihood gain over marginal, unseen personas (nats/pair)', a.unseenGain);
+    }
     if (c.representativeness) {
       est('representativeness', 'all groups', 'marginal', c.representativeness.marginal);
       est('representativeness', 'all groups', 'conditional', c.representativeness.conditional);
