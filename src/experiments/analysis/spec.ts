@@ -25,7 +25,7 @@ export const ANALYSIS_PRESETS: readonly AnalysisPreset[] = [
   {
     name: 'builtin',
     title: 'Built-in world, seed 1 (the issue-13 numbers)',
-    description: '1,000 personas; conditional fits with every attribute alone, EM over K in {1,2,3,4,6}, multi-objective d by validation, k-shot weights for unseen personas. About 15-25 minutes on one CPU core.',
+    description: '1,000 personas; conditional fits with every attribute alone, EM over K in {1,2,3,4,6}, multi-objective d by validation, k-shot weights for unseen personas. On a loaded shared machine the parts took 30 (conditional), 11 (multi-objective) and 20 (mixture) minutes; run them side by side with --parts.',
     spec: { ...DEFAULT_ANALYSIS, preset: 'builtin' },
   },
   {
