@@ -31,7 +31,7 @@ export const ANALYSIS_PRESETS: readonly AnalysisPreset[] = [
   {
     name: 'builtin-quick',
     title: 'Built-in world, small and fast',
-    description: '300 personas, no per-attribute fits, K in {1,2,3}, d in {4,10}, 200 bootstrap resamples: a smoke test of every part in about a minute.',
+    description: '300 personas, no per-attribute fits, K in {1,2,3}, d in {4,10}, 200 bootstrap resamples: a smoke test of every part in about two minutes.',
     spec: {
       ...DEFAULT_ANALYSIS,
       preset: 'builtin-quick',
