@@ -53,9 +53,9 @@ export function ExternalJudgePanel({ requests }: { requests: readonly JudgeReque
             <button type="button" className="button" disabled={busy || requests.length === 0} onClick={() => void judge(requests)} data-testid="judge-run">
               Judge with external model
             </button>
-            {failed && (
+            {queue.length > 0 && (
               <button type="button" className="button button--ghost" disabled={busy} onClick={() => void runQueue()} data-testid="judge-retry">
-                Retry {queue.length} queued
+                {failed ? 'Retry' : 'Judge'} {queue.length} queued
               </button>
             )}
             <span className="muted">
