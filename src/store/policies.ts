@@ -33,6 +33,8 @@ interface PoliciesState {
   /** The spec as edited (may be invalid) and the worker's verdict on it. */
   draft: unknown;
   check: PolicySpecCheck | null;
+  /** True while the worker checks a newer draft than `check` judged: Run waits (it would run the old spec). */
+  checking: boolean;
   backend: BackendChoice;
   advice: Loadable<BackendAdvice>;
   run: PolicyRunState;
@@ -101,6 +103,7 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
     preset: null,
     draft: null,
     check: null,
+    checking: false,
     backend: 'auto',
     advice: { kind: 'idle' },
     run: { kind: 'idle' },
@@ -129,12 +132,12 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
 
     async setDraft(draft) {
       const seq = ++checkSeq;
-      set({ draft });
+      set({ draft, checking: true });
       try {
         const check = await runner().checkPolicySpec(draft);
-        if (seq === checkSeq) set({ check });
+        if (seq === checkSeq) set({ check, checking: false });
       } catch (e) {
-        if (seq === checkSeq) set({ check: { ok: false, path: '', message: errorMessage(e) } });
+        if (seq === checkSeq) set({ check: { ok: false, path: '', message: errorMessage(e) }, checking: false });
       }
     },
 
@@ -142,8 +145,8 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
       const found = await runner().policySpecInHash(hash);
       if (!found) return false;
       ++checkSeq;
-      if (found.ok) set({ preset: null, draft: found.spec, check: found });
-      else set({ check: found });
+      if (found.ok) set({ preset: null, draft: found.spec, check: found, checking: false });
+      else set({ check: found, checking: false });
       return true;
     },
 
@@ -164,7 +167,7 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
 
     async start() {
       const c = get().check;
-      if (!c?.ok || get().run.kind === 'running') return;
+      if (!c?.ok || get().checking || get().run.kind === 'running') return;
       await execute(c.spec, get().backend);
     },
 

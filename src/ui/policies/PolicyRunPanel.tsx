@@ -26,6 +26,7 @@ function AutoNote({ disabled }: { disabled: boolean }) {
 export function PolicyRunPanel() {
   const run = usePolicies((s) => s.run);
   const check = usePolicies((s) => s.check);
+  const checking = usePolicies((s) => s.checking);
   const backend = usePolicies((s) => s.backend);
   const setBackend = usePolicies((s) => s.setBackend);
   const start = usePolicies((s) => s.start);
@@ -57,7 +58,7 @@ export function PolicyRunPanel() {
       </div>
       {backend === 'auto' && <AutoNote disabled={running} />}
       <div className="exp-run__buttons">
-        <button type="button" className="button" disabled={running || !check?.ok} onClick={() => void start()} data-testid="policy-run-start">
+        <button type="button" className="button" disabled={running || checking || !check?.ok} onClick={() => void start()} data-testid="policy-run-start">
           Train policy
         </button>
         <button type="button" className="button button--ghost" disabled={!running || run.cancelling} onClick={() => void cancel()} data-testid="policy-run-cancel">
