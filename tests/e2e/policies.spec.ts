@@ -1,10 +1,11 @@
 // Stage 2 in the real app, headless Chromium: a toy DPO policy (one arm, 8 pairs, 2 steps, 4
 // personas judged, on the cpu backend: the toy run took 12-36 s on the loaded 2-core machine,
-// 147 s on SwiftShader's WebGPU, so WebGPU is left to the Experiments spec) is trained from the Policies view; its live curves, win
-// rates with intervals per persona set, final TRL metrics and CSV export are checked, and axe finds
-// no serious or critical violation (empty, results light and dark); a bad value
-// is refused under the field it names; the share link restores the spec; the run survives a
-// reload (IndexedDB); a cancelled run resumes to the end. Screenshots light and dark.
+// 147 s on SwiftShader's WebGPU, so WebGPU is left to the Experiments spec) is trained from the
+// Policies view; its live curves, win rates with intervals per persona set, final TRL metrics and
+// CSV export are checked, and axe finds no serious or critical violation (empty, results light
+// and dark); a bad value is refused under the field it names; the share link restores the spec;
+// the run survives a reload (IndexedDB); a cancelled run, and one whose tab was reloaded while it
+// ran, resume to the end. Screenshots light and dark.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
@@ -144,6 +145,24 @@ test('a cancelled policy run is kept and resumes to the end', async ({ page }) =
   const item = page.getByTestId('policy-run-list').locator('li').first();
   await expect(item).toContainText('toy DPO');
   await expect(item.getByTestId('policy-run-state')).toHaveText('cancelled');
+  await item.getByRole('button', { name: /^Resume/ }).click();
+  await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
+  await expect(item.getByTestId('policy-run-state')).toHaveText('done');
+  await expect(page.getByTestId('policy-truth-table').locator('tbody tr')).toHaveCount(2);
+});
+
+test('a policy run interrupted by a reload is offered for resuming and finishes', async ({ page }) => {
+  test.setTimeout(900_000);
+  await openPolicies(page);
+  await loadToySpec(page);
+  await page.getByLabel('Backend').selectOption('cpu');
+  await page.getByTestId('policy-run-start').click();
+  const item = page.getByTestId('policy-run-list').locator('li').first();
+  await expect(item.getByTestId('policy-run-state')).toHaveText('running now', { timeout: 120_000 });
+  await page.reload();
+  await expect(item).toContainText('toy DPO');
+  await expect(item.getByTestId('policy-run-state')).toHaveText('interrupted (the tab closed while it ran)');
+  await screenshot(page, 'policies-interrupted');
   await item.getByRole('button', { name: /^Resume/ }).click();
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
   await expect(item.getByTestId('policy-run-state')).toHaveText('done');

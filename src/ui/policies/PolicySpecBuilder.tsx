@@ -28,7 +28,9 @@ function useField(path: PathKey[]) {
   const check = usePolicies((s) => s.check);
   const setDraft = usePolicies((s) => s.setDraft);
   const p = pathString(path);
-  const error = check !== null && !check.ok && check.path !== '' && (check.path === p || check.path.startsWith(`${p}.`) || check.path.startsWith(`${p}[`)) ? check.message : null;
+  const mine = check !== null && !check.ok && check.path !== '' && (check.path === p || check.path.startsWith(`${p}.`) || check.path.startsWith(`${p}[`));
+  // Under its own control the message need not repeat the field path it starts with.
+  const error = mine ? check.message.replace(`${check.path}: `, '') : null;
   const value = getAt(draft, path);
   // A field the draft leaves out shows the default the validator filled in.
   const placeholder = value === undefined && check?.ok ? getAt(check.spec, path) : undefined;
@@ -109,7 +111,7 @@ function ArmEditor({ index }: { index: number }) {
   const cond = conditioningValue(getAt(arm, ['conditioning']));
   const custom = cond.startsWith('custom:');
   // A custom subset (the presets' persona lines) stays pickable while it is the arm's.
-  const condOptions = custom ? [{ value: cond, label: `The persona's ${cond.slice(7)} driver attributes` }, ...CONDITIONING] : CONDITIONING;
+  const condOptions = custom ? [{ value: cond, label: `${cond.slice(7)} driver attributes` }, ...CONDITIONING] : CONDITIONING;
   const trained = kind === 'dpo';
   return (
     <fieldset className="exp-arm">
@@ -233,7 +235,7 @@ export function PolicySpecBuilder() {
       </h3>
       {check && !check.ok && (
         <p className="exp-error" role="alert" data-testid="policy-spec-error">
-          {check.path ? <code>{check.path}</code> : null} {check.message}
+          {check.message}
         </p>
       )}
       <div className="exp-row">
