@@ -15,7 +15,14 @@ const rateText = (r: RateWithInterval) => `${pct(r.rate, 0)} [${pct(r.lo, 0)}, $
 function RateBar({ r }: { r: RateWithInterval }) {
   const x = (v: number) => 2 + 96 * Math.min(1, Math.max(0, v));
   return (
-    <svg className="pol-bar" viewBox="0 0 100 12" width="100" height="12" aria-hidden="true" focusable="false">
+    <svg
+      className="pol-bar"
+      viewBox="0 0 100 12"
+      width="100"
+      height="12"
+      aria-hidden="true"
+      focusable="false"
+    >
       <rect x="2" y="3" width="96" height="6" className="pol-bar__track" />
       <rect x="2" y="3" width={Math.max(0, x(r.rate) - 2)} height="6" className="pol-bar__fill" />
       <line x1={x(r.lo)} x2={x(r.hi)} y1="6" y2="6" className="pol-bar__ci" />
@@ -29,11 +36,25 @@ function RateBar({ r }: { r: RateWithInterval }) {
 function TruthTable({ record }: { record: PolicyRecord }) {
   const conf = pct(record.spec.eval.confidence, 0);
   const rows = record.arms.flatMap((a) => a.eval.map((e) => ({ a, e })));
-  if (rows.length === 0) return <p className="muted">No arm has been judged yet{record.status === 'running' ? ': the first verdicts come when its first arm finishes.' : '.'}</p>;
+  if (rows.length === 0)
+    return (
+      <p className="muted">
+        No arm has been judged yet: verdicts come as each arm finishes
+        {record.status !== 'done' ? ' (resume the run under Saved policy runs)' : ''}.
+      </p>
+    );
   return (
-    <div className="pol-table-wrap" tabIndex={0} role="region" aria-label="Truth judge results table">
+    <div
+      className="pol-table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label="Truth judge results table"
+    >
       <table className="pol-table" data-testid="policy-truth-table">
-        <caption className="exp-visually-hidden">Truth judge: per arm and persona set, win rate against the base policy with {conf} intervals, per-persona spread, utility and KL to the base</caption>
+        <caption className="exp-visually-hidden">
+          Truth judge: per arm and persona set, win rate against the base policy with {conf}{' '}
+          intervals, per-persona spread, utility and KL to the base
+        </caption>
         <thead>
           <tr>
             <th scope="col">Arm</th>
@@ -62,7 +83,8 @@ function TruthTable({ record }: { record: PolicyRecord }) {
                 <RateBar r={e.vsBase} />
               </td>
               <td>
-                {pct(e.perPersonaVsBase.median, 0)} ({pct(e.perPersonaVsBase.q1, 0)}–{pct(e.perPersonaVsBase.q3, 0)})
+                {pct(e.perPersonaVsBase.median, 0)} ({pct(e.perPersonaVsBase.q1, 0)}–
+                {pct(e.perPersonaVsBase.q3, 0)})
               </td>
               <td>{rateText(e.vsBayes)}</td>
               <td>
@@ -82,6 +104,8 @@ function TruthTable({ record }: { record: PolicyRecord }) {
 }
 
 function SkewTable({ record }: { record: PolicyRecord }) {
+  if (record.skew.length === 0 && !record.data)
+    return <p className="muted">Not known yet: the run stopped before it read its world.</p>;
   if (record.skew.length === 0) {
     return (
       <p className="muted" data-testid="policy-skew-empty">
@@ -92,9 +116,17 @@ function SkewTable({ record }: { record: PolicyRecord }) {
     );
   }
   return (
-    <div className="pol-table-wrap" tabIndex={0} role="region" aria-label="Minority against majority table">
+    <div
+      className="pol-table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label="Minority against majority table"
+    >
       <table className="pol-table" data-testid="policy-skew-table">
-        <caption className="exp-visually-hidden">Per skewed axis: win rate of the conditional policy's answers over the marginal policy's, for minority and majority personas</caption>
+        <caption className="exp-visually-hidden">
+          Per skewed axis: win rate of the conditional policy's answers over the marginal policy's,
+          for minority and majority personas
+        </caption>
         <thead>
           <tr>
             <th scope="col">Axis (minority pole, share)</th>
@@ -128,40 +160,64 @@ function SkewTable({ record }: { record: PolicyRecord }) {
   );
 }
 
-const TRL_METRICS = ['loss', 'rewards/accuracies', 'rewards/margins', 'rewards/chosen', 'rewards/rejected', 'logps/chosen', 'logps/rejected'];
+const TRL_METRICS = [
+  'loss',
+  'rewards/accuracies',
+  'rewards/margins',
+  'rewards/chosen',
+  'rewards/rejected',
+  'logps/chosen',
+  'logps/rejected',
+];
 
 function FinalMetrics({ record }: { record: PolicyRecord }) {
   const trained = record.arms.filter((a) => Object.keys(a.final).length > 0);
   if (trained.length === 0) return null;
   return (
-    <div className="pol-table-wrap" tabIndex={0} role="region" aria-label="Final training metrics table">
-      <table className="pol-table" data-testid="policy-final-metrics">
-        <caption className="exp-visually-hidden">Last logged training metrics per arm, under TRL's names</caption>
-        <thead>
-          <tr>
-            <th scope="col">Arm</th>
-            <th scope="col">steps</th>
-            {TRL_METRICS.map((m) => (
-              <th scope="col" key={m}>
-                {m}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {trained.map((a) => (
-            <tr key={a.label}>
-              <th scope="row">{a.label}</th>
-              <td>{a.final.steps ?? '–'}</td>
+    <>
+      <h4 className="pol-judge">Training (last logged metrics)</h4>
+      <div
+        className="pol-table-wrap"
+        tabIndex={0}
+        role="region"
+        aria-label="Final training metrics table"
+      >
+        <table className="pol-table" data-testid="policy-final-metrics">
+          <caption className="exp-visually-hidden">
+            Last logged training metrics per arm, under TRL's names
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Arm</th>
+              <th scope="col">steps</th>
               {TRL_METRICS.map((m) => (
-                <td key={m}>{a.final[m] === undefined ? '–' : num(a.final[m])}</td>
+                <th scope="col" key={m}>
+                  {m}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {trained.map((a) => (
+              <tr key={a.label}>
+                <th scope="row">{a.label}</th>
+                <td>{a.final.steps ?? '–'}</td>
+                {TRL_METRICS.map((m) => (
+                  <td key={m}>{a.final[m] === undefined ? '–' : num(a.final[m])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
+}
+
+/** "done", "cancelled", "failed"; a record left "running" by a closed tab reads "interrupted". */
+export function policyStatusText(record: PolicyRecord, activeRunId: string | null): string {
+  if (record.id === activeRunId) return 'running now';
+  return record.status === 'running' ? 'interrupted (the tab closed while it ran)' : record.status;
 }
 
 export function PolicyResults({ record }: { record: PolicyRecord }) {
@@ -172,8 +228,10 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
         Results: {record.name}
       </h3>
       <p className="muted">
-        Seed {record.seed}, {record.backend.kind === 'webgpu' ? 'WebGPU' : 'CPU backend'}, {record.status}. Base: {record.base ?? 'not loaded'}.
-        {record.data && ` World ${record.data.id}: ${record.data.personas} personas (${record.data.unseenPersonas} unseen); ${record.data.evalPrompts.seen} seen and ${record.data.evalPrompts.unseen} unseen prompts judged.`}
+        Seed {record.seed}, {record.backend.kind === 'webgpu' ? 'WebGPU' : 'CPU backend'},{' '}
+        {policyStatusText(record, null)}. Base: {record.base ?? 'not loaded'}.
+        {record.data &&
+          ` World ${record.data.id}: ${record.data.personas} personas (${record.data.unseenPersonas} unseen); ${record.data.evalPrompts.seen} seen and ${record.data.evalPrompts.unseen} unseen prompts judged.`}
       </p>
       {record.error && <p className="exp-error">{record.error.message}</p>}
       <h4 className="pol-judge">Judge: the truth (planted utility of the built-in world)</h4>
@@ -186,9 +244,9 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
       </p>
       <h4 className="pol-judge">Judge: people</h4>
       <p className="muted">
-        Votes on these answers are collected in the <a href="#/compare">Compare view</a> (blind rating).
+        Votes on these answers are collected in the <a href="#/compare">Compare view</a> (blind
+        rating).
       </p>
-      <h4 className="pol-judge">Training (last logged metrics)</h4>
       <FinalMetrics record={record} />
       {examples.length > 0 && (
         <details className="pol-examples">

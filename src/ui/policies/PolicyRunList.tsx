@@ -3,6 +3,7 @@
 // one, and export one as CSV (the judges' table) or JSON (the whole record).
 import { useState } from 'react';
 import { resumable, usePolicies } from '../../store/policies';
+import { policyStatusText } from './PolicyResults';
 import { TrlExportButton } from '../results/TrlPanel';
 
 function download(name: string, text: string, type: string): void {
@@ -30,7 +31,11 @@ export function PolicyRunList() {
   const doExport = async (id: string, name: string, format: 'csv' | 'json') => {
     try {
       setError(null);
-      download(`${name.replace(/[^A-Za-z0-9_-]+/g, '-')}-${id}.${format}`, await exportRun(id, format), format === 'json' ? 'application/json' : 'text/csv');
+      download(
+        `${name.replace(/[^A-Za-z0-9_-]+/g, '-')}-${id}.${format}`,
+        await exportRun(id, format),
+        format === 'json' ? 'application/json' : 'text/csv',
+      );
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -46,7 +51,11 @@ export function PolicyRunList() {
           {records.message}
         </p>
       )}
-      {records.kind === 'ready' && records.value.length === 0 && <p className="muted">No policy run saved in this browser yet: the runs you train are kept here.</p>}
+      {records.kind === 'ready' && records.value.length === 0 && (
+        <p className="muted">
+          No policy run saved in this browser yet: the runs you train are kept here.
+        </p>
+      )}
       {error && (
         <p className="exp-error" role="alert">
           {error}
@@ -55,29 +64,68 @@ export function PolicyRunList() {
       {records.kind === 'ready' && records.value.length > 0 && (
         <ul className="pol-runs" data-testid="policy-run-list">
           {[...records.value].reverse().map((r) => (
-            <li key={r.id} className={r.id === shown ? 'pol-runs__item pol-runs__item--shown' : 'pol-runs__item'}>
+            <li
+              key={r.id}
+              className={r.id === shown ? 'pol-runs__item pol-runs__item--shown' : 'pol-runs__item'}
+            >
               <p>
-                <strong>{r.name}</strong> <span className="muted">{r.createdAt.slice(0, 16).replace('T', ' ')} UTC</span>
+                <strong>{r.name}</strong>{' '}
+                <span className="muted">{r.createdAt.slice(0, 16).replace('T', ' ')} UTC</span>
                 <br />
-                <span data-testid="policy-run-state">{r.id === activeId ? 'running now' : r.status === 'running' ? 'interrupted (the tab closed while it ran)' : r.status}</span>, {r.arms.length} arm{r.arms.length === 1 ? '' : 's'}, {r.backend.kind === 'webgpu' ? 'WebGPU' : 'CPU'}
+                <span data-testid="policy-run-state">{policyStatusText(r, activeId)}</span>,{' '}
+                {r.arms.length} arm{r.arms.length === 1 ? '' : 's'},{' '}
+                {r.backend.kind === 'webgpu' ? 'WebGPU' : 'CPU'}
               </p>
               <div className="pol-runs__buttons">
-                <button type="button" className="button button--ghost button--small" aria-pressed={r.id === shown} onClick={() => show(r.id)}>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  aria-pressed={r.id === shown}
+                  onClick={() => show(r.id)}
+                >
                   Show<span className="exp-visually-hidden"> {r.name}</span>
                 </button>
                 {resumable(r, activeId) && (
-                  <button type="button" className="button button--small" disabled={running} onClick={() => void resume(r.id)}>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    disabled={running}
+                    onClick={() => void resume(r.id)}
+                  >
                     Resume<span className="exp-visually-hidden"> {r.name}</span>
                   </button>
                 )}
-                <button type="button" className="button button--ghost button--small" onClick={() => void doExport(r.id, r.name, 'csv')}>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  onClick={() => void doExport(r.id, r.name, 'csv')}
+                >
                   CSV<span className="exp-visually-hidden"> of {r.name}</span>
                 </button>
-                <button type="button" className="button button--ghost button--small" onClick={() => void doExport(r.id, r.name, 'json')}>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  onClick={() => void doExport(r.id, r.name, 'json')}
+                >
                   JSON<span className="exp-visually-hidden"> of {r.name}</span>
                 </button>
-                <TrlExportButton runId={r.id} kind="policy" label="TRL (.zip)" hiddenName={`of ${r.name}`} small trainable={r.spec.arms.some((a) => a.method.kind === 'dpo' && a.method.loss !== 'simpo')} onError={setError} />
-                <button type="button" className="button button--ghost button--small" disabled={r.id === activeId} onClick={() => void remove(r.id)}>
+                <TrlExportButton
+                  runId={r.id}
+                  kind="policy"
+                  label="TRL (.zip)"
+                  hiddenName={`of ${r.name}`}
+                  small
+                  trainable={r.spec.arms.some(
+                    (a) => a.method.kind === 'dpo' && a.method.loss !== 'simpo',
+                  )}
+                  onError={setError}
+                />
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  disabled={r.id === activeId}
+                  onClick={() => void remove(r.id)}
+                >
                   Delete<span className="exp-visually-hidden"> {r.name}</span>
                 </button>
               </div>

@@ -36,17 +36,27 @@ export function PoliciesView() {
 
   // Keep the URL on the current valid spec, so copying the address shares it.
   useEffect(() => {
-    if (check?.ok && location.hash.startsWith('#/policies') && location.hash !== check.hash) history.replaceState(null, '', check.hash);
+    if (check?.ok && location.hash.startsWith('#/policies') && location.hash !== check.hash)
+      history.replaceState(null, '', check.hash);
   }, [check]);
 
   const saved = records.kind === 'ready' ? records.value : [];
   const shown = saved.find((r) => r.id === shownId) ?? null;
   const curves: Record<string, CurvePoint[]> =
-    run.kind === 'running' ? run.curves : shown ? Object.fromEntries(shown.arms.filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve])) : {};
+    run.kind === 'running'
+      ? run.curves
+      : shown
+        ? Object.fromEntries(
+            shown.arms.filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve]),
+          )
+        : {};
   const anyCurve = Object.values(curves).some((c) => c.length > 0);
   return (
     <section aria-labelledby="view-title" data-view="policies" className="exp-view pol-view">
-      <ViewHeader title="Policies" description="Train a policy that writes for each persona (DPO and its variants, roleplay and few-shot baselines) and judge its answers against the base policy by the world's planted truth." />
+      <ViewHeader
+        title="Policies"
+        description="Train a policy that writes for each persona (DPO and its variants, roleplay and few-shot baselines) and judge its answers against the base policy by the world's planted truth."
+      />
       <div className="exp-grid">
         <div className="exp-grid__side">
           <PolicyRunPanel />
@@ -64,7 +74,11 @@ export function PoliciesView() {
               <p className="muted" data-testid="policy-empty">
                 {run.kind === 'running'
                   ? 'The first curve points come after the reference log-probs are computed and the first steps are logged.'
-                  : 'Nothing trained yet. Pick a preset (or edit the spec below) and press Train policy: the loss and rewards/accuracies curves appear here as it trains, and its win rates against the base below when it is judged. Then compare base and trained answers in the Compare view.'}
+                  : shown && shown.status !== 'done'
+                    ? `“${shown.name}” stopped before it logged a training step: resume it under Saved policy runs, or pick a preset and press Train policy.`
+                    : shown
+                      ? `“${shown.name}” trains nothing (its arms are baselines), so it has no curves: its verdicts are below.`
+                      : 'Nothing trained yet. Pick a preset (or edit the spec below) and press Train policy: the loss and rewards/accuracies curves appear here as it trains, and its win rates against the base below when it is judged. Then compare base and trained answers in the Compare view.'}
               </p>
             )}
           </section>
