@@ -201,7 +201,7 @@ test('the Models panel loads a checkpoint from picked files, and it becomes a co
   await panel.locator('summary').click();
   await expect(panel).toContainText('Parameters');
   const dir = 'public/models/builtin';
-  await panel.locator('input[type=file]').setInputFiles(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'].map((f) => `${dir}/${f}`));
+  await panel.getByRole('button', { name: 'Load checkpoint files…' }).setInputFiles(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'].map((f) => `${dir}/${f}`));
   await expect(page.getByTestId('model-status')).toContainText('picked checkpoint', { timeout: 60_000 });
   await expect(panel).toContainText('the picked files');
   await expect(panel).toContainText('No downloaded models in this browser.');

@@ -1,7 +1,8 @@
 // A browser thread of the cpu backend's pool (./thread-pool.ts): a module worker file of this
 // origin (the app's CSP allows no blob: or eval'd workers). It receives the compiled kernel, the
-// shared memory and the control block, then runs ./thread-loop.ts until told to stop.
-import { threadMain, takeTasks, type CTL, type KernelFn } from './thread-loop';
+// shared memory and the control block, then runs ./thread-loop.ts until told to stop (waiting
+// without blocking while idle, so the browser can still reach the worker).
+import { threadMainAsync, takeTasks, type CTL, type KernelFn } from './thread-loop';
 
 interface Init {
   module: WebAssembly.Module;
@@ -18,5 +19,5 @@ scope.onmessage = (e) => {
   const { module, memory, ctl, layout, slot } = e.data;
   const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
   scope.postMessage('ready');
-  threadMain(new Int32Array(ctl), instance.exports.kernel as KernelFn, layout, slot, takeTasks);
+  void threadMainAsync(new Int32Array(ctl), instance.exports.kernel as KernelFn, layout, slot, takeTasks);
 };

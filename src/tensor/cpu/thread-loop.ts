@@ -96,3 +96,32 @@ export function threadMain(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: 
     Atomics.wait(ctl, L.GEN, g);
   }
 }
+
+/** How long a browser worker blocks for the next job before it waits without blocking. */
+export const HOT_WAIT_MS = 50;
+
+/**
+ * threadMain for a browser worker: between products that follow each other closely (a training
+ * step's) it blocks as threadMain does, but once idle it waits with Atomics.waitAsync, so its event
+ * loop runs. A worker blocked forever in Atomics.wait answers nothing: the page's memory
+ * measurement (performance.measureUserAgentSpecificMemory) then waits on it, and so does any
+ * other task the browser queues for the worker.
+ */
+export async function threadMainAsync(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: number, take: typeof takeTasks): Promise<void> {
+  let seen = Atomics.load(ctl, L.GEN);
+  if ((seen & 1) === 0) take(ctl, run, L, slot);
+  for (;;) {
+    if (Atomics.load(ctl, L.STOP) !== 0) return;
+    const g = Atomics.load(ctl, L.GEN);
+    if (g !== seen && (g & 1) === 0) {
+      seen = g;
+      take(ctl, run, L, slot);
+      continue;
+    }
+    if (Atomics.wait(ctl, L.GEN, g, HOT_WAIT_MS) !== 'timed-out') continue;
+    // Atomics.waitAsync is in ES2024's lib; this project compiles against ES2023's.
+    const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: unknown } }).waitAsync;
+    const waiting = waitAsync(ctl, L.GEN, g);
+    if (waiting.async) await waiting.value;
+  }
+}
