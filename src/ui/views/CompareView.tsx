@@ -10,6 +10,7 @@ import { BlindRating } from '../compare/BlindRating';
 import { ColumnsGrid } from '../compare/ColumnsGrid';
 import { CompareControls } from '../compare/CompareControls';
 import { ModelsPanel } from '../compare/ModelsPanel';
+import { CompareJudge } from '../judge/CompareJudge';
 import { VotesPool } from '../compare/VotesPool';
 import '../compare/compare.css';
 import { ViewHeader } from '../components/ViewHeader';
@@ -56,7 +57,10 @@ export function CompareView() {
           </div>
           <CompareControls catalog={catalog.value} />
           {mode === 'side' ? (
-            <ColumnsGrid catalog={catalog.value} />
+            <>
+              <ColumnsGrid catalog={catalog.value} />
+              <CompareJudge catalog={catalog.value} />
+            </>
           ) : (
             <>
               <BlindRating catalog={catalog.value} />
