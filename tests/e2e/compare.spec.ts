@@ -1,8 +1,8 @@
 // The Compare view in real headless Chromium, the built-in model in the runner worker:
 // (1) side by side, base against trained for one persona, several samples per column, each answer
-// read by the truth judge (preferred poles matched and missed, true utility); no trained Stage-2
-// policy is selectable yet, so "base" is the built-in model shown no persona and "trained" the
-// persona-reading built-in model;
+// read by the truth judge (preferred poles matched and missed, true utility); "base" is the shipped
+// persona-blind SFT policy and "trained" the persona-reading built-in model (no Stage-2 policy
+// trained in the browser is offered as a column yet);
 // (2) blind rating from the keyboard alone: ≥ 10 pairs voted with keys 1-4 and Enter, the models
 // revealed only after each vote; the votes exported, two more raters' files imported and merged
 // (duplicates counted), the aggregation and the agreement with the truth judge shown; and bad
@@ -48,7 +48,7 @@ test('side by side: base against trained for one persona, each answer read by th
   // Budget ≥ 20× the cost on an idle 2-core machine (4 answers of ≤ 200 tokens on the CPU).
   test.setTimeout(300_000);
   await openCompare(page);
-  await expect(page.getByLabel('Column 1 model')).toHaveValue('builtin:blind');
+  await expect(page.getByLabel('Column 1 model')).toHaveValue('builtin-policy');
   // The same persona in both columns.
   const persona = await page.getByLabel('Column 1 persona').inputValue();
   await expect(page.getByLabel('Column 2 persona')).toHaveValue(persona);
@@ -61,7 +61,7 @@ test('side by side: base against trained for one persona, each answer read by th
     await expect(a.getByTestId('truth')).toContainText('True utility');
     await expect(a.locator('.truth__axis')).toHaveCount(4);
   }
-  await expect(page.getByTestId('compare-column-1')).toContainText('built-in model, persona hidden');
+  await expect(page.getByTestId('compare-column-1')).toContainText('persona-blind SFT policy');
   await expect(page.getByTestId('compare-column-2').locator('.compare-style').first()).toContainText('How the model reads this persona');
   const box1 = await page.getByTestId('compare-column-1').boundingBox();
   const box2 = await page.getByTestId('compare-column-2').boundingBox();
@@ -105,12 +105,13 @@ test('blind rating from the keyboard, export, import of two raters, aggregation,
       // Hidden until the vote: no model name, no score.
       const item = page.getByTestId('blind-item');
       await expect(item).not.toContainText('built-in model');
+      await expect(item).not.toContainText('SFT policy');
       await expect(item).not.toContainText('utility');
       await page.keyboard.press(keys[votes % keys.length]);
       votes++;
       await expect(progress).toContainText(`${votes} vote${votes === 1 ? '' : 's'} this session`);
       await expect(page.getByTestId('blind-revealed')).toContainText('Truth judge:');
-      await expect(page.getByTestId('reveal-A')).toContainText('built-in model');
+      await expect(page.getByTestId('reveal-A')).toContainText(/built-in model|persona-blind SFT policy/);
       await expect(page.getByTestId('reveal-B')).toContainText('true utility');
       const nextButton = page.getByRole('button', { name: 'Next pair' });
       await expect(nextButton).toBeFocused();
@@ -147,7 +148,7 @@ test('blind rating from the keyboard, export, import of two raters, aggregation,
   expect(ada.votes[0].rater).toBe('Ada');
   expect(ada.items).toHaveLength(pairs);
   expect(ada.items[0].answers[0].text.length).toBeGreaterThan(20);
-  expect(ada.items[0].answers.map((a: { system: string }) => a.system).sort()).toEqual(['built-in model', 'built-in model, persona hidden']);
+  expect(ada.items[0].answers.map((a: { system: string }) => a.system).sort()).toEqual(['built-in model', 'persona-blind SFT policy']);
 
   // Two more raters in class: Bob and Cleo vote on the same pairs (their files made from Ada's).
   const choices = ['A', 'B', 'tie', 'both-bad'];
