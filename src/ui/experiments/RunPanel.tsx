@@ -1,10 +1,9 @@
 // Run controls: where it computes (backend choice and the adapter found), run and cancel, a
 // progress bar with time left, the share link of the spec, and what went wrong if it did.
-import { useGpuState } from '../../store/lab';
 import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
-import type { BackendChoice } from '../../protocol/spec';
 import { backendsOf, type RunRecord } from '../../protocol/record';
 import { errorInWords } from '../../protocol/error-text';
+import { BackendSelect } from '../components/BackendSelect';
 import { BackendAdviceNote } from './BackendAdviceNote';
 import { RunProgress } from './RunProgress';
 
@@ -19,14 +18,11 @@ export function RunPanel() {
   const run = useRunState();
   const check = useSpecCheck();
   const backend = useBackendChoice();
-  const gpu = useGpuState();
   const setBackend = useExperiments((s) => s.setBackend);
   const start = useExperiments((s) => s.start);
   const cancel = useExperiments((s) => s.cancel);
   const running = run.kind === 'running';
   const progress = running ? run.progress : null;
-  const where =
-    backend === 'cpu' ? 'CPU backend' : gpu.kind === 'webgpu' ? `WebGPU: ${gpu.report.summary}` : gpu.kind === 'cpu' ? 'CPU backend (no WebGPU here)' : 'looking for WebGPU…';
   const resumed = running && run.partial !== null && run.partial.id === run.runId;
   const shareUrl = check?.ok ? `${location.origin}${location.pathname}${check.hash}` : null;
   const finished = run.kind === 'finished' ? run.record : null;
@@ -35,21 +31,7 @@ export function RunPanel() {
       <h3 id="run-title" className="panel__title">
         Run
       </h3>
-      <div className="exp-row">
-        <div className="exp-field">
-          <label htmlFor="run-backend">Backend</label>
-          <select id="run-backend" value={backend} disabled={running} onChange={(e) => setBackend(e.currentTarget.value as BackendChoice)}>
-            <option value="auto">Auto (the faster one here)</option>
-            <option value="webgpu">WebGPU</option>
-            <option value="cpu">CPU</option>
-          </select>
-        </div>
-        {backend !== 'auto' && (
-          <p className="exp-run__where" data-testid="run-backend">
-            {where}
-          </p>
-        )}
-      </div>
+      <BackendSelect id="run-backend" whereTestId="run-backend" backend={backend} disabled={running} onChange={setBackend} />
       {backend === 'auto' && <BackendAdviceNote disabled={running} />}
       <div className="exp-run__buttons">
         <button type="button" className="button" disabled={running || !check?.ok} onClick={() => void start()} data-testid="run-start">

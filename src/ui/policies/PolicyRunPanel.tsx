@@ -2,8 +2,7 @@
 // cancel, progress with time left, the share link of the spec, and how the last run ended.
 import { useEffect } from 'react';
 import { errorInWords } from '../../protocol/error-text';
-import type { BackendChoice } from '../../protocol/spec';
-import { useGpuState } from '../../store/lab';
+import { BackendSelect } from '../components/BackendSelect';
 import { usePolicies } from '../../store/policies';
 import { RunProgress } from '../experiments/RunProgress';
 
@@ -31,9 +30,7 @@ export function PolicyRunPanel() {
   const setBackend = usePolicies((s) => s.setBackend);
   const start = usePolicies((s) => s.start);
   const cancel = usePolicies((s) => s.cancel);
-  const gpu = useGpuState();
   const running = run.kind === 'running';
-  const where = backend === 'cpu' ? 'CPU backend' : gpu.kind === 'webgpu' ? `WebGPU: ${gpu.report.summary}` : gpu.kind === 'cpu' ? 'CPU backend (no WebGPU here)' : 'looking for WebGPU…';
   const shareUrl = check?.ok ? `${location.origin}${location.pathname}${check.hash}` : null;
   const finished = run.kind === 'finished' ? run.record : null;
   return (
@@ -41,21 +38,7 @@ export function PolicyRunPanel() {
       <h3 id="policy-run-title" className="panel__title">
         Run
       </h3>
-      <div className="exp-row">
-        <div className="exp-field">
-          <label htmlFor="policy-backend">Backend</label>
-          <select id="policy-backend" value={backend} disabled={running} onChange={(e) => setBackend(e.currentTarget.value as BackendChoice)}>
-            <option value="auto">Auto (the faster one here)</option>
-            <option value="webgpu">WebGPU</option>
-            <option value="cpu">CPU</option>
-          </select>
-        </div>
-        {backend !== 'auto' && (
-          <p className="exp-run__where" data-testid="policy-run-backend">
-            {where}
-          </p>
-        )}
-      </div>
+      <BackendSelect id="policy-backend" whereTestId="policy-run-backend" backend={backend} disabled={running} onChange={setBackend} />
       {backend === 'auto' && <AutoNote disabled={running} />}
       <div className="exp-run__buttons">
         <button type="button" className="button" disabled={running || checking || !check?.ok} onClick={() => void start()} data-testid="policy-run-start">
