@@ -24,6 +24,7 @@ import { DpoPolicyModel, referenceLogps } from './dpo-model';
 import { evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
 import { policyFiles, type PolicyFiles } from './save';
+import type { PolicyRewardModel } from './reward';
 import { parsePolicySpec } from './spec';
 
 export interface PolicyRunnerEnv {
@@ -40,6 +41,8 @@ export interface PolicyRunnerEnv {
   checkpointEvery?: number;
   /** Keeps a trained arm's policy (full weights or LoRA adapter); returns where it went. */
   savePolicy?(runId: string, arm: number, label: string, saved: { kind: 'full' | 'lora'; files: PolicyFiles }): Promise<string>;
+  /** A Stage-1 conditional reward model kept by run `runId` (throws RewardModelUnavailableError). */
+  loadRewardModel?(runId: string, signal?: AbortSignal): Promise<PolicyRewardModel>;
 }
 
 export interface PolicyRunOptions {
