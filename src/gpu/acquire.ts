@@ -4,6 +4,7 @@
 import { capabilityReport, checkRequirements, REPORTED_LIMITS, type GpuRequirements } from './capabilities';
 import { GpuContext } from './context';
 import { AdapterTimeoutError, NoWebGPUError } from './errors';
+import { forcedFeatures, kernelVariantsFromEnv, resolveKernelVariants, type KernelVariantRequest } from './kernel-variants';
 
 export const DEFAULT_ADAPTER_TIMEOUT_MS = 10_000;
 
@@ -18,6 +19,8 @@ export interface AcquireOptions {
   requirements?: GpuRequirements;
   /** Features to enable when the adapter has them; defaults to OPTIONAL_FEATURES. */
   optionalFeatures?: GPUFeatureName[];
+  /** Kernel variants to force on or off; each field overrides PERSONA_LAB_GPU_KERNELS (Node). */
+  kernels?: KernelVariantRequest;
 }
 
 export function findGpu(): GPU | undefined {
@@ -48,10 +51,15 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   const adapter = await withTimeout(gpu.requestAdapter(adapterOptions), timeoutMs);
   if (!adapter) throw new NoWebGPUError('no GPU adapter was found (the GPU may be blocklisted or disabled)');
   if (options.requirements) checkRequirements(adapter, options.requirements);
+  const kernels = { ...kernelVariantsFromEnv(), ...options.kernels };
+  const report = capabilityReport(adapter);
+  // A variant forced on where the adapter lacks its feature fails here, before a device exists.
+  resolveKernelVariants(new Set(report.features), kernels, report.summary);
 
   const wanted = new Set<GPUFeatureName>([
     ...(options.optionalFeatures ?? OPTIONAL_FEATURES),
     ...(options.requirements?.features ?? []),
+    ...forcedFeatures(kernels),
   ]);
   const requiredFeatures = [...wanted].filter((f) => adapter.features.has(f));
   const requiredLimits: Record<string, number> = {};
@@ -62,5 +70,6 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
     adapter.requestDevice({ label: 'persona-lab', requiredFeatures, requiredLimits }),
     timeoutMs,
   );
-  return new GpuContext(adapter, device, capabilityReport(adapter));
+  const variants = resolveKernelVariants(new Set([...device.features].map(String)), kernels, report.summary);
+  return new GpuContext(adapter, device, report, variants);
 }

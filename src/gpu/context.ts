@@ -2,19 +2,25 @@
 // buffers, the pipeline cache, error scopes turned into typed errors, and device-lost tracking.
 import type { CapabilityReport } from './capabilities';
 import { DeviceLostError, GpuValidationError, OutOfMemoryError } from './errors';
+import { resolveKernelVariants, type KernelVariants } from './kernel-variants';
 import { PipelineCache } from './pipeline-cache';
 
 export class GpuContext {
   readonly pipelines: PipelineCache;
   private lostError: DeviceLostError | null = null;
   private readonly lostListeners = new Set<(e: DeviceLostError) => void>();
+  /** The kernel variants this device runs (./kernel-variants.ts); by default every one its
+   * features allow. */
+  readonly variants: KernelVariants;
 
   constructor(
     readonly adapter: GPUAdapter,
     readonly device: GPUDevice,
     readonly report: CapabilityReport,
+    variants?: KernelVariants,
   ) {
     this.pipelines = new PipelineCache(device);
+    this.variants = variants ?? resolveKernelVariants(new Set([...device.features].map(String)), {}, report.summary);
     void device.lost.then((info) => {
       this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message ?? '');
       for (const listener of this.lostListeners) listener(this.lostError);

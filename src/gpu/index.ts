@@ -4,3 +4,14 @@ export { capabilityReport, checkRequirements, REPORTED_LIMITS, type CapabilityRe
 export { GpuContext } from './context';
 export * from './errors';
 export { PipelineCache, type Overrides } from './pipeline-cache';
+export {
+  describeKernelVariants,
+  KERNEL_VARIANTS_ENV,
+  KernelVariantSpecError,
+  KernelVariantUnavailableError,
+  parseKernelVariants,
+  resolveKernelVariants,
+  type KernelVariantRequest,
+  type KernelVariants,
+  type VariantToggle,
+} from './kernel-variants';

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import matmulVec4Wgsl from '../../shaders/matmul-vec4.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import { GpuContext } from '../../src/gpu';
 import { KERNEL_CHECKS } from '../../src/tensor/checks';
-import { MATMUL_CASES, matmulCheck, matmulGpu } from '../../src/tensor/checks/matmul';
-import { defaultMatmulVariant, encodeMatmul } from '../../src/tensor/kernels/matmul';
+import { MATMUL_CASES, matmulCaseLoads, matmulCheck, matmulGpu, matmulInputs, compareMatmul } from '../../src/tensor/checks/matmul';
+import { defaultMatmulLoads, defaultMatmulVariant, encodeMatmul, matmulVec4Eligible } from '../../src/tensor/kernels/matmul';
+import { Rng } from '../../src/util/rng';
 import { testGpu } from '../helpers/node-gpu';
 
 describe('matmul on Dawn', () => {
@@ -14,7 +17,54 @@ describe('matmul on Dawn', () => {
     const ctx = await testGpu();
     const results = await matmulCheck.run(ctx);
     for (const r of results) expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
-    expect(results.length).toBe(2 * MATMUL_CASES.length);
+    const runs = MATMUL_CASES.reduce((n, c) => n + matmulCaseLoads(c.shape).length, 0);
+    expect(results.length).toBe(2 * runs);
+    // Aligned shapes of every transpose combination, ragged M, batches and shared B run vec4 too.
+    expect(results.filter((r) => r.case.endsWith(', vec4]')).length).toBeGreaterThanOrEqual(2 * 10);
+  });
+
+  it.each([
+    // Drop the last k of each vec4 step in the direct kernel (row-major A).
+    ['direct', 'fma(vec4(x0.w), y3, c0)', 'c0'],
+    // Stage the wrong component of a row-major A vec4 in the tiled kernel.
+    ['tiled', 'As[(p4 + c) * (BM / 4u) + i / 4u][i % 4u] = v[c];', 'As[(p4 + c) * (BM / 4u) + i / 4u][i % 4u] = v[3u - c];'],
+    // Transpose B's 4 x 4 block wrongly (transposed B, direct kernel).
+    ['direct', 'y1 = vec4(t0.y, t1.y, t2.y, t3.y);', 'y1 = vec4(t0.y, t1.y, t3.y, t2.y);'],
+  ] as const)('catches a deliberately wrong vec4 %s kernel', async (variant, from, to) => {
+    const ctx = await testGpu();
+    const wrong = matmulVec4Wgsl.replace(from, to);
+    expect(wrong).not.toBe(matmulVec4Wgsl);
+    const results = await matmulCheck.run(ctx, { variantCode: { 'matmul-vec4': wrong } });
+    const failed = results.filter((r) => !r.ok).map((r) => r.case);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const name of failed) expect(name).toMatch(new RegExp(`\\[${variant}, vec4\\]$`));
+  });
+
+  it('runs vec4 loads on aligned shapes only, and matches the scalar kernel and the CPU on them', async () => {
+    const ctx = await testGpu();
+    expect(ctx.variants.vec4).toBe(true);
+    expect(matmulVec4Eligible({ batch: 1, m: 3, n: 8, k: 12 })).toBe(true);
+    expect(matmulVec4Eligible({ batch: 1, m: 3, n: 8, k: 12, transA: true })).toBe(false);
+    expect(matmulVec4Eligible({ batch: 1, m: 4, n: 6, k: 12 })).toBe(false);
+    expect(matmulVec4Eligible({ batch: 1, m: 4, n: 8, k: 10, transB: true })).toBe(false);
+    expect(defaultMatmulLoads(ctx, { batch: 1, m: 5, n: 8, k: 8 })).toBe('vec4');
+    expect(defaultMatmulLoads(ctx, { batch: 1, m: 5, n: 7, k: 8 })).toBe('scalar');
+    const off = new GpuContext(ctx.adapter, ctx.device, ctx.report, { ...ctx.variants, vec4: false });
+    expect(defaultMatmulLoads(off, { batch: 1, m: 5, n: 8, k: 8 })).toBe('scalar');
+    // The default path (no forced loads) on an aligned shape is the vec4 kernel: the same values.
+    const c = { name: 'default', shape: { batch: 2, m: 20, n: 24, k: 28, transB: true }, scale: 1 };
+    const { a, b } = matmulInputs(c, new Rng(5));
+    const auto = await matmulGpu(ctx, a, b, c.shape);
+    expect(compareMatmul('auto', 'matmul', a, b, c.shape, auto).ok).toBe(true);
+    const scalar = await matmulGpu(ctx, a, b, c.shape, { loads: 'scalar' });
+    expect(compareMatmul('scalar', 'matmul', a, b, c.shape, scalar).ok).toBe(true);
+  });
+
+  it('refuses forced vec4 loads on a shape that is not aligned', async () => {
+    const ctx = await testGpu();
+    await expect(matmulGpu(ctx, new Float32Array(6), new Float32Array(6), { batch: 1, m: 2, n: 2, k: 3 }, { loads: 'vec4' })).rejects.toThrow(
+      /vec4 loads need K and N multiples of 4/,
+    );
   });
 
   it.each([

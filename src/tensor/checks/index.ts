@@ -20,7 +20,7 @@ import { stridedCopyCheck } from './strided-copy';
 import type { KernelCheck } from './types';
 import { unaryCheck } from './unary';
 
-export type { CheckResult, KernelCheck } from './types';
+export type { CheckOptions, CheckResult, KernelCheck } from './types';
 
 /** Every check, in the order the self-test runs and lists them. */
 export const KERNEL_CHECKS: KernelCheck[] = [

@@ -4,7 +4,7 @@
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
 import type { CheckResult, KernelCheck } from './types';
-import { checkMatmul, encodeMatmul, matmulCpu, matmulLengths, type EncodeMatmulOptions, type MatmulShape, type MatmulVariant } from '../kernels/matmul';
+import { checkMatmul, encodeMatmul, matmulCpu, matmulLengths, matmulVec4Eligible, type EncodeMatmulOptions, type MatmulLoads, type MatmulShape, type MatmulVariant } from '../kernels/matmul';
 
 /** Upload, encode, submit, read back: the check's (and tests') way to run the kernel once. */
 export async function matmulGpu(
@@ -54,6 +54,10 @@ export const MATMUL_CASES: MatmulCase[] = [
   { name: 'batch 2, shared B, transA 12x16x40', shape: { batch: 2, m: 12, n: 16, k: 40, transA: true, broadcastB: true }, scale: 1 },
   { name: 'long rows k=4096', shape: { batch: 1, m: 4, n: 8, k: 4096 }, scale: 1 },
   { name: 'extreme: |x| ~ 1e4', shape: { batch: 1, m: 40, n: 36, k: 44 }, scale: 1e4 },
+  { name: '67x36x20 (ragged M, aligned K and N)', shape: { batch: 1, m: 67, n: 36, k: 20 }, scale: 1 },
+  { name: 'batch 2, 130x132x36 (aligned, several tiles)', shape: { batch: 2, m: 130, n: 132, k: 36 }, scale: 1 },
+  { name: 'transA transB 36x20x52 (aligned)', shape: { batch: 1, m: 36, n: 20, k: 52, transA: true, transB: true }, scale: 1 },
+  { name: 'batch 3, shared B^T, 9x12x16 (aligned Linear)', shape: { batch: 3, m: 9, n: 12, k: 16, transB: true, broadcastB: true }, scale: 1 },
   { name: 'extreme: |x| ~ 1e18', shape: { batch: 2, m: 9, n: 21, k: 33, transB: true }, scale: 1e18 },
 ];
 
@@ -100,7 +104,16 @@ export function matmulInputs(c: MatmulCase, rng: Rng): { a: Float32Array; b: Flo
 
 export const MATMUL_VARIANTS: MatmulVariant[] = ['tiled', 'direct'];
 
-/** Every case on both variants of the kernel (whichever this adapter would pick by default). */
+/** The loads a case runs with: scalar always, vec4 too where the shape is aligned. */
+export function matmulCaseLoads(shape: MatmulShape): MatmulLoads[] {
+  return matmulVec4Eligible(shape) ? ['scalar', 'vec4'] : ['scalar'];
+}
+
+/**
+ * Every case on both variants of the kernel (whichever this adapter would pick by default), with
+ * scalar loads (shaders/matmul.wgsl, cases named "[variant]") and, on aligned shapes, vec4 loads
+ * (shaders/matmul-vec4.wgsl, "[variant, vec4]") whatever the device's vec4 setting.
+ */
 export const matmulCheck: KernelCheck = {
   kernel: 'matmul',
   async run(ctx: GpuContext, options = {}) {
@@ -109,8 +122,11 @@ export const matmulCheck: KernelCheck = {
     for (const c of MATMUL_CASES) {
       const { a, b } = matmulInputs(c, rng);
       for (const variant of MATMUL_VARIANTS) {
-        const actual = await matmulGpu(ctx, a, b, c.shape, { shaderCode: options.shaderCode, variant });
-        results.push(compareMatmul(`${c.name} [${variant}]`, 'matmul', a, b, c.shape, actual));
+        for (const loads of matmulCaseLoads(c.shape)) {
+          const shaderCode = loads === 'vec4' ? options.variantCode?.['matmul-vec4'] : options.shaderCode;
+          const actual = await matmulGpu(ctx, a, b, c.shape, { shaderCode, variant, loads });
+          results.push(compareMatmul(`${c.name} [${variant}${loads === 'vec4' ? ', vec4' : ''}]`, 'matmul', a, b, c.shape, actual));
+        }
       }
     }
     return results;

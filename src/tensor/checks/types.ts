@@ -12,8 +12,14 @@ export interface CheckResult {
   tolerance: string;
 }
 
+export interface CheckOptions {
+  /** Replaces the kernel's (default variant's) WGSL source: tests use it to prove a wrong kernel fails. */
+  shaderCode?: string;
+  /** Replaces a variant's WGSL source, by its file name under shaders/ (e.g. 'matmul-vec4'). */
+  variantCode?: Readonly<Record<string, string>>;
+}
+
 export interface KernelCheck {
   kernel: string;
-  /** `shaderCode` replaces the kernel's WGSL source (tests use it to prove a wrong kernel fails). */
-  run(ctx: GpuContext, options?: { shaderCode?: string }): Promise<CheckResult[]>;
+  run(ctx: GpuContext, options?: CheckOptions): Promise<CheckResult[]>;
 }

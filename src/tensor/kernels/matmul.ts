@@ -1,10 +1,13 @@
 // matmul, batched, with transposed operands and a shared (broadcast) B: the CPU reference that
 // defines the result, and the WebGPU encoder. Shader: shaders/matmul.wgsl. The fast CPU path
-// lives in ../cpu/matmul-fast.ts; this reference stays a plain loop on purpose.
+// lives in ../cpu/matmul-fast.ts; this reference stays a plain loop on purpose. Aligned shapes
+// run shaders/matmul-vec4.wgsl (vec4 global loads and stores) unless the device's variants say
+// not to (GpuContext.variants.vec4).
+import matmulVec4Wgsl from '../../../shaders/matmul-vec4.wgsl?raw';
 import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { recordPass, uniformBuffer } from './kernel-support';
-import { checkMatmul, matmulLengths, matmulStrides, MatmulShapeError, type MatmulShape } from './matmul-shape';
+import { checkMatmul, describeA, describeB, matmulLengths, matmulStrides, MatmulShapeError, type MatmulShape } from './matmul-shape';
 
 export { checkMatmul, describeA, describeB, matmulFlops, matmulLengths, matmulStrides, MatmulShapeError } from './matmul-shape';
 export type { MatmulShape, MatmulStrides } from './matmul-shape';
@@ -67,10 +70,28 @@ function params(ctx: GpuContext, shape: MatmulShape): GPUBuffer {
   return uniformBuffer(ctx, 'matmul', new Uint32Array(values).buffer);
 }
 
+/** How the kernel reads global memory: `vec4` (shaders/matmul-vec4.wgsl) needs an aligned shape. */
+export type MatmulLoads = 'vec4' | 'scalar';
+
+/**
+ * True when every row of A, B and out starts on a 16-byte boundary and runs in whole vec4s along
+ * the operand's contiguous axis: K and N multiples of 4, and M too when A is transposed.
+ */
+export function matmulVec4Eligible(shape: MatmulShape): boolean {
+  return shape.k % 4 === 0 && shape.n % 4 === 0 && (!shape.transA || shape.m % 4 === 0);
+}
+
+/** The loads a shape gets on this device: vec4 where aligned and the device's variants allow. */
+export function defaultMatmulLoads(ctx: GpuContext, shape: MatmulShape): MatmulLoads {
+  return ctx.variants.vec4 && matmulVec4Eligible(shape) ? 'vec4' : 'scalar';
+}
+
 export interface EncodeMatmulOptions {
   variant?: MatmulVariant;
+  /** Forces the loads; `vec4` on a shape that is not aligned is a MatmulShapeError. */
+  loads?: MatmulLoads;
   tuning?: Partial<MatmulTuning>;
-  /** Replaces the WGSL source (tests use it to prove a wrong kernel is caught). */
+  /** Replaces the WGSL source of the shader the loads pick (tests use it to prove a wrong kernel is caught). */
   shaderCode?: string;
 }
 
@@ -109,6 +130,13 @@ export function encodeMatmul(
     variant === 'direct'
       ? { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y }
       : { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y, TK: tuning.TK };
-  const pipeline = ctx.pipelines.get('matmul', options.shaderCode ?? matmulWgsl, overrides, variant === 'direct' ? 'direct' : 'main');
-  recordPass(ctx, encoder, `matmul:${variant}`, pipeline, [a, b, out, params(ctx, shape)], [gx, gy, shape.batch]);
+  const loads = options.loads ?? defaultMatmulLoads(ctx, shape);
+  if (loads === 'vec4' && !matmulVec4Eligible(shape)) {
+    throw new MatmulShapeError(
+      `matmul: vec4 loads need K and N multiples of 4 (and M when A is transposed), but A is ${describeA(shape)} and B is ${describeB(shape)}`,
+    );
+  }
+  const code = options.shaderCode ?? (loads === 'vec4' ? matmulVec4Wgsl : matmulWgsl);
+  const pipeline = ctx.pipelines.get(loads === 'vec4' ? 'matmul-vec4' : 'matmul', code, overrides, variant === 'direct' ? 'direct' : 'main');
+  recordPass(ctx, encoder, `matmul:${variant}:${loads}`, pipeline, [a, b, out, params(ctx, shape)], [gx, gy, shape.batch]);
 }
