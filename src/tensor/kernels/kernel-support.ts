@@ -3,12 +3,24 @@
 // without a queue.writeBuffer racing recorded work), buffer-size checks that name the op and both
 // shapes, dispatch geometry, and recording one compute pass. The checks' upload-run-read helper is
 // ../checks/run-kernel.ts.
-import type { GpuContext } from '../../gpu';
+import { KernelVariantUnavailableError, type GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
 
 export interface KernelOptions {
-  /** Replaces the WGSL source (checks use it to prove a wrong kernel is caught). */
+  /** Replaces the WGSL source of the variant that runs (checks use it to prove a wrong kernel is caught). */
   shaderCode?: string;
+  /** Forces the `subgroups` variant on or off, where a kernel has one; default GpuContext.variants. */
+  subgroups?: boolean;
+}
+
+/**
+ * Whether a kernel with a `subgroups` variant runs it: the caller's choice, else the device's
+ * variants. Asking for it on a device without the feature is a KernelVariantUnavailableError.
+ */
+export function useSubgroups(ctx: GpuContext, options: KernelOptions): boolean {
+  const want = options.subgroups ?? ctx.variants.subgroups;
+  if (want && !ctx.hasFeature('subgroups')) throw new KernelVariantUnavailableError('subgroups', 'subgroups', ctx.report.summary);
+  return want;
 }
 
 export type ParamField = readonly ['u32' | 'i32' | 'f32', number];

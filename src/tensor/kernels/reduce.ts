@@ -1,12 +1,13 @@
 // Reductions over any set of axes (sum, mean, max, sum of squares). The CPU reference accumulates
 // in f64; the GPU kernel in f32 with a tree per output (error ~ log2(n) roundings, not n).
-// Shader: shaders/reduce.wgsl.
+// Shader: shaders/reduce.wgsl, or shaders/reduce-subgroups.wgsl where the device runs `subgroups`.
+import reduceSubgroupsWgsl from '../../../shaders/reduce-subgroups.wgsl?raw';
 import reduceWgsl from '../../../shaders/reduce.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import type { ReduceOp } from '../backend';
 import { normAxis } from '../broadcast';
 import { ShapeError, shapeSize, shapeStr, stridesOf, type Shape } from '../tensor';
-import { recordPass, uniformBuffer, type KernelOptions } from './kernel-support';
+import { recordPass, uniformBuffer, useSubgroups, type KernelOptions } from './kernel-support';
 import { MAX_RANK, padRank } from './strided-copy';
 
 export type ReduceKernelOp = ReduceOp | 'sumsq';
@@ -118,6 +119,9 @@ export function encodeReduce(
     ...padRank(plan.innerStrides),
   ]);
   const params = uniformBuffer(ctx, 'reduce', words.buffer);
-  const pipeline = ctx.pipelines.get('reduce', options.shaderCode ?? reduceWgsl, { WG: wg, OP: OP_CODES[p.op] });
+  // The subgroups variant (shaders/reduce-subgroups.wgsl) where the device runs it.
+  const sub = useSubgroups(ctx, options);
+  const code = options.shaderCode ?? (sub ? reduceSubgroupsWgsl : reduceWgsl);
+  const pipeline = ctx.pipelines.get(sub ? 'reduce-subgroups' : 'reduce', code, { WG: wg, OP: OP_CODES[p.op] });
   recordPass(ctx, encoder, `reduce:${p.op}`, pipeline, [x, out, params], [gx, gy]);
 }

@@ -1,9 +1,11 @@
 // Softmax and log-softmax over the last axis, with their backward. The CPU reference works in f64
-// and subtracts the row max (so logits of 1e4 are fine); shader: shaders/softmax.wgsl.
+// and subtracts the row max (so logits of 1e4 are fine); shaders: shaders/softmax.wgsl, and
+// shaders/softmax-subgroups.wgsl where the device runs the `subgroups` variant.
+import softmaxSubgroupsWgsl from '../../../shaders/softmax-subgroups.wgsl?raw';
 import softmaxWgsl from '../../../shaders/softmax.wgsl?raw';
 import type { GpuContext } from '../../gpu';
 import { ShapeError } from '../tensor';
-import { paramsBuffer, recordPass, type KernelOptions } from './kernel-support';
+import { paramsBuffer, recordPass, useSubgroups, type KernelOptions } from './kernel-support';
 
 export interface SoftmaxParams {
   rows: number;
@@ -60,6 +62,12 @@ function workgroupSize(cols: number): number {
   return cols <= 64 ? 64 : 256;
 }
 
+function pipelineFor(ctx: GpuContext, p: SoftmaxParams, options: KernelOptions, entryPoint: string): GPUComputePipeline {
+  const sub = useSubgroups(ctx, options);
+  const code = options.shaderCode ?? (sub ? softmaxSubgroupsWgsl : softmaxWgsl);
+  return ctx.pipelines.get(sub ? 'softmax-subgroups' : 'softmax', code, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 }, entryPoint);
+}
+
 /** Records y = (log-)softmax(x) over rows of `cols`. */
 export function encodeSoftmax(
   ctx: GpuContext,
@@ -71,7 +79,7 @@ export function encodeSoftmax(
 ): void {
   if (p.rows === 0 || p.cols === 0) return;
   const [gx, gy] = groups(ctx, p.rows);
-  const pipeline = ctx.pipelines.get('softmax', options.shaderCode ?? softmaxWgsl, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 });
+  const pipeline = pipelineFor(ctx, p, options, 'main');
   recordPass(ctx, encoder, p.log ? 'log-softmax' : 'softmax', pipeline, [x, y, params(ctx, p, gx)], [gx, gy]);
 }
 
@@ -87,6 +95,6 @@ export function encodeSoftmaxBackward(
 ): void {
   if (p.rows === 0 || p.cols === 0) return;
   const [gx, gy] = groups(ctx, p.rows);
-  const pipeline = ctx.pipelines.get('softmax', options.shaderCode ?? softmaxWgsl, { WG: workgroupSize(p.cols), LOG: p.log ? 1 : 0 }, 'backward');
+  const pipeline = pipelineFor(ctx, p, options, 'backward');
   recordPass(ctx, encoder, p.log ? 'log-softmax-backward' : 'softmax-backward', pipeline, [y, dx, params(ctx, p, gx), dy], [gx, gy]);
 }
