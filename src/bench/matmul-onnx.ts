@@ -1,52 +1,10 @@
 // Writes the bytes of a one-node ONNX model, C = MatMul(A, B), so benchmarks can run the same
-// product on onnxruntime-web without downloading anything. A hand-rolled protobuf encoder: only
-// the fields ONNX needs here (ModelProto -> GraphProto -> NodeProto, ValueInfoProto).
+// product on onnxruntime-web without downloading anything, with util/protobuf's writer: only the
+// fields ONNX needs here (ModelProto -> GraphProto -> NodeProto, ValueInfoProto).
+import { ProtoWriter as Proto } from '../util/protobuf';
 
 /** ONNX TensorProto.DataType FLOAT. */
 const ONNX_FLOAT = 1;
-
-class Proto {
-  private readonly bytes: number[] = [];
-
-  private varint(v: number): void {
-    // Non-negative values below 2^53: 7 bits per byte, low first.
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`protobuf varint out of range: ${v}`);
-    while (v >= 0x80) {
-      this.bytes.push((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    this.bytes.push(v);
-  }
-
-  private key(field: number, wireType: number): void {
-    this.varint(field * 8 + wireType);
-  }
-
-  int(field: number, v: number): this {
-    this.key(field, 0);
-    this.varint(v);
-    return this;
-  }
-
-  raw(field: number, data: Uint8Array | number[]): this {
-    this.key(field, 2);
-    this.varint(data.length);
-    for (const b of data) this.bytes.push(b);
-    return this;
-  }
-
-  string(field: number, s: string): this {
-    return this.raw(field, new TextEncoder().encode(s));
-  }
-
-  message(field: number, m: Proto): this {
-    return this.raw(field, m.bytes);
-  }
-
-  finish(): Uint8Array<ArrayBuffer> {
-    return Uint8Array.from(this.bytes);
-  }
-}
 
 function valueInfo(name: string, dims: number[]): Proto {
   const shape = new Proto();
