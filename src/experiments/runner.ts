@@ -18,7 +18,8 @@ import { expandArms, subsetName } from './spec/expand';
 import type { ExpandedArm, ExperimentSpec } from '../protocol/spec';
 import { parseSpec } from './spec/validate';
 import { CancelledError, stepsFor, trainLoop } from '../train/loop';
-import type { RunStore } from './runs/store';
+import { keptModelBytes, type RunStore } from './runs/store';
+import { BagScorer } from './scorers/bag-scorer';
 import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
 
 export interface RunnerEnv {
@@ -276,6 +277,15 @@ async function evaluateArm(run: Run, prep: Prepared, i: number, predictor: Predi
   }
 }
 
+/** Keeps a trained bag-of-features model in the store, so Stage 2 can score answers with it by run id. */
+async function keepModel(run: Run, prep: Prepared, i: number, predictor: Predictor): Promise<void> {
+  if (!(predictor instanceof BagScorer)) return;
+  const arm = run.arms[i];
+  const kept = { runId: run.record.id, arm: i, label: arm.label, spec: arm, datasetId: prep.dataset.id, model: await predictor.save() };
+  await run.env.store.putModel(kept);
+  run.record.arms[i].savedModel = { kind: 'bag-of-features', bytes: keptModelBytes(kept) };
+}
+
 /** One arm: its predictor, trained when trainable, then scored; the record is saved and sent. */
 async function runArm(run: Run, prep: Prepared, i: number): Promise<void> {
   const { env, spec, record } = run;
@@ -302,6 +312,7 @@ async function runArm(run: Run, prep: Prepared, i: number): Promise<void> {
     result.model = predictor.description;
     if (isTrainable(predictor)) await trainArm(run, i, predictor, train, seed, seconds);
     await evaluateArm(run, prep, i, predictor);
+    await keepModel(run, prep, i, predictor);
   } finally {
     predictor.dispose();
   }

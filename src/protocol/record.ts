@@ -60,6 +60,12 @@ export interface ArmResult {
   /** Final training metrics (TRL names) and sizes: train pairs, steps, parameters. */
   final: Record<string, number>;
   seconds: number;
+  /**
+   * The trained reward model the run kept (in its store, beside the record), which Stage 2 can
+   * load by run id; absent for untrained arms, models that cannot be kept yet (language-model
+   * reward models) and records written before models were kept.
+   */
+  savedModel?: { kind: 'bag-of-features'; bytes: number };
 }
 
 /** Importance of an attribute: accuracy with all attributes minus accuracy with it left out. */

@@ -32,6 +32,22 @@ export class Vocabulary {
   get size(): number {
     return this.names.length;
   }
+
+  /** A vocabulary with these names, in this order (a saved one: ids are positions). */
+  static of(names: readonly string[]): Vocabulary {
+    const v = new Vocabulary();
+    for (const n of names) v.id(n, true);
+    return v;
+  }
+}
+
+/** What rebuilds a persona encoder exactly: its subset, its vocabulary in id order, its numeric scaling. */
+export interface SavedPersonaEncoder {
+  keys: AttributeKey[];
+  extra: boolean;
+  minPersonas: number;
+  vocab: string[];
+  numeric: Array<{ key: string; mean: number; sd: number }>;
 }
 
 function isNumeric(value: string): boolean {
@@ -79,6 +95,20 @@ export class PersonaBagEncoder {
     for (const [name, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (n >= minPersonas) this.vocab.id(name, true);
   }
 
+  saved(): SavedPersonaEncoder {
+    return { keys: [...this.keys], extra: this.extra, minPersonas: this.minPersonas, vocab: [...this.vocab.names], numeric: [...this.numericStats].map(([key, s]) => ({ key, ...s })) };
+  }
+
+  /** The encoder `saved()` described: the same features, ids and weights for every persona. */
+  static restore(s: SavedPersonaEncoder): PersonaBagEncoder {
+    const e = new PersonaBagEncoder(s.keys, [], s.extra, s.minPersonas);
+    // The bias is feature 0 of every persona vocabulary; the rest follow in their saved order.
+    if (s.vocab[0] !== PersonaBagEncoder.BIAS) throw new RangeError('A saved persona vocabulary starts with the bias feature');
+    for (const name of s.vocab) e.vocab.id(name, true);
+    for (const n of s.numeric) e.numericStats.set(n.key, { mean: n.mean, sd: n.sd });
+    return e;
+  }
+
   encode(p: PersonaRecord): Bag {
     const ids: number[] = [];
     const weights: number[] = [];
@@ -116,10 +146,13 @@ function words(text: string): string[] {
 
 /** The response encoder: word unigrams and bigrams, present or not (weight 1). */
 export class ResponseBagEncoder {
-  readonly vocab = new Vocabulary();
+  readonly vocab: Vocabulary;
   private readonly cache = new Map<string, Bag>();
 
-  constructor(trainingTexts: Iterable<string>) {
+  /** From training texts, or from a saved vocabulary (its names in id order). Any text encodes:
+   * its words and word pairs that are in the vocabulary (a generated answer as a dataset one). */
+  constructor(trainingTexts: Iterable<string>, saved?: readonly string[]) {
+    this.vocab = saved ? Vocabulary.of(saved) : new Vocabulary();
     for (const t of trainingTexts) this.features(t, true);
   }
 

@@ -1,11 +1,11 @@
 // Node only (the CLI; never imported by browser code): runs kept as files in a folder —
-// `<runId>.json` for the record, `<runId>.arm<i>.ckpt.json` for an arm's latest checkpoint
-// (Float32Arrays as base64). Writes go to a temporary file renamed into place, so a run killed
+// `<runId>.json` for the record, `<runId>.arm<i>.ckpt.json` for an arm's latest checkpoint,
+// `<runId>.arm<i>.model.json` for a trained arm's kept reward model (Float32Arrays as base64). Writes go to a temporary file renamed into place, so a run killed
 // mid-write leaves the previous version whole.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '../../protocol/record';
-import type { ArmCheckpoint, RunStore } from '../runs/store';
+import type { ArmCheckpoint, KeptModel, RunStore } from '../runs/store';
 
 const F32 = '__f32__';
 
@@ -63,7 +63,7 @@ export class FileRunStore<R extends { id: string } = RunRecord> implements RunSt
       throw e;
     }
     const out: R[] = [];
-    for (const n of names.filter((n) => n.endsWith('.json') && !n.includes('.ckpt.') && !n.startsWith('.')).sort()) {
+    for (const n of names.filter((n) => n.endsWith('.json') && !n.includes('.ckpt.') && !n.includes('.model.') && !n.startsWith('.')).sort()) {
       const r = await this.read<R>(n);
       if (r) out.push(r);
     }
@@ -72,6 +72,13 @@ export class FileRunStore<R extends { id: string } = RunRecord> implements RunSt
   async deleteRecord(runId: string): Promise<void> {
     await rm(join(this.dir, `${safe(runId)}.json`), { force: true });
     await this.deleteCheckpoints(runId);
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names) if (n.startsWith(`${safe(runId)}.arm`) && n.endsWith('.model.json')) await rm(join(this.dir, n), { force: true });
   }
   async putCheckpoint(ck: ArmCheckpoint): Promise<void> {
     await this.write(`${safe(ck.runId)}.arm${ck.arm}.ckpt.json`, ck);
@@ -87,5 +94,11 @@ export class FileRunStore<R extends { id: string } = RunRecord> implements RunSt
       return;
     }
     for (const n of names) if (n.startsWith(`${safe(runId)}.arm`) && n.endsWith('.ckpt.json')) await rm(join(this.dir, n), { force: true });
+  }
+  async putModel(m: KeptModel): Promise<void> {
+    await this.write(`${safe(m.runId)}.arm${m.arm}.model.json`, m);
+  }
+  async getModel(runId: string, arm: number): Promise<KeptModel | null> {
+    return this.read<KeptModel>(`${safe(runId)}.arm${arm}.model.json`);
   }
 }

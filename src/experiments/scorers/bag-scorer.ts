@@ -14,7 +14,7 @@ import type { BatchOutput } from '../../train/pair-model';
 import { bradleyTerryLoss, preferenceProbability } from '../../train/preference-losses';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
-import { bagDifference, padBags, type Bag, type PersonaBagEncoder, type ResponseBagEncoder } from '../encoders/bags';
+import { bagDifference, padBags, PersonaBagEncoder, ResponseBagEncoder, type Bag, type SavedPersonaEncoder } from '../encoders/bags';
 import type { Trainable } from './scorer';
 
 export interface BagScorerOptions {
@@ -33,6 +33,19 @@ export interface BagScorerOptions {
   batchSize?: number;
   /** Training only: each persona feature (not the bias) is dropped with this probability. */
   personaDropout?: number;
+  /** Trained tables by parameter name (a saved model): used instead of the seeded initialization. */
+  weights?: Readonly<Record<string, Float32Array>>;
+}
+
+/** A trained bag-of-features model as plain data: its encoders and its tables (runs keep it). */
+export interface SavedBagScorer {
+  kind: 'bag-of-features';
+  dims: number;
+  loss: BagScorerOptions['loss'];
+  persona: SavedPersonaEncoder;
+  /** The response vocabulary in id order. */
+  response: string[];
+  tensors: Record<string, Float32Array>;
 }
 
 export class BagScorer implements Trainable {
@@ -52,15 +65,22 @@ export class BagScorer implements Trainable {
     const D = o.dims;
     const std = o.initStd ?? 0.1;
     const personaStd = o.personaInitStd ?? 0.01;
-    this.personaTable = parameter(be.fromData(rowsByName(personaEncoder.vocab.names, D, 0, personaStd, `${o.seed}:persona`), [personaEncoder.vocab.size, D]), 'persona.embed');
+    const saved = (name: string, size: number): Float32Array | undefined => {
+      const w = o.weights?.[name];
+      if (o.weights && w?.length !== size) throw new RangeError(`Saved table ${name} has ${w?.length ?? 'no'} values, the model needs ${size}`);
+      return w;
+    };
+    const personaShape = [personaEncoder.vocab.size, D];
+    this.personaTable = parameter(be.fromData(saved('persona.embed', personaShape[0] * D) ?? rowsByName(personaEncoder.vocab.names, D, 0, personaStd, `${o.seed}:persona`), personaShape), 'persona.embed');
     const slots = o.loss === 'pairwise' ? 2 : 1;
     this.responseTables = [];
     for (let s = 0; s < slots; s++) {
+      const name = `response.embed${slots > 1 ? `.${s + 1}` : ''}`;
       // Column D is the persona-independent reward c_x; it starts at zero.
-      const w = rowsByName(responseEncoder.vocab.names, D, 1, std, `${o.seed}:response:${s}`);
-      this.responseTables.push(parameter(be.fromData(w, [responseEncoder.vocab.size, D + 1]), `response.embed${slots > 1 ? `.${s + 1}` : ''}`));
+      const w = saved(name, responseEncoder.vocab.size * (D + 1)) ?? rowsByName(responseEncoder.vocab.names, D, 1, std, `${o.seed}:response:${s}`);
+      this.responseTables.push(parameter(be.fromData(w, [responseEncoder.vocab.size, D + 1]), name));
     }
-    this.positionBias = o.loss === 'pairwise' ? parameter(be.zeros([1]), 'position.bias') : null;
+    this.positionBias = o.loss === 'pairwise' ? parameter(saved('position.bias', 1) ? be.fromData(saved('position.bias', 1)!, [1]) : be.zeros([1]), 'position.bias') : null;
     this.description = `bag-of-features encoders, ${D} dims (${personaEncoder.vocab.size} persona features, ${responseEncoder.vocab.size} response features)`;
   }
 
@@ -172,6 +192,44 @@ export class BagScorer implements Trainable {
       }
     }
     return out;
+  }
+
+  /**
+   * The scalar reward r(p, x) of each text for its persona, in order: what a policy's answers are
+   * rated by. Any text works (its words and word pairs in the vocabulary count). For the pairwise
+   * model, the mean of its two slots' rewards: the part of its logit that does not depend on the
+   * order, so a higher score wins the pair read both ways.
+   */
+  async rewards(items: readonly { personaId: string; text: string }[], signal?: AbortSignal): Promise<Float32Array> {
+    const out = new Float32Array(items.length);
+    const size = this.o.batchSize ?? 512;
+    for (let i = 0; i < items.length; i += size) {
+      signal?.throwIfAborted();
+      const batch = items.slice(i, i + size);
+      const r = noGrad(() =>
+        tidy(() => {
+          const u = this.embedBags(this.personaTable, batch.map((x) => this.personaBag(x.personaId)));
+          const texts = batch.map((x) => x.text);
+          const r0 = this.reward(u, texts, 0);
+          return this.o.loss === 'pairwise' ? mul(add(r0, this.reward(u, texts, 1)), this.be.fromData(Float32Array.of(0.5), [1])) : r0;
+        }),
+      );
+      out.set((await r.data()) as Float32Array, i);
+      r.dispose();
+    }
+    return out;
+  }
+
+  /** The trained model as plain data; BagScorer.restore rebuilds it bit for bit. */
+  async save(): Promise<SavedBagScorer> {
+    const tensors: Record<string, Float32Array> = {};
+    for (const [name, t] of this.namedParameters()) tensors[name] = Float32Array.from((await t.data()) as Float32Array);
+    return { kind: 'bag-of-features', dims: this.o.dims, loss: this.o.loss, persona: this.personaEncoder.saved(), response: [...this.responseEncoder.vocab.names], tensors };
+  }
+
+  /** A saved model, scoring the personas of `personas` (any world whose personas have the same attributes). */
+  static restore(be: Backend, personas: ReadonlyMap<string, PersonaRecord>, s: SavedBagScorer): BagScorer {
+    return new BagScorer(be, personas, PersonaBagEncoder.restore(s.persona), new ResponseBagEncoder([], s.response), { dims: s.dims, loss: s.loss, seed: 0, weights: s.tensors });
   }
 
   dispose(): void {
