@@ -83,3 +83,14 @@ export class OnnxExternalDataError extends ModelError {
 function gib(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
+
+/** config.json or tokenizer.json is not there. */
+export class OnnxMissingFileError extends ModelError {
+  override name = 'OnnxMissingFileError';
+  constructor(
+    readonly file: string,
+    readonly where: string,
+  ) {
+    super(`No '${file}' in ${where}. An ONNX model in the transformers.js layout needs config.json, tokenizer.json (tokenizer_config.json is optional) and onnx/model.onnx.`);
+  }
+}

@@ -4,9 +4,8 @@
 // complete) before onnxruntime-web sees a byte.
 import { readText, type CheckpointFiles } from '../checkpoint';
 import type { ModelConfig } from '../config';
-import { MissingFileError } from '../errors';
 import { TextTokenizer } from '../tokenizer';
-import { MissingOnnxFileError } from './errors';
+import { MissingOnnxFileError, OnnxMissingFileError } from './errors';
 import { inspectOnnx } from './inspect';
 import { checkDecoder, checkOnnxFits, estimateOnnxMemory, parseOnnxConfig, type OnnxDecoderLayout, type OnnxMemoryOptions, type OnnxModelConfig } from './layout';
 import { OnnxLm, type OnnxProvider, type OrtModule } from './onnx-lm';
@@ -36,7 +35,7 @@ export function pickOnnxFile(files: CheckpointFiles): string {
 
 export async function openOnnxTokenizer(files: CheckpointFiles, config: OnnxModelConfig): Promise<TextTokenizer> {
   const tj = await files.get('tokenizer.json');
-  if (!tj) throw new MissingFileError('tokenizer.json', files.where);
+  if (!tj) throw new OnnxMissingFileError('tokenizer.json', files.where);
   const tc = await files.get('tokenizer_config.json');
   // The tokenizer reads only these fields of a model config (ids it checks against the vocabulary).
   const ids = { bosTokenId: config.bosTokenId, eosTokenIds: config.eosTokenIds, padTokenId: config.padTokenId, vocabSize: config.vocabSize } as ModelConfig;
@@ -46,7 +45,7 @@ export async function openOnnxTokenizer(files: CheckpointFiles, config: OnnxMode
 /** Everything but the session: refuses what is not a runnable fp32 decoder, or too large. */
 export async function checkOnnxFiles(files: CheckpointFiles, o: OnnxMemoryOptions = {}): Promise<CheckedOnnx> {
   const configSource = await files.get('config.json');
-  if (!configSource) throw new MissingFileError('config.json', files.where);
+  if (!configSource) throw new OnnxMissingFileError('config.json', files.where);
   const config = parseOnnxConfig(await readText(configSource));
   const tokenizer = await openOnnxTokenizer(files, config);
   const file = pickOnnxFile(files);
