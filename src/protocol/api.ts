@@ -28,6 +28,7 @@ import type {
   TokenEvent,
 } from './models';
 import type { AggregateView, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, Vote, VoteChoice } from './rating';
+import type { AnalysisPresetInfo, AnalysisRun, AnalysisRunEvent } from './analysis-run';
 import type { PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpecCheck } from './policy';
 import type { RunRecord } from './record';
 import type { TrlCurves } from './trl';
@@ -116,4 +117,16 @@ export interface RunnerApi {
   listPolicyRuns(): Promise<PolicyRecord[]>;
   deletePolicyRun(runId: string): Promise<void>;
   exportPolicyRun(runId: string, format: 'csv' | 'json'): Promise<string>;
+
+  // The Models of preference view: issue 13's analyses (src/worker/analysis.ts).
+  /** Every analysis preset; those the app cannot run (files on disk) say why. */
+  analysisPresets(): AnalysisPresetInfo[];
+  /** Runs a preset on a thread of its own (CPU; progress lines as events); `requestId` names it for cancelAnalysis.
+   * Resolves with the saved run, also when it was cancelled or failed (its status says so). */
+  runAnalysisPreset(requestId: string, preset: string, onEvent: (e: AnalysisRunEvent) => void): Promise<AnalysisRun>;
+  cancelAnalysis(requestId: string): boolean;
+  listAnalysisRuns(): Promise<AnalysisRun[]>;
+  deleteAnalysisRun(runId: string): Promise<void>;
+  /** 'json': the AnalysisRecord as `analysis run --out` writes it; 'csv': as `--csv`. */
+  exportAnalysisRun(runId: string, format: 'csv' | 'json'): Promise<string>;
 }

@@ -5,7 +5,7 @@ import { proxy, runner } from '../protocol/client';
 import type { GpuStatus, SelftestCase, SelftestOutcome } from '../protocol/gpu';
 import { errorMessage } from './loadable';
 
-export const VIEWS = ['data', 'experiments', 'results', 'policies', 'compare'] as const;
+export const VIEWS = ['data', 'experiments', 'results', 'policies', 'models', 'compare'] as const;
 export type View = (typeof VIEWS)[number];
 export type Theme = 'light' | 'dark';
 

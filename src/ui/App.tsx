@@ -8,6 +8,7 @@ import { Header } from './components/Header';
 import { NavBar } from './components/NavBar';
 import { CompareView } from './views/CompareView';
 import { DataView } from './views/DataView';
+import { ModelsView } from './views/ModelsView';
 import { PoliciesView } from './views/PoliciesView';
 import { ExperimentsView } from './views/ExperimentsView';
 import { ResultsView } from './views/ResultsView';
@@ -17,6 +18,7 @@ const VIEW_COMPONENTS = {
   experiments: ExperimentsView,
   results: ResultsView,
   policies: PoliciesView,
+  models: ModelsView,
   compare: CompareView,
 };
 

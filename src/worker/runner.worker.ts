@@ -4,6 +4,7 @@
 // worker module is not API until the interface and this table both say so.
 import { expose } from 'comlink';
 import type { RunnerApi } from '../protocol/api';
+import * as analysis from './analysis';
 import { backendAdvice } from './calibration';
 import * as data from './data';
 import * as experiments from './experiments';
@@ -77,6 +78,13 @@ const api: RunnerApi = {
   listPolicyRuns: policies.listPolicyRuns,
   deletePolicyRun: policies.deletePolicyRun,
   exportPolicyRun: policies.exportPolicyRun,
+
+  analysisPresets: analysis.analysisPresets,
+  runAnalysisPreset: analysis.runAnalysisPreset,
+  cancelAnalysis: analysis.cancelAnalysis,
+  listAnalysisRuns: analysis.listAnalysisRuns,
+  deleteAnalysisRun: analysis.deleteAnalysisRun,
+  exportAnalysisRun: analysis.exportAnalysisRun,
 };
 
 expose(api);

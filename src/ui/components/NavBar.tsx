@@ -7,6 +7,7 @@ const LABELS: Record<View, string> = {
   experiments: 'Experiments',
   results: 'Results',
   policies: 'Policies',
+  models: 'Models of preference',
   compare: 'Compare',
 };
 
