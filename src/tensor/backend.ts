@@ -48,6 +48,12 @@ export interface AttentionOptions {
   keyMask?: Tensor | null;
   /** Softmax scale; defaults to 1/sqrt(D). */
   scale?: number;
+  /**
+   * `fused` (one online-softmax kernel that never writes the T x S scores) or `unfused` (products
+   * and a softmax over the whole score matrix, ../ops/attention-unfused.ts). Default: fused, unless
+   * the webgpu device's kernel variants say `attention=unfused`.
+   */
+  impl?: 'fused' | 'unfused';
 }
 
 export interface Backend {

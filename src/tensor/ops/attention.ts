@@ -1,13 +1,22 @@
 // Scaled dot-product attention with grouped KV heads on either backend, forward and backward.
 // cpu: the blocked fast path (../cpu/attention-fast.ts, checked against the kernel's CPU
-// reference); webgpu: the fused kernels of ../kernels/attention.ts.
+// reference); webgpu: the fused kernels of ../kernels/attention.ts. Either backend runs the unfused
+// composition (./attention-unfused.ts) when asked (options.impl), and webgpu also when its device's
+// kernel variants say `attention=unfused`.
 import type { AttentionOptions, Backend } from '../backend';
 import { attentionBackwardFast, attentionFast } from '../cpu/attention-fast';
 import { attentionBackwardScratch, encodeAttention, encodeAttentionBackward } from '../kernels/attention';
 import { expectDType } from '../plan';
 import type { Tensor } from '../tensor';
 import { planAttention } from '../transformer-plan';
+import { attentionBackwardUnfused, attentionUnfused } from './attention-unfused';
 import { CpuBackend, webgpuOf } from './backends';
+
+/** Whether this call runs the unfused composition: asked for, or the webgpu device's variant. */
+export function usesUnfusedAttention(be: Backend, o: AttentionOptions): boolean {
+  if (o.impl) return o.impl === 'unfused';
+  return !(be instanceof CpuBackend) && !webgpuOf(be, 'attention').ctx.variants.fusedAttention;
+}
 
 function f32(op: string, ...ts: Tensor[]): void {
   for (const t of ts) expectDType(op, t, 'f32');
@@ -19,6 +28,7 @@ function f32(op: string, ...ts: Tensor[]): void {
  * backward needs (-Infinity for a row with no allowed key, whose out is 0).
  */
 export function attention(be: Backend, q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions): { out: Tensor; lse: Tensor } {
+  if (usesUnfusedAttention(be, o)) return attentionUnfused(be, q, k, v, o);
   if (be instanceof CpuBackend) {
     const s = planAttention(q, k, v, o);
     const mask = o.keyMask ? be.view(o.keyMask) : null;
@@ -46,6 +56,7 @@ export function attentionBackward(
   o: AttentionOptions,
 ): { dq: Tensor; dk: Tensor; dv: Tensor } {
   const op = 'attention backward';
+  if (usesUnfusedAttention(be, o)) return attentionBackwardUnfused(be, q, k, v, dout, o);
   if (be instanceof CpuBackend) {
     const s = planAttention(q, k, v, o);
     const mask = o.keyMask ? be.view(o.keyMask) : null;
