@@ -171,6 +171,19 @@ export interface PolicyEvalSet {
   /** Share of the policy's (and the base's) answers that cannot be parsed or are off topic. */
   invalidRate: number;
   baseInvalidRate: number;
+  /** The reward-model judge's verdict on the same answers (when eval.rewardModelRun names one; absent in older records). */
+  rewardModel?: RewardModelEvalSet;
+}
+
+/** A Stage-1 reward model's reading of one arm's answers for one persona set, beside the truth's. */
+export interface RewardModelEvalSet {
+  /** Win rate against the base's answer to the same prompt by reward-model score (ties half). */
+  vsBase: RateWithInterval;
+  /** Mean reward-model score of the policy's answers and of the base's. */
+  meanScore: number;
+  baseMeanScore: number;
+  /** Reward-hacking gap: reward-model win rate − truth win rate against the base (> 0: the reward model likes the answers more than the truth does). */
+  hackingGap: number;
 }
 
 /** On a skewed world, per skewed axis: a conditional arm against a marginal one (same method), per group. */
@@ -211,8 +224,8 @@ export interface PolicyArmResult {
 
 export interface PolicyJudges {
   truth: 'planted utility (built-in world)';
-  /** A Stage-1 conditional reward model's verdicts, or why there are none. */
-  rewardModel: { status: 'missing'; reason: string };
+  /** A Stage-1 conditional reward model's verdicts (in each arm's eval sets), or why there are none. */
+  rewardModel: { status: 'missing'; reason: string } | { status: 'ok'; runId: string; arm: string; description: string };
 }
 
 export interface PolicyRecord {

@@ -2,14 +2,18 @@
 // imports the validator), the backend Auto advises (a policy run is language-model work), running a
 // policy spec with its events forwarded, cancel, resume from the last checkpoint, and the saved
 // policy records (IndexedDB, a database of their own so the Results view's Stage-1 list is untouched)
-// with CSV/JSON export. The engine is src/experiments/policy; this file only adapts it to the browser.
+// with CSV/JSON export. The reward-model judge (eval.rewardModelRun) reads Stage-1 runs' kept models
+// from the Stage-1 database. The engine is src/experiments/policy; this file only adapts it to the browser.
 import type { BackendAdvice } from '../protocol/backend';
 import type { PolicyBaseSpec, PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpec, PolicySpecCheck } from '../protocol/policy';
 import type { BackendChoice, ExperimentSpec } from '../protocol/spec';
 import { chooseBackend } from '../experiments/calibration/choose';
 import type { LoadedLm } from '../experiments/lm/loaded';
 import { weightsHash } from '../experiments/lm/weights-hash';
-import { loadBuiltin } from '../experiments/prepare';
+import { DataUnavailableError, loadBuiltin } from '../experiments/prepare';
+import { isBuiltin } from '../data';
+import type { PolicyRewardModel } from '../experiments/policy/reward';
+import { loadStage1RewardModel } from '../experiments/policy/stage1-reward';
 import { runnablePolicyPresets } from '../experiments/policy/presets';
 import { runPolicy } from '../experiments/policy/runner';
 import { decodePolicySpec, encodePolicySpec, parsePolicySpec } from '../experiments/policy/spec';
@@ -24,6 +28,7 @@ import { backendFor } from './backend';
 import { fetchBuiltinFiles, builtinBaseUrl } from './builtin-files';
 import { backendCalibration } from './calibration';
 import { policyCsv } from './policy-export';
+import { deleteRunPolicies, saveArmPolicy } from './policy-weights';
 
 /** Policy records live apart from Stage 1's (same layout: records and arm checkpoints). */
 export const POLICY_RUNS_DB_NAME = 'persona-lab-policy-runs';
@@ -99,6 +104,22 @@ async function loadBase(base: PolicyBaseSpec, backend: Backend): Promise<LoadedL
   return { name: `${name} (weights ${await weightsHash(checkpoint)})`, model, tokenizer, builtin: base.kind === 'builtin' };
 }
 
+/** A Stage-1 run's kept reward model (from the Experiments view's runs) for the spec's world. */
+async function loadRewardModel(spec: unknown, backend: Backend, ref: string, signal?: AbortSignal): Promise<PolicyRewardModel> {
+  const data = parsePolicySpec(spec).data;
+  const world = async () => {
+    const ds = await loadBuiltin(data);
+    if (!isBuiltin(ds)) throw new DataUnavailableError('Policy runs need the built-in world');
+    return ds;
+  };
+  const store = await IdbRunStore.open();
+  try {
+    return await loadStage1RewardModel({ store, where: "this browser's Stage-1 runs (the Results view)", backend, world }, ref, signal);
+  } finally {
+    store.close();
+  }
+}
+
 /** A resumed run keeps the backend it ran on; a new one under Auto takes the calibration's advice. */
 async function resolveChoice(choice: BackendChoice, resumeRunId: string | undefined): Promise<BackendChoice> {
   if (choice !== 'auto') return choice;
@@ -115,7 +136,18 @@ export async function runPolicySpec(requestId: string, spec: unknown, o: { backe
     const b = await backendFor(await resolveChoice(o.backend, o.resumeRunId));
     return await runPolicy(
       spec,
-      { backend: b.backend, adapter: b.adapter, assertDevice: b.assertDevice, store: await openRuns(), loadData: loadBuiltin, loadBase, appVersion: APP_VERSION, checkpointEvery: 10 },
+      {
+        backend: b.backend,
+        adapter: b.adapter,
+        assertDevice: b.assertDevice,
+        store: await openRuns(),
+        loadData: loadBuiltin,
+        loadBase,
+        savePolicy: saveArmPolicy,
+        loadRewardModel: (ref, signal) => loadRewardModel(spec, b.backend, ref, signal),
+        appVersion: APP_VERSION,
+        checkpointEvery: 10,
+      },
       { runId: o.resumeRunId, signal: ac.signal, onEvent },
     );
   } finally {
@@ -135,6 +167,7 @@ export async function listPolicyRuns(): Promise<PolicyRecord[]> {
 
 export async function deletePolicyRun(runId: string): Promise<void> {
   await (await openRuns()).deleteRecord(runId);
+  await deleteRunPolicies(runId);
 }
 
 export class PolicyRunNotFoundError extends Error {

@@ -1,6 +1,7 @@
 // `policy run`: run a policy (Stage 2) spec — a JSON file or a preset — headless with the same
 // runner the app's worker uses, printing progress, TRL-named metrics and a summary of the truth
-// judge's verdicts; the record goes to a runs folder (resumable) and, with --json, to a file.
+// judge's verdicts (and the reward-model judge's, when eval.rewardModelRun names a Stage-1 run kept
+// in --stage1-runs); the record goes to a runs folder (resumable) and, with --json, to a file.
 // Ctrl-C cancels cleanly and keeps the checkpoint for --resume.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,10 +11,14 @@ import { FileRunStore } from '../../experiments/node/file-store';
 import { loadDataNode } from '../../experiments/node/load-data';
 import { loadPolicyBaseNode, policyBaseDir } from '../../experiments/node/load-policy-base';
 import { policyPresetSpec } from '../../experiments/policy/presets';
+import { loadStage1RewardModel } from '../../experiments/policy/stage1-reward';
+import { DataUnavailableError } from '../../experiments/prepare';
+import { isBuiltin } from '../../data';
 import { runPolicy, type PolicyRunnerEnv } from '../../experiments/policy/runner';
 import { parsePolicySpec, parsePolicySpecJson } from '../../experiments/policy/spec';
 import { APP_VERSION } from '../../experiments/version';
-import type { PolicyRecord, PolicyRunEvent, RateWithInterval } from '../../protocol/policy';
+import type { PolicyRecord, PolicyRunEvent, PolicySpec, RateWithInterval } from '../../protocol/policy';
+import type { Backend } from '../../tensor';
 import { createBackend } from '../../tensor';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
@@ -28,7 +33,8 @@ export function summarizePolicy(r: PolicyRecord): string {
     lines.push(`data: ${d.id}: ${d.personas} personas (${d.unseenPersonas} unseen); train pairs generic ${d.trainPairs.generic}, cross ${d.trainPairs.cross}; eval prompts seen ${d.evalPrompts.seen}, unseen ${d.evalPrompts.unseen}`);
     for (const s of d.skew) lines.push(`skewed axis ${s.axis}: minority ${s.minorityPole} (${pct(s.minorityShare)} of personas)`);
   }
-  lines.push(`judges: truth = ${r.judges.truth}; reward model: ${r.judges.rewardModel.status} (${r.judges.rewardModel.reason})`);
+  const rm = r.judges.rewardModel;
+  lines.push(`judges: truth = ${r.judges.truth}; reward model: ${rm.status === 'ok' ? rm.description : `${rm.status} (${rm.reason})`}`);
   for (const a of r.arms) {
     lines.push(`${a.label}: ${a.method}, conditioning ${a.conditioning}, training ${a.training}; ${a.status}${a.error ? ` (${a.error})` : ''}, ${a.seconds.toFixed(0)} s${a.saved ? `; saved in ${a.saved}` : ''}`);
     const f = a.final;
@@ -38,6 +44,11 @@ export function summarizePolicy(r: PolicyRecord): string {
         `  ${e.set.padEnd(6)} ${e.personas} personas, ${e.answers} answers: vs base ${withCi(e.vsBase)} (per persona median ${pct(e.perPersonaVsBase.median)}, IQR ${pct(e.perPersonaVsBase.q1)}–${pct(e.perPersonaVsBase.q3)}); vs Bayes-best ${withCi(e.vsBayes)}`,
       );
       lines.push(`         utility ${e.meanUtility.toFixed(3)} (base ${e.baseUtility.toFixed(3)}, Bayes-best ${e.bestUtility.toFixed(3)}), gap closed ${pct(e.gapClosed)}, KL to base ${e.kl.toFixed(2)} nats, invalid ${pct(e.invalidRate)} (base ${pct(e.baseInvalidRate)})`);
+      const j = e.rewardModel;
+      if (j) {
+        const gap = `${j.hackingGap >= 0 ? '+' : ''}${(100 * j.hackingGap).toFixed(1)} pts`;
+        lines.push(`         reward model: vs base ${withCi(j.vsBase)}, mean score ${j.meanScore.toFixed(3)} (base ${j.baseMeanScore.toFixed(3)}), reward-hacking gap ${gap} (RM win rate − truth win rate)`);
+      }
     }
   }
   for (const s of r.skew) lines.push(`skew ${s.axis} (minority ${s.minorityPole}, ${pct(s.minorityShare)}): ${s.conditional} vs ${s.marginal}: minority ${withCi(s.minority)} n=${s.minority.n}, majority ${withCi(s.majority)} n=${s.majority.n}`);
@@ -56,6 +67,16 @@ function savePolicyTo(root: string, baseDir: string): NonNullable<PolicyRunnerEn
   };
 }
 
+/** eval.rewardModelRun's model, from the Stage-1 runs in `dir` (what `experiment run --runs` wrote), for the spec's world. */
+function stage1RewardModels(dir: string, backend: Backend, spec: PolicySpec): NonNullable<PolicyRunnerEnv['loadRewardModel']> {
+  const world = async () => {
+    const ds = await loadDataNode(spec.data);
+    if (!isBuiltin(ds)) throw new DataUnavailableError('Policy runs need the built-in world');
+    return ds;
+  };
+  return (ref, signal) => loadStage1RewardModel({ store: new FileRunStore(dir), where: `the Stage-1 runs in ${dir}/ (--stage1-runs)`, backend, world }, ref, signal);
+}
+
 function formatEta(s: number | null): string {
   if (s === null) return '';
   return s >= 90 ? ` ~${Math.round(s / 60)} min left` : ` ~${Math.round(s)} s left`;
@@ -68,6 +89,7 @@ export const policyRun: CliCommand = {
     'SPEC.json | --spec SPEC.json | --preset NAME   the spec (see `policy presets`)',
     '--backend cpu|webgpu (cpu)  --json OUT writes the run record',
     '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
+    '--stage1-runs DIR (runs) where eval.rewardModelRun\'s Stage-1 run is (RUN_ID or RUN_ID#ARM; --reward-model REF sets it)',
     '--base builtin-policy|builtin|DIR  replaces the spec\'s base policy (a checkpoint folder for DIR)',
     '--save DIR writes each trained policy to DIR/RUN_ID/ARM (full: a checkpoint folder; LoRA: the adapter)',
     '--checkpoint-every N (50) steps between checkpoints   --quiet prints only the summary',
@@ -82,6 +104,7 @@ export const policyRun: CliCommand = {
       const b = flags.base;
       spec = parsePolicySpec({ ...spec, base: b === 'builtin-policy' || b === 'builtin' ? { kind: b } : { kind: 'path', path: b } });
     }
+    if (typeof flags['reward-model'] === 'string') spec = parsePolicySpec({ ...spec, eval: { ...spec.eval, rewardModelRun: flags['reward-model'] } });
     const kind = String(flags.backend ?? 'cpu');
     if (kind !== 'cpu' && kind !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not '${kind}'`);
     const every = flags['checkpoint-every'] === undefined ? 50 : Number(flags['checkpoint-every']);
@@ -123,6 +146,7 @@ export const policyRun: CliCommand = {
           appVersion: APP_VERSION,
           checkpointEvery: every,
           savePolicy: typeof flags.save === 'string' ? savePolicyTo(flags.save, policyBaseDir(spec.base)) : undefined,
+          loadRewardModel: stage1RewardModels(String(flags['stage1-runs'] ?? 'runs'), backend, spec),
           assertDevice: ctx
             ? () => {
                 if (ctx.lost) throw ctx.lost;
@@ -134,7 +158,7 @@ export const policyRun: CliCommand = {
       console.log(summarizePolicy(record));
       if (typeof flags.json === 'string') await writeFile(flags.json, JSON.stringify(record, null, 2) + '\n');
       if (record.status !== 'done') {
-        console.error(`resume with: npm run cli -- policy run ${preset ? `--preset ${preset}` : rest[0]}${typeof flags.base === 'string' ? ` --base ${flags.base}` : ''} --runs ${store.dir} --resume ${record.id}`);
+        console.error(`resume with: npm run cli -- policy run ${preset ? `--preset ${preset}` : rest[0]}${typeof flags.base === 'string' ? ` --base ${flags.base}` : ''}${typeof flags['reward-model'] === 'string' ? ` --reward-model '${flags['reward-model']}'` : ''} --runs ${store.dir} --resume ${record.id}`);
         return record.status === 'cancelled' ? 130 : 1;
       }
       return 0;

@@ -13,6 +13,7 @@ import { POLICY_RECORD_VERSION, type PolicyArmResult, type PolicyArmSpec, type P
 import type { RunPhase } from '../../protocol/events';
 import type { Backend } from '../../tensor';
 import { CancelledError, trainLoop } from '../../train/loop';
+import { judgeByRewardModel, openRewardJudge } from './reward-judge';
 import type { PreferenceRow } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
@@ -120,9 +121,7 @@ async function openRecord(spec: PolicySpec, env: PolicyRunnerEnv, runId: string 
       truth: 'planted utility (built-in world)',
       rewardModel: {
         status: 'missing',
-        reason: spec.eval.rewardModelRun
-          ? `judging by a Stage-1 reward model (run ${spec.eval.rewardModelRun}) is not implemented in this build yet`
-          : 'no Stage-1 reward model run was named (eval.rewardModelRun), and judging by one is not implemented in this build yet',
+        reason: spec.eval.rewardModelRun ? `the reward model of Stage-1 run ${spec.eval.rewardModelRun} is not loaded yet` : 'no Stage-1 reward model run was named (eval.rewardModelRun)',
       },
     },
     arms: spec.arms.map(pendingArm),
@@ -165,6 +164,8 @@ interface Shared {
   layout: PolicyLayout;
   /** The base's answers per conditioning subset (its prompts differ with the persona shown). */
   baseAnswers: Map<string, Promise<Answers>>;
+  /** The reward-model judge eval.rewardModelRun names (./reward-judge.ts), or null. */
+  judge: PolicyRewardModel | null;
 }
 
 function trainPairs(sh: Shared, a: PolicyArmSpec, seed: number): PreferencePair[] {
@@ -289,6 +290,7 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, a
     : mine.texts.map(() => 0);
   const result = record.arms[i];
   result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
+  if (sh.judge) await judgeByRewardModel(sh.judge, sh.items, e.samples, mine.texts, baseAnswers.texts, result.eval, e.confidence, o.signal);
   result.answers = mine.texts.slice();
   result.examples = [];
   for (const set of ['seen', 'unseen'] as const) {
@@ -387,6 +389,7 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
   await run.save();
   let current = -1;
   let base: LoadedLm | null = null;
+  let judge: PolicyRewardModel | null = null;
   try {
     run.progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
     const ds = await env.loadData(spec.data, o.signal);
@@ -409,7 +412,8 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
       }),
     };
     await run.save();
-    const sh: Shared = { ds, split, sets, items, base, layout: { tokenizer: base.tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map() };
+    judge = await openRewardJudge(env.loadRewardModel, spec.eval.rewardModelRun, record.judges, o.signal);
+    const sh: Shared = { ds, split, sets, items, base, layout: { tokenizer: base.tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map(), judge };
     for (let i = 0; i < spec.arms.length; i++) {
       if (record.arms[i].status === 'done') continue;
       o.signal?.throwIfAborted();
@@ -427,5 +431,6 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
     return await stopRun(run, e, current);
   } finally {
     base?.model.dispose();
+    judge?.dispose();
   }
 }

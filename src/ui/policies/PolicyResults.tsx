@@ -7,6 +7,7 @@
 // metrics and a few answers to read.
 import type { PolicyRecord, RateWithInterval } from '../../protocol/policy';
 import { pct } from '../format';
+import { RewardModelTable } from './RewardModelTable';
 
 const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const rateText = (r: RateWithInterval) => `${pct(r.rate, 0)} [${pct(r.lo, 0)}, ${pct(r.hi, 0)}]`;
@@ -240,8 +241,11 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
       <SkewTable record={record} />
       <h4 className="pol-judge">Judge: a reward model</h4>
       <p className="muted" data-testid="policy-rm-judge">
-        No verdict ({record.judges.rewardModel.status}): {record.judges.rewardModel.reason}.
+        {record.judges.rewardModel.status === 'ok'
+          ? `${record.judges.rewardModel.description}.`
+          : `No verdict (${record.judges.rewardModel.status}): ${record.judges.rewardModel.reason}.`}
       </p>
+      <RewardModelTable record={record} />
       <h4 className="pol-judge">Judge: people</h4>
       <p className="muted">
         Votes on these answers are collected in the <a href="#/compare">Compare view</a> (blind
