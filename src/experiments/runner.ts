@@ -20,7 +20,7 @@ import { parseSpec } from './spec/validate';
 import { CancelledError, stepsFor, trainLoop } from '../train/loop';
 import { keptModelBytes, type RunStore } from './runs/store';
 import { BagScorer } from './scorers/bag-scorer';
-import { ModelUnavailableError, type LmLoader, type LoadedLm } from './lm/loaded';
+import { ModelUnavailableError, type LmLoader, type LoadedLm, type OnnxLoader, type PromptLm } from './lm/loaded';
 
 export interface RunnerEnv {
   backend: Backend;
@@ -36,6 +36,8 @@ export interface RunnerEnv {
   checkpointEvery?: number;
   /** Loads the language model LM arms read; absent where none is available. */
   loadLanguageModel?: LmLoader;
+  /** Loads an ONNX model a roleplay or few-shot arm names (model.source "onnx"); absent where none can run. */
+  loadOnnxModel?: OnnxLoader;
   /** Builds an arm's predictor; defaults to the method table (tests substitute their own). */
   buildPredictor?: typeof buildPredictor;
 }
@@ -129,6 +131,9 @@ interface Run {
   freshLm(): Promise<LoadedLm>;
   /** The shared model once asked for; disposed when the run ends. */
   shared: Promise<LoadedLm> | null;
+  /** ONNX models by location, loaded once and shared by the arms naming them; released when the run ends. */
+  onnxLm(location: string): Promise<PromptLm>;
+  onnx: Map<string, Promise<PromptLm>>;
 }
 
 const now = () => new Date().toISOString();
@@ -206,6 +211,16 @@ function startRun(spec: ExperimentSpec, arms: ExpandedArm[], env: RunnerEnv, o: 
     lm: () => (run.shared ??= loadLm()),
     freshLm: loadLm,
     shared: null,
+    onnx: new Map(),
+    onnxLm: (location) => {
+      let p = run.onnx.get(location);
+      if (!p) {
+        if (!env.loadOnnxModel) throw new ModelUnavailableError('No ONNX model can be loaded here: ONNX models run in the CLI (a folder, URL or hub repo) and in the app (the Models panel).');
+        p = env.loadOnnxModel(location);
+        run.onnx.set(location, p);
+      }
+      return p;
+    },
   };
   return run;
 }
@@ -306,6 +321,7 @@ async function runArm(run: Run, prep: Prepared, i: number): Promise<void> {
     train,
     lm: run.lm,
     freshLm: run.freshLm,
+    onnxLm: run.onnxLm,
     onPrepare: (done, total) => run.progress(i, 'features', 0, `${arm.label}: encoding ${done} of ${total} texts`),
   });
   try {
@@ -378,6 +394,7 @@ export async function runExperiment(input: unknown, env: RunnerEnv, o: RunOption
     return await stopRun(run, e, current);
   } finally {
     if (run.shared) (await run.shared.catch(() => null))?.model.dispose();
+    for (const p of run.onnx.values()) await (await p.catch(() => null))?.dispose?.();
   }
 }
 

@@ -80,7 +80,13 @@ export type ModelSpec =
    */
   | {
       kind: 'lm';
-      source: 'builtin';
+      /**
+       * 'builtin': the app's model on our engine. 'onnx': an ONNX decoder (transformers.js layout)
+       * run by onnxruntime-web, for roleplay and few-shot only (it cannot train), named by `onnx`.
+       */
+      source: 'builtin' | 'onnx';
+      /** source 'onnx': a folder (CLI), an http(s) URL or hf:owner/name (CLI), or a model-cache entry 'onnx:NAME' (app). */
+      onnx?: string;
       mode: TrainingMode;
       input: 'joint' | 'separate';
       dims: number;

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { runExperiment, type RunnerEnv } from '../../src/experiments/runner';
-import type { LoadedLm } from '../../src/experiments/lm/loaded';
+import { promptLm, type LoadedLm } from '../../src/experiments/lm/loaded';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { PromptingPredictor } from '../../src/experiments/scorers/prompting';
@@ -68,7 +68,7 @@ describe('language-model methods', () => {
     const pair = { id: 'x', set: 'cross' as const, personaId: 'p', questionId: 'q', instruction: 'Should I save or spend?', chosen: 'Save it all, every cent.', rejected: 'Spend it on a trip!', strength: 1 };
     const swapped = { ...pair, chosen: pair.rejected, rejected: pair.chosen };
     for (const readout of ['choice', 'likelihood'] as const) {
-      const pred = new PromptingPredictor(loaded, { readout, k: 0, personaText: () => 'age: 40', examples: () => pool, seed: 1, maxTokens: 96 });
+      const pred = new PromptingPredictor(promptLm(loaded), { readout, k: 0, personaText: () => 'age: 40', examples: () => pool, seed: 1, maxTokens: 96 });
       const [a, b] = await pred.predict([pair, swapped]);
       expect(a + b).toBeCloseTo(1, 6);
       expect(a).not.toBe(0.5);

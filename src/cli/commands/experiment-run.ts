@@ -8,6 +8,7 @@ import type { RunEvent } from '../../protocol/events';
 import { FileRunStore } from '../../experiments/node/file-store';
 import { loadDataNode } from '../../experiments/node/load-data';
 import { DEFAULT_MODEL_DIR, folderLmLoader } from '../../experiments/node/load-lm';
+import { nodeOnnxLoader } from '../../experiments/node/load-onnx';
 import { presetSpec } from '../../experiments/presets';
 import { accuracyCsv, importanceCsv } from '../../experiments/results/export';
 import { backendsOf, type RunRecord } from '../../protocol/record';
@@ -114,7 +115,7 @@ export const experimentRun: CliCommand = {
     };
     try {
       const modelDir = typeof flags['model-dir'] === 'string' ? flags['model-dir'] : DEFAULT_MODEL_DIR;
-      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, store, loadData: loadDataNode, loadLanguageModel: folderLmLoader(modelDir, modelDir === DEFAULT_MODEL_DIR ? 'built-in model' : modelDir), appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
+      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, store, loadData: loadDataNode, loadLanguageModel: folderLmLoader(modelDir, modelDir === DEFAULT_MODEL_DIR ? 'built-in model' : modelDir), loadOnnxModel: nodeOnnxLoader({ token: process.env.HF_TOKEN }), appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
         runId: typeof flags.resume === 'string' ? flags.resume : undefined,
         signal: ac.signal,
         onEvent,

@@ -8,7 +8,7 @@ import { fnv1a32 } from '../../util/hash';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
 import type { Prepared } from '../prepare';
 import { builtinAnswerTurns } from '../lm/builtin-turns';
-import type { LoadedLm } from '../lm/loaded';
+import { promptLm, type LoadedLm, type PromptLm } from '../lm/loaded';
 import { BagScorer } from '../scorers/bag-scorer';
 import { LmJointScorer, LmSeparateScorer } from '../scorers/lm-reward';
 import { examplePools, PromptingPredictor } from '../scorers/prompting';
@@ -28,6 +28,8 @@ export interface ArmContext {
   lm(): Promise<LoadedLm>;
   /** A private copy of the language model (full finetuning changes its weights). */
   freshLm(): Promise<LoadedLm>;
+  /** The ONNX model at `location` (model.source "onnx"; loaded once per run); absent where none can run. */
+  onnxLm?(location: string): Promise<PromptLm>;
   /** Progress of long preparation (encoding features): done of total. */
   onPrepare?(done: number, total: number): void;
 }
@@ -60,6 +62,7 @@ export function methodName(arm: ExpandedArm): string {
 export function modelName(arm: ExpandedArm): string {
   const m = arm.model;
   if (m.kind === 'features') return `bag-of-features, ${m.dims} dims`;
+  if (m.source === 'onnx') return `ONNX model ${m.onnx ?? ''} (onnxruntime-web)`;
   const how = m.mode === 'lora' ? `LoRA r=${m.lora.rank}` : m.mode === 'full' ? 'full finetune' : 'frozen backbone';
   return `built-in LM, ${m.input} input, ${how}`;
 }
@@ -74,7 +77,7 @@ function seenPersonas(prep: Prepared): PersonaRecord[] {
  * model was trained on its 12 persona lines in a fixed order (docs/builtin-model.md): it reads
  * the subset's part of them, in that order.
  */
-function personaTexts(ctx: ArmContext, lm: LoadedLm): (personaId: string) => string {
+function personaTexts(ctx: ArmContext, lm: Pick<LoadedLm, 'builtin'>): (personaId: string) => string {
   const subset = resolveSubset(ctx.arm.subset).keys;
   const keys = lm.builtin ? BUILTIN_MODEL_ATTRIBUTES.filter((k) => subset.includes(k)) : subset;
   const cache = new Map<string, string>();
@@ -90,12 +93,18 @@ function personaTexts(ctx: ArmContext, lm: LoadedLm): (personaId: string) => str
   };
 }
 
+function onnxModel(ctx: ArmContext, location: string | undefined): Promise<PromptLm> {
+  if (!ctx.onnxLm || location === undefined) throw new MethodUnavailableError('No ONNX model can be loaded here (model.source "onnx" needs model.onnx and a runner that loads ONNX models: the CLI or the app)');
+  return ctx.onnxLm(location);
+}
+
 export async function buildPredictor(ctx: ArmContext): Promise<Predictor> {
   const { arm } = ctx;
   if ((arm.method.kind === 'roleplay' || arm.method.kind === 'few-shot') && arm.model.kind === 'lm') {
     const pools = examplePools(ctx.prep.dataset.rows, new Set(ctx.prep.split.train));
     const empty = { train: [], other: [] };
-    const lm = await ctx.lm();
+    const model = arm.model;
+    const lm = model.source === 'onnx' ? await onnxModel(ctx, model.onnx) : promptLm(await ctx.lm());
     const personaText = personaTexts(ctx, lm);
     const turns = builtinAnswerTurns(ctx.prep.dataset);
     return new PromptingPredictor(lm, {
@@ -110,6 +119,7 @@ export async function buildPredictor(ctx: ArmContext): Promise<Predictor> {
     });
   }
   if (arm.method.kind === 'reward-model' && arm.model.kind === 'lm') {
+    if (arm.model.source === 'onnx') throw new MethodUnavailableError('An ONNX model runs inference only (onnxruntime-web cannot train): use it for roleplay or few-shot');
     const opts = { loss: arm.method.loss, seed: ctx.seed, personaText: personaTexts(ctx, await ctx.lm()), onFeatures: ctx.onPrepare };
     if (arm.model.input === 'separate') {
       if (arm.model.mode !== 'frozen') throw new MethodUnavailableError('The separate-input reward model trains on frozen features only: use input "joint" for LoRA or full finetuning');

@@ -9,7 +9,7 @@ import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
 import { encodeWith, decodeWith } from '../spec/url';
 
 /** Methods the runner executes today; the others validate their fields, then stop here. */
-export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'roleplay', 'few-shot'];
+export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'iterative-dpo', 'ppo', 'rloo', 'roleplay', 'few-shot'];
 
 const dpoFields = {
   loss: literal(DPO_LOSSES, { default: 'sigmoid' }),
@@ -95,6 +95,16 @@ const base = variants<PolicySpec['base']>(
     'builtin-policy': obj({ kind: literal(['builtin-policy']) }),
     builtin: obj({ kind: literal(['builtin']) }),
     path: obj({ kind: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }) }),
+    // Named so the refusal says why rather than listing the kinds.
+    onnx: {
+      describe: 'refused',
+      parse: (_v, path) => {
+        throw new SpecError(
+          fieldPath(path, 'kind'),
+          '"onnx" cannot be a policy\'s base: a policy trains its base (DPO) and onnxruntime-web runs inference only. Use an ONNX model in an experiment\'s roleplay or few-shot arm (model.source "onnx"), or give a safetensors checkpoint (kind "path")',
+        );
+      },
+    },
   },
   { default: { kind: 'builtin-policy' } },
 );

@@ -6,18 +6,15 @@
 //               never taught to answer A or B (the built-in model was trained on exactly this).
 // Few-shot puts k examples of the same persona (other questions, training rows first) before
 // the question: answered A/B examples for the choice readout, preferred answers for likelihood.
-import { noGrad } from '../../autograd';
+// The model is any InferenceLm: our engine's checkpoints, or an ONNX decoder (models/onnx).
 import type { DataRow, PreferencePair } from '../../data';
 import type { ChatMessage } from '../../models/chat-template';
 import { ChoiceTokenError, choiceTokenIds } from '../../models/choice';
 import { padBatch } from '../../models/batch';
-import { choiceLogits } from '../../models/heads';
-import { scoreBatches } from '../../models/scoring';
-import { tidy } from '../../tensor';
 import { preferenceProbability } from '../../train/preference-losses';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
-import type { LoadedLm } from '../lm/loaded';
+import type { PromptLm } from '../lm/loaded';
 import type { TextTokenizer } from '../../models/tokenizer';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
 import type { Predictor } from './scorer';
@@ -46,10 +43,10 @@ export class PromptingPredictor implements Predictor {
   private readonly maxLength: number;
 
   constructor(
-    private readonly lm: LoadedLm,
+    private readonly lm: PromptLm,
     private readonly o: PromptingOptions,
   ) {
-    this.maxLength = Math.min(o.maxTokens, lm.model.config.maxPositionEmbeddings);
+    this.maxLength = Math.min(o.maxTokens, lm.inference.contextLength);
     const how = o.readout === 'choice' ? 'choice-token probabilities over both orders' : 'mean token log-likelihood';
     this.description = `${lm.name}, ${o.k > 0 ? `${o.k} examples, ` : ''}${how}`;
   }
@@ -101,15 +98,13 @@ export class PromptingPredictor implements Predictor {
   private async firstLabelProbs(prompts: readonly string[], signal?: AbortSignal, onProgress?: (done: number) => void): Promise<Float32Array> {
     const out = new Float32Array(prompts.length);
     const size = this.o.batchSize ?? 8;
-    const { model, tokenizer } = this.lm;
+    const { inference, tokenizer } = this.lm;
     for (let i = 0; i < prompts.length; i += size) {
       signal?.throwIfAborted();
       const texts = prompts.slice(i, i + size);
       const ids = this.choiceTokens(texts[0]);
       const batch = padBatch(texts.map((t) => this.encodePrompt(t)), tokenizer.padId);
-      const logits = noGrad(() => tidy(() => choiceLogits(model, model.hidden(batch.ids, batch.B, batch.T), batch.lengths, ids)));
-      const v = (await logits.data()) as Float32Array;
-      logits.dispose();
+      const v = await inference.lastTokenLogits(batch, ids);
       for (let b = 0; b < batch.B; b++) out[i + b] = preferenceProbability(v[b * 2] - v[b * 2 + 1]);
       onProgress?.(i + batch.B);
       await new Promise((r) => setTimeout(r, 0));
@@ -145,7 +140,7 @@ export class PromptingPredictor implements Predictor {
     const size = (this.o.batchSize ?? 8) * 2;
     for (let i = 0; i < rows.length; i += size) {
       signal?.throwIfAborted();
-      const s = await scoreBatches(this.lm.model, rows.slice(i, i + size), { padId: tok.padId, batchSize: size, maxLength: this.maxLength });
+      const s = await this.lm.inference.score(rows.slice(i, i + size), { padId: tok.padId, batchSize: size, maxLength: this.maxLength });
       means.push(...s.mean);
       onProgress?.(Math.floor(means.length / 2));
       await new Promise((r) => setTimeout(r, 0));

@@ -30,6 +30,12 @@ const method = variants<ArmSpec['method']>('kind', {
   }),
 });
 
+/** A string field with no default: absent stays absent. */
+function optionalText(maxLength: number): Schema<string | undefined> {
+  const inner = str({ minLength: 1, maxLength });
+  return { describe: inner.describe, parse: (v, path) => (v === undefined ? undefined : inner.parse(v, path)) };
+}
+
 const model: Schema<ModelSpec> = variants<ModelSpec>(
   'kind',
   {
@@ -40,7 +46,8 @@ const model: Schema<ModelSpec> = variants<ModelSpec>(
     }),
     lm: obj({
       kind: literal(['lm']),
-      source: literal(['builtin'], { default: 'builtin' }),
+      source: literal(['builtin', 'onnx'], { default: 'builtin' }),
+      onnx: optionalText(4096),
       mode: literal(['frozen', 'lora', 'full'], { default: 'frozen' }),
       input: literal(['joint', 'separate'], { default: 'separate' }),
       dims: num({ integer: true, min: 1, max: 256, default: 16 }),
@@ -143,6 +150,21 @@ const spec = obj({
 
 const LM_METHODS = new Set(['roleplay', 'few-shot']);
 
+/** An ONNX model runs inference only (onnxruntime-web has no training): roleplay and few-shot. */
+function onnxChecks(a: ArmSpec, i: number): void {
+  if (a.model.kind !== 'lm') return;
+  const m = a.model;
+  if (m.source !== 'onnx') {
+    if (m.onnx !== undefined) throw new SpecError(`arms[${i}].model.onnx`, 'names an ONNX model, so source must be "onnx" (or drop the field)');
+    return;
+  }
+  if (m.onnx === undefined) throw new SpecError(`arms[${i}].model.onnx`, 'is required when source is "onnx": a folder with onnx/model.onnx (CLI), a URL or hf:owner/name (CLI), or a model-cache entry "onnx:NAME" (app)');
+  if (a.method.kind === 'reward-model') {
+    throw new SpecError(`arms[${i}].model.source`, '"onnx" runs inference only (onnxruntime-web cannot train): an ONNX model serves roleplay and few-shot arms; a reward model needs source "builtin"');
+  }
+  if (m.mode !== 'frozen') throw new SpecError(`arms[${i}].model.mode`, `must be "frozen" for an ONNX model (onnxruntime-web cannot train), got "${m.mode}"`);
+}
+
 function crossChecks(s: ExperimentSpec): void {
   const labels = new Set<string>();
   s.arms.forEach((a, i) => {
@@ -151,6 +173,7 @@ function crossChecks(s: ExperimentSpec): void {
     if (LM_METHODS.has(a.method.kind) && a.model.kind !== 'lm') {
       throw new SpecError(`arms[${i}].model.kind`, `must be "lm" for ${a.method.kind} (it reads a language model's answer), got "${a.model.kind}"`);
     }
+    if (a.model.kind === 'lm') onnxChecks(a, i);
     if (a.model.kind === 'lm' && a.method.kind === 'reward-model' && a.model.input === 'separate' && a.model.mode !== 'frozen') {
       throw new SpecError(`arms[${i}].model.mode`, 'the separate-input reward model trains on frozen features only; use input "joint" for LoRA or full finetuning');
     }

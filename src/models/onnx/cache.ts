@@ -13,7 +13,7 @@ import { httpSource } from '../io/http-source';
 import { MissingOnnxFileError, OnnxMissingFileError } from './errors';
 import { checkOnnxFits, estimateOnnxMemory, parseOnnxConfig, type OnnxMemoryOptions } from './layout';
 import { readText } from '../checkpoint';
-import { checkOnnxFiles, ONNX_MODEL_FILES, pickOnnxFile, type CheckedOnnx } from './open';
+import { checkOnnxFiles, ONNX_MODEL_FILES, type CheckedOnnx } from './open';
 
 /** Cache groups of ONNX models start with this, so the loaders tell them from safetensors checkpoints. */
 export const ONNX_GROUP_PREFIX = 'onnx:';
@@ -92,7 +92,7 @@ export async function storeOnnxFiles(cache: ModelCache, name: string, files: Che
       if (s) await cache.put(group, f, await s.read(0, s.size), `picked:${f}`);
     }
     // Stored where the hub puts it, whatever the picked name was.
-    await cache.put(group, ONNX_MODEL_FILES[0], checked.bytes, `picked:${pickOnnxFile(files)}`);
+    await cache.put(group, ONNX_MODEL_FILES[0], checked.bytes, `picked:${checked.file}`);
     return { group, checked };
   });
 }

@@ -26,10 +26,12 @@ export interface CheckedOnnx {
 }
 
 /** The .onnx file to load, or MissingOnnxFileError listing the variants present. */
-export function pickOnnxFile(files: CheckpointFiles): string {
+export async function pickOnnxFile(files: CheckpointFiles): Promise<string> {
   const names = files.names();
-  const found = ONNX_MODEL_FILES.find((n) => names.includes(n));
-  if (found) return found;
+  const listed = ONNX_MODEL_FILES.find((n) => names.includes(n));
+  if (listed) return listed;
+  // Remote files list only what was opened: ask for each candidate.
+  for (const n of ONNX_MODEL_FILES) if (await files.get(n)) return n;
   throw new MissingOnnxFileError(files.where, names.filter((n) => n.endsWith('.onnx')));
 }
 
@@ -48,7 +50,7 @@ export async function checkOnnxFiles(files: CheckpointFiles, o: OnnxMemoryOption
   if (!configSource) throw new OnnxMissingFileError('config.json', files.where);
   const config = parseOnnxConfig(await readText(configSource));
   const tokenizer = await openOnnxTokenizer(files, config);
-  const file = pickOnnxFile(files);
+  const file = await pickOnnxFile(files);
   const source = (await files.get(file))!;
   const guess = { numLayers: config.numLayers, positionIds: true, kvHeads: config.numKvHeads, headDim: config.headDim };
   checkOnnxFits(estimateOnnxMemory(source.size, config, guess, o), o);
