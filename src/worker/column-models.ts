@@ -2,8 +2,8 @@
 // persona-reading built-in model, its guided decode), 'builtin:blind' (the same weights shown no
 // persona: a persona-blind baseline when no persona-blind policy is shipped), 'builtin-policy'
 // (the persona-blind SFT policy, public/models/builtin-policy, when it is there) and 'loaded' (the
-// checkpoint the Models panel loaded). Trained Stage-2 policies ('policy:<runId>') are one more
-// case in `resolve` once their checkpoints are stored.
+// checkpoint the Models panel loaded) and every trained Stage-2 policy kept by the Policies view
+// ('policy:<runId>:<arm>', ./policy-columns.ts).
 import type { ModelOption } from '../protocol/rating';
 import type { LlamaModel } from '../models/llama/model';
 import type { TextTokenizer } from '../models/tokenizer';
@@ -13,6 +13,9 @@ import { BUILTIN_POLICY_NAME } from '../models/builtin/policy-format';
 import { backendFor } from './backend';
 import { builtinBaseUrl, fetchBuiltinFiles } from './builtin-files';
 import { currentModel } from './models';
+import type { AttributeSubset } from '../data';
+import type { PolicyLayout } from '../experiments/policy/prompts';
+import { loadPolicyColumn, parsePolicyColumnId, policyColumnOptions } from './policy-columns';
 
 /** How a column's prompt is written and read back. */
 export type PromptKind =
@@ -22,6 +25,8 @@ export type PromptKind =
   | 'builtin-blind'
   /** The persona-blind policy's layout: persona, question, "Answer:" (policy-format.ts). */
   | 'builtin-policy'
+  /** A trained Stage-2 arm: the persona under its subset in its base's layout (policy-columns.ts). */
+  | 'policy'
   /** Any other checkpoint: persona-prompt.ts. */
   | 'generic';
 
@@ -31,6 +36,8 @@ export interface ColumnModel {
   model: LlamaModel;
   tokenizer: TextTokenizer;
   prompt: PromptKind;
+  /** For 'policy': the arm's layout and the persona lines it was trained to read. */
+  policy?: { layout: PolicyLayout; subset: AttributeSubset };
 }
 
 export class UnknownColumnModelError extends Error {
@@ -74,6 +81,7 @@ export async function columnModels(): Promise<ModelOption[]> {
       available: loaded !== null && loaded.info.source !== 'builtin',
       why: loaded && loaded.info.source !== 'builtin' ? undefined : 'load a checkpoint in the Models panel first',
     },
+    ...(await policyColumnOptions()),
   ];
 }
 
@@ -99,6 +107,19 @@ async function builtinModel(id: string, label: string, prompt: PromptKind): Prom
   return { id, label, model, tokenizer, prompt };
 }
 
+const policies = new Map<string, Promise<ColumnModel>>();
+
+/** A trained arm's policy, loaded once per id (its weights never change). */
+function trainedPolicy(id: string): Promise<ColumnModel> {
+  let p = policies.get(id);
+  if (!p) {
+    p = loadPolicyColumn(id).then((c) => ({ id, label: c.label, model: c.model, tokenizer: c.tokenizer, prompt: 'policy' as const, policy: { layout: c.layout, subset: c.subset } }));
+    policies.set(id, p);
+    p.catch(() => policies.delete(id));
+  }
+  return p;
+}
+
 /** The model behind a column's id (loaded once per id; 'loaded' is whatever the panel holds now). */
 export async function resolve(id: string): Promise<ColumnModel> {
   if (id === 'loaded') {
@@ -109,5 +130,6 @@ export async function resolve(id: string): Promise<ColumnModel> {
   if (id === 'builtin') return builtinModel(id, 'built-in model', 'builtin-guided');
   if (id === 'builtin:blind') return builtinModel(id, 'built-in model, persona hidden', 'builtin-blind');
   if (id === BUILTIN_POLICY_NAME) return { id, label: 'persona-blind SFT policy', ...(await shipped(policyBase())), prompt: 'builtin-policy' };
-  throw new UnknownColumnModelError(`Unknown model '${id}' for a Compare column (expected builtin, builtin:blind, ${BUILTIN_POLICY_NAME} or loaded).`);
+  if (parsePolicyColumnId(id)) return trainedPolicy(id);
+  throw new UnknownColumnModelError(`Unknown model '${id}' for a Compare column (expected builtin, builtin:blind, ${BUILTIN_POLICY_NAME}, loaded or policy:<runId>:<arm>).`);
 }

@@ -8,6 +8,7 @@ import { generate } from '../models/generate/generate';
 import { builtinChat, splitAssistantText } from '../models/builtin/format';
 import { answerPrompt, readPersona } from '../models/builtin/read-persona';
 import { truthView } from '../experiments/rating/truth-view';
+import { policyPrompt, policyShown } from '../experiments/policy/saved-policy';
 import { Rng } from '../util/rng';
 import { resolve, type ColumnModel } from './column-models';
 import { GenerationBusyError } from './model-errors';
@@ -44,6 +45,8 @@ async function prompts(m: ColumnModel, question: (typeof QUESTIONS)[number], row
       const reading = await readPersona(m.model, m.tokenizer, question, r.attributes, { temperature: req.temperature, seed });
       onStyle(i, reading.style);
       out.push({ text: answerPrompt(m.tokenizer, question, r.attributes, reading), style: reading.style });
+    } else if (m.prompt === 'policy' && m.policy) {
+      out.push({ text: policyPrompt(m.tokenizer, r.attributes, m.policy.subset, question.text) });
     } else if (m.prompt === 'builtin-blind') {
       out.push({ text: m.tokenizer.applyChatTemplate(builtinChat(null, question.text)) });
     } else {
@@ -55,6 +58,7 @@ async function prompts(m: ColumnModel, question: (typeof QUESTIONS)[number], row
 
 /** The answer part of generated text, and the style line the model wrote or read. */
 function shownText(m: ColumnModel, text: string, style?: string): { text: string; style?: string } {
+  if (m.prompt === 'policy' && m.policy) return policyShown(m.policy.layout, text);
   if (m.prompt === 'builtin-blind') {
     const s = splitAssistantText(text);
     return { text: s.answer, style: s.style };
