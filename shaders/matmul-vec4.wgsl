@@ -11,11 +11,16 @@
 // - `direct` (software adapters): a 4 x 4 block per thread, k stepped by 4, from vec4 loads; out
 //   of range rows are clamped (read, never stored). Dispatch: (ceil(N / (WG_X*4)), ceil(M / (WG_Y*4)), batch).
 // Tuning (override constants): WG_X, WG_Y (threads), TK (depth of the staged tiles, `main` only;
-// a multiple of 4).
+// a multiple of 4). Layout (override constants, set by the encoder): TRANS_A, TRANS_B; Params'
+// transA / transB and strides are unused here.
 
 override WG_X: u32 = 16;
 override WG_Y: u32 = 16;
 override TK: u32 = 8;
+// 1 when A (B) is stored transposed; override constants (not Params) so that the branches on them
+// are compiled away rather than taken per k step.
+override TRANS_A: u32 = 0u;
+override TRANS_B: u32 = 0u;
 
 struct Params {
   m: u32,
@@ -63,7 +68,7 @@ fn main(
   for (var p0 = 0u; p0 < params.k; p0 += TK) {
     // TK * BM floats of A as TK * BM / 4 vec4s.
     for (var e = li; e < TK * BM / 4u; e += threads) {
-      if (params.transA != 0u) {
+      if (TRANS_A != 0u) {
         // A stored [K, M]: a vec4 is 4 rows at one k, i.e. one whole As entry.
         let i4 = e % (BM / 4u);
         let p = e / (BM / 4u);
@@ -90,7 +95,7 @@ fn main(
       }
     }
     for (var e = li; e < TK * BN / 4u; e += threads) {
-      if (params.transB != 0u) {
+      if (TRANS_B != 0u) {
         // B stored [N, K]: a vec4 is 4 consecutive k of one column.
         let j = e / (TK / 4u);
         let p4 = 4u * (e % (TK / 4u));
@@ -178,7 +183,7 @@ fn direct(@builtin(global_invocation_id) gid: vec3<u32>) {
     var x1: vec4<f32>;
     var x2: vec4<f32>;
     var x3: vec4<f32>;
-    if (params.transA != 0u) {
+    if (TRANS_A != 0u) {
       // A [K, M]: vec4s hold A(row..row+3, p + q); transpose the 4 x 4 block.
       let t0 = a[(baseA + p * m + row) / 4u];
       let t1 = a[(baseA + (p + 1u) * m + row) / 4u];
@@ -199,7 +204,7 @@ fn direct(@builtin(global_invocation_id) gid: vec3<u32>) {
     var y1: vec4<f32>;
     var y2: vec4<f32>;
     var y3: vec4<f32>;
-    if (params.transB != 0u) {
+    if (TRANS_B != 0u) {
       // B [N, K]: vec4s hold B(p..p+3, col + c); transpose the 4 x 4 block.
       let t0 = b[(baseB + col * k + p) / 4u];
       let t1 = b[(baseB + (col + 1u) * k + p) / 4u];

@@ -6,7 +6,7 @@ import type * as Ort from 'onnxruntime-web';
 import type { GpuContext } from '../gpu';
 import { Rng } from '../util/rng';
 import { initFastMatmul, matmulFast } from '../tensor/cpu/matmul-fast';
-import { encodeMatmul, matmulFlops, matmulLengths, type MatmulShape, type MatmulVariant } from '../tensor/kernels/matmul';
+import { encodeMatmul, matmulFlops, matmulLengths, type MatmulLoads, type MatmulShape, type MatmulVariant } from '../tensor/kernels/matmul';
 import { onnxMatmulModel } from './matmul-onnx';
 
 export type OrtModule = typeof Ort;
@@ -95,14 +95,15 @@ export async function interleave(
   return out;
 }
 
-/** Our WGSL matmul: inputs resident on the GPU, one submit per product, timed to completion. */
-export function ourGpuContender(ctx: GpuContext, shape: MatmulShape, variant?: MatmulVariant): Contender {
+/** Our WGSL matmul: inputs resident on the GPU, one submit per product, timed to completion.
+ * `loads` forces scalar or vec4 global loads (default: vec4 where the shape is aligned). */
+export function ourGpuContender(ctx: GpuContext, shape: MatmulShape, variant?: MatmulVariant, loads?: MatmulLoads): Contender {
   const { a, b } = benchInputs(shape);
   const len = matmulLengths(shape);
   const ab = ctx.createStorageBuffer('bench:a', a);
   const bb = ctx.createStorageBuffer('bench:b', b);
   const ob = ctx.createBuffer('bench:out', len.out * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-  const options = variant ? { variant } : {};
+  const options = { ...(variant ? { variant } : {}), ...(loads ? { loads } : {}) };
   return {
     async run(times) {
       // One submit per product, as onnxruntime-web does per session run.

@@ -17,6 +17,7 @@ import { benchGenerate, formatGeneration, type GenerateBenchResult } from '../be
 import { createBackend } from '../../tensor';
 import { cpuThreadInfo, startCpuThreads } from '../../tensor/cpu/thread-pool';
 import { runCpuPeers } from '../bench/cpu-peers';
+import { attentionShapes, benchAttentionFusion, benchMatmulLoads, formatVariantRatios, type VariantRatio } from '../bench/gpu-variants';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 function sizeList(value: string | true | undefined, fallback: number[], flag: string): number[] {
@@ -53,6 +54,8 @@ export const bench: CliCommand = {
     '--no-cpu / --no-webgpu     skip the cpu backend / WebGPU in Node',
     '--variant tiled|direct     force one WGSL variant in Node (default: by adapter)',
     '--no-train                 skip the training-step tokens/s (Node), --train-steps N (default 3)',
+    '--no-variants              skip the kernel-variant lines (Node webgpu: vec4 / scalar matmul loads,',
+    '                           fused / unfused attention); --attention-t 64,128 (T of B1 H9 D64, default)',
     '--no-peers                 skip the numpy sgemm lines (cpu backend / native OpenBLAS)',
     '(global) --threads N|auto  the cpu backend\'s threads, also onnxruntime-web wasm\'s in Node',
     '--no-generate              skip the built-in model\'s generated tokens/s (Node, batch 1 and 16)',
@@ -62,7 +65,7 @@ export const bench: CliCommand = {
     '--out FILE                 JSON path (default bench-output/bench-<time>.json)',
   ],
   async run(args) {
-    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'check']);
+    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'no-variants', 'check']);
     const options: SuiteOptions = {
       sizes: sizeList(flags.sizes, [128, 256, 512, 1024], 'sizes'),
       ortSizes: sizeList(flags.ort, [512, 1024], 'ort'),
@@ -79,6 +82,8 @@ export const bench: CliCommand = {
     const suites: SuiteResult[] = [];
     const training: TrainStepResult[] = [];
     const generation: GenerateBenchResult[] = [];
+    const variants: VariantRatio[] = [];
+    const attentionTs = sizeList(flags['attention-t'], [64, 128], 'attention-t');
     const generate = async (kind: 'cpu' | 'webgpu', be: Awaited<ReturnType<typeof createBackend>>) => {
       if (flags['no-generate']) return;
       // SwiftShader makes a few tokens per second: the webgpu line stays short unless asked.
@@ -120,6 +125,10 @@ export const bench: CliCommand = {
       try {
         const ort = options.ortSizes.length > 0 ? await loadOrtWebgpu(gpu) : null;
         suites.push(await runWebgpuSuite(ctx, ort, 'node webgpu', { ...options, variant }));
+        if (!flags['no-variants']) {
+          variants.push(...(await benchMatmulLoads(ctx, { ...options, variant })));
+          variants.push(...(await benchAttentionFusion(ctx, attentionShapes(attentionTs), options)));
+        }
         if (!flags['no-train']) await train('webgpu', await createBackend('webgpu', ctx));
         await generate('webgpu', await createBackend('webgpu', ctx));
       } finally {
@@ -144,9 +153,10 @@ export const bench: CliCommand = {
     if (training.length > 0) console.log(`\n${formatTrainSteps(training)}`);
     if (generation.length > 0) console.log(`\n${formatGeneration(generation)}`);
     console.log(`\n${formatRatios(suites)}`);
+    if (variants.length > 0) console.log(`\n${formatVariantRatios('node webgpu', variants)}`);
     const out = resolve(typeof flags.out === 'string' ? flags.out : `bench-output/bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation }, null, 2));
+    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation, variants }, null, 2));
     console.log(`\nJSON: ${out}`);
     return flags.check && !targetsMet(suites) ? 1 : 0;
   },

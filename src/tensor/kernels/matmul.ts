@@ -137,6 +137,8 @@ export function encodeMatmul(
     );
   }
   const code = options.shaderCode ?? (loads === 'vec4' ? matmulVec4Wgsl : matmulWgsl);
+  // The vec4 kernel specialises on the transposes (one pipeline per layout, no branch per k step).
+  if (loads === 'vec4') Object.assign(overrides, { TRANS_A: shape.transA ? 1 : 0, TRANS_B: shape.transB ? 1 : 0 });
   const pipeline = ctx.pipelines.get(loads === 'vec4' ? 'matmul-vec4' : 'matmul', code, overrides, variant === 'direct' ? 'direct' : 'main');
   recordPass(ctx, encoder, `matmul:${variant}:${loads}`, pipeline, [a, b, out, params(ctx, shape)], [gx, gy, shape.batch]);
 }
