@@ -3,6 +3,7 @@
 // run whose eval.rewardModelRun names a Stage-1 run judges every arm by its kept model beside the
 // truth and records which model; a name that cannot be loaded stops the run with the reason.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { summarizePolicy } from '../../src/cli/commands/policy-run';
 import { isBuiltin } from '../../src/data';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import type { EvalItem } from '../../src/experiments/policy/evaluate';
@@ -121,6 +122,9 @@ describe('policy runs judged by a Stage-1 reward model', () => {
     // Few-shot answers differ from the base's: the model tells them apart (not all ties).
     const fs = r.arms[1].eval.map((e) => e.rewardModel!);
     expect(fs.some((v) => v.meanScore !== v.baseMeanScore)).toBe(true);
+    const text = summarizePolicy(r);
+    expect(text).toContain(`reward model: Stage-1 run ${rmRun.id}, arm "conditional"`);
+    expect(text.match(/reward model: vs base .* reward-hacking gap [+-]\d/g)).toHaveLength(4);
   }, 300_000);
 
   it('stops with the reason when the named model cannot be loaded', async () => {

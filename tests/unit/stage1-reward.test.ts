@@ -5,6 +5,7 @@
 // one far more often than chance; and each bad reference fails with RewardModelUnavailableError.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bayesBestAnswer, isBuiltin, responseText, type BuiltinDataset } from '../../src/data';
+import { summarize } from '../../src/cli/commands/experiment-run';
 import { buildPredictor } from '../../src/experiments/methods';
 import { loadStage1RewardModel, parseRewardModelRef, type Stage1RewardSource } from '../../src/experiments/policy/stage1-reward';
 import { RewardModelUnavailableError } from '../../src/experiments/policy/reward';
@@ -95,6 +96,7 @@ describe('kept Stage-1 reward models', () => {
       expect(kept?.label).toBe(a.label);
       expect(kept?.datasetId).toBe(world.id);
     }
+    expect(summarize(record)).toMatch(new RegExp(`kept reward models \\(.*--reward-model ${record.id}\\[#ARM\\]\\): conditional \\d+ KiB, marginal \\d+ KiB`));
   });
 
   it('loads by run id and arm, scoring text bit for bit as the trained model did', async () => {

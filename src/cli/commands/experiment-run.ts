@@ -60,6 +60,8 @@ export function summarize(r: RunRecord): string {
       lines.push(`${a.label.padEnd(w)}  ${cells.join('')}`.trimEnd());
     }
   }
+  const kept = r.arms.filter((a) => a.savedModel);
+  if (kept.length) lines.push(`kept reward models (a policy judges or trains with one by --reward-model ${r.id}[#ARM]): ${kept.map((a) => `${a.label} ${(a.savedModel!.bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
   if (r.importance.length) {
     const c = Math.round(100 * r.spec.eval.confidence);
     lines.push(`importance on cross-persona pairs: accuracy drop when left out (points), ${c}% bootstrap interval, ${c}% simultaneous interval over all attributes:`);
