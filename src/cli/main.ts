@@ -1,6 +1,7 @@
 // Node entry point: `npm run cli -- <command> [flags]`. Dispatches to the commands in ./registry.
 import { UsageError, type CliCommand } from './command';
 import { COMMANDS } from './registry';
+import { applyGpuKernelsFlag } from './gpu-kernels-flag';
 import { applyThreadsFlag } from './threads-flag';
 import { enableWasmRelaxedSimd } from './wasm-features';
 
@@ -11,6 +12,7 @@ function help(): string {
     for (const u of c.usage) lines.push(`  ${''.padEnd(24)}   ${u}`);
   }
   lines.push('', 'global flags:', `  ${'--threads N|auto'.padEnd(24)} threads of the cpu backend (default auto: every core; 1: one thread)`);
+  lines.push(`  ${'--gpu-kernels SPEC'.padEnd(24)} GPU kernel variants, e.g. subgroups=off,f16=auto,vec4=on,attention=unfused (default: all auto, fused)`);
   lines.push('', '`npm run bench` runs the benchmarks.');
   return lines.join('\n');
 }
@@ -26,7 +28,7 @@ function find(args: string[]): { command: CliCommand; rest: string[] } | undefin
 async function main(args: string[]): Promise<number> {
   let argv: string[];
   try {
-    argv = applyThreadsFlag(args);
+    argv = applyGpuKernelsFlag(applyThreadsFlag(args));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(e.message);

@@ -25,6 +25,8 @@ import { ModelUnavailableError, type LmLoader, type LoadedLm, type OnnxLoader, t
 export interface RunnerEnv {
   backend: Backend;
   adapter: string | null;
+  /** The GPU kernel variants in words (webgpu), kept in the record's backend. */
+  kernels?: string;
   /** Why this backend (when "Auto" chose it); kept in the record. */
   backendReason?: string;
   store: RunStore;
@@ -138,6 +140,11 @@ interface Run {
 
 const now = () => new Date().toISOString();
 
+/** Where the run computes, as its record names it. */
+function runBackend(env: RunnerEnv): RunRecord['backend'] {
+  return { kind: env.backend.name, adapter: env.adapter, ...(env.kernels ? { kernels: env.kernels } : {}) };
+}
+
 /** The run's record: the saved one when resuming (it must have the same spec), else a new one. */
 async function openRecord(spec: ExperimentSpec, arms: ExpandedArm[], env: RunnerEnv, runId: string | undefined): Promise<RunRecord> {
   if (runId) {
@@ -148,7 +155,7 @@ async function openRecord(spec: ExperimentSpec, arms: ExpandedArm[], env: Runner
     record.status = 'running';
     // The record names where the run computes now (a run stopped on WebGPU may resume on the CPU)
     // and keeps every backend it ran on.
-    const here = { kind: env.backend.name, adapter: env.adapter };
+    const here = runBackend(env);
     const before = backendsOf(record);
     const last = before[before.length - 1];
     record.backends = last.kind === here.kind && last.adapter === here.adapter ? before : [...before, here];
@@ -164,8 +171,8 @@ async function openRecord(spec: ExperimentSpec, arms: ExpandedArm[], env: Runner
     spec,
     seed: spec.seed,
     appVersion: env.appVersion,
-    backend: { kind: env.backend.name, adapter: env.adapter },
-    backends: [{ kind: env.backend.name, adapter: env.adapter }],
+    backend: runBackend(env),
+    backends: [runBackend(env)],
     createdAt: now(),
     updatedAt: now(),
     status: 'running',

@@ -13,7 +13,12 @@ export interface CpuThreads {
 
 /** What the runner found when it looked for WebGPU, and the cpu backend's threads. */
 export type GpuStatus = (
-  | { kind: 'webgpu'; report: CapabilityReport }
+  | {
+      kind: 'webgpu';
+      report: CapabilityReport;
+      /** The kernel variants the runner's device runs, in words (src/gpu/kernel-variants.ts). */
+      kernels?: string;
+    }
   | {
       kind: 'cpu';
       /** The typed error's class name, e.g. NoWebGPUError or AdapterTimeoutError. */

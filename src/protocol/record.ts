@@ -110,6 +110,8 @@ export interface DataSummary {
 export interface RunBackend {
   kind: 'cpu' | 'webgpu';
   adapter: string | null;
+  /** The GPU kernel variants it ran, e.g. "subgroups, f32, vec4 loads, fused attention" (webgpu). */
+  kernels?: string;
 }
 
 /** Every backend a run ran on (older records name only the last one). */

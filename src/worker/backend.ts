@@ -2,6 +2,7 @@
 // the user's to see), or 'auto' (the runner's GPU when it starts, else the cpu backend). One
 // place for the fallback, used by experiment runs and by the Compare view's model.
 import type { BackendChoice } from '../protocol/spec';
+import { describeKernelVariants } from '../gpu/kernel-variants';
 import { createBackend, type Backend } from '../tensor';
 import { runnerGpu } from './gpu-status';
 
@@ -9,6 +10,8 @@ export interface RunnerBackend {
   backend: Backend;
   /** The GPU adapter in words; null on the cpu backend. */
   adapter: string | null;
+  /** The device's kernel variants in words (webgpu only), kept in run records. */
+  kernels?: string;
   /** Throws the device-lost error once the GPU is gone (a run checks it between steps). */
   assertDevice?: () => void;
 }
@@ -20,6 +23,7 @@ export async function backendFor(choice: BackendChoice): Promise<RunnerBackend> 
     return {
       backend: await createBackend('webgpu', ctx),
       adapter: ctx.report.summary,
+      kernels: describeKernelVariants(ctx.variants),
       assertDevice: () => {
         if (ctx.lost) throw ctx.lost;
       },

@@ -1,6 +1,6 @@
 // Looks for WebGPU once and describes the outcome for the GPU panel: the adapter's capability
 // report, or the reason the CPU backend will be used; with the cpu backend's threads either way.
-import { acquireGpu, GpuError, type GpuContext } from '../gpu';
+import { acquireGpu, describeKernelVariants, GpuError, type GpuContext } from '../gpu';
 import type { GpuStatus } from '../protocol/gpu';
 import type { CpuThreads } from '../protocol/gpu';
 import { setCpuThreads, startCpuThreads } from '../tensor/cpu/thread-pool';
@@ -28,7 +28,7 @@ export async function gpuStatus(timeoutMs?: number): Promise<GpuStatus> {
   const cpu = await startCpuThreads();
   try {
     const ctx = await runnerGpu(timeoutMs);
-    return { kind: 'webgpu', report: ctx.report, cpu };
+    return { kind: 'webgpu', report: ctx.report, kernels: describeKernelVariants(ctx.variants), cpu };
   } catch (e) {
     if (e instanceof GpuError) return { kind: 'cpu', errorName: e.name, reason: e.message, cpu };
     const message = e instanceof Error ? e.message : String(e);

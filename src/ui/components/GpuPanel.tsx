@@ -88,6 +88,12 @@ export function GpuPanel() {
             <dd>{gpu.report.vendor || '—'}</dd>
             <dt>Architecture</dt>
             <dd>{gpu.report.architecture || '—'}</dd>
+            {gpu.kernels && (
+              <div className="kv__row">
+                <dt title="Kernel variants this device runs (subgroups, shader-f16, vec4 loads, fused attention)">Kernels</dt>
+                <dd data-testid="gpu-kernels">{gpu.kernels}</dd>
+              </div>
+            )}
             {Object.entries(gpu.report.limits).map(([name, value]) => (
               <div key={name} className="kv__row">
                 <dt title={name}>{LIMIT_LABELS[name] ?? name}</dt>
