@@ -38,6 +38,7 @@ export const modelTrainBuiltin: CliCommand = {
     `--lr X (${BUILTIN_TRAINING.lr})   --batch B (${BUILTIN_TRAINING.batchRows})   --seq T (${BUILTIN_TRAINING.seqLen})   --dry-run trains but writes nothing`,
     `--decision-weight W (${BUILTIN_TRAINING.decisionWeight})   --labels rows|persona-majority (${BUILTIN_TRAINING.labels})   what a training row teaches`,
     `--init-from DIR   start from the weights of a checkpoint folder of the same shape (fresh optimizer and schedule); npm run train:builtin-policy uses it for its second stage`,
+    `--marginal-share X (0)   persona-blind: the share of training documents written without the persona (the marginal policy's prompt)`,
     `--eval-docs N (${BUILTIN_TRAINING.evalDocs})   --cross-pairs N (${BUILTIN_TRAINING.crossPairs})   --free-answers N (${BUILTIN_TRAINING.freeAnswers})   sizes of the held-out evaluation`,
   ],
   async run(args) {
@@ -66,6 +67,12 @@ export const modelTrainBuiltin: CliCommand = {
       decisionWeight: num('decision-weight', base.decisionWeight, false),
       labels: labelsFlag(flags.labels),
     };
+    if (flags['marginal-share'] !== undefined) {
+      const share = Number(flags['marginal-share']);
+      if (recipe !== 'persona-blind') throw new UsageError('--marginal-share applies to the persona-blind recipe only');
+      if (!(share >= 0 && share < 1)) throw new UsageError('--marginal-share must be a number in [0, 1)');
+      o.marginalShare = share;
+    }
     if (recipe === 'persona-blind' && flags.labels !== undefined) throw new UsageError('--labels applies to the persona-reading recipe only (the persona-blind policy draws its poles at random)');
     const out = typeof flags.out === 'string' ? flags.out : recipe === 'persona-blind' ? BUILTIN_POLICY_DIR : BUILTIN_DIR;
     const backend = await createBackend('cpu');

@@ -5,6 +5,10 @@
 // changes in its answers is what preference training taught (docs/builtin-model.md).
 // Rows of DEFAULT_SPLIT's seen personas (all their questions: the poles carry no label, so no
 // question needs holding out) are training text; rows of the unseen personas are held out.
+// A seeded share of the training documents (`marginalShare`) carries no persona at all: Stage 2's
+// marginal policy (conditioning `none`) asks this model without a system message, and a base that
+// never saw that prompt answers it with broken text, so marginal runs would measure repair of the
+// format instead of taste.
 import { DEFAULT_SPLIT, splitDataset, type BuiltinDataset, type BuiltinQuestion, type DataRow, type Poles } from '../../data';
 import { policyChat } from '../../models/builtin/policy-format';
 import { Rng } from '../../util/rng';
@@ -20,14 +24,20 @@ export function blindRowPoles(ds: BuiltinDataset, r: DataRow, seed: number): Pol
   return randomPoles(ds.question(r.questionId), new Rng(seed).fork(`blind-poles/${r.personaId}/${r.questionId}`));
 }
 
-export function policyDocuments(ds: BuiltinDataset, seed: number): BuiltinDocuments {
+/** Whether a training row is written without its persona (a function of the seed, persona and question). */
+export function marginalRow(r: DataRow, seed: number, share: number): boolean {
+  return share > 0 && new Rng(seed).fork(`no-persona/${r.personaId}/${r.questionId}`).next() < share;
+}
+
+export function policyDocuments(ds: BuiltinDataset, seed: number, marginalShare = 0): BuiltinDocuments {
   const split = splitDataset(ds, DEFAULT_SPLIT);
   const byId = new Map(ds.personas.map((p) => [p.id, p]));
-  const doc = (r: DataRow): ChatDoc => {
+  const doc = (r: DataRow, share: number): ChatDoc => {
     const p = byId.get(r.personaId);
     if (!p) throw new Error(`built-in row ${r.personaId}/${r.questionId} names no persona`);
     const answer = ds.response(r.questionId, blindRowPoles(ds, r, seed)).text;
-    return { messages: policyChat(p.attributes, r.instruction, answer), personaId: r.personaId, attributes: p.attributes, questionId: r.questionId };
+    const shown = marginalRow(r, seed, share) ? null : p.attributes;
+    return { messages: policyChat(shown, r.instruction, answer), personaId: r.personaId, attributes: p.attributes, questionId: r.questionId };
   };
-  return { train: [...split.train, ...split.test].map(doc), heldOut: split.unseen.map(doc), heldOutRows: split.unseen };
+  return { train: [...split.train, ...split.test].map((r) => doc(r, marginalShare)), heldOut: split.unseen.map((r) => doc(r, 0)), heldOutRows: split.unseen };
 }

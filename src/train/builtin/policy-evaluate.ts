@@ -20,6 +20,8 @@ export interface FreeAnswerOptions {
   maxNewTokens: number;
   /** Prompts generated together. */
   batch: number;
+  /** Ask without the persona (the marginal policy's prompt). */
+  withoutPersona?: boolean;
 }
 
 export interface FreeAnswerReport {
@@ -57,7 +59,7 @@ export async function freeAnswers(model: LlamaModel, tok: TextTokenizer, ds: Bui
     const prompts = chunk.map((r) => {
       const p = byId.get(r.personaId);
       if (!p) throw new Error(`held-out row ${r.personaId}/${r.questionId} names no persona`);
-      return tok.encode(tok.applyChatTemplate(builtinChat(p.attributes, r.instruction)));
+      return tok.encode(tok.applyChatTemplate(builtinChat(o.withoutPersona ? null : p.attributes, r.instruction)));
     });
     const gens = await generate(model, tok, prompts, { maxNewTokens: o.maxNewTokens, temperature: o.temperature, seed: o.seed + i });
     gens.forEach((g, j) => out.push({ personaId: chunk[j].personaId, questionId: chunk[j].questionId, text: g.text.trim() }));

@@ -65,6 +65,8 @@ export interface BuiltinTrainOptions {
   crossPairs: number;
   /** Held-out rows answered freely (greedy and at temperature 1) and read by the truth judge; 0 skips. */
   freeAnswers: number;
+  /** persona-blind only: the share of training documents written without the persona (the marginal prompt). */
+  marginalShare?: number;
   /**
    * A checkpoint folder whose weights start the run (the caller loads them and passes them to
    * trainBuiltin; a fresh optimizer and schedule, documents in another order); absent: seeded
@@ -115,7 +117,7 @@ function recipeParts(o: BuiltinTrainOptions, ds: ReturnType<typeof generateBuilt
   if (o.recipe === 'persona-blind') {
     const answerTurn: TurnWriter = (q, poles) => ` ${responseText(q, poles)}`;
     const crossTurn: AnswerTurn = (_q, _poles, _a, answer) => ` ${answer}`;
-    return { docs: policyDocuments(ds, o.seed), template: POLICY_CHAT_TEMPLATE, turn: answerTurn, crossTurn, targets: 'answer' as const };
+    return { docs: policyDocuments(ds, o.seed, o.marginalShare ?? 0), template: POLICY_CHAT_TEMPLATE, turn: answerTurn, crossTurn, targets: 'answer' as const };
   }
   return { docs: builtinDocuments(ds, o.labels), template: BUILTIN_CHAT_TEMPLATE, turn: styleTurn, crossTurn: styledAnswerTurn, targets: 'question-and-answer' as const };
 }
@@ -158,7 +160,7 @@ export interface BuiltinTrainReport {
   unigramLoss: number;
   crossPersona: { pairs: number; accuracy: number };
   /** Free generations on held-out rows read by the truth judge (absent when options.freeAnswers is 0). */
-  freeAnswers?: { greedy: FreeAnswerReport; sampled: FreeAnswerReport };
+  freeAnswers?: { greedy: FreeAnswerReport; sampled: FreeAnswerReport; withoutPersona?: FreeAnswerReport };
   trainSeconds: number;
   totalSeconds: number;
   fileBytes: Record<string, number>;
@@ -339,6 +341,10 @@ export async function trainBuiltin(
       return judgeFreeAnswers(ds, answers, temperature, o.seed);
     };
     free = { greedy: await judged(0), sampled: await judged(1) };
+    if (o.recipe === 'persona-blind' && (o.marginalShare ?? 0) > 0) {
+      const answers = await freeAnswers(loaded.model, loaded.tokenizer, ds, docs.heldOutRows, { answers: o.freeAnswers, temperature: 0, seed: o.seed, maxNewTokens: 200, batch: 16, withoutPersona: true });
+      free.withoutPersona = judgeFreeAnswers(ds, answers, 0, o.seed);
+    }
   }
   const samples = await sampleAnswers(loaded.model, loaded.tokenizer, docs.heldOut, ds);
   loaded.model.dispose();
