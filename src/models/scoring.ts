@@ -16,10 +16,14 @@ export const DEFAULT_MAX_LOGITS_BYTES = 64 * 1024 * 1024;
  * largest tensor by far), and not at all over chunks with no response token (the prompt).
  */
 export function tokenLogProbs(model: LlamaModel, batch: ScoringBatch, adapter: LoraAdapter | null = null, maxLogitsBytes = DEFAULT_MAX_LOGITS_BYTES): Tensor {
+  return tokenLogProbsOf(model, batch, model.hidden(batch.ids, batch.B, batch.T, { adapter }), maxLogitsBytes);
+}
+
+/** The same from hidden states [B, T, C] already computed (a value head reads them too: PPO). */
+export function tokenLogProbsOf(model: LlamaModel, batch: ScoringBatch, hidden: Tensor, maxLogitsBytes = DEFAULT_MAX_LOGITS_BYTES): Tensor {
   const be = model.backend;
   const { B, T } = batch;
   const V = model.config.vocabSize;
-  const hidden = model.hidden(batch.ids, B, T, { adapter });
   const step = Math.max(1, Math.min(T, Math.floor(maxLogitsBytes / (B * V * 4))));
   const chunks: Tensor[] = [];
   for (let t0 = 0; t0 < T; t0 += step) {

@@ -219,7 +219,28 @@ export interface PolicyArmResult {
   answers?: string[];
   /** Where the trained policy was saved (a folder the app or `model generate` can load), when it was. */
   saved?: string;
+  /** Online methods (iterative DPO, PPO, RLOO): the reward model that labelled or rewarded the samples, in words. */
+  rewardModel?: string;
+  /** Iterative DPO: iteration 0 (the starting policy), then each iteration's pairs and the truth's verdict on the policy it made. */
+  iterations?: PolicyIterationResult[];
   seconds: number;
+}
+
+/** One iteration of iterative DPO, and the truth judge's reading of the policy after it (greedy or `eval.temperature` answers on the seen personas' evaluation prompts). */
+export interface PolicyIterationResult {
+  /** 0: the starting policy, before any iteration. */
+  iteration: number;
+  /** Prompts sampled, answers per prompt, pairs kept (best against worst) and prompts dropped because every answer tied. */
+  prompts: number;
+  samplesPerPrompt: number;
+  pairs: number;
+  ties: number;
+  /** Mean reward-model score of the iteration's samples (null for iteration 0). */
+  meanScore: number | null;
+  /** Mean true utility of the policy's answers with its interval (normal approximation, eval.confidence), and the win rate against the base. */
+  utility: { n: number; mean: number; lo: number; hi: number };
+  vsBase: RateWithInterval;
+  invalidRate: number;
 }
 
 export interface PolicyJudges {

@@ -1,6 +1,6 @@
 // Stage-2 policy specs and runner on the cpu backend at toy size (the tiny Llama checkpoint, a
-// 12-persona built-in world): field-path errors, defaults and the URL round trip; presets that
-// cannot run fail on the method's field; offline DPO lowers its loss and raises rewards/accuracies
+// 12-persona built-in world): field-path errors, defaults and the URL round trip; every preset
+// validates; offline DPO lowers its loss and raises rewards/accuracies
 // (TRL names), is judged by the truth for seen and unseen personas, stops on cancel with its
 // checkpoint, resumes to the same trajectory bit for bit, and stops on a non-finite loss by name.
 import { readFileSync } from 'node:fs';
@@ -55,13 +55,10 @@ describe('policy specs', () => {
     expect(fieldError({ arms: [] }).path).toBe('arms');
   });
 
-  it('refuses a method this build cannot run, on its kind field, after checking its other fields', () => {
-    for (const kind of ['iterative-dpo', 'ppo', 'rloo']) {
-      const e = fieldError({ arms: [arm({ method: { kind } })] });
-      expect(e.path).toBe('arms[0].method.kind');
-      expect(e.message).toMatch(/not implemented/);
-    }
+  it('online methods (iterative DPO, PPO, RLOO) check their fields and fill their defaults', () => {
+    for (const kind of ['iterative-dpo', 'ppo', 'rloo']) expect(parsePolicySpec({ arms: [arm({ method: { kind } })] }).arms[0].method).toMatchObject({ kind, rewardModelRun: null });
     expect(fieldError({ arms: [arm({ method: { kind: 'ppo', cliprange: 2 } })] }).path).toBe('arms[0].method.cliprange');
+    expect(fieldError({ arms: [arm({ method: { kind: 'rloo', k: 1 } })] }).path).toBe('arms[0].method.k');
   });
 
   it('round-trips through a URL, defaults dropped', () => {
@@ -72,21 +69,11 @@ describe('policy specs', () => {
     expect(() => decodePolicySpec(text.slice(0, 10))).toThrow(SpecError);
   });
 
-  it('presets: the runnable ones validate; the others fail on the method they need', () => {
-    for (const name of ['dpo', 'dpo-skewed', 'dpo-variants', 'policy-baselines']) expect(policyPresetSpec(name).arms.length).toBeGreaterThan(0);
+  it('presets: every one validates', () => {
+    for (const p of POLICY_PRESETS) expect(policyPresetSpec(p.name).arms.length).toBeGreaterThan(0);
     expect(policyPresetSpec('dpo').arms.map((a) => a.conditioning.kind)).toEqual(['custom', 'preset']);
-    const failing = { 'iterative-dpo': 'arms[0].method.kind', ppo: 'arms[0].method.kind' } as Record<string, string>;
-    for (const p of POLICY_PRESETS) {
-      if (!(p.name in failing)) continue;
-      let err: unknown;
-      try {
-        policyPresetSpec(p.name);
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(SpecError);
-      expect((err as SpecError).path).toBe(failing[p.name]);
-    }
+    expect(policyPresetSpec('ppo').arms.map((a) => a.method.kind)).toEqual(['ppo', 'rloo']);
+    expect(policyPresetSpec('iterative-dpo').arms[0].method).toMatchObject({ kind: 'iterative-dpo', iterations: 3 });
   });
 });
 

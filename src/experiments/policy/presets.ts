@@ -1,6 +1,6 @@
 // Stage 2's named presets, the same in the CLI and the app: plain JSON that parsePolicySpec
-// completes. A preset whose method this build cannot run yet (iterative DPO, PPO, RLOO)
-// fails that parse with the field at fault; it never runs as something else.
+// completes. A preset whose method a build cannot run fails that parse with the field at fault;
+// it never runs as something else.
 import { DRIVER_ATTRIBUTES } from '../../data';
 import type { PolicyPresetInfo, PolicySpec } from '../../protocol/policy';
 import { UnknownPresetError } from '../presets';
@@ -19,6 +19,9 @@ const NONE = { kind: 'preset', name: 'none' };
 /** Sized for the cpu backend of a 2-core machine (docs/policies.md gives the times measured). */
 const TRAIN = { mode: 'full', epochs: 1, batchSize: 8, lr: 2e-4, maxPairs: 320, maxLength: 320, logEvery: 5 };
 const EVAL = { seenPersonas: 20, unseenPersonas: 20, questionsPerPersona: 3, maxNewTokens: 160 };
+/** Online methods: a smaller lr than offline DPO's (their pairs and rollouts are the policy's own samples, and the format must survive). */
+const ONLINE_DPO_TRAIN = { ...TRAIN, lr: 5e-5, maxPairs: 64, logEvery: 1 };
+const ONLINE_RL_TRAIN = { ...TRAIN, lr: 2e-5, logEvery: 1 };
 const dpo = (label: string, conditioning: unknown, method: Record<string, unknown> = {}) => ({ label, conditioning, method: { kind: 'dpo', ...method }, train: TRAIN });
 
 export const POLICY_PRESETS: readonly PolicyPreset[] = [
@@ -55,19 +58,21 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'iterative-dpo',
     title: 'Iterative DPO labelled by a reward model',
-    description: 'Three iterations: sample 4 answers per prompt, label best vs worst with a Stage-1 conditional reward model, retrain. Not implemented in this build yet: the spec names the field.',
-    spec: { name: 'iterative-dpo', seed: 1, arms: [{ label: 'iterative DPO', conditioning: PERSONA, method: { kind: 'iterative-dpo', iterations: 3, samplesPerPrompt: 4 }, train: TRAIN }], eval: EVAL },
+    description:
+      'Three iterations from the persona-blind SFT policy: 4 answers sampled (temperature 1) for each of 64 seen-persona training prompts, the best against the worst by a conditional reward model (Stage 1\'s bag-of-features model trained in the run on its training pairs, or the Stage-1 run named in method.rewardModelRun), DPO on those pairs with the current policy as reference; the truth reads the policy after every iteration.',
+    spec: { name: 'iterative-dpo', seed: 1, arms: [{ label: 'iterative DPO', conditioning: PERSONA, method: { kind: 'iterative-dpo', iterations: 3, samplesPerPrompt: 4 }, train: ONLINE_DPO_TRAIN }], eval: EVAL },
   },
   {
     name: 'ppo',
     title: 'PPO and RLOO with a reward model',
-    description: 'PPO (value head, GAE, clipped losses, per-token KL penalty) and RLOO (critic-free) guided by a Stage-1 conditional reward model. Not implemented in this build yet: the spec names the field.',
+    description:
+      'From the persona-blind SFT policy, rewarded by a conditional reward model (Stage 1\'s bag-of-features model trained in the run, or the Stage-1 run named in method.rewardModelRun): PPO (value head, GAE, clipped losses, per-token KL penalty; 24 steps of 16 rollouts, 2 epochs) and RLOO (critic-free; 24 steps of 8 prompts × 4 answers).',
     spec: {
       name: 'ppo',
       seed: 1,
       arms: [
-        { label: 'PPO', conditioning: PERSONA, method: { kind: 'ppo' }, train: TRAIN },
-        { label: 'RLOO', conditioning: PERSONA, method: { kind: 'rloo' }, train: TRAIN },
+        { label: 'PPO', conditioning: PERSONA, method: { kind: 'ppo', rolloutsPerStep: 16, ppoEpochs: 2 }, train: { ...ONLINE_RL_TRAIN, maxPairs: 384 } },
+        { label: 'RLOO', conditioning: PERSONA, method: { kind: 'rloo', rolloutsPerStep: 8, k: 4 }, train: { ...ONLINE_RL_TRAIN, maxPairs: 192 } },
       ],
       eval: EVAL,
     },

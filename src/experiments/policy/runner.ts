@@ -25,7 +25,12 @@ import { DpoPolicyModel, referenceLogps } from './dpo-model';
 import { evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
 import { policyFiles, type PolicyFiles } from './save';
-import type { PolicyRewardModel } from './reward';
+import { RewardModelUnavailableError, type PolicyRewardModel } from './reward';
+import type { OnlineArm, OnlineCheckpoint } from './online';
+import { trainIterativeDpo } from './online-dpo';
+import { trainOwnRewardModel } from './own-reward';
+import { trainPpo } from './ppo';
+import type { ValueHead } from './value-head';
 import { parsePolicySpec } from './spec';
 
 export interface PolicyRunnerEnv {
@@ -67,6 +72,12 @@ export function methodName(m: PolicyArmSpec['method']): string {
   switch (m.kind) {
     case 'dpo':
       return `DPO (${m.loss}, β ${m.beta}${m.labelSmoothing ? `, ε ${m.labelSmoothing}` : ''}${m.loss === 'simpo' ? `, γ ${m.simpoGamma}` : ''}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; ${m.pairs} pairs)`;
+    case 'iterative-dpo':
+      return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples)`;
+    case 'ppo':
+      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts)`;
+    case 'rloo':
+      return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step)`;
     case 'roleplay':
       return 'roleplay (no training)';
     default:
@@ -254,6 +265,73 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
 }
 
 /**
+ * Trains arm i by an online method (iterative DPO, PPO, RLOO: ./online-dpo.ts, ./ppo.ts) with the
+ * reward model its spec names (a Stage-1 run, through env.loadRewardModel) or, when it names none,
+ * one this arm trains first on the run's own training pairs (./own-reward.ts; the record says so).
+ */
+async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
+  const { env, o, record, spec } = run;
+  const a = spec.arms[i];
+  const m = a.method;
+  if (m.kind !== 'iterative-dpo' && m.kind !== 'ppo' && m.kind !== 'rloo') throw new Error('trainOnline: not an online arm');
+  const result = record.arms[i];
+  let rm: PolicyRewardModel;
+  if (m.rewardModelRun !== null) {
+    if (!env.loadRewardModel) throw new RewardModelUnavailableError(`arms[${i}].method.rewardModelRun: this environment cannot load Stage-1 reward models; set it to null to train one in the run`);
+    run.progress(i, 'features', 0, `${a.label}: loading the reward model of Stage-1 run ${m.rewardModelRun}`);
+    rm = await env.loadRewardModel(m.rewardModelRun, o.signal);
+  } else {
+    run.progress(i, 'features', 0, `${a.label}: training a reward model on the run's training pairs (arms[${i}].method.rewardModelRun is null)`);
+    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
+  }
+  result.rewardModel = rm.description;
+  try {
+    const ck = await env.store.getCheckpoint(record.id, i);
+    if (ck && !('online' in ck)) throw new PolicyResumeError(`The checkpoint of ${a.label} is not an online method's; start the run again`);
+    const arm: OnlineArm = {
+      be: env.backend,
+      arm: a,
+      seed: spec.seed,
+      ds: sh.ds,
+      split: sh.split,
+      layout: sh.layout,
+      base: sh.base,
+      evalItems: sh.items,
+      evalSpec: spec.eval,
+      rewardModel: rm,
+      result,
+      signal: o.signal,
+      assertDevice: env.assertDevice,
+      checkpointEvery: env.checkpointEvery ?? 50,
+      checkpoint: ck as OnlineCheckpoint | null,
+      saveCheckpoint: async (c) => {
+        await env.store.putCheckpoint({ ...c, runId: record.id, arm: i });
+        await run.save();
+      },
+      progress: (phase, within, message) => run.progress(i, phase, TRAIN_SHARE * (0.05 + 0.95 * within), message),
+      onLog: (point) => run.emit({ kind: 'metrics', runId: record.id, arm: i, armLabel: a.label, point }),
+      freshBase: async () => {
+        const lm = await env.loadBase(spec.base, env.backend);
+        if (lm.name !== sh.base.name) {
+          lm.model.dispose();
+          throw new PolicyResumeError(`The base policy changed during the run (${sh.base.name} at the start, ${lm.name} now); start the run again`);
+        }
+        return lm;
+      },
+    };
+    if (m.kind === 'iterative-dpo') return await trainIterativeDpo(arm, owned);
+    const head: { head: ValueHead | null } = { head: null };
+    try {
+      return await trainPpo(arm, owned, head);
+    } finally {
+      head.head?.dispose();
+    }
+  } finally {
+    rm.dispose();
+  }
+}
+
+/**
  * Scores arm i's answers against the base's on the same prompts. `trained`: the arm's own model
  * writes them; otherwise the base does, with the few-shot examples when `examples` is given
  * (roleplay is the base itself on the arm's prompts).
@@ -333,12 +411,16 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       const { model, adapter } = await trainDpo(run, sh, i, pairs, owned);
       if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
+    } else if (a.method.kind === 'iterative-dpo' || a.method.kind === 'ppo' || a.method.kind === 'rloo') {
+      const { model, adapter } = await trainOnline(run, sh, i, owned);
+      if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
+      await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'roleplay') {
       await evaluateArm(run, sh, i, sh.base.model, null, false);
     } else if (a.method.kind === 'few-shot') {
       await evaluateArm(run, sh, i, sh.base.model, null, false, fewShotExamples(sh, a, a.method.k, spec.seed));
     } else {
-      throw new Error(`${a.label}: method ${a.method.kind} is not implemented (parsePolicySpec should have refused it)`);
+      throw new Error(`${a.label}: method ${(a.method as { kind: string }).kind} is not implemented (parsePolicySpec should have refused it)`);
     }
   } finally {
     owned.adapter?.dispose();

@@ -1,0 +1,53 @@
+// The reward model an online arm trains for itself when its spec names no Stage-1 run
+// (method.rewardModelRun null): Stage 1's conditional bag-of-features reward model (every persona
+// attribute, Bradley-Terry, 16 dims, as the Stage-1 `conditional` features arm) trained through
+// Stage 1's loop on this run's own training pairs (the seen personas' generic and cross pairs of
+// their training questions; never the evaluation's questions or the unseen personas). Seeded,
+// so a resumed run trains the same model again. The record says it was trained here. Answers are
+// scored as Stage-1 runs' kept models score them (BagScorer.rewards: r(p, x) = <u_p, v_x> + c_x).
+import type { BuiltinDataset, DataSplit, PairSets } from '../../data';
+import type { Backend } from '../../tensor';
+import { trainLoop } from '../../train/loop';
+import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
+import { samplePairs } from '../prepare';
+import { resolveSubset } from '../spec/expand';
+import { BagScorer } from '../scorers/bag-scorer';
+import type { PolicyRewardItem, PolicyRewardModel } from './reward';
+
+/** Stage 1's features preset (experiments/presets: `features`, RM_TRAIN with the small model's lr). */
+const OWN_RM = { dims: 16, maxPairs: 20_000, train: { epochs: 4, batchSize: 128, lr: 0.01, weightDecay: 0.01, clipNorm: 1, logEvery: 50 } };
+
+export async function trainOwnRewardModel(
+  be: Backend,
+  ds: BuiltinDataset,
+  split: DataSplit,
+  sets: PairSets,
+  seed: number,
+  o: { signal?: AbortSignal; onProgress?(step: number, total: number): void } = {},
+): Promise<PolicyRewardModel & { accuracy: number; pairs: number }> {
+  const pairs = samplePairs([...sets.train.generic, ...sets.train.cross], OWN_RM.maxPairs, seed, 'policy-reward-model');
+  if (pairs.length === 0) throw new RangeError('No training pairs to train a reward model on');
+  const seen = new Set(split.seenPersonas);
+  const personas = new Map(ds.personas.map((p) => [p.id, p]));
+  const personaEncoder = new PersonaBagEncoder(resolveSubset({ kind: 'preset', name: 'all' }).keys, ds.personas.filter((p) => seen.has(p.id)), true);
+  const responseEncoder = new ResponseBagEncoder(pairs.flatMap((p) => [p.chosen, p.rejected]));
+  const scorer = new BagScorer(be, personas, personaEncoder, responseEncoder, { dims: OWN_RM.dims, loss: 'bradley-terry', seed });
+  try {
+    const loop = await trainLoop(be, scorer, pairs, OWN_RM.train, seed, { signal: o.signal, onStep: o.onProgress });
+    const accuracy = loop.final['rewards/accuracies'] ?? NaN;
+    return {
+      runId: 'this run',
+      arm: 'own',
+      description: `conditional bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+      accuracy,
+      pairs: pairs.length,
+      async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {
+        return Array.from(await scorer.rewards(items.map((it) => ({ personaId: it.personaId, text: it.answer })), signal));
+      },
+      dispose: () => scorer.dispose(),
+    };
+  } catch (e) {
+    scorer.dispose();
+    throw e;
+  }
+}

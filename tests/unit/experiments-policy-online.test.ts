@@ -1,0 +1,201 @@
+// The online Stage-2 methods in the policy runner on the cpu backend at toy size (the tiny Llama
+// checkpoint, a 16-persona built-in world): iterative DPO, PPO and RLOO each run, log TRL's metric
+// names, stop on cancel with a checkpoint and resume to the same curves and answers bit for bit;
+// iterative DPO records the truth's reading of every iteration's policy with intervals; an arm
+// whose spec names no reward model trains Stage 1's bag-of-features one and says so; one naming a
+// run the environment cannot load fails on that field.
+// The reward model here is a test double of the PolicyRewardModel interface, transparent on
+// purpose: the truth judge's score of the answer for its persona (the planted utility; an
+// unreadable answer gets the persona's worst) plus its length in characters / 1000, so the tiny
+// model's unreadable answers do not all tie. It is never used outside tests.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { judgeAnswer, isBuiltin, type BuiltinDataset } from '../../src/data';
+import { folderLmLoader } from '../../src/experiments/node/load-lm';
+import { loadBuiltin } from '../../src/experiments/prepare';
+import { MemoryRunStore } from '../../src/experiments/runs/store';
+import { bestWorstPairs } from '../../src/experiments/policy/online-dpo';
+import { onlineSteps } from '../../src/experiments/policy/ppo';
+import type { PolicyRewardItem, PolicyRewardModel } from '../../src/experiments/policy/reward';
+import { runPolicy, type PolicyRunnerEnv } from '../../src/experiments/policy/runner';
+import { parsePolicySpec } from '../../src/experiments/policy/spec';
+import type { PolicyRecord, PolicyRunEvent } from '../../src/protocol/policy';
+import { createBackend, type Backend } from '../../src/tensor';
+
+const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
+const DATA = { source: 'builtin', personas: 16, questionsPerPersona: 4 } as const;
+
+function truthDouble(ds: BuiltinDataset, calls: { n: number }): PolicyRewardModel {
+  return {
+    runId: 'toy',
+    arm: 'truth + length',
+    description: 'test double: planted utility + length/1000',
+    async score(items: readonly PolicyRewardItem[]) {
+      calls.n += items.length;
+      return items.map((it) => judgeAnswer(ds, it.personaId, it.questionId, it.answer).score + it.answer.length / 1000);
+    },
+    dispose() {},
+  };
+}
+
+const TRAIN = { mode: 'full', epochs: 1, batchSize: 2, lr: 0.0005, maxPairs: 4, maxLength: 128, logEvery: 1 };
+const METHODS = {
+  'iterative-dpo': { kind: 'iterative-dpo', iterations: 2, samplesPerPrompt: 2, beta: 0.1, rewardModelRun: 'toy' },
+  ppo: { kind: 'ppo', rolloutsPerStep: 2, ppoEpochs: 2, rewardModelRun: 'toy' },
+  rloo: { kind: 'rloo', rolloutsPerStep: 2, k: 2, rewardModelRun: 'toy' },
+} as const;
+type Kind = keyof typeof METHODS;
+
+const spec = (kind: Kind, method: Record<string, unknown> = {}, train: Record<string, unknown> = {}) => ({
+  name: `toy ${kind}`,
+  seed: 5,
+  base: { kind: 'path', path: TINY },
+  data: DATA,
+  arms: [{ label: kind, conditioning: { kind: 'custom', attributes: ['age'] }, method: { ...METHODS[kind], ...method }, train: { ...TRAIN, ...train } }],
+  eval: { seenPersonas: 2, unseenPersonas: 2, questionsPerPersona: 1, maxNewTokens: 6, batchSize: 4 },
+});
+
+const TRL: Record<Kind, string[]> = {
+  'iterative-dpo': ['loss', 'rewards/chosen', 'rewards/rejected', 'rewards/accuracies', 'rewards/margins', 'logps/chosen', 'logps/rejected', 'objective/scores'],
+  ppo: ['objective/kl', 'objective/scores', 'objective/rlhf_reward', 'objective/entropy', 'objective/non_score_reward', 'policy/approxkl_avg', 'policy/clipfrac_avg', 'loss/policy_avg', 'loss/value_avg', 'val/clipfrac_avg'],
+  rloo: ['objective/kl', 'objective/scores', 'objective/rlhf_reward', 'policy/approxkl_avg', 'policy/clipfrac_avg', 'loss/policy_avg'],
+};
+
+describe('online methods: the pieces', () => {
+  it('pairs best against worst per prompt, drops ties, first of equals', () => {
+    expect(bestWorstPairs([1, 3, 2, 5, 5, 5, 0, 0, -1], 3)).toEqual({ pairs: [{ prompt: 0, best: 1, worst: 0 }, { prompt: 2, best: 6, worst: 8 }], ties: 1 });
+  });
+
+  it('sizes a run: epochs over the prompt pool, rollouts a step', () => {
+    expect(onlineSteps(10, 1, 4)).toEqual({ prompts: 10, steps: 3 });
+    expect(onlineSteps(10, 0.5, 4)).toEqual({ prompts: 5, steps: 2 });
+  });
+});
+
+describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
+  let be: Backend;
+  let ds: BuiltinDataset;
+  const calls = { n: 0 };
+  beforeAll(async () => {
+    be = await createBackend('cpu');
+    const d = await loadBuiltin(parsePolicySpec(spec('ppo')).data);
+    if (!isBuiltin(d)) throw new Error('not the built-in world');
+    ds = d;
+  });
+
+  const env = (store: MemoryRunStore<PolicyRecord>, extra: Partial<PolicyRunnerEnv> = {}): PolicyRunnerEnv => ({
+    backend: be,
+    adapter: null,
+    store,
+    loadData: loadBuiltin,
+    loadBase: (_base, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
+    appVersion: 'test',
+    checkpointEvery: 1,
+    loadRewardModel: async (id) => {
+      if (id !== 'toy') throw new Error(`unexpected reward model ${id}`);
+      return truthDouble(ds, calls);
+    },
+    ...extra,
+  });
+
+  const full = new Map<Kind, PolicyRecord>();
+
+  for (const kind of Object.keys(METHODS) as Kind[]) {
+    it(`${kind}: trains with the reward model, logs TRL's names, is judged by the truth`, async () => {
+      const before = calls.n;
+      const events: PolicyRunEvent[] = [];
+      const r = await runPolicy(spec(kind), env(new MemoryRunStore<PolicyRecord>()), { onEvent: (e) => events.push(e) });
+      expect(r.status, r.error?.message).toBe('done');
+      full.set(kind, r);
+      const a = r.arms[0];
+      expect(calls.n).toBeGreaterThan(before);
+      expect(a.rewardModel).toMatch(/test double/);
+      expect(a.curve.length).toBeGreaterThan(0);
+      for (const p of a.curve) for (const k of TRL[kind]) expect(Number.isFinite(p[k]), `${k} at step ${p.step}`).toBe(true);
+      expect(a.curve.map((p) => p.step)).toEqual(a.curve.map((_, j) => j + 1));
+      expect(events.filter((e) => e.kind === 'metrics')).toHaveLength(a.curve.length);
+      const training = events.filter((e) => e.kind === 'progress' && e.phase === 'train');
+      expect(training.length).toBeGreaterThan(0);
+      expect(training.every((e) => e.kind === 'progress' && e.fraction > 0 && e.fraction < 1)).toBe(true);
+      expect(a.eval.map((e) => e.set)).toEqual(['seen', 'unseen']);
+      expect(a.answers).toHaveLength(4);
+      if (kind === 'iterative-dpo') {
+        const its = a.iterations!;
+        expect(its.map((x) => x.iteration)).toEqual([0, 1, 2]);
+        for (const x of its) {
+          expect(x.utility.n).toBe(2);
+          expect(x.utility.lo).toBeLessThanOrEqual(x.utility.mean);
+          expect(x.utility.hi).toBeGreaterThanOrEqual(x.utility.mean);
+          expect(x.vsBase.n).toBe(2);
+        }
+        expect(its[0].meanScore).toBeNull();
+        for (const x of its.slice(1)) {
+          expect(x.prompts).toBe(4);
+          expect(x.pairs + x.ties).toBe(4);
+          expect(Number.isFinite(x.meanScore)).toBe(true);
+        }
+        // The first DPO step of an iteration starts at its reference: the loss is log 2.
+        expect(a.curve[0].loss).toBeCloseTo(Math.log(2), 4);
+        expect(a.curve.filter((p) => p.iteration === 2)[0].loss).toBeCloseTo(Math.log(2), 4);
+      } else {
+        // Two steps of two prompts; PPO's first update is on-policy: its ratio is 1, nothing clipped.
+        expect(a.curve).toHaveLength(2);
+        expect(a.curve[0].rollouts).toBe(kind === 'rloo' ? 4 : 2);
+        if (kind === 'rloo') expect(a.curve[0]['loss/value_avg']).toBeUndefined();
+      }
+    }, 300_000);
+  }
+
+  for (const kind of Object.keys(METHODS) as Kind[]) {
+    it(`${kind}: cancels with its checkpoint kept, then resumes to the same curve and answers bit for bit`, async () => {
+      const store = new MemoryRunStore<PolicyRecord>();
+      const ac = new AbortController();
+      const events: PolicyRunEvent[] = [];
+      const stopAt = kind === 'iterative-dpo' ? a0(full.get(kind)!).curve.find((p) => p.iteration === 2)!.step : 1;
+      const stopped = await runPolicy(spec(kind), env(store), {
+        signal: ac.signal,
+        onEvent: (e) => {
+          events.push(e);
+          if (e.kind === 'metrics' && e.point.step === stopAt) ac.abort();
+        },
+      });
+      expect(stopped.status).toBe('cancelled');
+      expect(events.find((e) => e.kind === 'error')).toMatchObject({ name: 'CancelledError', checkpointKept: true });
+      expect(await store.getCheckpoint(stopped.id, 0)).not.toBeNull();
+      const resumed = await runPolicy(spec(kind), env(store), { runId: stopped.id });
+      expect(resumed.status, resumed.error?.message).toBe('done');
+      const want = a0(full.get(kind)!);
+      const got = a0(resumed);
+      expect(got.final.resumed_from_step).toBeGreaterThan(0);
+      expect(got.curve).toEqual(want.curve);
+      expect(got.iterations).toEqual(want.iterations);
+      expect(got.answers).toEqual(want.answers);
+      expect(got.eval).toEqual(want.eval);
+      expect(await store.getCheckpoint(stopped.id, 0)).toBeNull();
+    }, 300_000);
+  }
+
+  it('LoRA: RLOO trains an adapter on the frozen base', async () => {
+    const r = await runPolicy(spec('rloo', {}, { mode: 'lora', lr: 0.01 }), env(new MemoryRunStore<PolicyRecord>()));
+    expect(r.status, r.error?.message).toBe('done');
+    expect(r.arms[0].training).toMatch(/LoRA/);
+    expect(r.arms[0].curve.every((p) => Number.isFinite(p['loss/policy_avg']) && p.grad_norm > 0)).toBe(true);
+    expect(r.arms[0].eval.every((e) => Number.isFinite(e.kl))).toBe(true);
+  }, 300_000);
+
+  it('without a named reward model, trains Stage 1\'s bag-of-features model on the run\'s training pairs and says so', async () => {
+    const r = await runPolicy(spec('rloo', { rewardModelRun: null }), env(new MemoryRunStore<PolicyRecord>(), { loadRewardModel: undefined }));
+    expect(r.status, r.error?.message).toBe('done');
+    expect(r.arms[0].rewardModel).toMatch(/bag-of-features reward model trained in this run/);
+  }, 300_000);
+
+  it('a named reward model this environment cannot load fails on the field', async () => {
+    const r = await runPolicy(spec('ppo'), env(new MemoryRunStore<PolicyRecord>(), { loadRewardModel: undefined }));
+    expect(r.status).toBe('failed');
+    expect(r.error?.name).toBe('RewardModelUnavailableError');
+    expect(r.error?.message).toMatch(/arms\[0\]\.method\.rewardModelRun/);
+  }, 300_000);
+});
+
+function a0(r: PolicyRecord) {
+  return r.arms[0];
+}
