@@ -3,6 +3,7 @@
 // (src/worker/runner.worker.ts: `const api: RunnerApi`), so a new export of a worker module
 // becomes callable only when it is added here. Plain, structured-cloneable data crosses; callbacks
 // cross as comlink proxies (client.ts re-exports `proxy`).
+import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxModelView } from './onnx';
 import type {
   DatasetListItem,
   DatasetRef,
@@ -77,6 +78,10 @@ export interface RunnerApi {
   trlCurves(text: string): TrlCurves;
   /** A TRL run's output folder into the model cache as trl/<folder> (an adapter merged into `base`). */
   importTrlModel(files: File[], base: { kind: 'builtin' } | { kind: 'cache'; group: string }): Promise<{ group: string; kind: 'adapter' | 'checkpoint'; curvePoints: number }>;
+  /** A picked ONNX model folder into the model cache as onnx:<folder>, checked whole first (src/worker/onnx-models.ts). */
+  importOnnxModel(files: File[]): Promise<OnnxModelView>;
+  /** An ONNX model from the hub or a URL into the model cache, with progress. */
+  downloadOnnxModel(req: OnnxFetchRequest, onProgress?: (p: OnnxFetchProgressView) => void): Promise<OnnxModelView>;
 
   // The language model and the Compare view (src/worker/models.ts).
   /** `baseUrl`: where the built-in model's files are (tests pass one; the app uses its own). */

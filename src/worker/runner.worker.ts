@@ -10,6 +10,7 @@ import * as data from './data';
 import * as experiments from './experiments';
 import { exportTrl, trlCurves } from './export-trl';
 import { importTrlModel } from './import-trl';
+import { downloadOnnxModel, importOnnxModel } from './onnx-models';
 import { gpuStatus, setRunnerCpuThreads } from './gpu-status';
 import * as columns from './columns';
 import { columnModels } from './column-models';
@@ -48,6 +49,8 @@ const api: RunnerApi = {
   exportTrl,
   trlCurves,
   importTrlModel,
+  importOnnxModel,
+  downloadOnnxModel,
 
   loadBuiltinModel: models.loadBuiltinModel,
   loadPickedModel: models.loadPickedModel,

@@ -61,9 +61,12 @@ export async function checkOnnxFiles(files: CheckpointFiles, o: OnnxMemoryOption
   return { config, tokenizer, layout, file, bytes, estimate };
 }
 
-/** onnxruntime-web for `provider`: its WASM build (Node gets one thread), or its WebGPU build. */
-export async function loadOrt(provider: OnnxProvider): Promise<OrtModule> {
-  const ort = (provider === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web')) as OrtModule;
+/**
+ * onnxruntime-web's WebGPU build, which runs the WASM EP too: one build (one 28 MB .wasm in the
+ * app's assets) serves both providers, in browsers and in Node (there with one thread).
+ */
+export async function loadOrt(): Promise<OrtModule> {
+  const ort = (await import('onnxruntime-web/webgpu')) as OrtModule;
   const node = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
   // Node: one thread keeps the CLI and tests modest and their numbers reproducible.
   if (node) ort.env.wasm.numThreads = 1;
@@ -83,6 +86,6 @@ export interface LoadOnnxOptions extends OnnxMemoryOptions {
 export async function loadOnnxModel(files: CheckpointFiles, o: LoadOnnxOptions = {}): Promise<LoadedOnnx> {
   const checked = await checkOnnxFiles(files, o);
   const provider = o.provider ?? 'wasm';
-  const lm = await OnnxLm.create(o.ort ?? (await loadOrt(provider)), checked.bytes, checked.config, checked.layout, provider);
+  const lm = await OnnxLm.create(o.ort ?? (await loadOrt()), checked.bytes, checked.config, checked.layout, provider);
   return { ...checked, lm };
 }

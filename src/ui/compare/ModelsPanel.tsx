@@ -5,6 +5,7 @@
 import { useEffect, useId } from 'react';
 import { useCompare, useModelState } from '../../store/compare';
 import { formatBytes, formatMagnitude } from '../format';
+import { OnnxImport } from './OnnxImport';
 import { TrlImport } from './TrlImport';
 
 export function ModelsPanel() {
@@ -83,6 +84,7 @@ export function ModelsPanel() {
           Refresh cache list
         </button>
         <TrlImport />
+        <OnnxImport />
       </div>
     </details>
   );

@@ -1,0 +1,24 @@
+// Plain data of the ONNX model source between the UI and the worker (src/worker/onnx-models.ts).
+
+/** An ONNX model stored in the model cache, checked and ready for a spec to name. */
+export interface OnnxModelView {
+  /** The cache group, e.g. 'onnx:Qwen2.5-0.5B-Instruct': what model.onnx names in a spec. */
+  group: string;
+  /** The .onnx file's name as found (onnx/model.onnx, or model.onnx among picked files). */
+  file: string;
+  bytes: number;
+  layers: number;
+  vocabSize: number;
+  contextLength: number;
+  /** Estimated bytes to run it (weights, KV cache and logits at batch 8 x 512). */
+  estimateBytes: number;
+}
+
+/** Where to download an ONNX model from: a hub repo (token optional) or a base URL. */
+export type OnnxFetchRequest = { kind: 'hub'; repo: string; revision?: string; token?: string; endpoint?: string } | { kind: 'url'; baseUrl: string; token?: string };
+
+export interface OnnxFetchProgressView {
+  file: string;
+  receivedBytes: number;
+  totalBytes: number | null;
+}

@@ -1,0 +1,60 @@
+// The ONNX model source in the worker: picked folders and hub/URL downloads into the model cache
+// (checked whole first: models/onnx/cache.ts), and the loader experiment runs use for arms whose
+// model.onnx names a cache entry ('onnx:NAME'). Runs on onnxruntime-web's WASM EP.
+import type { OnnxLoader } from '../experiments/lm/loaded';
+import { BUILTIN_CHAT_TEMPLATE } from '../models/builtin/spec';
+import { pickedFiles } from '../models/checkpoint';
+import { ModelCache } from '../models/hub/cache';
+import { cachedOnnxFiles, fetchOnnxModel, onnxGroup, storeOnnxFiles } from '../models/onnx/cache';
+import type { CheckedOnnx } from '../models/onnx/open';
+import { loadOnnxModel } from '../models/onnx/open';
+import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxModelView } from '../protocol/onnx';
+
+function view(group: string, c: CheckedOnnx): OnnxModelView {
+  return { group, file: c.file, bytes: c.bytes.byteLength, layers: c.layout.numLayers, vocabSize: c.config.vocabSize, contextLength: c.config.contextLength, estimateBytes: c.estimate };
+}
+
+async function withCache<T>(fn: (cache: ModelCache) => Promise<T>): Promise<T> {
+  const cache = await ModelCache.open();
+  try {
+    return await fn(cache);
+  } finally {
+    cache.close();
+  }
+}
+
+/** A picked ONNX model folder (config.json, tokenizer files, onnx/model.onnx) into the cache as onnx:<folder>. */
+export function importOnnxModel(files: File[]): Promise<OnnxModelView> {
+  const folder = files.find((f) => f.webkitRelativePath)?.webkitRelativePath.split('/')[0] ?? 'picked';
+  return withCache(async (cache) => {
+    const { group, checked } = await storeOnnxFiles(cache, folder, pickedFiles(files, `the picked files (${folder})`));
+    return view(group, checked);
+  });
+}
+
+/** Downloads an ONNX model from the hub or a URL into the cache. */
+export function downloadOnnxModel(req: OnnxFetchRequest, onProgress?: (p: OnnxFetchProgressView) => void): Promise<OnnxModelView> {
+  const loc = req.kind === 'hub' ? { kind: 'hub' as const, hub: { repo: req.repo, revision: req.revision || undefined, endpoint: req.endpoint } } : { kind: 'url' as const, baseUrl: req.baseUrl };
+  return withCache(async (cache) => {
+    const { group, checked } = await fetchOnnxModel(cache, loc, { token: req.token || undefined, onProgress: (p) => onProgress?.({ file: p.file, receivedBytes: p.receivedBytes, totalBytes: p.totalBytes ?? null }) });
+    return view(group, checked);
+  });
+}
+
+/** Experiment runs: model.onnx names a cache entry ('onnx:NAME', or NAME). */
+export const loadOnnxForRun: OnnxLoader = async (location) => {
+  const group = onnxGroup(location);
+  const cache = await ModelCache.open();
+  try {
+    const { lm, tokenizer, file } = await loadOnnxModel(await cachedOnnxFiles(cache, group));
+    return {
+      name: `ONNX model ${group} (${file}, onnxruntime-web wasm)`,
+      inference: lm,
+      tokenizer,
+      builtin: tokenizer.chatTemplate === BUILTIN_CHAT_TEMPLATE,
+      dispose: () => lm.dispose(),
+    };
+  } finally {
+    cache.close();
+  }
+};

@@ -1,0 +1,79 @@
+// The ONNX model source in the real app: the Models panel stores the repo's ONNX test decoder
+// (a picked folder: config.json, tokenizer files, onnx/model.onnx) in the model cache with its
+// size, refuses a folder without its tokenizer and a truncated model with a reason (nothing
+// stored), and a roleplay arm naming the cached model (model.source "onnx") runs to the end in
+// the worker on onnxruntime-web and shows in Results with the accuracies the same arm gets on our
+// engine with the same weights (the CLI, run here).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { screenshot } from './screenshot';
+
+const FIXTURE = 'tests/fixtures/onnx-decoder';
+const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+
+/** A copy of the fixture folder named `name`, without `drop`, with `edit` applied to its files. */
+function folder(name: string, drop: string[] = [], edit: (file: string, bytes: Buffer) => Buffer = (_, b) => b): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'e2e-onnx-')), name);
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  for (const f of FILES) if (!drop.includes(f)) writeFileSync(join(dir, f), edit(f, readFileSync(join(FIXTURE, f))));
+  return dir;
+}
+
+async function openModels(page: Page) {
+  await page.goto('/#/compare');
+  await expect(page.getByRole('heading', { level: 2, name: 'Compare', exact: true })).toBeVisible();
+  const panel = page.getByTestId('models-panel');
+  await panel.locator('summary').click();
+  return panel;
+}
+
+test('stores the ONNX test decoder from a picked folder, refuses broken ones, and runs a roleplay arm on it', async ({ page }) => {
+  test.setTimeout(240_000);
+  const panel = await openModels(page);
+  const onnx = panel.getByTestId('onnx-import');
+
+  // Bad folders first: each refused with its reason, nothing stored.
+  await onnx.getByTestId('onnx-import-input').setInputFiles(folder('no-tokenizer', ['tokenizer.json']));
+  await expect(onnx.getByRole('alert')).toContainText("No 'tokenizer.json' in the picked files (no-tokenizer)");
+  await onnx.getByTestId('onnx-import-input').setInputFiles(folder('cut', [], (f, b) => (f.endsWith('.onnx') ? b.subarray(0, 50_000) : b)));
+  await expect(onnx.getByRole('alert')).toContainText('model.onnx is not a complete ONNX model (50000 bytes');
+  await expect(panel).toContainText('No downloaded models in this browser.');
+
+  // The good folder.
+  const good = folder('tiny-onnx');
+  copyFileSync(join(FIXTURE, 'onnx/model.onnx'), join(good, 'onnx/model.onnx'));
+  await onnx.getByTestId('onnx-import-input').setInputFiles(good);
+  await expect(onnx.getByTestId('onnx-import-done')).toContainText('Stored as onnx:tiny-onnx: model.onnx, 98 KiB, 2 layers, vocabulary 320, context 256', { timeout: 60_000 });
+  const size = FILES.reduce((n, f) => n + readFileSync(join(FIXTURE, f)).length, 0);
+  await expect(panel.locator('.models-panel__cache li', { hasText: 'onnx:tiny-onnx' })).toContainText('4 files');
+  console.log(`onnx:tiny-onnx cached: ${size} bytes`);
+  await screenshot(page, 'view-compare-models-onnx');
+
+  // A roleplay arm on it, run in the worker.
+  const spec = {
+    name: 'roleplay on ONNX',
+    data: { source: 'builtin', personas: 40, questionsPerPersona: 4 },
+    eval: { maxPairsPerSet: 20 },
+    arms: [{ label: 'roleplay onnx', method: { kind: 'roleplay', readout: 'choice' }, model: { kind: 'lm', source: 'onnx', onnx: 'onnx:tiny-onnx', maxTokens: 128 } }],
+  };
+  await page.goto(`/#/experiments?spec=${Buffer.from(JSON.stringify(spec)).toString('base64url')}`);
+  await expect(page.getByLabel('Name')).toHaveValue('roleplay on ONNX');
+  await page.getByLabel('Backend').selectOption('cpu');
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-status')).toContainText('Finished on the CPU', { timeout: 150_000 });
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Results', exact: true })).toBeVisible();
+  // The same arm on our engine with the same weights (the CLI, tests/fixtures/tiny-checkpoint/llama-f32) scores the same pairs alike.
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-onnx-run-'));
+  const engineSpec = { ...spec, arms: [{ ...spec.arms[0], model: { kind: 'lm', maxTokens: 128 } }] };
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify(engineSpec));
+  execFileSync('node', ['scripts/node-run.mjs', 'src/cli/main.ts', 'experiment', 'run', join(dir, 'spec.json'), '--model-dir', 'tests/fixtures/tiny-checkpoint/llama-f32', '--json', join(dir, 'record.json'), '--runs', join(dir, 'runs'), '--quiet'], { stdio: 'pipe' });
+  const record = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { arms: { sets: { set: string; accuracy: number; lo: number; hi: number; n: number }[] }[] };
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const row = page.getByRole('row', { name: /^roleplay onnx roleplay \(choice tokens\)/ });
+  for (const s of record.arms[0].sets) await expect(row).toContainText(`${pct(s.accuracy)} [${pct(s.lo)}, ${pct(s.hi)}] n=${s.n}`);
+  await screenshot(page, 'results-onnx-roleplay');
+});
