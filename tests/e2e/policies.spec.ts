@@ -7,18 +7,10 @@
 // the run survives a reload (IndexedDB); a cancelled run, and one whose tab was reloaded while it
 // ran, resume to the end. Screenshots light and dark.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
+import { loadToySpec, openPolicies } from './policy-setup';
 import { screenshot } from './screenshot';
-
-/** Toy-sized: the built-in model as base (its files ship with the app), one DPO arm. */
-const TOY = {
-  name: 'toy DPO',
-  seed: 3,
-  base: { kind: 'builtin' },
-  arms: [{ label: 'conditional DPO', conditioning: { kind: 'preset', name: 'demographics' }, method: { kind: 'dpo', beta: 0.1 }, train: { epochs: 1, batchSize: 4, maxPairs: 8, maxLength: 256, logEvery: 1 } }],
-  eval: { seenPersonas: 2, unseenPersonas: 2, questionsPerPersona: 1, maxNewTokens: 64, batchSize: 4 },
-};
 
 /** RFC 4180 rows (quoted fields hold commas: the method reads "DPO (sigmoid, β 0.1; both pairs)"). */
 function parseCsv(text: string): string[][] {
@@ -40,24 +32,6 @@ function parseCsv(text: string): string[][] {
   }
   rows[rows.length - 1].push(field);
   return rows;
-}
-
-async function openPolicies(page: Page, hash = '#/policies'): Promise<void> {
-  await page.goto(`/${hash}`);
-  await expect(page.getByRole('heading', { level: 2, name: 'Policies', exact: true })).toBeVisible();
-  const guide = page.getByTestId('guide-dismiss');
-  if (await guide.isVisible()) await guide.click();
-  await expect(page.getByRole('radio', { name: /Conditional vs marginal DPO/ }).first()).toBeVisible({ timeout: 30_000 });
-}
-
-async function loadToySpec(page: Page): Promise<void> {
-  await page.getByText('Edit the whole spec as JSON').click();
-  await page.getByLabel('Policy spec JSON').fill(JSON.stringify(TOY));
-  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('toy DPO');
-  await expect(page.getByTestId('policy-spec-error')).toHaveCount(0);
-  // Run waits for the worker's verdict on this draft (it would otherwise run the preset's spec).
-  await expect(page.getByTestId('policy-run-start')).toBeEnabled();
-  await expect(page.getByLabel('Share link (opens this spec)')).toHaveValue(/#\/policies\?spec=/);
 }
 
 test('trains a toy DPO policy on the cpu backend: curves, win rates, export, reload, share link', async ({ page }) => {
