@@ -6,7 +6,7 @@ import { describeFindings, seriousViolations } from './a11y-audit';
 import { generateBuiltinPair } from './compare-setup';
 import { screenshot } from './screenshot';
 
-const VIEWS = ['Data', 'Experiments', 'Results', 'Compare', 'Policies'] as const;
+const VIEWS = ['Data', 'Experiments', 'Results', 'Compare', 'Policies', 'Models of preference'] as const;
 
 async function present(page: Page, name: string): Promise<boolean> {
   return (await page.getByRole('link', { name, exact: true }).count()) > 0;

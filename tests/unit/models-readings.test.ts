@@ -63,7 +63,7 @@ describe('readings', () => {
   });
 
   it('reads EM: the chosen K, the types, the worst-served type and the strongest attribute', () => {
-    expect(mixtureReading(mixture(4))).toBe('Validation likelihood picks K = 4 (-0.592 nats per comparison): 4 types of 23%, 26%, 25%, 26% of personas.');
+    expect(mixtureReading(mixture(4))).toBe('Validation likelihood picks K = 4 (−0.592 nats per comparison): 4 types of 23%, 26%, 25%, 26% of personas.');
     expect(mixtureReading(mixture(1))).toMatch(/K = 1 .*no latent types are found/);
     expect(worstTypeReading(mixture(4))).toBe('The worst-served type gets 68.4% under the mixture against 49.0% under the pooled model (+19.4 points).');
     expect(crossTabReading(mixture(4))).toMatch(/^The types follow occupation category most \(Cramér's V 0.43;/);

@@ -173,7 +173,7 @@ export function ConditionalSection({ c }: { c: ConditionalReport }) {
       </h3>
       <p className="mop-note">
         P(choice | question, responses, attributes) fitted as a Bradley–Terry model over the responses' word bags, with no attributes (marginal), each attribute alone and all
-        of them; L2 strength {c.l2} chosen on validation pairs. Log-likelihood {f3(COIN)} nats per comparison is a coin.
+        of them; L2 strength {c.l2} chosen on validation pairs. Log-likelihood −{f3(-COIN)} nats per comparison is a coin.
       </p>
       <FitsFigure c={c} />
       <div className="mop-grid2">

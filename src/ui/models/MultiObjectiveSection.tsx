@@ -149,7 +149,7 @@ export function MultiObjectiveSection({ m }: { m: MultiObjectiveReport }) {
       </h3>
       <p className="mop-note">
         A reward vector r(x) ∈ R^d and a weight vector per persona, r_p(x) = w_p · r(x); d = {m.chosenDims} chosen on validation pairs (
-        {m.grid.map((g) => `d = ${g.dims}: ${g.validationLogLik.toFixed(3)}`).join(', ')} nats per comparison). A new persona's weights are fitted from k of its own comparisons under a Gaussian prior.
+        {m.grid.map((g) => `d = ${g.dims}: ${g.validationLogLik.toFixed(3).replace('-', '−')}`).join(', ')} nats per comparison). A new persona's weights are fitted from k of its own comparisons under a Gaussian prior.
       </p>
       <div className="mop-grid2">
         <FewShotFigure m={m} />

@@ -7,8 +7,9 @@ import type { ReactNode } from 'react';
 import { OKABE_ITO } from '../compare/palette';
 import { axisTick } from '../format';
 
-/** Series colours: Okabe–Ito without its black (the dark theme's background). */
-export const MOP_COLOURS = OKABE_ITO.slice(0, 7);
+/** Series colours: Okabe–Ito without its black (the dark theme's background); its blue is a CSS
+ * variable that models.css turns into Okabe–Ito's sky blue on the dark theme (#0072B2 is dim there). */
+export const MOP_COLOURS: readonly string[] = ['var(--mop-blue)', ...OKABE_ITO.slice(1, 7)];
 export type Marker = 'circle' | 'square' | 'diamond' | 'triangle';
 
 export interface Series {
@@ -108,7 +109,8 @@ interface DotChartProps {
 
 /** Rows of dots with interval whiskers on a shared horizontal axis. */
 export function DotChart({ rows, series, xLabel, format = axisTick, domain, refs = [], barFrom }: DotChartProps) {
-  const labelW = Math.min(230, 18 + 6.6 * Math.max(...rows.map((r) => r.label.length + (r.note ? r.note.length + 3 : 0)), 4));
+  // About 7 px per character of 12 px text; long labels (an attribute and its role) keep their words.
+  const labelW = Math.min(340, 16 + 7 * Math.max(...rows.map((r) => r.label.length + (r.note ? r.note.length + 3 : 0)), 4));
   const rowH = series.length > 1 ? 24 : 20;
   const top = 8;
   const bottom = 44;
@@ -128,7 +130,8 @@ export function DotChart({ rows, series, xLabel, format = axisTick, domain, refs
         </g>
       ))}
       <line x1={labelW} x2={W - 16} y1={h - bottom} y2={h - bottom} className="mop-axis" />
-      <text x={(labelW + W - 16) / 2} y={h - 8} textAnchor="middle" className="mop-axis-label">
+      {/* Centred under the plot, moved left when the text would run past the edge (~6.8 px a character). */}
+      <text x={Math.min((labelW + W - 16) / 2, W - 16 - 3.4 * xLabel.length)} y={h - 8} textAnchor="middle" className="mop-axis-label">
         {xLabel}
       </text>
       {refs.map((r) => (
@@ -199,7 +202,8 @@ interface LineChartProps {
 export function LineChart({ series, xLabel, yLabel, xTicks, formatY = axisTick, hrefs = [], mark, categorical }: LineChartProps) {
   const h = 300;
   const left = 64;
-  const right = 16;
+  // Reference lines are named in a right margin, clear of the points and their whiskers.
+  const right = hrefs.length ? 190 : 16;
   const top = 14;
   const bottom = 46;
   const ys = series.flatMap((s) => s.points.flatMap((p) => [p.value, p.lo ?? p.value, p.hi ?? p.value])).concat(hrefs.flatMap((r) => [r.y, r.lo ?? r.y, r.hi ?? r.y]));
@@ -236,7 +240,7 @@ export function LineChart({ series, xLabel, yLabel, xTicks, formatY = axisTick, 
         <g key={r.label}>
           {r.lo !== undefined && r.hi !== undefined && <rect x={left} width={W - right - left} y={y(r.hi)} height={Math.max(0, y(r.lo) - y(r.hi))} fill={r.colour} opacity={0.12} />}
           <line x1={left} x2={W - right} y1={y(r.y)} y2={y(r.y)} stroke={r.colour} strokeDasharray="6 4" strokeWidth={1.5} />
-          <text x={W - right - 4} y={y(r.y) - 4} textAnchor="end" className="mop-ref-label" fill={r.colour}>
+          <text x={W - right + 6} y={y(r.y) + 4} className="mop-ref-label mop-ref-label--side">
             {r.label}
           </text>
         </g>
@@ -244,7 +248,7 @@ export function LineChart({ series, xLabel, yLabel, xTicks, formatY = axisTick, 
       {mark && (
         <g>
           <line x1={x(mark.x)} x2={x(mark.x)} y1={top} y2={h - bottom} className="mop-mark" />
-          <text x={x(mark.x) + 5} y={top + 11} className="mop-ref-label">
+          <text x={x(mark.x) > W / 2 ? x(mark.x) - 5 : x(mark.x) + 5} y={top + 11} textAnchor={x(mark.x) > W / 2 ? 'end' : 'start'} className="mop-ref-label mop-ref-label--side">
             {mark.label}
           </text>
         </g>

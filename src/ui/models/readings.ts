@@ -52,7 +52,7 @@ export function informationReading(c: ConditionalReport): string {
 /** (d) EM: the chosen K and what it buys the worst-served type. */
 export function mixtureReading(x: MixtureReport): string {
   const chosen = x.grid.find((g) => g.k === x.chosenK);
-  const ll = chosen ? ` (${chosen.validationLogLik.toFixed(3)} nats per comparison)` : '';
+  const ll = chosen ? ` (${signed(chosen.validationLogLik, 3)} nats per comparison)` : '';
   const types = x.chosenK === 1 ? 'one type, the pooled model itself: no latent types are found on this data' : `${x.chosenK} types of ${x.types.map((t) => pct(t.share, 0)).join(', ')} of personas`;
   return `Validation likelihood picks K = ${x.chosenK}${ll}: ${types}.`;
 }
@@ -86,5 +86,5 @@ export function axesReading(m: MultiObjectiveReport): string {
 
 /** The run in one line: data, seed, time. */
 export function runReading(r: AnalysisRecord): string {
-  return `${r.dataset.name}: ${r.dataset.personas.toLocaleString('en-US')} personas, ${r.dataset.rows.toLocaleString('en-US')} rows; seed ${r.spec.seed}; ${r.seconds.toFixed(0)} s.`;
+  return `Data: ${r.dataset.name}, ${r.dataset.rows.toLocaleString('en-US')} rows. Seed ${r.spec.seed}; ${r.seconds.toFixed(0)} s.`;
 }
