@@ -26,6 +26,7 @@ test('runs the tiny analysis from the view and draws every plot with its reading
   await expect(page.getByTestId('mop-empty')).toContainText('press Run analysis');
   await expect(page.getByRole('radio', { name: /OpinionQA sample/ })).toBeDisabled();
   await expect(page.getByTestId('mop-run-backend')).toContainText('CPU');
+  await screenshot(page, 'models-empty');
   const empty = await seriousViolations(page);
   expect(empty, describeFindings('models (empty, light)', empty)).toEqual([]);
 

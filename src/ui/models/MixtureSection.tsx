@@ -119,37 +119,36 @@ function TypesFigure({ x }: { x: MixtureReport }) {
   );
 }
 
-/** A cross-tab as a table whose cells are shaded by their share of the type's personas. */
+/** A cross-tab as a table, one row per attribute value and one column per type (values can be
+ * long, types are few); a cell is shaded by its share of the type's personas. */
 function CrossTabTable({ t }: { t: CrossTab }) {
+  const totals = t.counts.map((row) => row.reduce((a, b) => a + b, 0) || 1);
   return (
     <table className="mop-table mop-crosstab">
       <caption>
-        Types × {t.attribute} (personas; Cramér's V {t.cramersV.toFixed(2)}; shading: share of the type's row)
+        {t.attribute} × types (personas; Cramér's V {t.cramersV.toFixed(2)}; shading: share of the type's personas)
       </caption>
       <thead>
         <tr>
-          <th scope="col">Type</th>
-          {t.values.map((v) => (
-            <th key={v} scope="col">
-              {v}
+          <th scope="col">{t.attribute}</th>
+          {t.counts.map((_, k) => (
+            <th key={k} scope="col">
+              type {k}
             </th>
           ))}
         </tr>
       </thead>
       <tbody>
-        {t.counts.map((row, k) => {
-          const n = row.reduce((a, b) => a + b, 0) || 1;
-          return (
-            <tr key={k}>
-              <th scope="row">type {k}</th>
-              {row.map((c, j) => (
-                <td key={j} style={{ background: `color-mix(in srgb, ${MOP_COLOURS[0]} ${Math.round(60 * (c / n))}%, transparent)` }}>
-                  {c}
-                </td>
-              ))}
-            </tr>
-          );
-        })}
+        {t.values.map((v, j) => (
+          <tr key={v}>
+            <th scope="row">{v}</th>
+            {t.counts.map((row, k) => (
+              <td key={k} style={{ background: `color-mix(in srgb, ${MOP_COLOURS[0]} ${Math.round(60 * (row[j] / totals[k]))}%, transparent)` }}>
+                {row[j]}
+              </td>
+            ))}
+          </tr>
+        ))}
       </tbody>
     </table>
   );
