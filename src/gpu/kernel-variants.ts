@@ -11,7 +11,8 @@ export type VariantToggle = 'auto' | 'on' | 'off';
 export interface KernelVariantRequest {
   subgroups?: VariantToggle;
   f16?: VariantToggle;
-  /** vec4 global loads in matmul (used on shapes whose contiguous dims are multiples of 4). */
+  /** vec4 global loads in matmul, on shapes whose contiguous dims are multiples of 4: `auto` in
+   * the workgroup-tiled kernel (GPUs) only, `on` in the software adapters' `direct` kernel too. */
   vec4?: VariantToggle;
   /** `fused`: one online-softmax kernel, no T x T scores; `unfused`: matmul, softmax, matmul. */
   attention?: 'fused' | 'unfused';
@@ -21,7 +22,9 @@ export interface KernelVariantRequest {
 export interface KernelVariants {
   subgroups: boolean;
   f16: boolean;
-  vec4: boolean;
+  /** `auto`: vec4 loads in the tiled matmul (GPUs); `on`: in every matmul kernel; `off`: never.
+   * (On SwiftShader the `direct` kernel measured no faster with them: docs/performance.md.) */
+  vec4: VariantToggle;
   fusedAttention: boolean;
 }
 
@@ -105,17 +108,17 @@ export function resolveKernelVariants(features: ReadonlySet<string>, req: Kernel
   return {
     subgroups: pick('subgroups'),
     f16: pick('f16'),
-    vec4: (req.vec4 ?? 'auto') !== 'off',
+    vec4: req.vec4 ?? 'auto',
     fusedAttention: (req.attention ?? 'fused') === 'fused',
   };
 }
 
-/** One line for logs, the GPU panel and run records, e.g. "subgroups, f32, vec4 loads, fused attention". */
+/** One line for logs, the GPU panel and run records, e.g. "subgroups, f32, vec4 loads (tiled), fused attention". */
 export function describeKernelVariants(v: KernelVariants): string {
   return [
     v.subgroups ? 'subgroups' : 'no subgroups',
     v.f16 ? 'f16' : 'f32',
-    v.vec4 ? 'vec4 loads' : 'scalar loads',
+    v.vec4 === 'off' ? 'scalar loads' : v.vec4 === 'on' ? 'vec4 loads' : 'vec4 loads (tiled)',
     v.fusedAttention ? 'fused attention' : 'unfused attention',
   ].join(', ');
 }

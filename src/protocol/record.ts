@@ -110,7 +110,7 @@ export interface DataSummary {
 export interface RunBackend {
   kind: 'cpu' | 'webgpu';
   adapter: string | null;
-  /** The GPU kernel variants it ran, e.g. "subgroups, f32, vec4 loads, fused attention" (webgpu). */
+  /** The GPU kernel variants it ran, e.g. "subgroups, f32, vec4 loads (tiled), fused attention" (webgpu). */
   kernels?: string;
 }
 

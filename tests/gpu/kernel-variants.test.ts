@@ -11,7 +11,7 @@ describe('kernel variants on Dawn', () => {
     console.log(`${ctx.report.summary}: features ${ctx.report.features.join(', ')}; kernels: ${describeKernelVariants(ctx.variants)}`);
     expect(ctx.variants.f16).toBe(ctx.hasFeature('shader-f16'));
     expect(ctx.variants.subgroups).toBe(ctx.hasFeature('subgroups'));
-    expect(ctx.variants.vec4).toBe(true);
+    expect(ctx.variants.vec4).toBe('auto');
     expect(ctx.variants.fusedAttention).toBe(true);
     if (!ctx.report.features.includes('shader-f16')) expect(describeKernelVariants(ctx.variants)).toContain('f32');
   });
@@ -28,7 +28,7 @@ describe('kernel variants on Dawn', () => {
     const gpu = await nodeGpu();
     const off = await acquireGpu({ gpu, timeoutMs: 30_000, kernels: { subgroups: 'off', vec4: 'off', attention: 'unfused' } });
     try {
-      expect(off.variants).toEqual({ subgroups: false, f16: false, vec4: false, fusedAttention: false });
+      expect(off.variants).toEqual({ subgroups: false, f16: false, vec4: 'off', fusedAttention: false });
     } finally {
       off.destroy();
     }

@@ -42,19 +42,24 @@ describe('matmul on Dawn', () => {
 
   it('runs vec4 loads on aligned shapes only, and matches the scalar kernel and the CPU on them', async () => {
     const ctx = await testGpu();
-    expect(ctx.variants.vec4).toBe(true);
+    expect(ctx.variants.vec4).toBe('auto');
     expect(matmulVec4Eligible({ batch: 1, m: 3, n: 8, k: 12 })).toBe(true);
     expect(matmulVec4Eligible({ batch: 1, m: 3, n: 8, k: 12, transA: true })).toBe(false);
     expect(matmulVec4Eligible({ batch: 1, m: 4, n: 6, k: 12 })).toBe(false);
     expect(matmulVec4Eligible({ batch: 1, m: 4, n: 8, k: 10, transB: true })).toBe(false);
-    expect(defaultMatmulLoads(ctx, { batch: 1, m: 5, n: 8, k: 8 })).toBe('vec4');
-    expect(defaultMatmulLoads(ctx, { batch: 1, m: 5, n: 7, k: 8 })).toBe('scalar');
-    const off = new GpuContext(ctx.adapter, ctx.device, ctx.report, { ...ctx.variants, vec4: false });
-    expect(defaultMatmulLoads(off, { batch: 1, m: 5, n: 8, k: 8 })).toBe('scalar');
-    // The default path (no forced loads) on an aligned shape is the vec4 kernel: the same values.
+    const aligned = { batch: 1, m: 5, n: 8, k: 8 };
+    // auto: vec4 in the tiled kernel (GPUs), scalar in the direct one (software adapters).
+    expect(defaultMatmulLoads(ctx, aligned, 'tiled')).toBe('vec4');
+    expect(defaultMatmulLoads(ctx, aligned, 'direct')).toBe('scalar');
+    expect(defaultMatmulLoads(ctx, { batch: 1, m: 5, n: 7, k: 8 }, 'tiled')).toBe('scalar');
+    const off = new GpuContext(ctx.adapter, ctx.device, ctx.report, { ...ctx.variants, vec4: 'off' });
+    expect(defaultMatmulLoads(off, aligned, 'tiled')).toBe('scalar');
+    const on = new GpuContext(ctx.adapter, ctx.device, ctx.report, { ...ctx.variants, vec4: 'on' });
+    expect(defaultMatmulLoads(on, aligned, 'direct')).toBe('vec4');
+    // The default path (no forced loads) of a device with vec4=on, on an aligned shape: the same values.
     const c = { name: 'default', shape: { batch: 2, m: 20, n: 24, k: 28, transB: true }, scale: 1 };
     const { a, b } = matmulInputs(c, new Rng(5));
-    const auto = await matmulGpu(ctx, a, b, c.shape);
+    const auto = await matmulGpu(on, a, b, c.shape);
     expect(compareMatmul('auto', 'matmul', a, b, c.shape, auto).ok).toBe(true);
     const scalar = await matmulGpu(ctx, a, b, c.shape, { loads: 'scalar' });
     expect(compareMatmul('scalar', 'matmul', a, b, c.shape, scalar).ok).toBe(true);

@@ -13,8 +13,8 @@ const BIG_GPU = new Set(['subgroups', 'shader-f16', 'timestamp-query']);
 
 describe('kernel variants', () => {
   it('uses every variant the features allow by default', () => {
-    expect(resolveKernelVariants(BIG_GPU)).toEqual({ subgroups: true, f16: true, vec4: true, fusedAttention: true });
-    expect(resolveKernelVariants(new Set())).toEqual({ subgroups: false, f16: false, vec4: true, fusedAttention: true });
+    expect(resolveKernelVariants(BIG_GPU)).toEqual({ subgroups: true, f16: true, vec4: 'auto', fusedAttention: true });
+    expect(resolveKernelVariants(new Set())).toEqual({ subgroups: false, f16: false, vec4: 'auto', fusedAttention: true });
   });
 
   it('picks f32 where shader-f16 is absent (SwiftShader), and f16 forced on there is a clear error', () => {
@@ -29,9 +29,10 @@ describe('kernel variants', () => {
 
   it('turns variants off on request, even where the feature is present', () => {
     const v = resolveKernelVariants(BIG_GPU, { subgroups: 'off', f16: 'off', vec4: 'off', attention: 'unfused' });
-    expect(v).toEqual({ subgroups: false, f16: false, vec4: false, fusedAttention: false });
+    expect(v).toEqual({ subgroups: false, f16: false, vec4: 'off', fusedAttention: false });
     expect(describeKernelVariants(v)).toBe('no subgroups, f32, scalar loads, unfused attention');
-    expect(describeKernelVariants(resolveKernelVariants(BIG_GPU))).toBe('subgroups, f16, vec4 loads, fused attention');
+    expect(describeKernelVariants(resolveKernelVariants(BIG_GPU))).toBe('subgroups, f16, vec4 loads (tiled), fused attention');
+    expect(describeKernelVariants(resolveKernelVariants(BIG_GPU, { vec4: 'on' }))).toContain(', vec4 loads, ');
   });
 
   it('parses the flag text and rejects malformed parts by name', () => {

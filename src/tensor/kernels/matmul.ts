@@ -1,8 +1,8 @@
 // matmul, batched, with transposed operands and a shared (broadcast) B: the CPU reference that
 // defines the result, and the WebGPU encoder. Shader: shaders/matmul.wgsl. The fast CPU path
 // lives in ../cpu/matmul-fast.ts; this reference stays a plain loop on purpose. Aligned shapes
-// run shaders/matmul-vec4.wgsl (vec4 global loads and stores) unless the device's variants say
-// not to (GpuContext.variants.vec4).
+// run shaders/matmul-vec4.wgsl (vec4 global loads and stores) as the device's variants say
+// (GpuContext.variants.vec4: by default in the tiled kernel only).
 import matmulVec4Wgsl from '../../../shaders/matmul-vec4.wgsl?raw';
 import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
 import type { GpuContext } from '../../gpu';
@@ -81,9 +81,15 @@ export function matmulVec4Eligible(shape: MatmulShape): boolean {
   return shape.k % 4 === 0 && shape.n % 4 === 0 && (!shape.transA || shape.m % 4 === 0);
 }
 
-/** The loads a shape gets on this device: vec4 where aligned and the device's variants allow. */
-export function defaultMatmulLoads(ctx: GpuContext, shape: MatmulShape): MatmulLoads {
-  return ctx.variants.vec4 && matmulVec4Eligible(shape) ? 'vec4' : 'scalar';
+/**
+ * The loads a shape gets on this device: vec4 where aligned and the device's variants allow it for
+ * the kernel that runs (`auto`: the tiled one; the `direct` kernel of software adapters measured
+ * no faster with vec4 loads on SwiftShader).
+ */
+export function defaultMatmulLoads(ctx: GpuContext, shape: MatmulShape, variant: MatmulVariant = defaultMatmulVariant(ctx)): MatmulLoads {
+  const v = ctx.variants.vec4;
+  const allowed = v === 'on' || (v === 'auto' && variant === 'tiled');
+  return allowed && matmulVec4Eligible(shape) ? 'vec4' : 'scalar';
 }
 
 export interface EncodeMatmulOptions {
@@ -130,7 +136,7 @@ export function encodeMatmul(
     variant === 'direct'
       ? { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y }
       : { WG_X: tuning.WG_X, WG_Y: tuning.WG_Y, TK: tuning.TK };
-  const loads = options.loads ?? defaultMatmulLoads(ctx, shape);
+  const loads = options.loads ?? defaultMatmulLoads(ctx, shape, variant);
   if (loads === 'vec4' && !matmulVec4Eligible(shape)) {
     throw new MatmulShapeError(
       `matmul: vec4 loads need K and N multiples of 4 (and M when A is transposed), but A is ${describeA(shape)} and B is ${describeB(shape)}`,
