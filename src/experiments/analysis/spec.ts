@@ -49,7 +49,7 @@ export const ANALYSIS_PRESETS: readonly AnalysisPreset[] = [
     // EM at L2 0.01 picked K = 1, every K > 1 below a coin on validation); at 0.5 EM picks K = 3.
     name: 'builtin-tiny',
     title: 'Built-in world, tiny (the app demo, seconds)',
-    description: '120 personas of 16 questions; every part with every attribute alone, K in {1,2,3}, d in {4,10}, k-shot for k in {0,1,2,4,8,16}, 200 bootstrap resamples. About 15 s in Node on a loaded 2-core machine. A pipeline demo: too few personas for the issue\'s numbers (use builtin).',
+    description: '120 personas of 16 questions; every part with every attribute alone, K in {1,2,3}, d in {4,10}, k-shot for k in {0,1,2,4,8,16}, 200 bootstrap resamples. 15-45 s on a loaded 2-core machine (Node or the app). A pipeline demo: too few personas for the issue\'s numbers (use builtin).',
     spec: {
       ...DEFAULT_ANALYSIS,
       preset: 'builtin-tiny',
