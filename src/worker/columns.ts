@@ -4,7 +4,8 @@
 // column's persona. Blind rating's items are built from these answers (rating.ts).
 import { QUESTIONS, type Attributes } from '../data';
 import type { ColumnAnswer, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent } from '../protocol/rating';
-import { generate } from '../models/generate/generate';
+import { generate, type GenerateOptions } from '../models/generate/generate';
+import type { OnnxGenerateOptions } from '../models/onnx/onnx-lm';
 import { builtinChat, splitAssistantText } from '../models/builtin/format';
 import { answerPrompt, readPersona } from '../models/builtin/read-persona';
 import { truthView } from '../experiments/rating/truth-view';
@@ -40,7 +41,7 @@ async function prompts(m: ColumnModel, question: (typeof QUESTIONS)[number], row
   const out: { text: string; style?: string }[] = [];
   for (const [i, r] of rows.entries()) {
     if (signal.aborted) break;
-    if (m.prompt === 'builtin-guided') {
+    if (m.prompt === 'builtin-guided' && m.model) {
       const seed = new Rng(req.seed).fork(`read-${r.column}-${r.sample}`).nextUint32();
       const reading = await readPersona(m.model, m.tokenizer, question, r.attributes, { temperature: req.temperature, seed });
       onStyle(i, reading.style);
@@ -64,6 +65,13 @@ function shownText(m: ColumnModel, text: string, style?: string): { text: string
     return { text: s.answer, style: s.style };
   }
   return { text: text.trim(), style };
+}
+
+/** Our engine's generate, or the ONNX model's (its graph's KV cache) for an ONNX column. */
+function generateWith(m: ColumnModel, ids: number[][], o: GenerateOptions & OnnxGenerateOptions) {
+  if (m.onnx) return m.onnx.generate(m.tokenizer, ids, o);
+  if (!m.model) throw new ColumnsRequestError(`The column model ${m.label} has no weights loaded.`);
+  return generate(m.model, m.tokenizer, ids, o);
 }
 
 export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnTokenEvent) => void): Promise<ColumnsOutcome> {
@@ -90,7 +98,7 @@ export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnT
       const gens =
         ps.length < rows.length
           ? rows.map(() => ({ ids: [] as number[], text: '', reason: 'aborted' as const }))
-          : await generate(m.model, m.tokenizer, ids, {
+          : await generateWith(m, ids, {
               maxNewTokens: req.maxNewTokens,
               temperature: req.temperature,
               topP: req.topP,

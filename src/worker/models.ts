@@ -29,6 +29,7 @@ import { answerPrompt, readPersona, type PersonaReading } from '../models/builti
 import { backendFor } from './backend';
 import { fetchBuiltinFiles } from './builtin-files';
 import { GenerationBusyError, NoModelLoadedError } from './model-errors';
+import { dropOnnxColumn } from './onnx-models';
 import { personaPrompt } from './persona-prompt';
 
 /** Models below this many parameters generate on the cpu backend under 'auto': per-token GPU
@@ -254,4 +255,5 @@ export async function listCachedModels(): Promise<CachedModelView[]> {
 
 export async function deleteCachedModel(group: string): Promise<void> {
   await (await ModelCache.open()).deleteGroup(group);
+  await dropOnnxColumn(group);
 }

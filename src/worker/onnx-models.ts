@@ -1,11 +1,15 @@
 // The ONNX model source in the worker: picked folders and hub/URL downloads into the model cache
-// (checked whole first: models/onnx/cache.ts), and the loader experiment runs use for arms whose
-// model.onnx names a cache entry ('onnx:NAME'). Runs on onnxruntime-web's WASM EP.
+// (checked whole first: models/onnx/cache.ts), the loader experiment runs use for arms whose
+// model.onnx names a cache entry ('onnx:NAME'), and cached ONNX models as Compare columns (id
+// 'onnx:NAME', generated with the graph's KV cache). Runs on onnxruntime-web's WASM EP.
 import type { OnnxLoader } from '../experiments/lm/loaded';
 import { BUILTIN_CHAT_TEMPLATE } from '../models/builtin/spec';
 import { pickedFiles } from '../models/checkpoint';
 import { ModelCache } from '../models/hub/cache';
-import { cachedOnnxFiles, fetchOnnxModel, onnxGroup, storeOnnxFiles } from '../models/onnx/cache';
+import { cachedOnnxFiles, fetchOnnxModel, ONNX_GROUP_PREFIX, onnxGroup, storeOnnxFiles } from '../models/onnx/cache';
+import type { OnnxLm } from '../models/onnx/onnx-lm';
+import type { TextTokenizer } from '../models/tokenizer';
+import type { ModelOption } from '../protocol/rating';
 import type { CheckedOnnx } from '../models/onnx/open';
 import { loadOnnxModel } from '../models/onnx/open';
 import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxModelView } from '../protocol/onnx';
@@ -58,3 +62,29 @@ export const loadOnnxForRun: OnnxLoader = async (location) => {
     cache.close();
   }
 };
+
+/** Compare columns: every ONNX model in the cache, by its group ('onnx:NAME'). */
+export async function onnxColumnOptions(): Promise<ModelOption[]> {
+  const groups = await withCache(async (cache) => (await cache.list()).filter((g) => g.group.startsWith(ONNX_GROUP_PREFIX)));
+  return groups.map((g) => ({ id: g.group, label: `${g.group.slice(ONNX_GROUP_PREFIX.length)} (ONNX)`, about: 'an ONNX model from the model cache, run by onnxruntime-web (wasm); persona in the prompt', available: true }));
+}
+
+const columns = new Map<string, Promise<{ lm: OnnxLm; tokenizer: TextTokenizer }>>();
+
+/** An ONNX model for a Compare column, loaded once per group (its session kept for later columns). */
+export function onnxColumnModel(group: string): Promise<{ lm: OnnxLm; tokenizer: TextTokenizer }> {
+  let p = columns.get(group);
+  if (!p) {
+    p = withCache(async (cache) => loadOnnxModel(await cachedOnnxFiles(cache, group)));
+    columns.set(group, p);
+    p.catch(() => columns.delete(group));
+  }
+  return p;
+}
+
+/** Forgets a column's session (its cache entry was deleted). */
+export async function dropOnnxColumn(group: string): Promise<void> {
+  const p = columns.get(group);
+  columns.delete(group);
+  await (await p?.catch(() => null))?.lm.dispose();
+}

@@ -77,3 +77,24 @@ test('stores the ONNX test decoder from a picked folder, refuses broken ones, an
   for (const s of record.arms[0].sets) await expect(row).toContainText(`${pct(s.accuracy)} [${pct(s.lo)}, ${pct(s.hi)}] n=${s.n}`);
   await screenshot(page, 'results-onnx-roleplay');
 });
+
+test("a cached ONNX model is a Compare column: the built-in model's ONNX export answers a persona", async ({ page }) => {
+  test.setTimeout(240_000);
+  // The built-in model's own weights written as an ONNX decoder by the repo's script (5.7 MB, not committed).
+  const dir = join(mkdtempSync(join(tmpdir(), 'e2e-onnx-builtin-')), 'builtin-onnx');
+  execFileSync('node', ['scripts/node-run.mjs', 'scripts/onnx-fixture/write.ts', 'public/models/builtin', dir], { stdio: 'pipe' });
+  const panel = await openModels(page);
+  await panel.getByTestId('onnx-import-input').setInputFiles(dir);
+  await expect(panel.getByTestId('onnx-import-done')).toContainText('Stored as onnx:builtin-onnx', { timeout: 60_000 });
+  const option = page.getByLabel('Column 1 model').locator('option[value="onnx:builtin-onnx"]');
+  await expect(option).toHaveText('builtin-onnx (ONNX)');
+  await page.getByLabel('Column 1 model').selectOption('onnx:builtin-onnx');
+  await page.getByLabel('Max tokens').fill('24');
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(page.getByTestId('run-meta')).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId('compare-column-1')).toContainText('builtin-onnx (ONNX)');
+  const answer = page.getByTestId('answer-1-1');
+  await expect(answer.getByTestId('truth')).toContainText('True utility');
+  expect(((await answer.textContent()) ?? '').length).toBeGreaterThan(40);
+  await screenshot(page, 'view-compare-onnx-column');
+});

@@ -70,9 +70,14 @@ export function ModelsPanel() {
             {cache.value.map((c) => (
               <li key={c.group}>
                 <span className="mono">{c.group}</span> <span className="muted">{`${c.files} files, ${formatBytes(c.bytes)}`}</span>
-                <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => void loadCached(c.group)}>
-                  Load
-                </button>
+                {c.group.startsWith('onnx:') ? (
+                  // ONNX models are not loaded here: they are Compare columns and experiment arms.
+                  <span className="muted">ONNX: pick it as a column or name it in a roleplay arm</span>
+                ) : (
+                  <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => void loadCached(c.group)}>
+                    Load
+                  </button>
+                )}
                 <button type="button" className="button button--ghost button--small" onClick={() => void deleteCached(c.group)}>
                   Delete
                 </button>

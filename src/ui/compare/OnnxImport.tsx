@@ -1,12 +1,14 @@
 // The Models panel's "ONNX models": a model in the transformers.js layout (config.json,
 // tokenizer.json, tokenizer_config.json, onnx/model.onnx, fp32) from a picked folder, a hub repo
 // (token optional) or a URL, into the model cache as onnx:<name> with download progress; it runs
-// on onnxruntime-web for roleplay and few-shot arms that name it (model.source "onnx"). Errors (not
+// on onnxruntime-web for roleplay and few-shot arms that name it (model.source "onnx") and as a
+// Compare column (id onnx:<name>). Errors (not
 // a decoder, a missing tokenizer, a truncated file, fp16/q4, too large) are shown; nothing is stored.
 import { useId, useState } from 'react';
 import { proxy, runner } from '../../protocol/client';
 import { errorText } from '../../protocol/error-text';
 import type { OnnxFetchProgressView, OnnxModelView } from '../../protocol/onnx';
+import { useColumns } from '../../store/columns';
 import { useCompare } from '../../store/compare';
 import { formatBytes } from '../format';
 
@@ -26,6 +28,8 @@ export function OnnxImport() {
     try {
       const model = await work();
       setStatus({ kind: 'done', model });
+      // The stored model is a Compare column option now.
+      void useColumns.getState().loadOptions();
     } catch (e) {
       setStatus({ kind: 'error', text: errorText(e) });
     }
