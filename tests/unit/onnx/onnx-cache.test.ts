@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnxMatmulModel } from '../../../src/bench/matmul-onnx';
+import { nodeOnnxLoader } from '../../../src/experiments/node/load-onnx';
 import { padBatch } from '../../../src/models/batch';
 import { openCheckpoint } from '../../../src/models/checkpoint';
 import { HttpStatusError } from '../../../src/models/errors';
@@ -80,6 +81,19 @@ describe('ONNX models from the hub URL layout into the model cache', () => {
     await fromFolder.lm.dispose();
 
     await cache.deleteGroup(group);
+    await expectNothingCached();
+  });
+
+  it('the CLI reads a base URL by range requests (no cache in Node) and scores as the folder does', async () => {
+    served = { ...good };
+    const url = await nodeOnnxLoader({ token: TOKEN })(`${base}${REPO}`);
+    const folder = await nodeOnnxLoader()(FIXTURE);
+    const rows = [{ prompt: folder.tokenizer.encode('The cat'), response: folder.tokenizer.encode(' sat on the mat.') }];
+    const o = { padId: folder.tokenizer.padId };
+    expect(url.name).toBe(`ONNX model ${base}${REPO} (onnx/model.onnx, onnxruntime-web wasm)`);
+    expect((await url.inference.score(rows, o)).sum).toEqual((await folder.inference.score(rows, o)).sum);
+    await url.dispose?.();
+    await folder.dispose?.();
     await expectNothingCached();
   });
 
