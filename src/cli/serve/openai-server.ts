@@ -2,11 +2,14 @@
 // `POST /v1/chat/completions` (messages, temperature, top_p, max_tokens, seed, stop, n). CORS
 // headers and the OPTIONS preflight let a page in a browser (the lab's external judge) call it;
 // with an API key, every /v1 request needs `Authorization: Bearer KEY`. Errors use OpenAI's shape,
-// {"error": {"message", "type", "param", "code"}}, so any OpenAI client reads them.
+// {"error": {"message", "type", "param", "code"}}, so any OpenAI client reads them. With `echo: true`,
+// `logprobs: true` and `max_tokens: 0`, nothing is generated: the final (assistant) message is scored,
+// its tokens' log-probabilities in `choices[0].logprobs.content` (the external judge's likelihood
+// method; vLLM's echo reads the same way).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from '../../models/chat-template';
-import { ContextLengthError, QueueFullError, type CompletionParams, type ServedModel } from './served-model';
+import { ContextLengthError, QueueFullError, ScoreRequestError, type CompletionParams, type ServedModel } from './served-model';
 
 export interface ServerOptions {
   models: readonly ServedModel[];
@@ -72,7 +75,7 @@ function num(body: Record<string, unknown>, name: string, fallback: number, min:
 }
 
 /** The request body checked into CompletionParams (400s name the field at fault). */
-export function parseChatRequest(body: unknown, defaultMaxTokens: number): { model: string | undefined; params: CompletionParams } {
+export function parseChatRequest(body: unknown, defaultMaxTokens: number): { model: string | undefined; score: boolean; params: CompletionParams } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object');
   const b = body as Record<string, unknown>;
   if (b.stream === true) throw bad("'stream': true is not supported by this server: leave it out", 'stream');
@@ -96,9 +99,12 @@ export function parseChatRequest(body: unknown, defaultMaxTokens: number): { mod
   const stopRaw = b.stop ?? [];
   const stop = typeof stopRaw === 'string' ? [stopRaw] : stopRaw;
   if (!Array.isArray(stop) || stop.length > 4 || stop.some((s) => typeof s !== 'string' || s === '')) throw bad("'stop' must be a string or up to 4 non-empty strings", 'stop');
-  const maxTokens = num(b, b.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens', defaultMaxTokens, 1, 1 << 16, true);
+  const score = b.echo === true && b.logprobs === true;
+  const maxTokens = num(b, b.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens', defaultMaxTokens, score ? 0 : 1, 1 << 16, true);
+  if (score && maxTokens !== 0) throw bad("With 'echo' and 'logprobs' this server scores the final message: set 'max_tokens' to 0", 'max_tokens');
   return {
     model: typeof b.model === 'string' ? b.model : undefined,
+    score,
     params: {
       messages,
       maxTokens,
@@ -150,7 +156,7 @@ export function createOpenAiServer(o: ServerOptions): Server {
         if (e instanceof HttpError) throw e;
         throw bad(`The body is not valid JSON: ${(e as Error).message}`);
       }
-      const { model: name, params } = parseChatRequest(body, o.defaultMaxTokens ?? 64);
+      const { model: name, score, params } = parseChatRequest(body, o.defaultMaxTokens ?? 64);
       if (o.ratePerMinute) {
         const now = Date.now();
         if (now < nextAllowed) throw new RateLimitedError(Math.ceil((nextAllowed - now) / 1000));
@@ -159,6 +165,18 @@ export function createOpenAiServer(o: ServerOptions): Server {
       const model = name === undefined ? o.models[0] : byId.get(name);
       if (!model) {
         throw new HttpError(404, `The model '${name}' is not served here; served: ${[...byId.keys()].join(', ')}`, 'invalid_request_error', 'model_not_found', 'model');
+      }
+      if (score) {
+        const scored = await model.score(params.messages);
+        send(res, 200, {
+          id: `chatcmpl-${randomUUID()}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: model.id,
+          choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'length', logprobs: { content: scored.tokens.map((t) => ({ token: t.token, logprob: t.logprob, top_logprobs: [] })) }, ...(scored.reading ? { reading: scored.reading } : {}) }],
+          usage: { prompt_tokens: scored.promptTokens + scored.tokens.length, completion_tokens: 0, total_tokens: scored.promptTokens + scored.tokens.length },
+        });
+        return;
       }
       const out = await model.complete(params);
       send(res, 200, {
@@ -193,7 +211,8 @@ export function createOpenAiServer(o: ServerOptions): Server {
         else if (e instanceof QueueFullError) {
           err = new HttpError(429, `${e.message}: retry after the Retry-After seconds`, 'rate_limit_error', 'rate_limit_exceeded');
           headers['Retry-After'] = String(o.retryAfterSeconds ?? 1);
-        } else if (e instanceof ContextLengthError) err = new HttpError(400, e.message, 'invalid_request_error', 'context_length_exceeded', 'messages');
+        } else if (e instanceof ScoreRequestError) err = new HttpError(400, e.message, 'invalid_request_error', 'invalid_value', 'messages');
+        else if (e instanceof ContextLengthError) err = new HttpError(400, e.message, 'invalid_request_error', 'context_length_exceeded', 'messages');
         else err = new HttpError(500, `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`, 'server_error');
         if (!res.headersSent) send(res, err.status, { error: { message: err.message, type: err.type, param: err.param, code: err.code } }, headers);
         else res.end();

@@ -1,16 +1,23 @@
 // A checkpoint folder loaded for `cli serve`: its chat template renders OpenAI-style messages into
 // the prompt the model was trained on, and `complete` generates n choices with our engine. Requests
 // run one at a time (one model, one backend): a queue with a bound, so a flood gets a 429 rather
-// than an ever-growing wait.
+// than an ever-growing wait. `score` is the judge's other way to ask: the log-probability of each
+// token of a given assistant reply (the OpenAI shape of `echo` with `logprobs`); a checkpoint in the
+// built-in model's format reads the persona first (models/builtin/judge-prompt.ts).
 import { basename, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { openCheckpoint } from '../../models/checkpoint';
 import type { ChatMessage } from '../../models/chat-template';
 import { generate, type Generation } from '../../models/generate/generate';
+import { scoringBatch } from '../../models/batch';
+import { tokenLogProbs } from '../../models/scoring';
+import { BUILTIN_CHAT_TEMPLATE } from '../../models/builtin/spec';
+import { readingPrompt } from '../../models/builtin/judge-prompt';
+import { noGrad } from '../../autograd';
 import { folderFiles } from '../../models/io/node-files';
 import { LlamaModel } from '../../models/llama/model';
 import type { TextTokenizer } from '../../models/tokenizer';
-import type { Backend } from '../../tensor';
+import { tidy, type Backend } from '../../tensor';
 
 /** The lab's own model folders: `builtin` means public/models/builtin. */
 export const PUBLIC_MODELS_DIR = 'public/models';
@@ -29,6 +36,19 @@ export interface Completion {
   choices: { text: string; finishReason: 'stop' | 'length' }[];
   promptTokens: number;
   completionTokens: number;
+}
+
+/** A scored reply: each of its tokens with its log-probability after the conversation before it. */
+export interface ScoredReply {
+  tokens: { token: string; logprob: number }[];
+  promptTokens: number;
+  /** The built-in model's reading of the persona, when it read one before scoring. */
+  reading?: string;
+}
+
+/** A score request whose last message is not the assistant reply to score (a 400). */
+export class ScoreRequestError extends Error {
+  override name = 'ScoreRequestError';
 }
 
 /** The prompt plus max_tokens does not fit the model's context (a 400, as OpenAI answers it). */
@@ -82,11 +102,54 @@ export class ServedModel {
 
   /** Runs after the requests before it; rejects at once with QueueFullError when the queue is full. */
   complete(p: CompletionParams): Promise<Completion> {
+    return this.queued(() => this.run(p));
+  }
+
+  /** The last message (the assistant's) scored token by token after the ones before it; queued like `complete`. */
+  score(messages: readonly ChatMessage[]): Promise<ScoredReply> {
+    return this.queued(() => this.runScore(messages));
+  }
+
+  private queued<T>(work: () => Promise<T>): Promise<T> {
     if (this.waiting > this.maxQueue) return Promise.reject(new QueueFullError(`${this.waiting} requests are already running or waiting for ${this.id}`));
     this.waiting++;
-    const run = this.tail.then(() => this.run(p));
+    const run = this.tail.then(work);
     this.tail = run.catch(() => undefined);
     return run.finally(() => this.waiting--);
+  }
+
+  private async runScore(messages: readonly ChatMessage[]): Promise<ScoredReply> {
+    const last = messages.at(-1);
+    if (!last || last.role !== 'assistant') throw new ScoreRequestError("To score a reply, end 'messages' with it as the assistant's message");
+    const context = messages.slice(0, -1);
+    const tok = this.tokenizer;
+    const guided = tok.chatTemplate === BUILTIN_CHAT_TEMPLATE ? await readingPrompt(this.model, tok, context) : null;
+    let prompt: number[];
+    let response: number[];
+    if (guided) {
+      prompt = tok.encode(guided.prompt);
+      response = [...tok.encode(` ${last.content}`, { addSpecialTokens: false }), ...tok.eosIds.slice(0, 1)];
+    } else {
+      // The reply's tokens are what the template writes after the generation prompt for it.
+      const head = tok.applyChatTemplate(context, { addGenerationPrompt: true });
+      const full = tok.applyChatTemplate(messages, { addGenerationPrompt: false });
+      if (!full.startsWith(head)) throw new ScoreRequestError(`${this.id}'s chat template does not write the reply after its generation prompt, so the reply cannot be scored apart`);
+      prompt = tok.encode(head);
+      response = tok.encode(full.slice(head.length), { addSpecialTokens: false });
+    }
+    if (prompt.length + response.length > this.contextLength) {
+      throw new ContextLengthError(`This model's maximum context length is ${this.contextLength} tokens; the messages take ${prompt.length + response.length}: shorten them`);
+    }
+    const batch = scoringBatch([{ prompt, response }], tok.padId);
+    const t = noGrad(() => tidy(() => tokenLogProbs(this.model, batch)));
+    let lp: Float32Array;
+    try {
+      lp = (await t.data()) as Float32Array;
+    } finally {
+      t.dispose();
+    }
+    const logprobs = [...lp].filter((_, i) => batch.weights[i] !== 0);
+    return { tokens: response.map((id, i) => ({ token: tok.decode([id]), logprob: logprobs[i] })), promptTokens: prompt.length, reading: guided?.reading };
   }
 
   private async run(p: CompletionParams): Promise<Completion> {

@@ -1,6 +1,10 @@
 // The external judge's client: asks any OpenAI-compatible chat endpoint (POST
-// {baseUrl}/chat/completions) which of two answers a persona would prefer. Each pair is asked in
-// both orders (position bias is real); when the two orders disagree the verdict is a tie. Only
+// {baseUrl}/chat/completions) which of two answers a persona would prefer, one of two ways.
+// 'letter': each pair is asked in both orders (position bias is real); when the two orders
+// disagree the verdict is a tie. A small model that cannot name a letter earns only ties there.
+// 'likelihood': each answer is scored alone as the judge's own reply to the persona and the
+// question (its total log-probability, through `echo` + `logprobs`, which `cli serve` answers);
+// the likelier answer wins, so no order is shown and none can be favoured. Only
 // `fetch` is used, so the same module runs in the browser and in Node. Failures are typed
 // (network or CORS, auth, rate limit, HTTP, malformed reply) with a message a person can act on;
 // a 429 is retried after its Retry-After a bounded number of times. The key travels only in the
@@ -31,14 +35,25 @@ export interface JudgeOrder {
   how: 'letter' | 'closest' | 'none';
 }
 
+export type JudgeMethod = 'letter' | 'likelihood';
+
 export interface JudgeVerdict {
-  /** 0 or 1: the answer the persona prefers; 'tie' when the orders disagree or neither chose. */
+  /** 0 or 1: the answer the persona prefers; 'tie' when the orders disagree or neither chose (letter), or the likelihoods are equal. */
   preferred: 0 | 1 | 'tie';
-  orders: [JudgeOrder, JudgeOrder];
+  /** The letter method's two orders (none for the likelihood method). */
+  orders: JudgeOrder[];
   model: string;
+  /** Absent in records from before the likelihood method: 'letter'. */
+  method?: JudgeMethod;
+  /** The likelihood method: each answer's total log-probability as the judge's reply. */
+  scores?: [number, number];
+  /** The likelihood method: how the judge read the persona first, when it says (the built-in model does). */
+  reading?: string;
 }
 
 export interface JudgeOptions {
+  /** 'letter' (default): ask for A or B in both orders; 'likelihood': score each answer alone. */
+  method?: JudgeMethod;
   /** Retries of a 429 (each after its Retry-After, at most maxRetryWaitS). Default 3. */
   maxRetries?: number;
   maxRetryWaitS?: number;
@@ -157,6 +172,30 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 
 /** One chat completion: the reply's text, or a typed JudgeError. */
 export async function chatCompletion(endpoint: JudgeEndpoint, messages: { role: string; content: string }[], o: JudgeOptions = {}): Promise<string> {
+  const { json, text, url } = await postChat(endpoint, { messages, temperature: 0, max_tokens: o.maxTokens ?? 48, seed: o.seed ?? 1 }, o);
+  const content = (json as { choices?: { message?: { content?: unknown } }[] } | undefined)?.choices?.[0]?.message?.content;
+  if (typeof content !== 'string') {
+    throw new JudgeReplyError(`${url} did not answer as an OpenAI chat completion (no choices[0].message.content): ${text.slice(0, 200) || 'an empty body'}`);
+  }
+  return content;
+}
+
+/** An answer's total log-probability as the judge's reply after `messages` (echo + logprobs, nothing generated). */
+export async function replyLogprob(endpoint: JudgeEndpoint, messages: { role: string; content: string }[], answer: string, o: JudgeOptions = {}): Promise<{ logprob: number; tokens: number; reading?: string }> {
+  const { json, text, url } = await postChat(endpoint, { messages: [...messages, { role: 'assistant', content: answer }], echo: true, logprobs: true, max_tokens: 0, temperature: 0 }, o);
+  const choice = (json as { choices?: { logprobs?: { content?: { logprob?: unknown }[] }; reading?: unknown }[] } | undefined)?.choices?.[0];
+  const content = choice?.logprobs?.content;
+  if (!Array.isArray(content) || content.length === 0 || content.some((t) => typeof t?.logprob !== 'number' || !Number.isFinite(t.logprob))) {
+    throw new JudgeReplyError(
+      `${url} did not return the log-probabilities of the given answer (choices[0].logprobs.content for echo + logprobs): ${text.slice(0, 200) || 'an empty body'}. ` +
+        'Use the letter method with this server, or `npm run cli -- serve`, which scores answers.',
+    );
+  }
+  return { logprob: content.reduce((a, t) => a + (t.logprob as number), 0), tokens: content.length, reading: typeof choice?.reading === 'string' ? choice.reading : undefined };
+}
+
+/** POSTs a chat completions body; the parsed JSON of a 2xx reply, or a typed JudgeError. */
+async function postChat(endpoint: JudgeEndpoint, fields: Record<string, unknown>, o: JudgeOptions): Promise<{ json: unknown; text: string; url: string }> {
   const url = completionsUrl(endpoint.baseUrl);
   if (!endpoint.model.trim()) throw new JudgeConfigError('name the model to ask (for `npm run cli -- serve`: builtin)');
   const doFetch = o.fetch ?? globalThis.fetch.bind(globalThis);
@@ -164,7 +203,7 @@ export async function chatCompletion(endpoint: JudgeEndpoint, messages: { role: 
   const maxRetries = o.maxRetries ?? 3;
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (endpoint.apiKey) headers.Authorization = `Bearer ${endpoint.apiKey}`;
-  const body = JSON.stringify({ model: endpoint.model.trim(), messages, temperature: 0, max_tokens: o.maxTokens ?? 48, seed: o.seed ?? 1 });
+  const body = JSON.stringify({ model: endpoint.model.trim(), ...fields });
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
@@ -202,16 +241,26 @@ export async function chatCompletion(endpoint: JudgeEndpoint, messages: { role: 
       throw new JudgeAuthError(`${url} refused the key (${res.status})${said}. Check the key in the judge's settings${endpoint.apiKey ? '' : ' (none is set)'}.`);
     }
     if (!res.ok) throw new JudgeHttpError(`${url} answered ${res.status}${said || ` ${text.slice(0, 200)}`}`);
-    const content = (json as { choices?: { message?: { content?: unknown } }[] } | undefined)?.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') {
-      throw new JudgeReplyError(`${url} did not answer as an OpenAI chat completion (no choices[0].message.content): ${text.slice(0, 200) || 'an empty body'}`);
-    }
-    return content;
+    return { json, text, url };
   }
 }
 
-/** Judges one pair in both orders; the verdict is the answer both orders chose, else a tie. */
+/**
+ * Judges one pair. Letter method: in both orders, the verdict the answer both orders chose, else a
+ * tie. Likelihood method: each answer scored alone as the reply to the persona's question; the
+ * likelier wins (a tie only when they are equal), the same whichever answer is first in the pair.
+ */
 export async function judgePair(endpoint: JudgeEndpoint, pair: JudgePair, o: JudgeOptions = {}): Promise<JudgeVerdict> {
+  if (o.method === 'likelihood') {
+    const messages = [
+      { role: 'system', content: pair.persona },
+      { role: 'user', content: pair.question },
+    ];
+    const a = await replyLogprob(endpoint, messages, pair.answers[0], o);
+    const b = await replyLogprob(endpoint, messages, pair.answers[1], o);
+    const preferred = a.logprob > b.logprob ? 0 : b.logprob > a.logprob ? 1 : 'tie';
+    return { preferred, orders: [], model: endpoint.model.trim(), method: 'likelihood', scores: [a.logprob, b.logprob], reading: a.reading };
+  }
   const orders: JudgeOrder[] = [];
   for (const shown of [
     [0, 1],
@@ -223,5 +272,5 @@ export async function judgePair(endpoint: JudgeEndpoint, pair: JudgePair, o: Jud
   }
   const [x, y] = orders;
   const preferred = x.pick !== null && x.pick === y.pick ? (x.pick as 0 | 1) : 'tie';
-  return { preferred, orders: [x, y], model: endpoint.model.trim() };
+  return { preferred, orders: [x, y], model: endpoint.model.trim(), method: 'letter' };
 }

@@ -6,7 +6,7 @@
 // retries, a malformed reply) leaves it queued with the message, for Retry; nothing is lost, and
 // the queue and verdicts survive a reload (localStorage, without the key).
 import { create } from 'zustand';
-import { JudgeError, judgePair, type JudgeOptions, type JudgePair, type JudgeVerdict } from './openai-judge';
+import { JudgeError, judgePair, type JudgeMethod, type JudgeOptions, type JudgePair, type JudgeVerdict } from './openai-judge';
 
 export const KEY_STORAGE = 'persona-lab:external-judge:key';
 export const SETTINGS_STORAGE = 'persona-lab:external-judge:settings';
@@ -16,9 +16,11 @@ export interface JudgeSettings {
   enabled: boolean;
   baseUrl: string;
   model: string;
+  /** How the judge decides (openai-judge.ts): 'likelihood' suits a small model such as the built-in one. */
+  method: JudgeMethod;
 }
 
-export const DEFAULT_JUDGE_SETTINGS: JudgeSettings = { enabled: false, baseUrl: 'http://127.0.0.1:8089/v1', model: 'builtin' };
+export const DEFAULT_JUDGE_SETTINGS: JudgeSettings = { enabled: false, baseUrl: 'http://127.0.0.1:8089/v1', model: 'builtin', method: 'likelihood' };
 
 /** A pair to judge, with what the UI shows about it (labels of the two answers, whom it is for). */
 export interface JudgeRequest extends JudgePair {
@@ -109,6 +111,7 @@ export const useExternalJudge = create<ExternalJudgeState>()((set, get) => {
         try {
           const verdict = await judgePair({ baseUrl: settings.baseUrl, model: settings.model, apiKey: storedKey() }, item.request, {
             ...o,
+            method: settings.method,
             onRetry: (waitS, attempt) => set({ activity: { kind: 'running', done, total, note: `Rate limited (429): waiting ${Math.ceil(waitS)} s before try ${attempt + 1}` } }),
           });
           const record: JudgeRecord = { at: new Date().toISOString(), request: item.request, verdict, endpoint: { baseUrl: settings.baseUrl, model: settings.model } };

@@ -1,5 +1,6 @@
 // "Judge with external model": asks an OpenAI-compatible endpoint (e.g. `npm run cli -- serve`)
-// which answer each persona would prefer, each pair in both orders (disagreement is a tie). Off by
+// which answer each persona would prefer: each answer's likelihood as its reply, or a letter asked
+// in both orders (disagreement is a tie); store/judge/openai-judge.ts. Off by
 // default: its settings (base URL, model, key) sit in a disclosure here. Self-contained: the view
 // that mounts it passes the pairs (see /work/notes/external-judge.md); state lives in
 // src/store/judge/store.ts, and the key only in this browser's localStorage.
@@ -10,7 +11,20 @@ import './judge.css';
 
 function verdictText(r: JudgeRecord): string {
   const v = r.verdict.preferred;
-  return v === 'tie' ? 'Tie (the two orders disagreed or named neither)' : `${r.request.answerLabels[v]}`;
+  if (v !== 'tie') return `${r.request.answerLabels[v]}`;
+  return r.verdict.method === 'likelihood' ? 'Tie (equally likely)' : 'Tie (the two orders disagreed or named neither)';
+}
+
+/** The likelihood method's evidence: each answer's log-probability as the judge's reply, and its reading. */
+function Scores({ r }: { r: JudgeRecord }) {
+  const s = r.verdict.scores!;
+  return (
+    <details>
+      <summary>{s.map((x, i) => `${r.request.answerLabels[i]}: ${x.toFixed(1)}`).join(' · ')}</summary>
+      <p className="muted judge-panel__reply">Total log-probability of each answer as the judge's own reply (higher is likelier); no order is shown to it.</p>
+      {r.verdict.reading && <p className="mono judge-panel__reply">Its reading of the persona: {r.verdict.reading}</p>}
+    </details>
+  );
 }
 
 function download(records: readonly JudgeRecord[]): void {
@@ -44,8 +58,9 @@ export function ExternalJudgePanel({ requests }: { requests: readonly JudgeReque
       </h3>
       {!settings.enabled ? (
         <p className="muted">
-          Off. An external judge asks any OpenAI-compatible chat endpoint which answer each persona would prefer (asked in both orders; a disagreement counts
-          as a tie). Start one on this computer with <code>npm run cli -- serve</code>, then turn it on in the settings.
+          Off. An external judge asks any OpenAI-compatible chat endpoint which answer each persona would prefer: by each answer&apos;s likelihood as its own
+          reply (no order to favour), or by a letter asked in both orders (a disagreement counts as a tie). Start one on this computer with{' '}
+          <code>npm run cli -- serve</code>, then turn it on in the settings.
         </p>
       ) : (
         <>
@@ -94,7 +109,7 @@ export function ExternalJudgePanel({ requests }: { requests: readonly JudgeReque
             <tr>
               <th scope="col">For</th>
               <th scope="col">Judge prefers</th>
-              <th scope="col">Replies (A–B order, then B–A)</th>
+              <th scope="col">Replies (A–B order, then B–A) or likelihoods</th>
             </tr>
           </thead>
           <tbody>
@@ -103,6 +118,9 @@ export function ExternalJudgePanel({ requests }: { requests: readonly JudgeReque
                 <td>{r.request.personaLabel}</td>
                 <td data-testid="judge-verdict">{verdictText(r)}</td>
                 <td>
+                  {r.verdict.scores ? (
+                    <Scores r={r} />
+                  ) : (
                   <details>
                     <summary>{r.verdict.orders.map((o) => (o.pick === null ? 'neither' : r.request.answerLabels[o.pick])).join(', then ')}</summary>
                     {r.verdict.orders.map((o, i) => (
@@ -111,6 +129,7 @@ export function ExternalJudgePanel({ requests }: { requests: readonly JudgeReque
                       </p>
                     ))}
                   </details>
+                  )}
                 </td>
               </tr>
             ))}

@@ -2,7 +2,7 @@
 // writes to this browser's localStorage only (never the store's state, exports or links); the form
 // shows only whether one is stored.
 import { useId, useState } from 'react';
-import { useExternalJudge, useJudgeSettings } from '../../store/judge/store';
+import { useExternalJudge, useJudgeSettings, type JudgeSettings } from '../../store/judge/store';
 
 export function JudgeSettingsForm() {
   const settings = useJudgeSettings();
@@ -28,6 +28,11 @@ export function JudgeSettingsForm() {
       <input id={`${id}-url`} type="url" value={settings.baseUrl} onChange={(e) => setSettings({ baseUrl: e.target.value })} data-testid="judge-url" spellCheck={false} />
       <label htmlFor={`${id}-model`}>Model</label>
       <input id={`${id}-model`} type="text" value={settings.model} onChange={(e) => setSettings({ model: e.target.value })} data-testid="judge-model" spellCheck={false} />
+      <label htmlFor={`${id}-method`}>How it decides</label>
+      <select id={`${id}-method`} value={settings.method} onChange={(e) => setSettings({ method: e.target.value as JudgeSettings['method'] })} data-testid="judge-method">
+        <option value="likelihood">likelihood of each answer as its reply (small models; cli serve)</option>
+        <option value="letter">names A or B, asked in both orders (chat models)</option>
+      </select>
       <label htmlFor={`${id}-key`}>API key</label>
       <div className="judge-settings__key">
         <input

@@ -1,0 +1,35 @@
+// The prompt after which the built-in persona-reading model scores an answer as a judge (`cli serve`'s
+// log-likelihood replies): the model first reads the persona for the question, axis by axis, as its
+// Compare column does (read-persona.ts, greedy), then an answer's likelihood is read after that style
+// line and "Answer:". Scored straight after the chat prompt, a bare answer sits where the model
+// expects its style line, and its likelihood follows the persona no better than chance; after the
+// model's own reading it does (docs/external-judge.md has the numbers). Only for the built-in world's
+// questions and a persona given by the lines the model reads (the system message the lab sends).
+import { DRIVER_ATTRIBUTES, QUESTIONS, type AttributeKey, type Attributes } from '../../data';
+import type { ChatMessage } from '../chat-template';
+import type { LlamaModel } from '../llama/model';
+import type { TextTokenizer } from '../tokenizer';
+import { answerPrompt, readPersona } from './read-persona';
+
+/** "key: value" lines back into attributes; null unless every attribute the model reads is there. */
+export function personaFromText(text: string): Attributes | null {
+  const out: Attributes = {};
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(': ');
+    if (i > 0) out[line.slice(0, i).trim() as AttributeKey] = line.slice(i + 2).trim();
+  }
+  return DRIVER_ATTRIBUTES.every((k) => out[k] !== undefined) ? out : null;
+}
+
+/**
+ * For [system persona, user question] of the built-in world: the prompt text after the model's own
+ * reading of that persona, and the reading; null for any other conversation.
+ */
+export async function readingPrompt(model: LlamaModel, tok: TextTokenizer, context: readonly ChatMessage[]): Promise<{ prompt: string; reading: string } | null> {
+  if (context.length !== 2 || context[0].role !== 'system' || context[1].role !== 'user') return null;
+  const attributes = personaFromText(context[0].content);
+  const q = QUESTIONS.find((x) => x.text === context[1].content.trim());
+  if (!attributes || !q) return null;
+  const reading = await readPersona(model, tok, q, attributes, { temperature: 0, seed: 0 });
+  return { prompt: answerPrompt(tok, q, attributes, reading), reading: reading.style };
+}
