@@ -14,6 +14,10 @@ export interface KernelVariantRequest {
   /** vec4 global loads in matmul, on shapes whose contiguous dims are multiples of 4: `auto` in
    * the workgroup-tiled kernel (GPUs) only, `on` in the software adapters' `direct` kernel too. */
   vec4?: VariantToggle;
+  /** The few-row subgroup matmul (shaders/matvec-subgroups.wgsl) for products with B transposed
+   * and at most 16 rows: `on` picks it where the device runs subgroups; `auto` does not pick it yet
+   * (unmeasured on a GPU, and 2-400x slower than the direct kernel on SwiftShader). */
+  matvec?: VariantToggle;
   /** `fused`: one online-softmax kernel, no T x T scores; `unfused`: matmul, softmax, matmul. */
   attention?: 'fused' | 'unfused';
 }
@@ -25,6 +29,8 @@ export interface KernelVariants {
   /** `auto`: vec4 loads in the tiled matmul (GPUs); `on`: in every matmul kernel; `off`: never.
    * (On SwiftShader the `direct` kernel measured no faster with them: docs/performance.md.) */
   vec4: VariantToggle;
+  /** Whether few-row products with B transposed run the subgroup matvec kernel (needs subgroups). */
+  matvec: boolean;
   fusedAttention: boolean;
 }
 
@@ -62,12 +68,12 @@ export function parseKernelVariants(text: string): KernelVariantRequest {
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [key, value, extra] = part.split('=').map((s) => s.trim());
     const bad = (why: string) =>
-      new KernelVariantSpecError(`GPU kernel variants "${text}": ${why}. Use e.g. subgroups=auto|on|off, f16=auto|on|off, vec4=auto|on|off, attention=fused|unfused`);
+      new KernelVariantSpecError(`GPU kernel variants "${text}": ${why}. Use e.g. subgroups=auto|on|off, f16=auto|on|off, vec4=auto|on|off, matvec=auto|on|off, attention=fused|unfused`);
     if (extra !== undefined || value === undefined) throw bad(`"${part}" is not name=value`);
     if (key === 'attention') {
       if (value !== 'fused' && value !== 'unfused') throw bad(`attention is fused or unfused, not "${value}"`);
       req.attention = value;
-    } else if (key === 'subgroups' || key === 'f16' || key === 'vec4') {
+    } else if (key === 'subgroups' || key === 'f16' || key === 'vec4' || key === 'matvec') {
       if (!TOGGLES.includes(value as VariantToggle)) throw bad(`${key} is auto, on or off, not "${value}"`);
       req[key] = value as VariantToggle;
     } else {
@@ -105,10 +111,15 @@ export function resolveKernelVariants(features: ReadonlySet<string>, req: Kernel
     if (toggle === 'on') throw new KernelVariantUnavailableError(variant, feature, adapter);
     return false;
   };
+  const subgroups = pick('subgroups');
+  if (req.matvec === 'on' && !subgroups) {
+    throw new KernelVariantUnavailableError('matvec', req.subgroups === 'off' ? 'subgroups (turned off by subgroups=off)' : 'subgroups', adapter);
+  }
   return {
-    subgroups: pick('subgroups'),
+    subgroups,
     f16: pick('f16'),
     vec4: req.vec4 ?? 'auto',
+    matvec: req.matvec === 'on',
     fusedAttention: (req.attention ?? 'fused') === 'fused',
   };
 }
@@ -119,6 +130,7 @@ export function describeKernelVariants(v: KernelVariants): string {
     v.subgroups ? 'subgroups' : 'no subgroups',
     v.f16 ? 'f16' : 'f32',
     v.vec4 === 'off' ? 'scalar loads' : v.vec4 === 'on' ? 'vec4 loads' : 'vec4 loads (tiled)',
+    ...(v.matvec ? ['subgroup matvec'] : []),
     v.fusedAttention ? 'fused attention' : 'unfused attention',
   ].join(', ');
 }

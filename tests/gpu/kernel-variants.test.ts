@@ -28,7 +28,7 @@ describe('kernel variants on Dawn', () => {
     const gpu = await nodeGpu();
     const off = await acquireGpu({ gpu, timeoutMs: 30_000, kernels: { subgroups: 'off', vec4: 'off', attention: 'unfused' } });
     try {
-      expect(off.variants).toEqual({ subgroups: false, f16: false, vec4: 'off', fusedAttention: false });
+      expect(off.variants).toEqual({ subgroups: false, f16: false, vec4: 'off', matvec: false, fusedAttention: false });
     } finally {
       off.destroy();
     }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import matmulVec4Wgsl from '../../shaders/matmul-vec4.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import matvecSubgroupsWgsl from '../../shaders/matvec-subgroups.wgsl?raw';
 import { GpuContext } from '../../src/gpu';
 import { KERNEL_CHECKS } from '../../src/tensor/checks';
-import { MATMUL_CASES, matmulCaseLoads, matmulCheck, matmulGpu, matmulInputs, compareMatmul } from '../../src/tensor/checks/matmul';
+import { MATMUL_CASES, matmulCaseLoads, matmulCaseRunsMatvec, matmulCheck, matmulGpu, matmulInputs, compareMatmul } from '../../src/tensor/checks/matmul';
 import { defaultMatmulLoads, defaultMatmulVariant, encodeMatmul, matmulVec4Eligible } from '../../src/tensor/kernels/matmul';
 import { Rng } from '../../src/util/rng';
 import { testGpu } from '../helpers/node-gpu';
@@ -18,7 +19,11 @@ describe('matmul on Dawn', () => {
     const results = await matmulCheck.run(ctx);
     for (const r of results) expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
     const runs = MATMUL_CASES.reduce((n, c) => n + matmulCaseLoads(c.shape).length, 0);
-    expect(results.length).toBe(2 * runs);
+    const matvec = MATMUL_CASES.filter((c) => matmulCaseRunsMatvec(ctx, c.shape)).length;
+    expect(results.length).toBe(2 * runs + matvec);
+    // SwiftShader via Dawn has subgroups: the matvec variant runs here on every few-row case.
+    expect(results.filter((r) => r.case.endsWith('[matvec, subgroups]')).length).toBe(matvec);
+    if (ctx.hasFeature('subgroups')) expect(matvec).toBeGreaterThanOrEqual(8);
     // Aligned shapes of every transpose combination, ragged M, batches and shared B run vec4 too.
     expect(results.filter((r) => r.case.endsWith(', vec4]')).length).toBeGreaterThanOrEqual(2 * 10);
   });
@@ -63,6 +68,37 @@ describe('matmul on Dawn', () => {
     expect(compareMatmul('auto', 'matmul', a, b, c.shape, auto).ok).toBe(true);
     const scalar = await matmulGpu(ctx, a, b, c.shape, { loads: 'scalar' });
     expect(compareMatmul('scalar', 'matmul', a, b, c.shape, scalar).ok).toBe(true);
+  });
+
+  it.each([
+    ['skips the first lane of every dot product', 'for (var p = lane; p < k; p += size)', 'for (var p = lane + 1u; p < k; p += size)'],
+    ['stores a lane\'s partial sum instead of the subgroup\'s', 'out[baseOut + r * n + col] = s;', 'out[baseOut + r * n + col] = acc[r];'],
+    ['computes one column fewer per workgroup', 'if (j >= CPW || col >= n)', 'if (j + 1u >= CPW || col >= n)'],
+  ])('catches a matvec variant that %s', async (_what, from, to) => {
+    const ctx = await testGpu();
+    if (!ctx.hasFeature('subgroups')) return;
+    const wrong = matvecSubgroupsWgsl.replace(from, to);
+    expect(wrong).not.toBe(matvecSubgroupsWgsl);
+    const results = await matmulCheck.run(ctx, { variantCode: { 'matvec-subgroups': wrong } });
+    const failed = results.filter((r) => !r.ok).map((r) => r.case);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const name of failed) expect(name).toMatch(/\[matvec, subgroups\]$/);
+  });
+
+  it('picks matvec only when turned on, for few rows with B transposed; else the adapter\'s kernel', async () => {
+    const ctx = await testGpu();
+    const linear = { batch: 1, m: 16, n: 64, k: 64, transB: true };
+    expect(ctx.variants.matvec).toBe(false);
+    expect(defaultMatmulVariant(ctx, linear)).toBe(defaultMatmulVariant(ctx));
+    if (!ctx.hasFeature('subgroups')) return;
+    const on = new GpuContext(ctx.adapter, ctx.device, ctx.report, { ...ctx.variants, matvec: true });
+    expect(defaultMatmulVariant(on, linear)).toBe('matvec');
+    expect(defaultMatmulVariant(on, { ...linear, m: 17 })).toBe(defaultMatmulVariant(ctx));
+    expect(defaultMatmulVariant(on, { ...linear, transB: false })).toBe(defaultMatmulVariant(ctx));
+    // The default path of such a device on a Linear-shaped product: the matvec kernel, right values.
+    const c = { name: 'linear', shape: { batch: 2, m: 3, n: 40, k: 33, transB: true, broadcastB: true }, scale: 1 };
+    const { a, b } = matmulInputs(c, new Rng(8));
+    expect(compareMatmul('matvec default', 'matmul', a, b, c.shape, await matmulGpu(on, a, b, c.shape)).ok).toBe(true);
   });
 
   it('refuses forced vec4 loads on a shape that is not aligned', async () => {

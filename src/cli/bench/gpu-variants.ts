@@ -1,17 +1,20 @@
 // The GPU kernel variants side by side, each pair interleaved in one run on the same inputs and
 // checked to agree: matmul with vec4 global loads against scalar loads (aligned products), and
 // fused attention (online softmax, no T x T scores) against the unfused composition (products and
-// a softmax over the whole score matrix), forward and forward + backward. Ratios are the other
+// a softmax over the whole score matrix), forward and forward + backward; where the adapter has
+// subgroups, the few-row `matvec` kernel against the adapter's matmul kernel on generation's
+// projections. Ratios are the other
 // contender's best time over the variant's (> 1: the variant is faster).
 import { interleave, ourGpuContender, relativeDifference, squareShape, TRANSFORMER_SHAPES, type Contender } from '../../bench/matmul-bench';
 import type { RatioRow, SuiteOptions } from '../../bench/matmul-bench-suite';
 import type { GpuContext } from '../../gpu';
 import { createBackend, tidy, type AttentionOptions, type Backend, type Tensor } from '../../tensor';
-import { matmulVec4Eligible, type MatmulVariant } from '../../tensor/kernels/matmul';
+import { defaultMatmulVariant, matmulVec4Eligible, type MatmulShape, type MatmulVariant } from '../../tensor/kernels/matmul';
 import * as ops from '../../tensor/ops';
 import { Rng } from '../../util/rng';
 
 export const RATIO_VEC4 = 'matmul vec4 / scalar loads';
+export const RATIO_MATVEC = 'matmul matvec (subgroups) / adapter kernel';
 export const RATIO_FUSED_FORWARD = 'attention fused / unfused, forward';
 export const RATIO_FUSED_TRAIN = 'attention fused / unfused, forward + backward';
 
@@ -48,6 +51,35 @@ export async function benchMatmulLoads(ctx: GpuContext, options: SuiteOptions & 
     } finally {
       vec4.destroy();
       scalar.destroy();
+    }
+  }
+  return rows;
+}
+
+/** Generation's projections at batch 1 and 16: the built-in model's (C 128) and SmolLM2-135M's (C 576, MLP 1536). */
+export const MATVEC_SHAPES: Array<{ label: string; shape: MatmulShape }> = [
+  { label: 'x[1,576] @ W[1536,576]^T', shape: { batch: 1, m: 1, n: 1536, k: 576, transB: true } },
+  { label: 'x[16,576] @ W[1536,576]^T', shape: { batch: 1, m: 16, n: 1536, k: 576, transB: true } },
+  { label: 'x[16,128] @ W[512,128]^T', shape: { batch: 1, m: 16, n: 512, k: 128, transB: true } },
+];
+
+/** The `matvec` kernel against the adapter's own (tiled or direct, default loads); none without subgroups. */
+export async function benchMatvec(ctx: GpuContext, options: SuiteOptions): Promise<VariantRatio[]> {
+  if (!ctx.hasFeature('subgroups')) {
+    options.log?.(`${RATIO_MATVEC}: skipped, the adapter has no subgroups`);
+    return [];
+  }
+  const rows: VariantRatio[] = [];
+  for (const { label, shape } of MATVEC_SHAPES) {
+    const matvec = ourGpuContender(ctx, shape, 'matvec');
+    const other = ourGpuContender(ctx, shape, defaultMatmulVariant(ctx));
+    try {
+      const c = await compare(matvec, other, options);
+      options.log?.(`${RATIO_MATVEC} ${label}: ${c.ours.bestMs.toFixed(2)} ms vs ${c.theirs.bestMs.toFixed(2)} ms`);
+      rows.push({ name: RATIO_MATVEC, label, size: shape.m, ...c });
+    } finally {
+      matvec.destroy();
+      other.destroy();
     }
   }
   return rows;

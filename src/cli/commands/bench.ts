@@ -2,7 +2,8 @@
 // and in headless Chromium, with side-by-side ratios against onnxruntime-web (WebGPU EP on the
 // same adapter; WASM EP at the cpu backend's thread count), the cpu backend on its threads against
 // one thread and against numpy's OpenBLAS sgemm (../bench/cpu-peers.ts), a training step's tokens/s, and the built-in model's
-// generated tokens/s at batch 1 and 16. Prints tables and writes JSON to bench-output/.
+// generated tokens/s at batch 1 and 16; with --real-size, SmolLM2-135M's shape (random weights) on
+// the cpu backend and WebGPU (../bench/real-size.ts). Prints tables and writes JSON to bench-output/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { acquireGpu } from '../../gpu';
@@ -17,7 +18,9 @@ import { benchGenerate, formatGeneration, type GenerateBenchResult } from '../be
 import { createBackend } from '../../tensor';
 import { cpuThreadInfo, startCpuThreads } from '../../tensor/cpu/thread-pool';
 import { runCpuPeers } from '../bench/cpu-peers';
-import { attentionShapes, benchAttentionFusion, benchMatmulLoads, formatVariantRatios, type VariantRatio } from '../bench/gpu-variants';
+import { benchRealSize, ensureRealSizeCheckpoint, formatRealSize, REAL_SIZE_DEFAULTS, type RealSizeResult } from '../bench/real-size';
+import { DEFAULT_135M_DIR } from './model-write-135m';
+import { attentionShapes, benchAttentionFusion, benchMatmulLoads, benchMatvec, formatVariantRatios, type VariantRatio } from '../bench/gpu-variants';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 function sizeList(value: string | true | undefined, fallback: number[], flag: string): number[] {
@@ -55,17 +58,22 @@ export const bench: CliCommand = {
     '--variant tiled|direct     force one WGSL variant in Node (default: by adapter)',
     '--no-train                 skip the training-step tokens/s (Node), --train-steps N (default 3)',
     '--no-variants              skip the kernel-variant lines (Node webgpu: vec4 / scalar matmul loads,',
-    '                           fused / unfused attention); --attention-t 64,128 (T of B1 H9 D64, default)',
+    '                           matvec / the adapter kernel with subgroups, fused / unfused attention);',
+    '                           --attention-t 64,128 (T of B1 H9 D64, default)',
     '--no-peers                 skip the numpy sgemm lines (cpu backend / native OpenBLAS)',
     '(global) --threads N|auto  the cpu backend\'s threads, also onnxruntime-web wasm\'s in Node',
     '--no-generate              skip the built-in model\'s generated tokens/s (Node, batch 1 and 16)',
     '--gen-tokens N             new tokens per row on cpu (default 64); --gen-webgpu-tokens N (default 8)',
+    '--real-size                also SmolLM2-135M\'s shape (random weights): prefill, generation at batch 1',
+    '                           and 16, a LoRA step\'s time and peak memory, on cpu and webgpu (minutes);',
+    `                           --real-size-dir DIR (default ${DEFAULT_135M_DIR}, written when absent);`,
+    '                           --real-size-only runs that section alone',
     '--reps N                   timed rounds per product (default 3), --budget MS per product',
     '--check                    exit 1 when a ratio misses its target',
     '--out FILE                 JSON path (default bench-output/bench-<time>.json)',
   ],
   async run(args) {
-    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'no-variants', 'check']);
+    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'no-variants', 'check', 'real-size', 'real-size-only']);
     const options: SuiteOptions = {
       sizes: sizeList(flags.sizes, [128, 256, 512, 1024], 'sizes'),
       ortSizes: sizeList(flags.ort, [512, 1024], 'ort'),
@@ -84,6 +92,14 @@ export const bench: CliCommand = {
     const generation: GenerateBenchResult[] = [];
     const variants: VariantRatio[] = [];
     const attentionTs = sizeList(flags['attention-t'], [64, 128], 'attention-t');
+    const realSizeOnly = flags['real-size-only'] === true;
+    const realSizeDir = typeof flags['real-size-dir'] === 'string' ? flags['real-size-dir'] : DEFAULT_135M_DIR;
+    const realSize = realSizeOnly || flags['real-size'] === true || flags['real-size-dir'] !== undefined;
+    const realSizes: RealSizeResult[] = [];
+    const runRealSize = async (kind: 'cpu' | 'webgpu', be: Awaited<ReturnType<typeof createBackend>>) => {
+      if (realSize) realSizes.push(await benchRealSize(be, realSizeDir, REAL_SIZE_DEFAULTS[kind], (line) => options.log!(`node ${line}`)));
+    };
+    if (realSize) await ensureRealSizeCheckpoint(realSizeDir, options.log!);
     const generate = async (kind: 'cpu' | 'webgpu', be: Awaited<ReturnType<typeof createBackend>>) => {
       if (flags['no-generate']) return;
       // SwiftShader makes a few tokens per second: the webgpu line stays short unless asked.
@@ -109,6 +125,11 @@ export const bench: CliCommand = {
       const threads = await startCpuThreads();
       const uptime = await loadAverage();
       console.log(`cpu backend (node)\n  cpu backend threads: ${threads.threads} (requested ${threads.requested}, ${threads.available} cores${threads.reason ? `; ${threads.reason}` : ''})${uptime}`);
+      if (realSizeOnly) await runRealSize('cpu', await createBackend('cpu'));
+    }
+    if (!flags['no-cpu'] && !realSizeOnly) {
+      const threads = cpuThreadInfo();
+      const uptime = await loadAverage();
       const suite = await runCpuSuite(await loadOrtWasm(threads.threads), 'node cpu', cpuOptions);
       suite.notes.push(`cpu backend threads: ${cpuThreadInfo().threads}${uptime}`);
       const peers = await runCpuPeers({ ...options, log: options.log!, sizes: cpuOptions.ortSizes, threads: threads.threads, numpy: !flags['no-peers'] });
@@ -117,25 +138,30 @@ export const bench: CliCommand = {
       suites.push(suite);
       if (!flags['no-train']) await train('cpu', await createBackend('cpu'));
       await generate('cpu', await createBackend('cpu'));
+      await runRealSize('cpu', await createBackend('cpu'));
     }
     if (!flags['no-webgpu']) {
       console.log('webgpu (node, Dawn)');
       const gpu = await nodeGpu();
       const ctx = await acquireGpu({ gpu, timeoutMs: 30_000 });
       try {
-        const ort = options.ortSizes.length > 0 ? await loadOrtWebgpu(gpu) : null;
-        suites.push(await runWebgpuSuite(ctx, ort, 'node webgpu', { ...options, variant }));
-        if (!flags['no-variants']) {
-          variants.push(...(await benchMatmulLoads(ctx, { ...options, variant })));
-          variants.push(...(await benchAttentionFusion(ctx, attentionShapes(attentionTs), options)));
+        if (!realSizeOnly) {
+          const ort = options.ortSizes.length > 0 ? await loadOrtWebgpu(gpu) : null;
+          suites.push(await runWebgpuSuite(ctx, ort, 'node webgpu', { ...options, variant }));
+          if (!flags['no-variants']) {
+            variants.push(...(await benchMatmulLoads(ctx, { ...options, variant })));
+            variants.push(...(await benchMatvec(ctx, options)));
+            variants.push(...(await benchAttentionFusion(ctx, attentionShapes(attentionTs), options)));
+          }
+          if (!flags['no-train']) await train('webgpu', await createBackend('webgpu', ctx));
+          await generate('webgpu', await createBackend('webgpu', ctx));
         }
-        if (!flags['no-train']) await train('webgpu', await createBackend('webgpu', ctx));
-        await generate('webgpu', await createBackend('webgpu', ctx));
+        await runRealSize('webgpu', await createBackend('webgpu', ctx));
       } finally {
         ctx.destroy();
       }
     }
-    if (!flags['node-only']) {
+    if (!flags['node-only'] && !realSizeOnly) {
       console.log('headless chromium');
       const query = new URLSearchParams({
         sizes: options.sizes.join(','),
@@ -152,11 +178,12 @@ export const bench: CliCommand = {
     console.log(`\n${formatAdapters(suites)}\n\n${formatTable(suites)}`);
     if (training.length > 0) console.log(`\n${formatTrainSteps(training)}`);
     if (generation.length > 0) console.log(`\n${formatGeneration(generation)}`);
+    if (realSizes.length > 0) console.log(`\n${formatRealSize(realSizes)}`);
     console.log(`\n${formatRatios(suites)}`);
     if (variants.length > 0) console.log(`\n${formatVariantRatios('node webgpu', variants)}`);
     const out = resolve(typeof flags.out === 'string' ? flags.out : `bench-output/bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation, variants }, null, 2));
+    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation, variants, realSizes }, null, 2));
     console.log(`\nJSON: ${out}`);
     return flags.check && !targetsMet(suites) ? 1 : 0;
   },

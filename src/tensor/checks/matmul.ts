@@ -4,7 +4,7 @@
 import type { GpuContext } from '../../gpu';
 import { Rng } from '../../util/rng';
 import type { CheckResult, KernelCheck } from './types';
-import { checkMatmul, encodeMatmul, matmulCpu, matmulLengths, matmulVec4Eligible, type EncodeMatmulOptions, type MatmulLoads, type MatmulShape, type MatmulVariant } from '../kernels/matmul';
+import { checkMatmul, encodeMatmul, matmulCpu, matmulLengths, matmulVec4Eligible, MATVEC_MAX_M, type EncodeMatmulOptions, type MatmulLoads, type MatmulShape, type MatmulVariant } from '../kernels/matmul';
 
 /** Upload, encode, submit, read back: the check's (and tests') way to run the kernel once. */
 export async function matmulGpu(
@@ -58,6 +58,8 @@ export const MATMUL_CASES: MatmulCase[] = [
   { name: 'batch 2, 130x132x36 (aligned, several tiles)', shape: { batch: 2, m: 130, n: 132, k: 36 }, scale: 1 },
   { name: 'transA transB 36x20x52 (aligned)', shape: { batch: 1, m: 36, n: 20, k: 52, transA: true, transB: true }, scale: 1 },
   { name: 'batch 3, shared B^T, 9x12x16 (aligned Linear)', shape: { batch: 3, m: 9, n: 12, k: 16, transB: true, broadcastB: true }, scale: 1 },
+  { name: 'matvec 1x300x257 (one row, B^T)', shape: { batch: 1, m: 1, n: 300, k: 257, transB: true }, scale: 1 },
+  { name: 'matvec batch 2, shared B^T, 16x70x131 (generation at batch 16)', shape: { batch: 2, m: 16, n: 70, k: 131, transB: true, broadcastB: true }, scale: 1 },
   { name: 'extreme: |x| ~ 1e18', shape: { batch: 2, m: 9, n: 21, k: 33, transB: true }, scale: 1e18 },
 ];
 
@@ -109,10 +111,17 @@ export function matmulCaseLoads(shape: MatmulShape): MatmulLoads[] {
   return matmulVec4Eligible(shape) ? ['scalar', 'vec4'] : ['scalar'];
 }
 
+/** Whether a case also runs the `matvec` variant: few rows, on a device with subgroups (any layout). */
+export function matmulCaseRunsMatvec(ctx: GpuContext, shape: MatmulShape): boolean {
+  return ctx.hasFeature('subgroups') && shape.m <= MATVEC_MAX_M;
+}
+
 /**
  * Every case on both variants of the kernel (whichever this adapter would pick by default), with
  * scalar loads (shaders/matmul.wgsl, cases named "[variant]") and, on aligned shapes, vec4 loads
- * (shaders/matmul-vec4.wgsl, "[variant, vec4]") whatever the device's vec4 setting.
+ * (shaders/matmul-vec4.wgsl, "[variant, vec4]") whatever the device's vec4 setting; and cases of
+ * at most MATVEC_MAX_M rows on shaders/matvec-subgroups.wgsl where the device has subgroups
+ * ("[matvec, subgroups]", every layout, though only B^T picks it by default).
  */
 export const matmulCheck: KernelCheck = {
   kernel: 'matmul',
@@ -127,6 +136,10 @@ export const matmulCheck: KernelCheck = {
           const actual = await matmulGpu(ctx, a, b, c.shape, { shaderCode, variant, loads });
           results.push(compareMatmul(`${c.name} [${variant}${loads === 'vec4' ? ', vec4' : ''}]`, 'matmul', a, b, c.shape, actual));
         }
+      }
+      if (matmulCaseRunsMatvec(ctx, c.shape)) {
+        const actual = await matmulGpu(ctx, a, b, c.shape, { shaderCode: options.variantCode?.['matvec-subgroups'], variant: 'matvec' });
+        results.push(compareMatmul(`${c.name} [matvec, subgroups]`, 'matmul', a, b, c.shape, actual));
       }
     }
     return results;

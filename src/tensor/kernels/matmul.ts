@@ -5,7 +5,8 @@
 // (GpuContext.variants.vec4: by default in the tiled kernel only).
 import matmulVec4Wgsl from '../../../shaders/matmul-vec4.wgsl?raw';
 import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
-import type { GpuContext } from '../../gpu';
+import matvecSubgroupsWgsl from '../../../shaders/matvec-subgroups.wgsl?raw';
+import { KernelVariantUnavailableError, type GpuContext } from '../../gpu';
 import { recordPass, uniformBuffer } from './kernel-support';
 import { checkMatmul, describeA, describeB, matmulLengths, matmulStrides, MatmulShapeError, type MatmulShape } from './matmul-shape';
 
@@ -32,9 +33,18 @@ export function matmulCpu(a: Float32Array, b: Float32Array, shape: MatmulShape):
   return out;
 }
 
-/** Which entry point of shaders/matmul.wgsl runs: workgroup-tiled for GPUs, `direct` for
- * software adapters (see the shader's header for why). */
-export type MatmulVariant = 'tiled' | 'direct';
+/** Which kernel runs: shaders/matmul.wgsl's workgroup-tiled entry point for GPUs or its `direct`
+ * one for software adapters (see the shader's header for why), or, for products of few rows on a
+ * device with subgroups, shaders/matvec-subgroups.wgsl (`matvec`). */
+export type MatmulVariant = 'tiled' | 'direct' | 'matvec';
+
+/** Rows up to which a product with a transposed B (a Linear layer) runs `matvec` where subgroups are on. */
+export const MATVEC_MAX_M = 16;
+
+/** matvec-subgroups.wgsl's tuning: threads and columns per workgroup (override constants). */
+const MATVEC_TUNING = { WG: 128, CPW: 32 };
+/** Rows per pass of matvec-subgroups.wgsl (a const there). */
+const MATVEC_ROWS = 4;
 
 /** Tuning of the WGSL kernel (override constants). TK is used by the tiled variant only. */
 export interface MatmulTuning {
@@ -43,20 +53,25 @@ export interface MatmulTuning {
   TK: number;
 }
 
-/** Outputs per thread along each axis, per variant (fixed in the shader). */
-const PER_THREAD: Record<MatmulVariant, number> = { tiled: 8, direct: 4 };
+/** Outputs per thread along each axis, per variant of matmul.wgsl (fixed in the shader). */
+const PER_THREAD: Record<'tiled' | 'direct', number> = { tiled: 8, direct: 4 };
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|warp|software/i;
 
-/** The variant an adapter gets by default: `direct` on software (CPU-run) adapters. */
-export function defaultMatmulVariant(ctx: GpuContext): MatmulVariant {
+/**
+ * The variant an adapter gets by default: `direct` on software (CPU-run) adapters, `tiled` on
+ * GPUs; given a shape of at most MATVEC_MAX_M rows with B transposed, `matvec` where the device's
+ * variants turn it on (matvec=on; not by default: see src/gpu/kernel-variants.ts).
+ */
+export function defaultMatmulVariant(ctx: GpuContext, shape?: MatmulShape): MatmulVariant {
+  if (shape && ctx.variants.matvec && shape.m <= MATVEC_MAX_M && shape.transB && !shape.transA) return 'matvec';
   const r = ctx.report;
   return r.isFallbackAdapter || SOFTWARE_ADAPTER.test(`${r.vendor} ${r.architecture} ${r.description}`) ? 'direct' : 'tiled';
 }
 
 /** Tuning for a shape: the tiled variant shrinks its 128 x 128 tile to 64 x 64 on small
  * products (few pipelines: each distinct tuning is one more shader compile). */
-export function matmulTuning(variant: MatmulVariant, shape: MatmulShape): MatmulTuning {
+export function matmulTuning(variant: 'tiled' | 'direct', shape: MatmulShape): MatmulTuning {
   if (variant === 'direct') return { WG_X: 8, WG_Y: 8, TK: 8 };
   const wg = Math.max(shape.m, shape.n) <= 64 ? 8 : 16;
   return { WG_X: wg, WG_Y: wg, TK: 8 };
@@ -123,7 +138,11 @@ export function encodeMatmul(
     );
   }
   if (len.out === 0) return;
-  const variant = options.variant ?? defaultMatmulVariant(ctx);
+  const variant = options.variant ?? defaultMatmulVariant(ctx, shape);
+  if (variant === 'matvec') {
+    encodeMatvec(ctx, encoder, a, b, out, shape, options.shaderCode);
+    return;
+  }
   const tuning = { ...matmulTuning(variant, shape), ...options.tuning };
   const per = PER_THREAD[variant];
   const gx = Math.ceil(shape.n / (tuning.WG_X * per));
@@ -147,4 +166,18 @@ export function encodeMatmul(
   if (loads === 'vec4') Object.assign(overrides, { TRANS_A: shape.transA ? 1 : 0, TRANS_B: shape.transB ? 1 : 0 });
   const pipeline = ctx.pipelines.get(loads === 'vec4' ? 'matmul-vec4' : 'matmul', code, overrides, variant === 'direct' ? 'direct' : 'main');
   recordPass(ctx, encoder, `matmul:${variant}:${loads}`, pipeline, [a, b, out, params(ctx, shape)], [gx, gy, shape.batch]);
+}
+
+/** Records the `matvec` variant (shaders/matvec-subgroups.wgsl); the device must have subgroups. */
+function encodeMatvec(ctx: GpuContext, encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, shape: MatmulShape, shaderCode?: string): void {
+  if (!ctx.hasFeature('subgroups')) throw new KernelVariantUnavailableError('subgroups', 'subgroups', ctx.report.summary);
+  const t = MATVEC_TUNING;
+  const gx = Math.ceil(shape.n / t.CPW);
+  const gy = Math.ceil(shape.m / MATVEC_ROWS);
+  const maxGroups = ctx.report.limits.maxComputeWorkgroupsPerDimension;
+  if (gx > maxGroups || gy > maxGroups || shape.batch > maxGroups) {
+    throw new MatmulShapeError(`matmul: grid ${gx} x ${gy} x ${shape.batch} exceeds ${maxGroups} workgroups per dimension`);
+  }
+  const pipeline = ctx.pipelines.get('matvec-subgroups', shaderCode ?? matvecSubgroupsWgsl, t);
+  recordPass(ctx, encoder, 'matmul:matvec', pipeline, [a, b, out, params(ctx, shape)], [gx, gy, shape.batch]);
 }
