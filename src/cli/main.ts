@@ -12,7 +12,7 @@ function help(): string {
     for (const u of c.usage) lines.push(`  ${''.padEnd(24)}   ${u}`);
   }
   lines.push('', 'global flags:', `  ${'--threads N|auto'.padEnd(24)} threads of the cpu backend (default auto: every core; 1: one thread)`);
-  lines.push(`  ${'--gpu-kernels SPEC'.padEnd(24)} GPU kernel variants, e.g. subgroups=off,f16=auto,vec4=on,attention=unfused (default: all auto, fused)`);
+  lines.push(`  ${'--gpu-kernels SPEC'.padEnd(24)} GPU kernel variants, e.g. subgroups=off,f16=auto,vec4=on,matvec=on,attention=unfused (default: auto, fused)`);
   lines.push('', '`npm run bench` runs the benchmarks.');
   return lines.join('\n');
 }
