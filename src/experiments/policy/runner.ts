@@ -21,7 +21,7 @@ import type { LoadedLm } from '../lm/loaded';
 import { DataUnavailableError, samplePairs, type DataLoader } from '../prepare';
 import type { RunStore } from '../runs/store';
 import { resolveSubset } from '../spec/expand';
-import { DpoPolicyModel, referenceLogps } from './dpo-model';
+import { DpoPolicyModel, referenceLogps, type ReferenceLogps } from './dpo-model';
 import { evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
 import { policyFiles, type PolicyFiles } from './save';
@@ -177,6 +177,12 @@ interface Shared {
   baseAnswers: Map<string, Promise<Answers>>;
   /** The reward-model judge eval.rewardModelRun names (./reward-judge.ts), or null. */
   judge: PolicyRewardModel | null;
+  /**
+   * The base's log-probs of a pair set, per conditioning, pairs, length cap and batch (the same
+   * inputs give the same numbers): arms that differ only in their loss or training (dpo-variants)
+   * read the reference once.
+   */
+  references?: Map<string, Promise<Map<string, ReferenceLogps>>>;
 }
 
 function trainPairs(sh: Shared, a: PolicyArmSpec, seed: number): PreferencePair[] {
@@ -221,13 +227,21 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   // Shares of the arm for the time-left estimate: a reference pass is one forward per pair, an
   // epoch about three (forward and backward); training with the reference is TRAIN_SHARE.
   const refShare = TRAIN_SHARE / (1 + 3 * a.train.epochs);
-  const reference = await referenceLogps(sh.base.model, rows, {
-    padId,
-    maxLength: a.train.maxLength,
-    batchSize: a.train.batchSize,
-    signal: o.signal,
-    onProgress: (done, total) => run.progress(i, 'features', refShare * (done / total), `${a.label}: reference log-probs ${done} of ${total}`),
-  });
+  const refKey = `${resolveSubset(a.conditioning).keys.join(",")}|${a.train.maxLength}|${a.train.batchSize}|${fnv1a32(pairs.map((p) => p.id).join(','))}`;
+  sh.references ??= new Map();
+  let pending = sh.references.get(refKey);
+  if (!pending) {
+    pending = referenceLogps(sh.base.model, rows, {
+      padId,
+      maxLength: a.train.maxLength,
+      batchSize: a.train.batchSize,
+      signal: o.signal,
+      onProgress: (done, total) => run.progress(i, 'features', refShare * (done / total), `${a.label}: reference log-probs ${done} of ${total}`),
+    });
+    sh.references.set(refKey, pending);
+    pending.catch(() => sh.references?.delete(refKey));
+  }
+  const reference = await pending;
   let model = sh.base.model;
   if (a.train.mode === 'full') {
     owned.lm = await env.loadBase(spec.base, be);
