@@ -13,8 +13,9 @@ import { importTrl } from './commands/import-trl';
 import { modelGenerate } from './commands/model-generate';
 import { modelInspect } from './commands/model-inspect';
 import { modelTrainBuiltin } from './commands/model-train-builtin';
+import { modelWrite135m } from './commands/model-write-135m';
 import { policyPresets } from './commands/policy-presets';
 import { policyRun } from './commands/policy-run';
 import { serve } from './commands/serve';
 
-export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets, exportTrl, importTrl];
+export const COMMANDS: CliCommand[] = [gpuInfo, modelInspect, modelGenerate, modelTrainBuiltin, modelWrite135m, dataStats, dataBench, bench, experimentRun, experimentPresets, policyRun, policyPresets, serve, analysisRun, analysisPresets, exportTrl, importTrl];
