@@ -65,7 +65,8 @@ export const loadOnnxForRun: OnnxLoader = async (location) => {
 
 /** Compare columns: every ONNX model in the cache, by its group ('onnx:NAME'). */
 export async function onnxColumnOptions(): Promise<ModelOption[]> {
-  const groups = await withCache(async (cache) => (await cache.list()).filter((g) => g.group.startsWith(ONNX_GROUP_PREFIX)));
+  // Without a model cache (no IndexedDB) there are no ONNX columns; the others stay listed.
+  const groups = await withCache(async (cache) => (await cache.list()).filter((g) => g.group.startsWith(ONNX_GROUP_PREFIX))).catch(() => []);
   return groups.map((g) => ({ id: g.group, label: `${g.group.slice(ONNX_GROUP_PREFIX.length)} (ONNX)`, about: 'an ONNX model from the model cache, run by onnxruntime-web (wasm); persona in the prompt', available: true }));
 }
 
