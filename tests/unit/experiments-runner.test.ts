@@ -103,20 +103,21 @@ describe('runExperiment', () => {
     // Resumed elsewhere (another adapter): both are listed, the current one is `backend`.
     const ac2 = new AbortController();
     let metrics2 = 0;
-    const second = await runExperiment(tiny(), env(store, { adapter: 'Other Adapter' }), {
+    const second = await runExperiment(tiny(), env(store, { adapter: 'Other Adapter', kernels: 'subgroups, f32' }), {
       runId: first.id,
       signal: ac2.signal,
       onEvent: (e) => {
         if (e.kind === 'metrics' && ++metrics2 === 3) ac2.abort();
       },
     });
+    // The GPU kernel variants (webgpu runs: src/gpu/kernel-variants.ts) are kept with the backend.
     expect(second.backends).toEqual([
       { kind: 'cpu', adapter: null },
-      { kind: 'cpu', adapter: 'Other Adapter' },
+      { kind: 'cpu', adapter: 'Other Adapter', kernels: 'subgroups, f32' },
     ]);
-    expect(second.backend).toEqual({ kind: 'cpu', adapter: 'Other Adapter' });
+    expect(second.backend).toEqual({ kind: 'cpu', adapter: 'Other Adapter', kernels: 'subgroups, f32' });
     // The CLI summary names both, in order.
-    expect(summarize(second).split('\n')[0]).toContain(', cpu then cpu: Other Adapter, app test');
+    expect(summarize(second).split('\n')[0]).toContain(', cpu then cpu: Other Adapter (subgroups, f32), app test');
     // The saved record holds the curve from step 1, not from the resume step.
     const saved = await store.getRecord(first.id);
     expect(saved!.arms[0].curve[0].step).toBe(stoppedCurve[0].step);

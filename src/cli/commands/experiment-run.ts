@@ -2,7 +2,7 @@
 // the app's worker uses, printing progress; the record goes to a runs folder (resumable) and,
 // with --json, to a file. Ctrl-C cancels cleanly and keeps the checkpoint for --resume.
 import { readFile, writeFile } from 'node:fs/promises';
-import { acquireGpu, type GpuContext } from '../../gpu';
+import { acquireGpu, describeKernelVariants, type GpuContext } from '../../gpu';
 import { nodeGpu } from '../../gpu/node';
 import type { RunEvent } from '../../protocol/events';
 import { FileRunStore } from '../../experiments/node/file-store';
@@ -28,7 +28,7 @@ function formatEta(s: number | null): string {
 export function summarize(r: RunRecord): string {
   // Every backend the run computed on (a run resumed elsewhere lists both, in order).
   const where = backendsOf(r)
-    .map((b) => `${b.kind}${b.adapter ? `: ${b.adapter}` : ''}`)
+    .map((b) => `${b.kind}${b.adapter ? `: ${b.adapter}` : ''}${b.kernels ? ` (${b.kernels})` : ''}`)
     .join(' then ');
   const lines = [`run ${r.id} (${r.name}, seed ${r.seed}, ${where}, app ${r.appVersion}): ${r.status}`];
   if (r.data) {
@@ -117,7 +117,7 @@ export const experimentRun: CliCommand = {
     };
     try {
       const modelDir = typeof flags['model-dir'] === 'string' ? flags['model-dir'] : DEFAULT_MODEL_DIR;
-      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, store, loadData: loadDataNode, loadLanguageModel: folderLmLoader(modelDir, modelDir === DEFAULT_MODEL_DIR ? 'built-in model' : modelDir), loadOnnxModel: nodeOnnxLoader({ token: process.env.HF_TOKEN }), appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
+      const record = await runExperiment(spec, { backend, adapter: ctx?.report.summary ?? null, ...(ctx ? { kernels: describeKernelVariants(ctx.variants) } : {}), store, loadData: loadDataNode, loadLanguageModel: folderLmLoader(modelDir, modelDir === DEFAULT_MODEL_DIR ? 'built-in model' : modelDir), loadOnnxModel: nodeOnnxLoader({ token: process.env.HF_TOKEN }), appVersion: APP_VERSION, assertDevice: ctx ? () => { if (ctx.lost) throw ctx.lost; } : undefined }, {
         runId: typeof flags.resume === 'string' ? flags.resume : undefined,
         signal: ac.signal,
         onEvent,
