@@ -1,11 +1,14 @@
 // The ONNX model source in the real app: the Models panel stores the repo's ONNX test decoder
 // (a picked folder: config.json, tokenizer files, onnx/model.onnx) in the model cache with its
 // size, refuses a folder without its tokenizer and a truncated model with a reason (nothing
-// stored), and a roleplay arm naming the cached model (model.source "onnx") runs to the end in
+// stored), a download from a URL in the hub layout needs its token and shows its size, and a
+// roleplay arm naming the cached model (model.source "onnx") runs to the end in
 // the worker on onnxruntime-web and shows in Results with the accuracies the same arm gets on our
 // engine with the same weights (the CLI, run here).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -97,4 +100,40 @@ test("a cached ONNX model is a Compare column: the built-in model's ONNX export 
   await expect(answer.getByTestId('truth')).toContainText('True utility');
   expect(((await answer.textContent()) ?? '').length).toBeGreaterThan(40);
   await screenshot(page, 'view-compare-onnx-column');
+});
+
+test('downloads an ONNX model from a URL with a token into the model cache, lists its size, deletes it', async ({ page }) => {
+  test.setTimeout(180_000);
+  // A local server in the hub's URL layout (never the real hub), CORS open, a token required.
+  const token = 'hf_e2e_token';
+  const prefix = '/org/tiny-onnx/resolve/main/';
+  const server = createServer((req, res) => {
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization, Range', 'Access-Control-Expose-Headers': 'Content-Length, Content-Range, ETag' };
+    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+    if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401, cors).end();
+    const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
+    const file = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+    if (!FILES.includes(file)) return void res.writeHead(404, cors).end();
+    const body = readFileSync(join(FIXTURE, file));
+    res.writeHead(200, { ...cors, 'Content-Length': body.length }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/org/tiny-onnx/resolve/main`;
+    const panel = await openModels(page);
+    const onnx = panel.getByTestId('onnx-import');
+    await onnx.getByLabel('Hub repo or URL').fill(url);
+    await onnx.getByRole('button', { name: 'Download' }).click();
+    await expect(onnx.getByRole('alert')).toContainText('401');
+    await expect(panel).toContainText('No downloaded models in this browser.');
+    await onnx.getByLabel('Token (optional)').fill(token);
+    await onnx.getByRole('button', { name: 'Download' }).click();
+    await expect(onnx.getByTestId('onnx-import-done')).toContainText(`Stored as onnx:${url}: onnx/model.onnx, 98 KiB, 2 layers`, { timeout: 60_000 });
+    await expect(panel.locator('.models-panel__cache li', { hasText: `onnx:${url}` })).toContainText('4 files, 105 KiB');
+    await panel.locator('.models-panel__cache li', { hasText: `onnx:${url}` }).getByRole('button', { name: 'Delete' }).click();
+    await expect(panel).toContainText('No downloaded models in this browser.');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
 });
