@@ -28,7 +28,7 @@ import type {
   ModelLoadProgress,
   TokenEvent,
 } from './models';
-import type { AggregateView, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, Vote, VoteChoice } from './rating';
+import type { AggregateView, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, RewardModelOption, Vote, VoteChoice } from './rating';
 import type { AnalysisPresetInfo, AnalysisRun, AnalysisRunEvent } from './analysis-run';
 import type { PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpecCheck } from './policy';
 import type { RunRecord } from './record';
@@ -98,6 +98,8 @@ export interface RunnerApi {
   // The generalised Compare view and blind rating (src/worker/columns.ts, rating.ts).
   /** The models a column may pick, with why the others cannot be picked now. */
   columnModels(): Promise<ModelOption[]>;
+  /** Stage-1 runs whose kept reward model can score Compare answers (src/worker/compare-reward.ts). */
+  rewardModelOptions(): Promise<RewardModelOption[]>;
   generateColumns(req: ColumnsRequest, onToken?: (e: ColumnTokenEvent) => void): Promise<ColumnsOutcome>;
   stopColumns(): Promise<boolean>;
   /** Rating items (pairs of columns per sample, shown in a seeded order), kept in IndexedDB. */

@@ -32,6 +32,16 @@ export interface ColumnsRequest {
   temperature: number;
   topP: number;
   maxNewTokens: number;
+  /** A Stage-1 run (RUN_ID or RUN_ID#ARM) whose reward model scores every answer; absent: none. */
+  rewardModelRun?: string;
+}
+
+/** A Stage-1 run the Compare view can score answers with. */
+export interface RewardModelOption {
+  ref: string;
+  label: string;
+  available: boolean;
+  why?: string;
 }
 
 /** One axis of the question: the pole an answer expresses against the persona's preferred pole. */
@@ -67,6 +77,8 @@ export interface ColumnAnswer {
   stopReason: string;
   /** For the column's own persona. */
   truth?: TruthView;
+  /** The chosen reward model's score for the column's own persona. */
+  reward?: number;
 }
 
 export interface ColumnsOutcome {
@@ -77,6 +89,8 @@ export interface ColumnsOutcome {
   modelLabels: string[];
   answers: ColumnAnswer[];
   seconds: number;
+  /** The reward model that scored the answers, or why none did (when one was chosen). */
+  rewardModel?: { ref: string; description: string } | { ref: string; error: string };
 }
 
 /** A column's answer text as it streams. */

@@ -1,11 +1,11 @@
 // The generalised Compare view's state: its columns (a model or policy, by id, and a persona),
-// samples per column, the answers as they stream and when done, and blind rating: the queue of
+// the Stage-1 reward model that scores the answers (none by default), samples per column, the answers as they stream and when done, and blind rating: the queue of
 // rating items, the vote on the shown item, the rater's name, and the pooled votes (import report,
 // aggregation). Serializable data only; generation and the votes' IndexedDB live in the worker
 // (src/worker/columns.ts, rating.ts). The instruction and sampling settings are compare.ts's.
 import { create } from 'zustand';
 import { proxy, runner } from '../protocol/client';
-import type { AggregateView, ColumnAnswer, ColumnsOutcome, ColumnsRequest, ColumnSpec, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, VoteChoice } from '../protocol/rating';
+import type { AggregateView, ColumnAnswer, ColumnsOutcome, ColumnsRequest, ColumnSpec, ColumnTokenEvent, ImportReport, ModelOption, RatingItem, RewardModelOption, VoteChoice } from '../protocol/rating';
 import { useCompare } from './compare';
 import { errorMessage, type Loadable } from './loadable';
 
@@ -26,6 +26,10 @@ export interface PoolState {
 
 interface ColumnsState {
   options: Loadable<ModelOption[]>;
+  rewardModels: Loadable<RewardModelOption[]>;
+  /** The Stage-1 run whose reward model scores answers ('' = none). */
+  rewardModelRun: string;
+  setRewardModel(ref: string): void;
   columns: ColumnSpec[];
   samples: number;
   mode: CompareMode;
@@ -58,8 +62,8 @@ interface ColumnsState {
 }
 
 /** The base and trained ids to compare: the persona-blind policy when shipped, else the built-in
- * model shown no persona; the built-in persona-reading model as the trained side (until trained
- * Stage-2 policies are selectable). */
+ * model shown no persona; the newest trained Stage-2 policy as the trained side, else the built-in
+ * persona-reading model. */
 export function baseAndTrained(options: readonly ModelOption[]): [string, string] {
   const ok = (id: string) => options.some((o) => o.id === id && o.available);
   const trained = options.find((o) => o.available && o.id.startsWith('policy:'))?.id ?? 'builtin';
@@ -71,11 +75,14 @@ export const useColumns = create<ColumnsState>()((set, get) => {
     const c = useCompare.getState();
     if (c.catalog.kind !== 'ready' || !c.instructionId) return null;
     const { seed, temperature, topP, maxNewTokens } = c.settings;
-    return { instructionId: c.instructionId, columns: get().columns, samples: get().samples, seed, temperature, topP, maxNewTokens };
+    const rewardModelRun = get().rewardModelRun || undefined;
+    return { instructionId: c.instructionId, columns: get().columns, samples: get().samples, seed, temperature, topP, maxNewTokens, ...(rewardModelRun ? { rewardModelRun } : {}) };
   }
 
   return {
     options: { kind: 'idle' },
+    rewardModels: { kind: 'idle' },
+    rewardModelRun: '',
     columns: [],
     samples: 1,
     mode: 'side',
@@ -86,8 +93,19 @@ export const useColumns = create<ColumnsState>()((set, get) => {
     voted: {},
     pool: { busy: false },
 
+    setRewardModel(ref) {
+      set({ rewardModelRun: ref });
+    },
+
     async loadOptions() {
       set({ options: { kind: 'loading' } });
+      runner()
+        .rewardModelOptions()
+        .then((value) => {
+          set({ rewardModels: { kind: 'ready', value } });
+          if (get().rewardModelRun && !value.some((o) => o.ref === get().rewardModelRun && o.available)) set({ rewardModelRun: '' });
+        })
+        .catch((e: unknown) => set({ rewardModels: { kind: 'error', message: errorMessage(e) } }));
       try {
         const value = await runner().columnModels();
         set({ options: { kind: 'ready', value } });
@@ -211,6 +229,8 @@ export const useColumns = create<ColumnsState>()((set, get) => {
 });
 
 export const useColumnOptions = () => useColumns((s) => s.options);
+export const useRewardModels = () => useColumns((s) => s.rewardModels);
+export const useRewardModelRun = () => useColumns((s) => s.rewardModelRun);
 export const useColumnSpecs = () => useColumns((s) => s.columns);
 export const useColumnsRun = () => useColumns((s) => s.run);
 export const useCompareMode = () => useColumns((s) => s.mode);

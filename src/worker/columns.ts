@@ -1,7 +1,8 @@
 // Generation for the generalised Compare view: each column is a (model id, persona) pair; every
 // column gets `samples` answers to one built-in question, the rows of one model in one batch
 // (each row its own seeded stream), streamed as they grow, each read by the truth judge for its
-// column's persona. Blind rating's items are built from these answers (rating.ts).
+// column's persona, and by the Stage-1 reward model when one is chosen (compare-reward.ts). Blind
+// rating's items are built from these answers (rating.ts).
 import { QUESTIONS, type Attributes } from '../data';
 import type { ColumnAnswer, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent } from '../protocol/rating';
 import { generate, type GenerateOptions } from '../models/generate/generate';
@@ -15,6 +16,7 @@ import { resolve, type ColumnModel } from './column-models';
 import { GenerationBusyError } from './model-errors';
 import { compareDataset } from './models';
 import { personaPrompt } from './persona-prompt';
+import { scoreWithRewardModel } from './compare-reward';
 
 export const MAX_COLUMNS = 6;
 export const MAX_SAMPLES = 16;
@@ -114,7 +116,17 @@ export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnT
       });
     }
     answers.sort((a, b) => a.column - b.column || a.sample - b.sample);
-    return { datasetId: ds.id, instructionId: question.id, instruction: question.text, modelLabels: models.map((m) => m.label), answers, seconds: (performance.now() - t0) / 1000 };
+    let rewardModel: ColumnsOutcome['rewardModel'];
+    if (req.rewardModelRun) {
+      const ref = req.rewardModelRun;
+      const r = await scoreWithRewardModel(ref, answers.map((a) => ({ personaId: req.columns[a.column].personaId, questionId: question.id, instruction: question.text, answer: a.text })));
+      if ('error' in r) rewardModel = { ref, error: r.error };
+      else {
+        answers.forEach((a, i) => (a.reward = r.scores[i]));
+        rewardModel = { ref, description: r.description };
+      }
+    }
+    return { datasetId: ds.id, instructionId: question.id, instruction: question.text, modelLabels: models.map((m) => m.label), answers, seconds: (performance.now() - t0) / 1000, rewardModel };
   } finally {
     running = null;
   }

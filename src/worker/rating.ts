@@ -9,6 +9,7 @@ import { aggregatePool } from '../experiments/rating/pool';
 import { mergeVotes, readVotesFile, voteKey, writeVotesFile } from '../experiments/rating/votes-file';
 import { truthView } from '../experiments/rating/truth-view';
 import { compareDataset, personaLabel } from './models';
+import { scoreWithRewardModel } from './compare-reward';
 
 let store: Promise<RatingStore> | null = null;
 
@@ -23,6 +24,7 @@ export async function blindItems(req: ColumnsRequest, outcome: ColumnsOutcome): 
   const ds = compareDataset();
   const byId = new Map(ds.personas.map((p) => [p.id, p]));
   const items: RatingItem[] = [];
+  const pending: { judgedFor: string; texts: [string, string] }[] = [];
   for (let s = 0; s < req.samples; s++) {
     for (let i = 0; i < req.columns.length; i++) {
       for (let j = i + 1; j < req.columns.length; j++) {
@@ -37,6 +39,7 @@ export async function blindItems(req: ColumnsRequest, outcome: ColumnsOutcome): 
           const judged = truthView(ds, judgedFor, outcome.instructionId, text);
           return { text, system: systemOf(outcome.modelLabels[col], writtenFor, judgedFor), modelId: req.columns[col].modelId, writtenFor, truth: { valid: judged.valid, utility: judged.utility } };
         };
+        pending.push({ judgedFor, texts: [a.text, b.text] });
         items.push(
           ratingItem(
             { datasetId: outcome.datasetId, instructionId: outcome.instructionId, instruction: outcome.instruction, personaId: judgedFor, personaLabel: personaLabel(p.id, p.attributes) },
@@ -46,6 +49,19 @@ export async function blindItems(req: ColumnsRequest, outcome: ColumnsOutcome): 
           ),
         );
       }
+    }
+  }
+  // The chosen reward model scores both answers for the judged persona (hidden until the vote, like the truth).
+  if (req.rewardModelRun && outcome.rewardModel && 'description' in outcome.rewardModel) {
+    const r = await scoreWithRewardModel(
+      req.rewardModelRun,
+      pending.flatMap((p) => p.texts.map((answer) => ({ personaId: p.judgedFor, questionId: outcome.instructionId, instruction: outcome.instruction, answer }))),
+    );
+    if ('scores' in r) {
+      // ratingItem shows [A, B] in a seeded order: match each side by its text.
+      items.forEach((item, k) => {
+        for (const side of item.answers) side.reward = r.scores[2 * k + (side.text === pending[k].texts[0] ? 0 : 1)];
+      });
     }
   }
   await (await open()).putItems(items);

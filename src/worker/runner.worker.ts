@@ -14,6 +14,7 @@ import { downloadOnnxModel, importOnnxModel } from './onnx-models';
 import { gpuStatus, setRunnerCpuThreads } from './gpu-status';
 import * as columns from './columns';
 import { columnModels } from './column-models';
+import { rewardModelOptions } from './compare-reward';
 import * as models from './models';
 import * as policies from './policies';
 import * as rating from './rating';
@@ -63,6 +64,7 @@ const api: RunnerApi = {
   deleteCachedModel: models.deleteCachedModel,
 
   columnModels,
+  rewardModelOptions,
   generateColumns: columns.generateColumns,
   stopColumns: columns.stopColumns,
   blindItems: rating.blindItems,

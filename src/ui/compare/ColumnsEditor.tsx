@@ -1,16 +1,21 @@
 // The comparison's columns: each a model or policy (by id) and a persona, with quick set-ups
 // ("same persona, base against trained", "two personas, one model"), more columns, and samples per
-// column. Models that cannot be picked now are listed disabled with the reason.
+// column, and the Stage-1 reward model that scores the answers. Models that cannot be picked now
+// are listed disabled with the reason.
 import { useId } from 'react';
 import type { CompareCatalog } from '../../protocol/models';
-import { baseAndTrained, useColumnOptions, useColumns, useColumnSpecs, useColumnsRun } from '../../store/columns';
+import { baseAndTrained, useColumnOptions, useColumns, useColumnSpecs, useColumnsRun, useRewardModelRun, useRewardModels } from '../../store/columns';
 
 export function ColumnsEditor({ catalog }: { catalog: CompareCatalog }) {
   const options = useColumnOptions();
   const columns = useColumnSpecs();
   const samples = useColumns((s) => s.samples);
+  const rewardModels = useRewardModels();
+  const rewardModelRun = useRewardModelRun();
+  const rewardId = useId();
   const running = useColumnsRun().kind === 'running';
-  const { setColumn, addColumn, removeColumn, sameBaseVsTrained, twoPersonas, setSamples } = useColumns.getState();
+  const { setColumn, addColumn, removeColumn, sameBaseVsTrained, twoPersonas, setSamples, setRewardModel } = useColumns.getState();
+  const rms = rewardModels.kind === 'ready' ? rewardModels.value : [];
   const samplesId = useId();
   const base = useId();
   const models = options.kind === 'ready' ? options.value : [];
@@ -86,6 +91,21 @@ export function ColumnsEditor({ catalog }: { catalog: CompareCatalog }) {
             }}
           />
         </div>
+        <div className="compare-field">
+          <label htmlFor={rewardId}>Reward model (Stage-1 run)</label>
+          <select id={rewardId} value={rewardModelRun} onChange={(e) => setRewardModel(e.target.value)} aria-describedby={`${rewardId}-note`}>
+            <option value="">none</option>
+            {rms.map((r) => (
+              <option key={r.ref} value={r.ref} disabled={!r.available}>
+                {r.label}
+                {r.available ? '' : ' (no conditional reward model kept)'}
+              </option>
+            ))}
+          </select>
+          <span id={`${rewardId}-note`} className="muted compare-field__note">
+            {rms.some((r) => r.available) ? 'scores each answer for its column’s persona' : 'train a reward model in the Experiments view to score answers'}
+          </span>
+        </div>
       </div>
       {options.kind === 'error' && <p className="compare-error">Could not list the models: {options.message}</p>}
       {unavailable.length > 0 && (
@@ -98,7 +118,7 @@ export function ColumnsEditor({ catalog }: { catalog: CompareCatalog }) {
         </ul>
       )}
       {!models.some((m) => m.id.startsWith('policy:')) && (
-        <p className="muted compare-columns-editor__why">No trained Stage-2 policy yet: “trained” is the built-in persona-reading model, “base” the persona-blind one.</p>
+        <p className="muted compare-columns-editor__why">No trained Stage-2 policy yet: train one in the Policies view and it is offered here; until then “trained” is the built-in persona-reading model, “base” the persona-blind one.</p>
       )}
     </fieldset>
   );

@@ -1,10 +1,15 @@
 // Side by side: one column per (model, persona), its persona's strongest tastes, and each sample's
 // answer as it streams, with the model's reading of the persona when it writes one, the truth
-// judge's verdict, and the reward model's score (none chosen yet).
+// judge's verdict, and the chosen Stage-1 reward model's score.
 import type { CompareCatalog } from '../../protocol/models';
-import type { ColumnAnswer, ModelOption } from '../../protocol/rating';
+import type { ColumnAnswer, ColumnsOutcome, ModelOption } from '../../protocol/rating';
 import { useColumnOptions, useColumnsRun } from '../../store/columns';
 import { TruthVerdict } from './TruthVerdict';
+
+function rewardNote(rm: ColumnsOutcome['rewardModel']): string {
+  if (!rm) return 'no reward model chosen (pick a Stage-1 run to score answers)';
+  return 'error' in rm ? `not scored: ${rm.error}` : rm.description;
+}
 
 export function ColumnsGrid({ catalog }: { catalog: CompareCatalog }) {
   const run = useColumnsRun();
@@ -23,7 +28,7 @@ export function ColumnsGrid({ catalog }: { catalog: CompareCatalog }) {
       )}
       {run.kind === 'done' && (
         <p className="muted compare-run-meta" data-testid="run-meta">
-          {`${run.outcome.answers.length} answers in ${run.outcome.seconds.toFixed(1)} s · reward model: no reward model chosen (pick a Stage-1 run to score answers)`}
+          {`${run.outcome.answers.length} answers in ${run.outcome.seconds.toFixed(1)} s · reward model: ${rewardNote(run.outcome.rewardModel)}`}
         </p>
       )}
       <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${Math.min(req.columns.length, 3)}, minmax(0, 1fr))` }}>
@@ -65,6 +70,11 @@ export function ColumnsGrid({ catalog }: { catalog: CompareCatalog }) {
                     {a.text !== '' ? a.text : <span className="muted">Generating…</span>}
                   </div>
                   {a.truth && <TruthVerdict truth={a.truth} />}
+                  {a.reward !== undefined && (
+                    <p className="compare-reward" data-testid="reward">
+                      Reward-model score <strong>{a.reward.toFixed(2)}</strong> <span className="muted">(higher: the Stage-1 model expects this persona to like it more)</span>
+                    </p>
+                  )}
                   {run.kind === 'done' && <p className="muted compare-answer__meta">{`${a.tokens} tokens, stopped: ${a.stopReason}`}</p>}
                 </section>
               ))}
