@@ -16,12 +16,15 @@ import { DataUnavailableError } from '../../experiments/prepare';
 import { isBuiltin } from '../../data';
 import { runPolicy, type PolicyRunnerEnv } from '../../experiments/policy/runner';
 import { parsePolicySpec, parsePolicySpecJson } from '../../experiments/policy/spec';
+import { POLICY_CARD, policyCard } from '../../experiments/policy/save';
 import { APP_VERSION } from '../../experiments/version';
 import type { PolicyRecord, PolicyRunEvent, PolicySpec, RateWithInterval } from '../../protocol/policy';
 import type { Backend } from '../../tensor';
 import { createBackend } from '../../tensor';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
+/** What a PPO or RLOO step logs (TRL's names), in the order printed. */
+const RL_METRICS = ['objective/scores', 'objective/kl', 'objective/rlhf_reward', 'policy/approxkl_avg', 'policy/clipfrac_avg', 'loss/policy_avg', 'loss/value_avg'];
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 const withCi = (r: RateWithInterval) => `${pct(r.rate)} [${pct(r.lo)}, ${pct(r.hi)}]`;
 
@@ -38,7 +41,14 @@ export function summarizePolicy(r: PolicyRecord): string {
   for (const a of r.arms) {
     lines.push(`${a.label}: ${a.method}, conditioning ${a.conditioning}, training ${a.training}; ${a.status}${a.error ? ` (${a.error})` : ''}, ${a.seconds.toFixed(0)} s${a.saved ? `; saved in ${a.saved}` : ''}`);
     const f = a.final;
-    if (f.steps) lines.push(`  training: ${f.steps} steps on ${f.train_pairs} pairs; last logged loss ${f.loss?.toFixed(4)}, rewards/accuracies ${f['rewards/accuracies']?.toFixed(3)}, rewards/margins ${f['rewards/margins']?.toFixed(3)}`);
+    const rl = a.rewardModel !== undefined && a.iterations === undefined;
+    if (f.steps && !rl) lines.push(`  training: ${f.steps} steps on ${f.train_pairs} pairs; last logged loss ${f.loss?.toFixed(4)}, rewards/accuracies ${f['rewards/accuracies']?.toFixed(3)}, rewards/margins ${f['rewards/margins']?.toFixed(3)}`);
+    if (f.steps && rl) lines.push(`  training: ${f.steps} steps on ${f.train_prompts} prompts; last step ${RL_METRICS.map((k) => `${k} ${f[k] === undefined ? '-' : f[k].toFixed(3)}`).join(', ')}`);
+    if (a.rewardModel !== undefined) lines.push(`  reward model: ${a.rewardModel}`);
+    for (const it of a.iterations ?? []) {
+      const u = it.utility;
+      lines.push(`  iteration ${it.iteration}: ${it.pairs} pairs of ${it.prompts} prompts (${it.ties} tied), mean RM score ${it.meanScore === null ? '-' : it.meanScore.toFixed(3)}; truth: utility ${u.mean.toFixed(3)} [${u.lo.toFixed(3)}, ${u.hi.toFixed(3)}] n=${u.n}, vs start ${withCi(it.vsBase)}, invalid ${pct(it.invalidRate)}`);
+    }
     for (const e of a.eval) {
       lines.push(
         `  ${e.set.padEnd(6)} ${e.personas} personas, ${e.answers} answers: vs base ${withCi(e.vsBase)} (per persona median ${pct(e.perPersonaVsBase.median)}, IQR ${pct(e.perPersonaVsBase.q1)}–${pct(e.perPersonaVsBase.q3)}); vs Bayes-best ${withCi(e.vsBayes)}`,
@@ -57,12 +67,14 @@ export function summarizePolicy(r: PolicyRecord): string {
 }
 
 /** Writes a trained policy under `root`; full weights get the base's config and tokenizer beside them. */
-function savePolicyTo(root: string, baseDir: string): NonNullable<PolicyRunnerEnv['savePolicy']> {
+function savePolicyTo(root: string, baseDir: string, spec: PolicySpec): NonNullable<PolicyRunnerEnv['savePolicy']> {
   return async (runId, arm, label, saved) => {
     const dir = join(root, runId, `${arm}-${label.replace(/[^A-Za-z0-9_-]+/g, '-')}`);
     await mkdir(dir, { recursive: true });
     if (saved.kind === 'full') for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await copyFile(join(baseDir, f), join(dir, f));
     for (const [name, content] of Object.entries(saved.files)) await writeFile(join(dir, name), content);
+    // Which persona lines the policy reads, so the app's Compare view prompts the folder as the run did.
+    await writeFile(join(dir, POLICY_CARD), JSON.stringify(policyCard(spec, runId, arm), null, 2) + '\n');
     return dir;
   };
 }
@@ -91,7 +103,7 @@ export const policyRun: CliCommand = {
     '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
     '--stage1-runs DIR (runs) where eval.rewardModelRun\'s Stage-1 run is (RUN_ID or RUN_ID#ARM; --reward-model REF sets it)',
     '--base builtin-policy|builtin|DIR  replaces the spec\'s base policy (a checkpoint folder for DIR)',
-    '--save DIR writes each trained policy to DIR/RUN_ID/ARM (full: a checkpoint folder; LoRA: the adapter)',
+    '--save DIR writes each trained policy to DIR/RUN_ID/ARM (full: a checkpoint folder; LoRA: the adapter) with its card (persona_lab_policy.json)',
     '--checkpoint-every N (50) steps between checkpoints   --quiet prints only the summary',
   ],
   async run(args) {
@@ -129,7 +141,8 @@ export const policyRun: CliCommand = {
       } else if (e.kind === 'metrics') {
         const p = e.point;
         const f = (k: string) => (p[k] === undefined ? '-' : p[k].toFixed(3));
-        console.error(`       ${e.armLabel} step ${p.step} loss ${f('loss')} rewards/accuracies ${f('rewards/accuracies')} rewards/margins ${f('rewards/margins')} rewards/chosen ${f('rewards/chosen')} rewards/rejected ${f('rewards/rejected')} logps/chosen ${f('logps/chosen')}`);
+        if (p['rewards/margins'] === undefined && p['objective/scores'] !== undefined) console.error(`       ${e.armLabel} step ${p.step} ${RL_METRICS.map((k) => `${k} ${f(k)}`).join(' ')}`);
+        else console.error(`       ${e.armLabel} step ${p.step}${p.iteration === undefined ? '' : ` (iteration ${p.iteration})`} loss ${f('loss')} rewards/accuracies ${f('rewards/accuracies')} rewards/margins ${f('rewards/margins')} rewards/chosen ${f('rewards/chosen')} rewards/rejected ${f('rewards/rejected')} logps/chosen ${f('logps/chosen')}`);
       } else if (e.kind === 'error') {
         console.error(`${e.name}: ${e.message}${e.checkpointKept ? ' (checkpoint kept)' : ''}`);
       }
@@ -145,7 +158,7 @@ export const policyRun: CliCommand = {
           loadBase: loadPolicyBaseNode,
           appVersion: APP_VERSION,
           checkpointEvery: every,
-          savePolicy: typeof flags.save === 'string' ? savePolicyTo(flags.save, policyBaseDir(spec.base)) : undefined,
+          savePolicy: typeof flags.save === 'string' ? savePolicyTo(flags.save, policyBaseDir(spec.base), spec) : undefined,
           loadRewardModel: stage1RewardModels(String(flags['stage1-runs'] ?? 'runs'), backend, spec),
           assertDevice: ctx
             ? () => {
