@@ -132,6 +132,8 @@ export async function resolve(id: string): Promise<ColumnModel> {
   if (id === 'loaded') {
     const m = currentModel();
     if (!m || m.info.source === 'builtin') throw new UnknownColumnModelError('No checkpoint is loaded in the Models panel: load one, or pick another model for this column.');
+    // A policy folder saved by `policy run --save` prompts as its run evaluated it (its card says how).
+    if (m.policy) return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: 'policy', policy: { layout: { tokenizer: m.tokenizer, styled: m.policy.styled }, subset: { name: m.policy.conditioning.name, keys: m.policy.conditioning.keys } } };
     return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: m.builtin ? 'builtin-guided' : 'generic' };
   }
   if (id === 'builtin') return builtinModel(id, 'built-in model', 'builtin-guided');

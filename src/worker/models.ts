@@ -27,6 +27,7 @@ import type { TextTokenizer } from '../models/tokenizer';
 import { BUILTIN_MODEL_ATTRIBUTES, splitAssistantText } from '../models/builtin/format';
 import { answerPrompt, readPersona, type PersonaReading } from '../models/builtin/read-persona';
 import { backendFor } from './backend';
+import { POLICY_CARD, parsePolicyCard, type PolicyCard } from '../experiments/policy/save';
 import { fetchBuiltinFiles } from './builtin-files';
 import { GenerationBusyError, NoModelLoadedError } from './model-errors';
 import { dropOnnxColumn } from './onnx-models';
@@ -41,6 +42,14 @@ export interface Loaded {
   model: LlamaModel;
   tokenizer: TextTokenizer;
   builtin: boolean;
+  /** A Stage-2 policy folder's card (`policy run --save`): the persona lines it reads, its layout. */
+  policy?: PolicyCard;
+}
+
+/** The card of a saved policy folder, when the files have one. */
+async function policyCardOf(files: CheckpointFiles): Promise<PolicyCard | undefined> {
+  const f = await files.get(POLICY_CARD);
+  return f ? (parsePolicyCard(new TextDecoder().decode(await f.read(0, f.size))) ?? undefined) : undefined;
 }
 
 let loaded: Loaded | null = null;
@@ -91,7 +100,7 @@ async function load(files: CheckpointFiles, name: string, source: ModelSourceKin
     training,
   };
   loaded?.model.dispose();
-  loaded = { info, model: result.model, tokenizer: result.tokenizer, builtin };
+  loaded = { info, model: result.model, tokenizer: result.tokenizer, builtin, policy: await policyCardOf(files) };
   return info;
 }
 

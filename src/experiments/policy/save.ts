@@ -1,8 +1,13 @@
 // A trained policy as files another tool (or the Compare view) can load: full finetuning writes
 // model.safetensors with the Hugging Face tensor names (beside the base's config and tokenizer,
 // which the caller copies); LoRA writes the adapter in PEFT's layout (adapter_config.json names
-// the base policy).
+// the base policy). A folder written for others also gets the policy's card (POLICY_CARD): which
+// persona lines the arm reads and in which layout, so the Compare view prompts a loaded folder as
+// the run evaluated it.
 import type { LlamaModel } from '../../models/llama/model';
+import type { AttributeKey } from '../../data';
+import type { PolicySpec } from '../../protocol/policy';
+import { resolveSubset } from '../spec/expand';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import { writeSafetensors } from '../../models/safetensors/writer';
 
@@ -13,4 +18,36 @@ export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null
   const tensors = [];
   for (const [name, t] of model.namedParameters()) tensors.push({ name, shape: t.shape, data: (await t.data()) as Float32Array });
   return { kind: 'full', files: { 'model.safetensors': writeSafetensors(tensors, { format: 'pt' }) } };
+}
+
+/** The card's file name beside a saved policy's files. */
+export const POLICY_CARD = 'persona_lab_policy.json';
+
+export interface PolicyCard {
+  format: 'persona-lab-policy';
+  version: 1;
+  runId: string;
+  arm: number;
+  label: string;
+  /** The base it was trained from ('builtin': the persona-reading model, whose turns start with a style line). */
+  base: PolicySpec['base']['kind'];
+  /** The persona lines the policy reads (none: a marginal policy). */
+  conditioning: { name: string; keys: AttributeKey[] };
+  styled: boolean;
+}
+
+export function policyCard(spec: PolicySpec, runId: string, arm: number): PolicyCard {
+  const subset = resolveSubset(spec.arms[arm].conditioning);
+  return { format: 'persona-lab-policy', version: 1, runId, arm, label: spec.arms[arm].label, base: spec.base.kind, conditioning: { name: subset.name, keys: [...subset.keys] }, styled: spec.base.kind === 'builtin' };
+}
+
+/** A card's text read back; null when it is not one (the folder is then an ordinary checkpoint). */
+export function parsePolicyCard(text: string): PolicyCard | null {
+  try {
+    const c = JSON.parse(text) as Partial<PolicyCard>;
+    if (c.format !== 'persona-lab-policy' || c.version !== 1 || !Array.isArray(c.conditioning?.keys) || typeof c.styled !== 'boolean') return null;
+    return c as PolicyCard;
+  } catch {
+    return null;
+  }
 }
