@@ -1,6 +1,7 @@
 // The online Stage-2 methods in the policy runner on the cpu backend at toy size (the tiny Llama
 // checkpoint, a 16-persona built-in world): iterative DPO, PPO and RLOO each run, log TRL's metric
-// names, stop on cancel with a checkpoint and resume to the same curves and answers bit for bit;
+// names, stop on cancel with a checkpoint and resume to the same curves and answers bit for bit
+// (from the memory store, and from the CLI's file store for iterative DPO's richer checkpoint);
 // iterative DPO records the truth's reading of every iteration's policy with intervals; an arm
 // whose spec names no reward model trains Stage 1's bag-of-features one and says so; one naming a
 // run the environment cannot load fails on that field.
@@ -8,11 +9,15 @@
 // purpose: the truth judge's score of the answer for its persona (the planted utility; an
 // unreadable answer gets the persona's worst) plus its length in characters / 1000, so the tiny
 // model's unreadable answers do not all tie. It is never used outside tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { judgeAnswer, isBuiltin, type BuiltinDataset } from '../../src/data';
+import { FileRunStore } from '../../src/experiments/node/file-store';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
-import { MemoryRunStore } from '../../src/experiments/runs/store';
+import { MemoryRunStore, type RunStore } from '../../src/experiments/runs/store';
 import { bestWorstPairs } from '../../src/experiments/policy/online-dpo';
 import { onlineSteps } from '../../src/experiments/policy/ppo';
 import type { PolicyRewardItem, PolicyRewardModel } from '../../src/experiments/policy/reward';
@@ -82,7 +87,7 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
     ds = d;
   });
 
-  const env = (store: MemoryRunStore<PolicyRecord>, extra: Partial<PolicyRunnerEnv> = {}): PolicyRunnerEnv => ({
+  const env = (store: RunStore<PolicyRecord>, extra: Partial<PolicyRunnerEnv> = {}): PolicyRunnerEnv => ({
     backend: be,
     adapter: null,
     store,
@@ -173,6 +178,21 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
       expect(await store.getCheckpoint(stopped.id, 0)).toBeNull();
     }, 300_000);
   }
+
+  it('iterative DPO resumes from the CLI\'s file store too (its checkpoint survives JSON)', async () => {
+    const store = new FileRunStore<PolicyRecord>(await mkdtemp(join(tmpdir(), 'policy-online-')));
+    const ac = new AbortController();
+    const want = a0(full.get('iterative-dpo')!);
+    const stopAt = want.curve.find((p) => p.iteration === 2)!.step;
+    const stopped = await runPolicy(spec('iterative-dpo'), env(store), { signal: ac.signal, onEvent: (e) => e.kind === 'metrics' && e.point.step === stopAt && ac.abort() });
+    expect(stopped.status).toBe('cancelled');
+    const resumed = await runPolicy(spec('iterative-dpo'), env(store), { runId: stopped.id });
+    expect(resumed.status, resumed.error?.message).toBe('done');
+    expect(a0(resumed).curve).toEqual(want.curve);
+    expect(a0(resumed).iterations).toEqual(want.iterations);
+    expect(a0(resumed).answers).toEqual(want.answers);
+    await rm(store.dir, { recursive: true, force: true });
+  }, 300_000);
 
   it('LoRA: RLOO trains an adapter on the frozen base', async () => {
     const r = await runPolicy(spec('rloo', {}, { mode: 'lora', lr: 0.01 }), env(new MemoryRunStore<PolicyRecord>()));
