@@ -5,7 +5,7 @@
 // adapter lacks is a KernelVariantUnavailableError, never a silent fallback.
 import { GpuError } from './errors';
 
-/** `auto`: use it where the device has it; `on`: require it; `off`: never use it. */
+/** `auto`: use it where the device has it (subgroups: not by default, see resolveKernelVariants); `on`: require it; `off`: never use it. */
 export type VariantToggle = 'auto' | 'on' | 'off';
 
 export interface KernelVariantRequest {
@@ -107,12 +107,18 @@ export function resolveKernelVariants(features: ReadonlySet<string>, req: Kernel
     const feature = VARIANT_FEATURES[variant];
     const toggle = req[variant] ?? 'auto';
     if (toggle === 'off') return false;
+    // The subgroup reductions combine subgroups in the order their slots were claimed (an atomic
+    // counter), so a sum can differ by an ulp from run to run; runs promise a bit-identical
+    // trajectory on resume, so `auto` keeps the fixed-order tree and `on` opts in.
+    if (variant === 'subgroups' && toggle === 'auto') return false;
     if (features.has(feature)) return true;
     if (toggle === 'on') throw new KernelVariantUnavailableError(variant, feature, adapter);
     return false;
   };
   const subgroups = pick('subgroups');
-  if (req.matvec === 'on' && !subgroups) {
+  // The matvec kernel's subgroupAdd stays within one output (no cross-subgroup order to fix), so
+  // it needs the feature, not the opt-in of the reductions.
+  if (req.matvec === 'on' && (req.subgroups === 'off' || !features.has(VARIANT_FEATURES.subgroups))) {
     throw new KernelVariantUnavailableError('matvec', req.subgroups === 'off' ? 'subgroups (turned off by subgroups=off)' : 'subgroups', adapter);
   }
   return {
