@@ -15,6 +15,7 @@ export { candidatePoles, neutralPoles, responseText, responseId, polesFromId, po
 export { BuiltinTruth, axisWeight } from './builtin/model';
 export { ceilings, marginalBest, poleKey, type CeilingReport } from './builtin/bayes';
 export { builtinCorpus, type CorpusOptions } from './builtin/corpus';
+export { polePairs } from './builtin/pole-pairs';
 export { DRIVER_ATTRIBUTES, PROXY_ATTRIBUTES, IRRELEVANT_ATTRIBUTES } from './builtin/roles';
 export { parseAnswer, normalizeAnswerText, knownSentences, type ParsedAnswer, type AxisReading, type TopicReading, type ParseFailure } from './builtin/parse-answer';
 export { judgeAnswer, judgePair, compareJudged, tallyPairs, trueUtility, bayesBestAnswer, oracleBestAnswer, blindBestPoles, blindPoleByAxis, type JudgedAnswer, type BestAnswer, type PairJudgement, type PairTally, type InvalidCounts, type Outcome } from './builtin/truth-judge';

@@ -15,7 +15,8 @@ export type PairSetName = 'generic' | 'cross' | 'unseen';
 
 export interface PreferencePair {
   id: string;
-  set: PairSetName;
+  /** `pole`: Stage-2 training pairs of the built-in world (data/builtin/pole-pairs.ts), never a Stage-1 set. */
+  set: PairSetName | 'pole';
   personaId: string;
   questionId: string;
   instruction: string;

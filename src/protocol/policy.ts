@@ -24,7 +24,8 @@ export const DPO_LOSSES = ['sigmoid', 'ipo', 'hinge', 'robust', 'simpo', 'rpo'] 
 export type DpoLossName = (typeof DPO_LOSSES)[number];
 
 /** Which preference pairs offline DPO trains on (Stage 1's pair sets, src/data/pairs.ts). */
-export type DpoPairKind = 'generic' | 'cross' | 'both';
+/** Stage 1's pair sets (generic, cross, both), or `pole`: the persona's preferred answer against it with one axis flipped (data/builtin/pole-pairs.ts). */
+export type DpoPairKind = 'generic' | 'cross' | 'both' | 'pole';
 
 export interface DpoMethodSpec {
   kind: 'dpo';

@@ -5,7 +5,7 @@
 // non-finite loss, out-of-memory and device loss with the last checkpoint kept. An arm trains its
 // policy (offline DPO) or not (roleplay), then the truth judge scores the answers it writes
 // against the base policy's on the same prompts (./evaluate.ts).
-import { buildPairSets, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
+import { buildPairSets, polePairs, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
 import type { ChatMessage } from '../../models/chat-template';
@@ -188,7 +188,8 @@ interface Shared {
 function trainPairs(sh: Shared, a: PolicyArmSpec, seed: number): PreferencePair[] {
   if (a.method.kind !== 'dpo') return [];
   const { generic, cross } = sh.sets.train;
-  const all = a.method.pairs === 'generic' ? generic : a.method.pairs === 'cross' ? cross : [...generic, ...cross];
+  const kind = a.method.pairs;
+  const all = kind === 'pole' ? polePairs(sh.ds, sh.split.train, seed) : kind === 'generic' ? generic : kind === 'cross' ? cross : [...generic, ...cross];
   return samplePairs(all, a.train.maxPairs, seed, 'train');
 }
 

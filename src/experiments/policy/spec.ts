@@ -23,7 +23,7 @@ const runId = str({ minLength: 1, maxLength: 200 });
 const method = variants<PolicyArmSpec['method']>(
   'kind',
   {
-    dpo: obj({ kind: literal(['dpo']), ...dpoFields, pairs: literal(['generic', 'cross', 'both'], { default: 'both' }) }),
+    dpo: obj({ kind: literal(['dpo']), ...dpoFields, pairs: literal(['generic', 'cross', 'both', 'pole'], { default: 'both' }) }),
     'iterative-dpo': obj({
       kind: literal(['iterative-dpo']),
       ...dpoFields,
