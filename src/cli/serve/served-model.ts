@@ -13,6 +13,7 @@ import { scoringBatch } from '../../models/batch';
 import { tokenLogProbs } from '../../models/scoring';
 import { BUILTIN_CHAT_TEMPLATE } from '../../models/builtin/spec';
 import { readingPrompt } from '../../models/builtin/judge-prompt';
+import { replyTokens, ReplyLayoutError } from '../../models/reply-judge';
 import { noGrad } from '../../autograd';
 import { folderFiles } from '../../models/io/node-files';
 import { LlamaModel } from '../../models/llama/model';
@@ -130,12 +131,14 @@ export class ServedModel {
       prompt = tok.encode(guided.prompt);
       response = [...tok.encode(` ${last.content}`, { addSpecialTokens: false }), ...tok.eosIds.slice(0, 1)];
     } else {
-      // The reply's tokens are what the template writes after the generation prompt for it.
-      const head = tok.applyChatTemplate(context, { addGenerationPrompt: true });
-      const full = tok.applyChatTemplate(messages, { addGenerationPrompt: false });
-      if (!full.startsWith(head)) throw new ScoreRequestError(`${this.id}'s chat template does not write the reply after its generation prompt, so the reply cannot be scored apart`);
-      prompt = tok.encode(head);
-      response = tok.encode(full.slice(head.length), { addSpecialTokens: false });
+      // The reply's tokens are what the template writes after the generation prompt for it (the
+      // same tokens an ONNX judge scores: models/reply-judge.ts).
+      try {
+        ({ prompt, response } = replyTokens(tok, context, last.content, this.id));
+      } catch (e) {
+        if (e instanceof ReplyLayoutError) throw new ScoreRequestError(e.message);
+        throw e;
+      }
     }
     if (prompt.length + response.length > this.contextLength) {
       throw new ContextLengthError(`This model's maximum context length is ${this.contextLength} tokens; the messages take ${prompt.length + response.length}: shorten them`);
