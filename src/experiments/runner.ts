@@ -11,7 +11,7 @@ import type { RunEvent, RunPhase } from '../protocol/events';
 import { armSeed, buildPredictor, methodName, modelName } from './methods';
 import { prepare, TEST_SETS, trainingPairs, type DataLoader, type Prepared } from './prepare';
 import { pairedBootstrapDiff, zFor } from './results/intervals';
-import { backendsOf, RECORD_VERSION, type ArmResult, type Importance, type PersonaScore, type RunRecord } from '../protocol/record';
+import { backendsOf, RECORD_VERSION, type ArmResult, type Importance, type OnnxRuntimeInfo, type PersonaScore, type RunBackend, type RunRecord } from '../protocol/record';
 import { scoreSet, scoreSubset } from './results/score';
 import { isTrainable, type Predictor, type Trainable } from './scorers/scorer';
 import { expandArms, subsetName } from './spec/expand';
@@ -145,6 +145,16 @@ function runBackend(env: RunnerEnv): RunRecord['backend'] {
   return { kind: env.backend.name, adapter: env.adapter, ...(env.kernels ? { kernels: env.kernels } : {}) };
 }
 
+/** Keeps where an ONNX model ran in the record's current backend (a fallback's reason wins over a plain run). */
+function noteOnnx(record: RunRecord, info: OnnxRuntimeInfo): void {
+  const keep = (b: RunBackend) => {
+    if (!b.onnx || (info.fallback && !b.onnx.fallback)) b.onnx = { ...info };
+  };
+  keep(record.backend);
+  const all = backendsOf(record);
+  if (record.backends?.length) keep(all[all.length - 1]);
+}
+
 /** The run's record: the saved one when resuming (it must have the same spec), else a new one. */
 async function openRecord(spec: ExperimentSpec, arms: ExpandedArm[], env: RunnerEnv, runId: string | undefined): Promise<RunRecord> {
   if (runId) {
@@ -223,7 +233,10 @@ function startRun(spec: ExperimentSpec, arms: ExpandedArm[], env: RunnerEnv, o: 
       let p = run.onnx.get(location);
       if (!p) {
         if (!env.loadOnnxModel) throw new ModelUnavailableError('No ONNX model can be loaded here: ONNX models run in the CLI (a folder, URL or hub repo) and in the app (the Models panel).');
-        p = env.loadOnnxModel(location);
+        p = env.loadOnnxModel(location).then((lm) => {
+          if (lm.onnx) noteOnnx(record, lm.onnx);
+          return lm;
+        });
         run.onnx.set(location, p);
       }
       return p;

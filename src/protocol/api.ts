@@ -3,7 +3,7 @@
 // (src/worker/runner.worker.ts: `const api: RunnerApi`), so a new export of a worker module
 // becomes callable only when it is added here. Plain, structured-cloneable data crosses; callbacks
 // cross as comlink proxies (client.ts re-exports `proxy`).
-import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxModelView } from './onnx';
+import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxJudgeRequest, OnnxJudgeView, OnnxModelView } from './onnx';
 import type {
   DatasetListItem,
   DatasetRef,
@@ -82,6 +82,8 @@ export interface RunnerApi {
   importOnnxModel(files: File[]): Promise<OnnxModelView>;
   /** An ONNX model from the hub or a URL into the model cache, with progress. */
   downloadOnnxModel(req: OnnxFetchRequest, onProgress?: (p: OnnxFetchProgressView) => void): Promise<OnnxModelView>;
+  /** A cached ONNX model as the judge of one pair (likelihood method; its session kept for the next pair). */
+  judgeWithOnnx(req: OnnxJudgeRequest): Promise<OnnxJudgeView>;
 
   // The language model and the Compare view (src/worker/models.ts).
   /** `baseUrl`: where the built-in model's files are (tests pass one; the app uses its own). */

@@ -22,3 +22,21 @@ export interface OnnxFetchProgressView {
   receivedBytes: number;
   totalBytes: number | null;
 }
+
+/** A pair for a cached ONNX model to judge by the likelihood method (src/models/reply-judge.ts). */
+export interface OnnxJudgeRequest {
+  /** The cache group, 'onnx:NAME'. */
+  group: string;
+  persona: string;
+  question: string;
+  answers: [string, string];
+}
+
+/** Its verdict: each answer's total log-probability as the model's reply, the likelier preferred. */
+export interface OnnxJudgeView {
+  preferred: 0 | 1 | 'tie';
+  scores: [number, number];
+  tokens: [number, number];
+  /** The onnxruntime-web execution provider that ran it. */
+  provider: 'wasm' | 'webgpu';
+}

@@ -112,6 +112,24 @@ export interface RunBackend {
   adapter: string | null;
   /** The GPU kernel variants it ran, e.g. "subgroups, f32, vec4 loads (tiled), fused attention" (webgpu). */
   kernels?: string;
+  /** The onnxruntime-web execution provider its ONNX arms ran on (absent when no arm read an ONNX model). */
+  onnx?: OnnxRuntimeInfo;
+}
+
+/**
+ * Where a run's ONNX models ran: the execution provider asked for (WebGPU when the run computes on
+ * WebGPU, else WASM) and the one that ran, with why when they differ (a WebGPU EP that could not start).
+ */
+export interface OnnxRuntimeInfo {
+  provider: 'wasm' | 'webgpu';
+  asked: 'wasm' | 'webgpu';
+  fallback?: string;
+}
+
+/** Where a run's ONNX models ran, in words: "ONNX on onnxruntime-web's WebGPU EP" (or WASM, and "asked WebGPU" when it fell back). */
+export function onnxRanOn(info: OnnxRuntimeInfo): string {
+  const ep = (p: OnnxRuntimeInfo['provider']) => (p === 'webgpu' ? 'WebGPU' : 'WASM');
+  return `ONNX on onnxruntime-web's ${ep(info.provider)} EP${info.provider !== info.asked ? ` (${ep(info.asked)} EP asked for, could not start)` : ''}`;
 }
 
 /** Every backend a run ran on (older records name only the last one). */

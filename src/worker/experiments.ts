@@ -1,7 +1,7 @@
 // The Experiments and Results views' work, in the runner worker: presets and spec checks (so the
 // UI never imports the validator), running a spec with events forwarded to the app, cancel,
 // resuming interrupted runs, and the saved run records (IndexedDB) with CSV/JSON export.
-import { loadOnnxForRun } from './onnx-models';
+import { onnxRunLoader } from './onnx-models';
 import { loadBuiltin } from '../experiments/prepare';
 import type { RunEvent } from '../protocol/events';
 import { DatasetStore, type Dataset } from '../data';
@@ -101,7 +101,7 @@ export async function runSpec(requestId: string, spec: unknown, o: { backend: Ba
   try {
     const { choice, reason } = await resolveChoice(o.backend, spec, o.resumeRunId);
     const b = await backendFor(choice);
-    return await runExperiment(spec, { ...b, backendReason: reason, store: await openRuns(), loadData, loadLanguageModel: loadBuiltinLm, loadOnnxModel: loadOnnxForRun, appVersion: APP_VERSION }, { runId: o.resumeRunId, signal: ac.signal, onEvent });
+    return await runExperiment(spec, { ...b, backendReason: reason, store: await openRuns(), loadData, loadLanguageModel: loadBuiltinLm, loadOnnxModel: onnxRunLoader(b.backend.name === 'webgpu' ? 'webgpu' : 'wasm'), appVersion: APP_VERSION }, { runId: o.resumeRunId, signal: ac.signal, onEvent });
   } finally {
     active.delete(requestId);
   }

@@ -1,18 +1,20 @@
 // The ONNX model source in the worker: picked folders and hub/URL downloads into the model cache
 // (checked whole first: models/onnx/cache.ts), the loader experiment runs use for arms whose
 // model.onnx names a cache entry ('onnx:NAME'), and cached ONNX models as Compare columns (id
-// 'onnx:NAME', generated with the graph's KV cache). Runs on onnxruntime-web's WASM EP.
+// 'onnx:NAME', generated with the graph's KV cache), and a cached ONNX model as the Compare view's
+// judge. Runs take the WebGPU EP when they compute on WebGPU; columns and the judge run on WASM.
 import type { OnnxLoader } from '../experiments/lm/loaded';
 import { BUILTIN_CHAT_TEMPLATE } from '../models/builtin/spec';
 import { pickedFiles } from '../models/checkpoint';
 import { ModelCache } from '../models/hub/cache';
 import { cachedOnnxFiles, fetchOnnxModel, ONNX_GROUP_PREFIX, onnxGroup, storeOnnxFiles } from '../models/onnx/cache';
-import type { OnnxLm } from '../models/onnx/onnx-lm';
+import type { OnnxLm, OnnxProvider } from '../models/onnx/onnx-lm';
 import type { TextTokenizer } from '../models/tokenizer';
 import type { ModelOption } from '../protocol/rating';
 import type { CheckedOnnx } from '../models/onnx/open';
-import { loadOnnxModel } from '../models/onnx/open';
-import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxModelView } from '../protocol/onnx';
+import { loadOnnxModel, loadOnnxPreferring } from '../models/onnx/open';
+import { judgeByReplyLikelihood } from '../models/reply-judge';
+import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxJudgeRequest, OnnxJudgeView, OnnxModelView } from '../protocol/onnx';
 
 function view(group: string, c: CheckedOnnx): OnnxModelView {
   return { group, file: c.file, bytes: c.bytes.byteLength, layers: c.layout.numLayers, vocabSize: c.config.vocabSize, contextLength: c.config.contextLength, estimateBytes: c.estimate };
@@ -45,23 +47,30 @@ export function downloadOnnxModel(req: OnnxFetchRequest, onProgress?: (p: OnnxFe
   });
 }
 
-/** Experiment runs: model.onnx names a cache entry ('onnx:NAME', or NAME). */
-export const loadOnnxForRun: OnnxLoader = async (location) => {
-  const group = onnxGroup(location);
-  const cache = await ModelCache.open();
-  try {
-    const { lm, tokenizer, file } = await loadOnnxModel(await cachedOnnxFiles(cache, group));
-    return {
-      name: `ONNX model ${group} (${file}, onnxruntime-web wasm)`,
-      inference: lm,
-      tokenizer,
-      builtin: tokenizer.chatTemplate === BUILTIN_CHAT_TEMPLATE,
-      dispose: () => lm.dispose(),
-    };
-  } finally {
-    cache.close();
-  }
-};
+/**
+ * Experiment runs: model.onnx names a cache entry ('onnx:NAME', or NAME), run on the execution
+ * provider the run's backend asks for (WebGPU when the run computes on WebGPU, else WASM); a
+ * WebGPU EP that cannot start leaves the model on WASM, and the run's record says why.
+ */
+export function onnxRunLoader(provider: OnnxProvider): OnnxLoader {
+  return async (location) => {
+    const group = onnxGroup(location);
+    const cache = await ModelCache.open();
+    try {
+      const { lm, tokenizer, file, asked, fallback } = await loadOnnxPreferring(await cachedOnnxFiles(cache, group), provider);
+      return {
+        name: `ONNX model ${group} (${file}, onnxruntime-web ${lm.provider})`,
+        inference: lm,
+        tokenizer,
+        builtin: tokenizer.chatTemplate === BUILTIN_CHAT_TEMPLATE,
+        dispose: () => lm.dispose(),
+        onnx: { provider: lm.provider, asked, ...(fallback ? { fallback } : {}) },
+      };
+    } finally {
+      cache.close();
+    }
+  };
+}
 
 /** Compare columns: every ONNX model in the cache, by its group ('onnx:NAME'). */
 export async function onnxColumnOptions(): Promise<ModelOption[]> {
@@ -88,4 +97,11 @@ export async function dropOnnxColumn(group: string): Promise<void> {
   const p = columns.get(group);
   columns.delete(group);
   await (await p?.catch(() => null))?.lm.dispose();
+}
+
+/** A cached ONNX model judges one pair by the likelihood method (its session shared with Compare columns). */
+export async function judgeWithOnnx(req: OnnxJudgeRequest): Promise<OnnxJudgeView> {
+  const { lm, tokenizer } = await onnxColumnModel(onnxGroup(req.group));
+  const j = await judgeByReplyLikelihood(lm, tokenizer, req, req.group);
+  return { ...j, provider: lm.provider };
 }

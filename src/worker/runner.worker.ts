@@ -10,7 +10,7 @@ import * as data from './data';
 import * as experiments from './experiments';
 import { exportTrl, trlCurves } from './export-trl';
 import { importTrlModel } from './import-trl';
-import { downloadOnnxModel, importOnnxModel } from './onnx-models';
+import { downloadOnnxModel, importOnnxModel, judgeWithOnnx } from './onnx-models';
 import { gpuStatus, setRunnerCpuThreads } from './gpu-status';
 import * as columns from './columns';
 import { columnModels } from './column-models';
@@ -52,6 +52,7 @@ const api: RunnerApi = {
   importTrlModel,
   importOnnxModel,
   downloadOnnxModel,
+  judgeWithOnnx,
 
   loadBuiltinModel: models.loadBuiltinModel,
   loadPickedModel: models.loadPickedModel,

@@ -5,6 +5,7 @@ import { engineInference, type InferenceLm } from '../../models/inference';
 import type { LlamaModel } from '../../models/llama/model';
 import type { TextTokenizer } from '../../models/tokenizer';
 import type { Backend } from '../../tensor';
+import type { OnnxRuntimeInfo } from '../../protocol/record';
 
 export interface LoadedLm {
   name: string;
@@ -28,6 +29,8 @@ export interface PromptLm {
   builtin: boolean;
   /** Releases what the model holds (an ONNX session); absent for a shared engine model. */
   dispose?(): Promise<void>;
+  /** An ONNX model: the execution provider asked for and the one it runs on (kept in the run's record). */
+  onnx?: OnnxRuntimeInfo;
 }
 
 export function promptLm(lm: LoadedLm): PromptLm {

@@ -32,6 +32,8 @@ export function nodeOnnxLoader(o: { token?: string } = {}): OnnxLoader {
       // The built-in model exported to ONNX keeps its prompt layout.
       builtin: tokenizer.chatTemplate === BUILTIN_CHAT_TEMPLATE,
       dispose: () => lm.dispose(),
+      // The CLI runs ONNX models on the WASM EP only (one thread).
+      onnx: { provider: 'wasm', asked: 'wasm' },
     };
   };
 }

@@ -2,6 +2,7 @@
 // OnnxLm, in the order that keeps mistakes cheap: config.json and the tokenizer first, a memory
 // check from the file's size before reading it, then the graph checked (decoder layout, fp32,
 // complete) before onnxruntime-web sees a byte.
+import { padBatch } from '../batch';
 import { readText, type CheckpointFiles } from '../checkpoint';
 import type { ModelConfig } from '../config';
 import { TextTokenizer } from '../tokenizer';
@@ -88,4 +89,38 @@ export async function loadOnnxModel(files: CheckpointFiles, o: LoadOnnxOptions =
   const provider = o.provider ?? 'wasm';
   const lm = await OnnxLm.create(o.ort ?? (await loadOrt()), checked.bytes, checked.config, checked.layout, provider);
   return { ...checked, lm };
+}
+
+export interface LoadedOnnxRun extends LoadedOnnx {
+  /** The provider asked for; `lm.provider` is the one that runs. */
+  asked: OnnxProvider;
+  /** Why it runs on another provider than asked (the WebGPU EP could not start), in words. */
+  fallback?: string;
+}
+
+/**
+ * Loads for a run that prefers `provider`: WebGPU is tried first (a session created and one token
+ * run through it, so a device or kernel failure shows here rather than mid-arm), and when its EP
+ * cannot start the model runs on the WASM EP, with the reason kept. WASM is asked for as is.
+ */
+export async function loadOnnxPreferring(files: CheckpointFiles, provider: OnnxProvider, o: Omit<LoadOnnxOptions, 'provider'> = {}): Promise<LoadedOnnxRun> {
+  const checked = await checkOnnxFiles(files, o);
+  const ort = o.ort ?? (await loadOrt());
+  const create = (p: OnnxProvider) => OnnxLm.create(ort, checked.bytes, checked.config, checked.layout, p);
+  if (provider === 'wasm') return { ...checked, lm: await create('wasm'), asked: 'wasm' };
+  let why: string;
+  try {
+    const lm = await create('webgpu');
+    try {
+      await lm.lastTokenLogits(padBatch([[checked.tokenizer.padId]], checked.tokenizer.padId), [0]);
+      return { ...checked, lm, asked: 'webgpu' };
+    } catch (e) {
+      await lm.dispose();
+      throw e;
+    }
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  const lm = await create('wasm');
+  return { ...checked, lm, asked: 'webgpu', fallback: `onnxruntime-web's WebGPU EP could not start (${why}); this model ran on its WASM EP instead` };
 }

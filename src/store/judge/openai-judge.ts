@@ -70,7 +70,7 @@ export interface JudgeOptions {
 export class JudgeError extends Error {
   override name = 'JudgeError';
   /** What kind of failure, for the UI: the vote stays queued for a retry in every case. */
-  readonly kind: 'config' | 'network' | 'auth' | 'rate-limit' | 'http' | 'reply' = 'http';
+  readonly kind: 'config' | 'network' | 'auth' | 'rate-limit' | 'http' | 'reply' | 'model' = 'http';
 }
 export class JudgeConfigError extends JudgeError {
   override name = 'JudgeConfigError';

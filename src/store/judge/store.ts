@@ -1,4 +1,5 @@
-// The external judge's state: its settings (off by default; base URL and model), the queue of
+// The external judge's state: its settings (off by default; base URL and model, or a cached ONNX
+// model judging in this browser's runner worker: onnx-judge.ts), the queue of
 // pairs waiting to be judged and the verdicts. The key is kept apart: only in this browser's
 // localStorage under its own name, read at the moment of a request and never held in this store's
 // state, so no export, share link, run record or log built from the state can carry it. A pair
@@ -7,6 +8,7 @@
 // the queue and verdicts survive a reload (localStorage, without the key).
 import { create } from 'zustand';
 import { JudgeError, judgePair, type JudgeMethod, type JudgeOptions, type JudgePair, type JudgeVerdict } from './openai-judge';
+import { judgeWithOnnx, ONNX_JUDGE_WHERE } from './onnx-judge';
 
 export const KEY_STORAGE = 'persona-lab:external-judge:key';
 export const SETTINGS_STORAGE = 'persona-lab:external-judge:settings';
@@ -18,9 +20,13 @@ export interface JudgeSettings {
   model: string;
   /** How the judge decides (openai-judge.ts): 'likelihood' suits a small model such as the built-in one. */
   method: JudgeMethod;
+  /** Who judges: an OpenAI-compatible endpoint, or a cached ONNX model in this browser (likelihood method only). */
+  source: 'endpoint' | 'onnx';
+  /** source 'onnx': the model cache group, 'onnx:NAME'. */
+  onnxModel: string;
 }
 
-export const DEFAULT_JUDGE_SETTINGS: JudgeSettings = { enabled: false, baseUrl: 'http://127.0.0.1:8089/v1', model: 'builtin', method: 'likelihood' };
+export const DEFAULT_JUDGE_SETTINGS: JudgeSettings = { enabled: false, baseUrl: 'http://127.0.0.1:8089/v1', model: 'builtin', method: 'likelihood', source: 'endpoint', onnxModel: '' };
 
 /** A pair to judge, with what the UI shows about it (labels of the two answers, whom it is for). */
 export interface JudgeRequest extends JudgePair {
@@ -109,12 +115,21 @@ export const useExternalJudge = create<ExternalJudgeState>()((set, get) => {
       for (const item of [...get().queue]) {
         const { settings } = get();
         try {
-          const verdict = await judgePair({ baseUrl: settings.baseUrl, model: settings.model, apiKey: storedKey() }, item.request, {
-            ...o,
-            method: settings.method,
-            onRetry: (waitS, attempt) => set({ activity: { kind: 'running', done, total, note: `Rate limited (429): waiting ${Math.ceil(waitS)} s before try ${attempt + 1}` } }),
-          });
-          const record: JudgeRecord = { at: new Date().toISOString(), request: item.request, verdict, endpoint: { baseUrl: settings.baseUrl, model: settings.model } };
+          let verdict: JudgeVerdict;
+          let endpoint: JudgeRecord['endpoint'];
+          if (settings.source === 'onnx') {
+            const { provider, ...v } = await judgeWithOnnx(settings.onnxModel, item.request);
+            verdict = v;
+            endpoint = { baseUrl: `${ONNX_JUDGE_WHERE} (${provider} EP)`, model: settings.onnxModel };
+          } else {
+            verdict = await judgePair({ baseUrl: settings.baseUrl, model: settings.model, apiKey: storedKey() }, item.request, {
+              ...o,
+              method: settings.method,
+              onRetry: (waitS, attempt) => set({ activity: { kind: 'running', done, total, note: `Rate limited (429): waiting ${Math.ceil(waitS)} s before try ${attempt + 1}` } }),
+            });
+            endpoint = { baseUrl: settings.baseUrl, model: settings.model };
+          }
+          const record: JudgeRecord = { at: new Date().toISOString(), request: item.request, verdict, endpoint };
           set({ records: [...get().records, record], queue: get().queue.filter((q) => q.request.id !== item.request.id) });
           done++;
           set({ activity: { kind: 'running', done, total } });

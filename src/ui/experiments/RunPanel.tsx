@@ -1,16 +1,16 @@
 // Run controls: where it computes (backend choice and the adapter found), run and cancel, a
 // progress bar with time left, the share link of the spec, and what went wrong if it did.
 import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
-import { backendsOf, type RunRecord } from '../../protocol/record';
+import { backendsOf, onnxRanOn, type RunRecord } from '../../protocol/record';
 import { errorInWords } from '../../protocol/error-text';
 import { BackendSelect } from '../components/BackendSelect';
 import { BackendAdviceNote } from './BackendAdviceNote';
 import { RunProgress } from './RunProgress';
 
-/** "the CPU", "WebGPU (adapter)", or "the CPU, then WebGPU (adapter)" for a run resumed elsewhere. */
+/** "the CPU", "WebGPU (adapter)", or "the CPU, then WebGPU (adapter)" for a run resumed elsewhere; each with its ONNX EP when ONNX arms ran. */
 export function ranOn(r: Pick<RunRecord, 'backend' | 'backends'>): string {
   return backendsOf(r)
-    .map((b) => (b.kind === 'webgpu' ? `WebGPU (${b.adapter ?? 'adapter unknown'})` : 'the CPU'))
+    .map((b) => (b.kind === 'webgpu' ? `WebGPU (${b.adapter ?? 'adapter unknown'})` : 'the CPU') + (b.onnx ? `, ${onnxRanOn(b.onnx)}` : ''))
     .join(', then ');
 }
 

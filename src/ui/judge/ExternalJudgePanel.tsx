@@ -1,4 +1,5 @@
-// "Judge with external model": asks an OpenAI-compatible endpoint (e.g. `npm run cli -- serve`)
+// "Judge with external model": asks an OpenAI-compatible endpoint (e.g. `npm run cli -- serve`), or
+// a cached ONNX model in this browser (store/judge/onnx-judge.ts, likelihood method),
 // which answer each persona would prefer: each answer's likelihood as its reply, or a letter asked
 // in both orders (disagreement is a tie); store/judge/openai-judge.ts. Off by
 // default: its settings (base URL, model, key) sit in a disclosure here. Self-contained: the view
@@ -60,21 +61,22 @@ export function ExternalJudgePanel({ requests }: { requests: readonly JudgeReque
         <p className="muted">
           Off. An external judge asks any OpenAI-compatible chat endpoint which answer each persona would prefer: by each answer&apos;s likelihood as its own
           reply (no order to favour), or by a letter asked in both orders (a disagreement counts as a tie). Start one on this computer with{' '}
-          <code>npm run cli -- serve</code>, then turn it on in the settings.
+          <code>npm run cli -- serve</code>, then turn it on in the settings. Or pick an ONNX model stored in this browser (Model → ONNX models) as the
+          judge, in the settings: it judges by likelihood, here.
         </p>
       ) : (
         <>
           <div className="judge-panel__actions">
             <button type="button" className="button" disabled={busy || requests.length === 0} onClick={() => void judge(requests)} data-testid="judge-run">
-              Judge with external model
+              {settings.source === 'onnx' ? 'Judge with the ONNX model' : 'Judge with external model'}
             </button>
             {queue.length > 0 && (
               <button type="button" className="button button--ghost" disabled={busy} onClick={() => void runQueue()} data-testid="judge-retry">
                 {failed ? 'Retry' : 'Judge'} {queue.length} queued
               </button>
             )}
-            <span className="muted">
-              {settings.model} at {settings.baseUrl}
+            <span className="muted" data-testid="judge-who">
+              {settings.source === 'onnx' ? `${settings.onnxModel || 'no ONNX model picked'} in this browser (onnxruntime-web)` : `${settings.model} at ${settings.baseUrl}`}
             </span>
           </div>
           {requests.length === 0 && <p className="muted">Generate answers first: the judge compares the two answers shown, for each persona.</p>}

@@ -5,6 +5,7 @@ import { backendsOf } from '../../protocol/record';
 import { errorInWords } from '../../protocol/error-text';
 import { useExperiments, useRecords, useRunState, useSelectedRuns } from '../../store/experiments';
 import { RunProgress } from '../experiments/RunProgress';
+import { OnnxProviders } from './OnnxProviders';
 import { resumable, runStatusText } from './status';
 
 function download(name: string, text: string, type: string): void {
@@ -95,6 +96,7 @@ export function RunList() {
                     {backendsOf(r)
                       .map((b) => (b.kind === 'webgpu' ? `WebGPU (${b.adapter ?? '?'})` : 'CPU'))
                       .join(', then ')}
+                    <OnnxProviders r={r} />
                   </td>
                   <td>{new Date(r.createdAt).toLocaleString()}</td>
                   <td className="results-runs__actions">

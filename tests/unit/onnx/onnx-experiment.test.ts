@@ -41,6 +41,8 @@ describe('ONNX models in experiment specs', () => {
     expect(record.status).toBe('done');
     expect(record.arms.map((a) => a.label)).toEqual(['roleplay engine', 'roleplay onnx', 'few-shot engine', 'few-shot onnx']);
     expect(record.arms[1].model).toMatch(/^ONNX model tests\/fixtures\/onnx-decoder \(onnx\/model\.onnx, onnxruntime-web wasm\)/);
+    // The record names the EP the ONNX arms ran on (the CLI runs WASM only); the engine arms' backend is the cpu.
+    expect(record.backend).toMatchObject({ kind: 'cpu', onnx: { provider: 'wasm', asked: 'wasm' } });
     for (const [engine, onnx] of [
       [0, 1],
       [2, 3],
