@@ -1,6 +1,6 @@
 // The Policies view's toy DPO run, shared by the Policies spec and the Compare spec that compares
 // the policy it trains: the toy spec (the built-in model as base, one DPO arm, 8 pairs, 2 steps,
-// 4 personas judged), opening the view, and loading the spec through its JSON editor.
+// 4 personas judged), opening the view, and loading a spec (that one or another) through its JSON editor.
 import { expect, type Page } from '@playwright/test';
 
 /** Toy-sized: the built-in model as base (its files ship with the app), one DPO arm. */
@@ -21,9 +21,14 @@ export async function openPolicies(page: Page, hash = '#/policies'): Promise<voi
 }
 
 export async function loadToySpec(page: Page): Promise<void> {
+  await loadSpec(page, TOY);
+}
+
+/** Any spec through the JSON editor, waiting for the worker's verdict (Run enabled) and the share link. */
+export async function loadSpec(page: Page, spec: { name: string }): Promise<void> {
   await page.getByText('Edit the whole spec as JSON').click();
-  await page.getByLabel('Policy spec JSON').fill(JSON.stringify(TOY));
-  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('toy DPO');
+  await page.getByLabel('Policy spec JSON').fill(JSON.stringify(spec));
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(spec.name);
   await expect(page.getByTestId('policy-spec-error')).toHaveCount(0);
   // Run waits for the worker's verdict on this draft (it would otherwise run the preset's spec).
   await expect(page.getByTestId('policy-run-start')).toBeEnabled();

@@ -3,10 +3,14 @@
 // the table being its text equivalent), the per-persona spread, the Bayes-best comparison, the
 // utilities, gap closed and KL to the base. On a skewed world: minority against majority personas,
 // the conditional policy's answers against the marginal one's. The reward-model judge says why it
-// has no verdict; human votes are collected in the Compare view. Then the training's final TRL
-// metrics and a few answers to read.
+// has no verdict; human votes are collected in the Compare view. Above the judges, each arm with
+// the reward model that trained or guided it and its reward-hacking gap per set; iterative DPO's
+// iterations (IterationResults); then the training's final TRL metrics (each method's own names)
+// and a few answers to read.
 import type { PolicyRecord, RateWithInterval } from '../../protocol/policy';
 import { pct } from '../format';
+import { IterationResults } from './IterationResults';
+import { finalMetricColumns, hackingGapText } from './reading';
 import { RewardModelTable } from './RewardModelTable';
 
 const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '–');
@@ -161,19 +165,40 @@ function SkewTable({ record }: { record: PolicyRecord }) {
   );
 }
 
-const TRL_METRICS = [
-  'loss',
-  'rewards/accuracies',
-  'rewards/margins',
-  'rewards/chosen',
-  'rewards/rejected',
-  'logps/chosen',
-  'logps/rejected',
-];
+/** Each arm in words with the reward model that trained or guided it, and the run's judges. */
+function ArmsAndJudges({ record }: { record: PolicyRecord }) {
+  const rm = record.judges.rewardModel;
+  return (
+    <>
+      <ul className="pol-arms" data-testid="policy-arms">
+        {record.arms.map((a, i) => {
+          const gap = hackingGapText(a);
+          const kind = record.spec.arms[i]?.method.kind;
+          const offline = kind === 'roleplay' || kind === 'few-shot' ? 'none (no training)' : kind === 'dpo' ? 'none (offline DPO on preference pairs)' : 'not recorded';
+          return (
+            <li key={a.label} data-arm={a.label}>
+              <strong>{a.label}</strong>: {a.method}; conditioning {a.conditioning}; training {a.training}; {a.status}.
+              <br />
+              <span data-testid="policy-arm-reward-model">
+                Reward model: {a.rewardModel ?? offline}.
+              </span>
+              {gap && <span data-testid="policy-arm-hacking-gap"> Reward-hacking gap (RM − truth win rate vs base): {gap}.</span>}
+            </li>
+          );
+        })}
+      </ul>
+      <p className="muted" data-testid="policy-judges">
+        Judges: the truth (the built-in world's planted utility); {rm.status === 'ok' ? `a reward model (${rm.runId}, arm ${rm.arm})` : 'no reward model (none was named for the evaluation)'}; people, in the Compare view.
+      </p>
+    </>
+  );
+}
 
 function FinalMetrics({ record }: { record: PolicyRecord }) {
   const trained = record.arms.filter((a) => Object.keys(a.final).length > 0);
   if (trained.length === 0) return null;
+  // Each method's own names (DPO's rewards/*, PPO's and RLOO's objective/*, policy/*, loss/*); '–' where an arm does not log one.
+  const TRL_METRICS = finalMetricColumns(trained.map((a) => a.final));
   return (
     <>
       <h4 className="pol-judge">Training (last logged metrics)</h4>
@@ -235,6 +260,7 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
           ` World ${record.data.id}: ${record.data.personas} personas (${record.data.unseenPersonas} unseen); ${record.data.evalPrompts.seen} seen and ${record.data.evalPrompts.unseen} unseen prompts judged.`}
       </p>
       {record.error && <p className="exp-error">{record.error.message}</p>}
+      <ArmsAndJudges record={record} />
       <h4 className="pol-judge">Judge: the truth (planted utility of the built-in world)</h4>
       <TruthTable record={record} />
       <h5 className="pol-subhead">Minority against majority personas</h5>
@@ -246,6 +272,7 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
           : `No verdict (${record.judges.rewardModel.status}): ${record.judges.rewardModel.reason}.`}
       </p>
       <RewardModelTable record={record} />
+      <IterationResults record={record} />
       <h4 className="pol-judge">Judge: people</h4>
       <p className="muted">
         Votes on these answers are collected in the <a href="#/compare">Compare view</a> (blind

@@ -1,12 +1,13 @@
 // The Policies view (Stage 2): start from a preset or build a policy spec, train it in the worker
-// (WebGPU or the CPU backend) with progress, time left and cancel, follow its TRL-named curves,
+// (WebGPU or the CPU backend) with progress, time left and cancel, follow its TRL-named curves (each
+// method's own: PolicyCurves),
 // read its results per judge, and keep, resume and export the runs. The spec lives in the URL
 // (#/policies?spec=...) so a link reproduces it.
 import { useEffect } from 'react';
 import type { CurvePoint } from '../../protocol/record';
 import { usePolicies } from '../../store/policies';
 import { ViewHeader } from '../components/ViewHeader';
-import { LiveChart } from '../experiments/LiveChart';
+import { PolicyCurves } from '../policies/PolicyCurves';
 import { PolicyPresetPicker } from '../policies/PolicyPresetPicker';
 import { PolicyResults } from '../policies/PolicyResults';
 import { PolicyRunList } from '../policies/PolicyRunList';
@@ -55,7 +56,7 @@ export function PoliciesView() {
     <section aria-labelledby="view-title" data-view="policies" className="exp-view pol-view">
       <ViewHeader
         title="Policies"
-        description="Train a policy that writes for each persona (DPO and its variants, roleplay and few-shot baselines) and judge its answers against the base policy by the world's planted truth."
+        description="Train a policy that writes for each persona (DPO and its variants, iterative DPO, PPO and RLOO with a reward model, roleplay and few-shot baselines) and judge its answers against the base policy by the world's planted truth."
       />
       <div className="exp-grid">
         <div className="exp-grid__side">
@@ -69,7 +70,7 @@ export function PoliciesView() {
               Training curves
             </h3>
             {anyCurve ? (
-              <LiveChart curves={curves} />
+              <PolicyCurves curves={curves} />
             ) : (
               <p className="muted" data-testid="policy-empty">
                 {run.kind === 'running'
@@ -78,7 +79,7 @@ export function PoliciesView() {
                     ? `“${shown.name}” stopped before it logged a training step: resume it under Saved policy runs, or pick a preset and press Train policy.`
                     : shown
                       ? `“${shown.name}” trains nothing (its arms are baselines), so it has no curves: its verdicts are below.`
-                      : 'Nothing trained yet. Pick a preset (or edit the spec below) and press Train policy: the loss and rewards/accuracies curves appear here as it trains, and its win rates against the base below when it is judged. Then compare base and trained answers in the Compare view.'}
+                      : "Nothing trained yet. Pick a preset (or edit the spec below) and press Train policy: its curves appear here as it trains, under TRL's metric names (DPO's loss and rewards/accuracies; PPO's and RLOO's objective/scores and objective/kl), and its win rates against the base below when it is judged. Then compare base and trained answers in the Compare view."}
               </p>
             )}
           </section>

@@ -1,0 +1,127 @@
+// Iterative DPO in the real app, headless Chromium, cpu backend: a toy run (the built-in model as
+// base on a 16-persona world, 3 iterations of 4 prompts × 2 samples labelled by the reward model
+// the arm trains on the run's pairs, 4 personas judged; 16 s in Node on the loaded 2-core machine)
+// from the Policies view. Seen: the curves under the arm's own metric names (DPO's and
+// objective/scores), the arm's reward model named, the iteration chart with its score chart, the
+// table (one row per iteration, 0 included) and the one-line reading computed from the record;
+// axe finds no serious or critical violation light and dark. Then a toy PPO and RLOO run: its curves
+// are PPO's and RLOO's TRL names (the value loss PPO's alone), each arm names its reward model.
+// Screenshots light and dark.
+import { expect, test } from '@playwright/test';
+import { describeFindings, seriousViolations } from './a11y-audit';
+import { loadSpec, openPolicies } from './policy-setup';
+import { screenshot } from './screenshot';
+
+const TOY_ITERATIVE = {
+  name: 'toy iterative DPO',
+  seed: 3,
+  base: { kind: 'builtin' },
+  data: { source: 'builtin', personas: 16, questionsPerPersona: 4 },
+  arms: [
+    {
+      label: 'iterative DPO',
+      conditioning: { kind: 'preset', name: 'demographics' },
+      method: { kind: 'iterative-dpo', iterations: 3, samplesPerPrompt: 2, beta: 0.1 },
+      train: { epochs: 1, batchSize: 4, maxPairs: 4, maxLength: 256, logEvery: 1 },
+    },
+  ],
+  eval: { seenPersonas: 2, unseenPersonas: 2, questionsPerPersona: 1, maxNewTokens: 64, batchSize: 4 },
+};
+
+test('a toy iterative DPO run: its curves, reward model, iteration chart and reading', async ({ page }) => {
+  test.setTimeout(900_000);
+  await openPolicies(page);
+  await loadSpec(page, TOY_ITERATIVE);
+  await page.getByLabel('Backend').selectOption('cpu');
+  const started = Date.now();
+  await page.getByTestId('policy-run-start').click();
+  await expect(page.getByRole('progressbar', { name: 'Run progress' })).toBeVisible();
+  await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
+  console.log(`toy iterative DPO on the cpu backend: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // Curves: one point per iteration's DPO step, DPO's metrics and the iteration's mean sample score.
+  const chart = page.getByTestId('live-chart');
+  const steps = JSON.parse((await chart.getAttribute('data-steps')) ?? '{}') as Record<string, number[]>;
+  expect(steps['iterative DPO']).toEqual([1, 2, 3]);
+  const metrics = ((await chart.getAttribute('data-metrics')) ?? '').split(' ');
+  expect(metrics).toEqual(expect.arrayContaining(['loss', 'rewards/accuracies', 'objective/scores']));
+  expect(metrics).not.toContain('loss/value_avg');
+  await expect(chart.getByText("Reward model's score of the samples (objective/scores)")).toBeVisible();
+
+  // The arm names the reward model it trained; the run's judges are listed.
+  await expect(page.getByTestId('policy-arm-reward-model')).toContainText('Reward model: conditional bag-of-features reward model trained in this run');
+  await expect(page.getByTestId('policy-judges')).toContainText('the truth');
+
+  // The iterations: both charts, a row per iteration 0..3, and the reading from the record's numbers.
+  const its = page.getByTestId('policy-iterations');
+  await expect(its.getByTestId('policy-iteration-chart')).toBeVisible();
+  await expect(its.getByTestId('policy-iteration-score-chart')).toBeVisible();
+  const rows = its.getByTestId('policy-iterations-table').locator('tbody tr');
+  await expect(rows).toHaveCount(4);
+  const u0 = (await rows.nth(0).locator('td').nth(3).innerText()).split(' ')[0];
+  const u3 = (await rows.nth(3).locator('td').nth(3).innerText()).split(' ')[0];
+  const reading = its.getByTestId('policy-iteration-reading');
+  await expect(reading).toContainText(/^True utility .* over 3 iterations/);
+  await expect(reading).toContainText(u0 === u3 ? `stayed at ${u3}` : `${u0} → ${u3}`);
+  await expect(reading).toContainText("the reward model's score");
+
+  await its.scrollIntoViewIfNeeded();
+  await screenshot(page, 'policies-iterations');
+  const light = await seriousViolations(page);
+  expect(light, describeFindings('policies (iterative DPO, light)', light)).toEqual([]);
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, 'policies-iterations-dark');
+  const dark = await seriousViolations(page);
+  expect(dark, describeFindings('policies (iterative DPO, dark)', dark)).toEqual([]);
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+});
+
+const TOY_RL = {
+  name: 'toy PPO and RLOO',
+  seed: 3,
+  base: { kind: 'builtin' },
+  data: { source: 'builtin', personas: 16, questionsPerPersona: 4 },
+  arms: [
+    { label: 'PPO', conditioning: { kind: 'preset', name: 'demographics' }, method: { kind: 'ppo', rolloutsPerStep: 2, ppoEpochs: 1 }, train: { epochs: 1, batchSize: 2, maxPairs: 4, maxLength: 256, logEvery: 1 } },
+    { label: 'RLOO', conditioning: { kind: 'preset', name: 'demographics' }, method: { kind: 'rloo', rolloutsPerStep: 2, k: 2 }, train: { epochs: 1, batchSize: 4, maxPairs: 4, maxLength: 256, logEvery: 1 } },
+  ],
+  eval: TOY_ITERATIVE.eval,
+};
+
+test('a toy PPO and RLOO run: curves under their own TRL names, each arm with its reward model', async ({ page }) => {
+  test.setTimeout(900_000);
+  await openPolicies(page);
+  await loadSpec(page, TOY_RL);
+  await page.getByLabel('Backend').selectOption('cpu');
+  const started = Date.now();
+  await page.getByTestId('policy-run-start').click();
+  await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
+  console.log(`toy PPO and RLOO on the cpu backend: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const chart = page.getByTestId('live-chart');
+  const metrics = ((await chart.getAttribute('data-metrics')) ?? '').split(' ');
+  expect(metrics).toEqual(expect.arrayContaining(['objective/scores', 'objective/kl', 'objective/rlhf_reward', 'policy/approxkl_avg', 'policy/clipfrac_avg', 'loss/policy_avg', 'loss/value_avg']));
+  expect(metrics).not.toContain('rewards/accuracies');
+  // The value loss is PPO's alone: its chart names PPO, not RLOO; the KL chart names both.
+  await expect(chart.locator('[data-metric="loss/value_avg"] figcaption')).toContainText('PPO');
+  await expect(chart.locator('[data-metric="loss/value_avg"] figcaption')).not.toContainText('RLOO');
+  await expect(chart.locator('[data-metric="objective/kl"] figcaption')).toContainText('PPO, RLOO');
+  await chart.getByText('The curves as a table').click();
+  await expect(page.getByTestId('policy-curves-table').locator('tbody tr')).toHaveCount(metrics.length);
+
+  await expect(page.getByTestId('policy-arm-reward-model')).toHaveCount(2);
+  for (const r of await page.getByTestId('policy-arm-reward-model').all()) await expect(r).toContainText('trained in this run');
+  await expect(page.getByTestId('policy-final-metrics')).toContainText('loss/value_avg');
+  await expect(page.getByTestId('policy-iterations')).toHaveCount(0);
+
+  await screenshot(page, 'policies-ppo-rloo');
+  const light = await seriousViolations(page);
+  expect(light, describeFindings('policies (PPO and RLOO, light)', light)).toEqual([]);
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, 'policies-ppo-rloo-dark');
+  const dark = await seriousViolations(page);
+  expect(dark, describeFindings('policies (PPO and RLOO, dark)', dark)).toEqual([]);
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+});
