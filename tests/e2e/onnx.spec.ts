@@ -4,7 +4,8 @@
 // stored), a download from a URL in the hub layout needs its token and shows its size, and a
 // roleplay arm naming the cached model (model.source "onnx") runs to the end in
 // the worker on onnxruntime-web and shows in Results with the accuracies the same arm gets on our
-// engine with the same weights (the CLI, run here).
+// engine with the same weights (the CLI, run here). With the WebGPU backend chosen, the arm runs on
+// onnxruntime-web's WebGPU EP (as the run status and Results say, from the record) and scores as on WASM.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -79,6 +80,58 @@ test('stores the ONNX test decoder from a picked folder, refuses broken ones, an
   const row = page.getByRole('row', { name: /^roleplay onnx roleplay \(choice tokens\)/ });
   for (const s of record.arms[0].sets) await expect(row).toContainText(`${pct(s.accuracy)} [${pct(s.lo)}, ${pct(s.hi)}] n=${s.n}`);
   await screenshot(page, 'results-onnx-roleplay');
+});
+
+test("with the WebGPU backend chosen, a roleplay arm on the ONNX model runs on onnxruntime-web's WebGPU EP and scores as on WASM", async ({ page }) => {
+  test.setTimeout(420_000);
+  const panel = await openModels(page);
+  await panel.getByTestId('onnx-import-input').setInputFiles(folder('tiny-onnx'));
+  await expect(panel.getByTestId('onnx-import-done')).toContainText('Stored as onnx:tiny-onnx', { timeout: 60_000 });
+  const arm = (label: string) => ({ label, method: { kind: 'roleplay', readout: 'choice' }, model: { kind: 'lm', source: 'onnx', onnx: 'onnx:tiny-onnx', maxTokens: 128 } });
+  const data = { source: 'builtin', personas: 40, questionsPerPersona: 4 };
+  const run = async (name: string, backend: 'cpu' | 'webgpu', label: string) => {
+    const spec = { name, data, eval: { maxPairsPerSet: 20 }, arms: [arm(label)] };
+    // A fresh load: the app reads a spec link when it starts.
+    await page.goto('about:blank');
+    await page.goto(`/#/experiments?spec=${Buffer.from(JSON.stringify(spec)).toString('base64url')}`);
+    await expect(page.getByLabel('Name')).toHaveValue(name);
+    await page.getByLabel('Backend').selectOption(backend);
+    await page.getByTestId('run-start').click();
+    await expect(page.getByTestId('run-status')).toContainText('Finished on', { timeout: 240_000 });
+    const status = (await page.getByTestId('run-status').textContent()) ?? '';
+    console.log(`[onnx ${backend}] ${status}`);
+    return status;
+  };
+  // The WASM EP: the CPU backend asks for it.
+  expect(await run('onnx on wasm', 'cpu', 'roleplay onnx wasm')).toContain("Finished on the CPU, ONNX on onnxruntime-web's WASM EP.");
+  // The WebGPU EP: the WebGPU backend asks for it, and it starts (SwiftShader here): no fallback.
+  const gpu = await run('onnx on webgpu', 'webgpu', 'roleplay onnx webgpu');
+  expect(gpu).toMatch(/Finished on WebGPU \(.+\), ONNX on onnxruntime-web's WebGPU EP\./);
+  expect(gpu).not.toContain('could not start');
+
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Results', exact: true })).toBeVisible();
+  // What the records keep, as Results shows it beside each run's backend.
+  const runRow = (name: string) => page.locator('tr', { hasText: name }).first();
+  await expect(runRow('onnx on webgpu').getByTestId('run-onnx-ep')).toHaveText("ONNX on onnxruntime-web's WebGPU EP");
+  await expect(runRow('onnx on wasm').getByTestId('run-onnx-ep')).toHaveText("ONNX on onnxruntime-web's WASM EP");
+  // Both runs shown: the same pairs scored alike on either EP (accuracy, interval and n per set).
+  for (const name of ['onnx on wasm', 'onnx on webgpu']) {
+    const box = runRow(name).getByRole('checkbox');
+    if (!(await box.isChecked())) await box.check();
+  }
+  const scores = async (run: string, label: string) => {
+    const row = page.getByRole('row', { name: new RegExp(`^${run} · ${label} roleplay \\(choice tokens\\)`) });
+    await expect(row).toContainText('n=20');
+    return row.locator('td').allInnerTexts();
+  };
+  const wasm = await scores('onnx on wasm', 'roleplay onnx wasm');
+  const webgpu = await scores('onnx on webgpu', 'roleplay onnx webgpu');
+  console.log(`[onnx] wasm ${JSON.stringify(wasm)} webgpu ${JSON.stringify(webgpu)}`);
+  // Method, attributes and three sets (each with its conflicting pairs), each cell alike.
+  expect(wasm.filter((c) => /\d+\.\d% \[\d+\.\d%, \d+\.\d%\] n=\d+/.test(c)).length).toBe(3);
+  expect(webgpu).toEqual(wasm);
+  await screenshot(page, 'results-onnx-webgpu-ep');
 });
 
 test("a cached ONNX model is a Compare column: the built-in model's ONNX export answers a persona", async ({ page }) => {
