@@ -1,7 +1,7 @@
 // Iterative DPO in the real app, headless Chromium, cpu backend: a toy run (the built-in model as
 // base on a 16-persona world, 3 iterations of 4 prompts × 2 samples labelled by the reward model
 // the arm trains on the run's pairs, 4 personas judged; 16 s in Node on the loaded 2-core machine)
-// from the Policies view. Seen: the curves under the arm's own metric names (DPO's and
+// from the Policies view. Seen: the spec builder shows the online method's own fields; the curves under the arm's own metric names (DPO's and
 // objective/scores), the arm's reward model named, the iteration chart with its score chart, the
 // table (one row per iteration, 0 included) and the one-line reading computed from the record;
 // axe finds no serious or critical violation light and dark. Then a toy PPO and RLOO run: its curves
@@ -32,6 +32,11 @@ test('a toy iterative DPO run: its curves, reward model, iteration chart and rea
   test.setTimeout(900_000);
   await openPolicies(page);
   await loadSpec(page, TOY_ITERATIVE);
+  // The builder shows the online method with its own fields (not offline DPO's pairs).
+  await expect(page.getByLabel('Method', { exact: true })).toHaveValue('iterative-dpo');
+  await expect(page.getByRole('spinbutton', { name: 'Iterations' })).toHaveValue('3');
+  await expect(page.getByLabel('Pairs', { exact: true })).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Reward model (a Stage-1 run id, or RUN#ARM)' })).toHaveValue('');
   await page.getByLabel('Backend').selectOption('cpu');
   const started = Date.now();
   await page.getByTestId('policy-run-start').click();
@@ -93,6 +98,17 @@ test('a toy PPO and RLOO run: curves under their own TRL names, each arm with it
   test.setTimeout(900_000);
   await openPolicies(page);
   await loadSpec(page, TOY_RL);
+  const methods = page.getByLabel('Method', { exact: true });
+  await expect(methods.nth(0)).toHaveValue('ppo');
+  await expect(methods.nth(1)).toHaveValue('rloo');
+  await expect(page.getByRole('spinbutton', { name: 'PPO epochs' })).toHaveValue('1');
+  await expect(page.getByRole('spinbutton', { name: 'Answers per prompt (k)' })).toHaveValue('2');
+  // A bad value is refused under its own field.
+  await page.getByRole('spinbutton', { name: 'KL coefficient' }).first().fill('-1');
+  await expect(page.getByTestId('policy-spec-error')).toContainText('arms[0].method.klCoef');
+  await expect(page.getByTestId('policy-run-start')).toBeDisabled();
+  await page.getByRole('spinbutton', { name: 'KL coefficient' }).first().fill('0.05');
+  await expect(page.getByTestId('policy-run-start')).toBeEnabled();
   await page.getByLabel('Backend').selectOption('cpu');
   const started = Date.now();
   await page.getByTestId('policy-run-start').click();

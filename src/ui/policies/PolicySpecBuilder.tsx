@@ -1,5 +1,6 @@
 // The policy spec builder: the fields people change most — name, seed, base policy, and per arm
-// its conditioning (attribute subset), method with its hyper-parameters and training size — plus
+// its conditioning (attribute subset), method (offline DPO, iterative DPO, PPO, RLOO, the
+// baselines) with its hyper-parameters, the online methods' reward model, and training size — plus
 // the evaluation's size and the whole spec as JSON for the rest. Every edit goes to the worker's
 // validator; its message is shown under the control its field path names (and at the top).
 import { useState, type ReactNode } from 'react';
@@ -17,6 +18,9 @@ const CONDITIONING = [
 
 const METHODS = [
   { value: 'dpo', label: 'DPO (offline)' },
+  { value: 'iterative-dpo', label: 'Iterative DPO (reward-model labels)' },
+  { value: 'ppo', label: 'PPO (reward model)' },
+  { value: 'rloo', label: 'RLOO (reward model)' },
   { value: 'roleplay', label: 'Roleplay (no training)' },
   { value: 'few-shot', label: 'Few-shot (no training)' },
 ] as const;
@@ -69,6 +73,16 @@ function NumberField({ path, label, nullable, step }: { path: PathKey[]; label: 
   );
 }
 
+/** A text field whose empty value is null (the validator's "not set": method.rewardModelRun). */
+function NullableTextField({ path, label, emptyMeans }: { path: PathKey[]; label: string; emptyMeans: string }) {
+  const f = useField(path);
+  return (
+    <Field path={path} label={label} error={f.error} wide>
+      <input id={idOf(path)} type="text" aria-invalid={f.error ? true : undefined} aria-describedby={f.error ? `${idOf(path)}-error` : undefined} value={typeof f.value === 'string' ? f.value : ''} placeholder={emptyMeans} onChange={(e) => f.set(e.currentTarget.value.trim() === '' ? null : e.currentTarget.value)} />
+    </Field>
+  );
+}
+
 function TextField({ path, label }: { path: PathKey[]; label: string }) {
   const f = useField(path);
   return (
@@ -112,7 +126,8 @@ function ArmEditor({ index }: { index: number }) {
   const custom = cond.startsWith('custom:');
   // A custom subset (the presets' persona lines) stays pickable while it is the arm's.
   const condOptions = custom ? [{ value: cond, label: `${cond.slice(7)} driver attributes` }, ...CONDITIONING] : CONDITIONING;
-  const trained = kind === 'dpo';
+  const trained = kind !== 'roleplay' && kind !== 'few-shot';
+  const online = kind === 'iterative-dpo' || kind === 'ppo' || kind === 'rloo';
   return (
     <fieldset className="exp-arm">
       <legend>
@@ -132,24 +147,57 @@ function ArmEditor({ index }: { index: number }) {
         />
         <SelectField path={[...base, 'method', 'kind']} label="Method" value={kind} options={METHODS} onChange={(v) => put(['method'], { kind: v })} />
       </div>
-      {kind === 'dpo' && (
+      {(kind === 'dpo' || kind === 'iterative-dpo') && (
         <div className="exp-row">
           <SelectField path={[...base, 'method', 'loss']} label="Loss" value={loss} options={DPO_LOSSES.map((l) => ({ value: l, label: l }))} onChange={(v) => put(['method', 'loss'], v)} />
           <NumberField path={[...base, 'method', 'beta']} label="β (beta)" />
           {(loss === 'robust' || loss === 'sigmoid' || loss === 'simpo' || loss === 'rpo') && <NumberField path={[...base, 'method', 'labelSmoothing']} label="ε (label smoothing)" />}
           {loss === 'simpo' && <NumberField path={[...base, 'method', 'simpoGamma']} label="γ (SimPO margin)" />}
           {loss === 'rpo' && <NumberField path={[...base, 'method', 'rpoAlpha']} label="α (RPO NLL weight)" />}
-          <SelectField
-            path={[...base, 'method', 'pairs']}
-            label="Pairs"
-            value={String(getAt(arm, ['method', 'pairs']) ?? 'both')}
-            options={[
-              { value: 'both', label: 'generic and cross' },
-              { value: 'generic', label: 'vs the generic answer' },
-              { value: 'cross', label: "vs another persona's" },
-            ]}
-            onChange={(v) => put(['method', 'pairs'], v)}
-          />
+          {kind === 'dpo' && (
+            <SelectField
+              path={[...base, 'method', 'pairs']}
+              label="Pairs"
+              value={String(getAt(arm, ['method', 'pairs']) ?? 'both')}
+              options={[
+                { value: 'both', label: 'generic and cross' },
+                { value: 'generic', label: 'vs the generic answer' },
+                { value: 'cross', label: "vs another persona's" },
+              ]}
+              onChange={(v) => put(['method', 'pairs'], v)}
+            />
+          )}
+        </div>
+      )}
+      {kind === 'iterative-dpo' && (
+        <div className="exp-row">
+          <NumberField path={[...base, 'method', 'iterations']} label="Iterations" step="1" />
+          <NumberField path={[...base, 'method', 'samplesPerPrompt']} label="Samples per prompt (K)" step="1" />
+        </div>
+      )}
+      {kind === 'ppo' && (
+        <div className="exp-row">
+          <NumberField path={[...base, 'method', 'klCoef']} label="KL coefficient" />
+          <NumberField path={[...base, 'method', 'rolloutsPerStep']} label="Rollouts per step" step="1" />
+          <NumberField path={[...base, 'method', 'ppoEpochs']} label="PPO epochs" step="1" />
+          <NumberField path={[...base, 'method', 'cliprange']} label="Clip range (ε)" />
+          <NumberField path={[...base, 'method', 'cliprangeValue']} label="Value clip range" />
+          <NumberField path={[...base, 'method', 'vfCoef']} label="Value loss weight" />
+          <NumberField path={[...base, 'method', 'gamma']} label="γ (discount)" />
+          <NumberField path={[...base, 'method', 'lam']} label="λ (GAE)" />
+        </div>
+      )}
+      {kind === 'rloo' && (
+        <div className="exp-row">
+          <NumberField path={[...base, 'method', 'klCoef']} label="KL coefficient" />
+          <NumberField path={[...base, 'method', 'rolloutsPerStep']} label="Prompts per step" step="1" />
+          <NumberField path={[...base, 'method', 'k']} label="Answers per prompt (k)" step="1" />
+          <NumberField path={[...base, 'method', 'cliprange']} label="Clip range (ε)" />
+        </div>
+      )}
+      {online && (
+        <div className="exp-row">
+          <NullableTextField path={[...base, 'method', 'rewardModelRun']} label="Reward model (a Stage-1 run id, or RUN#ARM)" emptyMeans="empty: trained in this run on its pairs" />
         </div>
       )}
       {kind === 'few-shot' && (
@@ -163,7 +211,7 @@ function ArmEditor({ index }: { index: number }) {
           <NumberField path={[...base, 'train', 'epochs']} label="Epochs" />
           <NumberField path={[...base, 'train', 'batchSize']} label="Batch size" step="1" />
           <NumberField path={[...base, 'train', 'lr']} label="Learning rate" />
-          <NumberField path={[...base, 'train', 'maxPairs']} label="Training pairs (max)" step="1" nullable />
+          <NumberField path={[...base, 'train', 'maxPairs']} label={online ? 'Training prompts (max)' : 'Training pairs (max)'} step="1" nullable />
         </div>
       )}
     </fieldset>
