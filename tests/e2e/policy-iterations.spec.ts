@@ -1,12 +1,15 @@
-// Iterative DPO in the real app, headless Chromium, cpu backend: a toy run (the built-in model as
-// base on a 16-persona world, 3 iterations of 4 prompts × 2 samples labelled by the reward model
-// the arm trains on the run's pairs, 4 personas judged; 16 s in Node on the loaded 2-core machine)
-// from the Policies view. Seen: the spec builder shows the online method's own fields; the curves under the arm's own metric names (DPO's and
-// objective/scores), the arm's reward model named, the iteration chart with its score chart, the
-// table (one row per iteration, 0 included) and the one-line reading computed from the record;
-// axe finds no serious or critical violation light and dark. Then a toy PPO and RLOO run: its curves
-// are PPO's and RLOO's TRL names (the value loss PPO's alone), each arm names its reward model.
-// Screenshots light and dark.
+// The online methods in the Policies view, real app, headless Chromium, cpu backend, toy sizes
+// (the built-in model as base on a 16-persona world, 4 personas judged; each run 13-25 s in the
+// app on the loaded 2-core machine):
+// 1. iterative DPO, 3 iterations of 4 prompts × 2 samples labelled by the reward model the arm
+//    trains on the run's pairs: the builder shows the method's own fields; the curves are DPO's
+//    and objective/scores; the arm names its reward model; the iteration chart, the score chart,
+//    the table (iteration 0 included) and the reading computed from the record;
+// 2. PPO and RLOO: their curves under TRL's names (the value loss PPO's alone), each arm's reward
+//    model, a bad KL coefficient refused under its field;
+// 3. iterative DPO labelled and judged by a Stage-1 reward model trained first in the Experiments
+//    view: the arm and the judges name the run, the reward-hacking gap per set as the RM table's.
+// axe finds no serious or critical violation (light and dark); screenshots light and dark.
 import { expect, test } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
 import { loadSpec, openPolicies } from './policy-setup';
@@ -140,4 +143,43 @@ test('a toy PPO and RLOO run: curves under their own TRL names, each arm with it
   const dark = await seriousViolations(page);
   expect(dark, describeFindings('policies (PPO and RLOO, dark)', dark)).toEqual([]);
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
+});
+
+test('iterative DPO labelled and judged by a Stage-1 reward model: the arm and the judges name it, the reward-hacking gap per set', async ({ page }) => {
+  test.setTimeout(900_000);
+  // A one-epoch Stage-1 reward model on the same 16-persona world (a model of another world is refused).
+  const rm = { name: 'rm for iterations', data: TOY_ITERATIVE.data, eval: { maxPairsPerSet: 100 }, arms: [{ label: 'rm', method: { kind: 'reward-model' }, train: { epochs: 1, batchSize: 32, lr: 0.01, logEvery: 5 } }] };
+  await page.goto(`/#/experiments?spec=${Buffer.from(JSON.stringify(rm)).toString('base64url')}`);
+  await expect(page.getByLabel('Name')).toHaveValue('rm for iterations');
+  await page.getByLabel('Backend').selectOption('cpu');
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-status')).toContainText('Finished on the CPU', { timeout: 300_000 });
+  await page.goto('/#/results');
+  const show = page.getByRole('checkbox', { name: /^Show rm for iterations \(run-.+\)$/ });
+  await expect(show).toBeVisible();
+  const runId = /\((run-[^)]+)\)$/.exec((await show.getAttribute('aria-label')) ?? '')![1];
+
+  await openPolicies(page);
+  const spec = {
+    ...TOY_ITERATIVE,
+    name: 'toy iterative DPO, Stage-1 RM',
+    arms: [{ ...TOY_ITERATIVE.arms[0], method: { ...TOY_ITERATIVE.arms[0].method, iterations: 2, rewardModelRun: runId } }],
+    eval: { ...TOY_ITERATIVE.eval, rewardModelRun: runId },
+  };
+  await loadSpec(page, spec);
+  await expect(page.getByRole('textbox', { name: 'Reward model (a Stage-1 run id, or RUN#ARM)' })).toHaveValue(runId);
+  await page.getByLabel('Backend').selectOption('cpu');
+  await page.getByTestId('policy-run-start').click();
+  await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
+
+  await expect(page.getByTestId('policy-arm-reward-model')).toContainText(runId);
+  await expect(page.getByTestId('policy-judges')).toContainText(`a reward model (${runId}, arm rm)`);
+  // The gap per judged set, as the reward-model table writes it.
+  await expect(page.getByTestId('policy-arm-hacking-gap')).toHaveText(/^ Reward-hacking gap \(RM − truth win rate vs base\): seen [+−]\d+\.\d pts, unseen [+−]\d+\.\d pts\.$/);
+  const gapCell = (await page.getByTestId('policy-rm-table').locator('tr[data-set="seen"] td').nth(3).innerText()).replace('-', '−');
+  await expect(page.getByTestId('policy-arm-hacking-gap')).toContainText(`seen ${gapCell.startsWith('−') ? gapCell : `+${gapCell.replace(/^\+/, '')}`}`);
+  await expect(page.getByTestId('policy-iterations-table').locator('tbody tr')).toHaveCount(3);
+  await screenshot(page, 'policies-iterations-stage1-rm');
+  const light = await seriousViolations(page);
+  expect(light, describeFindings('policies (iterative DPO with a Stage-1 reward model)', light)).toEqual([]);
 });
