@@ -3,7 +3,9 @@
 // alone as the model's own reply to [system: persona, user: question] (its total log-probability),
 // and the likelier answer wins. No order is ever shown, so none can be favoured: swapping the
 // answers swaps the scores. The reply's tokens are what the chat template writes after its
-// generation prompt, the same tokens `cli serve` scores for the external judge (replyTokens).
+// generation prompt (replyTokens); the built-in model reads the persona first (builtin/judge-prompt.ts
+// judgeLayout). `cli serve`'s scoring uses the same layouts, so both judges score the same tokens.
+import type { PromptResponse } from './batch';
 import type { ChatMessage } from './chat-template';
 import type { InferenceLm } from './inference';
 import type { TextTokenizer } from './tokenizer';
@@ -44,20 +46,42 @@ export interface ReplyJudgement {
   scores: [number, number];
   /** Each answer's length in the judge's tokens. */
   tokens: [number, number];
+  /** The built-in model's reading of the persona, when it read one first. */
+  reading?: string;
 }
 
+/** How replies to one conversation are scored: each reply's rows, and the built-in model's reading when it read one. */
+export interface JudgeLayout {
+  rows(reply: string): PromptResponse;
+  reading?: string;
+}
+
+/** How a model that reads nothing first scores a reply: what its chat template writes after the generation prompt. */
+export async function plainLayout(_lm: InferenceLm, tok: TextTokenizer, context: readonly ChatMessage[], who = 'the judge model'): Promise<JudgeLayout> {
+  return { rows: (reply) => replyTokens(tok, context, reply, who) };
+}
+
+export type JudgeLayoutFn = typeof plainLayout;
+
 /** Judges one pair by the likelihood method: both answers scored in one batch, each after the same context. */
-export async function judgeByReplyLikelihood(lm: InferenceLm, tok: TextTokenizer, pair: ReplyJudgePair, who = 'the judge model'): Promise<ReplyJudgement> {
+export async function judgeByReplyLikelihood(
+  lm: InferenceLm,
+  tok: TextTokenizer,
+  pair: ReplyJudgePair,
+  o: { who?: string; /** builtin/judge-prompt.ts judgeLayout lets the built-in model read the persona first. */ layout?: JudgeLayoutFn } = {},
+): Promise<ReplyJudgement> {
+  const who = o.who ?? 'the judge model';
   const context: ChatMessage[] = [
     { role: 'system', content: pair.persona },
     { role: 'user', content: pair.question },
   ];
-  const rows = pair.answers.map((a) => replyTokens(tok, context, a, who));
+  const layout = await (o.layout ?? plainLayout)(lm, tok, context, who);
+  const rows = pair.answers.map((a) => layout.rows(a));
   for (const r of rows) {
     const n = r.prompt.length + r.response.length;
     if (n > lm.contextLength) throw new JudgeContextError(`${who} reads at most ${lm.contextLength} tokens; the persona, question and an answer take ${n}: shorten the persona or the answers`);
   }
   const s = await lm.score(rows, { padId: tok.padId, batchSize: 2 });
   const [a, b] = s.sum;
-  return { preferred: a > b ? 0 : b > a ? 1 : 'tie', scores: [a, b], tokens: [s.tokens[0], s.tokens[1]] };
+  return { preferred: a > b ? 0 : b > a ? 1 : 'tie', scores: [a, b], tokens: [s.tokens[0], s.tokens[1]], ...(layout.reading !== undefined ? { reading: layout.reading } : {}) };
 }

@@ -39,4 +39,6 @@ export interface OnnxJudgeView {
   tokens: [number, number];
   /** The onnxruntime-web execution provider that ran it. */
   provider: 'wasm' | 'webgpu';
+  /** The built-in model's export: how it read the persona first (its style line). */
+  reading?: string;
 }

@@ -14,6 +14,7 @@ import type { ModelOption } from '../protocol/rating';
 import type { CheckedOnnx } from '../models/onnx/open';
 import { loadOnnxModel, loadOnnxPreferring } from '../models/onnx/open';
 import { judgeByReplyLikelihood } from '../models/reply-judge';
+import { judgeLayout } from '../models/builtin/judge-prompt';
 import type { OnnxFetchProgressView, OnnxFetchRequest, OnnxJudgeRequest, OnnxJudgeView, OnnxModelView } from '../protocol/onnx';
 
 function view(group: string, c: CheckedOnnx): OnnxModelView {
@@ -99,9 +100,9 @@ export async function dropOnnxColumn(group: string): Promise<void> {
   await (await p?.catch(() => null))?.lm.dispose();
 }
 
-/** A cached ONNX model judges one pair by the likelihood method (its session shared with Compare columns). */
+/** A cached ONNX model judges one pair by the likelihood method (its session shared with Compare columns); the built-in model's export reads the persona first, as on our engine. */
 export async function judgeWithOnnx(req: OnnxJudgeRequest): Promise<OnnxJudgeView> {
   const { lm, tokenizer } = await onnxColumnModel(onnxGroup(req.group));
-  const j = await judgeByReplyLikelihood(lm, tokenizer, req, req.group);
+  const j = await judgeByReplyLikelihood(lm, tokenizer, req, { who: req.group, layout: judgeLayout });
   return { ...j, provider: lm.provider };
 }

@@ -11,9 +11,9 @@ import type { ChatMessage } from '../../models/chat-template';
 import { generate, type Generation } from '../../models/generate/generate';
 import { scoringBatch } from '../../models/batch';
 import { tokenLogProbs } from '../../models/scoring';
-import { BUILTIN_CHAT_TEMPLATE } from '../../models/builtin/spec';
-import { readingPrompt } from '../../models/builtin/judge-prompt';
-import { replyTokens, ReplyLayoutError } from '../../models/reply-judge';
+import { judgeLayout } from '../../models/builtin/judge-prompt';
+import { ReplyLayoutError } from '../../models/reply-judge';
+import { engineInference } from '../../models/inference';
 import { noGrad } from '../../autograd';
 import { folderFiles } from '../../models/io/node-files';
 import { LlamaModel } from '../../models/llama/model';
@@ -124,21 +124,22 @@ export class ServedModel {
     if (!last || last.role !== 'assistant') throw new ScoreRequestError("To score a reply, end 'messages' with it as the assistant's message");
     const context = messages.slice(0, -1);
     const tok = this.tokenizer;
-    const guided = tok.chatTemplate === BUILTIN_CHAT_TEMPLATE ? await readingPrompt(this.model, tok, context) : null;
+    // The same layout an ONNX judge scores (models/reply-judge.ts): the built-in model reads the
+    // persona first; any other model's reply is what its template writes after the generation prompt.
+    let layout;
+    try {
+      layout = await judgeLayout(engineInference(this.model), tok, context, this.id);
+    } catch (e) {
+      if (e instanceof ReplyLayoutError) throw new ScoreRequestError(e.message);
+      throw e;
+    }
     let prompt: number[];
     let response: number[];
-    if (guided) {
-      prompt = tok.encode(guided.prompt);
-      response = [...tok.encode(` ${last.content}`, { addSpecialTokens: false }), ...tok.eosIds.slice(0, 1)];
-    } else {
-      // The reply's tokens are what the template writes after the generation prompt for it (the
-      // same tokens an ONNX judge scores: models/reply-judge.ts).
-      try {
-        ({ prompt, response } = replyTokens(tok, context, last.content, this.id));
-      } catch (e) {
-        if (e instanceof ReplyLayoutError) throw new ScoreRequestError(e.message);
-        throw e;
-      }
+    try {
+      ({ prompt, response } = layout.rows(last.content) as { prompt: number[]; response: number[] });
+    } catch (e) {
+      if (e instanceof ReplyLayoutError) throw new ScoreRequestError(e.message);
+      throw e;
     }
     if (prompt.length + response.length > this.contextLength) {
       throw new ContextLengthError(`This model's maximum context length is ${this.contextLength} tokens; the messages take ${prompt.length + response.length}: shorten them`);
@@ -152,7 +153,7 @@ export class ServedModel {
       t.dispose();
     }
     const logprobs = [...lp].filter((_, i) => batch.weights[i] !== 0);
-    return { tokens: response.map((id, i) => ({ token: tok.decode([id]), logprob: logprobs[i] })), promptTokens: prompt.length, reading: guided?.reading };
+    return { tokens: response.map((id, i) => ({ token: tok.decode([id]), logprob: logprobs[i] })), promptTokens: prompt.length, reading: layout.reading };
   }
 
   private async run(p: CompletionParams): Promise<Completion> {

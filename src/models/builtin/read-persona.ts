@@ -8,6 +8,7 @@
 //   2. Answer: after the whole style line and "Answer:", the model writes the answer (streamed).
 // Questions the built-in world does not know have no axes: callers generate freely for those.
 import { AXIS_IDS, poleName, type Attributes, type BuiltinQuestion, type Poles } from '../../data';
+import type { InferenceLm } from '../inference';
 import type { LlamaModel } from '../llama/model';
 import { scoreBatches } from '../scoring';
 import type { TextTokenizer } from '../tokenizer';
@@ -25,7 +26,7 @@ export interface PersonaReading {
 
 /** Reads one persona for one question (the model scores both poles of each axis in a batch of 2). */
 export async function readPersona(
-  model: LlamaModel,
+  model: LlamaModel | Pick<InferenceLm, 'score'>,
   tok: TextTokenizer,
   q: BuiltinQuestion,
   attributes: Attributes,
@@ -44,7 +45,9 @@ export async function readPersona(
     let common = 0;
     while (common < options[0].length && common < options[1].length && options[0][common] === options[1][common]) common++;
     const rows = options.map((ids) => ({ prompt: ids.slice(0, common), response: ids.slice(common) }));
-    const { sum } = await scoreBatches(model, rows, { padId: tok.padId, batchSize: 2 });
+    // Our engine's model, or any model behind the inference interface (an ONNX export of this one judging).
+    const scoreOptions = { padId: tok.padId, batchSize: 2 };
+    const { sum } = 'score' in model ? await model.score(rows, scoreOptions) : await scoreBatches(model, rows, scoreOptions);
     const p = 1 / (1 + Math.exp(sum[1] - sum[0]));
     plus[i] = p;
     const chosen = o.temperature <= 0 ? (p >= 0.5 ? 1 : -1) : rng.next() < tempered(p, o.temperature) ? 1 : -1;

@@ -22,5 +22,5 @@ export async function judgeWithOnnx(group: string, pair: JudgePair): Promise<Jud
   } catch (e) {
     throw new OnnxJudgeError(`The ONNX model ${group} could not judge this pair: ${(e as Error).message}`);
   }
-  return { preferred: v.preferred, orders: [], model: group, method: 'likelihood', scores: v.scores, provider: v.provider };
+  return { preferred: v.preferred, orders: [], model: group, method: 'likelihood', scores: v.scores, provider: v.provider, ...(v.reading !== undefined ? { reading: v.reading } : {}) };
 }

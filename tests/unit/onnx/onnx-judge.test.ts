@@ -4,11 +4,22 @@
 // (judgePair), and its ONNX export (tests/fixtures/onnx-decoder) run by onnxruntime-web's WASM EP
 // in Node. Every pair gets the same verdict and scores within 1e-4 per reply token; swapping the
 // answers swaps the ONNX judge's scores (no position is favoured); a pair over the context is refused.
+// And the built-in model exported to ONNX judges as `cli serve builtin` does: it reads the persona
+// first (builtin/judge-prompt.ts judgeLayout), the same reading, the same verdicts.
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiServer } from '../../../src/cli/serve/openai-server';
 import { ServedModel } from '../../../src/cli/serve/served-model';
+import { DEFAULT_BUILTIN, QUESTIONS, bayesBestAnswer, generateBuiltin, responseText } from '../../../src/data';
+import { judgeLayout } from '../../../src/models/builtin/judge-prompt';
+import { builtinPersonaText } from '../../../src/models/builtin/format';
+import { openCheckpoint } from '../../../src/models/checkpoint';
+import { folderFiles } from '../../../src/models/io/node-files';
+import { exportOnnxDecoder } from '../../../src/models/onnx/export-decoder';
 import { onnxFolderFiles } from '../../../src/models/onnx/node-folder';
 import { loadOnnxModel, type LoadedOnnx } from '../../../src/models/onnx/open';
 import { JudgeContextError, judgeByReplyLikelihood, type ReplyJudgePair } from '../../../src/models/reply-judge';
@@ -85,4 +96,50 @@ describe('an ONNX model as the judge', () => {
     await expect(judgeByReplyLikelihood(onnx.lm, onnx.tokenizer, { persona: 'age: 30', question: 'Why?', answers: [long, 'no'] })).rejects.toThrow(JudgeContextError);
     await expect(judgeByReplyLikelihood(onnx.lm, onnx.tokenizer, { persona: 'age: 30', question: 'Why?', answers: [long, 'no'] })).rejects.toThrow(/at most 256 tokens.*shorten/);
   });
+});
+
+describe('the built-in model exported to ONNX as the judge', () => {
+  let dir: string;
+  let builtinServer: Server;
+  let builtinEndpoint: JudgeEndpoint;
+  let builtinOnnx: LoadedOnnx;
+  beforeAll(async () => {
+    // The built-in model's own weights as an ONNX decoder (as scripts/onnx-fixture/write.ts writes it).
+    dir = await mkdtemp(join(tmpdir(), 'onnx-judge-builtin-'));
+    const source = 'public/models/builtin';
+    const ck = await openCheckpoint(await folderFiles(source));
+    await mkdir(join(dir, 'onnx'), { recursive: true });
+    await writeFile(join(dir, 'onnx', 'model.onnx'), await exportOnnxDecoder(ck.config, (name) => ck.weights.readFloat32(name)));
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await copyFile(join(source, f), join(dir, f));
+    builtinOnnx = await loadOnnxModel(await onnxFolderFiles(dir));
+    const served = await ServedModel.open(await createBackend('cpu'), 'builtin');
+    builtinServer = createOpenAiServer({ models: [served] });
+    await new Promise<void>((r) => builtinServer.listen(0, '127.0.0.1', r));
+    builtinEndpoint = { baseUrl: `http://127.0.0.1:${(builtinServer.address() as AddressInfo).port}/v1`, model: 'builtin', apiKey: '' };
+  }, 180_000);
+  afterAll(async () => {
+    await new Promise<void>((r) => builtinServer?.close(() => r()));
+    await builtinOnnx?.lm.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the persona first and gives the verdicts `cli serve builtin` gives', async () => {
+    const ds = generateBuiltin(DEFAULT_BUILTIN);
+    const rng = new Rng(7).fork('onnx-judge-builtin');
+    const verdicts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const p = rng.pick(ds.personas);
+      const q = rng.pick(QUESTIONS);
+      const best = bayesBestAnswer(ds, p.id, q.id);
+      const pair = { persona: builtinPersonaText(p.attributes), question: q.text, answers: [best.text, responseText(q, best.poles.map((x) => -x))] as const };
+      const engine = await judgePair(builtinEndpoint, pair, { method: 'likelihood' });
+      const mine = await judgeByReplyLikelihood(builtinOnnx.lm, builtinOnnx.tokenizer, pair, { layout: judgeLayout });
+      expect(mine.reading).toMatch(/->/);
+      expect(mine.reading).toBe(engine.reading);
+      expect(mine.preferred).toBe(engine.preferred);
+      for (const k of [0, 1] as const) expect(Math.abs(mine.scores[k] - engine.scores![k])).toBeLessThan(1e-4 * mine.tokens[k]);
+      verdicts.push(String(mine.preferred));
+    }
+    console.log(`[onnx judge, built-in export] verdicts ${verdicts.join(' ')} (0 = the Bayes-best answer)`);
+  }, 240_000);
 });
