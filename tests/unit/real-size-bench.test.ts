@@ -52,6 +52,8 @@ describe('real-size bench section', () => {
       [4, 24],
     ]);
     for (const g of r.generation) expect(g.tokensPerSecond).toBeGreaterThan(0);
+    // cpu: the same calls on the packed path (few-rows matmul off), its before in the same run.
+    for (const g of r.generation) expect(g.packed?.tokensPerSecond).toBeGreaterThan(0);
     expect(r.lora.tokens).toBe(8);
     expect(Number.isFinite(r.lora.loss)).toBe(true);
     expect(r.lora.bestMs).toBeGreaterThan(0);
@@ -62,6 +64,7 @@ describe('real-size bench section', () => {
     const text = formatRealSize([r]);
     expect(text).toContain('prefill, batch 1 x 12 tokens');
     expect(text).toContain('generated, batch  4 (prompt 5, 24 new)');
+    expect(text).toContain('packed path, same run');
     expect(lines.some((l) => l.includes('LoRA step (rank 8, q_proj, v_proj; 1 x 8)'))).toBe(true);
   });
 });

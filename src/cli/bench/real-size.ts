@@ -17,6 +17,7 @@ import { DEFAULT_LORA } from '../../models/lora/config';
 import { writeShapedCheckpoint } from '../random-checkpoint/write';
 import { SPECIAL_TOKENS } from '../random-checkpoint/smollm2-shape';
 import { tidy, type Backend } from '../../tensor';
+import { setFewRowsPath } from '../../tensor/cpu/matmul-fast';
 import { AdamW, crossEntropyLoss } from '../../train';
 import { Rng } from '../../util/rng';
 
@@ -66,6 +67,9 @@ export interface RealSizeGeneration {
   tokensPerCpuSecond: number;
   /** Tokens after the first over the time they add to a one-token call (null: lost in noise). */
   decodeTokensPerSecond: number | null;
+  /** cpu: the same calls with every product on the packed path (the few-rows path off), timed
+   * in the same run: the before of src/tensor/cpu/matmul-rows.ts. */
+  packed?: { ms: number; tokensPerSecond: number; tokensPerCpuSecond: number; decodeTokensPerSecond: number | null };
 }
 
 export interface RealSizeResult {
@@ -178,28 +182,36 @@ export async function benchRealSize(
     const generation: RealSizeGeneration[] = [];
     for (const batch of s.batches) {
       const prompts = Array.from({ length: batch }, () => prompt(s.genPromptTokens));
-      const first = await best(s.reps, run(prompts, 1, 2)); // prefill + first token: subtracted for the decode rate
-      const all = await best(s.reps, run(prompts, s.newTokens, 3));
-      const added = all.ms - first.ms;
-      const g: RealSizeGeneration = {
-        batch,
-        promptTokens: s.genPromptTokens,
-        newTokens: s.newTokens,
-        ms: all.ms,
-        tokensPerSecond: (batch * s.newTokens) / (all.ms / 1000),
-        tokensPerCpuSecond: (batch * s.newTokens) / (all.cpuMs / 1000),
-        decodeTokensPerSecond:
-          s.newTokens > 1 && added > all.ms / 10
-            ? (batch * (s.newTokens - 1)) / (added / 1000)
-            : null,
+      const rates = async () => {
+        const first = await best(s.reps, run(prompts, 1, 2)); // prefill + first token: subtracted for the decode rate
+        const all = await best(s.reps, run(prompts, s.newTokens, 3));
+        const added = all.ms - first.ms;
+        return {
+          ms: all.ms,
+          tokensPerSecond: (batch * s.newTokens) / (all.ms / 1000),
+          tokensPerCpuSecond: (batch * s.newTokens) / (all.cpuMs / 1000),
+          decodeTokensPerSecond: s.newTokens > 1 && added > all.ms / 10 ? (batch * (s.newTokens - 1)) / (added / 1000) : null,
+        };
       };
+      const g: RealSizeGeneration = { batch, promptTokens: s.genPromptTokens, newTokens: s.newTokens, ...(await rates()) };
+      if (be.name === 'cpu') {
+        const was = setFewRowsPath(false);
+        try {
+          g.packed = await rates();
+        } finally {
+          setFewRowsPath(was);
+        }
+      }
       generation.push(g);
       const decode =
         g.decodeTokensPerSecond === null
           ? ''
           : `; decoding ${g.decodeTokensPerSecond.toFixed(1)} tokens/s`;
+      const packed = g.packed
+        ? `; packed path ${g.packed.tokensPerSecond.toFixed(1)} tokens/s (${g.packed.tokensPerCpuSecond.toFixed(1)} per CPU-second), few rows / packed ${(g.tokensPerSecond / g.packed.tokensPerSecond).toFixed(2)}x`
+        : '';
       log(
-        `${be.name} generation batch ${batch}: ${batch} x ${s.newTokens} tokens in ${all.ms.toFixed(0)} ms, ${g.tokensPerSecond.toFixed(1)} tokens/s (${g.tokensPerCpuSecond.toFixed(1)} per CPU-second)${decode}`,
+        `${be.name} generation batch ${batch}: ${batch} x ${s.newTokens} tokens in ${g.ms.toFixed(0)} ms, ${g.tokensPerSecond.toFixed(1)} tokens/s (${g.tokensPerCpuSecond.toFixed(1)} per CPU-second)${decode}${packed}`,
       );
     }
 
@@ -295,6 +307,12 @@ export function formatRealSize(results: readonly RealSizeResult[]): string {
       lines.push(
         `  generated, batch ${String(g.batch).padStart(2)} (prompt ${g.promptTokens}, ${g.newTokens} new) ${f(g.tokensPerSecond).padStart(8)} tokens/s  (${f(g.tokensPerCpuSecond)} per CPU-s; decoding alone ${f(g.decodeTokensPerSecond)})`,
       );
+      const p = g.packed;
+      if (p) {
+        lines.push(
+          `    packed path, same run                  ${f(p.tokensPerSecond).padStart(8)} tokens/s  (${f(p.tokensPerCpuSecond)} per CPU-s; decoding alone ${f(p.decodeTokensPerSecond)}); few rows / packed ${(g.tokensPerSecond / p.tokensPerSecond).toFixed(2)}x, per CPU-s ${(g.tokensPerCpuSecond / p.tokensPerCpuSecond).toFixed(2)}x`,
+        );
+      }
     }
     const l = r.lora;
     lines.push(

@@ -17,7 +17,9 @@ import { benchTrainStep, TRAIN_SIZES, type TrainStepResult } from '../bench/trai
 import { benchGenerate, formatGeneration, type GenerateBenchResult } from '../bench/generate';
 import { createBackend } from '../../tensor';
 import { cpuThreadInfo, startCpuThreads } from '../../tensor/cpu/thread-pool';
+import { setFewRowsPath } from '../../tensor/cpu/matmul-fast';
 import { runCpuPeers } from '../bench/cpu-peers';
+import { formatFewRows, runFewRowsBench, type FewRowsRow } from '../bench/few-rows';
 import { benchRealSize, ensureRealSizeCheckpoint, formatRealSize, REAL_SIZE_DEFAULTS, type RealSizeResult } from '../bench/real-size';
 import { DEFAULT_135M_DIR } from './model-write-135m';
 import { attentionShapes, benchAttentionFusion, benchMatmulLoads, benchMatvec, formatVariantRatios, type VariantRatio } from '../bench/gpu-variants';
@@ -57,6 +59,7 @@ export const bench: CliCommand = {
     '--no-cpu / --no-webgpu     skip the cpu backend / WebGPU in Node',
     '--variant tiled|direct     force one WGSL variant in Node (default: by adapter)',
     '--no-train                 skip the training-step tokens/s (Node), --train-steps N (default 3)',
+    '--no-few-rows              skip the few-rows matmul (cpu) vs packed-path lines',
     '--no-variants              skip the kernel-variant lines (Node webgpu: vec4 / scalar matmul loads,',
     '                           matvec / the adapter kernel with subgroups, fused / unfused attention);',
     '                           --attention-t 64,128 (T of B1 H9 D64, default)',
@@ -73,7 +76,7 @@ export const bench: CliCommand = {
     '--out FILE                 JSON path (default bench-output/bench-<time>.json)',
   ],
   async run(args) {
-    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'no-variants', 'check', 'real-size', 'real-size-only']);
+    const { flags } = parseFlags(args, ['node-only', 'no-shapes', 'no-cpu', 'no-webgpu', 'no-train', 'no-generate', 'no-peers', 'no-variants', 'check', 'real-size', 'real-size-only', 'no-few-rows']);
     const options: SuiteOptions = {
       sizes: sizeList(flags.sizes, [128, 256, 512, 1024], 'sizes'),
       ortSizes: sizeList(flags.ort, [512, 1024], 'ort'),
@@ -96,6 +99,7 @@ export const bench: CliCommand = {
     const realSizeDir = typeof flags['real-size-dir'] === 'string' ? flags['real-size-dir'] : DEFAULT_135M_DIR;
     const realSize = realSizeOnly || flags['real-size'] === true || flags['real-size-dir'] !== undefined;
     const realSizes: RealSizeResult[] = [];
+    const fewRows: FewRowsRow[] = [];
     const runRealSize = async (kind: 'cpu' | 'webgpu', be: Awaited<ReturnType<typeof createBackend>>) => {
       if (realSize) realSizes.push(await benchRealSize(be, realSizeDir, REAL_SIZE_DEFAULTS[kind], (line) => options.log!(`node ${line}`)));
     };
@@ -110,6 +114,17 @@ export const bench: CliCommand = {
         const decode = r.decodeTokensPerSecond === null ? '' : `; decoding ${r.decodeTokensPerSecond.toFixed(0)} (${r.decodeTokensPerCpuSecond!.toFixed(0)})`;
         options.log!(`node ${kind} generation, built-in model, batch ${batch} (${samplesPerPrompt} per prompt): ${r.tokensPerSecond.toFixed(0)} tokens/s (${r.tokensPerCpuSecond.toFixed(0)} per CPU-second)${decode}`);
         generation.push({ ...r, backend: `node ${kind}` });
+        if (kind === 'cpu') {
+          // The same calls with the few-rows matmul off (every product packed): its before, this run.
+          const was = setFewRowsPath(false);
+          try {
+            const p = await benchGenerate(be, { batch, samplesPerPrompt, newTokens, reps: 3 });
+            options.log!(`node cpu generation, built-in model, batch ${batch} (${samplesPerPrompt} per prompt), packed path: ${p.tokensPerSecond.toFixed(0)} tokens/s (${p.tokensPerCpuSecond.toFixed(0)} per CPU-second); few rows / packed ${(r.tokensPerSecond / p.tokensPerSecond).toFixed(2)}x`);
+            generation.push({ ...p, backend: 'cpu, packed' });
+          } finally {
+            setFewRowsPath(was);
+          }
+        }
       }
     };
     const started = new Date();
@@ -136,6 +151,7 @@ export const bench: CliCommand = {
       suite.ratios.push(...peers.ratios);
       suite.notes.push(...peers.notes);
       suites.push(suite);
+      if (!flags['no-few-rows']) fewRows.push(...(await runFewRowsBench({ ...options, log: options.log! })));
       if (!flags['no-train']) await train('cpu', await createBackend('cpu'));
       await generate('cpu', await createBackend('cpu'));
       await runRealSize('cpu', await createBackend('cpu'));
@@ -178,12 +194,13 @@ export const bench: CliCommand = {
     console.log(`\n${formatAdapters(suites)}\n\n${formatTable(suites)}`);
     if (training.length > 0) console.log(`\n${formatTrainSteps(training)}`);
     if (generation.length > 0) console.log(`\n${formatGeneration(generation)}`);
+    if (fewRows.length > 0) console.log(`\n${formatFewRows(fewRows)}`);
     if (realSizes.length > 0) console.log(`\n${formatRealSize(realSizes)}`);
     console.log(`\n${formatRatios(suites)}`);
     if (variants.length > 0) console.log(`\n${formatVariantRatios('node webgpu', variants)}`);
     const out = resolve(typeof flags.out === 'string' ? flags.out : `bench-output/bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
-    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation, variants, realSizes }, null, 2));
+    writeFileSync(out, JSON.stringify({ started: started.toISOString(), args, suites, training, generation, variants, realSizes, fewRows }, null, 2));
     console.log(`\nJSON: ${out}`);
     return flags.check && !targetsMet(suites) ? 1 : 0;
   },

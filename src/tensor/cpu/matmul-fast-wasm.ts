@@ -16,10 +16,10 @@
 // (Chrome; Node with --experimental-wasm-relaxed-simd, which the CLI sets). Every thread of a
 // process compiles the same variant, so threads never change a result's bits.
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+export const I32 = 0x7f;
+export const V128 = 0x7b;
 
-const op = {
+export const op = {
   loop: 0x03,
   brIf: 0x0d,
   end: 0x0b,
@@ -33,9 +33,9 @@ const op = {
   simd: 0xfd,
 } as const;
 
-const simd = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4RelaxedMadd: 0x105 } as const;
+export const simd = { load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4RelaxedMadd: 0x105 } as const;
 
-function uleb(v: number): number[] {
+export function uleb(v: number): number[] {
   const out: number[] = [];
   do {
     let byte = v & 0x7f;
@@ -46,7 +46,7 @@ function uleb(v: number): number[] {
   return out;
 }
 
-function sleb(v: number): number[] {
+export function sleb(v: number): number[] {
   const out: number[] = [];
   for (;;) {
     const byte = v & 0x7f;
@@ -59,16 +59,16 @@ function sleb(v: number): number[] {
   }
 }
 
-function vec(items: number[][]): number[] {
+export function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-function name(s: string): number[] {
+export function name(s: string): number[] {
   const bytes = [...new TextEncoder().encode(s)];
   return [...uleb(bytes.length), ...bytes];
 }
 
-function section(id: number, body: number[]): number[] {
+export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 

@@ -5,9 +5,11 @@
 // runtimes without WebAssembly SIMD, use a plain JS loop instead. Products of at least
 // MIN_THREADED_MACS run their tiles on the cpu backend's threads (./thread-pool.ts) when more than
 // one is on (./matmul-threaded.ts): the same kernel on the same packed panels, so the result is
-// the same bits.
+// the same bits. Products of a few rows against a transposed, shared B (generation's rows against
+// weight matrices) take ./matmul-rows.ts instead, which reads B as stored and packs nothing.
 import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, type MicroKernelSize } from './matmul-fast-wasm';
+import { fewRowsApplies, matmulFewRows } from './matmul-rows';
 import { matmulThreaded } from './matmul-threaded';
 import { packA, packB } from './pack-panels';
 import { findPacked, keepPacked } from './packed-operands';
@@ -85,10 +87,31 @@ export function matmulFast(a: Float32Array, b: Float32Array, shape: MatmulShape,
   // Rows of one job: a shared B with a row-major A is one tall product (see matmulWasm).
   const jobRows = shape.broadcastB && !shape.transA && !shape.broadcastA ? m * batch : m;
   const t = w && jobRows * n * k >= MIN_THREADED_MACS ? threadedKernel() : null;
-  if (t) matmulThreaded(t, a, b, shape, result, cacheB);
+  if (w && fewRowsOn && fewRowsApplies(shape)) matmulFewRows(a, b, shape, result);
+  else if (t) matmulThreaded(t, a, b, shape, result, cacheB);
   else if (w) matmulWasm(w, a, b, shape, result, cacheB);
   else matmulJs(a, b, shape, result);
   return result;
+}
+
+let fewRowsOn = true;
+
+/** Turns the few-rows path on or off (off: every product takes the packed path); returns what it
+ * was. For benchmarks that compare the two side by side, around async work too. */
+export function setFewRowsPath(on: boolean): boolean {
+  const was = fewRowsOn;
+  fewRowsOn = on;
+  return was;
+}
+
+/** Runs fn with every product on the packed path. */
+export function onPackedPath<T>(fn: () => T): T {
+  const was = setFewRowsPath(false);
+  try {
+    return fn();
+  } finally {
+    setFewRowsPath(was);
+  }
 }
 
 function ensureMemory(w: WasmKernel, bytes: number): void {

@@ -1,0 +1,117 @@
+// The cpu matmul's few-rows path (src/tensor/cpu/matmul-rows.ts): against the CPU reference on
+// random inputs of odd shapes (every row count 1..16, k not a multiple of 4, the padding of the
+// last block of B), what the dispatcher (matmulFast) sends to it and what it leaves on the packed
+// path, and a linear layer's gradient through it against finite differences.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as ag from '../../src/autograd';
+import { gradcheck } from '../../src/autograd';
+import { compareMatmul } from '../../src/tensor/checks/matmul';
+import { initFastMatmul, matmulFast, onPackedPath } from '../../src/tensor/cpu/matmul-fast';
+import { fewRowsApplies, matmulFewRows, MAX_FEW_ROWS } from '../../src/tensor/cpu/matmul-rows';
+import type { MatmulShape } from '../../src/tensor/kernels/matmul-shape';
+import { initCpuBackend, type Backend } from '../../src/tensor';
+import { Rng } from '../../src/util/rng';
+
+const rng = new Rng(1234);
+
+function inputs(shape: MatmulShape): { a: Float32Array; b: Float32Array } {
+  return {
+    a: rng.float32((shape.broadcastA ? 1 : shape.batch) * shape.m * shape.k, { uniform: [-1, 1] }),
+    b: rng.float32((shape.broadcastB ? 1 : shape.batch) * shape.k * shape.n, { uniform: [-1, 1] }),
+  };
+}
+
+function fewRows(a: Float32Array, b: Float32Array, shape: MatmulShape): Float32Array {
+  const out = new Float32Array(shape.batch * shape.m * shape.n).fill(Number.NaN);
+  matmulFewRows(a, b, shape, out);
+  return out;
+}
+
+beforeAll(async () => {
+  await initFastMatmul();
+});
+
+describe('matmulFewRows', () => {
+  it('runs here (Node has WebAssembly SIMD)', () => {
+    expect(fewRowsApplies({ batch: 1, m: 1, n: 8, k: 8, transB: true })).toBe(true);
+  });
+
+  it('matches the reference for every row count 1..16, k of every remainder mod 4, odd n', () => {
+    for (let m = 1; m <= MAX_FEW_ROWS; m++) {
+      for (const k of [1, 2, 3, 5, 8, 67, 130, 577]) {
+        const n = [1, 3, 7, 13, 61, 130][(m + k) % 6];
+        const shape = { batch: 1, m, n, k, transB: true };
+        const { a, b } = inputs(shape);
+        const r = compareMatmul(JSON.stringify(shape), 'matmulFewRows', a, b, shape, fewRows(a, b, shape));
+        expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
+      }
+    }
+  });
+
+  it('streams a B of many blocks (n not a multiple of the block or of 4) and stacked batches', () => {
+    const shapes: MatmulShape[] = [
+      { batch: 1, m: 1, n: 4099, k: 576, transB: true },
+      { batch: 1, m: 16, n: 1537, k: 250, transB: true },
+      { batch: 3, m: 5, n: 333, k: 93, transB: true, broadcastB: true },
+      { batch: 4, m: 1, n: 2050, k: 63, transB: true, broadcastB: true },
+    ];
+    for (const shape of shapes) {
+      const { a, b } = inputs(shape);
+      const r = compareMatmul(JSON.stringify(shape), 'matmulFewRows', a, b, shape, fewRows(a, b, shape));
+      expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
+    }
+  });
+
+  it('propagates NaN and Inf from A and B like the reference', () => {
+    const shape = { batch: 1, m: 2, n: 5, k: 7, transB: true };
+    const { a, b } = inputs(shape);
+    a[3] = Number.NaN;
+    b[2 * 7 + 1] = Number.POSITIVE_INFINITY;
+    const out = fewRows(a, b, shape);
+    expect(out[0]).toBeNaN(); // row 0 reads a[3]
+    expect(out[5 + 0]).not.toBeNaN();
+    expect(Math.abs(out[5 + 2])).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('the matmul dispatcher and the few-rows path', () => {
+  it('sends few rows against a transposed shared B to it: the same bits as matmulFewRows, not the packed path', () => {
+    for (const shape of [
+      { batch: 1, m: 1, n: 1536, k: 577, transB: true },
+      { batch: 2, m: 8, n: 300, k: 131, transB: true, broadcastB: true },
+    ] satisfies MatmulShape[]) {
+      const { a, b } = inputs(shape);
+      const viaDispatcher = matmulFast(a, b, shape);
+      const packed = onPackedPath(() => matmulFast(a, b, shape));
+      expect(Array.from(viaDispatcher)).toEqual(Array.from(fewRows(a, b, shape)));
+      // The two paths sum in different orders, so the check above can tell them apart.
+      expect(Array.from(packed)).not.toEqual(Array.from(viaDispatcher));
+      expect(compareMatmul('packed', 'matmulFast', a, b, shape, packed)).toMatchObject({ ok: true });
+    }
+  });
+
+  it('leaves more rows, B not transposed, transposed A and per-batch B to the packed path (still correct)', () => {
+    const shapes: MatmulShape[] = [
+      { batch: 1, m: MAX_FEW_ROWS + 1, n: 70, k: 33, transB: true },
+      { batch: 1, m: 3, n: 70, k: 33 },
+      { batch: 1, m: 3, n: 70, k: 33, transA: true, transB: true },
+      { batch: 2, m: 3, n: 70, k: 33, transB: true },
+    ];
+    for (const shape of shapes) {
+      expect(fewRowsApplies(shape), JSON.stringify(shape)).toBe(false);
+      const { a, b } = inputs(shape);
+      const r = compareMatmul(JSON.stringify(shape), 'matmulFast', a, b, shape, matmulFast(a, b, shape));
+      expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
+    }
+  });
+
+  it("a linear layer's gradients through it pass finite differences", async () => {
+    const be: Backend = await initCpuBackend();
+    // 3 x 41 x 37 multiply-adds: above the JS loop's size, so the forward runs the few-rows kernel.
+    const x = { data: rng.float32(3 * 37, { uniform: [-1, 1] }), shape: [3, 37] };
+    const w = { data: rng.float32(41 * 37, { uniform: [-1, 1] }), shape: [41, 37] };
+    expect(fewRowsApplies({ batch: 1, m: 3, n: 41, k: 37, transB: true })).toBe(true);
+    const r = await gradcheck(be, (a, b) => ag.matmul(a, b, { transB: true }), [x, w]);
+    expect(r.ok, r.messages.join('\n')).toBe(true);
+  });
+});
