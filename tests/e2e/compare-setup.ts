@@ -2,7 +2,7 @@
 // with the app, so no trained policy is needed), short answers, generated and finished.
 import { expect, type Page } from '@playwright/test';
 
-export async function generateBuiltinPair(page: Page, seed?: string): Promise<void> {
+export async function generateBuiltinPair(page: Page, seed?: string, maxTokens = '24'): Promise<void> {
   await expect(page.getByTestId('model-status')).toContainText('built-in', { timeout: 120_000 });
   const twoPersonas = page.getByRole('button', { name: 'Two personas, same model' });
   if ((await twoPersonas.count()) > 0) {
@@ -14,7 +14,7 @@ export async function generateBuiltinPair(page: Page, seed?: string): Promise<vo
     }).toPass({ timeout: 60_000 });
   }
   if (seed !== undefined) await page.getByLabel('Seed').first().fill(seed);
-  await page.getByLabel('Max tokens').fill('24');
+  await page.getByLabel('Max tokens').fill(maxTokens);
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByTestId('run-meta')).toBeVisible({ timeout: 200_000 });
 }

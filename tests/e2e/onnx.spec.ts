@@ -6,6 +6,8 @@
 // the worker on onnxruntime-web and shows in Results with the accuracies the same arm gets on our
 // engine with the same weights (the CLI, run here). With the WebGPU backend chosen, the arm runs on
 // onnxruntime-web's WebGPU EP (as the run status and Results say, from the record) and scores as on WASM.
+// The built-in model's ONNX export, picked as the Compare judge, gives the verdicts and scores that
+// `cli serve builtin` (our engine, the same weights) gives the same pairs.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { startServe } from '../helpers/serve-process';
+import { generateBuiltinPair } from './compare-setup';
 import { screenshot } from './screenshot';
 
 const FIXTURE = 'tests/fixtures/onnx-decoder';
@@ -190,3 +194,65 @@ test('downloads an ONNX model from a URL with a token into the model cache, list
     await new Promise((r) => server.close(r));
   }
 });
+
+test('a cached ONNX model as the Compare judge gives the verdicts our engine gives on the same weights (cli serve builtin)', async ({ page }) => {
+  test.setTimeout(600_000);
+  // The built-in model's own weights as ONNX (it reads the persona first, as on our engine).
+  const dir = join(mkdtempSync(join(tmpdir(), 'e2e-onnx-judge-')), 'builtin-onnx');
+  execFileSync('node', ['scripts/node-run.mjs', 'scripts/onnx-fixture/write.ts', 'public/models/builtin', dir], { stdio: 'pipe' });
+  const models = await openModels(page);
+  await models.getByTestId('onnx-import-input').setInputFiles(dir);
+  await expect(models.getByTestId('onnx-import-done')).toContainText('Stored as onnx:builtin-onnx', { timeout: 60_000 });
+  // Greedy answers, long enough to differ between the two personas (sampled, both may read a persona alike).
+  await expect(page.getByTestId('model-status')).toContainText('built-in', { timeout: 120_000 });
+  await page.getByLabel('Temperature').fill('0');
+  await generateBuiltinPair(page, '3', '64');
+  const answers = await Promise.all([1, 2].map(async (c) => (await page.getByTestId(`answer-${c}-1`).textContent()) ?? ''));
+  expect(answers[0]).not.toBe(answers[1]);
+
+  const panel = page.getByTestId('external-judge');
+  await panel.getByText('External judge settings').click();
+  await panel.getByTestId('judge-enabled').check();
+  await panel.getByTestId('judge-source').selectOption('onnx');
+  await panel.getByTestId('judge-onnx-model').selectOption('onnx:builtin-onnx');
+  await expect(panel.getByTestId('judge-who')).toHaveText('onnx:builtin-onnx in this browser (onnxruntime-web)');
+  const verdicts = panel.getByTestId('judge-verdict');
+  const read = async () => {
+    await expect(verdicts).toHaveCount(2, { timeout: 300_000 });
+    await expect(panel.getByTestId('judge-error')).toHaveCount(0);
+    const rows = panel.getByTestId('judge-verdicts').locator('tbody tr');
+    const out: { verdict: string; scores: number[] }[] = [];
+    for (const row of await rows.all()) {
+      const summary = (await row.locator('summary').textContent()) ?? '';
+      out.push({ verdict: (await row.getByTestId('judge-verdict').textContent()) ?? '', scores: [...summary.matchAll(/: (-?\d+\.\d)/g)].map((m) => Number(m[1])) });
+    }
+    return out;
+  };
+  await panel.getByTestId('judge-run').click();
+  const onnx = await read();
+  await screenshot(page, 'compare-onnx-judge');
+
+  // The same pairs, judged again by our engine on the same weights through cli serve.
+  const server = await startServe();
+  try {
+    await panel.getByRole('button', { name: 'Clear verdicts' }).click();
+    await panel.getByTestId('judge-source').selectOption('endpoint');
+    await panel.getByLabel('Base URL').fill(server.baseUrl);
+    await panel.getByLabel('Model').fill('builtin');
+    await panel.getByTestId('judge-method').selectOption('likelihood');
+    await panel.getByTestId('judge-run').click();
+    const engine = await read();
+    console.log(`[onnx judge] onnx ${JSON.stringify(onnx)} engine ${JSON.stringify(engine)}`);
+    expect(onnx.map((v) => v.verdict)).toEqual(engine.map((v) => v.verdict));
+    // Different answers, and a judge that tells them apart.
+    expect(onnx.some((v) => !v.verdict.startsWith('Tie'))).toBe(true);
+    for (let i = 0; i < onnx.length; i++) {
+      expect(onnx[i].scores.length).toBe(2);
+      // Shown to 0.1: within one rounding step.
+      for (let k = 0; k < 2; k++) expect(Math.abs(onnx[i].scores[k] - engine[i].scores[k])).toBeLessThanOrEqual(0.1 + 1e-9);
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
