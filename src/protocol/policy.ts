@@ -18,7 +18,13 @@ export type PolicyBaseSpec =
   /** The built-in persona-reading model (public/models/builtin): "SFT on tailored answers". */
   | { kind: 'builtin' }
   /** A Llama/Qwen2 checkpoint folder on disk (CLI only). */
-  | { kind: 'path'; path: string };
+  | { kind: 'path'; path: string }
+  /**
+   * An ONNX decoder run by onnxruntime-web, named as an experiment arm's model.onnx (a folder, an
+   * http(s) base URL, hf:owner/name[@revision], or a model-cache entry onnx:NAME in the app). It
+   * trains nothing: only a spec whose arms are all untrained (roleplay, few-shot) may name it.
+   */
+  | { kind: 'onnx'; onnx: string };
 
 export const DPO_LOSSES = ['sigmoid', 'ipo', 'hinge', 'robust', 'simpo', 'rpo'] as const;
 export type DpoLossName = (typeof DPO_LOSSES)[number];

@@ -3,7 +3,9 @@
 // policy spec with its events forwarded, cancel, resume from the last checkpoint, and the saved
 // policy records (IndexedDB, a database of their own so the Results view's Stage-1 list is untouched)
 // with CSV/JSON export. The reward-model judge (eval.rewardModelRun) reads Stage-1 runs' kept models
-// from the Stage-1 database. The engine is src/experiments/policy; this file only adapts it to the browser.
+// from the Stage-1 database. An ONNX base ("onnx": "onnx:NAME", untrained arms only) is a cached ONNX
+// model, run on the EP the run's backend asks for (./onnx-models.ts). The engine is
+// src/experiments/policy; this file only adapts it to the browser.
 import type { BackendAdvice } from '../protocol/backend';
 import type { PolicyBaseSpec, PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpec, PolicySpecCheck } from '../protocol/policy';
 import type { BackendChoice, ExperimentSpec } from '../protocol/spec';
@@ -27,6 +29,7 @@ import type { Backend } from '../tensor';
 import { backendFor } from './backend';
 import { fetchBuiltinFiles, builtinBaseUrl } from './builtin-files';
 import { backendCalibration } from './calibration';
+import { onnxRunLoader } from './onnx-models';
 import { policyCsv } from './policy-export';
 import { deleteRunPolicies, saveArmPolicy } from './policy-weights';
 
@@ -90,6 +93,7 @@ export async function policyBackendAdvice(remeasure = false): Promise<BackendAdv
 
 /** The base policy's files from the app's own folder (public/models/builtin-policy or builtin). */
 async function loadBase(base: PolicyBaseSpec, backend: Backend): Promise<LoadedLm> {
+  if (base.kind === 'onnx') throw new PolicyBaseUnavailableError(`An ONNX base (${base.onnx}) runs through the ONNX loader, not as a checkpoint.`);
   if (base.kind === 'path') throw new PolicyBaseUnavailableError('A checkpoint folder on disk ("path") is read by the CLI only (`npm run cli -- policy run`); in the app pick the persona-blind SFT policy or the built-in model.');
   const url = base.kind === 'builtin' ? builtinBaseUrl() : builtinBaseUrl().replace(/builtin\/$/, 'builtin-policy/');
   const name = base.kind === 'builtin' ? 'built-in persona-reading model' : 'persona-blind SFT policy';
@@ -143,6 +147,7 @@ export async function runPolicySpec(requestId: string, spec: unknown, o: { backe
         store: await openRuns(),
         loadData: loadBuiltin,
         loadBase,
+        loadOnnx: onnxRunLoader(b.backend.name === 'webgpu' ? 'webgpu' : 'wasm'),
         savePolicy: saveArmPolicy,
         loadRewardModel: (ref, signal) => loadRewardModel(spec, b.backend, ref, signal),
         appVersion: APP_VERSION,

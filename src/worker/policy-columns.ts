@@ -76,6 +76,7 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
   if (!arm || !saved) throw new PolicyColumnError(`${record.name}: arm ${ref.arm + 1} has no kept policy: train it in the Policies view, or pick another model.`);
   const base = record.spec.base;
   if (base.kind === 'path') throw new PolicyColumnError(`${record.name} was trained from a folder on disk: load its saved folder in the Models panel instead.`);
+  if (base.kind === 'onnx') throw new PolicyColumnError(`${record.name} ran on an ONNX model, which trains nothing: pick the ONNX model itself (onnx:NAME) for this column.`);
   const url = base.kind === 'builtin' ? builtinBaseUrl() : builtinBaseUrl().replace(/builtin\/$/, 'builtin-policy/');
   const { files } = await fetchBuiltinFiles(undefined, url);
   const label = `${record.name}: ${arm.label}`;

@@ -1,7 +1,8 @@
 // `policy run`: run a policy (Stage 2) spec — a JSON file or a preset — headless with the same
 // runner the app's worker uses, printing progress, TRL-named metrics and a summary of the truth
 // judge's verdicts (and the reward-model judge's, when eval.rewardModelRun names a Stage-1 run kept
-// in --stage1-runs); the record goes to a runs folder (resumable) and, with --json, to a file.
+// in --stage1-runs). The base may be an ONNX decoder (--base onnx:DIR, or base.kind "onnx") when
+// every arm is untrained (roleplay, few-shot); it runs on onnxruntime-web's WASM EP. The record goes to a runs folder (resumable) and, with --json, to a file.
 // Ctrl-C cancels cleanly and keeps the checkpoint for --resume.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { nodeGpu } from '../../gpu/node';
 import { FileRunStore } from '../../experiments/node/file-store';
 import { loadDataNode } from '../../experiments/node/load-data';
 import { loadPolicyBaseNode, policyBaseDir } from '../../experiments/node/load-policy-base';
+import { nodeOnnxLoader } from '../../experiments/node/load-onnx';
 import { policyPresetSpec } from '../../experiments/policy/presets';
 import { loadStage1RewardModel } from '../../experiments/policy/stage1-reward';
 import { DataUnavailableError } from '../../experiments/prepare';
@@ -102,7 +104,7 @@ export const policyRun: CliCommand = {
     '--backend cpu|webgpu (cpu)  --json OUT writes the run record',
     '--runs DIR (runs/policy) keeps records and checkpoints   --resume RUN_ID continues a stopped run',
     '--stage1-runs DIR (runs) where eval.rewardModelRun\'s Stage-1 run is (RUN_ID or RUN_ID#ARM; --reward-model REF sets it)',
-    '--base builtin-policy|builtin|DIR  replaces the spec\'s base policy (a checkpoint folder for DIR)',
+    '--base builtin-policy|builtin|DIR|onnx:LOCATION  replaces the spec\'s base policy (a checkpoint folder for DIR; an ONNX model folder, URL or hf:owner/name for onnx:, untrained arms only)',
     '--save DIR writes each trained policy to DIR/RUN_ID/ARM (full: a checkpoint folder; LoRA: the adapter) with its card (persona_lab_policy.json)',
     '--checkpoint-every N (50) steps between checkpoints   --quiet prints only the summary',
   ],
@@ -114,7 +116,7 @@ export const policyRun: CliCommand = {
     let spec = preset ? policyPresetSpec(preset) : parsePolicySpecJson(await readFile(rest[0], 'utf8'));
     if (typeof flags.base === 'string') {
       const b = flags.base;
-      spec = parsePolicySpec({ ...spec, base: b === 'builtin-policy' || b === 'builtin' ? { kind: b } : { kind: 'path', path: b } });
+      spec = parsePolicySpec({ ...spec, base: b === 'builtin-policy' || b === 'builtin' ? { kind: b } : b.startsWith('onnx:') ? { kind: 'onnx', onnx: b.slice('onnx:'.length) } : { kind: 'path', path: b } });
     }
     if (typeof flags['reward-model'] === 'string') spec = parsePolicySpec({ ...spec, eval: { ...spec.eval, rewardModelRun: flags['reward-model'] } });
     const kind = String(flags.backend ?? 'cpu');
@@ -156,6 +158,7 @@ export const policyRun: CliCommand = {
           store,
           loadData: loadDataNode,
           loadBase: loadPolicyBaseNode,
+          loadOnnx: nodeOnnxLoader({ token: process.env.HF_TOKEN }),
           appVersion: APP_VERSION,
           checkpointEvery: every,
           savePolicy: typeof flags.save === 'string' ? savePolicyTo(flags.save, policyBaseDir(spec.base), spec) : undefined,

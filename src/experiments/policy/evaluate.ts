@@ -19,6 +19,7 @@ import {
   type Outcome,
 } from '../../data';
 import { generate } from '../../models/generate/generate';
+import type { InferenceLm } from '../../models/inference';
 import type { LlamaModel } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import type { ChatMessage } from '../../models/chat-template';
@@ -70,10 +71,26 @@ export interface GenerateSettings extends Pick<PolicyEvalSpec, 'samples' | 'temp
   onProgress?(done: number, total: number): void;
 }
 
+/** What writes and reads a policy's answers: our engine's model, or an inference-only one (ONNX). */
+export type AnswerLm = LlamaModel | InferenceLm;
+
+export class InferenceOnlyError extends Error {
+  override name = 'InferenceOnlyError';
+}
+
+function inferenceOnly(m: AnswerLm): InferenceLm | null {
+  return 'lastTokenLogits' in m ? m : null;
+}
+
+/** The longest sequence the model reads. */
+export function contextOf(m: AnswerLm): number {
+  return inferenceOnly(m)?.contextLength ?? (m as LlamaModel).config.maxPositionEmbeddings;
+}
+
 /** Answers of a model (with its adapter, if any) to every item, `samples` per item. */
 export async function writeAnswers(
   be: Backend,
-  model: LlamaModel,
+  model: AnswerLm,
   adapter: LoraAdapter | null,
   layout: PolicyLayout,
   ds: BuiltinDataset,
@@ -89,13 +106,21 @@ export async function writeAnswers(
     return Array.from({ length: s.samples }, () => ids);
   });
   const out: Answers = { texts: [], prompts, completions: [] };
-  const limit = model.config.maxPositionEmbeddings;
+  const lm = inferenceOnly(model);
+  if (lm && adapter) throw new InferenceOnlyError('an inference-only model (ONNX) takes no LoRA adapter');
+  if (lm && !lm.generate) throw new InferenceOnlyError('this model cannot generate, so it cannot write a policy\'s answers');
+  const limit = contextOf(model);
   for (let i = 0; i < prompts.length; i += s.batchSize) {
     s.signal?.throwIfAborted();
     const chunk = prompts.slice(i, i + s.batchSize).map((p) => p.slice(Math.max(0, p.length + s.maxNewTokens - limit)));
-    const gens = await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
-      generate(model, layout.tokenizer, chunk, { maxNewTokens: s.maxNewTokens, seed: fnv1a32(`${s.seed}:generate:${i}`), temperature: s.temperature, adapter, vocabLimit: layout.tokenizer.size, signal: s.signal }),
-    );
+    const o = { maxNewTokens: s.maxNewTokens, seed: fnv1a32(`${s.seed}:generate:${i}`), temperature: s.temperature, vocabLimit: layout.tokenizer.size, signal: s.signal };
+    // The engine's generation runs under the backend's guard (out-of-memory, device loss); an ONNX
+    // session's errors are onnxruntime-web's own (OnnxRunError).
+    const gens = lm
+      ? await lm.generate!(layout.tokenizer, chunk, o)
+      : await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
+          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter }),
+        );
     s.signal?.throwIfAborted();
     for (const g of gens) {
       out.texts.push(answerOf(layout, g.text));
@@ -106,19 +131,28 @@ export async function writeAnswers(
   return out;
 }
 
+/** Σ_t log p(y_t) of each row's response: readResponseLogProbs on our engine, the InferenceLm's score otherwise. */
+async function responseLogps(m: AnswerLm, rows: readonly { prompt: number[]; response: number[] }[], o: { padId: number; maxLength: number; adapter: LoraAdapter | null }): Promise<number[]> {
+  const lm = inferenceOnly(m);
+  if (!lm) return (await readResponseLogProbs(m as LlamaModel, rows, o)).sum;
+  if (o.adapter) throw new InferenceOnlyError('an inference-only model (ONNX) takes no LoRA adapter');
+  // One call per chunk of the caller's batch size: the InferenceLm batches within it as scoreBatches does.
+  return (await lm.score(rows, { padId: o.padId, maxLength: o.maxLength, batchSize: rows.length })).sum;
+}
+
 /**
  * Σ_t log π(y_t) − log π_base(y_t) per answer: the KL estimate on the policy's own samples. The
  * base reads each answer after `basePrompts` when its prompt differs (few-shot: no examples).
  */
-export async function sampleKl(policy: LlamaModel, adapter: LoraAdapter | null, base: LlamaModel, answers: Answers, o: { padId: number; batchSize: number; maxLength: number; basePrompts?: readonly number[][] }): Promise<number[]> {
+export async function sampleKl(policy: AnswerLm, adapter: LoraAdapter | null, base: AnswerLm, answers: Answers, o: { padId: number; batchSize: number; maxLength: number; basePrompts?: readonly number[][] }): Promise<number[]> {
   const rows = answers.prompts.map((prompt, i) => ({ prompt, response: answers.completions[i] }));
   const baseRows = o.basePrompts ? o.basePrompts.map((prompt, i) => ({ prompt, response: answers.completions[i] })) : rows;
   const out: number[] = [];
   for (let i = 0; i < rows.length; i += o.batchSize) {
     const chunk = rows.slice(i, i + o.batchSize);
-    const p = await readResponseLogProbs(policy, chunk, { padId: o.padId, maxLength: o.maxLength, adapter });
-    const b = await readResponseLogProbs(base, baseRows.slice(i, i + o.batchSize), { padId: o.padId, maxLength: o.maxLength, adapter: null });
-    p.sum.forEach((x, j) => out.push(x - b.sum[j]));
+    const p = await responseLogps(policy, chunk, { padId: o.padId, maxLength: o.maxLength, adapter });
+    const b = await responseLogps(base, baseRows.slice(i, i + o.batchSize), { padId: o.padId, maxLength: o.maxLength, adapter: null });
+    p.forEach((x, j) => out.push(x - b[j]));
   }
   return out;
 }

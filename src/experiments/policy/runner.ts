@@ -4,7 +4,9 @@
 // interrupted arm's checkpoint to the same trajectory (train/loop.ts), and typed stops on cancel,
 // non-finite loss, out-of-memory and device loss with the last checkpoint kept. An arm trains its
 // policy (offline DPO) or not (roleplay), then the truth judge scores the answers it writes
-// against the base policy's on the same prompts (./evaluate.ts).
+// against the base policy's on the same prompts (./evaluate.ts). The base is our engine's model,
+// or an ONNX decoder (base.kind "onnx") when every arm is untrained (the spec validator refuses
+// the rest): its answers and log-probs then come through the inference interface.
 import { buildPairSets, polePairs, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
@@ -17,12 +19,12 @@ import { judgeByRewardModel, openRewardJudge } from './reward-judge';
 import type { PreferenceRow } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
-import type { LoadedLm } from '../lm/loaded';
+import type { LoadedLm, OnnxLoader, PromptLm } from '../lm/loaded';
 import { DataUnavailableError, samplePairs, type DataLoader } from '../prepare';
 import type { RunStore } from '../runs/store';
 import { resolveSubset } from '../spec/expand';
 import { DpoPolicyModel, referenceLogps, type ReferenceLogps } from './dpo-model';
-import { evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type EvalItem } from './evaluate';
+import { contextOf, evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type AnswerLm, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
 import { policyFiles, type PolicyFiles } from './save';
 import { RewardModelUnavailableError, type PolicyRewardModel } from './reward';
@@ -40,6 +42,8 @@ export interface PolicyRunnerEnv {
   loadData: DataLoader;
   /** A fresh copy of the base policy the spec names, on `backend` (full finetuning changes its weights). */
   loadBase(base: PolicyBaseSpec, backend: Backend): Promise<LoadedLm>;
+  /** An ONNX base (base.kind "onnx": its `onnx` location); without it such a spec stops on base.onnx. */
+  loadOnnx?: OnnxLoader;
   appVersion: string;
   /** Throws DeviceLostError when the GPU is gone (webgpu); checked between steps. */
   assertDevice?(): void;
@@ -60,6 +64,10 @@ export interface PolicyRunOptions {
 
 export class PolicyResumeError extends Error {
   override name = 'PolicyResumeError';
+}
+
+export class PolicyBaseUnavailableError extends Error {
+  override name = 'PolicyBaseUnavailableError';
 }
 
 const now = () => new Date().toISOString();
@@ -171,7 +179,10 @@ interface Shared {
   split: ReturnType<typeof splitDataset>;
   sets: ReturnType<typeof buildPairSets>;
   items: EvalItem[];
-  base: LoadedLm;
+  /** Our engine's base (training arms need it); null when the base is an ONNX model. */
+  base: LoadedLm | null;
+  /** What writes the base's answers and reads their log-probs: base.model, or the ONNX session. */
+  baseLm: AnswerLm;
   layout: PolicyLayout;
   /** The base's answers per conditioning subset (its prompts differ with the persona shown). */
   baseAnswers: Map<string, Promise<Answers>>;
@@ -215,6 +226,12 @@ function pairRows(sh: Shared, a: PolicyArmSpec, pairs: readonly PreferencePair[]
 /** A trained arm's share of its time spent training (the rest writes and judges answers). */
 const TRAIN_SHARE = 0.6;
 
+/** The engine base a training arm needs (parsePolicySpec refuses training arms on an ONNX base). */
+function engineBase(sh: Shared, a: PolicyArmSpec): LoadedLm {
+  if (!sh.base) throw new Error(`${a.label}: ${a.method.kind} trains, and the base is an ONNX model (parsePolicySpec should have refused it)`);
+  return sh.base;
+}
+
 /** Trains arm i's policy by offline DPO; returns the model and adapter that answer for it. */
 async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly PreferencePair[], owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
   const { env, o, record, spec } = run;
@@ -222,7 +239,8 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   if (a.method.kind !== 'dpo') throw new Error('trainDpo: not a DPO arm');
   const result = record.arms[i];
   const be = env.backend;
-  const padId = sh.base.tokenizer.padId;
+  const base = engineBase(sh, a);
+  const padId = base.tokenizer.padId;
   const rows = pairRows(sh, a, pairs);
   run.progress(i, 'features', 0, `${a.label}: reference log-probs of ${pairs.length} pairs`);
   // Shares of the arm for the time-left estimate: a reference pass is one forward per pair, an
@@ -232,7 +250,7 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   sh.references ??= new Map();
   let pending = sh.references.get(refKey);
   if (!pending) {
-    pending = referenceLogps(sh.base.model, rows, {
+    pending = referenceLogps(base.model, rows, {
       padId,
       maxLength: a.train.maxLength,
       batchSize: a.train.batchSize,
@@ -243,11 +261,11 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
     pending.catch(() => sh.references?.delete(refKey));
   }
   const reference = await pending;
-  let model = sh.base.model;
+  let model = base.model;
   if (a.train.mode === 'full') {
     owned.lm = await env.loadBase(spec.base, be);
     // The copy must be the reference's weights (the files could have been replaced since).
-    if (owned.lm.name !== sh.base.name) throw new PolicyResumeError(`The base policy changed during the run (${sh.base.name} at the start, ${owned.lm.name} now); start the run again`);
+    if (owned.lm.name !== base.name) throw new PolicyResumeError(`The base policy changed during the run (${base.name} at the start, ${owned.lm.name} now); start the run again`);
     model = owned.lm.model;
     model.unfreeze();
   } else {
@@ -290,6 +308,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
   const m = a.method;
   if (m.kind !== 'iterative-dpo' && m.kind !== 'ppo' && m.kind !== 'rloo') throw new Error('trainOnline: not an online arm');
   const result = record.arms[i];
+  const base = engineBase(sh, a);
   let rm: PolicyRewardModel;
   if (m.rewardModelRun !== null) {
     if (!env.loadRewardModel) throw new RewardModelUnavailableError(`arms[${i}].method.rewardModelRun: this environment cannot load Stage-1 reward models; set it to null to train one in the run`);
@@ -310,7 +329,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
       ds: sh.ds,
       split: sh.split,
       layout: sh.layout,
-      base: sh.base,
+      base,
       evalItems: sh.items,
       evalSpec: spec.eval,
       rewardModel: rm,
@@ -327,9 +346,9 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
       onLog: (point) => run.emit({ kind: 'metrics', runId: record.id, arm: i, armLabel: a.label, point }),
       freshBase: async () => {
         const lm = await env.loadBase(spec.base, env.backend);
-        if (lm.name !== sh.base.name) {
+        if (lm.name !== base.name) {
           lm.model.dispose();
-          throw new PolicyResumeError(`The base policy changed during the run (${sh.base.name} at the start, ${lm.name} now); start the run again`);
+          throw new PolicyResumeError(`The base policy changed during the run (${base.name} at the start, ${lm.name} now); start the run again`);
         }
         return lm;
       },
@@ -351,7 +370,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
  * writes them; otherwise the base does, with the few-shot examples when `examples` is given
  * (roleplay is the base itself on the arm's prompts).
  */
-async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, adapter: LoraAdapter | null, trained: boolean, examples?: (item: EvalItem) => ChatMessage[]): Promise<void> {
+async function evaluateArm(run: Run, sh: Shared, i: number, model: AnswerLm, adapter: LoraAdapter | null, trained: boolean, examples?: (item: EvalItem) => ChatMessage[]): Promise<void> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
   const e = spec.eval;
@@ -368,7 +387,7 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, a
   });
   let base = sh.baseAnswers.get(subset.name);
   if (!base) {
-    base = writeAnswers(env.backend, sh.base.model, null, sh.layout, sh.ds, subset, sh.items, settings('base policy answers', 0, 0.4));
+    base = writeAnswers(env.backend, sh.baseLm, null, sh.layout, sh.ds, subset, sh.items, settings('base policy answers', 0, 0.4));
     sh.baseAnswers.set(subset.name, base);
     base.catch(() => sh.baseAnswers.delete(subset.name));
   }
@@ -377,9 +396,9 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: LlamaModel, a
   const writes = trained || examples !== undefined;
   const mine = writes ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, subset, sh.items, settings('policy answers', 0.4, 0.85), examples) : baseAnswers;
   run.progress(i, 'eval', start + (1 - start) * 0.85, `${a.label}: KL to the base`);
-  const maxLength = model.config.maxPositionEmbeddings;
+  const maxLength = contextOf(model);
   const kl = writes
-    ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.base.model, mine, { padId: sh.base.tokenizer.padId, batchSize: e.batchSize, maxLength, basePrompts: examples ? baseAnswers.prompts : undefined }))
+    ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.baseLm, mine, { padId: sh.layout.tokenizer.padId, batchSize: e.batchSize, maxLength, basePrompts: examples ? baseAnswers.prompts : undefined }))
     : mine.texts.map(() => 0);
   const result = record.arms[i];
   result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
@@ -431,9 +450,9 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'roleplay') {
-      await evaluateArm(run, sh, i, sh.base.model, null, false);
+      await evaluateArm(run, sh, i, sh.baseLm, null, false);
     } else if (a.method.kind === 'few-shot') {
-      await evaluateArm(run, sh, i, sh.base.model, null, false, fewShotExamples(sh, a, a.method.k, spec.seed));
+      await evaluateArm(run, sh, i, sh.baseLm, null, false, fewShotExamples(sh, a, a.method.k, spec.seed));
     } else {
       throw new Error(`${a.label}: method ${(a.method as { kind: string }).kind} is not implemented (parsePolicySpec should have refused it)`);
     }
@@ -486,6 +505,7 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
   await run.save();
   let current = -1;
   let base: LoadedLm | null = null;
+  let onnx: PromptLm | null = null;
   let judge: PolicyRewardModel | null = null;
   try {
     run.progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
@@ -494,8 +514,17 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
     const split = splitDataset(ds, { seed: spec.seed, unseenFraction: spec.split.unseenFraction, testFraction: spec.split.testFraction });
     const sets = buildPairSets(ds, split, { seed: spec.seed, crossPartners: spec.split.crossPartners });
     const items = evalItems(split, spec.eval, spec.seed);
-    base = await env.loadBase(spec.base, env.backend);
-    record.base = base.name;
+    if (spec.base.kind === 'onnx') {
+      if (!env.loadOnnx) throw new PolicyBaseUnavailableError(`base.onnx: this environment cannot load ONNX models (${JSON.stringify(spec.base.onnx)}); run the spec with \`npm run cli -- policy run\` or in the app`);
+      onnx = await env.loadOnnx(spec.base.onnx);
+      record.base = onnx.name;
+      // Where the ONNX base ran (the EP), as Stage-1 records keep it for their ONNX arms.
+      if (onnx.onnx) record.backend.onnx = onnx.onnx;
+    } else {
+      base = await env.loadBase(spec.base, env.backend);
+      record.base = base.name;
+    }
+    const tokenizer = onnx ? onnx.tokenizer : base!.tokenizer;
     record.data = {
       id: ds.id,
       personas: ds.personas.length,
@@ -510,7 +539,9 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
     };
     await run.save();
     judge = await openRewardJudge(env.loadRewardModel, spec.eval.rewardModelRun, record.judges, o.signal);
-    const sh: Shared = { ds, split, sets, items, base, layout: { tokenizer: base.tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map(), judge };
+    // The style line before each answer is the persona-reading model's (kind "builtin") alone; an
+    // ONNX base's answers are read as they are written.
+    const sh: Shared = { ds, split, sets, items, base, baseLm: onnx ? onnx.inference : base!.model, layout: { tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map(), judge };
     for (let i = 0; i < spec.arms.length; i++) {
       if (record.arms[i].status === 'done') continue;
       o.signal?.throwIfAborted();
@@ -528,6 +559,7 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
     return await stopRun(run, e, current);
   } finally {
     base?.model.dispose();
+    await onnx?.dispose?.();
     judge?.dispose();
   }
 }

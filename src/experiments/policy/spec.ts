@@ -1,8 +1,9 @@
 // parsePolicySpec: the one door into the policy runner. It checks an untrusted JSON value (a file,
 // a URL, a preset) against the Stage-2 spec schema with Stage 1's helpers (spec/schema.ts: defaults,
 // unknown fields refused, errors naming the field path) and Stage 1's data, split and subset
-// schemas, then what spans fields: unique labels, and methods this build cannot run yet, which
-// fail here with a field error instead of running as something else.
+// schemas, then what spans fields: unique labels, methods this build cannot run yet, and training
+// arms on an ONNX base (onnxruntime-web runs inference only), which fail here with a field error
+// instead of running as something else.
 import { DPO_LOSSES, POLICY_SPEC_VERSION, type PolicyArmSpec, type PolicyMethodKind, type PolicySpec } from '../../protocol/policy';
 import { arr, fieldPath, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from '../spec/schema';
 import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
@@ -95,16 +96,8 @@ const base = variants<PolicySpec['base']>(
     'builtin-policy': obj({ kind: literal(['builtin-policy']) }),
     builtin: obj({ kind: literal(['builtin']) }),
     path: obj({ kind: literal(['path']), path: str({ minLength: 1, maxLength: 4096 }) }),
-    // Named so the refusal says why rather than listing the kinds.
-    onnx: {
-      describe: 'refused',
-      parse: (_v, path) => {
-        throw new SpecError(
-          fieldPath(path, 'kind'),
-          '"onnx" cannot be a policy\'s base: a policy trains its base (DPO) and onnxruntime-web runs inference only. Use an ONNX model in an experiment\'s roleplay or few-shot arm (model.source "onnx"), or give a safetensors checkpoint (kind "path")',
-        );
-      },
-    },
+    // An ONNX decoder (onnxruntime-web): inference only, so crossChecks refuses any arm that trains.
+    onnx: obj({ kind: literal(['onnx']), onnx: str({ minLength: 1, maxLength: 4096 }) }),
   },
   { default: { kind: 'builtin-policy' } },
 );
@@ -145,6 +138,9 @@ const spec = obj({
   eval: evalSchema,
 });
 
+/** Methods that train nothing: the only ones an ONNX base (onnxruntime-web, inference only) can serve. */
+export const UNTRAINED_POLICY_METHODS: readonly PolicyMethodKind[] = ['roleplay', 'few-shot'];
+
 export class PolicyMethodUnavailableError extends SpecError {
   override name = 'PolicyMethodUnavailableError';
 }
@@ -158,6 +154,12 @@ function crossChecks(s: PolicySpec): void {
       throw new PolicyMethodUnavailableError(
         `arms[${i}].method.kind`,
         `"${a.method.kind}" is not implemented in this build yet (runnable: ${IMPLEMENTED_POLICY_METHODS.map((m) => `"${m}"`).join(', ')}); the run would not be what its spec says, so it does not start`,
+      );
+    }
+    if (s.base.kind === 'onnx' && !UNTRAINED_POLICY_METHODS.includes(a.method.kind)) {
+      throw new SpecError(
+        `arms[${i}].method.kind`,
+        `"${a.method.kind}" trains the policy, and the base is an ONNX model (base.kind "onnx"), which onnxruntime-web runs for inference only: with an ONNX base every arm must be ${UNTRAINED_POLICY_METHODS.map((m) => `"${m}"`).join(' or ')}; to train, give a safetensors checkpoint (base.kind "path", "builtin" or "builtin-policy")`,
       );
     }
   });

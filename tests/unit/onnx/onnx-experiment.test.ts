@@ -95,15 +95,17 @@ describe('ONNX models in experiment specs', () => {
     expect(field(arm({ kind: 'roleplay' }, { source: 'onnx', onnx: 'm', mode: 'lora' }))).toMatch(/^arms\[0\]\.model\.mode: must be "frozen" for an ONNX model/);
     expect(field(arm({ kind: 'roleplay' }, { source: 'onnx' }))).toMatch(/^arms\[0\]\.model\.onnx: is required when source is "onnx"/);
     expect(field(arm({ kind: 'roleplay' }, { onnx: 'm' }))).toMatch(/^arms\[0\]\.model\.onnx: names an ONNX model, so source must be "onnx"/);
+    // A policy spec's ONNX base serves untrained arms only; a training arm is refused by its field
+    // (tests/unit/onnx/onnx-policy.test.ts runs such a spec).
     const policy = (() => {
       try {
-        parsePolicySpec({ base: { kind: 'onnx', path: 'm' }, arms: [{ label: 'dpo', method: { kind: 'dpo' } }] });
+        parsePolicySpec({ base: { kind: 'onnx', onnx: 'm' }, arms: [{ label: 'dpo', method: { kind: 'dpo' } }] });
       } catch (e) {
         return e;
       }
     })();
     expect(policy).toBeInstanceOf(SpecError);
-    expect((policy as SpecError).path).toBe('base.kind');
-    expect((policy as SpecError).problem).toMatch(/"onnx" cannot be a policy's base: a policy trains its base \(DPO\) and onnxruntime-web runs inference only/);
+    expect((policy as SpecError).path).toBe('arms[0].method.kind');
+    expect((policy as SpecError).problem).toMatch(/"dpo" trains the policy, and the base is an ONNX model \(base\.kind "onnx"\), which onnxruntime-web runs for inference only/);
   });
 });

@@ -140,7 +140,7 @@ export function planExperiment(spec: ExperimentSpec): ExportPlan {
 export function planPolicy(spec: PolicySpec): ExportPlan {
   const taken = new Set<string>();
   const planned = spec.arms.map((a) => policyArm(a, taken, spec.base));
-  const base = spec.base.kind === 'path' ? spec.base.path : spec.base.kind === 'builtin' ? "the lab's built-in model (public/models/builtin)" : "the lab's built-in policy (public/models/builtin-policy)";
+  const base = spec.base.kind === 'path' ? spec.base.path : spec.base.kind === 'onnx' ? `the ONNX model ${spec.base.onnx} (inference only: its arms are prompting baselines)` : spec.base.kind === 'builtin' ? "the lab's built-in model (public/models/builtin)" : "the lab's built-in policy (public/models/builtin-policy)";
   return finish({ kind: 'policy', name: spec.name, seed: spec.seed, base, arms: planned.filter((p): p is PlannedArm => 'trainer' in p), skipped: planned.filter((p): p is SkippedArm => !('trainer' in p)) });
 }
 
