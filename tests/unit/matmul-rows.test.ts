@@ -1,13 +1,15 @@
 // The cpu matmul's few-rows path (src/tensor/cpu/matmul-rows.ts): against the CPU reference on
 // random inputs of odd shapes (every row count 1..16, k not a multiple of 4, the padding of the
 // last block of B), what the dispatcher (matmulFast) sends to it and what it leaves on the packed
-// path, and a linear layer's gradient through it against finite differences.
-import { beforeAll, describe, expect, it } from 'vitest';
+// path, a linear layer's gradient through it against finite differences, and on 2 threads the
+// same bits as on 1 with the worker taking part.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ag from '../../src/autograd';
 import { gradcheck } from '../../src/autograd';
 import { compareMatmul } from '../../src/tensor/checks/matmul';
 import { initFastMatmul, matmulFast, onPackedPath } from '../../src/tensor/cpu/matmul-fast';
-import { fewRowsApplies, matmulFewRows, MAX_FEW_ROWS } from '../../src/tensor/cpu/matmul-rows';
+import { fewRowsApplies, matmulFewRows, MAX_FEW_ROWS, MIN_THREADED_FEW_ROWS_MACS, setFewRowsThreads } from '../../src/tensor/cpu/matmul-rows';
+import { cpuThreadWork, onOneThread, setCpuThreads, shutdownCpuThreads, startCpuThreads } from '../../src/tensor/cpu/thread-pool';
 import type { MatmulShape } from '../../src/tensor/kernels/matmul-shape';
 import { initCpuBackend, type Backend } from '../../src/tensor';
 import { Rng } from '../../src/util/rng';
@@ -113,5 +115,38 @@ describe('the matmul dispatcher and the few-rows path', () => {
     expect(fewRowsApplies({ batch: 1, m: 3, n: 41, k: 37, transB: true })).toBe(true);
     const r = await gradcheck(be, (a, b) => ag.matmul(a, b, { transB: true }), [x, w]);
     expect(r.ok, r.messages.join('\n')).toBe(true);
+  });
+});
+
+describe('the few-rows path on the cpu threads', () => {
+  afterAll(() => {
+    setFewRowsThreads(false);
+    setCpuThreads('auto');
+    shutdownCpuThreads();
+  });
+
+  it('computes the same bits on 2 threads as on 1, over many double-buffered blocks, and the worker takes part', async () => {
+    setCpuThreads(2);
+    expect(await startCpuThreads()).toMatchObject({ threads: 2 });
+    setFewRowsThreads(true);
+    const shapes: MatmulShape[] = [
+      { batch: 1, m: 1, n: 3001, k: 577, transB: true }, // 14 blocks of 226 rows, k padded
+      { batch: 1, m: 7, n: 2049, k: 576, transB: true },
+      { batch: 2, m: 8, n: 1003, k: 130, transB: true, broadcastB: true },
+    ];
+    for (const shape of shapes) {
+      expect(shape.batch * shape.m * shape.n * shape.k).toBeGreaterThanOrEqual(MIN_THREADED_FEW_ROWS_MACS);
+      const { a, b } = inputs(shape);
+      const one = onOneThread(() => fewRows(a, b, shape));
+      const worked = () => cpuThreadWork()[1] ?? 0;
+      const before = worked();
+      let two = fewRows(a, b, shape);
+      // A worker woken on a busy machine may find every task taken: repeat (bounded) until one ran.
+      for (let i = 0; i < 400 && worked() === before; i++) two = fewRows(a, b, shape);
+      expect(worked(), 'tasks the worker ran').toBeGreaterThan(before);
+      expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer)), JSON.stringify(shape)).toBe(true);
+      const r = compareMatmul(JSON.stringify(shape), 'matmulFewRows (2 threads)', a, b, shape, two);
+      expect(r, `${r.case}: max error ${r.maxAbsError}`).toMatchObject({ ok: true });
+    }
   });
 });

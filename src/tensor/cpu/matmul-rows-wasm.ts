@@ -9,7 +9,7 @@
 //   floats, k4 >= 1), C[i][j] at cp + (i * ldc + j) * 4, written (not accumulated) for i < RA *
 //   mGroups and j < 4 * nGroups. Each group of RA rows of A against 4 rows of B keeps 4 * RA
 //   four-float partial sums in locals; each is summed across its lanes at the end.
-import { I32, name, op, relaxedSimdSupported, section, simd, sleb, uleb, V128, vec } from './matmul-fast-wasm';
+import { I32, name, op, relaxedSimdSupported, section, SHARED_MAX_PAGES, simd, sleb, uleb, V128, vec } from './matmul-fast-wasm';
 
 const extractLane = 0x1f;
 const f32Add = 0x92;
@@ -96,15 +96,16 @@ function body(RA: number, fma: boolean): number[] {
   return [...locals, ...out];
 }
 
-/** The module's bytes: functions rows1 and rows2 over an imported (non-shared) memory `env.mem`;
- * `fma`: multiply-adds with relaxed_madd (only where relaxedSimdSupported()). */
-export function matmulRowsWasm(fma = relaxedSimdSupported()): Uint8Array<ArrayBuffer> {
+/** The module's bytes: functions rows1 and rows2 over an imported memory `env.mem`; `fma`:
+ * multiply-adds with relaxed_madd (only where relaxedSimdSupported()); `shared`: the memory is the
+ * cpu thread pool's shared one (./thread-pool.ts), as the tile kernel's. */
+export function matmulRowsWasm(fma = relaxedSimdSupported(), shared = false): Uint8Array<ArrayBuffer> {
   const kernels = Object.entries(ROWS_KERNELS);
   const funcs = kernels.map(([, ra]) => body(ra, fma));
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x00]])),
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...(shared ? [0x03, 0x00, ...uleb(SHARED_MAX_PAGES)] : [0x00, 0x00])]])),
     ...section(3, vec(kernels.map(() => [0x00]))),
     ...section(7, vec(kernels.map(([n], i) => [...name(n), 0x00, i]))),
     ...section(10, vec(funcs.map((f) => [...uleb(f.length), ...f]))),

@@ -6,6 +6,8 @@ import { threadMainAsync, takeTasks, type CTL, type KernelFn } from './thread-lo
 
 interface Init {
   module: WebAssembly.Module;
+  /** The few-rows kernels (./matmul-rows-wasm.ts) on the same memory. */
+  rowsModule: WebAssembly.Module;
   memory: WebAssembly.Memory;
   ctl: SharedArrayBuffer;
   layout: typeof CTL;
@@ -16,8 +18,9 @@ const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<Init>) => 
 
 scope.onmessage = (e) => {
   scope.onmessage = null;
-  const { module, memory, ctl, layout, slot } = e.data;
+  const { module, rowsModule, memory, ctl, layout, slot } = e.data;
   const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  const rows = new WebAssembly.Instance(rowsModule, { env: { mem: memory } }).exports;
   scope.postMessage('ready');
-  void threadMainAsync(new Int32Array(ctl), instance.exports.kernel as KernelFn, layout, slot, takeTasks);
+  void threadMainAsync(new Int32Array(ctl), [instance.exports.kernel, rows.rows1, rows.rows2] as KernelFn[], layout, slot, takeTasks);
 };

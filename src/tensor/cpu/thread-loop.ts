@@ -13,6 +13,9 @@
 // - DONE: tasks finished; the caller waits until it reaches TOTAL before it reads the results.
 // - WORKED + slot: tasks each thread ran (tests check that the workers really took part).
 // Which thread runs a tile changes nothing in it: every tile is one kernel call over all of k.
+// KIND picks the kernel among those each thread was given: 0 the tile kernel on packed panels,
+// 1 and 2 the few-rows kernels (./matmul-rows-wasm.ts: a task is groups of rows of A against
+// groups of 4 rows of B; the same pointer arithmetic with their group sizes in bytes).
 
 export const CTL = {
   GEN: 0,
@@ -34,6 +37,7 @@ export const CTL = {
   B_PANEL_BYTES: 16,
   C_TILE_ROW_BYTES: 17,
   NR_BYTES: 18,
+  KIND: 19,
   WORKED: 24,
   /** Slots in all: WORKED + one per thread, at most MAX_SLOTS. */
   LENGTH: 24 + 256,
@@ -47,7 +51,7 @@ export type KernelFn = (ap: number, bp: number, cp: number, mPanels: number, nPa
 
 /** Runs tasks of the current job until none is left; returns how many this thread ran, or -1 when
  * a job is being written (call again once GEN changes). */
-export function takeTasks(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: number): number {
+export function takeTasks(ctl: Int32Array, kernels: readonly KernelFn[], L: typeof CTL, slot: number): number {
   // The job's parameters, copied between two equal even reads of GEN.
   const job = new Int32Array(L.WORKED);
   let g = Atomics.load(ctl, L.GEN);
@@ -61,6 +65,7 @@ export function takeTasks(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: n
   const [a, b, c, k, ldc, mPanels, nPanels, rowPanels, colPanels, colBlocks, total] = [L.A, L.B, L.C, L.K, L.LDC, L.M_PANELS, L.N_PANELS, L.ROW_PANELS, L.COL_PANELS, L.COL_BLOCKS, L.TOTAL].map((i) => job[i]);
   const [aPanel, bPanel, cTileRow, nrBytes] = [L.A_PANEL_BYTES, L.B_PANEL_BYTES, L.C_TILE_ROW_BYTES, L.NR_BYTES].map((i) => job[i]);
   const tag = (g >>> 1) & 0x7ffff;
+  const run = kernels[job[L.KIND]];
   let ran = 0;
   for (;;) {
     const w = Atomics.load(ctl, L.NEXT);
@@ -81,7 +86,7 @@ export function takeTasks(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: n
 }
 
 /** A worker's whole life: wait for a new generation, take its tasks, until STOP is set. */
-export function threadMain(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: number, take: typeof takeTasks): void {
+export function threadMain(ctl: Int32Array, run: readonly KernelFn[], L: typeof CTL, slot: number, take: typeof takeTasks): void {
   let seen = Atomics.load(ctl, L.GEN);
   // A job published before this worker started is taken too (its tag still guards it).
   if ((seen & 1) === 0) take(ctl, run, L, slot);
@@ -107,7 +112,7 @@ export const HOT_WAIT_MS = 50;
  * measurement (performance.measureUserAgentSpecificMemory) then waits on it, and so does any
  * other task the browser queues for the worker.
  */
-export async function threadMainAsync(ctl: Int32Array, run: KernelFn, L: typeof CTL, slot: number, take: typeof takeTasks): Promise<void> {
+export async function threadMainAsync(ctl: Int32Array, run: readonly KernelFn[], L: typeof CTL, slot: number, take: typeof takeTasks): Promise<void> {
   let seen = Atomics.load(ctl, L.GEN);
   if ((seen & 1) === 0) take(ctl, run, L, slot);
   for (;;) {

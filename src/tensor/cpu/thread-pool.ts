@@ -12,6 +12,7 @@
 // Workers never keep a Node process alive (unref) and are terminated when the count changes.
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, SHARED_MAX_PAGES } from './matmul-fast-wasm';
 import type * as NodeWorkerThreads from 'node:worker_threads';
+import { matmulRowsWasm } from './matmul-rows-wasm';
 import { CTL, MAX_SLOTS, MAX_TASKS, takeTasks, threadMain, type KernelFn } from './thread-loop';
 
 export interface CpuThreadInfo {
@@ -33,6 +34,9 @@ export interface ThreadedKernel {
   threads: number;
   /** Starts a job (the kernel's arguments) and returns its task count. */
   publish: (...args: Parameters<KernelFn>) => number;
+  /** Starts a few-rows job (./matmul-rows.ts): C = A @ B^T, A in groups of `ra` (1 or 2) rows,
+   * B in groups of 4 rows, rows `k4` vectors long; returns its task count. */
+  publishRows(ra: 1 | 2, ap: number, bp: number, cp: number, mGroups: number, nGroups: number, k4: number, ldc: number): number;
   /** Runs the job's remaining tiles here and waits for the rest. */
   join(total: number): void;
 }
@@ -97,13 +101,15 @@ function nodeWorkerSource(): string {
     `const threadMain = ${threadMain.toString()};`,
     "parentPort.once('message', (d) => {",
     '  const instance = new WebAssembly.Instance(d.module, { env: { mem: d.memory } });',
+    '  const rows = new WebAssembly.Instance(d.rowsModule, { env: { mem: d.memory } }).exports;',
     "  parentPort.postMessage('ready');",
-    '  threadMain(new Int32Array(d.ctl), instance.exports.kernel, d.layout, d.slot, takeTasks);',
+    '  threadMain(new Int32Array(d.ctl), [instance.exports.kernel, rows.rows1, rows.rows2], d.layout, d.slot, takeTasks);',
     '});',
   ].join('\n');
 }
 
 let sharedModule: WebAssembly.Module | undefined;
+let sharedRowsModule: WebAssembly.Module | undefined;
 
 class ThreadPool {
   readonly memory: WebAssembly.Memory;
@@ -111,7 +117,7 @@ class ThreadPool {
   readonly MR = DEFAULT_MICRO_KERNEL.MR;
   readonly NR = 4 * DEFAULT_MICRO_KERNEL.NV;
   readonly ready: Promise<void>;
-  private readonly callerRun: KernelFn;
+  private readonly callerKernels: KernelFn[];
   private readonly workers: Spawned[] = [];
   private failure: string | undefined;
   /** Workers that have compiled the kernel and are waiting for jobs. */
@@ -122,10 +128,13 @@ class ThreadPool {
     // it runs) is shared by every pool and worker that instantiates it.
     sharedModule ??= new WebAssembly.Module(matmulKernelWasm(DEFAULT_MICRO_KERNEL, true, relaxedSimdSupported()));
     const module = sharedModule;
+    sharedRowsModule ??= new WebAssembly.Module(matmulRowsWasm(relaxedSimdSupported(), true));
+    const rowsModule = sharedRowsModule;
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
-    this.callerRun = new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports.kernel as KernelFn;
-    const init = (slot: number) => ({ module, memory: this.memory, ctl: this.ctl.buffer, layout: CTL, slot });
+    const rows = new WebAssembly.Instance(rowsModule, { env: { mem: this.memory } }).exports;
+    this.callerKernels = [new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports.kernel, rows.rows1, rows.rows2] as KernelFn[];
+    const init = (slot: number) => ({ module, rowsModule, memory: this.memory, ctl: this.ctl.buffer, layout: CTL, slot });
     const started: Promise<void>[] = [];
     const node = nodeProcess();
     for (let slot = 1; slot < threads; slot++) {
@@ -171,8 +180,18 @@ class ThreadPool {
   /** Starts the job on the workers and returns its task count; the caller may do other work (on
    * memory the job does not touch) before join(). One job at a time. */
   publish(ap: number, bp: number, cp: number, mPanels: number, nPanels: number, k: number, ldc: number): number {
-    const c = this.ctl;
     const rowPanels = Math.max(1, Math.floor(TASK_ROWS / this.MR));
+    return this.publishJob(0, [ap, bp, cp, mPanels, nPanels, k, ldc], rowPanels, [k * this.MR * 4, k * this.NR * 4, this.MR * ldc * 4, this.NR * 4]);
+  }
+
+  /** A few-rows job: every row of A in each task (at most 16), B's groups of 4 rows split among
+   * the tasks. */
+  publishRows(ra: 1 | 2, ap: number, bp: number, cp: number, mGroups: number, nGroups: number, k4: number, ldc: number): number {
+    return this.publishJob(ra, [ap, bp, cp, mGroups, nGroups, k4, ldc], mGroups, [ra * k4 * 16, 4 * k4 * 16, ra * ldc * 4, 16]);
+  }
+
+  private publishJob(kind: number, [ap, bp, cp, mPanels, nPanels, k, ldc]: number[], rowPanels: number, [aPanelBytes, bPanelBytes, cTileRowBytes, nrBytes]: number[]): number {
+    const c = this.ctl;
     const rowBlocks = Math.ceil(mPanels / rowPanels);
     let colBlocks = Math.min(nPanels, Math.max(1, Math.ceil((TASKS_PER_THREAD * this.threads) / rowBlocks)));
     const colPanels = Math.ceil(nPanels / colBlocks);
@@ -193,10 +212,11 @@ class ThreadPool {
       [CTL.COL_PANELS, colPanels],
       [CTL.COL_BLOCKS, colBlocks],
       [CTL.TOTAL, total],
-      [CTL.A_PANEL_BYTES, k * this.MR * 4],
-      [CTL.B_PANEL_BYTES, k * this.NR * 4],
-      [CTL.C_TILE_ROW_BYTES, this.MR * ldc * 4],
-      [CTL.NR_BYTES, this.NR * 4],
+      [CTL.A_PANEL_BYTES, aPanelBytes],
+      [CTL.B_PANEL_BYTES, bPanelBytes],
+      [CTL.C_TILE_ROW_BYTES, cTileRowBytes],
+      [CTL.NR_BYTES, nrBytes],
+      [CTL.KIND, kind],
       [CTL.DONE, 0],
     ];
     for (const [slot, v] of params) Atomics.store(c, slot, v);
@@ -210,7 +230,7 @@ class ThreadPool {
   /** Takes the published job's remaining tiles on this thread, then waits until all are done. */
   join(total: number): void {
     const c = this.ctl;
-    takeTasks(c, this.callerRun, CTL, 0);
+    takeTasks(c, this.callerKernels, CTL, 0);
     for (;;) {
       const d = Atomics.load(c, CTL.DONE);
       if (d >= total) break;
