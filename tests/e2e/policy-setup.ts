@@ -25,7 +25,7 @@ export async function loadToySpec(page: Page): Promise<void> {
 }
 
 /** Any spec through the JSON editor, waiting for the worker's verdict (Run enabled) and the share link. */
-export async function loadSpec(page: Page, spec: { name: string }): Promise<void> {
+export async function loadSpec(page: Page, spec: { name: string } & Record<string, unknown>): Promise<void> {
   await page.getByText('Edit the whole spec as JSON').click();
   await page.getByLabel('Policy spec JSON').fill(JSON.stringify(spec));
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(spec.name);

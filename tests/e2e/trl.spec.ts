@@ -63,7 +63,7 @@ test('exports a saved policy run to TRL from the Policies view', async ({ page }
   await page.evaluate(
     (r) =>
       new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('persona-lab-policy-runs', 1);
+        const open = indexedDB.open('persona-lab-policy-runs'); // the store's current version (the app created it)
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const tx = open.result.transaction('records', 'readwrite');
