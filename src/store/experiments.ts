@@ -5,7 +5,9 @@
 import { create } from 'zustand';
 import type { BackendAdvice } from '../protocol/backend';
 import { proxy, runner } from '../protocol/client';
+import { latestRequest } from './latest-request';
 import { errorMessage, type Loadable } from './loadable';
+import { followRun, newestRun, resumeBackend } from './worker-runs';
 import type { RunEvent } from '../protocol/events';
 import type { CurvePoint, RunRecord } from '../protocol/record';
 import type { BackendChoice, ExperimentSpec, MethodOption, PresetInfo, SpecCheck } from '../protocol/spec';
@@ -63,52 +65,28 @@ interface ExperimentsState {
   importRuns(text: string): Promise<void>;
 }
 
-/** Live curves with a new point: a point at or before a step already drawn replaces the points
- * from there on (a resumed arm logs again from its checkpoint), so the curve has each step once. */
-export function withPoint(curve: readonly CurvePoint[], point: CurvePoint): CurvePoint[] {
-  const kept = curve.length && curve[curve.length - 1].step >= point.step ? curve.filter((p) => p.step < point.step) : curve;
-  return [...kept, point];
-}
-
-/** The curves a resumed run already drew (its record's arms), so the chart continues them. */
-export function curvesOf(record: RunRecord | undefined): Record<string, CurvePoint[]> {
-  if (!record) return {};
-  return Object.fromEntries(record.arms.filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve.slice()]));
-}
-
-let requestCounter = 0;
-
 export const useExperiments = create<ExperimentsState>()((set, get) => {
-  let checkSeq = 0;
-  let adviceSeq = 0;
+  const checkRequest = latestRequest();
+  const adviceRequest = latestRequest();
 
   /** Runs a spec (or resumes a run) in the worker; events that arrive after the end are ignored. */
   async function execute(spec: unknown, backend: BackendChoice, resumed?: RunRecord): Promise<void> {
-    const requestId = `req-${Date.now().toString(36)}-${++requestCounter}`;
+    const live = followRun<RunState>('req', resumed, { get: () => get().run, set: (run) => set({ run }) });
     const resumeRunId = resumed?.id;
-    let finished = false;
-    const curves: Record<string, CurvePoint[]> = curvesOf(resumed);
-    set({ run: { kind: 'running', requestId, runId: resumeRunId ?? null, progress: null, curves: { ...curves }, partial: resumed ?? null, cancelling: false } });
-    const update = (patch: Partial<Extract<RunState, { kind: 'running' }>>) => {
-      const r = get().run;
-      if (finished || r.kind !== 'running' || r.requestId !== requestId) return;
-      set({ run: { ...r, ...patch } });
-    };
+    set({ run: { kind: 'running', requestId: live.requestId, runId: resumeRunId ?? null, progress: null, curves: live.curves(), partial: resumed ?? null, cancelling: false } });
     const onEvent = (e: RunEvent) => {
-      if (e.kind === 'progress') update({ progress: e, runId: e.runId });
-      else if (e.kind === 'metrics') {
-        curves[e.armLabel] = withPoint(curves[e.armLabel] ?? [], e.point);
-        update({ curves: { ...curves }, runId: e.runId });
-      } else if (e.kind === 'result') update({ partial: e.record, runId: e.runId });
+      if (e.kind === 'progress') live.update({ progress: e, runId: e.runId });
+      else if (e.kind === 'metrics') live.update({ curves: live.addPoint(e.armLabel, e.point), runId: e.runId });
+      else if (e.kind === 'result') live.update({ partial: e.record, runId: e.runId });
     };
     try {
-      const record = await runner().runSpec(requestId, spec, { backend, resumeRunId }, proxy(onEvent));
-      finished = true;
+      const record = await runner().runSpec(live.requestId, spec, { backend, resumeRunId }, proxy(onEvent));
+      live.end();
       const finalCurves = Object.fromEntries(record.arms.map((a) => [a.label, a.curve]));
       // The Results view opens on the run just finished.
       set({ run: { kind: 'finished', record, curves: finalCurves }, selected: [record.id] });
     } catch (e) {
-      finished = true;
+      live.end();
       set({ run: { kind: 'error', message: errorMessage(e) } });
     }
     void get().refreshRecords();
@@ -147,13 +125,13 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
     },
 
     async setDraft(draft) {
-      const seq = ++checkSeq;
+      const isLatest = checkRequest();
       set({ draft });
       try {
         const check = await runner().checkSpec(draft);
-        if (seq === checkSeq) set({ check });
+        if (isLatest()) set({ check });
       } catch (e) {
-        if (seq === checkSeq) set({ check: { ok: false, path: '', message: errorMessage(e) } });
+        if (isLatest()) set({ check: { ok: false, path: '', message: errorMessage(e) } });
       }
     },
 
@@ -172,13 +150,13 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
     async loadAdvice(remeasure = false) {
       const c = get().check;
       if (!c?.ok) return;
-      const seq = ++adviceSeq;
+      const isLatest = adviceRequest();
       if (remeasure || get().advice.kind !== 'ready') set({ advice: { kind: 'loading' } });
       try {
         const value = await runner().backendAdvice(c.spec, remeasure);
-        if (seq === adviceSeq) set({ advice: { kind: 'ready', value } });
+        if (isLatest()) set({ advice: { kind: 'ready', value } });
       } catch (e) {
-        if (seq === adviceSeq) set({ advice: { kind: 'error', message: errorMessage(e) } });
+        if (isLatest()) set({ advice: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -193,9 +171,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
       const records = get().records;
       const rec = records.kind === 'ready' ? records.value.find((r) => r.id === runId) : undefined;
       if (!rec) return;
-      // A resumed run keeps the backend it ran on, unless the user picked one in the selector.
-      const choice = get().backend === 'auto' ? rec.backend.kind : get().backend;
-      await execute(rec.spec, choice, rec);
+      await execute(rec.spec, resumeBackend(get().backend, rec), rec);
     },
 
     async cancel() {
@@ -213,7 +189,7 @@ export const useExperiments = create<ExperimentsState>()((set, get) => {
         const selected = get().selected.filter((id) => ids.has(id));
         // By default the Results view shows the newest finished run.
         if (selected.length === 0) {
-          const newest = [...value].reverse().find((r) => r.status === 'done') ?? value[value.length - 1];
+          const newest = newestRun(value);
           if (newest) selected.push(newest.id);
         }
         set({ records: { kind: 'ready', value }, selected });

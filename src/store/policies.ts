@@ -8,8 +8,9 @@ import { proxy, runner } from '../protocol/client';
 import type { PolicyPresetInfo, PolicyRecord, PolicyRunEvent, PolicySpecCheck } from '../protocol/policy';
 import type { CurvePoint } from '../protocol/record';
 import type { BackendChoice } from '../protocol/spec';
-import { withPoint } from './experiments';
+import { latestRequest } from './latest-request';
 import { errorMessage, type Loadable } from './loadable';
+import { followRun, newestRun, resumeBackend } from './worker-runs';
 
 export type PolicyProgress = Extract<PolicyRunEvent, { kind: 'progress' }>;
 
@@ -56,24 +57,15 @@ interface PoliciesState {
   exportRun(runId: string, format: 'csv' | 'json'): Promise<string>;
 }
 
-let requestCounter = 0;
-
 export const usePolicies = create<PoliciesState>()((set, get) => {
-  let checkSeq = 0;
-  let adviceSeq = 0;
+  const checkRequest = latestRequest();
+  const adviceRequest = latestRequest();
 
   /** Runs a spec (or resumes a run) in the worker; events that arrive after the end are ignored. */
   async function execute(spec: unknown, backend: BackendChoice, resumed?: PolicyRecord): Promise<void> {
-    const requestId = `policy-req-${Date.now().toString(36)}-${++requestCounter}`;
-    let finished = false;
-    // A resumed run's chart continues the curves its record kept (curvesOf reads arms' curves).
-    const curves: Record<string, CurvePoint[]> = Object.fromEntries((resumed?.arms ?? []).filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve.slice()]));
-    set({ run: { kind: 'running', requestId, runId: resumed?.id ?? null, progress: null, curves: { ...curves }, resumed: resumed !== undefined, cancelling: false } });
-    const update = (patch: Partial<Extract<PolicyRunState, { kind: 'running' }>>) => {
-      const r = get().run;
-      if (finished || r.kind !== 'running' || r.requestId !== requestId) return;
-      set({ run: { ...r, ...patch } });
-    };
+    // A resumed run's chart continues the curves its record kept.
+    const live = followRun<PolicyRunState>('policy-req', resumed, { get: () => get().run, set: (run) => set({ run }) });
+    set({ run: { kind: 'running', requestId: live.requestId, runId: resumed?.id ?? null, progress: null, curves: live.curves(), resumed: resumed !== undefined, cancelling: false } });
     let listed = false;
     const onEvent = (e: PolicyRunEvent) => {
       // The record is saved before the first event: list it (as running now) in Saved policy runs.
@@ -81,18 +73,15 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
         listed = true;
         void get().refreshRecords();
       }
-      if (e.kind === 'progress') update({ progress: e, runId: e.runId });
-      else if (e.kind === 'metrics') {
-        curves[e.armLabel] = withPoint(curves[e.armLabel] ?? [], e.point);
-        update({ curves: { ...curves }, runId: e.runId });
-      }
+      if (e.kind === 'progress') live.update({ progress: e, runId: e.runId });
+      else if (e.kind === 'metrics') live.update({ curves: live.addPoint(e.armLabel, e.point), runId: e.runId });
     };
     try {
-      const record = await runner().runPolicySpec(requestId, spec, { backend, resumeRunId: resumed?.id }, proxy(onEvent));
-      finished = true;
+      const record = await runner().runPolicySpec(live.requestId, spec, { backend, resumeRunId: resumed?.id }, proxy(onEvent));
+      live.end();
       set({ run: { kind: 'finished', record }, shown: record.id });
     } catch (e) {
-      finished = true;
+      live.end();
       set({ run: { kind: 'error', message: errorMessage(e) } });
     }
     void get().refreshRecords();
@@ -131,20 +120,21 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
     },
 
     async setDraft(draft) {
-      const seq = ++checkSeq;
+      const isLatest = checkRequest();
       set({ draft, checking: true });
       try {
         const check = await runner().checkPolicySpec(draft);
-        if (seq === checkSeq) set({ check, checking: false });
+        if (isLatest()) set({ check, checking: false });
       } catch (e) {
-        if (seq === checkSeq) set({ check: { ok: false, path: '', message: errorMessage(e) }, checking: false });
+        if (isLatest()) set({ check: { ok: false, path: '', message: errorMessage(e) }, checking: false });
       }
     },
 
     async loadFromHash(hash) {
       const found = await runner().policySpecInHash(hash);
       if (!found) return false;
-      ++checkSeq;
+      // A check of an older draft still under way must not overwrite the spec from the link.
+      checkRequest();
       if (found.ok) set({ preset: null, draft: found.spec, check: found, checking: false });
       else set({ check: found, checking: false });
       return true;
@@ -155,13 +145,13 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
     },
 
     async loadAdvice(remeasure = false) {
-      const seq = ++adviceSeq;
+      const isLatest = adviceRequest();
       if (remeasure || get().advice.kind !== 'ready') set({ advice: { kind: 'loading' } });
       try {
         const value = await runner().policyBackendAdvice(remeasure);
-        if (seq === adviceSeq) set({ advice: { kind: 'ready', value } });
+        if (isLatest()) set({ advice: { kind: 'ready', value } });
       } catch (e) {
-        if (seq === adviceSeq) set({ advice: { kind: 'error', message: errorMessage(e) } });
+        if (isLatest()) set({ advice: { kind: 'error', message: errorMessage(e) } });
       }
     },
 
@@ -176,8 +166,7 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
       const records = get().records;
       const rec = records.kind === 'ready' ? records.value.find((r) => r.id === runId) : undefined;
       if (!rec) return;
-      // A resumed run keeps the backend it ran on, unless the user picked one.
-      await execute(rec.spec, get().backend === 'auto' ? rec.backend.kind : get().backend, rec);
+      await execute(rec.spec, resumeBackend(get().backend, rec), rec);
     },
 
     async cancel() {
@@ -192,7 +181,7 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
       try {
         const value = await runner().listPolicyRuns();
         let shown = get().shown;
-        if (!shown || !value.some((r) => r.id === shown)) shown = ([...value].reverse().find((r) => r.status === 'done') ?? value[value.length - 1])?.id ?? null;
+        if (!shown || !value.some((r) => r.id === shown)) shown = newestRun(value)?.id ?? null;
         set({ records: { kind: 'ready', value }, shown });
       } catch (e) {
         set({ records: { kind: 'error', message: errorMessage(e) } });
@@ -214,6 +203,9 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
     },
   };
 });
+
+export const usePolicyDraft = () => usePolicies((s) => s.draft);
+export const usePolicyCheck = () => usePolicies((s) => s.check);
 
 /** A saved run that stopped before the end (cancelled, failed, or its tab closed while running). */
 export function resumable(r: PolicyRecord, activeRunId: string | null): boolean {

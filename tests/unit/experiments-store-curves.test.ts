@@ -1,9 +1,9 @@
-// The Experiments store's live curves: a resumed run starts from the curves its record already
-// holds, and the points an arm logs again from its checkpoint replace (not duplicate) the ones
-// drawn after that step.
+// The run stores' live curves (src/store/worker-runs.ts: Experiments and Policies): a resumed
+// run starts from the curves its record already holds, and the points an arm logs again from its
+// checkpoint replace (not duplicate) the ones drawn after that step.
 import { describe, expect, it } from 'vitest';
 import type { CurvePoint, RunRecord } from '../../src/protocol/record';
-import { curvesOf, withPoint } from '../../src/store/experiments';
+import { curvesOf, withPoint } from '../../src/store/worker-runs';
 
 const pt = (step: number, loss = 1 / step): CurvePoint => ({ step, epoch: step / 10, loss });
 
