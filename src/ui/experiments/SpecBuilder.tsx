@@ -2,11 +2,12 @@
 // attribute subset, model and training, the sweep), plus the whole spec as JSON for the rest.
 // Every edit goes to the worker's validator; its message names the field, and that control is
 // marked invalid. The draft may be invalid while typing; Run waits for a valid one.
-import { useState, type ReactNode } from 'react';
 import { useData } from '../../store/data';
 import type { MethodOption } from '../../protocol/spec';
 import { useDraft, useExperiments, useMethods, useSpecCheck } from '../../store/experiments';
-import { getAt, numberOrText, pathString, setAt, type PathKey } from './spec-edit';
+import { NumberField, SelectField, TextField } from '../components/spec-form/SpecFields';
+import { SpecFormPanel, type SpecForm } from '../components/spec-form/SpecForm';
+import { getAt, setAt, type PathKey } from '../components/spec-form/spec-edit';
 
 const SUBSETS = ['all', 'demographics', 'psychographics', 'none'] as const;
 
@@ -16,68 +17,13 @@ function methodValue(m: unknown, methods: readonly MethodOption[]): string {
   return (same.find((o) => getAt(o.method, ['loss']) === getAt(m, ['loss'])) ?? same[0] ?? methods[0])?.value ?? '';
 }
 
-interface FieldProps {
-  path: PathKey[];
-  label: string;
-  children?: ReactNode;
+/** A copy of the current draft with `value` at `path`, handed to the validator. */
+function edit(path: readonly PathKey[], value: unknown): void {
+  void useExperiments.getState().setDraft(setAt(useExperiments.getState().draft, path, value));
 }
 
-/** Shared state of the form: the draft, the error path, and the setter. */
-function useField(path: PathKey[]) {
-  const draft = useDraft();
-  const check = useSpecCheck();
-  const setDraft = useExperiments((s) => s.setDraft);
-  const p = pathString(path);
-  const invalid = check !== null && !check.ok && check.path !== '' && (check.path === p || check.path.startsWith(`${p}.`) || check.path.startsWith(`${p}[`));
-  return { value: getAt(draft, path), invalid, set: (v: unknown) => void setDraft(setAt(useExperiments.getState().draft, path, v)) };
-}
-
-function NumberField({ path, label, step, nullable }: FieldProps & { step?: string; nullable?: boolean }) {
-  const f = useField(path);
-  const id = `spec-${pathString(path).replace(/[^a-z0-9]+/gi, '-')}`;
-  return (
-    <div className="exp-field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="number"
-        step={step ?? 'any'}
-        aria-invalid={f.invalid || undefined}
-        value={typeof f.value === 'number' || typeof f.value === 'string' ? f.value : ''}
-        placeholder={nullable ? 'all' : undefined}
-        onChange={(e) => f.set(nullable && e.currentTarget.value.trim() === '' ? null : numberOrText(e.currentTarget))}
-      />
-    </div>
-  );
-}
-
-function TextField({ path, label }: FieldProps) {
-  const f = useField(path);
-  const id = `spec-${pathString(path).replace(/[^a-z0-9]+/gi, '-')}`;
-  return (
-    <div className="exp-field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" aria-invalid={f.invalid || undefined} value={typeof f.value === 'string' ? f.value : ''} onChange={(e) => f.set(e.currentTarget.value)} />
-    </div>
-  );
-}
-
-function SelectField({ path, label, options, value, onChange, wide }: FieldProps & { options: ReadonlyArray<{ value: string; label: string }>; value: string; onChange(v: string): void; wide?: boolean }) {
-  const f = useField(path);
-  const id = `spec-${pathString(path).replace(/[^a-z0-9]+/gi, '-')}`;
-  return (
-    <div className={`exp-field${wide ? ' exp-field--wide' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} aria-invalid={f.invalid || undefined} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
+/** The Experiments view's form: its fields are only marked invalid, the message stands above them. */
+const FORM: SpecForm = { idPrefix: 'spec', messagesUnderFields: false, defaultsAsPlaceholders: false, useDraft, useCheck: useSpecCheck, edit };
 
 function ArmEditor({ index, count }: { index: number; count: number }) {
   const draft = useDraft();
@@ -85,7 +31,7 @@ function ArmEditor({ index, count }: { index: number; count: number }) {
   const methods = useMethods();
   const arm = getAt(draft, ['arms', index]);
   const base: PathKey[] = ['arms', index];
-  const put = (path: PathKey[], v: unknown) => void setDraft(setAt(useExperiments.getState().draft, [...base, ...path], v));
+  const put = (path: PathKey[], v: unknown) => edit([...base, ...path], v);
   const isLm = getAt(arm, ['model', 'kind']) === 'lm';
   const subsetKind = getAt(arm, ['subset', 'kind']);
   const subsetName = subsetKind === 'preset' || subsetKind === undefined ? String(getAt(arm, ['subset', 'name']) ?? 'all') : 'custom';
@@ -158,7 +104,7 @@ function ArmEditor({ index, count }: { index: number; count: number }) {
             const arms = (getAt(useExperiments.getState().draft, ['arms']) as unknown[]) ?? [];
             const copy = structuredClone(arms[index]) as Record<string, unknown>;
             copy.label = `${label} (copy)`;
-            void setDraft(setAt(useExperiments.getState().draft, ['arms'], [...arms, copy]));
+            edit(['arms'], [...arms, copy]);
           }}
         >
           Duplicate arm {index + 1}
@@ -169,7 +115,7 @@ function ArmEditor({ index, count }: { index: number; count: number }) {
           disabled={count <= 1}
           onClick={() => {
             const arms = (getAt(useExperiments.getState().draft, ['arms']) as unknown[]) ?? [];
-            void setDraft(setAt(useExperiments.getState().draft, ['arms'], arms.filter((_, i) => i !== index)));
+            edit(['arms'], arms.filter((_, i) => i !== index));
           }}
         >
           Remove arm {index + 1}
@@ -179,62 +125,8 @@ function ArmEditor({ index, count }: { index: number; count: number }) {
   );
 }
 
-function JsonEditor() {
-  const draft = useDraft();
-  const setDraft = useExperiments((s) => s.setDraft);
-  const [text, setText] = useState(() => JSON.stringify(draft, null, 2));
-  const [parseError, setParseError] = useState<string | null>(null);
-  // Follow outside changes (presets, the form) unless the text is mid-edit and unparsable
-  // (adjusting state while rendering, as React recommends over an effect).
-  const [seen, setSeen] = useState(draft);
-  if (seen !== draft) {
-    setSeen(draft);
-    let same: boolean;
-    try {
-      same = JSON.stringify(JSON.parse(text)) === JSON.stringify(draft);
-    } catch {
-      same = true;
-    }
-    if (!same) setText(JSON.stringify(draft, null, 2));
-  }
-  return (
-    <details className="exp-json">
-      <summary>Edit the whole spec as JSON</summary>
-      <label htmlFor="spec-json" className="exp-visually-hidden">
-        Spec JSON
-      </label>
-      <textarea
-        id="spec-json"
-        spellCheck={false}
-        rows={16}
-        value={text}
-        aria-invalid={parseError !== null || undefined}
-        aria-describedby={parseError ? 'spec-json-error' : undefined}
-        onChange={(e) => {
-          const t = e.currentTarget.value;
-          setText(t);
-          try {
-            const v = JSON.parse(t) as unknown;
-            setParseError(null);
-            void setDraft(v);
-          } catch (err) {
-            setParseError(err instanceof Error ? err.message : String(err));
-          }
-        }}
-      />
-      {parseError && (
-        <p id="spec-json-error" className="exp-error" role="alert">
-          Not valid JSON: {parseError}
-        </p>
-      )}
-    </details>
-  );
-}
-
 export function SpecBuilder() {
   const draft = useDraft();
-  const check = useSpecCheck();
-  const setDraft = useExperiments((s) => s.setDraft);
   const datasets = useData((s) => s.datasets);
   const arms = (getAt(draft, ['arms']) as unknown[] | undefined) ?? [];
   const source = String(getAt(draft, ['data', 'source']) ?? 'builtin');
@@ -242,15 +134,7 @@ export function SpecBuilder() {
   const stored = datasets.kind === 'ready' ? datasets.value : [];
   if (draft === null) return null;
   return (
-    <section className="panel exp-builder" aria-labelledby="builder-title">
-      <h3 id="builder-title" className="panel__title">
-        Spec
-      </h3>
-      {check && !check.ok && (
-        <p className="exp-error" role="alert" data-testid="spec-error">
-          {check.message}
-        </p>
-      )}
+    <SpecFormPanel form={FORM} titleId="builder-title" errorTestId="spec-error" jsonId="spec-json" jsonLabel="Spec JSON">
       <div className="exp-row">
         <TextField path={['name']} label="Name" />
         <NumberField path={['seed']} label="Seed" step="1" />
@@ -264,7 +148,7 @@ export function SpecBuilder() {
             ...stored.map((d) => ({ value: `stored:${d.id}`, label: `${d.name} (${d.personas} personas)` })),
             ...(source === 'path' ? [{ value: 'path', label: 'File on disk (CLI only)' }] : []),
           ]}
-          onChange={(v) => void setDraft(setAt(useExperiments.getState().draft, ['data'], v === 'builtin' ? { source: 'builtin' } : { source: 'stored', datasetId: v.slice(7) }))}
+          onChange={(v) => edit(['data'], v === 'builtin' ? { source: 'builtin' } : { source: 'stored', datasetId: v.slice(7) })}
         />
       </div>
       {source === 'builtin' && (
@@ -290,21 +174,17 @@ export function SpecBuilder() {
             { value: 'leave-one-out', label: 'Leave one attribute out (33 runs)' },
           ]}
           onChange={(v) =>
-            void setDraft(
-              setAt(
-                useExperiments.getState().draft,
-                ['sweep'],
-                v === 'none'
-                  ? null
-                  : v === 'subsets'
-                    ? { kind: 'subsets', arm: 0, subsets: ['none', 'demographics', 'psychographics'].map((name) => ({ kind: 'preset', name })) }
-                    : { kind: 'leave-one-out', arm: 0, attributes: null },
-              ),
+            edit(
+              ['sweep'],
+              v === 'none'
+                ? null
+                : v === 'subsets'
+                  ? { kind: 'subsets', arm: 0, subsets: ['none', 'demographics', 'psychographics'].map((name) => ({ kind: 'preset', name })) }
+                  : { kind: 'leave-one-out', arm: 0, attributes: null },
             )
           }
         />
       </div>
-      <JsonEditor />
-    </section>
+    </SpecFormPanel>
   );
 }

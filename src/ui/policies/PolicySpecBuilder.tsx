@@ -3,9 +3,10 @@
 // baselines) with its hyper-parameters, the online methods' reward model, and training size — plus
 // the evaluation's size and the whole spec as JSON for the rest. Every edit goes to the worker's
 // validator; its message is shown under the control its field path names (and at the top).
-import { useState, type ReactNode } from 'react';
-import { usePolicies } from '../../store/policies';
-import { getAt, numberOrText, pathString, setAt, type PathKey } from '../experiments/spec-edit';
+import { usePolicies, usePolicyCheck, usePolicyDraft } from '../../store/policies';
+import { NullableTextField, NumberField, SelectField, TextField } from '../components/spec-form/SpecFields';
+import { SpecFormPanel, type SpecForm } from '../components/spec-form/SpecForm';
+import { getAt, setAt, type PathKey } from '../components/spec-form/spec-edit';
 import { DPO_LOSSES } from '../../protocol/policy';
 
 /** Conditioning choices: the persona lines the built-in policies were trained on, or a preset subset. */
@@ -25,87 +26,13 @@ const METHODS = [
   { value: 'few-shot', label: 'Few-shot (no training)' },
 ] as const;
 
-const idOf = (path: readonly PathKey[]) => `pol-${pathString(path).replace(/[^a-z0-9]+/gi, '-')}`;
-
-function useField(path: PathKey[]) {
-  const draft = usePolicies((s) => s.draft);
-  const check = usePolicies((s) => s.check);
-  const setDraft = usePolicies((s) => s.setDraft);
-  const p = pathString(path);
-  const mine = check !== null && !check.ok && check.path !== '' && (check.path === p || check.path.startsWith(`${p}.`) || check.path.startsWith(`${p}[`));
-  // Under its own control the message need not repeat the field path it starts with.
-  const error = mine ? check.message.replace(`${check.path}: `, '') : null;
-  const value = getAt(draft, path);
-  // A field the draft leaves out shows the default the validator filled in.
-  const placeholder = value === undefined && check?.ok ? getAt(check.spec, path) : undefined;
-  return { value, error, placeholder: typeof placeholder === 'number' || typeof placeholder === 'string' ? String(placeholder) : undefined, set: (v: unknown) => void setDraft(setAt(usePolicies.getState().draft, path, v)) };
+/** A copy of the current draft with `value` at `path`, handed to the validator. */
+function edit(path: readonly PathKey[], value: unknown): void {
+  void usePolicies.getState().setDraft(setAt(usePolicies.getState().draft, path, value));
 }
 
-function Field({ path, label, error, wide, children }: { path: PathKey[]; label: string; error: string | null; wide?: boolean; children: ReactNode }) {
-  return (
-    <div className={`exp-field${wide ? ' exp-field--wide' : ''}`}>
-      <label htmlFor={idOf(path)}>{label}</label>
-      {children}
-      {error && (
-        <span id={`${idOf(path)}-error`} className="pol-field-error" data-testid="field-error">
-          {error}
-        </span>
-      )}
-    </div>
-  );
-}
-
-function NumberField({ path, label, nullable, step }: { path: PathKey[]; label: string; nullable?: boolean; step?: string }) {
-  const f = useField(path);
-  return (
-    <Field path={path} label={label} error={f.error}>
-      <input
-        id={idOf(path)}
-        type="number"
-        step={step ?? 'any'}
-        aria-invalid={f.error ? true : undefined}
-        aria-describedby={f.error ? `${idOf(path)}-error` : undefined}
-        value={typeof f.value === 'number' || typeof f.value === 'string' ? f.value : ''}
-        placeholder={f.placeholder ?? (nullable ? 'all' : undefined)}
-        onChange={(e) => f.set(nullable && e.currentTarget.value.trim() === '' ? null : numberOrText(e.currentTarget))}
-      />
-    </Field>
-  );
-}
-
-/** A text field whose empty value is null (the validator's "not set": method.rewardModelRun). */
-function NullableTextField({ path, label, emptyMeans }: { path: PathKey[]; label: string; emptyMeans: string }) {
-  const f = useField(path);
-  return (
-    <Field path={path} label={label} error={f.error} wide>
-      <input id={idOf(path)} type="text" aria-invalid={f.error ? true : undefined} aria-describedby={f.error ? `${idOf(path)}-error` : undefined} value={typeof f.value === 'string' ? f.value : ''} placeholder={emptyMeans} onChange={(e) => f.set(e.currentTarget.value.trim() === '' ? null : e.currentTarget.value)} />
-    </Field>
-  );
-}
-
-function TextField({ path, label }: { path: PathKey[]; label: string }) {
-  const f = useField(path);
-  return (
-    <Field path={path} label={label} error={f.error}>
-      <input id={idOf(path)} type="text" aria-invalid={f.error ? true : undefined} aria-describedby={f.error ? `${idOf(path)}-error` : undefined} value={typeof f.value === 'string' ? f.value : ''} placeholder={f.placeholder} onChange={(e) => f.set(e.currentTarget.value)} />
-    </Field>
-  );
-}
-
-function SelectField({ path, label, value, options, onChange, wide }: { path: PathKey[]; label: string; value: string; options: ReadonlyArray<{ value: string; label: string }>; onChange(v: string): void; wide?: boolean }) {
-  const f = useField(path);
-  return (
-    <Field path={path} label={label} error={f.error} wide={wide}>
-      <select id={idOf(path)} aria-invalid={f.error ? true : undefined} aria-describedby={f.error ? `${idOf(path)}-error` : undefined} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
-}
+/** The Policies view's form: each field says the validator's message about it, and shows the default it fills in. */
+const FORM: SpecForm = { idPrefix: 'pol', messagesUnderFields: true, defaultsAsPlaceholders: true, useDraft: usePolicyDraft, useCheck: usePolicyCheck, edit };
 
 function conditioningValue(c: unknown): string {
   const kind = getAt(c, ['kind']);
@@ -115,11 +42,10 @@ function conditioningValue(c: unknown): string {
 }
 
 function ArmEditor({ index }: { index: number }) {
-  const draft = usePolicies((s) => s.draft);
-  const setDraft = usePolicies((s) => s.setDraft);
+  const draft = usePolicyDraft();
   const base: PathKey[] = ['arms', index];
   const arm = getAt(draft, base);
-  const put = (path: PathKey[], v: unknown) => void setDraft(setAt(usePolicies.getState().draft, [...base, ...path], v));
+  const put = (path: PathKey[], v: unknown) => edit([...base, ...path], v);
   const kind = String(getAt(arm, ['method', 'kind']) ?? 'dpo');
   const loss = String(getAt(arm, ['method', 'loss']) ?? 'sigmoid');
   const cond = conditioningValue(getAt(arm, ['conditioning']));
@@ -218,74 +144,13 @@ function ArmEditor({ index }: { index: number }) {
   );
 }
 
-function JsonEditor() {
-  const draft = usePolicies((s) => s.draft);
-  const setDraft = usePolicies((s) => s.setDraft);
-  const [text, setText] = useState(() => JSON.stringify(draft, null, 2));
-  const [seen, setSeen] = useState<unknown>(draft);
-  const [parseError, setParseError] = useState<string | null>(null);
-  // Follow edits made elsewhere (fields, presets) unless the text already says the same.
-  if (seen !== draft) {
-    setSeen(draft);
-    let same: boolean;
-    try {
-      same = JSON.stringify(JSON.parse(text)) === JSON.stringify(draft);
-    } catch {
-      same = true;
-    }
-    if (!same) setText(JSON.stringify(draft, null, 2));
-  }
-  return (
-    <details className="exp-json">
-      <summary>Edit the whole spec as JSON</summary>
-      <label htmlFor="policy-spec-json" className="exp-visually-hidden">
-        Policy spec JSON
-      </label>
-      <textarea
-        id="policy-spec-json"
-        spellCheck={false}
-        rows={16}
-        value={text}
-        aria-invalid={parseError !== null || undefined}
-        aria-describedby={parseError ? 'policy-spec-json-error' : undefined}
-        onChange={(e) => {
-          const t = e.currentTarget.value;
-          setText(t);
-          try {
-            const v = JSON.parse(t) as unknown;
-            setParseError(null);
-            void setDraft(v);
-          } catch (err) {
-            setParseError(err instanceof Error ? err.message : String(err));
-          }
-        }}
-      />
-      {parseError && (
-        <p id="policy-spec-json-error" className="exp-error" role="alert">
-          Not valid JSON: {parseError}
-        </p>
-      )}
-    </details>
-  );
-}
-
 export function PolicySpecBuilder() {
-  const draft = usePolicies((s) => s.draft);
-  const check = usePolicies((s) => s.check);
-  const setDraft = usePolicies((s) => s.setDraft);
+  const draft = usePolicyDraft();
   if (draft === null) return null;
   const arms = (getAt(draft, ['arms']) as unknown[] | undefined) ?? [];
   const baseKind = String(getAt(draft, ['base', 'kind']) ?? 'builtin-policy');
   return (
-    <section className="panel exp-builder" aria-labelledby="policy-builder-title">
-      <h3 id="policy-builder-title" className="panel__title">
-        Spec
-      </h3>
-      {check && !check.ok && (
-        <p className="exp-error" role="alert" data-testid="policy-spec-error">
-          {check.message}
-        </p>
-      )}
+    <SpecFormPanel form={FORM} titleId="policy-builder-title" errorTestId="policy-spec-error" jsonId="policy-spec-json" jsonLabel="Policy spec JSON">
       <div className="exp-row">
         <TextField path={['name']} label="Name" />
         <NumberField path={['seed']} label="Seed" step="1" />
@@ -299,7 +164,7 @@ export function PolicySpecBuilder() {
             { value: 'builtin', label: 'Built-in persona-reading model' },
             ...(baseKind === 'path' ? [{ value: 'path', label: 'Checkpoint folder (CLI only)' }] : []),
           ]}
-          onChange={(v) => void setDraft(setAt(usePolicies.getState().draft, ['base'], { kind: v }))}
+          onChange={(v) => edit(['base'], { kind: v })}
         />
       </div>
       {arms.map((_, i) => (
@@ -314,7 +179,6 @@ export function PolicySpecBuilder() {
           <NumberField path={['eval', 'maxNewTokens']} label="Answer tokens (max)" step="1" />
         </div>
       </fieldset>
-      <JsonEditor />
-    </section>
+    </SpecFormPanel>
   );
 }

@@ -3,6 +3,9 @@
 
 export type PathKey = string | number;
 
+/** The worker's verdict on a draft, as every spec kind's checker words it (SpecCheck, PolicySpecCheck). */
+export type DraftCheck = { ok: true; spec: unknown } | { ok: false; path: string; message: string };
+
 export function getAt(root: unknown, path: readonly PathKey[]): unknown {
   let node = root;
   for (const key of path) {
@@ -32,4 +35,13 @@ export function pathString(path: readonly PathKey[]): string {
 /** A number input's value: the number, or the raw text so the validator names the field. */
 export function numberOrText(input: HTMLInputElement): number | string {
   return input.value.trim() === '' || Number.isNaN(input.valueAsNumber) ? input.value : input.valueAsNumber;
+}
+
+/** The validator's complaint when it is about the field at `path` or anything inside it (so an
+ * object-valued control such as `arms[0].method` is marked for `arms[0].method.beta`); else null.
+ * A complaint with no path is about the whole spec and belongs to no field. */
+export function complaintAt(check: DraftCheck | null, path: readonly PathKey[]): { path: string; message: string } | null {
+  if (check === null || check.ok || check.path === '') return null;
+  const p = pathString(path);
+  return check.path === p || check.path.startsWith(`${p}.`) || check.path.startsWith(`${p}[`) ? check : null;
 }
