@@ -2,8 +2,8 @@
 // progress bar with time left, the share link of the spec, and what went wrong if it did.
 import { useBackendChoice, useExperiments, useRunState, useSpecCheck } from '../../store/experiments';
 import { backendsOf, onnxRanOn, type RunRecord } from '../../protocol/record';
-import { errorInWords } from '../../protocol/error-text';
 import { BackendSelect } from '../components/BackendSelect';
+import { RunButtons, RunStoppedNote, ShareLink } from '../components/RunControls';
 import { BackendAdviceNote } from './BackendAdviceNote';
 import { RunProgress } from './RunProgress';
 
@@ -24,7 +24,6 @@ export function RunPanel() {
   const running = run.kind === 'running';
   const progress = running ? run.progress : null;
   const resumed = running && run.partial !== null && run.partial.id === run.runId;
-  const shareUrl = check?.ok ? `${location.origin}${location.pathname}${check.hash}` : null;
   const finished = run.kind === 'finished' ? run.record : null;
   return (
     <section className="panel exp-run" aria-labelledby="run-title">
@@ -33,14 +32,16 @@ export function RunPanel() {
       </h3>
       <BackendSelect id="run-backend" whereTestId="run-backend" backend={backend} disabled={running} onChange={setBackend} />
       {backend === 'auto' && <BackendAdviceNote disabled={running} />}
-      <div className="exp-run__buttons">
-        <button type="button" className="button" disabled={running || !check?.ok} onClick={() => void start()} data-testid="run-start">
-          Run experiment
-        </button>
-        <button type="button" className="button button--ghost" disabled={!running || run.cancelling} onClick={() => void cancel()} data-testid="run-cancel">
-          {running && run.cancelling ? 'Cancelling…' : 'Cancel'}
-        </button>
-      </div>
+      <RunButtons
+        runLabel="Run experiment"
+        startTestId="run-start"
+        cancelTestId="run-cancel"
+        canStart={!running && check?.ok === true}
+        running={running}
+        cancelling={running && run.cancelling}
+        onStart={() => void start()}
+        onCancel={() => void cancel()}
+      />
       {running && <RunProgress progress={progress} resumed={resumed} />}
       {finished && (
         <p role="status" data-testid="run-status">
@@ -50,11 +51,7 @@ export function RunPanel() {
             </>
           )}
           {finished.status === 'cancelled' && <>Cancelled. Its last checkpoint is kept: resume it under “Runs to resume” or from the Results view.</>}
-          {finished.status === 'failed' && (
-            <span className="exp-error">
-              Stopped: {finished.error ? errorInWords(finished.error.name, finished.error.message) : 'unknown error.'} The last checkpoint is kept.
-            </span>
-          )}
+          {finished.status === 'failed' && <RunStoppedNote error={finished.error} />}
         </p>
       )}
       {run.kind === 'error' && (
@@ -62,12 +59,7 @@ export function RunPanel() {
           {run.message}
         </p>
       )}
-      {shareUrl && (
-        <div className="exp-field exp-share">
-          <label htmlFor="share-link">Share link (opens this spec)</label>
-          <input id="share-link" type="text" readOnly value={shareUrl} onFocus={(e) => e.currentTarget.select()} />
-        </div>
-      )}
+      {check?.ok && <ShareLink id="share-link" hash={check.hash} />}
     </section>
   );
 }

@@ -1,9 +1,9 @@
 // Run controls of the Policies view: where it computes (backend and, under Auto, why), run and
 // cancel, progress with time left, the share link of the spec, and how the last run ended.
 import { useEffect } from 'react';
-import { errorInWords } from '../../protocol/error-text';
 import { BackendSelect } from '../components/BackendSelect';
-import { usePolicies } from '../../store/policies';
+import { RunButtons, RunStoppedNote, ShareLink } from '../components/RunControls';
+import { usePolicies, usePolicyCheck } from '../../store/policies';
 import { RunProgress } from '../experiments/RunProgress';
 
 function AutoNote({ disabled }: { disabled: boolean }) {
@@ -24,14 +24,13 @@ function AutoNote({ disabled }: { disabled: boolean }) {
 
 export function PolicyRunPanel() {
   const run = usePolicies((s) => s.run);
-  const check = usePolicies((s) => s.check);
+  const check = usePolicyCheck();
   const checking = usePolicies((s) => s.checking);
   const backend = usePolicies((s) => s.backend);
   const setBackend = usePolicies((s) => s.setBackend);
   const start = usePolicies((s) => s.start);
   const cancel = usePolicies((s) => s.cancel);
   const running = run.kind === 'running';
-  const shareUrl = check?.ok ? `${location.origin}${location.pathname}${check.hash}` : null;
   const finished = run.kind === 'finished' ? run.record : null;
   return (
     <section className="panel exp-run" aria-labelledby="policy-run-title">
@@ -40,22 +39,22 @@ export function PolicyRunPanel() {
       </h3>
       <BackendSelect id="policy-backend" whereTestId="policy-run-backend" backend={backend} disabled={running} onChange={setBackend} />
       {backend === 'auto' && <AutoNote disabled={running} />}
-      <div className="exp-run__buttons">
-        <button type="button" className="button" disabled={running || checking || !check?.ok} onClick={() => void start()} data-testid="policy-run-start">
-          Train policy
-        </button>
-        <button type="button" className="button button--ghost" disabled={!running || run.cancelling} onClick={() => void cancel()} data-testid="policy-run-cancel">
-          {running && run.cancelling ? 'Cancelling…' : 'Cancel'}
-        </button>
-      </div>
+      <RunButtons
+        runLabel="Train policy"
+        startTestId="policy-run-start"
+        cancelTestId="policy-run-cancel"
+        canStart={!running && !checking && check?.ok === true}
+        running={running}
+        cancelling={running && run.cancelling}
+        onStart={() => void start()}
+        onCancel={() => void cancel()}
+      />
       {running && <RunProgress progress={run.progress} resumed={run.resumed} />}
       {finished && (
         <p role="status" data-testid="policy-run-status">
           {finished.status === 'done' && <>Finished on {finished.backend.kind === 'webgpu' ? `WebGPU (${finished.backend.adapter ?? 'adapter unknown'})` : 'the CPU'}: its results are below.</>}
           {finished.status === 'cancelled' && <>Cancelled. Its last checkpoint is kept: resume it from “Saved policy runs”.</>}
-          {finished.status === 'failed' && (
-            <span className="exp-error">Stopped: {finished.error ? errorInWords(finished.error.name, finished.error.message) : 'unknown error.'} The last checkpoint is kept.</span>
-          )}
+          {finished.status === 'failed' && <RunStoppedNote error={finished.error} />}
         </p>
       )}
       {run.kind === 'error' && (
@@ -63,12 +62,7 @@ export function PolicyRunPanel() {
           {run.message}
         </p>
       )}
-      {shareUrl && (
-        <div className="exp-field exp-share">
-          <label htmlFor="policy-share-link">Share link (opens this spec)</label>
-          <input id="policy-share-link" type="text" readOnly value={shareUrl} onFocus={(e) => e.currentTarget.select()} />
-        </div>
-      )}
+      {check?.ok && <ShareLink id="policy-share-link" hash={check.hash} />}
     </section>
   );
 }
