@@ -11,7 +11,8 @@ import { checkMatmul, matmulStrides, type MatmulShape } from '../kernels/matmul-
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, type MicroKernelSize } from './matmul-fast-wasm';
 import { fewRowsApplies, matmulFewRows } from './matmul-rows';
 import { matmulThreaded } from './matmul-threaded';
-import { packA, packB } from './pack-panels';
+import { packPanels, rawSpan } from './pack-panels';
+import { instantiatePacker, packPanelsWasm, type PanelPacker } from './pack-wasm';
 import { findPacked, keepPacked } from './packed-operands';
 import { threadedKernel } from './thread-pool';
 
@@ -22,6 +23,9 @@ interface WasmKernel {
   memory: WebAssembly.Memory;
   MR: number;
   NR: number;
+  /** Packers of A's (width MR) and B's (width NR) panels on the same memory. */
+  packA: PanelPacker;
+  packB: PanelPacker;
 }
 
 /** Rows of A packed and computed per chunk: bounds the scratch memory for tall products. */
@@ -39,7 +43,9 @@ let wasm: WasmKernel | null | undefined;
 function instantiate(module: WebAssembly.Module, size: MicroKernelSize): WasmKernel {
   const memory = new WebAssembly.Memory({ initial: 16 });
   const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
-  return { run: instance.exports.kernel as KernelFn, memory, MR: size.MR, NR: 4 * size.NV };
+  const NR = 4 * size.NV;
+  const packer = (W: number) => instantiatePacker(new WebAssembly.Module(packPanelsWasm(W)), memory);
+  return { run: instance.exports.kernel as KernelFn, memory, MR: size.MR, NR, packA: packer(size.MR), packB: packer(NR) };
 }
 
 /** The compiled kernel, compiled synchronously on first use (the module is tiny), or null when
@@ -132,13 +138,16 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
   const rowsPerChunk = Math.min(ROW_CHUNK, Math.ceil(m / MR) * MR);
-  // Scratch layout (floats): packed B [nPanels][k][NR], packed A [chunk/MR][k][MR], C [chunk][ldc].
+  // Scratch layout (floats): packed B [nPanels][k][NR], packed A [chunk/MR][k][MR], C [chunk][ldc],
+  // then the raw copy of whichever operand is being packed (./pack-panels.ts packPanels).
   const bFloats = nPanels * k * NR;
   const aFloats = rowsPerChunk * k;
-  ensureMemory(w, 4 * (bFloats + aFloats + rowsPerChunk * ldc));
+  const rawFloats = Math.max(rawSpan(s.rowB, s.colB, k, n), rawSpan(s.colA, s.rowA, k, rowsPerChunk));
+  ensureMemory(w, 4 * (bFloats + aFloats + rowsPerChunk * ldc + rawFloats));
   const mem = new Float32Array(w.memory.buffer);
   const aOff = bFloats;
   const cOff = bFloats + aFloats;
+  const rawOff = cOff + rowsPerChunk * ldc;
   let bPackedFor = -1;
   for (let bi = 0; bi < batch; bi++) {
     const bBase = bi * s.batchB;
@@ -147,7 +156,7 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
       const kept = cacheB ? findPacked(b, layout) : undefined;
       if (kept) mem.set(kept);
       else {
-        packB(mem, b, bBase, s.rowB, s.colB, k, n, NR);
+        packPanels(w.packB, mem, 0, rawOff, b, bBase, s.rowB, s.colB, k, n, NR);
         if (cacheB) keepPacked(b, layout, mem.subarray(0, bFloats));
       }
       bPackedFor = bBase;
@@ -155,7 +164,7 @@ function matmulWasm(w: WasmKernel, a: Float32Array, b: Float32Array, shape: Matm
     for (let i0 = 0; i0 < m; i0 += rowsPerChunk) {
       const rows = Math.min(rowsPerChunk, m - i0);
       const mPanels = Math.ceil(rows / MR);
-      packA(mem, aOff, a, bi * s.batchA + i0 * s.rowA, s.rowA, s.colA, rows, k, MR);
+      packPanels(w.packA, mem, aOff, rawOff, a, bi * s.batchA + i0 * s.rowA, s.colA, s.rowA, k, rows, MR);
       w.run(aOff * 4, 0, cOff * 4, mPanels, nPanels, k, ldc);
       const outBase = (bi * m + i0) * n;
       for (let r = 0; r < rows; r++) out.set(mem.subarray(cOff + r * ldc, cOff + r * ldc + n), outBase + r * n);

@@ -5,7 +5,7 @@
 // joins chunk j, taking the tiles still left. Every tile is still one kernel call over all of k,
 // so the result is the same bits as on one thread.
 import { matmulStrides, type MatmulShape } from '../kernels/matmul-shape';
-import { packA, packB } from './pack-panels';
+import { packPanels, rawSpan } from './pack-panels';
 import { findPacked, keepPacked } from './packed-operands';
 import type { ThreadedKernel } from './thread-pool';
 
@@ -27,13 +27,16 @@ export function matmulThreaded(w: ThreadedKernel, a: Float32Array, b: Float32Arr
   const nPanels = Math.ceil(n / NR);
   const ldc = nPanels * NR;
   const rowsPerChunk = Math.min(Math.max(CHUNK_ROWS, Math.ceil(MR * 8 * w.threads)), Math.ceil(m / MR) * MR);
-  // Scratch (floats): packed B, then two packed-A buffers, then two C buffers.
+  // Scratch (floats): packed B, then two packed-A buffers, then two C buffers, then the raw copy
+  // of the operand the caller is packing (only the caller touches it).
   const bFloats = nPanels * k * NR;
   const aFloats = rowsPerChunk * k;
   const cFloats = rowsPerChunk * ldc;
   const aOff = [bFloats, bFloats + aFloats];
   const cOff = [bFloats + 2 * aFloats, bFloats + 2 * aFloats + cFloats];
-  const bytes = 4 * (bFloats + 2 * aFloats + 2 * cFloats);
+  const rawOff = bFloats + 2 * aFloats + 2 * cFloats;
+  const rawFloats = Math.max(rawSpan(s.rowB, s.colB, k, n), rawSpan(s.colA, s.rowA, k, rowsPerChunk));
+  const bytes = 4 * (rawOff + rawFloats);
   const have = w.memory.buffer.byteLength;
   if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
   const mem = new Float32Array(w.memory.buffer);
@@ -47,12 +50,12 @@ export function matmulThreaded(w: ThreadedKernel, a: Float32Array, b: Float32Arr
       const kept = cacheB ? findPacked(b, layout) : undefined;
       if (kept) mem.set(kept);
       else {
-        packB(mem, b, bBase, s.rowB, s.colB, k, n, NR);
+        packPanels(w.packB, mem, 0, rawOff, b, bBase, s.rowB, s.colB, k, n, NR);
         if (cacheB) keepPacked(b, layout, mem.subarray(0, bFloats));
       }
       bPackedFor = bBase;
     }
-    const pack = (j: number) => packA(mem, aOff[j % 2], a, bi * s.batchA + j * rowsPerChunk * s.rowA, s.rowA, s.colA, rowsOf(j), k, MR);
+    const pack = (j: number) => packPanels(w.packA, mem, aOff[j % 2], rawOff, a, bi * s.batchA + j * rowsPerChunk * s.rowA, s.colA, s.rowA, k, rowsOf(j), MR);
     const copyOut = (j: number) => {
       const c = cOff[j % 2];
       const outBase = (bi * m + j * rowsPerChunk) * n;

@@ -13,6 +13,7 @@
 import { DEFAULT_MICRO_KERNEL, matmulKernelWasm, relaxedSimdSupported, SHARED_MAX_PAGES } from './matmul-fast-wasm';
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import { matmulRowsWasm } from './matmul-rows-wasm';
+import { instantiatePacker, packPanelsWasm, type PanelPacker } from './pack-wasm';
 import { CTL, MAX_SLOTS, MAX_TASKS, takeTasks, threadMain, type KernelFn } from './thread-loop';
 
 export interface CpuThreadInfo {
@@ -32,6 +33,9 @@ export interface ThreadedKernel {
   MR: number;
   NR: number;
   threads: number;
+  /** The calling thread's packers of A's and B's panels on the shared memory (./pack-wasm.ts). */
+  packA: PanelPacker;
+  packB: PanelPacker;
   /** Starts a job (the kernel's arguments) and returns its task count. */
   publish: (...args: Parameters<KernelFn>) => number;
   /** Starts a few-rows job (./matmul-rows.ts): C = A @ B^T, A in groups of `ra` (1 or 2) rows,
@@ -110,6 +114,13 @@ function nodeWorkerSource(): string {
 
 let sharedModule: WebAssembly.Module | undefined;
 let sharedRowsModule: WebAssembly.Module | undefined;
+const sharedPackModules = new Map<number, WebAssembly.Module>();
+
+function sharedPackModule(W: number): WebAssembly.Module {
+  let m = sharedPackModules.get(W);
+  if (!m) sharedPackModules.set(W, (m = new WebAssembly.Module(packPanelsWasm(W, true))));
+  return m;
+}
 
 class ThreadPool {
   readonly memory: WebAssembly.Memory;
@@ -117,6 +128,8 @@ class ThreadPool {
   readonly MR = DEFAULT_MICRO_KERNEL.MR;
   readonly NR = 4 * DEFAULT_MICRO_KERNEL.NV;
   readonly ready: Promise<void>;
+  readonly packA: PanelPacker;
+  readonly packB: PanelPacker;
   private readonly callerKernels: KernelFn[];
   private readonly workers: Spawned[] = [];
   private failure: string | undefined;
@@ -134,6 +147,8 @@ class ThreadPool {
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     const rows = new WebAssembly.Instance(rowsModule, { env: { mem: this.memory } }).exports;
     this.callerKernels = [new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports.kernel, rows.rows1, rows.rows2] as KernelFn[];
+    this.packA = instantiatePacker(sharedPackModule(this.MR), this.memory);
+    this.packB = instantiatePacker(sharedPackModule(this.NR), this.memory);
     const init = (slot: number) => ({ module, rowsModule, memory: this.memory, ctl: this.ctl.buffer, layout: CTL, slot });
     const started: Promise<void>[] = [];
     const node = nodeProcess();
