@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fastMatmulUsesWasm, initFastMatmul, matmulFast } from '../../src/tensor/cpu/matmul-fast';
-import { matmulKernelWasm } from '../../src/tensor/cpu/matmul-fast-wasm';
+import { matmulKernelWasm, SHARED_MAX_PAGES } from '../../src/tensor/cpu/matmul-fast-wasm';
 import { compareMatmul, MATMUL_CASES, matmulInputs } from '../../src/tensor/checks/matmul';
 import { matmulCpu, MatmulShapeError } from '../../src/tensor/kernels/matmul';
 import { Rng } from '../../src/util/rng';
@@ -103,15 +103,18 @@ describe('the WebAssembly micro-kernel', () => {
   });
 
   it.each([
-    [4, 2],
-    [6, 2],
-    [4, 3],
-    [1, 1],
-  ])('MR=%i NV=%i computes packed tiles exactly', (MR, NV) => {
+    [4, 2, 'splat', false],
+    [6, 2, 'splat', false],
+    [4, 3, 'splat', false],
+    [1, 1, 'splat', false],
+    // The threaded kernel's form: a shared memory, A's 4 values of a step in one vector load.
+    [4, 2, 'vector', true],
+    [4, 3, 'vector', false],
+  ] as const)('MR=%i NV=%i (A load %s, shared memory %s) computes packed tiles exactly', (MR, NV, aLoad, shared) => {
     const NR = 4 * NV;
-    const bytes = matmulKernelWasm({ MR, NV });
+    const bytes = matmulKernelWasm({ MR, NV }, shared, false, aLoad);
     expect(WebAssembly.validate(bytes)).toBe(true);
-    const memory = new WebAssembly.Memory({ initial: 1 });
+    const memory = shared ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
     const kernel = instance.exports.kernel as (...args: number[]) => void;
     const f = new Float32Array(memory.buffer);
