@@ -5,17 +5,7 @@ import { useState } from 'react';
 import { resumable, usePolicies } from '../../store/policies';
 import { policyStatusText } from './PolicyResults';
 import { TrlExportButton } from '../results/TrlPanel';
-
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { downloadText } from '../components/download';
 
 export function PolicyRunList() {
   const records = usePolicies((s) => s.records);
@@ -31,7 +21,7 @@ export function PolicyRunList() {
   const doExport = async (id: string, name: string, format: 'csv' | 'json') => {
     try {
       setError(null);
-      download(
+      downloadText(
         `${name.replace(/[^A-Za-z0-9_-]+/g, '-')}-${id}.${format}`,
         await exportRun(id, format),
         format === 'json' ? 'application/json' : 'text/csv',

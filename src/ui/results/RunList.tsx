@@ -7,18 +7,7 @@ import { useExperiments, useRecords, useRunState, useSelectedRuns } from '../../
 import { RunProgress } from '../experiments/RunProgress';
 import { OnnxProviders } from './OnnxProviders';
 import { resumable, runStatusText } from './status';
-
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
+import { downloadText } from '../components/download';
 
 export function RunList() {
   const records = useRecords();
@@ -38,7 +27,7 @@ export function RunList() {
     try {
       const text = await exportRuns(selected, format);
       const stem = selected.length === 1 ? selected[0] : 'persona-lab-runs';
-      download(`${stem}${format === 'importance-csv' ? '-importance' : ''}.${format === 'json' ? 'json' : 'csv'}`, text, format === 'json' ? 'application/json' : 'text/csv');
+      downloadText(`${stem}${format === 'importance-csv' ? '-importance' : ''}.${format === 'json' ? 'json' : 'csv'}`, text, format === 'json' ? 'application/json' : 'text/csv');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

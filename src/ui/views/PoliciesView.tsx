@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import type { CurvePoint } from '../../protocol/record';
 import { usePolicies } from '../../store/policies';
+import { curvesOf } from '../../store/worker-runs';
 import { ViewHeader } from '../components/ViewHeader';
 import { PolicyCurves } from '../policies/PolicyCurves';
 import { PolicyPresetPicker } from '../policies/PolicyPresetPicker';
@@ -43,14 +44,8 @@ export function PoliciesView() {
 
   const saved = records.kind === 'ready' ? records.value : [];
   const shown = saved.find((r) => r.id === shownId) ?? null;
-  const curves: Record<string, CurvePoint[]> =
-    run.kind === 'running'
-      ? run.curves
-      : shown
-        ? Object.fromEntries(
-            shown.arms.filter((a) => a.curve.length > 0).map((a) => [a.label, a.curve]),
-          )
-        : {};
+  // A saved run's curves when none is running (curvesOf: the arms that logged any).
+  const curves: Record<string, CurvePoint[]> = run.kind === 'running' ? run.curves : curvesOf(shown ?? undefined);
   const anyCurve = Object.values(curves).some((c) => c.length > 0);
   return (
     <section aria-labelledby="view-title" data-view="policies" className="exp-view pol-view">
