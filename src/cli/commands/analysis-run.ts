@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { analysisCsv } from '../../experiments/analysis/export';
 import { runAnalysis } from '../../experiments/analysis/run';
+import type { KeptMultiObjectiveModel } from '../../experiments/analysis/kept-model';
 import { analysisPreset, mergeSpec } from '../../experiments/analysis/spec';
 import { loadDataNode } from '../../experiments/node/load-data';
 import { ANALYSIS_PARTS, type AnalysisPart, type AnalysisRecord, type Estimate } from '../../protocol/analysis';
@@ -58,6 +59,7 @@ export const analysisRun: CliCommand = {
     '--parts LIST      comma-separated subset of conditional,mixture,multi-objective',
     '--out FILE.json   write the record as JSON',
     '--csv FILE.csv    write the numbers as CSV (part,item,metric,value,lo,hi)',
+    '--keep-model FILE write the multi-objective reward model (objectives named by the planted axes) as JSON: a directional policy trains from it',
     '--quiet           no progress lines',
   ],
   async run(args) {
@@ -72,7 +74,13 @@ export const analysisRun: CliCommand = {
       spec.parts = parts;
     }
     const t0 = performance.now();
-    const record = await runAnalysis(spec, loadDataNode, flags.quiet ? undefined : (line) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`));
+    let kept: KeptMultiObjectiveModel | null = null;
+    if (typeof flags['keep-model'] === 'string' && !spec.parts.includes('multi-objective')) throw new UsageError('--keep-model needs the multi-objective part (--parts multi-objective)');
+    const record = await runAnalysis(spec, loadDataNode, flags.quiet ? undefined : (line) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`), { keepModel: (m) => (kept = m) });
+    if (typeof flags['keep-model'] === 'string' && kept) {
+      await writeFile(flags['keep-model'], `${JSON.stringify(kept)}\n`);
+      console.log(`wrote ${flags['keep-model']} (multi-objective reward model: ${(kept as KeptMultiObjectiveModel).objectives.length} objectives, alignment ${(kept as KeptMultiObjectiveModel).alignment.map((a) => (a === null ? '-' : a.toFixed(3))).join(', ')})`);
+    }
     for (const line of summaryLines(record)) console.log(line);
     if (typeof flags.out === 'string') {
       await writeFile(flags.out, `${JSON.stringify(record, null, 2)}\n`);

@@ -63,7 +63,7 @@ export function personaWeights(m: BilinearModel): Float64Array {
   return forward(m).W;
 }
 
-export function runMultiObjective(ctx: AnalysisContext, conditional: BilinearModel | undefined, log: (line: string) => void = () => {}): MultiObjectiveReport {
+export function runMultiObjective(ctx: AnalysisContext, conditional: BilinearModel | undefined, log: (line: string) => void = () => {}, onModel?: (model: BilinearModel) => void): MultiObjectiveReport {
   const o = ctx.spec.multiObjective;
   const P = ctx.ds.personas.length;
   const free = { kind: 'free' as const, personas: P };
@@ -77,6 +77,7 @@ export function runMultiObjective(ctx: AnalysisContext, conditional: BilinearMod
   const chosenDims = grid.reduce((best, g) => (g.validationLogLik > best.validationLogLik ? g : best)).dims;
   const model = fitBilinear(ctx.X, free, ctx.train, { d: chosenDims, l2: o.l2, seed: ctx.spec.seed, maxIterations: o.maxIterations });
   log(`multi-objective: refit d=${chosenDims} on all training pairs (train LL ${model.trainLogLik.toFixed(4)})`);
+  onModel?.(model);
 
   // The prior over weights: the seen personas' fitted weights.
   const d = chosenDims;

@@ -8,9 +8,15 @@ import { fitConditional, presentAttributes, runConditional, selectL2 } from './c
 import { analysisContext } from './context';
 import { runMixture } from './mixture';
 import { runMultiObjective } from './multi-objective';
+import { keepMultiObjective, type KeptMultiObjectiveModel } from './kept-model';
 import { representativeness } from './representativeness';
 
-export async function runAnalysis(spec: AnalysisSpec, load: DataLoader, log: (line: string) => void = () => {}): Promise<AnalysisRecord> {
+export interface AnalysisRunOptions {
+  /** Receives the multi-objective reward model (its basis named by objectives) when that part runs: what a directional policy trains from. */
+  keepModel?(model: KeptMultiObjectiveModel): void;
+}
+
+export async function runAnalysis(spec: AnalysisSpec, load: DataLoader, log: (line: string) => void = () => {}, o: AnalysisRunOptions = {}): Promise<AnalysisRecord> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   const ds = await load(spec.data);
@@ -42,7 +48,7 @@ export async function runAnalysis(spec: AnalysisSpec, load: DataLoader, log: (li
   }
   if (spec.parts.includes('multi-objective')) {
     conditionalModel ??= fitConditional(ctx, 'all', presentAttributes(ctx), selectL2(ctx, log)).model;
-    record.multiObjective = runMultiObjective(ctx, conditionalModel, log);
+    record.multiObjective = runMultiObjective(ctx, conditionalModel, log, o.keepModel && ((m) => o.keepModel!(keepMultiObjective(ctx, m, `analysis ${spec.preset ?? 'spec'} (seed ${spec.seed}) on ${ds.name}: multi-objective basis d = ${m.d}, λ ${spec.multiObjective.l2}, fitted on ${ctx.train.pairs.length} training pairs`))));
   }
   if (spec.parts.includes('mixture')) record.mixture = runMixture(ctx, log);
   record.checks = acceptanceChecks(record);
