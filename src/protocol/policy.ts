@@ -55,12 +55,84 @@ export type PolicyMethodSpec =
   | { kind: 'ppo'; rewardModelRun: string | null; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; ppoEpochs: number; rolloutsPerStep: number }
   /** RLOO: K samples per prompt, leave-one-out baseline, no critic. */
   | { kind: 'rloo'; rewardModelRun: string | null; klCoef: number; k: number; cliprange: number; rolloutsPerStep: number }
+  /** Directional control (issue 13, item 4): the system message is a preference direction over a multi-objective reward model's objectives; DPO on pairs labelled by direction · r(x). */
+  | DirectionalMethodSpec
   /** No training: the base policy with the persona in its system message. */
   | { kind: 'roleplay' }
   /** No training: roleplay plus k of the persona's preferred answers to other questions. */
   | { kind: 'few-shot'; k: number };
 
 export type PolicyMethodKind = PolicyMethodSpec['kind'];
+
+/**
+ * A policy conditioned on a preference direction u (a unit vector over the objectives of a kept
+ * multi-objective reward model) instead of a persona: its system message is one line per objective
+ * ("formality +0.42"). Trained by DPO on pole pairs (a built-in answer against the same answer with
+ * one axis's pole flipped, on the training questions) under a random direction each, the pair
+ * labelled by u · r(x), the reward model's score in that direction; judged by the truth on held-out
+ * questions with directions moved from − to + along each objective (policy/directional.ts).
+ */
+export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pairs'> {
+  kind: 'directional-dpo';
+  /** A kept multi-objective reward model (`analysis run --keep-model FILE`: a file in the CLI); null: the arm fits one on the run's training pairs first. */
+  rewardModel: string | null;
+  /** The basis size when the arm fits its own model. */
+  dims: number;
+  /** Pairs with |u · (r(x) − r(x'))| at or under this are dropped (too close to call). */
+  minMargin: number;
+  judge: DirectionalJudgeSpec;
+}
+
+export interface DirectionalJudgeSpec {
+  /** Questions held out of training and judged (a seeded sample of the world's questions). */
+  questions: number;
+  /** Directions per question and objective: each a seeded random unit vector, its component on the objective set to −magnitude, then +magnitude. */
+  baseDirections: number;
+  /** |u_k| of the moved component (the others share the rest of the unit length). */
+  magnitude: number;
+  /** The Pareto sweep: directions at this many angles in the plane of two objectives. */
+  sweepAngles: number;
+  sweepObjectives: [string, string];
+}
+
+export interface DirectionalAxisResult {
+  objective: string;
+  /** (question, base direction) items: two answers each, at −magnitude and +magnitude. */
+  n: number;
+  /** Answers at − on the − pole and at + on the + pole (the truth's parse of the objective's axis). */
+  flipped: RateWithInterval;
+  /** The axis's pole differs between the two answers (either way). */
+  changed: RateWithInterval;
+  /** The question's other axes keep their pole between the two answers (over items × other axes). */
+  held: RateWithInterval;
+  /** Share of the answers the truth cannot read (unparsed or off topic). */
+  invalidRate: number;
+}
+
+/** Mean truth-read pole (+1, −1, 0 absent/unread) of an objective's axis over answers to questions that use it. */
+export interface PoleMean {
+  objective: string;
+  n: number;
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+export interface DirectionalResult {
+  objectives: string[];
+  /** The reward model the pairs were labelled by, in words. */
+  rewardModel: string;
+  judgeQuestions: string[];
+  magnitude: number;
+  baseDirections: number;
+  axes: DirectionalAxisResult[];
+  /** Pooled over objectives. */
+  overall: { flipped: RateWithInterval; changed: RateWithInterval; held: RateWithInterval };
+  /** The Pareto sweep: per angle θ the direction (cos θ, sin θ) on the two objectives and the poles reached on every objective. */
+  sweep: { x: string; y: string; points: { angle: number; direction: number[]; values: PoleMean[] }[]; base: PoleMean[] };
+  /** A few answer pairs at − and + for reading. */
+  examples: { questionId: string; objective: string; minus: string; plus: string; minusPole: number | null; plusPole: number | null }[];
+}
 
 export interface PolicyTrainSpec {
   mode: 'full' | 'lora';
@@ -230,6 +302,8 @@ export interface PolicyArmResult {
   rewardModel?: string;
   /** Iterative DPO: iteration 0 (the starting policy), then each iteration's pairs and the truth's verdict on the policy it made. */
   iterations?: PolicyIterationResult[];
+  /** Directional policies: the truth's reading of answers as the direction moves (eval is empty: it has no persona prompts). */
+  directional?: DirectionalResult;
   seconds: number;
 }
 

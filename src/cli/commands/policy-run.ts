@@ -17,6 +17,8 @@ import { loadStage1RewardModel } from '../../experiments/policy/stage1-reward';
 import { DataUnavailableError } from '../../experiments/prepare';
 import { isBuiltin } from '../../data';
 import { runPolicy, type PolicyRunnerEnv } from '../../experiments/policy/runner';
+import { parseKeptMultiObjective } from '../../experiments/analysis/kept-model';
+import { RewardModelUnavailableError } from '../../experiments/policy/reward';
 import { parsePolicySpec, parsePolicySpecJson } from '../../experiments/policy/spec';
 import { POLICY_CARD, policyCard } from '../../experiments/policy/save';
 import { APP_VERSION } from '../../experiments/version';
@@ -43,13 +45,23 @@ export function summarizePolicy(r: PolicyRecord): string {
   for (const a of r.arms) {
     lines.push(`${a.label}: ${a.method}, conditioning ${a.conditioning}, training ${a.training}; ${a.status}${a.error ? ` (${a.error})` : ''}, ${a.seconds.toFixed(0)} s${a.saved ? `; saved in ${a.saved}` : ''}`);
     const f = a.final;
-    const rl = a.rewardModel !== undefined && a.iterations === undefined;
+    const rl = a.rewardModel !== undefined && a.iterations === undefined && a.directional === undefined;
     if (f.steps && !rl) lines.push(`  training: ${f.steps} steps on ${f.train_pairs} pairs; last logged loss ${f.loss?.toFixed(4)}, rewards/accuracies ${f['rewards/accuracies']?.toFixed(3)}, rewards/margins ${f['rewards/margins']?.toFixed(3)}`);
     if (f.steps && rl) lines.push(`  training: ${f.steps} steps on ${f.train_prompts} prompts; last step ${RL_METRICS.map((k) => `${k} ${f[k] === undefined ? '-' : f[k].toFixed(3)}`).join(', ')}`);
     if (a.rewardModel !== undefined) lines.push(`  reward model: ${a.rewardModel}`);
     for (const it of a.iterations ?? []) {
       const u = it.utility;
       lines.push(`  iteration ${it.iteration}: ${it.pairs} pairs of ${it.prompts} prompts (${it.ties} tied), mean RM score ${it.meanScore === null ? '-' : it.meanScore.toFixed(3)}; truth: utility ${u.mean.toFixed(3)} [${u.lo.toFixed(3)}, ${u.hi.toFixed(3)}] n=${u.n}, vs start ${withCi(it.vsBase)}, invalid ${pct(it.invalidRate)}`);
+    }
+    const dir = a.directional;
+    if (dir) {
+      lines.push(`  directional judge: ${dir.judgeQuestions.length} held-out questions, ${dir.baseDirections} base directions, |u_k| ${dir.magnitude}; moving u_k from − to +:`);
+      for (const x of dir.axes) lines.push(`    ${x.objective.padEnd(10)} n=${String(x.n).padEnd(3)} pole − → + ${withCi(x.flipped)}; changed ${withCi(x.changed)}; other axes hold ${withCi(x.held)}; invalid ${pct(x.invalidRate)}`);
+      lines.push(`    overall    n=${dir.overall.flipped.n} pole − → + ${withCi(dir.overall.flipped)}; changed ${withCi(dir.overall.changed)}; other axes hold ${withCi(dir.overall.held)}`);
+      const fmt = (v: { mean: number; lo: number; hi: number }) => `${v.mean.toFixed(2)} [${v.lo.toFixed(2)}, ${v.hi.toFixed(2)}]`;
+      const at = (vals: { objective: string; mean: number; lo: number; hi: number }[], o: string) => fmt(vals.find((v) => v.objective === o)!);
+      lines.push(`  Pareto sweep (${dir.sweep.x}, ${dir.sweep.y}), mean truth pole: base ${at(dir.sweep.base, dir.sweep.x)}, ${at(dir.sweep.base, dir.sweep.y)}`);
+      for (const p of dir.sweep.points) lines.push(`    θ ${((p.angle * 180) / Math.PI).toFixed(0).padStart(3)}°: ${dir.sweep.x} ${at(p.values, dir.sweep.x)}, ${dir.sweep.y} ${at(p.values, dir.sweep.y)}`);
     }
     for (const e of a.eval) {
       lines.push(
@@ -163,6 +175,15 @@ export const policyRun: CliCommand = {
           checkpointEvery: every,
           savePolicy: typeof flags.save === 'string' ? savePolicyTo(flags.save, policyBaseDir(spec.base), spec) : undefined,
           loadRewardModel: stage1RewardModels(String(flags['stage1-runs'] ?? 'runs'), backend, spec),
+          loadMultiObjectiveModel: async (ref) => {
+            let text: string;
+            try {
+              text = await readFile(ref, 'utf8');
+            } catch (e) {
+              throw new RewardModelUnavailableError(`method.rewardModel: cannot read ${ref} (${e instanceof Error ? e.message : String(e)}); write one with \`analysis run --preset builtin --parts multi-objective --keep-model ${ref}\``);
+            }
+            return parseKeptMultiObjective(JSON.parse(text), ref);
+          },
           assertDevice: ctx
             ? () => {
                 if (ctx.lost) throw ctx.lost;

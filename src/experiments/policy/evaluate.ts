@@ -105,6 +105,11 @@ export async function writeAnswers(
     const ids = promptIds(layout, personaText(persona.get(it.personaId)!, subset), it.instruction, examples?.(it));
     return Array.from({ length: s.samples }, () => ids);
   });
+  return generateAnswers(be, model, adapter, layout, prompts, s);
+}
+
+/** Answers of a model (with its adapter, if any) to prompts given as tokens, in order, `s.batchSize` at a time. */
+export async function generateAnswers(be: Backend, model: AnswerLm, adapter: LoraAdapter | null, layout: PolicyLayout, prompts: number[][], s: GenerateSettings): Promise<Answers> {
   const out: Answers = { texts: [], prompts, completions: [] };
   const lm = inferenceOnly(model);
   if (lm && adapter) throw new InferenceOnlyError('an inference-only model (ONNX) takes no LoRA adapter');

@@ -78,6 +78,17 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
     },
   },
   {
+    name: 'directional',
+    title: 'Directional control (a direction over the objectives)',
+    description: 'Issue 13, item 4: a policy whose system message is a preference direction over the multi-objective reward model\'s objectives (one signed line per planted axis), trained by DPO with an NLL term (RPO) on pole pairs labelled by u · r(x) under random directions; judged on 14 held-out questions by moving each objective\'s component from − to +. rewardModel null fits the model in the run; the CLI takes a kept one (analysis run --keep-model FILE).',
+    spec: {
+      name: 'directional',
+      seed: 1,
+      arms: [{ label: 'directional', conditioning: NONE, method: { kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 1 }, train: { ...TRAIN, batchSize: 16, maxPairs: 1600 } }],
+      eval: { ...EVAL, seenPersonas: 1, unseenPersonas: 1 },
+    },
+  },
+  {
     name: 'policy-baselines',
     title: 'Roleplay and few-shot baselines',
     description: 'No training, from the built-in persona-reading model: the persona in its system message (roleplay), and with k of the persona\'s preferred answers to other questions in the prompt (few-shot).',

@@ -34,6 +34,8 @@ import { trainOwnRewardModel } from './own-reward';
 import { trainPpo } from './ppo';
 import type { ValueHead } from './value-head';
 import { parsePolicySpec } from './spec';
+import { fitKeptMultiObjective, MultiObjectiveScorer, type KeptMultiObjectiveModel } from '../analysis/kept-model';
+import { directionalPairs, judgeDirectional, splitQuestions } from './directional';
 
 export interface PolicyRunnerEnv {
   backend: Backend;
@@ -51,6 +53,8 @@ export interface PolicyRunnerEnv {
   checkpointEvery?: number;
   /** Keeps a trained arm's policy (full weights or LoRA adapter); returns where it went. */
   savePolicy?(runId: string, arm: number, label: string, saved: { kind: 'full' | 'lora'; files: PolicyFiles }): Promise<string>;
+  /** A kept multi-objective reward model (a directional arm's method.rewardModel: a file in Node); throws RewardModelUnavailableError. */
+  loadMultiObjectiveModel?(ref: string, signal?: AbortSignal): Promise<KeptMultiObjectiveModel>;
   /** A Stage-1 conditional reward model kept by run `runId` (throws RewardModelUnavailableError). */
   loadRewardModel?(runId: string, signal?: AbortSignal): Promise<PolicyRewardModel>;
 }
@@ -86,6 +90,8 @@ export function methodName(m: PolicyArmSpec['method']): string {
       return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts)`;
     case 'rloo':
       return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step)`;
+    case 'directional-dpo':
+      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x))`;
     case 'roleplay':
       return 'roleplay (no training)';
     default:
@@ -99,7 +105,7 @@ function trainingName(a: PolicyArmSpec): string {
 }
 
 function pendingArm(a: PolicyArmSpec): PolicyArmResult {
-  return { label: a.label, method: methodName(a.method), conditioning: resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
+  return { label: a.label, method: methodName(a.method), conditioning: a.method.kind === 'directional-dpo' ? 'direction' : resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
 }
 
 interface Run {
@@ -233,20 +239,21 @@ function engineBase(sh: Shared, a: PolicyArmSpec): LoadedLm {
 }
 
 /** Trains arm i's policy by offline DPO; returns the model and adapter that answer for it. */
-async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly PreferencePair[], owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
+async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly PreferencePair[], owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }, given?: Map<string, PreferenceRow>): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
   const { env, o, record, spec } = run;
   const a = spec.arms[i];
-  if (a.method.kind !== 'dpo') throw new Error('trainDpo: not a DPO arm');
+  if (a.method.kind !== 'dpo' && a.method.kind !== 'directional-dpo') throw new Error('trainDpo: not a DPO arm');
   const result = record.arms[i];
   const be = env.backend;
   const base = engineBase(sh, a);
   const padId = base.tokenizer.padId;
-  const rows = pairRows(sh, a, pairs);
+  // Directional arms bring their rows (a direction, not a persona, in the system message).
+  const rows = given ?? pairRows(sh, a, pairs);
   run.progress(i, 'features', 0, `${a.label}: reference log-probs of ${pairs.length} pairs`);
   // Shares of the arm for the time-left estimate: a reference pass is one forward per pair, an
   // epoch about three (forward and backward); training with the reference is TRAIN_SHARE.
   const refShare = TRAIN_SHARE / (1 + 3 * a.train.epochs);
-  const refKey = `${resolveSubset(a.conditioning).keys.join(",")}|${a.train.maxLength}|${a.train.batchSize}|${fnv1a32(pairs.map((p) => p.id).join(','))}`;
+  const refKey = `${given ? 'direction' : resolveSubset(a.conditioning).keys.join(",")}|${a.train.maxLength}|${a.train.batchSize}|${fnv1a32(pairs.map((p) => p.id).join(','))}`;
   sh.references ??= new Map();
   let pending = sh.references.get(refKey);
   if (!pending) {
@@ -271,7 +278,7 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   } else {
     owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: ['q_proj', 'v_proj'] }, new Rng(fnv1a32(`${spec.seed}:lora:${a.label}`)));
   }
-  const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, a.method, padId, a.train.maxLength);
+  const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, { ...a.method, kind: 'dpo', pairs: 'pole' }, padId, a.train.maxLength);
   const resume = await env.store.getCheckpoint(record.id, i);
   result.curve = resume ? resume.curve.slice() : [];
   const loop = await trainLoop(be, dpo, pairs, a.train, spec.seed, {
@@ -449,6 +456,8 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       const { model, adapter } = await trainOnline(run, sh, i, owned);
       if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
+    } else if (a.method.kind === 'directional-dpo') {
+      await runDirectional(run, sh, i, owned);
     } else if (a.method.kind === 'roleplay') {
       await evaluateArm(run, sh, i, sh.baseLm, null, false);
     } else if (a.method.kind === 'few-shot') {
@@ -465,6 +474,58 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
   await run.save();
   await run.env.store.deleteCheckpoints(record.id);
   run.emit({ kind: 'result', runId: record.id, final: false, record: structuredClone(record) });
+}
+
+/**
+ * A directional arm: its multi-objective reward model (kept, or fitted here), pole pairs on the
+ * training questions labelled by u · r(x) under a random direction each, offline DPO on them
+ * (trainDpo, so checkpoints, resume and the typed stops are offline DPO's), then the directional
+ * judge on the held-out questions. It has no persona prompts, so `eval` stays empty.
+ */
+async function runDirectional(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<void> {
+  const { env, o, spec, record } = run;
+  const a = spec.arms[i];
+  const m = a.method;
+  if (m.kind !== 'directional-dpo') throw new Error('runDirectional: not a directional arm');
+  const result = record.arms[i];
+  let kept: KeptMultiObjectiveModel;
+  if (m.rewardModel !== null) {
+    if (!env.loadMultiObjectiveModel) throw new RewardModelUnavailableError(`arms[${i}].method.rewardModel: this environment cannot load kept multi-objective models; set it to null to fit one in the run`);
+    run.progress(i, 'features', 0, `${a.label}: loading the multi-objective reward model ${m.rewardModel}`);
+    kept = await env.loadMultiObjectiveModel(m.rewardModel, o.signal);
+  } else {
+    run.progress(i, 'features', 0, `${a.label}: fitting a multi-objective reward model (d = ${m.dims}) on the world's training pairs (arms[${i}].method.rewardModel is null)`);
+    kept = fitKeptMultiObjective(sh.ds, spec.seed, m.dims);
+  }
+  const scorer = new MultiObjectiveScorer(kept);
+  result.rewardModel = `${m.rewardModel ?? 'in-run'}: ${kept.description}; objectives ${kept.objectives.join(', ')}`;
+  const { judge, train } = splitQuestions(m.judge.questions, spec.seed);
+  const made = directionalPairs(scorer, train, a.train.maxPairs ?? 2000, spec.seed, m.minMargin);
+  if (made.pairs.length === 0) throw new DataUnavailableError(`${a.label}: every directional pair tied under the reward model`);
+  const rows = new Map<string, PreferenceRow>();
+  for (const p of made.pairs) {
+    const system = made.system.get(p.id)!;
+    rows.set(p.id, { prompt: promptIds(sh.layout, system, p.instruction), chosen: responseIds(sh.layout, system, p.instruction, p.chosen), rejected: responseIds(sh.layout, system, p.instruction, p.rejected) });
+  }
+  const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows);
+  result.final = { ...result.final, direction_ties: made.ties };
+  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
+  result.directional = await judgeDirectional({
+    be: env.backend,
+    model,
+    adapter,
+    base: sh.baseLm,
+    layout: sh.layout,
+    objectives: kept.objectives,
+    rewardModel: result.rewardModel,
+    questions: judge,
+    judge: m.judge,
+    eval: spec.eval,
+    seed: spec.seed,
+    signal: o.signal,
+    onProgress: (done, total, what) => run.progress(i, 'eval', TRAIN_SHARE + (1 - TRAIN_SHARE) * (done / total), `${a.label}: ${what} ${done} of ${total}`),
+  });
+  result.eval = [];
 }
 
 /** Conditional arms against the marginal arm of the same method, per skewed axis. */

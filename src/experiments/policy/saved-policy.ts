@@ -13,6 +13,7 @@ import type { TextTokenizer } from '../../models/tokenizer';
 import type { PolicyFiles } from './save';
 import { answerOf, personaText, type PolicyLayout } from './prompts';
 import { renderDialog } from '../lm/prompts';
+import { directionText, normalize } from './direction';
 
 export interface SavedPolicy {
   kind: 'full' | 'lora';
@@ -40,6 +41,12 @@ export async function savedPolicyCheckpoint(saved: SavedPolicy, base: Readonly<R
 /** The prompt text an arm reads for a persona: its subset's persona lines (none when empty), then the question. */
 export function policyPrompt(tok: TextTokenizer, attributes: Attributes, subset: AttributeSubset, instruction: string): string {
   return renderDialog(tok, personaText(attributes, subset), [{ role: 'user', content: instruction }]);
+}
+
+/** The prompt a directional policy reads: the direction (normalized; none given or all zeros: every objective 0.00) as its system message, then the question. */
+export function directionalPrompt(tok: TextTokenizer, objectives: readonly string[], direction: readonly number[] | undefined, instruction: string): string {
+  const u = direction && direction.length === objectives.length && direction.some((x) => x !== 0) ? normalize(direction) : objectives.map(() => 0);
+  return renderDialog(tok, directionText(objectives, u), [{ role: 'user', content: instruction }]);
 }
 
 /** A generated turn as shown: the answer, and the style line when the base writes one first. */

@@ -4,13 +4,14 @@
 // schemas, then what spans fields: unique labels, methods this build cannot run yet, and training
 // arms on an ONNX base (onnxruntime-web runs inference only), which fail here with a field error
 // instead of running as something else.
+import { AXIS_IDS, QUESTIONS, type AxisId } from '../../data';
 import { DPO_LOSSES, POLICY_SPEC_VERSION, type PolicyArmSpec, type PolicyMethodKind, type PolicySpec } from '../../protocol/policy';
 import { arr, fieldPath, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from '../spec/schema';
 import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
 import { encodeWith, decodeWith } from '../spec/url';
 
 /** Methods the runner executes today; the others validate their fields, then stop here. */
-export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'iterative-dpo', 'ppo', 'rloo', 'roleplay', 'few-shot'];
+export const IMPLEMENTED_POLICY_METHODS: readonly PolicyMethodKind[] = ['dpo', 'iterative-dpo', 'ppo', 'rloo', 'directional-dpo', 'roleplay', 'few-shot'];
 
 const dpoFields = {
   loss: literal(DPO_LOSSES, { default: 'sigmoid' }),
@@ -51,6 +52,24 @@ const method = variants<PolicyArmSpec['method']>(
       k: num({ integer: true, min: 2, max: 64, default: 4 }),
       cliprange: num({ gt: 0, max: 1, default: 0.2 }),
       rolloutsPerStep: num({ integer: true, min: 1, max: 4096, default: 64 }),
+    }),
+    'directional-dpo': obj({
+      kind: literal(['directional-dpo']),
+      ...dpoFields,
+      rewardModel: nullable(str({ minLength: 1, maxLength: 4096 }), { default: null }),
+      dims: num({ integer: true, min: 1, max: 64, default: 10 }),
+      minMargin: num({ min: 0, max: 100, default: 0.5 }),
+      judge: obj(
+        {
+          questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),
+          baseDirections: num({ integer: true, min: 1, max: 64, default: 3 }),
+          magnitude: num({ gt: 0, lt: 1, default: 0.7 }),
+          sweepAngles: num({ integer: true, min: 3, max: 72, default: 8 }),
+          // Two different planted axes: the plane the Pareto sweep turns the direction in.
+          sweepObjectives: arr(literal(AXIS_IDS), { min: 2, max: 2, unique: true, default: ['formality', 'detail'] }) as unknown as Schema<[AxisId, AxisId]>,
+        },
+        { optional: true },
+      ),
     }),
     roleplay: obj({ kind: literal(['roleplay']) }),
     'few-shot': obj({ kind: literal(['few-shot']), k: num({ integer: true, min: 1, max: 8, default: 2 }) }),

@@ -1,0 +1,216 @@
+// Directional control's data and judge (issue 13, item 4). Training pairs: on the training
+// questions, under a random direction u each, the multi-objective reward model's best candidate
+// answer in direction u (by u · r(x), never by the truth) against the same answer with one axis's
+// pole flipped: the mapping sign(u_k) ↔ pole of axis k the policy must learn, every axis at once in
+// the chosen answer, one axis isolated by the pair. The judge: on held-out questions, for each
+// objective and several base directions, the policy answers at u_k = −m and u_k = +m (the other
+// components fixed); the truth parses both answers; the objective's axis should flip from the − to
+// the + pole while the question's other axes hold. The Pareto sweep turns u in the plane of two
+// objectives and records the mean truth pole reached on every axis.
+import { AXIS_IDS, candidatePoles, parseAnswer, QUESTIONS, responseId, responseText, type BuiltinQuestion, type PreferencePair } from '../../data';
+import type { LoraAdapter } from '../../models/lora/adapter';
+import type { DirectionalJudgeSpec, DirectionalResult, PoleMean, PolicyEvalSpec } from '../../protocol/policy';
+import { fnv1a32 } from '../../util/hash';
+import { Rng } from '../../util/rng';
+import type { MultiObjectiveScorer } from '../analysis/kept-model';
+import { zFor } from '../results/intervals';
+import { axisPair, directionText, dot, randomDirection, sweepDirections } from './direction';
+import { generateAnswers, rate, type AnswerLm } from './evaluate';
+import { promptIds, type PolicyLayout } from './prompts';
+import type { Backend } from '../../tensor';
+
+/** The questions the judge reads (a seeded sample, never trained on) and the rest, which train. */
+export function splitQuestions(count: number, seed: number): { judge: BuiltinQuestion[]; train: BuiltinQuestion[] } {
+  const order = new Rng(fnv1a32(`${seed}:directional:questions`)).shuffle(QUESTIONS.slice());
+  return { judge: order.slice(0, count), train: order.slice(count) };
+}
+
+export interface DirectionalPairs {
+  pairs: PreferencePair[];
+  /** Per pair id, its direction's system message. */
+  system: Map<string, string>;
+  /** Pairs dropped because |u · (r(x) − r(x'))| was under the margin (too close to call). */
+  ties: number;
+}
+
+/**
+ * `count` pairs (fewer only when 50·count draws do not give them) on the training questions, each
+ * under its own random direction u: chosen, the question's candidate answer with the highest
+ * u · r(x) (the reward model's best answer in that direction: every axis on the pole u asks for, as
+ * the model reads it); rejected, the same answer with one axis's pole flipped. A pair whose margin
+ * u · (r(chosen) − r(rejected)) is at or under `minMargin` is dropped (counted as a tie): there the
+ * direction barely weighs the flipped axis. So the chosen side teaches every axis at once (RPO's
+ * NLL term) and the pair isolates one axis (the DPO term).
+ */
+export function directionalPairs(scorer: MultiObjectiveScorer, questions: readonly BuiltinQuestion[], count: number, seed: number, minMargin = 0): DirectionalPairs {
+  const O = scorer.objectives.length;
+  const out: DirectionalPairs = { pairs: [], system: new Map(), ties: 0 };
+  // Every candidate answer's reward vector, once.
+  const candidates = new Map(questions.map((q) => [q.id, candidatePoles(q).filter((p) => p.every((x) => x !== 0)).map((poles) => ({ poles, text: responseText(q, poles), r: scorer.rewards(responseText(q, poles)) }))]));
+  for (let i = 0; out.pairs.length < count && i < 50 * count; i++) {
+    const rng = new Rng(fnv1a32(`${seed}:directional:pair:${i}`));
+    const q = rng.pick(questions);
+    const u = randomDirection(rng, O);
+    const cands = candidates.get(q.id)!;
+    let best = cands[0];
+    for (const c of cands) if (dot(u, c.r) > dot(u, best.r)) best = c;
+    const k = rng.int(q.axes.length);
+    const flipped = best.poles.map((p, j) => (j === k ? -p : p));
+    const other = cands.find((c) => c.poles.every((p, j) => p === flipped[j]))!;
+    const margin = dot(u, best.r) - dot(u, other.r);
+    if (margin <= minMargin) {
+      out.ties++;
+      continue;
+    }
+    const id = `dir:${i}:${q.id}:${q.axes[k]}`;
+    out.pairs.push({ id, set: 'pole', personaId: 'direction', questionId: q.id, instruction: q.text, chosen: best.text, rejected: other.text, chosenId: responseId(q, best.poles), rejectedId: responseId(q, flipped), strength: margin });
+    out.system.set(id, directionText(scorer.objectives, u));
+  }
+  return out;
+}
+
+/** The truth's reading of one axis in an answer: +1, −1, 0 (absent or both poles), null when the answer is unreadable or off topic. */
+export function poleOf(q: BuiltinQuestion, text: string, axis: string): number | null {
+  const p = parseAnswer(q, text);
+  if (!p.parsed || !p.onTopic) return null;
+  const s = q.axes.indexOf(axis as BuiltinQuestion['axes'][number]);
+  if (s < 0) return 0;
+  const r = p.readings[s];
+  return r === 1 || r === -1 ? r : 0;
+}
+
+/** One judged pair of answers: the question, the moved objective, the answers at − and +. */
+export interface AxisItem {
+  question: BuiltinQuestion;
+  objective: string;
+  minus: string;
+  plus: string;
+}
+
+/** The verdict on the − / + answers of every item (pure: the known-answer tests call it). */
+export function judgeAxisItems(objectives: readonly string[], items: readonly AxisItem[], confidence: number): Pick<DirectionalResult, 'axes' | 'overall'> {
+  const tally = () => ({ n: 0, flipped: 0, changed: 0, heldN: 0, held: 0, invalid: 0 });
+  const per = new Map(objectives.map((o) => [o, tally()]));
+  const all = tally();
+  for (const it of items) {
+    const t = per.get(it.objective);
+    if (!t) continue;
+    const pm = poleOf(it.question, it.minus, it.objective);
+    const pp = poleOf(it.question, it.plus, it.objective);
+    for (const x of [t, all]) {
+      x.n++;
+      x.invalid += (pm === null ? 1 : 0) + (pp === null ? 1 : 0);
+      if (pm !== null && pp !== null) {
+        if (pm === -1 && pp === 1) x.flipped++;
+        if (pm !== pp) x.changed++;
+      }
+    }
+    for (const other of it.question.axes) {
+      if (other === it.objective) continue;
+      const om = poleOf(it.question, it.minus, other);
+      const op = poleOf(it.question, it.plus, other);
+      for (const x of [t, all]) {
+        x.heldN++;
+        if (om !== null && op !== null && om === op) x.held++;
+      }
+    }
+  }
+  const axes = objectives
+    .filter((o) => per.get(o)!.n > 0)
+    .map((o) => {
+      const t = per.get(o)!;
+      return { objective: o, n: t.n, flipped: rate(t.flipped, t.n, confidence), changed: rate(t.changed, t.n, confidence), held: rate(t.held, t.heldN, confidence), invalidRate: t.invalid / (2 * t.n) };
+    });
+  return { axes, overall: { flipped: rate(all.flipped, all.n, confidence), changed: rate(all.changed, all.n, confidence), held: rate(all.held, all.heldN, confidence) } };
+}
+
+/** Mean truth pole per objective over answers to questions that use its axis (unreadable answers count 0), with a normal interval. */
+export function poleMeans(objectives: readonly string[], answers: readonly { question: BuiltinQuestion; text: string }[], confidence: number): PoleMean[] {
+  const z = zFor(confidence);
+  return objectives.map((o) => {
+    const xs = answers.filter((a) => a.question.axes.includes(o as BuiltinQuestion['axes'][number])).map((a) => poleOf(a.question, a.text, o) ?? 0);
+    const n = xs.length;
+    const mean = n ? xs.reduce((s, x) => s + x, 0) / n : NaN;
+    const sd = n > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+    const half = n > 1 ? (z * sd) / Math.sqrt(n) : NaN;
+    return { objective: o, n, mean, lo: mean - half, hi: mean + half };
+  });
+}
+
+export interface DirectionalJudgeInput {
+  be: Backend;
+  model: AnswerLm;
+  adapter: LoraAdapter | null;
+  /** The base policy (no adapter): its answers without any system message are the sweep's reference point. */
+  base: AnswerLm;
+  layout: PolicyLayout;
+  objectives: readonly string[];
+  rewardModel: string;
+  questions: readonly BuiltinQuestion[];
+  judge: DirectionalJudgeSpec;
+  eval: PolicyEvalSpec;
+  seed: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number, what: string): void;
+}
+
+/** Writes the judge's and the sweep's answers and reads them with the truth. */
+export async function judgeDirectional(x: DirectionalJudgeInput): Promise<DirectionalResult> {
+  const { judge, objectives } = x;
+  const O = objectives.length;
+  const settings = (what: string, offset: number, total: number) => ({
+    samples: 1,
+    temperature: x.eval.temperature,
+    maxNewTokens: x.eval.maxNewTokens,
+    batchSize: x.eval.batchSize,
+    seed: fnv1a32(`${x.seed}:directional:${what}`),
+    signal: x.signal,
+    onProgress: (done: number) => x.onProgress?.(offset + done, total, what),
+  });
+  // The judge's items: objective × question using its axis × base direction.
+  const plan: { question: BuiltinQuestion; objective: string; minus: number[]; plus: number[] }[] = [];
+  objectives.forEach((o, k) => {
+    if (!(AXIS_IDS as readonly string[]).includes(o)) return;
+    for (const q of x.questions) {
+      if (!q.axes.includes(o as BuiltinQuestion['axes'][number])) continue;
+      for (let b = 0; b < judge.baseDirections; b++) {
+        const base = randomDirection(new Rng(fnv1a32(`${x.seed}:directional:base:${q.id}:${o}:${b}`)), O);
+        plan.push({ question: q, objective: o, ...axisPair(base, k, judge.magnitude) });
+      }
+    }
+  });
+  const xi = objectives.indexOf(judge.sweepObjectives[0]);
+  const yi = objectives.indexOf(judge.sweepObjectives[1]);
+  const sweep = xi >= 0 && yi >= 0 ? sweepDirections(O, xi, yi, judge.sweepAngles) : [];
+  const judgePrompts = plan.flatMap((p) => [promptIds(x.layout, directionText(objectives, p.minus), p.question.text), promptIds(x.layout, directionText(objectives, p.plus), p.question.text)]);
+  const sweepPrompts = sweep.flatMap((s) => x.questions.map((q) => promptIds(x.layout, directionText(objectives, s.direction), q.text)));
+  const basePrompts = x.questions.map((q) => promptIds(x.layout, '', q.text));
+  const total = judgePrompts.length + sweepPrompts.length + basePrompts.length;
+  const judged = await generateAnswers(x.be, x.model, x.adapter, x.layout, judgePrompts, settings('axis answers', 0, total));
+  const swept = await generateAnswers(x.be, x.model, x.adapter, x.layout, sweepPrompts, settings('sweep answers', judgePrompts.length, total));
+  const based = await generateAnswers(x.be, x.base, null, x.layout, basePrompts, settings('base answers', judgePrompts.length + sweepPrompts.length, total));
+  const items: AxisItem[] = plan.map((p, i) => ({ question: p.question, objective: p.objective, minus: judged.texts[2 * i], plus: judged.texts[2 * i + 1] }));
+  const verdict = judgeAxisItems(objectives, items, x.eval.confidence);
+  const Q = x.questions.length;
+  const examples: DirectionalResult['examples'] = [];
+  for (const o of objectives) {
+    for (const it of items.filter((i) => i.objective === o).slice(0, 1)) {
+      examples.push({ questionId: it.question.id, objective: o, minus: it.minus, plus: it.plus, minusPole: poleOf(it.question, it.minus, o), plusPole: poleOf(it.question, it.plus, o) });
+    }
+  }
+  return {
+    objectives: objectives.slice(),
+    rewardModel: x.rewardModel,
+    judgeQuestions: x.questions.map((q) => q.id),
+    magnitude: judge.magnitude,
+    baseDirections: judge.baseDirections,
+    ...verdict,
+    sweep: {
+      x: judge.sweepObjectives[0],
+      y: judge.sweepObjectives[1],
+      points: sweep.map((s, i) => ({ angle: s.angle, direction: s.direction, values: poleMeans(objectives, x.questions.map((q, j) => ({ question: q, text: swept.texts[i * Q + j] })), x.eval.confidence) })),
+      base: poleMeans(objectives, x.questions.map((q, j) => ({ question: q, text: based.texts[j] })), x.eval.confidence),
+    },
+    examples,
+  };
+}
