@@ -1,7 +1,8 @@
 // `bench` (also `npm run bench`): matmul GFLOP/s on the cpu backend and on WebGPU in Node (Dawn)
 // and in headless Chromium, with side-by-side ratios against onnxruntime-web (WebGPU EP on the
 // same adapter; WASM EP at the cpu backend's thread count), the cpu backend on its threads against
-// one thread and against numpy's OpenBLAS sgemm (../bench/cpu-peers.ts), a training step's tokens/s, and the built-in model's
+// one thread, against numpy's OpenBLAS sgemm and against the WASM SIMD multiply-add ceiling on one
+// thread (../bench/cpu-peers.ts), a training step's tokens/s, and the built-in model's
 // generated tokens/s at batch 1 and 16; with --real-size, SmolLM2-135M's shape (random weights) on
 // the cpu backend and WebGPU (../bench/real-size.ts). Prints tables and writes JSON to bench-output/.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -63,7 +64,8 @@ export const bench: CliCommand = {
     '--no-variants              skip the kernel-variant lines (Node webgpu: vec4 / scalar matmul loads,',
     '                           matvec / the adapter kernel with subgroups, fused / unfused attention);',
     '                           --attention-t 64,128 (T of B1 H9 D64, default)',
-    '--no-peers                 skip the numpy sgemm lines (cpu backend / native OpenBLAS)',
+    '--no-peers                 skip the numpy sgemm lines (cpu backend / native OpenBLAS; the lines',
+    '                           against the WASM SIMD multiply-add ceiling stay)',
     '(global) --threads N|auto  the cpu backend\'s threads, also onnxruntime-web wasm\'s in Node',
     '--no-generate              skip the built-in model\'s generated tokens/s (Node, batch 1 and 16)',
     '--gen-tokens N             new tokens per row on cpu (default 64); --gen-webgpu-tokens N (default 8)',
