@@ -15,11 +15,15 @@ export interface ModelOption {
   available: boolean;
   /** Why it cannot be picked now (absent when available). */
   why?: string;
+  /** A directional policy (issue 13, item 4): the objectives its direction runs over, in prompt order. */
+  objectives?: string[];
 }
 
 export interface ColumnSpec {
   modelId: string;
   personaId: string;
+  /** For a directional policy: the direction over its objectives (normalized by the worker; all zeros asks for none). */
+  direction?: number[];
 }
 
 export interface ColumnsRequest {

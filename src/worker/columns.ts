@@ -10,7 +10,7 @@ import type { OnnxGenerateOptions } from '../models/onnx/onnx-lm';
 import { builtinChat, splitAssistantText } from '../models/builtin/format';
 import { answerPrompt, readPersona } from '../models/builtin/read-persona';
 import { truthView } from '../experiments/rating/truth-view';
-import { policyPrompt, policyShown } from '../experiments/policy/saved-policy';
+import { directionalPrompt, policyPrompt, policyShown } from '../experiments/policy/saved-policy';
 import { Rng } from '../util/rng';
 import { resolve, type ColumnModel } from './column-models';
 import { GenerationBusyError } from './model-errors';
@@ -31,6 +31,7 @@ interface Row {
   column: number;
   sample: number;
   attributes: Attributes;
+  direction?: number[];
 }
 
 function check(req: ColumnsRequest): void {
@@ -48,6 +49,9 @@ async function prompts(m: ColumnModel, question: (typeof QUESTIONS)[number], row
       const reading = await readPersona(m.model, m.tokenizer, question, r.attributes, { temperature: req.temperature, seed });
       onStyle(i, reading.style);
       out.push({ text: answerPrompt(m.tokenizer, question, r.attributes, reading), style: reading.style });
+    } else if (m.prompt === 'policy' && m.policy?.objectives) {
+      // A directional policy reads a direction, as it was trained, not a persona.
+      out.push({ text: directionalPrompt(m.tokenizer, m.policy.objectives, r.direction, question.text) });
     } else if (m.prompt === 'policy' && m.policy) {
       out.push({ text: policyPrompt(m.tokenizer, r.attributes, m.policy.subset, question.text) });
     } else if (m.prompt === 'builtin-blind') {
@@ -93,7 +97,7 @@ export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnT
     // One batch per model id, in column order.
     for (const id of [...new Set(req.columns.map((c) => c.modelId))]) {
       const m = models[req.columns.findIndex((c) => c.modelId === id)];
-      const rows: Row[] = req.columns.flatMap((c, column) => (c.modelId === id ? Array.from({ length: req.samples }, (_, sample) => ({ column, sample, attributes: persona.get(c.personaId)!.attributes })) : []));
+      const rows: Row[] = req.columns.flatMap((c, column) => (c.modelId === id ? Array.from({ length: req.samples }, (_, sample) => ({ column, sample, attributes: persona.get(c.personaId)!.attributes, direction: c.direction })) : []));
       const ps = await prompts(m, question, rows, req, controller.signal, (i, style) => onToken?.({ column: rows[i].column, sample: rows[i].sample, text: '', style, tokens: 0 }));
       const ids = ps.map((p) => m.tokenizer.encode(p.text));
       const counts = new Array<number>(ids.length).fill(0);

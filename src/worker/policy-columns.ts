@@ -50,6 +50,7 @@ export async function policyColumnOptions(): Promise<ModelOption[]> {
         label: `${r.name}: ${a.label} (${a.method.split(' (')[0]}, ${when(r.createdAt)})`,
         about: `trained in the Policies view: ${a.method}; persona shown: ${a.conditioning}; ${a.training}; ${r.createdAt}`,
         available,
+        ...(a.directional ? { objectives: a.directional.objectives } : {}),
         why: available ? undefined : a.status === 'done' ? 'its weights were not kept (trained before the app kept policies): run it again' : `not trained yet (${a.status}): resume the run in the Policies view`,
       });
     });
@@ -63,6 +64,8 @@ export interface PolicyColumn {
   tokenizer: TextTokenizer;
   layout: PolicyLayout;
   subset: AttributeSubset;
+  /** A directional policy's objectives (its system message is a direction over them, not a persona). */
+  objectives?: string[];
 }
 
 /** Loads a trained arm's policy on the cpu backend (the app's policies are small). */
@@ -82,5 +85,6 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
   const label = `${record.name}: ${arm.label}`;
   const { backend } = await backendFor('cpu');
   const { model, tokenizer } = await loadModel(backend, await savedPolicyCheckpoint(saved, files, label));
-  return { label, model, tokenizer, layout: { tokenizer, styled: base.kind === 'builtin' }, subset: resolveSubset(arm.conditioning) };
+  const objectives = record.arms[ref.arm]?.directional?.objectives;
+  return { label, model, tokenizer, layout: { tokenizer, styled: base.kind === 'builtin' }, subset: resolveSubset(arm.conditioning), ...(objectives ? { objectives } : {}) };
 }

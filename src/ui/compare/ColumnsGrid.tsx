@@ -5,6 +5,7 @@ import type { CompareCatalog } from '../../protocol/models';
 import type { ColumnAnswer, ColumnsOutcome, ModelOption } from '../../protocol/rating';
 import { useColumnOptions, useColumnsRun } from '../../store/columns';
 import { TruthVerdict } from './TruthVerdict';
+import { DirectionSliders } from './DirectionSliders';
 
 function rewardNote(rm: ColumnsOutcome['rewardModel']): string {
   if (!rm) return 'no reward model chosen (pick a Stage-1 run to score answers)';
@@ -36,7 +37,7 @@ export function ColumnsGrid({ catalog }: { catalog: CompareCatalog }) {
           const persona = catalog.personas.find((p) => p.id === c.personaId);
           const mine = answers.filter((a) => a.column === i).sort((a, b) => a.sample - b.sample);
           return (
-            <article key={i} className="panel compare-column" aria-label={`Column ${i + 1}: ${label(c.modelId, i)} for ${c.personaId}`} data-testid={`compare-column-${i + 1}`}>
+            <article key={i} className="panel compare-column" aria-label={`Column ${i + 1}: ${label(c.modelId, i)} for ${c.personaId}`} data-testid={`compare-column-${i + 1}`} data-direction={c.direction?.join(',')}>
               <header className="compare-column__head">
                 <span className="compare-column__side" aria-hidden="true">
                   {i + 1}
@@ -46,6 +47,11 @@ export function ColumnsGrid({ catalog }: { catalog: CompareCatalog }) {
                   <p className="compare-column__persona">{persona?.label ?? c.personaId}</p>
                 </div>
               </header>
+              {(() => {
+                // A directional policy: sliders over its objectives (the live column, not the request's).
+                const objectives = models.find((m) => m.id === c.modelId)?.objectives;
+                return objectives ? <DirectionSliders column={i} objectives={objectives} /> : null;
+              })()}
               {persona && persona.tastes.length > 0 && (
                 <p className="compare-column__tastes">
                   <span className="muted">Prefers </span>

@@ -10,6 +10,7 @@
 import type { PolicyRecord, RateWithInterval } from '../../protocol/policy';
 import { pct } from '../format';
 import { IterationResults } from './IterationResults';
+import { DirectionalResults } from './DirectionalResults';
 import { finalMetricColumns, hackingGapText } from './reading';
 import { RewardModelTable } from './RewardModelTable';
 
@@ -273,6 +274,7 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
       </p>
       <RewardModelTable record={record} />
       <IterationResults record={record} />
+      <DirectionalResults record={record} />
       <h4 className="pol-judge">Judge: people</h4>
       <p className="muted">
         Votes on these answers are collected in the <a href="#/compare">Compare view</a> (blind

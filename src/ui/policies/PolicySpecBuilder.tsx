@@ -22,6 +22,7 @@ const METHODS = [
   { value: 'iterative-dpo', label: 'Iterative DPO (reward-model labels)' },
   { value: 'ppo', label: 'PPO (reward model)' },
   { value: 'rloo', label: 'RLOO (reward model)' },
+  { value: 'directional-dpo', label: 'Directional DPO (a direction over the objectives)' },
   { value: 'roleplay', label: 'Roleplay (no training)' },
   { value: 'few-shot', label: 'Few-shot (no training)' },
 ] as const;
@@ -124,6 +125,13 @@ function ArmEditor({ index }: { index: number }) {
       {online && (
         <div className="exp-row">
           <NullableTextField path={[...base, 'method', 'rewardModelRun']} label="Reward model (a Stage-1 run id, or RUN#ARM)" emptyMeans="empty: trained in this run on its pairs" />
+        </div>
+      )}
+      {kind === 'directional-dpo' && (
+        <div className="exp-row">
+          <NullableTextField path={[...base, 'method', 'rewardModel']} label="Multi-objective reward model (a kept model)" emptyMeans="empty: fitted in this run on the world's pairs" />
+          <NumberField path={[...base, 'method', 'minMargin']} label="Minimum label margin" />
+          <NumberField path={[...base, 'method', 'judge', 'questions']} label="Held-out questions judged" step="1" />
         </div>
       )}
       {kind === 'few-shot' && (
