@@ -148,7 +148,10 @@ describe('the multi-objective reward model with a direction', () => {
           const r = poleOf(q, p.rejected, axis);
           if (axis === flippedAxis) expect(r).toBe(-c!);
           else expect(r).toBe(c);
-          if (Math.sign(u.get(axis)!) === c) (axis === flippedAxis ? flippedAgree++ : 0, axesAgree++);
+          if (Math.sign(u.get(axis)!) === c) {
+            axesAgree++;
+            if (axis === flippedAxis) flippedAgree++;
+          }
           axes++;
         }
       }
