@@ -42,6 +42,9 @@ function RateBar({ r }: { r: RateWithInterval }) {
 function TruthTable({ record }: { record: PolicyRecord }) {
   const conf = pct(record.spec.eval.confidence, 0);
   const rows = record.arms.flatMap((a) => a.eval.map((e) => ({ a, e })));
+  // Directional arms have no persona prompts: their verdicts are the directional judge's (below).
+  if (rows.length === 0 && record.arms.length > 0 && record.arms.every((a) => a.directional))
+    return <p className="muted">No persona prompts: a directional policy reads a direction, and its truth verdicts are under “moving the direction” below.</p>;
   if (rows.length === 0)
     return (
       <p className="muted">
