@@ -53,8 +53,16 @@ export class CpuThreadsError extends Error {
 const TASK_ROWS = 64;
 /** How long startCpuThreads waits for the workers before going on without the late ones. */
 const READY_TIMEOUT_MS = 10_000;
-/** Tasks per thread per chunk, at least: lets a thread the machine slows down fall behind. */
-const TASKS_PER_THREAD = 4;
+/** Tasks per thread per job of the tile kernel. A job ends when its last task does, so the thread
+ * that finishes first waits up to one task at every join (four joins per 1024 product: a chunk of
+ * 256 rows each); with 4 per thread a task of a 1024 product was 64 x 512 x 1024 (1.3 ms) and
+ * those waits could add up to a tenth of the product. Many small tasks also let a thread the
+ * machine slows down fall behind without holding the others up. */
+const TASKS_PER_THREAD = 16;
+/** A task keeps at least this many multiply-adds (about 5 us): taking one is an atomic exchange. */
+const MIN_TASK_MACS = 1 << 18;
+/** Tasks per thread of a few-rows job (./matmul-rows.ts). */
+const ROWS_TASKS_PER_THREAD = 4;
 
 interface Spawned {
   terminate(): void;
@@ -196,19 +204,23 @@ class ThreadPool {
    * memory the job does not touch) before join(). One job at a time. */
   publish(ap: number, bp: number, cp: number, mPanels: number, nPanels: number, k: number, ldc: number): number {
     const rowPanels = Math.max(1, Math.floor(TASK_ROWS / this.MR));
-    return this.publishJob(0, [ap, bp, cp, mPanels, nPanels, k, ldc], rowPanels, [k * this.MR * 4, k * this.NR * 4, this.MR * ldc * 4, this.NR * 4]);
+    const minColPanels = Math.ceil(MIN_TASK_MACS / (rowPanels * this.MR * this.NR * k));
+    return this.publishJob(0, [ap, bp, cp, mPanels, nPanels, k, ldc], rowPanels, [k * this.MR * 4, k * this.NR * 4, this.MR * ldc * 4, this.NR * 4], TASKS_PER_THREAD, minColPanels);
   }
 
   /** A few-rows job: every row of A in each task (at most 16), B's groups of 4 rows split among
    * the tasks. */
   publishRows(ra: 1 | 2, ap: number, bp: number, cp: number, mGroups: number, nGroups: number, k4: number, ldc: number): number {
-    return this.publishJob(ra, [ap, bp, cp, mGroups, nGroups, k4, ldc], mGroups, [ra * k4 * 16, 4 * k4 * 16, ra * ldc * 4, 16]);
+    return this.publishJob(ra, [ap, bp, cp, mGroups, nGroups, k4, ldc], mGroups, [ra * k4 * 16, 4 * k4 * 16, ra * ldc * 4, 16], ROWS_TASKS_PER_THREAD, 1);
   }
 
-  private publishJob(kind: number, [ap, bp, cp, mPanels, nPanels, k, ldc]: number[], rowPanels: number, [aPanelBytes, bPanelBytes, cTileRowBytes, nrBytes]: number[]): number {
+  /** Splits the job into rowBlocks x colBlocks tasks: about tasksPerThread per thread, each at
+   * least minColPanels panels wide, at most MAX_TASKS in all. */
+  private publishJob(kind: number, [ap, bp, cp, mPanels, nPanels, k, ldc]: number[], rowPanels: number, [aPanelBytes, bPanelBytes, cTileRowBytes, nrBytes]: number[], tasksPerThread: number, minColPanels: number): number {
     const c = this.ctl;
     const rowBlocks = Math.ceil(mPanels / rowPanels);
-    let colBlocks = Math.min(nPanels, Math.max(1, Math.ceil((TASKS_PER_THREAD * this.threads) / rowBlocks)));
+    const wanted = Math.ceil((tasksPerThread * this.threads) / rowBlocks);
+    let colBlocks = Math.max(1, Math.min(nPanels, wanted, Math.ceil(nPanels / minColPanels), Math.floor(MAX_TASKS / rowBlocks)));
     const colPanels = Math.ceil(nPanels / colBlocks);
     colBlocks = Math.ceil(nPanels / colPanels);
     const total = rowBlocks * colBlocks;
