@@ -1,8 +1,9 @@
 // The CPU backend's matmul: the fast path (the simple reference is matmulCpu in
 // ../kernels/matmul.ts). Operands are copied into the kernel's memory and packed into panels
 // there (./pack-panels.ts, ./pack-wasm.ts; transposes and broadcasting are resolved then), then
-// a WebAssembly SIMD micro-kernel (./matmul-fast-wasm.ts) computes whole tiles in registers. Synchronous; works in Node, a page and a worker. Tiny products, and
-// runtimes without WebAssembly SIMD, use a plain JS loop instead. Products of at least
+// a WebAssembly SIMD micro-kernel (./matmul-fast-wasm.ts) computes whole tiles in registers.
+// Synchronous; works in Node, a page and a worker. Tiny products, and runtimes without
+// WebAssembly SIMD, use a plain JS loop instead. Products of at least
 // MIN_THREADED_MACS run their tiles on the cpu backend's threads (./thread-pool.ts) when more than
 // one is on (./matmul-threaded.ts): the same kernel on the same packed panels, so the result is
 // the same bits. Products of a few rows against a transposed, shared B (generation's rows against
