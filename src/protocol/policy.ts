@@ -80,6 +80,8 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
   dims: number;
   /** Pairs with |u · (r(x) − r(x'))| at or under this are dropped (too close to call). */
   minMargin: number;
+  /** Where the direction stands: the system message, or after the question in the user's turn. */
+  placement: 'system' | 'question';
   judge: DirectionalJudgeSpec;
 }
 

@@ -51,7 +51,7 @@ async function prompts(m: ColumnModel, question: (typeof QUESTIONS)[number], row
       out.push({ text: answerPrompt(m.tokenizer, question, r.attributes, reading), style: reading.style });
     } else if (m.prompt === 'policy' && m.policy?.objectives) {
       // A directional policy reads a direction, as it was trained, not a persona.
-      out.push({ text: directionalPrompt(m.tokenizer, m.policy.objectives, r.direction, question.text) });
+      out.push({ text: directionalPrompt(m.tokenizer, m.policy.objectives, r.direction, question.text, m.policy.placement) });
     } else if (m.prompt === 'policy' && m.policy) {
       out.push({ text: policyPrompt(m.tokenizer, r.attributes, m.policy.subset, question.text) });
     } else if (m.prompt === 'builtin-blind') {

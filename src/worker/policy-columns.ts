@@ -64,8 +64,9 @@ export interface PolicyColumn {
   tokenizer: TextTokenizer;
   layout: PolicyLayout;
   subset: AttributeSubset;
-  /** A directional policy's objectives (its system message is a direction over them, not a persona). */
+  /** A directional policy's objectives (its prompt holds a direction over them, not a persona) and where the direction stands. */
   objectives?: string[];
+  placement?: 'system' | 'question';
 }
 
 /** Loads a trained arm's policy on the cpu backend (the app's policies are small). */
@@ -86,5 +87,6 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
   const { backend } = await backendFor('cpu');
   const { model, tokenizer } = await loadModel(backend, await savedPolicyCheckpoint(saved, files, label));
   const objectives = record.arms[ref.arm]?.directional?.objectives;
-  return { label, model, tokenizer, layout: { tokenizer, styled: base.kind === 'builtin' }, subset: resolveSubset(arm.conditioning), ...(objectives ? { objectives } : {}) };
+  const placement = arm.method.kind === 'directional-dpo' ? arm.method.placement : undefined;
+  return { label, model, tokenizer, layout: { tokenizer, styled: base.kind === 'builtin' }, subset: resolveSubset(arm.conditioning), ...(objectives ? { objectives, placement } : {}) };
 }

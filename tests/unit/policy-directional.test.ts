@@ -8,7 +8,7 @@ import { candidatePoles, DEFAULT_BUILTIN, QUESTIONS, responseText, type BuiltinD
 import { fitKeptMultiObjective, MultiObjectiveScorer, parseKeptMultiObjective, KeptModelError, type KeptMultiObjectiveModel } from '../../src/experiments/analysis/kept-model';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
-import { axisPair, directionText, DirectionError, normalize, sweepDirections } from '../../src/experiments/policy/direction';
+import { axisPair, directionalTurns, directionText, DirectionError, normalize, sweepDirections } from '../../src/experiments/policy/direction';
 import { directionalPairs, judgeAxisItems, poleMeans, poleOf, splitQuestions } from '../../src/experiments/policy/directional';
 import { DirectionalRewardModel } from '../../src/experiments/policy/directional-reward';
 import { policyPresetSpec } from '../../src/experiments/policy/presets';
@@ -34,7 +34,7 @@ function fieldPath(value: unknown): string {
 describe('directional policy spec', () => {
   it('fills its defaults and round-trips through a URL', () => {
     const s = parsePolicySpec({ arms: [dirArm()] });
-    expect(s.arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'sigmoid', rewardModel: null, dims: 10, judge: { questions: 14, baseDirections: 3, magnitude: 0.7, sweepAngles: 8, sweepObjectives: ['formality', 'detail'] } });
+    expect(s.arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'sigmoid', rewardModel: null, dims: 10, minMargin: 0.5, placement: 'system', judge: { questions: 14, baseDirections: 3, magnitude: 0.7, sweepAngles: 8, sweepObjectives: ['formality', 'detail'] } });
     const t = parsePolicySpec({ arms: [dirArm({ rewardModel: 'runs/m.json', judge: { sweepObjectives: ['humour', 'warmth'] } })] });
     expect(decodePolicySpec(encodePolicySpec(t))).toEqual(t);
   });
@@ -46,6 +46,7 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ judge: { questions: QUESTIONS.length } })] })).toBe('arms[0].method.judge.questions');
     expect(fieldPath({ arms: [dirArm({ rewardModel: '' })] })).toBe('arms[0].method.rewardModel');
     expect(fieldPath({ arms: [dirArm({ dims: 0 })] })).toBe('arms[0].method.dims');
+    expect(fieldPath({ arms: [dirArm({ placement: 'middle' })] })).toBe('arms[0].method.placement');
   });
 
   it('the directional preset validates', () => {
@@ -58,6 +59,8 @@ describe('directions', () => {
     expect(directionText(['formality', 'detail', 'humour'], [0.6, -0.8, 0])).toBe('formality +0.60\ndetail -0.80\nhumour 0.00');
     expect(() => directionText(['a'], [1, 0])).toThrow(DirectionError);
     expect(() => normalize([0, 0])).toThrow(DirectionError);
+    expect(directionalTurns('system', 'formality +1.00', 'Why?')).toEqual({ system: 'formality +1.00', user: 'Why?' });
+    expect(directionalTurns('question', 'formality +1.00', 'Why?')).toEqual({ system: '', user: 'Why?\nformality +1.00' });
   });
 
   it("the judge's pair: unit length, only component k's sign differs", () => {

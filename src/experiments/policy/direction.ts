@@ -22,6 +22,14 @@ export function directionText(objectives: readonly string[], u: readonly number[
   return objectives.map((name, k) => `${name} ${u[k] === 0 || Math.abs(u[k]) < 0.005 ? '0.00' : `${u[k] > 0 ? '+' : '-'}${Math.abs(u[k]).toFixed(2)}`}`).join('\n');
 }
 
+/** Where the direction stands in the prompt: the system message (where a persona stands), or after the question in the user's turn. */
+export type DirectionPlacement = 'system' | 'question';
+
+/** The system message and the user's turn of a prompt with this direction text. */
+export function directionalTurns(placement: DirectionPlacement, text: string, instruction: string): { system: string; user: string } {
+  return placement === 'system' ? { system: text, user: instruction } : { system: '', user: `${instruction}\n${text}` };
+}
+
 /** A direction drawn uniformly on the unit sphere (normal components, normalized). */
 export function randomDirection(rng: Rng, dims: number): number[] {
   for (;;) {

@@ -14,7 +14,7 @@ import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { MultiObjectiveScorer } from '../analysis/kept-model';
 import { zFor } from '../results/intervals';
-import { axisPair, directionText, dot, randomDirection, sweepDirections } from './direction';
+import { axisPair, directionalTurns, directionText, dot, randomDirection, sweepDirections, type DirectionPlacement } from './direction';
 import { generateAnswers, rate, type AnswerLm } from './evaluate';
 import { promptIds, type PolicyLayout } from './prompts';
 import type { Backend } from '../../tensor';
@@ -148,6 +148,7 @@ export interface DirectionalJudgeInput {
   rewardModel: string;
   questions: readonly BuiltinQuestion[];
   judge: DirectionalJudgeSpec;
+  placement: DirectionPlacement;
   eval: PolicyEvalSpec;
   seed: number;
   signal?: AbortSignal;
@@ -182,8 +183,12 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const xi = objectives.indexOf(judge.sweepObjectives[0]);
   const yi = objectives.indexOf(judge.sweepObjectives[1]);
   const sweep = xi >= 0 && yi >= 0 ? sweepDirections(O, xi, yi, judge.sweepAngles) : [];
-  const judgePrompts = plan.flatMap((p) => [promptIds(x.layout, directionText(objectives, p.minus), p.question.text), promptIds(x.layout, directionText(objectives, p.plus), p.question.text)]);
-  const sweepPrompts = sweep.flatMap((s) => x.questions.map((q) => promptIds(x.layout, directionText(objectives, s.direction), q.text)));
+  const prompt = (u: readonly number[], q: BuiltinQuestion) => {
+    const t = directionalTurns(x.placement, directionText(objectives, u), q.text);
+    return promptIds(x.layout, t.system, t.user);
+  };
+  const judgePrompts = plan.flatMap((p) => [prompt(p.minus, p.question), prompt(p.plus, p.question)]);
+  const sweepPrompts = sweep.flatMap((s) => x.questions.map((q) => prompt(s.direction, q)));
   const basePrompts = x.questions.map((q) => promptIds(x.layout, '', q.text));
   const total = judgePrompts.length + sweepPrompts.length + basePrompts.length;
   const judged = await generateAnswers(x.be, x.model, x.adapter, x.layout, judgePrompts, settings('axis answers', 0, total));

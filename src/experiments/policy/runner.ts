@@ -36,6 +36,7 @@ import type { ValueHead } from './value-head';
 import { parsePolicySpec } from './spec';
 import { fitKeptMultiObjective, MultiObjectiveScorer, type KeptMultiObjectiveModel } from '../analysis/kept-model';
 import { directionalPairs, judgeDirectional, splitQuestions } from './directional';
+import { directionalTurns } from './direction';
 
 export interface PolicyRunnerEnv {
   backend: Backend;
@@ -504,8 +505,8 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: { lm: Load
   if (made.pairs.length === 0) throw new DataUnavailableError(`${a.label}: every directional pair tied under the reward model`);
   const rows = new Map<string, PreferenceRow>();
   for (const p of made.pairs) {
-    const system = made.system.get(p.id)!;
-    rows.set(p.id, { prompt: promptIds(sh.layout, system, p.instruction), chosen: responseIds(sh.layout, system, p.instruction, p.chosen), rejected: responseIds(sh.layout, system, p.instruction, p.rejected) });
+    const t = directionalTurns(m.placement, made.system.get(p.id)!, p.instruction);
+    rows.set(p.id, { prompt: promptIds(sh.layout, t.system, t.user), chosen: responseIds(sh.layout, t.system, t.user, p.chosen), rejected: responseIds(sh.layout, t.system, t.user, p.rejected) });
   }
   const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows);
   result.final = { ...result.final, direction_ties: made.ties };
@@ -520,6 +521,7 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: { lm: Load
     rewardModel: result.rewardModel,
     questions: judge,
     judge: m.judge,
+    placement: m.placement,
     eval: spec.eval,
     seed: spec.seed,
     signal: o.signal,

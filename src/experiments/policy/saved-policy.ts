@@ -13,7 +13,7 @@ import type { TextTokenizer } from '../../models/tokenizer';
 import type { PolicyFiles } from './save';
 import { answerOf, personaText, type PolicyLayout } from './prompts';
 import { renderDialog } from '../lm/prompts';
-import { directionText, normalize } from './direction';
+import { directionalTurns, directionText, normalize, type DirectionPlacement } from './direction';
 
 export interface SavedPolicy {
   kind: 'full' | 'lora';
@@ -43,10 +43,11 @@ export function policyPrompt(tok: TextTokenizer, attributes: Attributes, subset:
   return renderDialog(tok, personaText(attributes, subset), [{ role: 'user', content: instruction }]);
 }
 
-/** The prompt a directional policy reads: the direction (normalized; none given or all zeros: every objective 0.00) as its system message, then the question. */
-export function directionalPrompt(tok: TextTokenizer, objectives: readonly string[], direction: readonly number[] | undefined, instruction: string): string {
+/** The prompt a directional policy reads: the direction (normalized; none given or all zeros: every objective 0.00) where it was trained to read it (its system message, or after the question). */
+export function directionalPrompt(tok: TextTokenizer, objectives: readonly string[], direction: readonly number[] | undefined, instruction: string, placement: DirectionPlacement = 'system'): string {
   const u = direction && direction.length === objectives.length && direction.some((x) => x !== 0) ? normalize(direction) : objectives.map(() => 0);
-  return renderDialog(tok, directionText(objectives, u), [{ role: 'user', content: instruction }]);
+  const t = directionalTurns(placement, directionText(objectives, u), instruction);
+  return renderDialog(tok, t.system, [{ role: 'user', content: t.user }]);
 }
 
 /** A generated turn as shown: the answer, and the style line when the base writes one first. */

@@ -59,6 +59,7 @@ const method = variants<PolicyArmSpec['method']>(
       rewardModel: nullable(str({ minLength: 1, maxLength: 4096 }), { default: null }),
       dims: num({ integer: true, min: 1, max: 64, default: 10 }),
       minMargin: num({ min: 0, max: 100, default: 0.5 }),
+      placement: literal(['system', 'question'], { default: 'system' }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),
