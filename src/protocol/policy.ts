@@ -130,6 +130,13 @@ export interface DirectionalResult {
   axes: DirectionalAxisResult[];
   /** Pooled over objectives. */
   overall: { flipped: RateWithInterval; changed: RateWithInterval; held: RateWithInterval };
+  /**
+   * Teacher-forced, on the judge's items: how far moving u_k from − to + moves the policy's log-odds
+   * of axis k's + pole over its − pole (log π(x₊|u) − log π(x₋|u), x± the question's answer with
+   * axis k at ± and the other axes +), in nats, mean over items with a normal interval. A policy
+   * that ignores the direction sits at 0, even where no greedy answer flips. Absent in older records.
+   */
+  logOddsShift?: { n: number; mean: number; lo: number; hi: number };
   /** The Pareto sweep: per angle θ the direction (cos θ, sin θ) on the two objectives and the poles reached on every objective. */
   sweep: { x: string; y: string; points: { angle: number; direction: number[]; values: PoleMean[] }[]; base: PoleMean[] };
   /** A few answer pairs at − and + for reading. */

@@ -234,6 +234,9 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     // The tiny checkpoint writes nothing the truth can read: every answer is invalid, nothing flips.
     expect(d.overall.flipped.wins).toBe(0);
     expect(d.sweep.points).toHaveLength(3);
+    // The teacher-forced shift is read on every judged item, and is a number.
+    expect(d.logOddsShift!.n).toBe(d.overall.flipped.n);
+    expect(Number.isFinite(d.logOddsShift!.mean)).toBe(true);
     expect(d.sweep.base).toHaveLength(10);
     expect(a.rewardModel).toMatch(/in-run/);
   }, 300_000);

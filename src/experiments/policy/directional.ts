@@ -15,8 +15,8 @@ import { Rng } from '../../util/rng';
 import type { MultiObjectiveScorer } from '../analysis/kept-model';
 import { zFor } from '../results/intervals';
 import { axisPair, directionalTurns, directionText, dot, randomDirection, sweepDirections, type DirectionPlacement } from './direction';
-import { generateAnswers, rate, type AnswerLm } from './evaluate';
-import { promptIds, type PolicyLayout } from './prompts';
+import { contextOf, generateAnswers, rate, responseLogps, type AnswerLm } from './evaluate';
+import { promptIds, responseIds, type PolicyLayout } from './prompts';
 import type { Backend } from '../../tensor';
 
 /** The questions the judge reads (a seeded sample, never trained on) and the rest, which train. */
@@ -155,6 +155,31 @@ export interface DirectionalJudgeInput {
   onProgress?(done: number, total: number, what: string): void;
 }
 
+/** The teacher-forced log-odds shift of axis k's pole as u_k moves from − to + (DirectionalResult.logOddsShift). */
+export async function poleLogOddsShift(x: DirectionalJudgeInput, plan: readonly { question: BuiltinQuestion; objective: string; minus: number[]; plus: number[] }[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
+  const rows: { prompt: number[]; response: number[] }[] = [];
+  for (const p of plan) {
+    const s = p.question.axes.indexOf(p.objective as BuiltinQuestion['axes'][number]);
+    const answer = (pole: number) => responseText(p.question, p.question.axes.map((_, j) => (j === s ? pole : 1)));
+    for (const u of [p.minus, p.plus]) {
+      const t = turns(u, p.question);
+      const ids = promptIds(x.layout, t.system, t.user);
+      for (const pole of [1, -1]) rows.push({ prompt: ids, response: responseIds(x.layout, t.system, t.user, answer(pole)) });
+    }
+  }
+  const sums: number[] = [];
+  for (let i = 0; i < rows.length; i += x.eval.batchSize) {
+    x.signal?.throwIfAborted();
+    sums.push(...(await responseLogps(x.model, rows.slice(i, i + x.eval.batchSize), { padId: x.layout.tokenizer.padId, maxLength: contextOf(x.model), adapter: x.adapter })));
+  }
+  const shifts = plan.map((_, i) => sums[4 * i + 2] - sums[4 * i + 3] - (sums[4 * i] - sums[4 * i + 1]));
+  const n = shifts.length;
+  const mean = n ? shifts.reduce((a, b) => a + b, 0) / n : NaN;
+  const sd = n > 1 ? Math.sqrt(shifts.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const half = (zFor(x.eval.confidence) * sd) / Math.sqrt(n);
+  return { n, mean, lo: mean - half, hi: mean + half };
+}
+
 /** Writes the judge's and the sweep's answers and reads them with the truth. */
 export async function judgeDirectional(x: DirectionalJudgeInput): Promise<DirectionalResult> {
   const { judge, objectives } = x;
@@ -183,8 +208,9 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const xi = objectives.indexOf(judge.sweepObjectives[0]);
   const yi = objectives.indexOf(judge.sweepObjectives[1]);
   const sweep = xi >= 0 && yi >= 0 ? sweepDirections(O, xi, yi, judge.sweepAngles) : [];
+  const turns = (u: readonly number[], q: BuiltinQuestion) => directionalTurns(x.placement, directionText(objectives, u), q.text);
   const prompt = (u: readonly number[], q: BuiltinQuestion) => {
-    const t = directionalTurns(x.placement, directionText(objectives, u), q.text);
+    const t = turns(u, q);
     return promptIds(x.layout, t.system, t.user);
   };
   const judgePrompts = plan.flatMap((p) => [prompt(p.minus, p.question), prompt(p.plus, p.question)]);
@@ -194,6 +220,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const judged = await generateAnswers(x.be, x.model, x.adapter, x.layout, judgePrompts, settings('axis answers', 0, total));
   const swept = await generateAnswers(x.be, x.model, x.adapter, x.layout, sweepPrompts, settings('sweep answers', judgePrompts.length, total));
   const based = await generateAnswers(x.be, x.base, null, x.layout, basePrompts, settings('base answers', judgePrompts.length + sweepPrompts.length, total));
+  const logOddsShift = await poleLogOddsShift(x, plan, turns);
   const items: AxisItem[] = plan.map((p, i) => ({ question: p.question, objective: p.objective, minus: judged.texts[2 * i], plus: judged.texts[2 * i + 1] }));
   const verdict = judgeAxisItems(objectives, items, x.eval.confidence);
   const Q = x.questions.length;
@@ -210,6 +237,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
     magnitude: judge.magnitude,
     baseDirections: judge.baseDirections,
     ...verdict,
+    logOddsShift,
     sweep: {
       x: judge.sweepObjectives[0],
       y: judge.sweepObjectives[1],

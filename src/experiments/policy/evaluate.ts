@@ -137,7 +137,7 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
 }
 
 /** Σ_t log p(y_t) of each row's response: readResponseLogProbs on our engine, the InferenceLm's score otherwise. */
-async function responseLogps(m: AnswerLm, rows: readonly { prompt: number[]; response: number[] }[], o: { padId: number; maxLength: number; adapter: LoraAdapter | null }): Promise<number[]> {
+export async function responseLogps(m: AnswerLm, rows: readonly { prompt: number[]; response: number[] }[], o: { padId: number; maxLength: number; adapter: LoraAdapter | null }): Promise<number[]> {
   const lm = inferenceOnly(m);
   if (!lm) return (await readResponseLogProbs(m as LlamaModel, rows, o)).sum;
   if (o.adapter) throw new InferenceOnlyError('an inference-only model (ONNX) takes no LoRA adapter');

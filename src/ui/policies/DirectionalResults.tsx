@@ -59,6 +59,11 @@ function ArmDirectional({ arm, d, conf }: { arm: PolicyArmResult; d: Directional
           </table>
         }
       />
+      {d.logOddsShift && (
+        <p className="mop-reading" data-testid="policy-directional-shift">
+          {`Teacher-forced: moving the component from − to + moves the policy's log-odds of the axis's + pole by ${d.logOddsShift.mean.toFixed(3)} nats [${d.logOddsShift.lo.toFixed(3)}, ${d.logOddsShift.hi.toFixed(3)}] over ${d.logOddsShift.n} items (0: the direction is ignored; a greedy answer turns only when the shift crosses the policy's own preference).`}
+        </p>
+      )}
       <Figure
         id={`directional-pareto-${slug}`}
         title={`Pareto plot: ${d.sweep.x} against ${d.sweep.y}, mean truth pole over the held-out questions for directions around their plane (${conf} intervals)`}
