@@ -155,8 +155,32 @@ export interface DirectionalJudgeInput {
   onProgress?(done: number, total: number, what: string): void;
 }
 
+export interface PlanItem {
+  question: BuiltinQuestion;
+  objective: string;
+  minus: number[];
+  plus: number[];
+}
+
+/** The judge's items: objective × held-out question that uses its axis × seeded base direction, each with its u− and u+. */
+export function judgePlan(objectives: readonly string[], questions: readonly BuiltinQuestion[], judge: Pick<DirectionalJudgeSpec, 'baseDirections' | 'magnitude'>, seed: number): PlanItem[] {
+  const O = objectives.length;
+  const plan: PlanItem[] = [];
+  objectives.forEach((o, k) => {
+    if (!(AXIS_IDS as readonly string[]).includes(o)) return;
+    for (const q of questions) {
+      if (!q.axes.includes(o as BuiltinQuestion['axes'][number])) continue;
+      for (let b = 0; b < judge.baseDirections; b++) {
+        const base = randomDirection(new Rng(fnv1a32(`${seed}:directional:base:${q.id}:${o}:${b}`)), O);
+        plan.push({ question: q, objective: o, ...axisPair(base, k, judge.magnitude) });
+      }
+    }
+  });
+  return plan;
+}
+
 /** The teacher-forced log-odds shift of axis k's pole as u_k moves from − to + (DirectionalResult.logOddsShift). */
-export async function poleLogOddsShift(x: DirectionalJudgeInput, plan: readonly { question: BuiltinQuestion; objective: string; minus: number[]; plus: number[] }[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
+export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 'adapter' | 'layout' | 'eval' | 'signal'>, plan: readonly PlanItem[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
   const rows: { prompt: number[]; response: number[] }[] = [];
   for (const p of plan) {
     const s = p.question.axes.indexOf(p.objective as BuiltinQuestion['axes'][number]);
@@ -193,18 +217,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
     signal: x.signal,
     onProgress: (done: number) => x.onProgress?.(offset + done, total, what),
   });
-  // The judge's items: objective × question using its axis × base direction.
-  const plan: { question: BuiltinQuestion; objective: string; minus: number[]; plus: number[] }[] = [];
-  objectives.forEach((o, k) => {
-    if (!(AXIS_IDS as readonly string[]).includes(o)) return;
-    for (const q of x.questions) {
-      if (!q.axes.includes(o as BuiltinQuestion['axes'][number])) continue;
-      for (let b = 0; b < judge.baseDirections; b++) {
-        const base = randomDirection(new Rng(fnv1a32(`${x.seed}:directional:base:${q.id}:${o}:${b}`)), O);
-        plan.push({ question: q, objective: o, ...axisPair(base, k, judge.magnitude) });
-      }
-    }
-  });
+  const plan = judgePlan(objectives, x.questions, judge, x.seed);
   const xi = objectives.indexOf(judge.sweepObjectives[0]);
   const yi = objectives.indexOf(judge.sweepObjectives[1]);
   const sweep = xi >= 0 && yi >= 0 ? sweepDirections(O, xi, yi, judge.sweepAngles) : [];
