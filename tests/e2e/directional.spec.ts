@@ -48,6 +48,7 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   await expect(judge.locator('svg text', { hasText: 'target 80%' })).toHaveCount(1);
   await judge.getByText('Numbers as a table').click();
   await expect(judge.locator('tbody tr').last()).toContainText('all objectives');
+  await expect(dir.getByTestId('policy-directional-shift')).toContainText(/^Teacher-forced: moving the component from − to \+ moves the policy's log-odds of the axis's \+ pole by -?\d+\.\d{3} nats \[/);
   const pareto = dir.getByTestId('mop-directional-pareto-directional');
   await expect(pareto.getByTestId('mop-directional-pareto-directional-reading')).toContainText(/^Turning the direction through the \(formality, risk\) plane moves formality's mean pole over \[/);
   await expect(pareto.locator('svg text', { hasText: 'formality: mean truth pole (−1 all − pole, +1 all + pole)' })).toHaveCount(1);
