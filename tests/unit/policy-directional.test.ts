@@ -50,7 +50,7 @@ describe('directional policy spec', () => {
   });
 
   it('the directional preset validates', () => {
-    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo' });
+    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 4, rewardModel: null });
   });
 });
 

@@ -80,11 +80,11 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'directional',
     title: 'Directional control (a direction over the objectives)',
-    description: 'Issue 13, item 4: a policy whose system message is a preference direction over the multi-objective reward model\'s objectives (one signed line per planted axis), trained by DPO with an NLL term (RPO) on pole pairs labelled by u · r(x) under random directions; judged on 14 held-out questions by moving each objective\'s component from − to +. rewardModel null fits the model in the run; the CLI takes a kept one (analysis run --keep-model FILE).',
+    description: 'Issue 13, item 4: a policy whose system message is a preference direction over the multi-objective reward model\'s objectives (one signed line per planted axis), trained by RPO (DPO + 4 × NLL) on pairs labelled by u · r(x) under random directions (the model\'s best answer in direction u against it with one axis flipped); judged on 14 held-out questions by moving each objective\'s component from − to +. exp2 of docs/modelling.md: 480 pairs, 30 steps, 7.5 min on the loaded 2-core machine with a kept model; rewardModel null fits one in the run first, the CLI takes a kept one (analysis run --keep-model FILE). It does not learn the direction on this base within that budget (docs/modelling.md).',
     spec: {
       name: 'directional',
       seed: 1,
-      arms: [{ label: 'directional', conditioning: NONE, method: { kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 1 }, train: { ...TRAIN, batchSize: 16, maxPairs: 1600 } }],
+      arms: [{ label: 'directional', conditioning: NONE, method: { kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 4, judge: { baseDirections: 1 } }, train: { ...TRAIN, batchSize: 16, lr: 5e-4, maxPairs: 480, logEvery: 2 } }],
       eval: { ...EVAL, seenPersonas: 1, unseenPersonas: 1 },
     },
   },
