@@ -93,6 +93,25 @@ export type ModelSpec =
       lora: { rank: number; alpha: number; dropout: number };
       /** Longest token sequence kept (the persona block is cut first). */
       maxTokens: number;
+      /**
+       * The joint Bradley–Terry reward model's readout: 'last', a scalar head on the last token's
+       * state; 'mean', the same head on the mean state of the response's tokens; 'likelihood', the
+       * response's summed token log-probability under the model (its own LM head), times a trained
+       * scale: the model starts from what it already predicts for the persona; 'pole-odds' (with
+       * answer 'style'), the style line's log-probability minus that of its mirror (every pole
+       * reversed), times a trained scale: each pole's log-odds against the other, 0 for an answer
+       * that takes no pole, as the planted utility is a sum of taste x pole.
+       */
+      readout: 'last' | 'mean' | 'likelihood' | 'pole-odds';
+      /**
+       * How a response is written after the prompt in the joint input: 'plain', the answer text;
+       * 'turn', the built-in model's assistant turn for it (its style line, each pole of the
+       * answer after the persona line that drives it, then the answer; docs/builtin-model.md), as
+       * its likelihood baselines read it; 'style', that style line alone (the poles the answer
+       * takes, known from its response id, not its words). Other models and datasets read the
+       * plain answer.
+       */
+      answer: 'plain' | 'turn' | 'style';
     };
 
 export interface TrainSpec {

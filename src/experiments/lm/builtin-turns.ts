@@ -20,3 +20,18 @@ export function builtinAnswerTurns(ds: Dataset): AnswerTurn {
     return ` ${q && poles ? assistantText(styleText(q, poles, persona), text) : text}`;
   };
 }
+
+/**
+ * The style line alone (with `flip`, of the mirror answer: every pole reversed): each pole of the answer after the persona line that drives it, without
+ * the answer's words (the joint reward model's answer "style": the part of the turn the persona
+ * decides; the answer that follows it is written from it). Unknown answers: the answer itself.
+ */
+export function builtinStyleTurns(ds: Dataset, o: { flip?: boolean } = {}): AnswerTurn {
+  if (!isBuiltin(ds)) return (text) => ` ${text}`;
+  return (text, questionId, responseId, persona) => {
+    const q = ds.questions.find((x) => x.id === questionId);
+    const poles = q && responseId !== undefined ? polesFromId(q, responseId) : undefined;
+    // flip: every pole the answer takes turned to the other one (the "mirror" answer).
+    return ` ${q && poles ? styleText(q, o.flip ? poles.map((x) => -x) : poles, persona) : text}`;
+  };
+}

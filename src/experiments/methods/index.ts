@@ -1,13 +1,13 @@
 // Methods as a table: each spec method kind (with its model kind) maps to a builder that returns
 // a Predictor for one arm. Adding a method means adding a spec kind and a builder here; the
 // runner, results and UI need no change.
-import { renderPersonaBlock, type PersonaRecord, type PreferencePair } from '../../data';
+import { isBuiltin, renderPersonaBlock, type PersonaRecord, type PreferencePair } from '../../data';
 import { BUILTIN_MODEL_ATTRIBUTES } from '../../models/builtin/format';
 import type { Backend } from '../../tensor';
 import { fnv1a32 } from '../../util/hash';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
 import type { Prepared } from '../prepare';
-import { builtinAnswerTurns } from '../lm/builtin-turns';
+import { builtinAnswerTurns, builtinStyleTurns } from '../lm/builtin-turns';
 import { promptLm, type LoadedLm, type PromptLm } from '../lm/loaded';
 import { BagScorer } from '../scorers/bag-scorer';
 import { LmJointScorer, LmSeparateScorer } from '../scorers/lm-reward';
@@ -120,7 +120,24 @@ export async function buildPredictor(ctx: ArmContext): Promise<Predictor> {
   }
   if (arm.method.kind === 'reward-model' && arm.model.kind === 'lm') {
     if (arm.model.source === 'onnx') throw new MethodUnavailableError('An ONNX model runs inference only (onnxruntime-web cannot train): use it for roleplay or few-shot');
-    const opts = { loss: arm.method.loss, seed: ctx.seed, personaText: personaTexts(ctx, await ctx.lm()), onFeatures: ctx.onPrepare };
+    const shared = await ctx.lm();
+    if (arm.model.readout === 'pole-odds' && !(shared.builtin && isBuiltin(ctx.prep.dataset))) {
+      throw new MethodUnavailableError('The readout "pole-odds" reads the built-in model\'s style line on the built-in dataset (each answer\'s poles come from its response id): use another readout for this model or dataset');
+    }
+    const personaText = personaTexts(ctx, shared);
+    const turns = arm.model.answer === 'style' ? builtinStyleTurns(ctx.prep.dataset) : builtinAnswerTurns(ctx.prep.dataset);
+    const mirrors = builtinStyleTurns(ctx.prep.dataset, { flip: true });
+    const evidence = (pid: string) => (personaText(pid) ? (ctx.prep.personas.get(pid)?.attributes ?? null) : null);
+    const opts = {
+      loss: arm.method.loss,
+      seed: ctx.seed,
+      personaText,
+      onFeatures: ctx.onPrepare,
+      // model.answer "turn": the built-in model reads each response as the turn it would write for
+      // it; "style": that turn's style line alone.
+      answerTurn: arm.model.answer !== 'plain' && shared.builtin ? (text: string, q: string, id: string | undefined, pid: string) => turns(text, q, id, evidence(pid)) : undefined,
+      mirrorTurn: arm.model.readout === 'pole-odds' && shared.builtin ? (text: string, q: string, id: string | undefined, pid: string) => mirrors(text, q, id, evidence(pid)) : undefined,
+    };
     if (arm.model.input === 'separate') {
       if (arm.model.mode !== 'frozen') throw new MethodUnavailableError('The separate-input reward model trains on frozen features only: use input "joint" for LoRA or full finetuning');
       const all = [...ctx.train, ...ctx.prep.test.generic, ...ctx.prep.test.cross, ...ctx.prep.test.unseen];

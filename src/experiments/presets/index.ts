@@ -119,6 +119,23 @@ export const PRESETS: readonly Preset[] = [
     },
   },
   {
+    name: 'lm-reward-joint',
+    title: 'The joint-input LM reward model on the built-in model\'s reading',
+    description:
+      'Persona, question and the built-in model\'s style line for each response (its poles, each after the persona line that drives it) in one sequence; the reward is the line\'s log-likelihood (arm 1) or its log-odds against the mirror line with every pole reversed (arm 2), each times a trained scale, with the whole model finetuned on cross-persona pairs (Bradley–Terry). About 20 minutes on one CPU core. 300 pairs per test set.',
+    where: 'anywhere',
+    spec: {
+      name: 'lm-reward-joint',
+      seed: 1,
+      data: { source: 'builtin' },
+      eval: { maxPairsPerSet: 300 },
+      arms: [
+        { label: 'LM joint, style likelihood', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'joint', mode: 'full', readout: 'likelihood', answer: 'style' }, train: { ...SMALL_TRAIN, epochs: 1, batchSize: 16, lr: 0.001, pairs: 'cross', maxPairs: 800, logEvery: 5 } },
+        { label: 'LM joint, pole log-odds', method: { kind: 'reward-model', loss: 'bradley-terry' }, model: { kind: 'lm', input: 'joint', mode: 'full', readout: 'pole-odds', answer: 'style' }, train: { ...SMALL_TRAIN, epochs: 1, batchSize: 16, lr: 0.0002, pairs: 'cross', maxPairs: 600, logEvery: 5 } },
+      ],
+    },
+  },
+  {
     name: 'opinionqa-sample',
     title: 'OpinionQA sample: groups as personas',
     description: 'Conditional vs marginal reward model on the OpinionQA-format sample (survey groups play personas).',

@@ -3,14 +3,18 @@
 //     once (hidden states averaged over the text: a causal model's last state mostly sees the
 //     last line), standardized, and scored by a bilinear head
 //     r = <u0 + P Wp, R Wr[:D]> + R Wr[D]; the marginal control (no attributes) keeps only u0.
-//   joint: persona, question and response(s) are one sequence, read at the last token by a
-//     scalar reward head (Bradley–Terry) or by the two choice tokens' LM-head rows after
-//     "which response would you prefer?" (the pairwise model; the head starts as the model's
-//     own A/B readout and trains). The backbone is frozen (features cached), LoRA-adapted, or
-//     fully finetuned (a fresh copy of the model per arm).
+//   joint: persona, question and response(s) are one sequence, read by a scalar reward head
+//     (Bradley–Terry: on the last token's state, on the mean state of the response's tokens, or
+//     the response's summed log-probability under the model itself times a trained scale) or by
+//     the two choice tokens' LM-head rows after "which response would you prefer?" (the pairwise
+//     model; the head starts as the model's own A/B readout and trains). The response is the
+//     plain answer or, for the built-in model, the turn it writes for that answer (style line,
+//     then answer). The backbone is frozen (features cached), LoRA-adapted, or fully finetuned (a
+//     fresh copy of the model per arm).
 import { add, concat, matmul, mul, noGrad, parameter, reshape, slice, sub, sum } from '../../autograd';
 import type { PreferencePair } from '../../data';
-import { padBatch } from '../../models/batch';
+import { padBatch, scoringBatch, type PromptResponse, type ScoringBatch } from '../../models/batch';
+import { tokenLogProbsOf } from '../../models/scoring';
 import { ChoiceTokenError, choiceTokenIds } from '../../models/choice';
 import { FeatureCache, lastTokenFeatures } from '../../models/features';
 import { lastTokenHidden } from '../../models/heads';
@@ -34,6 +38,13 @@ export interface LmRewardOptions {
   /** Called while features are computed (separate input): done, total sequences. */
   onFeatures?(done: number, total: number): void;
   batchSize?: number;
+  /**
+   * The text written after the prompt for a response (joint input, model.answer "turn": the
+   * built-in model's turn for it); absent: the response itself.
+   */
+  answerTurn?(text: string, questionId: string, responseId: string | undefined, personaId: string): string;
+  /** The readout "pole-odds": the same text for the mirror response (every pole reversed). */
+  mirrorTurn?(text: string, questionId: string, responseId: string | undefined, personaId: string): string;
 }
 
 function clip(ids: number[], max: number): number[] {
@@ -218,6 +229,9 @@ export class LmJointScorer implements Trainable {
   private readonly cache = new FeatureCache();
   private readonly max: number;
   private readonly choiceIds: number[] | null;
+  /** Token ids of prompts (persona, question) and of responses as written after them: tokenized once. */
+  private readonly promptCache = new Map<string, number[]>();
+  private readonly responseCache = new Map<string, number[]>();
 
   constructor(
     private readonly be: Backend,
@@ -243,6 +257,10 @@ export class LmJointScorer implements Trainable {
       this.choiceIds = ids;
       // Filled by init() with the LM-head rows of the two tokens: the model's own A/B readout.
       this.head = parameter(be.zeros([2, C]), 'head.choice');
+    } else if (spec.readout === 'likelihood' || spec.readout === 'pole-odds') {
+      this.choiceIds = null;
+      // r = scale * log p(response | prompt): at scale 1 the model's own likelihood readout.
+      this.head = parameter(be.full([1], 1), 'score.scale');
     } else {
       this.choiceIds = null;
       this.head = parameter(be.fromData(rng.float32(C, { normal: 0.02 }), [1, C]), 'score.weight');
@@ -255,7 +273,18 @@ export class LmJointScorer implements Trainable {
       ...(spec.mode === 'full' ? model.namedParameters() : []),
     ];
     const how = spec.mode === 'lora' ? `LoRA r=${spec.lora.rank}` : spec.mode === 'full' ? 'full finetune' : 'frozen backbone';
-    this.description = `${lm.name}, ${how}, joint input, ${o.loss === 'pairwise' ? 'choice-token head' : 'scalar reward head'}`;
+    const head =
+      o.loss === 'pairwise'
+        ? 'choice-token head'
+        : spec.readout === 'likelihood'
+          ? 'reward = scale x the response\'s log-likelihood'
+          : spec.readout === 'pole-odds'
+            ? 'reward = scale x log-odds of the style line against its mirror (every pole reversed)'
+            : spec.readout === 'mean'
+              ? 'scalar reward head on the mean response state'
+              : 'scalar reward head';
+    const reads = spec.answer === 'style' ? ' (the model\'s style line for each response)' : spec.answer === 'turn' ? ' (the model\'s turn for each response)' : '';
+    this.description = `${lm.name}, ${how}, joint input${o.answerTurn ? reads : ''}, ${head}`;
   }
 
   /** Copies the LM-head rows of the choice tokens into the pairwise head (call once, before training). */
@@ -282,10 +311,57 @@ export class LmJointScorer implements Trainable {
         return clip(tok.encode(renderDialog(tok, this.o.personaText(p.personaId), [{ role: 'user', content: choiceQuestion(p.instruction, a, b) }])), this.max);
       });
     }
+    return this.rows(pairs).map((r) => clip([...r.prompt, ...r.response], this.max));
+  }
+
+  /**
+   * (prompt, response) token rows of the Bradley–Terry model: chosen then rejected, per pair
+   * (`mirror`: the mirror responses', every pole reversed).
+   */
+  private rows(pairs: readonly PreferencePair[], mirror = false): PromptResponse[] {
+    const tok = this.lm.tokenizer;
+    const promptOf = (p: PreferencePair) => {
+      const key = `${p.personaId}\u0000${p.instruction}`;
+      let ids = this.promptCache.get(key);
+      if (!ids) this.promptCache.set(key, (ids = tok.encode(renderDialog(tok, this.o.personaText(p.personaId), [{ role: 'user', content: p.instruction }]))));
+      return ids;
+    };
+    const write = mirror ? this.o.mirrorTurn : this.o.answerTurn;
+    const responseOf = (p: PreferencePair, text: string, id: string | undefined) => {
+      // The turn names the persona's evidence lines, so it depends on the persona too.
+      const key = write ? `${mirror ? 'mirror' : ''}\u0000${p.personaId}\u0000${p.questionId}\u0000${text}` : text;
+      let ids = this.responseCache.get(key);
+      if (!ids) this.responseCache.set(key, (ids = answerIds(tok, write ? write(text, p.questionId, id, p.personaId) : text)));
+      return ids;
+    };
     return pairs.flatMap((p) => {
-      const prompt = tok.encode(renderDialog(tok, this.o.personaText(p.personaId), [{ role: 'user', content: p.instruction }]));
-      return [clip([...prompt, ...answerIds(tok, p.chosen)], this.max), clip([...prompt, ...answerIds(tok, p.rejected)], this.max)];
+      const prompt = promptOf(p);
+      return [
+        { prompt, response: responseOf(p, p.chosen, p.chosenId) },
+        { prompt, response: responseOf(p, p.rejected, p.rejectedId) },
+      ];
     });
+  }
+
+  /**
+   * Rewards [2B] (chosen, rejected per pair) in the graph for the 'mean' and 'likelihood'
+   * readouts, and for 'last' when the backbone trains.
+   */
+  private graphRewards(pairs: readonly PreferencePair[]): Tensor {
+    const { model, tokenizer } = this.lm;
+    const odds = this.spec.readout === 'pole-odds';
+    const batch = scoringBatch(odds ? [...this.rows(pairs), ...this.rows(pairs, true)] : this.rows(pairs), tokenizer.padId, this.max);
+    const h = model.hidden(batch.ids, batch.B, batch.T, { adapter: this.adapter });
+    if (this.spec.readout === 'likelihood') return mul(sum(tokenLogProbsOf(model, batch, h), 1), this.head);
+    if (odds) {
+      // log p(style line) - log p(mirror style line): each pole's log-odds against the other one,
+      // 0 for an answer that takes no pole; rows [0, N) are the responses, [N, 2N) their mirrors.
+      const lp = sum(tokenLogProbsOf(model, batch, h), 1);
+      const N = batch.B / 2;
+      return mul(sub(slice(lp, 0, 0, N), slice(lp, 0, N, 2 * N)), this.head);
+    }
+    if (this.spec.readout === 'mean') return this.scores(responseMean(model.backend, h, batch));
+    return this.scores(lastTokenHidden(model.backend, h, batch.lengths));
   }
 
   private featureMatrix(rows: readonly Float32Array[]): Tensor {
@@ -320,16 +396,24 @@ export class LmJointScorer implements Trainable {
   /** Frozen mode reads cached features in the (synchronous) forward: compute them first, for both
    * response orders of the pairwise model (the order is drawn in the forward). */
   async beforeStep(pairs: readonly PreferencePair[]): Promise<void> {
-    if (this.spec.mode !== 'frozen') return;
+    if (!this.cached) return;
     const seqs = this.o.loss === 'pairwise' ? [...this.sequences(pairs, pairs.map(() => false)), ...this.sequences(pairs, pairs.map(() => true))] : this.sequences(pairs, null);
     await lastTokenFeatures(this.lm.model, seqs, { padId: this.lm.tokenizer.padId, batchSize: 16, cache: this.cache });
   }
 
+  /** Frozen features cached per sequence serve the last-token readout only. */
+  private get cached(): boolean {
+    return this.spec.mode === 'frozen' && (this.o.loss === 'pairwise' || this.spec.readout === 'last');
+  }
+
   forward(pairs: readonly PreferencePair[], rng: () => number, logging: boolean): BatchOutput {
     const flip = this.o.loss === 'pairwise' ? pairs.map(() => rng() < 0.5) : null;
-    const seqs = this.sequences(pairs, flip);
-    const h = this.spec.mode === 'frozen' ? this.cachedStates(seqs) : this.graphStates(seqs);
-    const s = this.scores(h);
+    let s: Tensor;
+    if (this.o.loss === 'bradley-terry' && !this.cached) s = this.graphRewards(pairs);
+    else {
+      const seqs = this.sequences(pairs, flip);
+      s = this.scores(this.cached ? this.cachedStates(seqs) : this.graphStates(seqs));
+    }
     if (this.o.loss === 'bradley-terry') {
       const B = pairs.length;
       const pairsView = reshape(s, [B, 2]);
@@ -362,7 +446,10 @@ export class LmJointScorer implements Trainable {
       for (let i = 0; i < pairs.length; i += size) {
         signal?.throwIfAborted();
         const batch = pairs.slice(i, i + size);
-        if (this.o.loss === 'bradley-terry') {
+        if (this.o.loss === 'bradley-terry' && !this.cached) {
+          const v = await readScores(noGrad(() => tidy(() => this.graphRewards(batch))));
+          for (let j = 0; j < batch.length; j++) out[i + j] = preferenceProbability(v[2 * j] - v[2 * j + 1]);
+        } else if (this.o.loss === 'bradley-terry') {
           const h = await this.inferenceStates(this.sequences(batch, null));
           const v = await readScores(noGrad(() => tidy(() => this.scores(h))));
           h.dispose();
@@ -391,6 +478,18 @@ export class LmJointScorer implements Trainable {
     this.adapter?.dispose();
     if (this.ownsModel) this.lm.model.dispose();
   }
+}
+
+/** Hidden states [B, C] averaged over each row's response tokens (a [B, 1, T] weights matmul, in the graph). */
+export function responseMean(be: Backend, hidden: Tensor, batch: ScoringBatch): Tensor {
+  const [B, T, C] = hidden.shape;
+  const w = new Float32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const start = batch.promptLengths[b];
+    const n = batch.responseLengths[b];
+    w.fill(1 / n, b * T + start, b * T + start + n);
+  }
+  return reshape(matmul(be.fromData(w, [B, 1, T]), hidden), [B, C]);
 }
 
 /** Hidden states [C] averaged over each sequence's real tokens (a [B, 1, T] weights matmul). */

@@ -60,6 +60,8 @@ const model: Schema<ModelSpec> = variants<ModelSpec>(
         { optional: true },
       ),
       maxTokens: num({ integer: true, min: 16, max: 8192, default: 512 }),
+      readout: literal(['last', 'mean', 'likelihood', 'pole-odds'], { default: 'last' }),
+      answer: literal(['plain', 'turn', 'style'], { default: 'plain' }),
     }),
   },
   { default: { kind: 'features' } },
@@ -176,6 +178,15 @@ function crossChecks(s: ExperimentSpec): void {
     if (a.model.kind === 'lm') onnxChecks(a, i);
     if (a.model.kind === 'lm' && a.method.kind === 'reward-model' && a.model.input === 'separate' && a.model.mode !== 'frozen') {
       throw new SpecError(`arms[${i}].model.mode`, 'the separate-input reward model trains on frozen features only; use input "joint" for LoRA or full finetuning');
+    }
+    if (a.model.kind === 'lm' && a.model.readout !== 'last' && !(a.method.kind === 'reward-model' && a.method.loss === 'bradley-terry' && a.model.input === 'joint')) {
+      throw new SpecError(`arms[${i}].model.readout`, `"${a.model.readout}" reads the joint Bradley–Terry reward model (method reward-model, loss bradley-terry, input "joint"); leave it "last" here`);
+    }
+    if (a.model.kind === 'lm' && a.model.readout === 'pole-odds' && a.model.answer !== 'style') {
+      throw new SpecError(`arms[${i}].model.answer`, 'must be "style" for the readout "pole-odds" (it compares the style line with its mirror, every pole reversed)');
+    }
+    if (a.model.kind === 'lm' && a.model.answer !== 'plain' && !(a.method.kind === 'reward-model' && a.model.input === 'joint' && a.method.loss === 'bradley-terry')) {
+      throw new SpecError(`arms[${i}].model.answer`, `"${a.model.answer}" writes the response in the joint Bradley–Terry reward model's input (roleplay and few-shot read the built-in model's turn already); leave it "plain" here`);
     }
   });
   if (s.sweep) {
