@@ -122,7 +122,7 @@ export const PRESETS: readonly Preset[] = [
     name: 'lm-reward-joint',
     title: 'The joint-input LM reward model on the built-in model\'s reading',
     description:
-      'Persona, question and the built-in model\'s style line for each response (its poles, each after the persona line that drives it) in one sequence; the reward is the line\'s log-likelihood (arm 1) or its log-odds against the mirror line with every pole reversed (arm 2), each times a trained scale, with the whole model finetuned on cross-persona pairs (Bradley–Terry). About 20 minutes on one CPU core. 300 pairs per test set.',
+      'Persona, question and the built-in model\'s style line for each response (its poles, each after the persona line that drives it) in one sequence; the reward is the line\'s log-likelihood (arm 1) or its log-odds against the mirror line with every pole reversed (arm 2), each times a trained scale, with the whole model finetuned on cross-persona pairs (Bradley–Terry). About 13 minutes on one CPU core of a shared machine (docs/experiments.md). 300 pairs per test set.',
     where: 'anywhere',
     spec: {
       name: 'lm-reward-joint',
