@@ -15,7 +15,7 @@ import type { Dataset } from '../../data';
 import { fitBilinear, type BilinearModel } from './bilinear';
 import { analysisContext } from './context';
 import { analysisPreset } from './spec';
-import { cholesky, cholSolve } from './linalg';
+import { cholesky, cholSolve, demeanBy } from './linalg';
 import { csrFromBags, csrMul } from './sparse';
 import type { AnalysisContext } from './context';
 
@@ -59,21 +59,6 @@ function leastSquares(X: Float64Array, rows: number, d: number, y: Float64Array)
   for (let i = 0; i < d; i++) tr += G[i * d + i];
   for (let i = 0; i < d; i++) G[i * d + i] += 1e-9 * (tr / d) + 1e-12;
   return cholSolve(cholesky(G, d), d, g);
-}
-
-/** Removes each group's mean from every column of a [rows × cols] matrix. */
-function demeanBy(M: Float64Array, rows: number, cols: number, group: readonly number[]): void {
-  const sums = new Map<number, { s: Float64Array; n: number }>();
-  for (let r = 0; r < rows; r++) {
-    let e = sums.get(group[r]);
-    if (!e) sums.set(group[r], (e = { s: new Float64Array(cols), n: 0 }));
-    e.n++;
-    for (let k = 0; k < cols; k++) e.s[k] += M[r * cols + k];
-  }
-  for (let r = 0; r < rows; r++) {
-    const e = sums.get(group[r])!;
-    for (let k = 0; k < cols; k++) M[r * cols + k] -= e.s[k] / e.n;
-  }
 }
 
 function correlation(a: Float64Array, b: Float64Array): number {

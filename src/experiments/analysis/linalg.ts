@@ -104,3 +104,18 @@ export function meanCovariance(M: Float64Array, rows: number, cols: number): { m
     }
   return { mean, cov };
 }
+
+/** Removes each group's mean from every column of a [rows × cols] matrix. */
+export function demeanBy(M: Float64Array, rows: number, cols: number, group: readonly number[]): void {
+  const sums = new Map<number, { s: Float64Array; n: number }>();
+  for (let r = 0; r < rows; r++) {
+    let e = sums.get(group[r]);
+    if (!e) sums.set(group[r], (e = { s: new Float64Array(cols), n: 0 }));
+    e.n++;
+    for (let k = 0; k < cols; k++) e.s[k] += M[r * cols + k];
+  }
+  for (let r = 0; r < rows; r++) {
+    const e = sums.get(group[r])!;
+    for (let k = 0; k < cols; k++) M[r * cols + k] -= e.s[k] / e.n;
+  }
+}

@@ -14,7 +14,7 @@ import type { AnalysisContext } from './context';
 import { clusterMean, perPair } from './metrics';
 import { subsetPairs, type PairIndex } from './pair-index';
 import { gaussianPrior, fitWeights } from './few-shot';
-import { meanCovariance } from './linalg';
+import { demeanBy, meanCovariance } from './linalg';
 import { csrFromBags, csrMul } from './sparse';
 import type { Bag } from '../encoders/bags';
 
@@ -157,19 +157,8 @@ export function axisRecovery(ctx: AnalysisContext, model: BilinearModel): Pick<M
   const R = csrMul(csrFromBags(bags, ctx.X.cols), model.theta.subarray(0, ctx.X.cols * d), d);
   const Y = Float64Array.from(poles);
   // Rewards compare responses to one question: remove each question's mean from both sides.
-  for (const [M, cols] of [[R, d], [Y, A]] as const) {
-    const sums = new Map<number, { s: Float64Array; n: number }>();
-    for (let r = 0; r < n; r++) {
-      let e = sums.get(question[r]);
-      if (!e) sums.set(question[r], (e = { s: new Float64Array(cols), n: 0 }));
-      e.n++;
-      for (let k = 0; k < cols; k++) e.s[k] += M[r * cols + k];
-    }
-    for (let r = 0; r < n; r++) {
-      const e = sums.get(question[r])!;
-      for (let k = 0; k < cols; k++) M[r * cols + k] -= e.s[k] / e.n;
-    }
-  }
+  demeanBy(R, n, d, question);
+  demeanBy(Y, n, A, question);
   const res = cca(R, d, Y, A, n);
   // Per axis, over the responses whose question varies on it (elsewhere the axis has no pole).
   const axes = AXIS_IDS.map((axis, k) => {
