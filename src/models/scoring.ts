@@ -15,8 +15,8 @@ export const DEFAULT_MAX_LOGITS_BYTES = 64 * 1024 * 1024;
  * chunks whose [B, t, V] logits fit `maxLogitsBytes` (a 150k vocabulary makes full logits the
  * largest tensor by far), and not at all over chunks with no response token (the prompt).
  */
-export function tokenLogProbs(model: LlamaModel, batch: ScoringBatch, adapter: LoraAdapter | null = null, maxLogitsBytes = DEFAULT_MAX_LOGITS_BYTES): Tensor {
-  return tokenLogProbsOf(model, batch, model.hidden(batch.ids, batch.B, batch.T, { adapter }), maxLogitsBytes);
+export function tokenLogProbs(model: LlamaModel, batch: ScoringBatch, adapter: LoraAdapter | null = null, maxLogitsBytes = DEFAULT_MAX_LOGITS_BYTES, condition: Tensor | null = null): Tensor {
+  return tokenLogProbsOf(model, batch, model.hidden(batch.ids, batch.B, batch.T, { adapter, condition }), maxLogitsBytes);
 }
 
 /** The same from hidden states [B, T, C] already computed (a value head reads them too: PPO). */

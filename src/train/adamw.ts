@@ -13,6 +13,8 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Clip gradients to this global L2 norm (PyTorch's clip_grad_norm_); off when absent. */
   clipNorm?: number | null;
+  /** Per-parameter multipliers of lr (torch's parameter groups, for the few that need their own rate). */
+  lrScale?: ReadonlyMap<Tensor, number>;
 }
 
 interface Slot {
@@ -21,7 +23,7 @@ interface Slot {
 }
 
 export class AdamW {
-  readonly options: Required<Omit<AdamWOptions, 'clipNorm'>> & { clipNorm: number | null };
+  readonly options: Required<Omit<AdamWOptions, 'clipNorm' | 'lrScale'>> & { clipNorm: number | null; lrScale: ReadonlyMap<Tensor, number> };
   private readonly state = new Map<Tensor, Slot>();
   private stepCount = 0;
   /** Global gradient norm of the last step ([1], before clipping), or null before the first. */
@@ -31,7 +33,7 @@ export class AdamW {
     readonly params: readonly Tensor[],
     options: AdamWOptions,
   ) {
-    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: null, ...options };
+    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: null, lrScale: new Map(), ...options };
   }
 
   get step(): number {
@@ -82,7 +84,8 @@ export class AdamW {
         slot = { m: keep(be.zeros(p.shape)), v: keep(be.zeros(p.shape)) };
         this.state.set(p, slot);
       }
-      ops.adamw(be, p, p.grad as Tensor, slot.m, slot.v, hyper, clipScale);
+      const scale = this.options.lrScale.get(p);
+      ops.adamw(be, p, p.grad as Tensor, slot.m, slot.v, scale === undefined ? hyper : { ...hyper, lr: hyper.lr * scale }, clipScale);
     }
     clipScale?.dispose();
     zeroGrad(live);

@@ -95,7 +95,7 @@ export async function trainLoop(be: Backend, model: PairModel, pairs: readonly P
   const named = model.namedParameters();
   const opt = new AdamW(
     named.map(([, p]) => p),
-    { lr: t.lr, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
+    { lr: t.lr, weightDecay: t.weightDecay, clipNorm: t.clipNorm, lrScale: model.lrScales?.() },
   );
   const { perEpoch, total } = stepsFor(pairs.length, t);
   const curve: LogPoint[] = [];

@@ -19,6 +19,8 @@ export interface BatchOutput {
 export interface PairModel {
   /** Named parameters that train (checkpoints save and restore them by name). */
   namedParameters(): Array<[string, Tensor]>;
+  /** Parameters whose learning rate is the loop's times a factor (AdamWOptions.lrScale). */
+  lrScales?(): ReadonlyMap<Tensor, number>;
   /**
    * Forward of one batch, recording for backward; `rng` draws per-batch randomness (order).
    * `logging`: this step's metrics will be read, so also return per-response rewards if the

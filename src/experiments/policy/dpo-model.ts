@@ -12,6 +12,7 @@ import type { Backend, Tensor } from '../../tensor';
 import type { PairModel, BatchOutput } from '../../train/pair-model';
 import { dpoLoss, dpoMetricsFrom, pairLogProbs, readPairLogProbs, type DpoOptions, type PreferenceRow } from '../../train/policy';
 import type { DpoMethodSpec } from '../../protocol/policy';
+import { stackRows, type ConditionEmbedding } from '../../train/policy/condition-embedding';
 
 export interface ReferenceLogps {
   chosen: number;
@@ -57,23 +58,36 @@ export class DpoPolicyModel implements PairModel {
     method: DpoMethodSpec,
     private readonly padId: number,
     private readonly maxLength: number,
+    /** A learned persona (or direction) embedding trained with the policy; rows carry its inputs. */
+    private readonly condition: ConditionEmbedding | null = null,
+    /** The embedding's learning rate as a multiple of the policy's (method.conditionLr / train.lr). */
+    private readonly conditionLrScale = 1,
   ) {
     this.options = dpoOptions(method);
   }
 
   namedParameters(): Array<[string, Tensor]> {
-    if (!this.adapter) return this.model.namedParameters();
-    return [...this.adapter.modules].flatMap(([path, p]): Array<[string, Tensor]> => [
-      [`${path}.lora_A`, p.A],
-      [`${path}.lora_B`, p.B],
-    ]);
+    const own: Array<[string, Tensor]> = this.condition ? this.condition.namedParameters('condition.') : [];
+    if (!this.adapter) return [...this.model.namedParameters(), ...own];
+    return [
+      ...[...this.adapter.modules].flatMap(([path, p]): Array<[string, Tensor]> => [
+        [`${path}.lora_A`, p.A],
+        [`${path}.lora_B`, p.B],
+      ]),
+      ...own,
+    ];
+  }
+
+  lrScales(): ReadonlyMap<Tensor, number> {
+    return new Map(this.condition && this.conditionLrScale !== 1 ? this.condition.parameters().map((p) => [p, this.conditionLrScale]) : []);
   }
 
   forward(pairs: readonly PreferencePair[]): BatchOutput {
     const rows = pairs.map((p) => this.rows.get(p.id)!);
     const refs = pairs.map((p) => this.reference.get(p.id)!);
     const B = pairs.length;
-    const { chosen, rejected } = pairLogProbs(this.model, rows, { padId: this.padId, maxLength: this.maxLength, adapter: this.adapter });
+    const condition = this.condition ? this.condition.forward(stackRows([...rows, ...rows].map((r) => r.condition!)), 2 * B) : null;
+    const { chosen, rejected } = pairLogProbs(this.model, rows, { padId: this.padId, maxLength: this.maxLength, adapter: this.adapter, condition });
     const refC = refs.map((r) => r.chosen);
     const refR = refs.map((r) => r.rejected);
     const r = dpoLoss(

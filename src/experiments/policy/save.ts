@@ -10,14 +10,48 @@ import type { PolicySpec } from '../../protocol/policy';
 import { resolveSubset } from '../spec/expand';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import { writeSafetensors } from '../../models/safetensors/writer';
+import { SafetensorsFile } from '../../models/safetensors/file';
+import { bytesSource } from '../../util/byte-source';
+import type { ConditionEmbedding } from '../../train/policy/condition-embedding';
 
 export type PolicyFiles = Record<string, string | Uint8Array>;
 
-export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null, baseName: string): Promise<{ kind: 'full' | 'lora'; files: PolicyFiles }> {
-  if (adapter) return { kind: 'lora', files: { ...(await adapter.save(model.config, baseName)) } };
+/** A policy's learned conditioning embedding beside its weights: tensor `condition.table` [F, C], its feature names in the metadata. */
+export const CONDITION_FILE = 'persona_lab_condition.safetensors';
+
+export class SavedConditionError extends Error {
+  override name = 'SavedConditionError';
+}
+
+export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null, baseName: string, condition: ConditionEmbedding | null = null): Promise<{ kind: 'full' | 'lora'; files: PolicyFiles }> {
+  const extra: PolicyFiles = condition ? { [CONDITION_FILE]: await conditionFile(condition) } : {};
+  if (adapter) return { kind: 'lora', files: { ...(await adapter.save(model.config, baseName)), ...extra } };
   const tensors = [];
   for (const [name, t] of model.namedParameters()) tensors.push({ name, shape: t.shape, data: (await t.data()) as Float32Array });
-  return { kind: 'full', files: { 'model.safetensors': writeSafetensors(tensors, { format: 'pt' }) } };
+  return { kind: 'full', files: { 'model.safetensors': writeSafetensors(tensors, { format: 'pt' }), ...extra } };
+}
+
+async function conditionFile(c: ConditionEmbedding): Promise<Uint8Array> {
+  return writeSafetensors([{ name: 'condition.table', shape: [c.size, c.width], data: (await c.table.data()) as Float32Array }], { format: 'pt', features: JSON.stringify(c.features) });
+}
+
+/** A saved policy's conditioning table read back (null when it has none). */
+export async function readSavedCondition(files: PolicyFiles): Promise<{ features: string[]; width: number; table: Float32Array } | null> {
+  const bytes = files[CONDITION_FILE];
+  if (bytes === undefined) return null;
+  if (typeof bytes === 'string') throw new SavedConditionError(`${CONDITION_FILE}: expected bytes, got text`);
+  const f = await SafetensorsFile.open(bytesSource(bytes, CONDITION_FILE));
+  const info = f.info('condition.table');
+  let features: unknown;
+  try {
+    features = JSON.parse(f.metadata.features ?? 'null');
+  } catch {
+    features = null;
+  }
+  if (!info || info.shape.length !== 2 || !Array.isArray(features) || features.length !== info.shape[0] || !features.every((x) => typeof x === 'string')) {
+    throw new SavedConditionError(`${CONDITION_FILE}: needs a 2-D tensor condition.table and one feature name per row in its metadata`);
+  }
+  return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table') };
 }
 
 /** The card's file name beside a saved policy's files. */

@@ -24,6 +24,12 @@ export interface GenerateOptions extends SamplingOptions {
   /** Default true; false recomputes every position each step. */
   useCache?: boolean;
   adapter?: LoraAdapter | null;
+  /**
+   * Per-row conditioning vectors, B x C row-major (C = hidden size): each row's vector is added to
+   * every token's embedding (LlamaModel's ForwardOptions.condition; a policy's learned persona or
+   * direction embedding, computed by the caller).
+   */
+  condition?: Float32Array | null;
   /** Padding id for the left padding and finished rows; default the tokenizer's pad id (or 0). */
   padId?: number;
   /** Called after each new token of a row, with the row's text so far (needs a tokenizer). */
@@ -50,6 +56,9 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
     if (p.length === 0) throw new RangeError(`prompt ${b} is empty`);
   });
   const B = prompts.length;
+  const C = model.config.hiddenSize;
+  const condition = o.condition ?? null;
+  if (condition && condition.length !== B * C) throw new RangeError(`generate: ${condition.length} condition values for ${B} rows of ${C}`);
   const padId = o.padId ?? tokenizer?.padId ?? 0;
   const stop = new StopCriteria({ eosIds: o.eosIds ?? tokenizer?.eosIds ?? [], stopStrings: o.stopStrings, maxNewTokens: o.maxNewTokens });
   const rngs = prompts.map((_, b) => new Rng(o.seed).fork(`row-${b}`));
@@ -69,10 +78,10 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
   const realCount = prompts.map((p) => p.length);
   let padded = prompts.some((p) => p.length < T0);
   // Rows with the same prompt (K samples of one prompt, as online methods draw) share its forward:
-  // the prompt runs once per distinct prompt and its cache rows are copied to every row using it.
+  // the prompt runs once per distinct prompt (and condition) and its cache rows are copied to every row using it.
   const firstRow = new Map<string, number>();
   const source = prompts.map((p, b) => {
-    const key = p.join(',');
+    const key = condition ? `${p.join(',')}|${condition.subarray(b * C, (b + 1) * C).join(',')}` : p.join(',');
     if (!firstRow.has(key)) firstRow.set(key, b);
     return firstRow.get(key)!;
   });
@@ -121,6 +130,7 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
             keyMask: keyMask && pick(keyMask, S),
             cache,
             adapter: o.adapter,
+            condition: condition && model.backend.fromData(pick(condition, C), [rowsRun, 1, C]),
           });
           if (rowOf) cache!.expandRows(rowOf);
           return model.logits(slice(hidden, 1, T - 1, T));

@@ -31,6 +31,13 @@ export interface ForwardOptions {
   cache?: KVCache | null;
   /** LoRA adapter applied to its target projections. */
   adapter?: LoraAdapter | null;
+  /**
+   * [B, 1, C] added to every token's embedding of its row: a conditioning vector (a persona's or a
+   * preference direction's learned embedding, train/policy/condition-embedding.ts). It reaches
+   * every position through the residual stream, so a policy can learn to read it without first
+   * growing an attention route to a line of prompt text.
+   */
+  condition?: Tensor | null;
 }
 
 export class CachedForwardError extends Error {
@@ -91,6 +98,7 @@ export class LlamaModel extends Module {
     const keyMask = o.keyMask ? be.fromData(o.keyMask, [B, past + T]) : null;
     const lin = (x: Tensor, l: Linear, path: string) => this.project(x, l, path, o.adapter);
     let x = this.model.embed_tokens.forward(be.fromData(ids, [B, T], 'i32'));
+    if (o.condition) x = add(x, o.condition);
     this.model.layers.forEach((layer, i) => {
       const p = `model.layers.${i}.`;
       const a = layer.self_attn;

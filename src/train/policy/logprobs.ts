@@ -18,6 +18,8 @@ export interface LogProbOptions {
   /** The policy's adapter; null scores the base model (the reference, when the policy is LoRA). */
   adapter?: LoraAdapter | null;
   maxLogitsBytes?: number;
+  /** [B, 1, C] per-row conditioning vectors (LlamaModel's ForwardOptions.condition), in the rows' order. */
+  condition?: Tensor | null;
 }
 
 export interface ResponseLogps {
@@ -35,7 +37,7 @@ export interface ResponseLogps {
 /** Differentiable when called with gradients on and a trainable model or adapter. */
 export function responseLogProbs(model: LlamaModel, rows: readonly PromptResponse[], o: LogProbOptions): ResponseLogps {
   const batch = scoringBatch(rows, o.padId, o.maxLength);
-  const tokens = tokenLogProbs(model, batch, o.adapter ?? null, o.maxLogitsBytes);
+  const tokens = tokenLogProbs(model, batch, o.adapter ?? null, o.maxLogitsBytes, o.condition ?? null);
   return { batch, tokens, sum: sum(tokens, 1), counts: batch.responseLengths, mask: batch.weights };
 }
 
@@ -43,6 +45,8 @@ export interface PreferenceRow {
   prompt: readonly number[];
   chosen: readonly number[];
   rejected: readonly number[];
+  /** The row's conditioning inputs (a ConditionEmbedding's features), for a policy that has one. */
+  condition?: Float32Array;
 }
 
 /** Chosen and rejected log-prob sums for DPO, from one forward over [chosen..., rejected...]. */

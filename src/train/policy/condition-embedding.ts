@@ -1,0 +1,97 @@
+// A learned conditioning vector for a policy: a table [F, C] of trainable embeddings, one per
+// input feature (a persona's attribute value, "religion=Atheist", or one objective of a preference
+// direction), whose weighted sum is added to every token's embedding of the row (LlamaModel's
+// ForwardOptions.condition). This is the user embedding of personalized RLHF (P-RLHF, Li et al.
+// 2024) in its simplest form: the persona reaches every position through the residual stream, so
+// DPO trains a short route from the persona to the answer's decisions instead of having to grow
+// an attention route to one line of the persona text (docs/policies.md, exp5–exp13). The table
+// starts at zero, so a policy with it begins exactly as its base and as its DPO reference.
+import { matmul, reshape } from '../../autograd';
+import { Module } from '../../nn';
+import type { Attributes, AttributeKey } from '../../data';
+import type { Backend, Tensor } from '../../tensor';
+
+export class ConditionInputError extends Error {
+  override name = 'ConditionInputError';
+}
+
+export class ConditionEmbedding extends Module {
+  readonly table: Tensor;
+  private readonly index: Map<string, number>;
+
+  /** `features` name the table's rows, in order; `width` is the model's hidden size. */
+  constructor(
+    readonly backend: Backend,
+    readonly features: readonly string[],
+    readonly width: number,
+    table: Tensor | null = null,
+  ) {
+    super();
+    if (new Set(features).size !== features.length) throw new ConditionInputError('condition embedding: feature names repeat');
+    if (table && (table.rank !== 2 || table.shape[0] !== features.length || table.shape[1] !== width)) {
+      throw new ConditionInputError(`condition embedding: a table of shape [${table.shape.join(', ')}] for ${features.length} features of width ${width}`);
+    }
+    this.index = new Map(features.map((f, i) => [f, i]));
+    this.table = this.param('table', table ?? backend.zeros([features.length, width]));
+  }
+
+  get size(): number {
+    return this.features.length;
+  }
+
+  /** The [B, 1, C] vectors of B rows of inputs (B x F, row-major), for ForwardOptions.condition. */
+  forward(inputs: Float32Array, B: number): Tensor {
+    const F = this.features.length;
+    if (inputs.length !== B * F) throw new ConditionInputError(`condition embedding: ${inputs.length} inputs for ${B} rows of ${F} features`);
+    return reshape(matmul(this.backend.fromData(inputs, [B, F]), this.table), [B, 1, this.width]);
+  }
+
+  /** One input per feature: 1 for each of the persona's values that has a row, 0 elsewhere. */
+  personaInputs(attributes: Attributes, keys: readonly AttributeKey[]): Float32Array {
+    const x = new Float32Array(this.features.length);
+    for (const k of keys) {
+      const v = attributes[k];
+      const i = v === undefined ? undefined : this.index.get(personaFeature(k, v));
+      if (i !== undefined) x[i] = 1;
+    }
+    return x;
+  }
+}
+
+/** The feature name of one attribute value. */
+export function personaFeature(key: AttributeKey, value: string): string {
+  return `${key}=${value}`;
+}
+
+/** Every value of `keys` among `personas`, as feature names in a stable (sorted) order. */
+export function personaFeatures(personas: readonly { attributes: Attributes }[], keys: readonly AttributeKey[]): string[] {
+  const out = new Set<string>();
+  for (const p of personas) for (const k of keys) if (p.attributes[k] !== undefined) out.add(personaFeature(k, p.attributes[k]!));
+  return [...out].sort();
+}
+
+/**
+ * Host-side conditioning vectors: for each input row x (length F), x · table (table F x C, host
+ * data), C values. Generation reads these (the weights are fixed there); training uses forward().
+ */
+export function conditionVectors(table: Float32Array, width: number, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
+  const F = table.length / width;
+  const out = new Float32Array(inputs.length * width);
+  inputs.forEach((x, b) => {
+    if (x.length !== F) throw new ConditionInputError(`condition vectors: an input of ${x.length} values for a table of ${F} features`);
+    for (let f = 0; f < F; f++) {
+      const w = x[f];
+      if (w === 0) continue;
+      for (let c = 0; c < width; c++) out[b * width + c] += w * table[f * width + c];
+    }
+  });
+  return out;
+}
+
+/** Equal-length rows stacked row-major: the batch a forward of those rows reads. */
+export function stackRows(rows: readonly Float32Array[]): Float32Array {
+  const w = rows[0]?.length ?? 0;
+  const out = new Float32Array(rows.length * w);
+  rows.forEach((r, i) => out.set(r, i * w));
+  return out;
+}
