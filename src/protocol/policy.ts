@@ -80,8 +80,14 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
   dims: number;
   /** Pairs with |u · (r(x) − r(x'))| at or under this are dropped (too close to call). */
   minMargin: number;
-  /** Where the direction stands: the system message, or after the question in the user's turn. */
-  placement: 'system' | 'question';
+  /**
+   * Where the direction stands: the system message, after the question in the user's turn, or not
+   * in the text at all: `embedding` adds a learned vector, u · E (E one trainable row per objective),
+   * to every token's embedding, under the marginal prompt (train/policy/condition-embedding.ts).
+   */
+  placement: 'system' | 'question' | 'embedding';
+  /** The learning rate of the `embedding` placement's table; null: the policy's train.lr. */
+  conditionLr: number | null;
   judge: DirectionalJudgeSpec;
 }
 

@@ -3,6 +3,7 @@
 // (each row its own seeded stream), streamed as they grow, each read by the truth judge for its
 // column's persona, and by the Stage-1 reward model when one is chosen (compare-reward.ts). Blind
 // rating's items are built from these answers (rating.ts).
+import { stackRows } from '../train/policy/condition-embedding';
 import { QUESTIONS, type Attributes } from '../data';
 import type { ColumnAnswer, ColumnsOutcome, ColumnsRequest, ColumnTokenEvent } from '../protocol/rating';
 import { generate, type GenerateOptions } from '../models/generate/generate';
@@ -10,7 +11,7 @@ import type { OnnxGenerateOptions } from '../models/onnx/onnx-lm';
 import { builtinChat, splitAssistantText } from '../models/builtin/format';
 import { answerPrompt, readPersona } from '../models/builtin/read-persona';
 import { truthView } from '../experiments/rating/truth-view';
-import { directionalPrompt, policyPrompt, policyShown } from '../experiments/policy/saved-policy';
+import { directionalCondition, directionalPrompt, policyPrompt, policyShown } from '../experiments/policy/saved-policy';
 import { Rng } from '../util/rng';
 import { resolve, type ColumnModel } from './column-models';
 import { GenerationBusyError } from './model-errors';
@@ -101,6 +102,9 @@ export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnT
       const ps = await prompts(m, question, rows, req, controller.signal, (i, style) => onToken?.({ column: rows[i].column, sample: rows[i].sample, text: '', style, tokens: 0 }));
       const ids = ps.map((p) => m.tokenizer.encode(p.text));
       const counts = new Array<number>(ids.length).fill(0);
+      // An embedding-placed directional policy reads each row's direction as its learned vector, not as text.
+      const cond = m.policy?.objectives && m.policy.condition;
+      const condition = cond ? stackRows(rows.map((r) => directionalCondition(m.policy!.objectives!, r.direction, cond))) : null;
       const gens =
         ps.length < rows.length
           ? rows.map(() => ({ ids: [] as number[], text: '', reason: 'aborted' as const }))
@@ -111,6 +115,7 @@ export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnT
               seed: new Rng(req.seed).fork(`columns-${id}`).nextUint32(),
               vocabLimit: m.tokenizer.size,
               signal: controller.signal,
+              condition,
               onToken: (row, _id, text) => onToken?.({ column: rows[row].column, sample: rows[row].sample, ...shownText(m, text, ps[row].style), tokens: ++counts[row] }),
             });
       gens.forEach((g, i) => {

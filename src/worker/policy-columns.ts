@@ -3,6 +3,7 @@
 // the arm's policy loaded for generation: its kept files (./policy-weights.ts) over the base the
 // run started from (the app's own built-in folders), with the arm's conditioning subset and the
 // base's layout, so a column writes exactly as the run's evaluation did.
+import { CONDITION_FILE, readSavedCondition } from '../experiments/policy/save';
 import type { AttributeSubset } from '../data';
 import type { LlamaModel } from '../models/llama/model';
 import type { TextTokenizer } from '../models/tokenizer';
@@ -66,7 +67,9 @@ export interface PolicyColumn {
   subset: AttributeSubset;
   /** A directional policy's objectives (its prompt holds a direction over them, not a persona) and where the direction stands. */
   objectives?: string[];
-  placement?: 'system' | 'question';
+  placement?: 'system' | 'question' | 'embedding';
+  /** An embedding-placed directional policy's learned table (one row per objective). */
+  condition?: { table: Float32Array; width: number };
 }
 
 /** Loads a trained arm's policy on the cpu backend (the app's policies are small). */
@@ -88,5 +91,15 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
   const { model, tokenizer } = await loadModel(backend, await savedPolicyCheckpoint(saved, files, label));
   const objectives = record.arms[ref.arm]?.directional?.objectives;
   const placement = arm.method.kind === 'directional-dpo' ? arm.method.placement : undefined;
-  return { label, model, tokenizer, layout: { tokenizer, styled: base.kind === 'builtin' }, subset: resolveSubset(arm.conditioning), ...(objectives ? { objectives, placement } : {}) };
+  const condition = await readSavedCondition(saved.files);
+  if (placement === 'embedding' && !condition) throw new PolicyColumnError(`${label} reads its direction as a learned embedding, and its saved files lack ${CONDITION_FILE}: train it again.`);
+  return {
+    label,
+    model,
+    tokenizer,
+    layout: { tokenizer, styled: base.kind === 'builtin' },
+    subset: resolveSubset(arm.conditioning),
+    ...(objectives ? { objectives, placement } : {}),
+    ...(condition ? { condition: { table: condition.table, width: condition.width } } : {}),
+  };
 }

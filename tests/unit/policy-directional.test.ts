@@ -13,6 +13,7 @@ import { directionalPairs, judgeAxisItems, poleMeans, poleOf, splitQuestions } f
 import { DirectionalRewardModel } from '../../src/experiments/policy/directional-reward';
 import { policyPresetSpec } from '../../src/experiments/policy/presets';
 import { runPolicy } from '../../src/experiments/policy/runner';
+import { readSavedCondition } from '../../src/experiments/policy/save';
 import { decodePolicySpec, encodePolicySpec, parsePolicySpec } from '../../src/experiments/policy/spec';
 import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { SpecError } from '../../src/experiments/spec/schema';
@@ -47,6 +48,8 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ rewardModel: '' })] })).toBe('arms[0].method.rewardModel');
     expect(fieldPath({ arms: [dirArm({ dims: 0 })] })).toBe('arms[0].method.dims');
     expect(fieldPath({ arms: [dirArm({ placement: 'middle' })] })).toBe('arms[0].method.placement');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionLr: 0 })] })).toBe('arms[0].method.conditionLr');
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ placement: 'embedding', conditionLr: null });
   });
 
   it('the directional preset validates', () => {
@@ -207,9 +210,9 @@ describe('the directional judge (known answers)', () => {
 });
 
 describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
+  const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
   it('trains on direction-labelled pairs and writes the judge and the sweep into the record', async () => {
     const be = await createBackend('cpu');
-    const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
     const record = await runPolicy(
       {
         name: 'dir-toy',
@@ -239,5 +242,39 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(Number.isFinite(d.logOddsShift!.mean)).toBe(true);
     expect(d.sweep.base).toHaveLength(10);
     expect(a.rewardModel).toMatch(/in-run/);
+  }, 300_000);
+
+  it('placement embedding: trains the direction table with the policy, saves it, and judges with it', async () => {
+    const be = await createBackend('cpu');
+    const saved: Record<string, string | Uint8Array>[] = [];
+    const record = await runPolicy(
+      {
+        name: 'dir-embed-toy',
+        seed: 2,
+        base: { kind: 'path', path: TINY },
+        data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
+        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+        eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
+      },
+      {
+        backend: be,
+        adapter: null,
+        store: new MemoryRunStore<PolicyRecord>(),
+        loadData: loadBuiltin,
+        loadBase: (_b, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
+        appVersion: 'test',
+        savePolicy: async (_id, _arm, _label, s) => {
+          saved.push(s.files);
+          return 'memory';
+        },
+      },
+    );
+    expect(record.status, record.error?.message).toBe('done');
+    const d = record.arms[0].directional!;
+    expect(Number.isFinite(d.logOddsShift!.mean)).toBe(true);
+    const table = await readSavedCondition(saved[0]);
+    // One row per objective, trained away from its zero start (two steps at lr 1e-2).
+    expect(table!.features).toEqual(d.objectives);
+    expect(table!.table.some((x) => Math.abs(x) > 1e-3)).toBe(true);
   }, 300_000);
 });

@@ -22,11 +22,16 @@ export function directionText(objectives: readonly string[], u: readonly number[
   return objectives.map((name, k) => `${name} ${u[k] === 0 || Math.abs(u[k]) < 0.005 ? '0.00' : `${u[k] > 0 ? '+' : '-'}${Math.abs(u[k]).toFixed(2)}`}`).join('\n');
 }
 
-/** Where the direction stands in the prompt: the system message (where a persona stands), or after the question in the user's turn. */
-export type DirectionPlacement = 'system' | 'question';
+/**
+ * Where the direction stands in the prompt: the system message (where a persona stands), after the
+ * question in the user's turn, or nowhere in the text (`embedding`: the policy reads u as a learned
+ * vector added to its token embeddings, and its prompt is the marginal one).
+ */
+export type DirectionPlacement = 'system' | 'question' | 'embedding';
 
 /** The system message and the user's turn of a prompt with this direction text. */
 export function directionalTurns(placement: DirectionPlacement, text: string, instruction: string): { system: string; user: string } {
+  if (placement === 'embedding') return { system: '', user: instruction };
   return placement === 'system' ? { system: text, user: instruction } : { system: '', user: `${instruction}\n${text}` };
 }
 

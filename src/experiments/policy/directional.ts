@@ -29,6 +29,8 @@ export interface DirectionalPairs {
   pairs: PreferencePair[];
   /** Per pair id, its direction's system message. */
   system: Map<string, string>;
+  /** Per pair id, its direction u (what an embedding-placed policy reads instead of the text). */
+  directions: Map<string, number[]>;
   /** Pairs dropped because |u · (r(x) − r(x'))| was under the margin (too close to call). */
   ties: number;
 }
@@ -44,7 +46,7 @@ export interface DirectionalPairs {
  */
 export function directionalPairs(scorer: MultiObjectiveScorer, questions: readonly BuiltinQuestion[], count: number, seed: number, minMargin = 0): DirectionalPairs {
   const O = scorer.objectives.length;
-  const out: DirectionalPairs = { pairs: [], system: new Map(), ties: 0 };
+  const out: DirectionalPairs = { pairs: [], system: new Map(), directions: new Map(), ties: 0 };
   // Every candidate answer's reward vector, once.
   const candidates = new Map(questions.map((q) => [q.id, candidatePoles(q).filter((p) => p.every((x) => x !== 0)).map((poles) => ({ poles, text: responseText(q, poles), r: scorer.rewards(responseText(q, poles)) }))]));
   for (let i = 0; out.pairs.length < count && i < 50 * count; i++) {
@@ -65,6 +67,7 @@ export function directionalPairs(scorer: MultiObjectiveScorer, questions: readon
     const id = `dir:${i}:${q.id}:${q.axes[k]}`;
     out.pairs.push({ id, set: 'pole', personaId: 'direction', questionId: q.id, instruction: q.text, chosen: best.text, rejected: other.text, chosenId: responseId(q, best.poles), rejectedId: responseId(q, flipped), strength: margin });
     out.system.set(id, directionText(scorer.objectives, u));
+    out.directions.set(id, u);
   }
   return out;
 }
@@ -149,6 +152,8 @@ export interface DirectionalJudgeInput {
   questions: readonly BuiltinQuestion[];
   judge: DirectionalJudgeSpec;
   placement: DirectionPlacement;
+  /** An embedding-placed policy's vector for a direction (its learned u · E); absent for a policy that reads the text. */
+  conditionOf?: (u: readonly number[]) => Float32Array;
   eval: PolicyEvalSpec;
   seed: number;
   signal?: AbortSignal;
@@ -180,21 +185,27 @@ export function judgePlan(objectives: readonly string[], questions: readonly Bui
 }
 
 /** The teacher-forced log-odds shift of axis k's pole as u_k moves from − to + (DirectionalResult.logOddsShift). */
-export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 'adapter' | 'layout' | 'eval' | 'signal'>, plan: readonly PlanItem[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
+export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 'adapter' | 'layout' | 'eval' | 'signal' | 'conditionOf'>, plan: readonly PlanItem[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
   const rows: { prompt: number[]; response: number[] }[] = [];
+  const conditions: Float32Array[] = [];
   for (const p of plan) {
     const s = p.question.axes.indexOf(p.objective as BuiltinQuestion['axes'][number]);
     const answer = (pole: number) => responseText(p.question, p.question.axes.map((_, j) => (j === s ? pole : 1)));
     for (const u of [p.minus, p.plus]) {
       const t = turns(u, p.question);
       const ids = promptIds(x.layout, t.system, t.user);
-      for (const pole of [1, -1]) rows.push({ prompt: ids, response: responseIds(x.layout, t.system, t.user, answer(pole)) });
+      const c = x.conditionOf?.(u);
+      for (const pole of [1, -1]) {
+        rows.push({ prompt: ids, response: responseIds(x.layout, t.system, t.user, answer(pole)) });
+        if (c) conditions.push(c);
+      }
     }
   }
   const sums: number[] = [];
   for (let i = 0; i < rows.length; i += x.eval.batchSize) {
     x.signal?.throwIfAborted();
-    sums.push(...(await responseLogps(x.model, rows.slice(i, i + x.eval.batchSize), { padId: x.layout.tokenizer.padId, maxLength: contextOf(x.model), adapter: x.adapter })));
+    const conds = x.conditionOf ? { conditions: conditions.slice(i, i + x.eval.batchSize) } : {};
+    sums.push(...(await responseLogps(x.model, rows.slice(i, i + x.eval.batchSize), { padId: x.layout.tokenizer.padId, maxLength: contextOf(x.model), adapter: x.adapter, ...conds })));
   }
   const shifts = plan.map((_, i) => sums[4 * i + 2] - sums[4 * i + 3] - (sums[4 * i] - sums[4 * i + 1]));
   const n = shifts.length;
@@ -208,7 +219,8 @@ export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 
 export async function judgeDirectional(x: DirectionalJudgeInput): Promise<DirectionalResult> {
   const { judge, objectives } = x;
   const O = objectives.length;
-  const settings = (what: string, offset: number, total: number) => ({
+  const settings = (what: string, offset: number, total: number, conditions?: Float32Array[]) => ({
+    ...(conditions ? { conditions } : {}),
     samples: 1,
     temperature: x.eval.temperature,
     maxNewTokens: x.eval.maxNewTokens,
@@ -230,8 +242,11 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const sweepPrompts = sweep.flatMap((s) => x.questions.map((q) => prompt(s.direction, q)));
   const basePrompts = x.questions.map((q) => promptIds(x.layout, '', q.text));
   const total = judgePrompts.length + sweepPrompts.length + basePrompts.length;
-  const judged = await generateAnswers(x.be, x.model, x.adapter, x.layout, judgePrompts, settings('axis answers', 0, total));
-  const swept = await generateAnswers(x.be, x.model, x.adapter, x.layout, sweepPrompts, settings('sweep answers', judgePrompts.length, total));
+  const cond = x.conditionOf;
+  const judgeConds = cond ? plan.flatMap((p) => [cond(p.minus), cond(p.plus)]) : undefined;
+  const sweepConds = cond ? sweep.flatMap((s) => x.questions.map(() => cond(s.direction))) : undefined;
+  const judged = await generateAnswers(x.be, x.model, x.adapter, x.layout, judgePrompts, settings('axis answers', 0, total, judgeConds));
+  const swept = await generateAnswers(x.be, x.model, x.adapter, x.layout, sweepPrompts, settings('sweep answers', judgePrompts.length, total, sweepConds));
   const based = await generateAnswers(x.be, x.base, null, x.layout, basePrompts, settings('base answers', judgePrompts.length + sweepPrompts.length, total));
   const logOddsShift = await poleLogOddsShift(x, plan, turns);
   const items: AxisItem[] = plan.map((p, i) => ({ question: p.question, objective: p.objective, minus: judged.texts[2 * i], plus: judged.texts[2 * i + 1] }));

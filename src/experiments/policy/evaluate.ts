@@ -5,6 +5,7 @@
 // answers lose), mean true utility, the gap closed, KL to the base on the policy's own samples and
 // the invalid rate; on skewed worlds, conditional against marginal answers on each skewed axis's
 // minority and majority personas.
+import { stackRows } from '../../train/policy/condition-embedding';
 import {
   AXIS_IDS,
   bayesBestAnswer,
@@ -67,6 +68,8 @@ export interface Answers {
 
 export interface GenerateSettings extends Pick<PolicyEvalSpec, 'samples' | 'temperature' | 'maxNewTokens' | 'batchSize'> {
   seed: number;
+  /** Per prompt, the policy's conditioning vector (hidden size; a learned direction embedding), for a policy that reads one. */
+  conditions?: readonly Float32Array[];
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
 }
@@ -121,10 +124,12 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
     const o = { maxNewTokens: s.maxNewTokens, seed: fnv1a32(`${s.seed}:generate:${i}`), temperature: s.temperature, vocabLimit: layout.tokenizer.size, signal: s.signal };
     // The engine's generation runs under the backend's guard (out-of-memory, device loss); an ONNX
     // session's errors are onnxruntime-web's own (OnnxRunError).
+    if (lm && s.conditions) throw new InferenceOnlyError('an inference-only model (ONNX) takes no conditioning vector');
+    const condition = s.conditions ? stackRows(s.conditions.slice(i, i + chunk.length)) : null;
     const gens = lm
       ? await lm.generate!(layout.tokenizer, chunk, o)
       : await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
-          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter }),
+          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition }),
         );
     s.signal?.throwIfAborted();
     for (const g of gens) {
@@ -137,9 +142,22 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
 }
 
 /** Σ_t log p(y_t) of each row's response: readResponseLogProbs on our engine, the InferenceLm's score otherwise. */
-export async function responseLogps(m: AnswerLm, rows: readonly { prompt: number[]; response: number[] }[], o: { padId: number; maxLength: number; adapter: LoraAdapter | null }): Promise<number[]> {
+export async function responseLogps(
+  m: AnswerLm,
+  rows: readonly { prompt: number[]; response: number[] }[],
+  o: { padId: number; maxLength: number; adapter: LoraAdapter | null; conditions?: readonly Float32Array[] },
+): Promise<number[]> {
   const lm = inferenceOnly(m);
-  if (!lm) return (await readResponseLogProbs(m as LlamaModel, rows, o)).sum;
+  if (!lm) {
+    const model = m as LlamaModel;
+    const condition = o.conditions ? model.backend.fromData(stackRows(o.conditions), [rows.length, 1, model.config.hiddenSize]) : null;
+    try {
+      return (await readResponseLogProbs(model, rows, { padId: o.padId, maxLength: o.maxLength, adapter: o.adapter, condition })).sum;
+    } finally {
+      condition?.dispose();
+    }
+  }
+  if (o.conditions) throw new InferenceOnlyError('an inference-only model (ONNX) takes no conditioning vector');
   if (o.adapter) throw new InferenceOnlyError('an inference-only model (ONNX) takes no LoRA adapter');
   // One call per chunk of the caller's batch size: the InferenceLm batches within it as scoreBatches does.
   return (await lm.score(rows, { padId: o.padId, maxLength: o.maxLength, batchSize: rows.length })).sum;

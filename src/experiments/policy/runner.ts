@@ -7,6 +7,7 @@
 // against the base policy's on the same prompts (./evaluate.ts). The base is our engine's model,
 // or an ONNX decoder (base.kind "onnx") when every arm is untrained (the spec validator refuses
 // the rest): its answers and log-probs then come through the inference interface.
+import { ConditionEmbedding, conditionVectors } from '../../train/policy/condition-embedding';
 import { buildPairSets, polePairs, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
@@ -230,6 +231,13 @@ function pairRows(sh: Shared, a: PolicyArmSpec, pairs: readonly PreferencePair[]
   return rows;
 }
 
+/** What an arm loads or creates and releases when it ends: a private copy of the base, a LoRA adapter, a conditioning embedding. */
+interface Owned {
+  lm: LoadedLm | null;
+  adapter: LoraAdapter | null;
+  condition: ConditionEmbedding | null;
+}
+
 /** A trained arm's share of its time spent training (the rest writes and judges answers). */
 const TRAIN_SHARE = 0.6;
 
@@ -240,7 +248,16 @@ function engineBase(sh: Shared, a: PolicyArmSpec): LoadedLm {
 }
 
 /** Trains arm i's policy by offline DPO; returns the model and adapter that answer for it. */
-async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly PreferencePair[], owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }, given?: Map<string, PreferenceRow>): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
+async function trainDpo(
+  run: Run,
+  sh: Shared,
+  i: number,
+  pairs: readonly PreferencePair[],
+  owned: { lm: LoadedLm | null; adapter: LoraAdapter | null },
+  given?: Map<string, PreferenceRow>,
+  /** A learned conditioning embedding trained with the policy (the rows carry its inputs). */
+  condition: ConditionEmbedding | null = null,
+): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
   const { env, o, record, spec } = run;
   const a = spec.arms[i];
   if (a.method.kind !== 'dpo' && a.method.kind !== 'directional-dpo') throw new Error('trainDpo: not a DPO arm');
@@ -254,7 +271,7 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   // Shares of the arm for the time-left estimate: a reference pass is one forward per pair, an
   // epoch about three (forward and backward); training with the reference is TRAIN_SHARE.
   const refShare = TRAIN_SHARE / (1 + 3 * a.train.epochs);
-  const refKey = `${given ? 'direction' : resolveSubset(a.conditioning).keys.join(",")}|${a.train.maxLength}|${a.train.batchSize}|${fnv1a32(pairs.map((p) => p.id).join(','))}`;
+  const refKey = `${given ? `direction:${a.method.kind === 'directional-dpo' ? a.method.placement : ''}` : resolveSubset(a.conditioning).keys.join(",")}|${a.train.maxLength}|${a.train.batchSize}|${fnv1a32(pairs.map((p) => p.id).join(','))}`;
   sh.references ??= new Map();
   let pending = sh.references.get(refKey);
   if (!pending) {
@@ -279,7 +296,7 @@ async function trainDpo(run: Run, sh: Shared, i: number, pairs: readonly Prefere
   } else {
     owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: ['q_proj', 'v_proj'] }, new Rng(fnv1a32(`${spec.seed}:lora:${a.label}`)));
   }
-  const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, { ...a.method, kind: 'dpo', pairs: 'pole' }, padId, a.train.maxLength);
+  const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, { ...a.method, kind: 'dpo', pairs: 'pole' }, padId, a.train.maxLength, condition, a.method.kind === 'directional-dpo' && a.method.conditionLr !== null ? a.method.conditionLr / a.train.lr : 1);
   const resume = await env.store.getCheckpoint(record.id, i);
   result.curve = resume ? resume.curve.slice() : [];
   const loop = await trainLoop(be, dpo, pairs, a.train, spec.seed, {
@@ -445,7 +462,7 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
   const t0 = Date.now();
   const before = result.seconds;
   result.status = 'running';
-  const owned: { lm: LoadedLm | null; adapter: LoraAdapter | null } = { lm: null, adapter: null };
+  const owned: Owned = { lm: null, adapter: null, condition: null };
   try {
     if (a.method.kind === 'dpo') {
       const pairs = trainPairs(sh, a, spec.seed);
@@ -469,6 +486,7 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
   } finally {
     owned.adapter?.dispose();
     owned.lm?.model.dispose();
+    owned.condition?.dispose();
   }
   result.status = 'done';
   result.seconds = before + (Date.now() - t0) / 1000;
@@ -483,7 +501,7 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
  * (trainDpo, so checkpoints, resume and the typed stops are offline DPO's), then the directional
  * judge on the held-out questions. It has no persona prompts, so `eval` stays empty.
  */
-async function runDirectional(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<void> {
+async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Promise<void> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
   const m = a.method;
@@ -504,13 +522,24 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: { lm: Load
   const made = directionalPairs(scorer, train, a.train.maxPairs ?? 2000, spec.seed, m.minMargin);
   if (made.pairs.length === 0) throw new DataUnavailableError(`${a.label}: every directional pair tied under the reward model`);
   const rows = new Map<string, PreferenceRow>();
+  // Placement `embedding`: the direction is no text but the policy's learned u · E, added to every token's embedding.
+  const embedded = m.placement === 'embedding';
+  const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize) : null;
+  owned.condition = condition;
   for (const p of made.pairs) {
     const t = directionalTurns(m.placement, made.system.get(p.id)!, p.instruction);
-    rows.set(p.id, { prompt: promptIds(sh.layout, t.system, t.user), chosen: responseIds(sh.layout, t.system, t.user, p.chosen), rejected: responseIds(sh.layout, t.system, t.user, p.rejected) });
+    rows.set(p.id, {
+      prompt: promptIds(sh.layout, t.system, t.user),
+      chosen: responseIds(sh.layout, t.system, t.user, p.chosen),
+      rejected: responseIds(sh.layout, t.system, t.user, p.rejected),
+      ...(embedded ? { condition: Float32Array.from(made.directions.get(p.id)!) } : {}),
+    });
   }
-  const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows);
+  const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows, condition);
   result.final = { ...result.final, direction_ties: made.ties };
-  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
+  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? '', condition));
+  const table = condition ? ((await condition.table.data()) as Float32Array) : null;
+  const width = condition?.width ?? 0;
   result.directional = await judgeDirectional({
     be: env.backend,
     model,
@@ -522,6 +551,7 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: { lm: Load
     questions: judge,
     judge: m.judge,
     placement: m.placement,
+    ...(table ? { conditionOf: (u: readonly number[]) => conditionVectors(table, width, [u]) } : {}),
     eval: spec.eval,
     seed: spec.seed,
     signal: o.signal,

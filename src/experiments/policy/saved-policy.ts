@@ -5,6 +5,7 @@
 // persona under the arm's attribute subset (none for a marginal policy) in the base's chat layout,
 // its generated turn read back as the runner reads it (./prompts.ts).
 import { type Attributes, type AttributeSubset } from '../../data';
+import { conditionVectors } from '../../train/policy/condition-embedding';
 import type { CheckpointFiles } from '../../models/checkpoint';
 import { memoryFiles } from '../../models/io/memory-files';
 import { mergeAdapterOutput } from '../../models/import/trl-output';
@@ -43,9 +44,14 @@ export function policyPrompt(tok: TextTokenizer, attributes: Attributes, subset:
   return renderDialog(tok, personaText(attributes, subset), [{ role: 'user', content: instruction }]);
 }
 
-/** The prompt a directional policy reads: the direction (normalized; none given or all zeros: every objective 0.00) where it was trained to read it (its system message, or after the question). */
+/** A direction as a directional policy reads it: normalized; none given or all zeros: every objective 0. */
+function unitDirection(objectives: readonly string[], direction: readonly number[] | undefined): number[] {
+  return direction && direction.length === objectives.length && direction.some((x) => x !== 0) ? normalize(direction) : objectives.map(() => 0);
+}
+
+/** The prompt a directional policy reads: the direction where it was trained to read it (its system message, after the question, or nowhere: `embedding`, see directionalCondition). */
 export function directionalPrompt(tok: TextTokenizer, objectives: readonly string[], direction: readonly number[] | undefined, instruction: string, placement: DirectionPlacement = 'system'): string {
-  const u = direction && direction.length === objectives.length && direction.some((x) => x !== 0) ? normalize(direction) : objectives.map(() => 0);
+  const u = unitDirection(objectives, direction);
   const t = directionalTurns(placement, directionText(objectives, u), instruction);
   return renderDialog(tok, t.system, [{ role: 'user', content: t.user }]);
 }
@@ -55,4 +61,9 @@ export function policyShown(layout: PolicyLayout, generated: string): { text: st
   if (!layout.styled) return { text: answerOf(layout, generated) };
   const s = splitAssistantText(generated);
   return { text: s.answer, style: s.style };
+}
+
+/** An embedding-placed directional policy's conditioning vector for a direction: u · E of its saved table. */
+export function directionalCondition(objectives: readonly string[], direction: readonly number[] | undefined, saved: { table: Float32Array; width: number }): Float32Array {
+  return conditionVectors(saved.table, saved.width, [unitDirection(objectives, direction)]);
 }

@@ -59,7 +59,8 @@ const method = variants<PolicyArmSpec['method']>(
       rewardModel: nullable(str({ minLength: 1, maxLength: 4096 }), { default: null }),
       dims: num({ integer: true, min: 1, max: 64, default: 10 }),
       minMargin: num({ min: 0, max: 100, default: 0.5 }),
-      placement: literal(['system', 'question'], { default: 'system' }),
+      placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
+      conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),

@@ -134,6 +134,22 @@ function ArmEditor({ index }: { index: number }) {
           <NumberField path={[...base, 'method', 'judge', 'questions']} label="Held-out questions judged" step="1" />
         </div>
       )}
+      {kind === 'directional-dpo' && (
+        <div className="exp-row">
+          <SelectField
+            path={[...base, 'method', 'placement']}
+            label="The policy reads the direction"
+            value={String(getAt(arm, ['method', 'placement']) ?? 'system')}
+            options={[
+              { value: 'system', label: 'as text in the system message' },
+              { value: 'question', label: 'as text after the question' },
+              { value: 'embedding', label: 'as a learned embedding (no text)' },
+            ]}
+            onChange={(v) => put(['method', 'placement'], v)}
+          />
+          {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate (empty: the policy's)" nullable />}
+        </div>
+      )}
       {kind === 'few-shot' && (
         <div className="exp-row">
           <NumberField path={[...base, 'method', 'k']} label="Examples (k)" step="1" />
