@@ -9,7 +9,10 @@
 //   N pairs (32), STEPS (EPOCHS × N / BS), BS (16), LR (2e-4), WARM linear warmup steps (10),
 //   BETA (0.1), LOSS sigmoid|rpo|… (sigmoid), ALPHA rpo's α (1), HELD held-out pairs (64),
 //   ATTRS comma-separated persona lines (all 12 drivers), AXIS only pairs on that axis,
-//   EVAL_STEPS (25), TRAIN_ACC=1 also scores every training pair, THREADS (1).
+//   EVAL_STEPS (25), TRAIN_ACC=1 also scores every training pair, THREADS (1),
+//   COND=embed adds a learned persona embedding over the COND_ATTRS lines (all 12 drivers;
+//   train/policy/condition-embedding.ts) trained at LR_COND (1e-2); TEXT=0 drops the persona text
+//   from the prompt (the marginal prompt), so the embedding is the only way the persona gets in.
 // Usage: nice -n 15 node scripts/node-run.mjs scripts/dpo-probe.ts   (N=64 STEPS=40 TRAIN_ACC=1 …)
 import { backward } from '../src/autograd';
 import { isBuiltin, polePairs, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair } from '../src/data';
@@ -26,6 +29,8 @@ import { setCpuThreads } from '../src/tensor/cpu/thread-pool';
 import { AdamW } from '../src/train/adamw';
 import type { PreferenceRow } from '../src/train/policy';
 import { Rng } from '../src/util/rng';
+import { ConditionEmbedding, personaFeatures, stackRows } from '../src/train/policy/condition-embedding';
+import { readPairLogProbs } from '../src/train/policy';
 import type { AttributeKey } from '../src/data';
 
 const setting = (k: string, d: string): string => process.env[k] ?? d;
@@ -51,7 +56,11 @@ const train = samplePairs(polePairs(ds, split.train, 1).filter(onAxis), N, 1, 't
 const held = samplePairs(polePairs(ds, split.unseen, 1).filter(onAxis), HELD, 1, 'eval');
 const base = await loadPolicyBaseNode({ kind: 'builtin-policy' }, be);
 const layout = { tokenizer: base.tokenizer, styled: false };
-const subset = resolveSubset({ kind: 'custom', attributes: attrs });
+const subset = resolveSubset({ kind: 'custom', attributes: process.env.TEXT === '0' ? [] : attrs });
+const seenIds = new Set(split.train.map((r) => r.personaId));
+const condAttrs = (process.env.COND_ATTRS ? process.env.COND_ATTRS.split(',') : [...BUILTIN_MODEL_ATTRIBUTES]) as AttributeKey[];
+const cond = process.env.COND === 'embed' ? new ConditionEmbedding(be, personaFeatures(ds.personas.filter((p) => seenIds.has(p.id)), condAttrs), base.model.config.hiddenSize) : null;
+if (cond) console.log(`condition embedding: ${cond.size} features of ${condAttrs.length} attributes`);
 const personaOf = new Map(ds.personas.map((p) => [p.id, p.attributes]));
 
 /** Pairs as tokens in the policy's chat layout, as the runner's pairRows writes them. */
@@ -62,7 +71,12 @@ function rowsOf(pairs: readonly PreferencePair[]): Map<string, PreferenceRow> {
     const persona = personaText(at, subset);
     const q = ds.question(p.questionId);
     const turn = (t: string, id?: string) => assistantTurn(layout, ds, t, p.questionId, id !== undefined ? (polesFromId(q, id) ?? null) : null, persona ? at : null);
-    m.set(p.id, { prompt: promptIds(layout, persona, p.instruction), chosen: responseIds(layout, persona, p.instruction, turn(p.chosen, p.chosenId)), rejected: responseIds(layout, persona, p.instruction, turn(p.rejected, p.rejectedId)) });
+    m.set(p.id, {
+      prompt: promptIds(layout, persona, p.instruction),
+      chosen: responseIds(layout, persona, p.instruction, turn(p.chosen, p.chosenId)),
+      rejected: responseIds(layout, persona, p.instruction, turn(p.rejected, p.rejectedId)),
+      ...(cond ? { condition: cond.personaInputs(at, condAttrs) } : {}),
+    });
   }
   return m;
 }
@@ -74,8 +88,13 @@ const maxLength = 320;
 const first = [...trainRows.values()][0];
 console.log(`pairs ${train.length}, held-out ${held.length}; prompt ${first.prompt.length} tokens, chosen ${first.chosen.length}; ${attrs.length} persona lines${AXIS ? `; axis ${AXIS}` : ''}`);
 let t0 = Date.now();
-const refTrain = await referenceLogps(base.model, trainRows, { padId, maxLength, batchSize: 16 });
-const refHeld = await referenceLogps(base.model, heldRows, { padId, maxLength, batchSize: 16 });
+// REF_CACHE=file keeps the reference's log-probs between probes of the same pairs and prompts.
+const refCache = process.env.REF_CACHE;
+const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+const cached = refCache && existsSync(refCache) ? (JSON.parse(readFileSync(refCache, 'utf8')) as { train: [string, ReferenceLogps][]; held: [string, ReferenceLogps][] }) : null;
+const refTrain = cached ? new Map(cached.train) : await referenceLogps(base.model, trainRows, { padId, maxLength, batchSize: 16 });
+const refHeld = cached ? new Map(cached.held) : await referenceLogps(base.model, heldRows, { padId, maxLength, batchSize: 16 });
+if (refCache && !cached) writeFileSync(refCache, JSON.stringify({ train: [...refTrain], held: [...refHeld] }));
 console.log(`reference log-probs ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
 const policy = await loadPolicyBaseNode({ kind: 'builtin-policy' }, be);
@@ -84,7 +103,7 @@ const method: DpoMethodSpec = { kind: 'dpo', loss: setting('LOSS', 'sigmoid') as
 
 /** Implicit-reward accuracy and mean margin of the current policy on a pair set. */
 async function accuracy(rows: Map<string, PreferenceRow>, ref: Map<string, ReferenceLogps>): Promise<{ acc: number; margin: number }> {
-  const now = await referenceLogps(policy.model, rows, { padId, maxLength, batchSize: 16 });
+  const now = cond ? await conditionedLogps(rows) : await referenceLogps(policy.model, rows, { padId, maxLength, batchSize: 16 });
   let acc = 0;
   let margin = 0;
   for (const [id, r] of now) {
@@ -95,8 +114,28 @@ async function accuracy(rows: Map<string, PreferenceRow>, ref: Map<string, Refer
   return { acc: acc / now.size, margin: margin / now.size };
 }
 
-const dpo = new DpoPolicyModel(be, policy.model, null, trainRows, refTrain, method, padId, maxLength);
-const opt = new AdamW(dpo.namedParameters().map(([, p]) => p), { lr: LR, weightDecay: 0, clipNorm: 1 });
+/** The policy's log-prob sums with its persona embedding (referenceLogps reads the model alone). */
+async function conditionedLogps(rows: Map<string, PreferenceRow>): Promise<Map<string, { chosen: number; rejected: number }>> {
+  const out = new Map<string, { chosen: number; rejected: number }>();
+  const ids = [...rows.keys()];
+  for (let i = 0; i < ids.length; i += 16) {
+    const chunk = ids.slice(i, i + 16).map((id) => rows.get(id)!);
+    const c = cond!.forward(stackRows([...chunk, ...chunk].map((r) => r.condition!)), 2 * chunk.length);
+    try {
+      const r = await readPairLogProbs(policy.model, chunk, { padId, maxLength, adapter: null, condition: c });
+      ids.slice(i, i + 16).forEach((id, b) => out.set(id, { chosen: (r.chosen.sum as number[])[b], rejected: (r.rejected.sum as number[])[b] }));
+    } finally {
+      c.dispose();
+    }
+  }
+  return out;
+}
+
+const dpo = new DpoPolicyModel(be, policy.model, null, trainRows, refTrain, method, padId, maxLength, cond);
+if (process.env.FREEZE === '1') policy.model.freeze();
+const LR_COND = Number(setting('LR_COND', '1e-2'));
+const opt = new AdamW(policy.model.trainableParameters(), { lr: LR, weightDecay: 0, clipNorm: 1 });
+const optCond = cond ? new AdamW(cond.parameters(), { lr: LR_COND, weightDecay: 0, clipNorm: 1 }) : null;
 const order: number[] = [];
 let wins: number[] = [];
 let losses: number[] = [];
@@ -104,12 +143,14 @@ t0 = Date.now();
 for (let step = 1; step <= STEPS; step++) {
   const lr = LR * Math.min(1, step / Math.max(1, WARM));
   opt.setLr(lr);
+  optCond?.setLr(LR_COND * Math.min(1, step / Math.max(1, WARM)));
   if (order.length < BS) order.push(...new Rng(step * 7919 + 1).shuffle(train.map((_, i) => i)));
   const batch = order.splice(0, BS).map((i) => train[i]);
   const out = tidy(() => {
     const o = dpo.forward(batch);
     backward(o.loss);
     opt.update();
+    optCond?.update();
     return { loss: o.loss, margins: o.margins };
   });
   const m = (await out.margins.data()) as Float32Array;
