@@ -1,7 +1,8 @@
 // Directional control (issue 13, item 4) in the real app, headless Chromium, cpu backend, toy size:
-// a directional DPO arm on the shipped persona-blind SFT policy (its multi-objective reward model
-// fitted in the run on a 40-persona world, 8 pole pairs, 2 steps, 3 held-out questions judged, the
-// sweep in the (formality, risk) plane: both axes of those questions) run
+// a directional DPO arm on the shipped persona-blind SFT policy, reading the direction as a learned
+// embedding (placement `embedding`; its multi-objective reward model fitted in the run on a
+// 40-persona world, 8 pole pairs, 2 steps, 3 held-out questions judged, the sweep in the
+// (formality, risk) plane: both axes of those questions) run
 // in the Policies view; its judge (per objective: pole − → + and other axes held, against the 80%
 // target) and its Pareto plot, each with its reading and table; then in Compare the policy as a
 // column with one slider per objective: moving a slider regenerates the answer with the new
@@ -20,7 +21,7 @@ const TOY_DIRECTIONAL = {
     {
       label: 'directional',
       conditioning: { kind: 'preset', name: 'none' },
-      method: { kind: 'directional-dpo', loss: 'rpo', dims: 4, judge: { questions: 3, baseDirections: 1, sweepAngles: 4, sweepObjectives: ['formality', 'risk'] } },
+      method: { kind: 'directional-dpo', loss: 'rpo', dims: 4, placement: 'embedding', conditionLr: 0.002, judge: { questions: 3, baseDirections: 1, sweepAngles: 4, sweepObjectives: ['formality', 'risk'] } },
       train: { epochs: 1, batchSize: 4, maxPairs: 8, maxLength: 320, logEvery: 1 },
     },
   ],
@@ -33,6 +34,9 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   await loadSpec(page, TOY_DIRECTIONAL);
   await expect(page.getByLabel('Method', { exact: true })).toHaveValue('directional-dpo');
   await expect(page.getByRole('textbox', { name: 'Multi-objective reward model (a kept model)' })).toHaveValue('');
+  // The direction reaches the policy as a learned embedding (the table travels with the saved policy into Compare).
+  await expect(page.getByLabel('The policy reads the direction')).toHaveValue('embedding');
+  await expect(page.getByLabel('Embedding learning rate')).toHaveValue('0.002');
   await page.getByLabel('Backend').selectOption('cpu');
   const started = Date.now();
   await page.getByTestId('policy-run-start').click();

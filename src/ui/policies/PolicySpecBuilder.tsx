@@ -147,7 +147,7 @@ function ArmEditor({ index }: { index: number }) {
             ]}
             onChange={(v) => put(['method', 'placement'], v)}
           />
-          {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate (empty: the policy's)" nullable />}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate" nullable emptyMeans="the policy's" />}
         </div>
       )}
       {kind === 'few-shot' && (

@@ -28,7 +28,8 @@ function controlProps(f: Field) {
 }
 
 /** A number; with `nullable`, empty means null ("all"). Text that is not a number goes to the validator as typed. */
-export function NumberField({ path, label, step, nullable }: { path: PathKey[]; label: string; step?: string; nullable?: boolean }) {
+/** `nullable`: an empty field is null; `emptyMeans` is then its placeholder (default "all": a cap that is off). */
+export function NumberField({ path, label, step, nullable, emptyMeans }: { path: PathKey[]; label: string; step?: string; nullable?: boolean; emptyMeans?: string }) {
   const f = useSpecField(path);
   return (
     <FieldFrame f={f} label={label}>
@@ -37,7 +38,7 @@ export function NumberField({ path, label, step, nullable }: { path: PathKey[]; 
         type="number"
         step={step ?? 'any'}
         value={typeof f.value === 'number' || typeof f.value === 'string' ? f.value : ''}
-        placeholder={f.placeholder ?? (nullable ? 'all' : undefined)}
+        placeholder={f.placeholder ?? (nullable ? (emptyMeans ?? 'all') : undefined)}
         onChange={(e) => f.set(nullable && e.currentTarget.value.trim() === '' ? null : numberOrText(e.currentTarget))}
       />
     </FieldFrame>
