@@ -80,11 +80,18 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'directional',
     title: 'Directional control (a direction over the objectives)',
-    description: 'Issue 13, item 4: a policy whose system message is a preference direction over the multi-objective reward model\'s objectives (one signed line per planted axis), trained by RPO (DPO + 4 × NLL) on pairs labelled by u · r(x) under random directions (the model\'s best answer in direction u against it with one axis flipped); judged on 14 held-out questions by moving each objective\'s component from − to +. exp2 of docs/modelling.md: 480 pairs, 30 steps, 7.5 min on the loaded 2-core machine with a kept model; rewardModel null fits one in the run first, the CLI takes a kept one (analysis run --keep-model FILE). It does not learn the direction on this base within that budget (docs/modelling.md).',
+    description: 'Issue 13, item 4: a policy that reads a preference direction over the multi-objective reward model\'s objectives as a learned embedding (u · E added to every token\'s embedding; LoRA r16 on q, v and E at lr 2e-3), trained by RPO (DPO + 4 × NLL) on 1,600 pairs labelled by u · r(x) under random directions (the model\'s best answer in direction u against it with one axis flipped), 2 epochs; judged on 14 held-out questions by moving each objective\'s component from − to +. exp8 of docs/modelling.md: 28.6% of answer pairs turn the pole (the target is 80%; with the direction as text, 0%), 861 s with one thread beside another run, with a kept model; rewardModel null fits one in the run first (about 100 s), the CLI takes a kept one (analysis run --keep-model FILE).',
     spec: {
       name: 'directional',
       seed: 1,
-      arms: [{ label: 'directional', conditioning: NONE, method: { kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 4, judge: { baseDirections: 1 } }, train: { ...TRAIN, batchSize: 16, lr: 5e-4, maxPairs: 480, logEvery: 2 } }],
+      arms: [
+        {
+          label: 'directional',
+          conditioning: NONE,
+          method: { kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 4, placement: 'embedding', conditionLr: 2e-3, judge: { baseDirections: 1 } },
+          train: { ...TRAIN, mode: 'lora', lora: { rank: 16, alpha: 32, dropout: 0 }, epochs: 2, batchSize: 16, lr: 2e-3, maxPairs: 1600, logEvery: 10 },
+        },
+      ],
       eval: { ...EVAL, seenPersonas: 1, unseenPersonas: 1 },
     },
   },
