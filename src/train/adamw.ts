@@ -33,7 +33,8 @@ export class AdamW {
     readonly params: readonly Tensor[],
     options: AdamWOptions,
   ) {
-    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: null, lrScale: new Map(), ...options };
+    // An option given as undefined (lrScale: model.lrScales?.()) keeps its default.
+    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: null, ...options, lrScale: options.lrScale ?? new Map() };
   }
 
   get step(): number {

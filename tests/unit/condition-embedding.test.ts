@@ -139,6 +139,12 @@ describe('ConditionEmbedding', () => {
     expect(((await a.data()) as Float32Array)[0]).toBeCloseTo(-1e-3, 6);
     expect(((await b.data()) as Float32Array)[0]).toBeCloseTo(-1e-2, 5);
     opt.dispose();
+    // No scale given (a model without lrScales: the loop passes undefined) is every rate as set.
+    const plain = new AdamW([a], { lr: 1e-3, weightDecay: 0, lrScale: undefined });
+    a.grad = be.fromData(Float32Array.from([1, 1]), [2]);
+    plain.update();
+    expect(((await a.data()) as Float32Array)[0]).toBeCloseTo(-2e-3, 6);
+    plain.dispose();
   });
 
   it('is saved beside the policy and read back; a malformed file is refused', async () => {
