@@ -83,7 +83,7 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
   /**
    * Where the direction stands: the system message, after the question in the user's turn, or not
    * in the text at all: `embedding` adds a learned vector, u · E (E one trainable row per objective),
-   * to every token's embedding, under the marginal prompt (train/policy/condition-embedding.ts).
+   * to every block's normalized input, under the marginal prompt (train/policy/condition-embedding.ts).
    */
   placement: 'system' | 'question' | 'embedding';
   /** The learning rate of the `embedding` placement's table; null: the policy's train.lr. */

@@ -522,7 +522,7 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   const made = directionalPairs(scorer, train, a.train.maxPairs ?? 2000, spec.seed, m.minMargin);
   if (made.pairs.length === 0) throw new DataUnavailableError(`${a.label}: every directional pair tied under the reward model`);
   const rows = new Map<string, PreferenceRow>();
-  // Placement `embedding`: the direction is no text but the policy's learned u · E, added to every token's embedding.
+  // Placement `embedding`: the direction is no text but the policy's learned u · E, read by every block (LlamaModel's condition).
   const embedded = m.placement === 'embedding';
   const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize) : null;
   owned.condition = condition;

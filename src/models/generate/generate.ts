@@ -25,8 +25,8 @@ export interface GenerateOptions extends SamplingOptions {
   useCache?: boolean;
   adapter?: LoraAdapter | null;
   /**
-   * Per-row conditioning vectors, B x C row-major (C = hidden size): each row's vector is added to
-   * every token's embedding (LlamaModel's ForwardOptions.condition; a policy's learned persona or
+   * Per-row conditioning vectors, B x C row-major (C = hidden size), each row's read by every
+   * block at every position (LlamaModel's ForwardOptions.condition; a policy's learned persona or
    * direction embedding, computed by the caller).
    */
   condition?: Float32Array | null;

@@ -32,10 +32,11 @@ export interface ForwardOptions {
   /** LoRA adapter applied to its target projections. */
   adapter?: LoraAdapter | null;
   /**
-   * [B, 1, C] added to every token's embedding of its row: a conditioning vector (a persona's or a
-   * preference direction's learned embedding, train/policy/condition-embedding.ts). It reaches
-   * every position through the residual stream, so a policy can learn to read it without first
-   * growing an attention route to a line of prompt text.
+   * [B, 1, C] added, at every position of its row, to the normalized input of every attention and
+   * MLP block: a conditioning vector (a persona's or a preference direction's learned embedding,
+   * train/policy/condition-embedding.ts). Every block reads it directly, so a policy can learn to
+   * read it without first growing an attention route to a line of prompt text, and the residual
+   * stream keeps each token's own identity.
    */
   condition?: Tensor | null;
 }
@@ -98,11 +99,13 @@ export class LlamaModel extends Module {
     const keyMask = o.keyMask ? be.fromData(o.keyMask, [B, past + T]) : null;
     const lin = (x: Tensor, l: Linear, path: string) => this.project(x, l, path, o.adapter);
     let x = this.model.embed_tokens.forward(be.fromData(ids, [B, T], 'i32'));
-    if (o.condition) x = add(x, o.condition);
+    // The condition joins each block's normalized input, not the residual stream: added to x it
+    // outgrew the token embeddings and held-out answers broke mid-word (docs/modelling.md, exp7 vs exp12).
+    const cond = (h: Tensor) => (o.condition ? add(h, o.condition) : h);
     this.model.layers.forEach((layer, i) => {
       const p = `model.layers.${i}.`;
       const a = layer.self_attn;
-      const h = layer.input_layernorm.forward(x);
+      const h = cond(layer.input_layernorm.forward(x));
       const q = this.rotary.apply(reshape(lin(h, a.q_proj, p + 'self_attn.q_proj'), [B, T, c.numHeads, c.headDim]), rot);
       const k = this.rotary.apply(reshape(lin(h, a.k_proj, p + 'self_attn.k_proj'), [B, T, c.numKvHeads, c.headDim]), rot);
       const v = reshape(lin(h, a.v_proj, p + 'self_attn.v_proj'), [B, T, c.numKvHeads, c.headDim]);
@@ -115,7 +118,7 @@ export class LlamaModel extends Module {
       }
       x = add(x, lin(reshape(att, [B, T, c.numHeads * c.headDim]), a.o_proj, p + 'self_attn.o_proj'));
       const m = layer.mlp;
-      const h2 = layer.post_attention_layernorm.forward(x);
+      const h2 = cond(layer.post_attention_layernorm.forward(x));
       const gate = silu(lin(h2, m.gate_proj, p + 'mlp.gate_proj'));
       x = add(x, lin(mul(gate, lin(h2, m.up_proj, p + 'mlp.up_proj')), m.down_proj, p + 'mlp.down_proj'));
     });

@@ -1,11 +1,11 @@
 // A learned conditioning vector for a policy: a table [F, C] of trainable embeddings, one per
 // input feature (a persona's attribute value, "religion=Atheist", or one objective of a preference
-// direction), whose weighted sum is added to every token's embedding of the row (LlamaModel's
-// ForwardOptions.condition). This is the user embedding of personalized RLHF (P-RLHF, Li et al.
-// 2024) in its simplest form: the persona reaches every position through the residual stream, so
-// DPO trains a short route from the persona to the answer's decisions instead of having to grow
-// an attention route to one line of the persona text (docs/policies.md, exp5–exp13). The table
-// starts at zero, so a policy with it begins exactly as its base and as its DPO reference.
+// direction), whose weighted sum is added at every position of the row to the normalized input of
+// every attention and MLP block (LlamaModel's ForwardOptions.condition). This is the user embedding
+// of personalized RLHF (P-RLHF, Li et al. 2024) in a simple form: every block reads the persona
+// directly, so DPO trains a short route from it to the answer's decisions instead of having to
+// grow an attention route to one line of the persona text (docs/policies.md, exp5–exp13). The
+// table starts at zero, so a policy with it begins exactly as its base and as its DPO reference.
 import { matmul, reshape } from '../../autograd';
 import { Module } from '../../nn';
 import type { Attributes, AttributeKey } from '../../data';
