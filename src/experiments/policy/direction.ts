@@ -25,7 +25,7 @@ export function directionText(objectives: readonly string[], u: readonly number[
 /**
  * Where the direction stands in the prompt: the system message (where a persona stands), after the
  * question in the user's turn, or nowhere in the text (`embedding`: the policy reads u as a learned
- * vector added to its token embeddings, and its prompt is the marginal one).
+ * vector read by every block, LlamaModel's condition, and its prompt is the marginal one).
  */
 export type DirectionPlacement = 'system' | 'question' | 'embedding';
 
