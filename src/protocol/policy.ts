@@ -88,6 +88,11 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
   placement: 'system' | 'question' | 'embedding';
   /** The learning rate of the `embedding` placement's table; null: the policy's train.lr. */
   conditionLr: number | null;
+  /**
+   * Classifier-free guidance γ when the `embedding` placement's policy writes (judge and Compare):
+   * each token from l(u·E) + γ·(l(u·E) − l(0)), l(0) the policy without its vector; 0 = none.
+   */
+  guidance: number;
   judge: DirectionalJudgeSpec;
 }
 

@@ -43,7 +43,7 @@ export interface ColumnModel {
   tokenizer: TextTokenizer;
   prompt: PromptKind;
   /** For 'policy': the arm's layout and the persona lines it was trained to read. */
-  policy?: { layout: PolicyLayout; subset: AttributeSubset; objectives?: string[]; placement?: 'system' | 'question' | 'embedding'; condition?: { table: Float32Array; width: number } };
+  policy?: { layout: PolicyLayout; subset: AttributeSubset; objectives?: string[]; placement?: 'system' | 'question' | 'embedding'; condition?: { table: Float32Array; width: number }; guidance?: number };
 }
 
 export class UnknownColumnModelError extends Error {
@@ -120,7 +120,7 @@ const policies = new Map<string, Promise<ColumnModel>>();
 function trainedPolicy(id: string): Promise<ColumnModel> {
   let p = policies.get(id);
   if (!p) {
-    p = loadPolicyColumn(id).then((c) => ({ id, label: c.label, model: c.model, tokenizer: c.tokenizer, prompt: 'policy' as const, policy: { layout: c.layout, subset: c.subset, objectives: c.objectives, placement: c.placement, condition: c.condition } }));
+    p = loadPolicyColumn(id).then((c) => ({ id, label: c.label, model: c.model, tokenizer: c.tokenizer, prompt: 'policy' as const, policy: { layout: c.layout, subset: c.subset, objectives: c.objectives, placement: c.placement, condition: c.condition, guidance: c.guidance } }));
     policies.set(id, p);
     p.catch(() => policies.delete(id));
   }

@@ -70,6 +70,8 @@ export interface PolicyColumn {
   placement?: 'system' | 'question' | 'embedding';
   /** An embedding-placed directional policy's learned table (one row per objective). */
   condition?: { table: Float32Array; width: number };
+  /** Classifier-free guidance on that vector, as the run's judge wrote with it (method.guidance). */
+  guidance?: number;
 }
 
 /** Loads a trained arm's policy on the cpu backend (the app's policies are small). */
@@ -101,5 +103,6 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
     subset: resolveSubset(arm.conditioning),
     ...(objectives ? { objectives, placement } : {}),
     ...(condition ? { condition: { table: condition.table, width: condition.width } } : {}),
+    ...(condition && arm.method.kind === 'directional-dpo' && arm.method.guidance > 0 ? { guidance: arm.method.guidance } : {}),
   };
 }

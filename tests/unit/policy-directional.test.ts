@@ -49,7 +49,11 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ dims: 0 })] })).toBe('arms[0].method.dims');
     expect(fieldPath({ arms: [dirArm({ placement: 'middle' })] })).toBe('arms[0].method.placement');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionLr: 0 })] })).toBe('arms[0].method.conditionLr');
-    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ placement: 'embedding', conditionLr: null });
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ placement: 'embedding', conditionLr: null, guidance: 0 });
+    // Guidance needs the learned vector: a text placement has none to guide.
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', guidance: -1 })] })).toBe('arms[0].method.guidance');
+    expect(fieldPath({ arms: [dirArm({ placement: 'system', guidance: 2 })] })).toBe('arms[0].method.guidance');
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', guidance: 2 })] }).arms[0].method).toMatchObject({ guidance: 2 });
   });
 
   it('the directional preset validates', () => {
@@ -253,7 +257,7 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
         seed: 2,
         base: { kind: 'path', path: TINY },
         data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
         eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
       },
       {

@@ -154,6 +154,8 @@ export interface DirectionalJudgeInput {
   placement: DirectionPlacement;
   /** An embedding-placed policy's vector for a direction (its learned u · E); absent for a policy that reads the text. */
   conditionOf?: (u: readonly number[]) => Float32Array;
+  /** Classifier-free guidance on that vector when the policy writes (not in the teacher-forced shift, which reads the policy itself). */
+  guidance?: number;
   eval: PolicyEvalSpec;
   seed: number;
   signal?: AbortSignal;
@@ -220,7 +222,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const { judge, objectives } = x;
   const O = objectives.length;
   const settings = (what: string, offset: number, total: number, conditions?: Float32Array[]) => ({
-    ...(conditions ? { conditions } : {}),
+    ...(conditions ? { conditions, guidance: x.guidance ?? 0 } : {}),
     samples: 1,
     temperature: x.eval.temperature,
     maxNewTokens: x.eval.maxNewTokens,

@@ -70,6 +70,8 @@ export interface GenerateSettings extends Pick<PolicyEvalSpec, 'samples' | 'temp
   seed: number;
   /** Per prompt, the policy's conditioning vector (hidden size; a learned direction embedding), for a policy that reads one. */
   conditions?: readonly Float32Array[];
+  /** Classifier-free guidance on the conditions (generate's `guidance`); 0 or absent = none. */
+  guidance?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
 }
@@ -129,7 +131,7 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
     const gens = lm
       ? await lm.generate!(layout.tokenizer, chunk, o)
       : await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
-          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition }),
+          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition, guidance: condition ? s.guidance : 0 }),
         );
     s.signal?.throwIfAborted();
     for (const g of gens) {

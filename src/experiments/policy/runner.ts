@@ -551,6 +551,7 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
     questions: judge,
     judge: m.judge,
     placement: m.placement,
+    guidance: m.guidance,
     ...(table ? { conditionOf: (u: readonly number[]) => conditionVectors(table, width, [u]) } : {}),
     eval: spec.eval,
     seed: spec.seed,

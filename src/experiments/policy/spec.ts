@@ -61,6 +61,7 @@ const method = variants<PolicyArmSpec['method']>(
       minMargin: num({ min: 0, max: 100, default: 0.5 }),
       placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
+      guidance: num({ min: 0, max: 20, default: 0 }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),
@@ -176,6 +177,9 @@ function crossChecks(s: PolicySpec): void {
         `arms[${i}].method.kind`,
         `"${a.method.kind}" is not implemented in this build yet (runnable: ${IMPLEMENTED_POLICY_METHODS.map((m) => `"${m}"`).join(', ')}); the run would not be what its spec says, so it does not start`,
       );
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.guidance > 0 && a.method.placement !== 'embedding') {
+      throw new SpecError(`arms[${i}].method.guidance`, `guides the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set guidance to 0 or placement to "embedding"`);
     }
     if (s.base.kind === 'onnx' && !UNTRAINED_POLICY_METHODS.includes(a.method.kind)) {
       throw new SpecError(

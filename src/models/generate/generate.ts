@@ -30,6 +30,13 @@ export interface GenerateOptions extends SamplingOptions {
    * direction embedding, computed by the caller).
    */
   condition?: Float32Array | null;
+  /**
+   * Classifier-free guidance on the condition (Sanchez et al. 2023, "Stay on topic with
+   * classifier-free guidance"): each step's logits are l(c) + γ·(l(c) − l(0)), l(0) the same row
+   * with a zero condition (for a table that starts at zero: the policy without its conditioning).
+   * 0 or undefined = none; needs `condition`. Each row runs twice, so a step costs twice as much.
+   */
+  guidance?: number;
   /** Padding id for the left padding and finished rows; default the tokenizer's pad id (or 0). */
   padId?: number;
   /** Called after each new token of a row, with the row's text so far (needs a tokenizer). */
@@ -51,6 +58,40 @@ export class GenerationAbortedError extends Error {
 
 export async function generate(model: LlamaModel, tokenizer: TextTokenizer | null, prompts: readonly (readonly number[])[], o: GenerateOptions): Promise<Generation[]> {
   validateSampling(o);
+  const gamma = o.guidance ?? 0;
+  if (!(gamma >= 0 && Number.isFinite(gamma))) throw new RangeError(`generate: guidance must be >= 0, not ${gamma}`);
+  if (gamma > 0 && !o.condition) throw new RangeError('generate: guidance needs a condition');
+  if (gamma > 0) return generateGuided(model, tokenizer, prompts, { ...o, guidance: gamma });
+  return generateRows(model, tokenizer, prompts, o, null);
+}
+
+/**
+ * Guidance as a batch of 2B rows: rows B..2B-1 repeat the prompts under a zero condition, every
+ * step's token is chosen from the guided logits of row b and fed to rows b and B+b alike.
+ */
+function generateGuided(model: LlamaModel, tokenizer: TextTokenizer | null, prompts: readonly (readonly number[])[], o: GenerateOptions): Promise<Generation[]> {
+  const B = prompts.length;
+  const C = model.config.hiddenSize;
+  if (B === 0) return Promise.resolve([]);
+  if (o.condition!.length !== B * C) throw new RangeError(`generate: ${o.condition!.length} condition values for ${B} rows of ${C}`);
+  const condition = new Float32Array(2 * B * C);
+  condition.set(o.condition!);
+  const guide = (rows: Float32Array, V: number): Float32Array => {
+    const g = new Float32Array(B * V);
+    for (let i = 0; i < B * V; i++) g[i] = rows[i] + o.guidance! * (rows[i] - rows[B * V + i]);
+    return g;
+  };
+  const onToken = o.onToken;
+  return generateRows(model, tokenizer, [...prompts, ...prompts], { ...o, condition, onToken: onToken && ((row, id, text) => row < B && onToken(row, id, text)) }, { rows: B, guide }).then((g) => g.slice(0, B));
+}
+
+/** Guidance's pairing: the first `rows` rows choose tokens from `guide`'s logits, each row rows + b follows row b. */
+interface Guided {
+  rows: number;
+  guide(logits: Float32Array, vocab: number): Float32Array;
+}
+
+async function generateRows(model: LlamaModel, tokenizer: TextTokenizer | null, prompts: readonly (readonly number[])[], o: GenerateOptions, guided: Guided | null): Promise<Generation[]> {
   if (prompts.length === 0) return [];
   prompts.forEach((p, b) => {
     if (p.length === 0) throw new RangeError(`prompt ${b} is empty`);
@@ -135,8 +176,10 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
           if (rowOf) cache!.expandRows(rowOf);
           return model.logits(slice(hidden, 1, T - 1, T));
         });
-        const rows = await readAndDispose(last);
         const V = model.config.vocabSize;
+        const read = await readAndDispose(last);
+        // Under guidance every row's logits row first: its own (b < rows) or its leader's (b >= rows).
+        const rows = guided ? guided.guide(rowOf ? perRow(read, rowOf, V) : read, V) : read;
         const wasDone = [...done];
         const next: number[] = [];
         for (let b = 0; b < B; b++) {
@@ -144,7 +187,15 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
             next.push(padId);
             continue;
           }
-          const r = rowOf ? rowOf[b] : b;
+          if (guided && b >= guided.rows) {
+            const id = next[b - guided.rows];
+            out[b].ids.push(id);
+            done[b] = done[b - guided.rows];
+            out[b].reason = out[b - guided.rows].reason;
+            next.push(id);
+            continue;
+          }
+          const r = guided || !rowOf ? b : rowOf[b];
           const id = sampleNext(rows.subarray(r * V, (r + 1) * V), o, rngs[b]);
           out[b].ids.push(id);
           const text = streamText ? streamText[b].push(id) : '';
@@ -179,6 +230,13 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
     release();
     cache?.dispose();
   }
+}
+
+/** Row b of the result is row rowOf[b] of `rows` (width V). */
+function perRow(rows: Float32Array, rowOf: readonly number[], V: number): Float32Array {
+  const out = new Float32Array(rowOf.length * V);
+  rowOf.forEach((r, b) => out.set(rows.subarray(r * V, (r + 1) * V), b * V));
+  return out;
 }
 
 async function readAndDispose(t: Tensor): Promise<Float32Array> {

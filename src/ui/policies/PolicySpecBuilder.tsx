@@ -148,6 +148,7 @@ function ArmEditor({ index }: { index: number }) {
             onChange={(v) => put(['method', 'placement'], v)}
           />
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate" nullable emptyMeans="the policy's" />}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'guidance']} label="Guidance γ when writing (0 = none)" step="0.5" />}
         </div>
       )}
       {kind === 'few-shot' && (
