@@ -93,6 +93,11 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    * each token from l(u·E) + γ·(l(u·E) − l(0)), l(0) the policy without its vector; 0 = none.
    */
   guidance: number;
+  /**
+   * How training directions are drawn: `sphere`, uniform on the unit sphere; `axis`, the pair's
+   * flipped axis at ±m (m uniform in [0.5, 0.9]) and the rest random (policy/directional.ts).
+   */
+  directions: 'sphere' | 'axis';
   judge: DirectionalJudgeSpec;
 }
 

@@ -169,6 +169,28 @@ describe('the multi-objective reward model with a direction', () => {
       expect(flippedAgree / made.pairs.length).toBeGreaterThan(0.85);
       expect(axesAgree / axes).toBeGreaterThan(0.7);
     });
+
+    it("`axis` sampling puts the flipped axis's objective at 0.5–0.9 and the direction at unit length", () => {
+      const { train } = splitQuestions(14, 1);
+      const scorer = new MultiObjectiveScorer(kept);
+      const made = directionalPairs(scorer, train, 200, 1, 0.5, 'axis');
+      expect(made.pairs).toHaveLength(200);
+      let agree = 0;
+      for (const p of made.pairs) {
+        const u = made.directions.get(p.id)!;
+        const axis = p.id.split(':')[3];
+        const uk = u[kept.objectives.indexOf(axis)];
+        expect(Math.abs(uk)).toBeGreaterThanOrEqual(0.5 - 1e-9);
+        expect(Math.abs(uk)).toBeLessThanOrEqual(0.9 + 1e-9);
+        expect(Math.hypot(...u)).toBeCloseTo(1, 9);
+        const q = QUESTIONS.find((x) => x.id === p.questionId)!;
+        if (poleOf(q, p.chosen, axis) === Math.sign(uk)) agree++;
+      }
+      // A component this large decides the axis's pole for the reward model nearly always.
+      expect(agree / made.pairs.length).toBeGreaterThan(0.95);
+      // The default is the sphere, as before.
+      expect(directionalPairs(scorer, train, 20, 1, 0.5).pairs).toEqual(directionalPairs(scorer, train, 20, 1, 0.5, 'sphere').pairs);
+    });
   });
 });
 

@@ -9,7 +9,7 @@
 // objectives and records the mean truth pole reached on every axis.
 import { AXIS_IDS, candidatePoles, parseAnswer, QUESTIONS, responseId, responseText, type BuiltinQuestion, type PreferencePair } from '../../data';
 import type { LoraAdapter } from '../../models/lora/adapter';
-import type { DirectionalJudgeSpec, DirectionalResult, PoleMean, PolicyEvalSpec } from '../../protocol/policy';
+import type { DirectionalJudgeSpec, DirectionalMethodSpec, DirectionalResult, PoleMean, PolicyEvalSpec } from '../../protocol/policy';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { MultiObjectiveScorer } from '../analysis/kept-model';
@@ -44,7 +44,7 @@ export interface DirectionalPairs {
  * direction barely weighs the flipped axis. So the chosen side teaches every axis at once (RPO's
  * NLL term) and the pair isolates one axis (the DPO term).
  */
-export function directionalPairs(scorer: MultiObjectiveScorer, questions: readonly BuiltinQuestion[], count: number, seed: number, minMargin = 0): DirectionalPairs {
+export function directionalPairs(scorer: MultiObjectiveScorer, questions: readonly BuiltinQuestion[], count: number, seed: number, minMargin = 0, sampling: DirectionSampling = 'sphere'): DirectionalPairs {
   const O = scorer.objectives.length;
   const out: DirectionalPairs = { pairs: [], system: new Map(), directions: new Map(), ties: 0 };
   // Every candidate answer's reward vector, once.
@@ -52,11 +52,11 @@ export function directionalPairs(scorer: MultiObjectiveScorer, questions: readon
   for (let i = 0; out.pairs.length < count && i < 50 * count; i++) {
     const rng = new Rng(fnv1a32(`${seed}:directional:pair:${i}`));
     const q = rng.pick(questions);
-    const u = randomDirection(rng, O);
+    // (`sphere` draws u before the axis, as runs before `axis` sampling did, so their pairs stay the same.)
+    const { u, k } = sampledDirection(rng, O, sampling, q, scorer.objectives);
     const cands = candidates.get(q.id)!;
     let best = cands[0];
     for (const c of cands) if (dot(u, c.r) > dot(u, best.r)) best = c;
-    const k = rng.int(q.axes.length);
     const flipped = best.poles.map((p, j) => (j === k ? -p : p));
     const other = cands.find((c) => c.poles.every((p, j) => p === flipped[j]))!;
     const margin = dot(u, best.r) - dot(u, other.r);
@@ -70,6 +70,26 @@ export function directionalPairs(scorer: MultiObjectiveScorer, questions: readon
     out.directions.set(id, u);
   }
   return out;
+}
+
+export type DirectionSampling = DirectionalMethodSpec['directions'];
+
+/**
+ * A training direction. `sphere`: uniform on the unit sphere (with 10 objectives a component is
+ * mostly under 0.5, so a pole decision is asked for by a small number). `axis`: the flipped
+ * axis's objective `k` at ±m, m uniform in [0.5, 0.9], the others a random direction scaled to
+ * the rest of the unit length: the judge's kind of direction (axisPair), at magnitudes around its.
+ */
+function sampledDirection(rng: Rng, dims: number, sampling: DirectionSampling, q: BuiltinQuestion, objectives: readonly string[]): { u: number[]; k: number } {
+  if (sampling === 'sphere') {
+    const u = randomDirection(rng, dims);
+    return { u, k: rng.int(q.axes.length) };
+  }
+  const k = rng.int(q.axes.length);
+  const o = objectives.indexOf(q.axes[k]);
+  if (o < 0) return { u: randomDirection(rng, dims), k };
+  const pair = axisPair(randomDirection(rng, dims), o, rng.uniform(0.5, 0.9));
+  return { u: rng.next() < 0.5 ? pair.minus : pair.plus, k };
 }
 
 /** The truth's reading of one axis in an answer: +1, −1, 0 (absent or both poles), null when the answer is unreadable or off topic. */

@@ -519,7 +519,7 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   const scorer = new MultiObjectiveScorer(kept);
   result.rewardModel = `${m.rewardModel ?? 'in-run'}: ${kept.description}; objectives ${kept.objectives.join(', ')}`;
   const { judge, train } = splitQuestions(m.judge.questions, spec.seed);
-  const made = directionalPairs(scorer, train, a.train.maxPairs ?? 2000, spec.seed, m.minMargin);
+  const made = directionalPairs(scorer, train, a.train.maxPairs ?? 2000, spec.seed, m.minMargin, m.directions);
   if (made.pairs.length === 0) throw new DataUnavailableError(`${a.label}: every directional pair tied under the reward model`);
   const rows = new Map<string, PreferenceRow>();
   // Placement `embedding`: the direction is no text but the policy's learned u · E, read by every block (LlamaModel's condition).

@@ -62,6 +62,7 @@ const method = variants<PolicyArmSpec['method']>(
       placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
       guidance: num({ min: 0, max: 20, default: 0 }),
+      directions: literal(['sphere', 'axis'], { default: 'sphere' }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),

@@ -132,6 +132,16 @@ function ArmEditor({ index }: { index: number }) {
           <NullableTextField path={[...base, 'method', 'rewardModel']} label="Multi-objective reward model (a kept model)" emptyMeans="empty: fitted in this run on the world's pairs" />
           <NumberField path={[...base, 'method', 'minMargin']} label="Minimum label margin" />
           <NumberField path={[...base, 'method', 'judge', 'questions']} label="Held-out questions judged" step="1" />
+          <SelectField
+            path={[...base, 'method', 'directions']}
+            label="Training directions"
+            value={String(getAt(arm, ['method', 'directions']) ?? 'sphere')}
+            options={[
+              { value: 'sphere', label: 'uniform on the sphere' },
+              { value: 'axis', label: 'one axis strong (0.5–0.9), as the judge moves it' },
+            ]}
+            onChange={(v) => put(['method', 'directions'], v)}
+          />
         </div>
       )}
       {kind === 'directional-dpo' && (
