@@ -19,6 +19,7 @@ import { currentModel } from './models';
 import type { AttributeSubset } from '../data';
 import type { PolicyLayout } from '../experiments/policy/prompts';
 import { loadPolicyColumn, parsePolicyColumnId, policyColumnOptions } from './policy-columns';
+import { CONDITION_FILE } from '../experiments/policy/save';
 
 /** How a column's prompt is written and read back. */
 export type PromptKind =
@@ -86,6 +87,8 @@ export async function columnModels(): Promise<ModelOption[]> {
       about: 'the checkpoint loaded in the Models panel',
       available: loaded !== null && loaded.info.source !== 'builtin',
       why: loaded && loaded.info.source !== 'builtin' ? undefined : 'load a checkpoint in the Models panel first',
+      // A saved directional policy's folder: Compare shows its direction sliders.
+      ...(loaded?.policy?.directional ? { objectives: loaded.policy.directional.objectives } : {}),
     },
     ...(await policyColumnOptions()),
     ...(await onnxColumnOptions()),
@@ -133,7 +136,12 @@ export async function resolve(id: string): Promise<ColumnModel> {
     const m = currentModel();
     if (!m || m.info.source === 'builtin') throw new UnknownColumnModelError('No checkpoint is loaded in the Models panel: load one, or pick another model for this column.');
     // A policy folder saved by `policy run --save` prompts as its run evaluated it (its card says how).
-    if (m.policy) return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: 'policy', policy: { layout: { tokenizer: m.tokenizer, styled: m.policy.styled }, subset: { name: m.policy.conditioning.name, keys: m.policy.conditioning.keys } } };
+    if (m.policy) {
+      const d = m.policy.directional;
+      if (d?.placement === 'embedding' && !m.condition) throw new UnknownColumnModelError(`${m.info.name} reads its direction as a learned embedding, and its folder lacks ${CONDITION_FILE}: copy that file beside the weights, or pick another model.`);
+      const directional = d ? { objectives: d.objectives, placement: d.placement, ...(m.condition ? { condition: m.condition, guidance: d.guidance } : {}) } : {};
+      return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: 'policy', policy: { layout: { tokenizer: m.tokenizer, styled: m.policy.styled }, subset: { name: m.policy.conditioning.name, keys: m.policy.conditioning.keys }, ...directional } };
+    }
     return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: m.builtin ? 'builtin-guided' : 'generic' };
   }
   if (id === 'builtin') return builtinModel(id, 'built-in model', 'builtin-guided');

@@ -27,7 +27,7 @@ import type { TextTokenizer } from '../models/tokenizer';
 import { BUILTIN_MODEL_ATTRIBUTES, splitAssistantText } from '../models/builtin/format';
 import { answerPrompt, readPersona, type PersonaReading } from '../models/builtin/read-persona';
 import { backendFor } from './backend';
-import { POLICY_CARD, parsePolicyCard, type PolicyCard } from '../experiments/policy/save';
+import { CONDITION_FILE, POLICY_CARD, parsePolicyCard, readSavedCondition, type PolicyCard } from '../experiments/policy/save';
 import { fetchBuiltinFiles } from './builtin-files';
 import { GenerationBusyError, NoModelLoadedError } from './model-errors';
 import { dropOnnxColumn } from './onnx-models';
@@ -44,12 +44,22 @@ export interface Loaded {
   builtin: boolean;
   /** A Stage-2 policy folder's card (`policy run --save`): the persona lines it reads, its layout. */
   policy?: PolicyCard;
+  /** An embedding-placed directional policy's table (the folder's CONDITION_FILE), null when the folder lacks it. */
+  condition?: { table: Float32Array; width: number } | null;
 }
 
 /** The card of a saved policy folder, when the files have one. */
 async function policyCardOf(files: CheckpointFiles): Promise<PolicyCard | undefined> {
   const f = await files.get(POLICY_CARD);
   return f ? (parsePolicyCard(new TextDecoder().decode(await f.read(0, f.size))) ?? undefined) : undefined;
+}
+
+/** The direction table beside a directional policy that reads one (null: the card says it should, the folder lacks it). */
+async function conditionOf(files: CheckpointFiles, card: PolicyCard | undefined): Promise<Loaded['condition']> {
+  if (card?.directional?.placement !== 'embedding') return undefined;
+  const f = await files.get(CONDITION_FILE);
+  const saved = f ? await readSavedCondition({ [CONDITION_FILE]: await f.read(0, f.size) }) : null;
+  return saved ? { table: saved.table, width: saved.width } : null;
 }
 
 let loaded: Loaded | null = null;
@@ -100,7 +110,8 @@ async function load(files: CheckpointFiles, name: string, source: ModelSourceKin
     training,
   };
   loaded?.model.dispose();
-  loaded = { info, model: result.model, tokenizer: result.tokenizer, builtin, policy: await policyCardOf(files) };
+  const policy = await policyCardOf(files);
+  loaded = { info, model: result.model, tokenizer: result.tokenizer, builtin, policy, condition: await conditionOf(files, policy) };
   return info;
 }
 

@@ -3,15 +3,18 @@
 // tokenizer, the trained weights and the policy's card (persona_lab_policy.json: the arm's persona
 // lines and layout); loaded as picked files, the 'loaded' column reads the card and writes with the
 // persona under the arm's subset only, and generates an answer for a built-in persona.
+// A directional policy's folder also carries its objectives in the card and, placed as an embedding, its
+// direction table: the column steers with it (and refuses a folder that lost the table).
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { policyRun } from '../../src/cli/commands/policy-run';
-import { POLICY_CARD, parsePolicyCard } from '../../src/experiments/policy/save';
+import { CONDITION_FILE, POLICY_CARD, parsePolicyCard, readSavedCondition } from '../../src/experiments/policy/save';
 import { policyPrompt } from '../../src/experiments/policy/saved-policy';
 import { QUESTIONS } from '../../src/data';
-import { resolve } from '../../src/worker/column-models';
+import { columnModels, resolve } from '../../src/worker/column-models';
 import { generateColumns } from '../../src/worker/columns';
 import { compareDataset, loadPickedModel } from '../../src/worker/models';
 
@@ -55,5 +58,49 @@ describe('a CLI-saved policy folder as a Compare column', () => {
     const out = await generateColumns({ instructionId: QUESTIONS[0].id, columns: [{ modelId: 'loaded', personaId: persona.id }], samples: 1, seed: 1, temperature: 0, topP: 1, maxNewTokens: 6 });
     expect(out.answers).toHaveLength(1);
     expect(out.answers[0].tokens).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('a directional policy with a learned direction: the card names its objectives, the column reads the table and shows sliders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'policy-save-dir-'));
+    const spec = {
+      name: 'cli directional toy',
+      seed: 2,
+      base: { kind: 'path', path: TINY },
+      data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
+      arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1.5, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+      eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
+    };
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      await policyRun.run([join(dir, 'spec.json'), '--save', join(dir, 'saved'), '--runs', join(dir, 'runs'), '--quiet']);
+    } finally {
+      console.log = log;
+    }
+    const [runId] = await readdir(join(dir, 'saved'));
+    const folder = join(dir, 'saved', runId, '0-dir');
+    const names = (await readdir(folder)).sort();
+    expect(names).toContain(CONDITION_FILE);
+    const card = parsePolicyCard(await readFile(join(folder, POLICY_CARD), 'utf8'))!;
+    const saved = (await readSavedCondition({ [CONDITION_FILE]: new Uint8Array(await readFile(join(folder, CONDITION_FILE))) }))!;
+    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5 });
+
+    const files = await Promise.all(names.map(async (n) => new File([await readFile(join(folder, n))], n)));
+    await loadPickedModel(files, undefined, 'cpu');
+    expect((await columnModels()).find((o) => o.id === 'loaded')?.objectives).toEqual(saved.features);
+    const column = await resolve('loaded');
+    expect(column.policy?.objectives).toEqual(saved.features);
+    expect(column.policy?.placement).toBe('embedding');
+    expect(column.policy?.guidance).toBe(1.5);
+    expect(column.policy?.condition?.table).toEqual(saved.table);
+    const persona = compareDataset().personas[0];
+    const direction = saved.features.map((_, k) => (k === 0 ? 1 : 0));
+    const out = await generateColumns({ instructionId: QUESTIONS[0].id, columns: [{ modelId: 'loaded', personaId: persona.id, direction }], samples: 1, seed: 1, temperature: 0, topP: 1, maxNewTokens: 6 });
+    expect(out.answers[0].tokens).toBeGreaterThan(0);
+
+    // Without its table the folder cannot be steered: the column says so instead of writing as if u = 0.
+    await loadPickedModel(files.filter((f) => f.name !== CONDITION_FILE), undefined, 'cpu');
+    await expect(resolve('loaded')).rejects.toThrow(CONDITION_FILE);
   }, 300_000);
 });

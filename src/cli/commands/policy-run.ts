@@ -90,7 +90,7 @@ function savePolicyTo(root: string, baseDir: string, spec: PolicySpec): NonNulla
     if (saved.kind === 'full') for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) await copyFile(join(baseDir, f), join(dir, f));
     for (const [name, content] of Object.entries(saved.files)) await writeFile(join(dir, name), content);
     // Which persona lines the policy reads, so the app's Compare view prompts the folder as the run did.
-    await writeFile(join(dir, POLICY_CARD), JSON.stringify(policyCard(spec, runId, arm), null, 2) + '\n');
+    await writeFile(join(dir, POLICY_CARD), JSON.stringify(policyCard(spec, runId, arm, saved.objectives), null, 2) + '\n');
     return dir;
   };
 }

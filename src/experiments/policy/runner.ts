@@ -54,7 +54,7 @@ export interface PolicyRunnerEnv {
   /** Steps between checkpoints (default 50). */
   checkpointEvery?: number;
   /** Keeps a trained arm's policy (full weights or LoRA adapter); returns where it went. */
-  savePolicy?(runId: string, arm: number, label: string, saved: { kind: 'full' | 'lora'; files: PolicyFiles }): Promise<string>;
+  savePolicy?(runId: string, arm: number, label: string, saved: { kind: 'full' | 'lora'; files: PolicyFiles; objectives?: string[] }): Promise<string>;
   /** A kept multi-objective reward model (a directional arm's method.rewardModel: a file in Node); throws RewardModelUnavailableError. */
   loadMultiObjectiveModel?(ref: string, signal?: AbortSignal): Promise<KeptMultiObjectiveModel>;
   /** A Stage-1 conditional reward model kept by run `runId` (throws RewardModelUnavailableError). */
@@ -537,7 +537,7 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   }
   const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows, condition);
   result.final = { ...result.final, direction_ties: made.ties };
-  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? '', condition));
+  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), objectives: kept.objectives });
   const table = condition ? ((await condition.table.data()) as Float32Array) : null;
   const width = condition?.width ?? 0;
   result.directional = await judgeDirectional({

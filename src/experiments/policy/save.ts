@@ -68,11 +68,20 @@ export interface PolicyCard {
   /** The persona lines the policy reads (none: a marginal policy). */
   conditioning: { name: string; keys: AttributeKey[] };
   styled: boolean;
+  /**
+   * A directional policy (method directional-dpo): it reads a direction over these objectives, as
+   * text where `placement` says, or as u · E from the folder's CONDITION_FILE (`embedding`),
+   * written with `guidance`. Absent: a persona policy.
+   */
+  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number };
 }
 
-export function policyCard(spec: PolicySpec, runId: string, arm: number): PolicyCard {
+/** The card of arm `arm`; `objectives`: a directional arm's (its reward model's), which the spec alone does not name. */
+export function policyCard(spec: PolicySpec, runId: string, arm: number, objectives?: readonly string[]): PolicyCard {
   const subset = resolveSubset(spec.arms[arm].conditioning);
-  return { format: 'persona-lab-policy', version: 1, runId, arm, label: spec.arms[arm].label, base: spec.base.kind, conditioning: { name: subset.name, keys: [...subset.keys] }, styled: spec.base.kind === 'builtin' };
+  const m = spec.arms[arm].method;
+  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance } } : {};
+  return { format: 'persona-lab-policy', version: 1, runId, arm, label: spec.arms[arm].label, base: spec.base.kind, conditioning: { name: subset.name, keys: [...subset.keys] }, styled: spec.base.kind === 'builtin', ...directional };
 }
 
 /** A card's text read back; null when it is not one (the folder is then an ordinary checkpoint). */
@@ -80,6 +89,8 @@ export function parsePolicyCard(text: string): PolicyCard | null {
   try {
     const c = JSON.parse(text) as Partial<PolicyCard>;
     if (c.format !== 'persona-lab-policy' || c.version !== 1 || !Array.isArray(c.conditioning?.keys) || typeof c.styled !== 'boolean') return null;
+    const d = c.directional;
+    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0)) return null;
     return c as PolicyCard;
   } catch {
     return null;
