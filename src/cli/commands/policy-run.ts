@@ -142,11 +142,13 @@ export const policyRun: CliCommand = {
     const backend = ctx ? await createBackend('webgpu', ctx) : await createBackend('cpu');
     const store = new FileRunStore<PolicyRecord>(String(flags.runs ?? 'runs/policy'));
     const ac = new AbortController();
-    const onSigint = () => {
+    // Ctrl-C, or `kill` from a job runner: the run stops at its next step as cancelled, resumable.
+    const onSignal = () => {
       console.error('\ncancelling (the last checkpoint is kept)...');
       ac.abort();
     };
-    process.once('SIGINT', onSigint);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let lastLine = 0;
     const onEvent = (e: PolicyRunEvent) => {
       if (flags.quiet) return;
@@ -202,7 +204,8 @@ export const policyRun: CliCommand = {
       }
       return 0;
     } finally {
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       ctx?.destroy();
     }
   },
