@@ -23,14 +23,21 @@ export function OnnxImport() {
   const tokenId = useId();
   const busy = status.kind === 'busy';
 
-  const run = async (work: () => Promise<OnnxModelView>) => {
+  // Progress comes over its own message channel, so a last progress message can arrive after the
+  // result: once the work has finished, progress no longer sets the status (it would hide "done").
+  const run = async (work: (onProgress: (p: OnnxFetchProgressView) => void) => Promise<OnnxModelView>) => {
+    let finished = false;
     setStatus({ kind: 'busy', progress: null });
     try {
-      const model = await work();
+      const model = await work((p) => {
+        if (!finished) setStatus({ kind: 'busy', progress: p });
+      });
+      finished = true;
       setStatus({ kind: 'done', model });
       // The stored model is a Compare column option now.
       void useColumns.getState().loadOptions();
     } catch (e) {
+      finished = true;
       setStatus({ kind: 'error', text: errorText(e) });
     }
     await useCompare.getState().refreshCache();
@@ -38,7 +45,7 @@ export function OnnxImport() {
   const download = () => {
     const s = source.trim();
     const req = /^https?:\/\//.test(s) ? { kind: 'url' as const, baseUrl: s, token } : { kind: 'hub' as const, repo: s.split('@')[0], revision: s.split('@')[1], token };
-    void run(() => runner().downloadOnnxModel(req, proxy((p: OnnxFetchProgressView) => setStatus({ kind: 'busy', progress: p }))));
+    void run((onProgress) => runner().downloadOnnxModel(req, proxy(onProgress)));
   };
 
   return (
