@@ -24,6 +24,8 @@ const flag = (name: string, dflt: string) => {
 const saveRoot = flag('save', 'runs/saved');
 const threads = Number(flag('threads', '1'));
 const sweepAngles = Number(flag('sweep-angles', '3'));
+// `train`: judge as many of the questions the policy trained on instead (how well it fits, against how well it generalizes).
+const judgeOn = flag('questions', 'held-out');
 const [runId, list = '0,1,2,4'] = args;
 if (!runId) throw new Error('usage: directional-rejudge.ts RUN_ID [GUIDANCE,...] [--save DIR] [--threads N] [--sweep-angles K]');
 const guidances = list.split(',').map(Number);
@@ -44,9 +46,10 @@ const { model, tokenizer } = await loadModel(be, await savedPolicyCheckpoint({ k
 const base = await loadPolicyBaseNode(spec.base, be);
 const condition = await readSavedCondition(files);
 if (!condition) throw new Error(`${folder}: no direction table`);
-const { judge } = splitQuestions(m.judge.questions, spec.seed);
+const split = splitQuestions(m.judge.questions, spec.seed);
+const judge = judgeOn === 'train' ? split.train.slice(0, m.judge.questions) : split.judge;
 const pct = (r: { rate: number; lo: number; hi: number }) => `${(100 * r.rate).toFixed(1)}% [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
-console.log(`${runId} (${folder}, ${kind}); judge ${m.judge.questions} held-out questions, ${m.judge.baseDirections} base direction(s), magnitude ${m.judge.magnitude}; threads ${threads}`);
+console.log(`${runId} (${folder}, ${kind}); judge ${m.judge.questions} ${judgeOn === 'train' ? 'training' : 'held-out'} questions, ${m.judge.baseDirections} base direction(s), magnitude ${m.judge.magnitude}; threads ${threads}`);
 for (const g of guidances) {
   const t0 = performance.now();
   const r = await judgeDirectional({

@@ -8,6 +8,9 @@ import type { RunEvent } from './events';
 import type { CurvePoint, RunBackend, RunStatus, ArmStatus } from './record';
 import type { DataSpec, SplitSpec, SubsetSpec } from './spec';
 
+
+/** The projections a policy's LoRA adapter can adapt (models/lora/config.ts's LORA_TARGETS). */
+export type PolicyLoraTarget = 'q_proj' | 'k_proj' | 'v_proj' | 'o_proj' | 'gate_proj' | 'up_proj' | 'down_proj';
 export const POLICY_SPEC_VERSION = 1;
 export const POLICY_RECORD_VERSION = 1;
 
@@ -161,7 +164,8 @@ export interface DirectionalResult {
 
 export interface PolicyTrainSpec {
   mode: 'full' | 'lora';
-  lora: { rank: number; alpha: number; dropout: number };
+  /** `targets`: the projections adapted (default q_proj, v_proj, as PEFT's default for Llama). */
+  lora: { rank: number; alpha: number; dropout: number; targets: PolicyLoraTarget[] };
   epochs: number;
   batchSize: number;
   lr: number;

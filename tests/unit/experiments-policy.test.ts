@@ -46,6 +46,8 @@ describe('policy specs', () => {
     expect(fieldError({ arms: [arm({ method: { kind: 'dpo', loss: 'kto' } })] }).path).toBe('arms[0].method.loss');
     expect(fieldError({ arms: [arm({ train: { lr: 0 } })] }).path).toBe('arms[0].train.lr');
     expect(fieldError({ arms: [arm({ train: { mode: 'lora', lora: { rank: 0 } } })] }).path).toBe('arms[0].train.lora.rank');
+    expect(fieldError({ arms: [arm({ train: { mode: 'lora', lora: { targets: ['q_proj', 'attn'] } } })] }).path).toBe('arms[0].train.lora.targets[1]');
+    expect(fieldError({ arms: [arm({ train: { mode: 'lora', lora: { targets: [] } } })] }).path).toBe('arms[0].train.lora.targets');
     expect(fieldError({ arms: [arm({ conditioning: { kind: 'custom', attributes: ['shoe size'] } })] }).path).toBe('arms[0].conditioning.attributes[0]');
     expect(fieldError({ arms: [arm({ betta: 1 })] }).path).toBe('arms[0].betta');
     expect(fieldError({ data: { source: 'builtin', skew: { height: 0.7 } }, arms: [arm()] }).path).toBe('data.skew.height');
@@ -172,6 +174,16 @@ describe('policy runner (tiny checkpoint, cpu)', () => {
     expect(resumed.arms[0].answers).toEqual(full.arms[0].answers);
     expect(resumed.arms[0].eval).toEqual(full.arms[0].eval);
     expect(await store.getCheckpoint(stopped.id, 0)).toBeNull();
+  }, 300_000);
+
+  it('LoRA adapts the projections the spec names (default q and v), and saves them as target_modules', async () => {
+    expect(parsePolicySpec({ arms: [arm({ train: { mode: 'lora' } })] }).arms[0].train.lora.targets).toEqual(['q_proj', 'v_proj']);
+    let saved: Record<string, string | Uint8Array> = {};
+    const r = await runPolicy(spec({ mode: 'lora', epochs: 1, maxPairs: 4, lora: { rank: 2, targets: ['gate_proj', 'down_proj', 'o_proj'] } }), { ...env(new MemoryRunStore<PolicyRecord>()), savePolicy: async (_id, _arm, _label, s) => ((saved = s.files), 'memory') });
+    expect(r.status, r.error?.message).toBe('done');
+    expect(r.arms[0].training).toContain('on gate,down,o');
+    const config = JSON.parse(String(saved['adapter_config.json'])) as { target_modules: string[] };
+    expect([...config.target_modules].sort()).toEqual(['down_proj', 'gate_proj', 'o_proj']);
   }, 300_000);
 
   it('baselines without training: roleplay is the base itself (every answer ties, KL 0); few-shot writes with examples', async () => {

@@ -150,6 +150,6 @@ export async function startPolicy(o: OnlineArm, owned: { lm: LoadedLm | null; ad
     owned.lm.model.unfreeze();
     return { model: owned.lm.model, adapter: null };
   }
-  owned.adapter = LoraAdapter.create(o.be, o.base.model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: ['q_proj', 'v_proj'] }, new Rng(fnv1a32(`${o.seed}:lora:${a.label}`)));
+  owned.adapter = LoraAdapter.create(o.be, o.base.model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: a.train.lora.targets }, new Rng(fnv1a32(`${o.seed}:lora:${a.label}`)));
   return { model: o.base.model, adapter: owned.adapter };
 }

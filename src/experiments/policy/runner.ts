@@ -103,7 +103,7 @@ export function methodName(m: PolicyArmSpec['method']): string {
 
 function trainingName(a: PolicyArmSpec): string {
   if (a.method.kind === 'roleplay' || a.method.kind === 'few-shot') return 'none';
-  return a.train.mode === 'lora' ? `LoRA r${a.train.lora.rank} α${a.train.lora.alpha} on q,v` : 'full finetuning';
+  return a.train.mode === 'lora' ? `LoRA r${a.train.lora.rank} α${a.train.lora.alpha} on ${a.train.lora.targets.map((t) => t.replace(/_proj$/, '')).join(',')}` : 'full finetuning';
 }
 
 function pendingArm(a: PolicyArmSpec): PolicyArmResult {
@@ -294,7 +294,7 @@ async function trainDpo(
     model = owned.lm.model;
     model.unfreeze();
   } else {
-    owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: ['q_proj', 'v_proj'] }, new Rng(fnv1a32(`${spec.seed}:lora:${a.label}`)));
+    owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: a.train.lora.targets }, new Rng(fnv1a32(`${spec.seed}:lora:${a.label}`)));
   }
   const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, { ...a.method, kind: 'dpo', pairs: 'pole' }, padId, a.train.maxLength, condition, a.method.kind === 'directional-dpo' && a.method.conditionLr !== null ? a.method.conditionLr / a.train.lr : 1);
   const resume = await env.store.getCheckpoint(record.id, i);

@@ -5,7 +5,8 @@
 // arms on an ONNX base (onnxruntime-web runs inference only), which fail here with a field error
 // instead of running as something else.
 import { AXIS_IDS, QUESTIONS, type AxisId } from '../../data';
-import { DPO_LOSSES, POLICY_SPEC_VERSION, type PolicyArmSpec, type PolicyMethodKind, type PolicySpec } from '../../protocol/policy';
+import { LORA_TARGETS } from '../../models/lora/config';
+import { DPO_LOSSES, POLICY_SPEC_VERSION, type PolicyLoraTarget, type PolicyArmSpec, type PolicyMethodKind, type PolicySpec } from '../../protocol/policy';
 import { arr, fieldPath, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from '../spec/schema';
 import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
 import { encodeWith, decodeWith } from '../spec/url';
@@ -81,6 +82,9 @@ const method = variants<PolicyArmSpec['method']>(
   { default: { kind: 'dpo' } },
 );
 
+// Every target the engine adapts is one a spec may name (a compile-time check).
+const LORA_TARGET_NAMES: readonly PolicyLoraTarget[] = LORA_TARGETS;
+
 const train = obj(
   {
     mode: literal(['full', 'lora'], { default: 'full' }),
@@ -91,6 +95,7 @@ const train = obj(
         // Dropout draws from the adapter's own stream, which a checkpoint does not hold: resume is
         // bit-identical only without it, so it defaults to 0.
         dropout: num({ min: 0, lt: 1, default: 0 }),
+        targets: arr(literal(LORA_TARGET_NAMES), { min: 1, unique: true, default: ['q_proj', 'v_proj'] }) as unknown as Schema<PolicyLoraTarget[]>,
       },
       { optional: true },
     ),
