@@ -8,6 +8,7 @@ import type { PreferencePair } from '../data';
 import { tidy, type Backend } from '../tensor';
 import { fnv1a32 } from '../util/hash';
 import { Rng } from '../util/rng';
+import { yieldIfDue } from '../util/abort-point';
 import { AdamW } from './adamw';
 import { readMetrics } from './health';
 import { restoreOptimizer, saveOptimizer, type SavedOptimizer } from './optimizer-state';
@@ -69,16 +70,6 @@ export class CancelledError extends Error {
   }
 }
 
-/** Lets the event loop run (worker messages such as cancel) at most every ~50 ms. */
-function yielder(): () => Promise<void> {
-  let last = Date.now();
-  return async () => {
-    if (Date.now() - last < 50) return;
-    await new Promise((r) => setTimeout(r, 0));
-    last = Date.now();
-  };
-}
-
 function meanOf(xs: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
@@ -114,7 +105,6 @@ export async function trainLoop(be: Backend, model: PairModel, pairs: readonly P
     curve.push(...ck.curve);
     start = ck.step;
   }
-  const pause = yielder();
   const orderOf = (epoch: number) => new Rng(fnv1a32(`${seed}:order:${epoch}`)).shuffle(pairs.map((_, i) => i));
   let order: number[] = [];
   let orderEpoch = -1;
@@ -184,7 +174,7 @@ export async function trainLoop(be: Backend, model: PairModel, pairs: readonly P
       }
       hooks.onStep?.(step, total);
       if (hooks.checkpointEvery && step % hooks.checkpointEvery === 0 && step < total) await save(step);
-      await pause();
+      await yieldIfDue();
     }
     await save(total);
     if (Object.keys(final).length === 0 && curve.length > 0) final = { ...curve[curve.length - 1] };

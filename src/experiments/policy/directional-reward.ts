@@ -6,6 +6,7 @@
 import { MultiObjectiveScorer, type KeptMultiObjectiveModel } from '../analysis/kept-model';
 import { DirectionError, dot, normalize } from './direction';
 import type { PolicyRewardItem, PolicyRewardModel } from './reward';
+import { abortPoint } from '../../util/abort-point';
 
 export class DirectionalRewardModel implements PolicyRewardModel {
   readonly arm = 'multi-objective';
@@ -36,7 +37,7 @@ export class DirectionalRewardModel implements PolicyRewardModel {
   }
 
   async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {
-    signal?.throwIfAborted();
+    await abortPoint(signal);
     return items.map((x) => dot(this.direction, this.scorer.rewards(x.answer)));
   }
 

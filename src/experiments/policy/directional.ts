@@ -18,6 +18,7 @@ import { axisPair, directionalTurns, directionText, dot, randomDirection, sweepD
 import { contextOf, generateAnswers, rate, responseLogps, type AnswerLm } from './evaluate';
 import { promptIds, responseIds, type PolicyLayout } from './prompts';
 import type { Backend } from '../../tensor';
+import { abortPoint } from '../../util/abort-point';
 
 /** The questions the judge reads (a seeded sample, never trained on) and the rest, which train. */
 export function splitQuestions(count: number, seed: number): { judge: BuiltinQuestion[]; train: BuiltinQuestion[] } {
@@ -225,7 +226,7 @@ export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 
   }
   const sums: number[] = [];
   for (let i = 0; i < rows.length; i += x.eval.batchSize) {
-    x.signal?.throwIfAborted();
+    await abortPoint(x.signal);
     const conds = x.conditionOf ? { conditions: conditions.slice(i, i + x.eval.batchSize) } : {};
     sums.push(...(await responseLogps(x.model, rows.slice(i, i + x.eval.batchSize), { padId: x.layout.tokenizer.padId, maxLength: contextOf(x.model), adapter: x.adapter, ...conds })));
   }

@@ -13,6 +13,7 @@ import type { PairModel, BatchOutput } from '../../train/pair-model';
 import { dpoLoss, dpoMetricsFrom, pairLogProbs, readPairLogProbs, type DpoOptions, type PreferenceRow } from '../../train/policy';
 import type { DpoMethodSpec } from '../../protocol/policy';
 import { stackRows, type ConditionEmbedding } from '../../train/policy/condition-embedding';
+import { abortPoint } from '../../util/abort-point';
 
 export interface ReferenceLogps {
   chosen: number;
@@ -34,7 +35,7 @@ export async function referenceLogps(
   const ids = [...rows.keys()];
   const out = new Map<string, ReferenceLogps>();
   for (let i = 0; i < ids.length; i += o.batchSize) {
-    o.signal?.throwIfAborted();
+    await abortPoint(o.signal);
     const chunk = ids.slice(i, i + o.batchSize);
     const r = await readPairLogProbs(model, chunk.map((id) => rows.get(id)!), { padId: o.padId, maxLength: o.maxLength, adapter: null });
     // readPairLogProbs returns host arrays (its sums are read back).

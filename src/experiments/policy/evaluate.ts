@@ -31,6 +31,7 @@ import { Rng } from '../../util/rng';
 import type { PersonaPolicyScore, PolicyEvalSet, PolicyEvalSpec, RateWithInterval, SkewComparison, SpreadStats } from '../../protocol/policy';
 import { wilson } from '../results/intervals';
 import { answerOf, personaText, promptIds, type PolicyLayout } from './prompts';
+import { abortPoint } from '../../util/abort-point';
 
 export type EvalSetName = 'seen' | 'unseen';
 
@@ -121,7 +122,7 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
   if (lm && !lm.generate) throw new InferenceOnlyError('this model cannot generate, so it cannot write a policy\'s answers');
   const limit = contextOf(model);
   for (let i = 0; i < prompts.length; i += s.batchSize) {
-    s.signal?.throwIfAborted();
+    await abortPoint(s.signal);
     const chunk = prompts.slice(i, i + s.batchSize).map((p) => p.slice(Math.max(0, p.length + s.maxNewTokens - limit)));
     const o = { maxNewTokens: s.maxNewTokens, seed: fnv1a32(`${s.seed}:generate:${i}`), temperature: s.temperature, vocabLimit: layout.tokenizer.size, signal: s.signal };
     // The engine's generation runs under the backend's guard (out-of-memory, device loss); an ONNX
@@ -133,7 +134,7 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
       : await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
           generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition, guidance: condition ? s.guidance : 0 }),
         );
-    s.signal?.throwIfAborted();
+    await abortPoint(s.signal);
     for (const g of gens) {
       out.texts.push(answerOf(layout, g.text));
       out.completions.push(g.ids.length ? g.ids : [layout.tokenizer.eosIds[0] ?? 0]);

@@ -22,6 +22,7 @@ import { zFor } from '../results/intervals';
 import { DpoPolicyModel, type ReferenceLogps } from './dpo-model';
 import { rate, writeAnswers } from './evaluate';
 import { meanOf, OnlineResumeError, policyParameters, readParameters, restoreParameters, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
+import { abortPoint } from '../../util/abort-point';
 
 type IterativeDpoSpec = Extract<PolicyArmSpec['method'], { kind: 'iterative-dpo' }>;
 
@@ -88,7 +89,7 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
   try {
     const size = o.arm.train.batchSize;
     for (let i = 0; i < rows.length; i += size) {
-      o.signal?.throwIfAborted();
+      await abortPoint(o.signal);
       const r = await readPairLogProbs(model, rows.slice(i, i + size), { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, adapter });
       Array.from(r.chosen.sum as ArrayLike<number>).forEach((c, b) => reference.push({ chosen: c, rejected: (r.rejected.sum as ArrayLike<number>)[b], chosenCount: r.chosen.counts[b], rejectedCount: r.rejected.counts[b] }));
       at(SHARE.sample + SHARE.reference * Math.min(1, (i + size) / rows.length), `reference log-probs of ${rows.length} pairs`);
@@ -178,7 +179,7 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
   let final: Record<string, number> = {};
 
   for (let j = start; j < total; j++) {
-    o.signal?.throwIfAborted();
+    await abortPoint(o.signal);
     o.assertDevice?.();
     if (!data) data = await iterationData(o, m, model, adapter, j, at(j));
     const d = data;

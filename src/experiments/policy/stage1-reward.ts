@@ -12,6 +12,7 @@ import type { RunStore } from '../runs/store';
 import { BagScorer } from '../scorers/bag-scorer';
 import { expandArms, resolveSubset, subsetName } from '../spec/expand';
 import { RewardModelUnavailableError, type PolicyRewardItem, type PolicyRewardModel } from './reward';
+import { abortPoint } from '../../util/abort-point';
 
 /** Where Stage-1 runs are read from, and the world the policy writes for. */
 export interface Stage1RewardSource {
@@ -107,7 +108,7 @@ export async function loadStage1RewardModel(src: Stage1RewardSource, ref: string
   if ((record as { kind?: string }).kind === 'policy') throw new RewardModelUnavailableError(`${runId} is a policy run, not a Stage-1 (reward-model) run`);
   if (record.status !== 'done') throw new RewardModelUnavailableError(`Stage-1 run ${runId} is ${record.status}, not done: resume it (experiment run --resume ${runId}) or name a finished run`);
   const { index, why } = pickRewardArm(record, arm);
-  signal?.throwIfAborted();
+  await abortPoint(signal);
   const kept = await src.store.getModel(runId, index);
   if (!kept) throw new RewardModelUnavailableError(`Stage-1 run ${runId} lists a kept model for arm "${record.arms[index].label}", but ${src.where} has none (deleted?): run the spec again`);
   const world = await src.world();

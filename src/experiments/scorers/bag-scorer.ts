@@ -16,6 +16,7 @@ import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import { bagDifference, padBags, PersonaBagEncoder, ResponseBagEncoder, type Bag, type SavedPersonaEncoder } from '../encoders/bags';
 import type { Trainable } from './scorer';
+import { abortPoint } from '../../util/abort-point';
 
 export interface BagScorerOptions {
   dims: number;
@@ -165,7 +166,7 @@ export class BagScorer implements Trainable {
     const out = new Float32Array(pairs.length);
     const size = this.o.batchSize ?? 512;
     for (let i = 0; i < pairs.length; i += size) {
-      signal?.throwIfAborted();
+      await abortPoint(signal);
       const batch = pairs.slice(i, i + size);
       const probs = noGrad(() =>
         tidy(() => {
@@ -204,7 +205,7 @@ export class BagScorer implements Trainable {
     const out = new Float32Array(items.length);
     const size = this.o.batchSize ?? 512;
     for (let i = 0; i < items.length; i += size) {
-      signal?.throwIfAborted();
+      await abortPoint(signal);
       const batch = items.slice(i, i + size);
       const r = noGrad(() =>
         tidy(() => {

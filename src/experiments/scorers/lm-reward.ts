@@ -28,6 +28,7 @@ import type { LoadedLm } from '../lm/loaded';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
 import type { ModelSpec } from '../../protocol/spec';
 import type { Trainable } from './scorer';
+import { abortPoint } from '../../util/abort-point';
 
 type LmSpec = Extract<ModelSpec, { kind: 'lm' }>;
 
@@ -186,7 +187,7 @@ export class LmSeparateScorer implements Trainable {
   async predict(pairs: readonly PreferencePair[], signal?: AbortSignal): Promise<Float32Array> {
     const out = new Float32Array(pairs.length);
     for (let i = 0; i < pairs.length; i += 256) {
-      signal?.throwIfAborted();
+      await abortPoint(signal);
       const batch = pairs.slice(i, i + 256);
       const t = noGrad(() =>
         tidy(() => {
@@ -444,7 +445,7 @@ export class LmJointScorer implements Trainable {
     try {
       const size = this.o.batchSize ?? 8;
       for (let i = 0; i < pairs.length; i += size) {
-        signal?.throwIfAborted();
+        await abortPoint(signal);
         const batch = pairs.slice(i, i + size);
         if (this.o.loss === 'bradley-terry' && !this.cached) {
           const v = await readScores(noGrad(() => tidy(() => this.graphRewards(batch))));

@@ -18,6 +18,7 @@ import type { PromptLm } from '../lm/loaded';
 import type { TextTokenizer } from '../../models/tokenizer';
 import { answerIds, CHOICE_LABELS, choiceQuestion, renderDialog } from '../lm/prompts';
 import type { Predictor } from './scorer';
+import { abortPoint } from '../../util/abort-point';
 
 export interface PromptingOptions {
   readout: 'choice' | 'likelihood';
@@ -100,7 +101,7 @@ export class PromptingPredictor implements Predictor {
     const size = this.o.batchSize ?? 8;
     const { inference, tokenizer } = this.lm;
     for (let i = 0; i < prompts.length; i += size) {
-      signal?.throwIfAborted();
+      await abortPoint(signal);
       const texts = prompts.slice(i, i + size);
       const ids = this.choiceTokens(texts[0]);
       const batch = padBatch(texts.map((t) => this.encodePrompt(t)), tokenizer.padId);
@@ -139,7 +140,7 @@ export class PromptingPredictor implements Predictor {
     const means: number[] = [];
     const size = (this.o.batchSize ?? 8) * 2;
     for (let i = 0; i < rows.length; i += size) {
-      signal?.throwIfAborted();
+      await abortPoint(signal);
       const s = await this.lm.inference.score(rows.slice(i, i + size), { padId: tok.padId, batchSize: size, maxLength: this.maxLength });
       means.push(...s.mean);
       onProgress?.(Math.floor(means.length / 2));

@@ -7,6 +7,7 @@
 import { noGradAsync, slice } from '../../autograd';
 import { ops, tidy, type Tensor } from '../../tensor';
 import { Rng } from '../../util/rng';
+import { yieldIfDue } from '../../util/abort-point';
 import type { LlamaModel } from '../llama/model';
 import type { KVCache } from '../llama/kv-cache';
 import type { LoraAdapter } from '../lora/adapter';
@@ -136,6 +137,8 @@ async function generateRows(model: LlamaModel, tokenizer: TextTokenizer | null, 
       let stepIds = seqs.flat();
       let T = T0;
       for (let step = 0; step < o.maxNewTokens; step++) {
+        // A stop (the Stop button, a cancelled run) arrives as an event: let it in between steps.
+        if (o.signal) await yieldIfDue();
         if (o.signal?.aborted) {
           for (let b = 0; b < B; b++) if (!done[b]) out[b].reason = 'aborted';
           break;
