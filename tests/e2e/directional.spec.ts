@@ -37,6 +37,11 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   // The direction reaches the policy as a learned embedding (the table travels with the saved policy into Compare).
   await expect(page.getByLabel('The policy reads the direction')).toHaveValue('embedding');
   await expect(page.getByLabel('Embedding learning rate')).toHaveValue('0.002');
+  // Training directions like the judge's, and guidance when it writes (judge and Compare columns).
+  await page.getByLabel('Training directions').selectOption('axis');
+  await page.getByLabel('Guidance γ when writing (0 = none)').fill('1');
+  await page.getByLabel('Training directions').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-output/screenshots/policies-directional-fields.png' });
   await page.getByLabel('Backend').selectOption('cpu');
   const started = Date.now();
   await page.getByTestId('policy-run-start').click();

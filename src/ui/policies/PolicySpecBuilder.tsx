@@ -138,7 +138,7 @@ function ArmEditor({ index }: { index: number }) {
             value={String(getAt(arm, ['method', 'directions']) ?? 'sphere')}
             options={[
               { value: 'sphere', label: 'uniform on the sphere' },
-              { value: 'axis', label: 'one axis strong (0.5–0.9), as the judge moves it' },
+              { value: 'axis', label: 'one axis strong, as judged' },
             ]}
             onChange={(v) => put(['method', 'directions'], v)}
           />
