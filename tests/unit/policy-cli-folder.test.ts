@@ -20,9 +20,26 @@ import { compareDataset, loadPickedModel } from '../../src/worker/models';
 
 const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
 
+/** Runs `policy run --save` on `spec` (quietly); the run id, arm 0's saved folder, its file names (sorted) and those files as picked Files. */
+async function savedByCli(spec: object, armFolder: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'policy-save-'));
+  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    await policyRun.run([join(dir, 'spec.json'), '--save', join(dir, 'saved'), '--runs', join(dir, 'runs'), '--quiet']);
+  } finally {
+    console.log = log;
+  }
+  const [runId] = await readdir(join(dir, 'saved'));
+  const folder = join(dir, 'saved', runId, armFolder);
+  const names = (await readdir(folder)).sort();
+  const files = await Promise.all(names.map(async (n) => new File([await readFile(join(folder, n))], n)));
+  return { runId, folder, names, files };
+}
+
 describe('a CLI-saved policy folder as a Compare column', () => {
   it('saves the card beside the weights; the loaded folder prompts with the arm subset', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'policy-save-'));
     const spec = {
       name: 'cli toy',
       seed: 3,
@@ -31,22 +48,11 @@ describe('a CLI-saved policy folder as a Compare column', () => {
       arms: [{ label: 'conditional DPO', conditioning: { kind: 'custom', attributes: ['age'] }, method: { kind: 'dpo', pairs: 'both', beta: 0.1 }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 0.0005, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
       eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 4 },
     };
-    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
-    const log = console.log;
-    console.log = () => undefined;
-    try {
-      await policyRun.run([join(dir, 'spec.json'), '--save', join(dir, 'saved'), '--runs', join(dir, 'runs'), '--quiet']);
-    } finally {
-      console.log = log;
-    }
-    const [runId] = await readdir(join(dir, 'saved'));
-    const folder = join(dir, 'saved', runId, '0-conditional-DPO');
-    const names = (await readdir(folder)).sort();
+    const { runId, folder, names, files } = await savedByCli(spec, '0-conditional-DPO');
     expect(names).toEqual(['config.json', 'model.safetensors', POLICY_CARD, 'tokenizer.json', 'tokenizer_config.json'].sort());
     const card = parsePolicyCard(await readFile(join(folder, POLICY_CARD), 'utf8'));
     expect(card).toMatchObject({ runId, arm: 0, label: 'conditional DPO', base: 'path', conditioning: { keys: ['age'] }, styled: false });
 
-    const files = await Promise.all(names.map(async (n) => new File([await readFile(join(folder, n))], n)));
     await loadPickedModel(files, undefined, 'cpu');
     const column = await resolve('loaded');
     expect(column.prompt).toBe('policy');
@@ -61,7 +67,6 @@ describe('a CLI-saved policy folder as a Compare column', () => {
   }, 300_000);
 
   it('a directional policy with a learned direction: the card names its objectives, the column reads the table and shows sliders', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'policy-save-dir-'));
     const spec = {
       name: 'cli directional toy',
       seed: 2,
@@ -70,23 +75,12 @@ describe('a CLI-saved policy folder as a Compare column', () => {
       arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1.5, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
       eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
     };
-    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
-    const log = console.log;
-    console.log = () => undefined;
-    try {
-      await policyRun.run([join(dir, 'spec.json'), '--save', join(dir, 'saved'), '--runs', join(dir, 'runs'), '--quiet']);
-    } finally {
-      console.log = log;
-    }
-    const [runId] = await readdir(join(dir, 'saved'));
-    const folder = join(dir, 'saved', runId, '0-dir');
-    const names = (await readdir(folder)).sort();
+    const { folder, names, files } = await savedByCli(spec, '0-dir');
     expect(names).toContain(CONDITION_FILE);
     const card = parsePolicyCard(await readFile(join(folder, POLICY_CARD), 'utf8'))!;
     const saved = (await readSavedCondition({ [CONDITION_FILE]: new Uint8Array(await readFile(join(folder, CONDITION_FILE))) }))!;
     expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5 });
 
-    const files = await Promise.all(names.map(async (n) => new File([await readFile(join(folder, n))], n)));
     await loadPickedModel(files, undefined, 'cpu');
     expect((await columnModels()).find((o) => o.id === 'loaded')?.objectives).toEqual(saved.features);
     const column = await resolve('loaded');
