@@ -97,6 +97,13 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    */
   guidance: number;
   /**
+   * Condition dropout (the training side of classifier-free guidance, Ho & Salimans 2022): this
+   * share of the pairs, a seeded choice per pair, trains with a zero direction and only the NLL of
+   * its chosen answer, so the policy at u = 0 is the answer over directions that guidance
+   * contrasts with. Needs placement `embedding`; 0 = none.
+   */
+  conditionDropout: number;
+  /**
    * How training directions are drawn: `sphere`, uniform on the unit sphere; `axis`, the pair's
    * flipped axis at ±m (m uniform in [0.5, 0.9]) and the rest random (policy/directional.ts).
    */

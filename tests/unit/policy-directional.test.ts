@@ -9,7 +9,7 @@ import { fitKeptMultiObjective, MultiObjectiveScorer, parseKeptMultiObjective, K
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { axisPair, directionalTurns, directionText, DirectionError, normalize, sweepDirections } from '../../src/experiments/policy/direction';
-import { directionalPairs, judgeAxisItems, poleMeans, poleOf, splitQuestions } from '../../src/experiments/policy/directional';
+import { directionalPairs, droppedPair, judgeAxisItems, poleMeans, poleOf, splitQuestions } from '../../src/experiments/policy/directional';
 import { DirectionalRewardModel } from '../../src/experiments/policy/directional-reward';
 import { policyPresetSpec } from '../../src/experiments/policy/presets';
 import { runPolicy } from '../../src/experiments/policy/runner';
@@ -54,6 +54,21 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', guidance: -1 })] })).toBe('arms[0].method.guidance');
     expect(fieldPath({ arms: [dirArm({ placement: 'system', guidance: 2 })] })).toBe('arms[0].method.guidance');
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', guidance: 2 })] }).arms[0].method).toMatchObject({ guidance: 2 });
+    // Condition dropout zeroes the learned vector too: a text placement has none.
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ conditionDropout: 0 });
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionDropout: 0.95 })] })).toBe('arms[0].method.conditionDropout');
+    expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionDropout: 0.2 })] })).toBe('arms[0].method.conditionDropout');
+  });
+
+  it('condition dropout takes a seeded share of the pairs, the same whatever their order', () => {
+    const ids = Array.from({ length: 4000 }, (_, i) => `q${i % 70}/${i}`);
+    const share = (seed: number, rate: number) => ids.filter((id) => droppedPair(seed, id, rate)).length / ids.length;
+    expect(share(1, 0)).toBe(0);
+    expect(Math.abs(share(1, 0.2) - 0.2)).toBeLessThan(0.025);
+    expect(Math.abs(share(3, 0.5) - 0.5)).toBeLessThan(0.03);
+    expect(ids.map((id) => droppedPair(1, id, 0.2))).toEqual(ids.map((id) => droppedPair(1, id, 0.2)));
+    // Another seed drops other pairs.
+    expect(ids.filter((id) => droppedPair(1, id, 0.2) !== droppedPair(2, id, 0.2)).length).toBeGreaterThan(500);
   });
 
   it('the directional preset validates', () => {
@@ -279,7 +294,7 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
         seed: 2,
         base: { kind: 'path', path: TINY },
         data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1, conditionDropout: 0.5, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
         eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
       },
       {
@@ -298,6 +313,10 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(record.status, record.error?.message).toBe('done');
     const d = record.arms[0].directional!;
     expect(Number.isFinite(d.logOddsShift!.mean)).toBe(true);
+    // Condition dropout took its seeded share of the 8 pairs (each decided by droppedPair).
+    const dropped = record.arms[0].final.condition_dropped;
+    expect(dropped).toBeGreaterThanOrEqual(0);
+    expect(dropped).toBeLessThanOrEqual(8);
     const table = await readSavedCondition(saved[0]);
     // One row per objective, trained away from its zero start (two steps at lr 1e-2).
     expect(table!.features).toEqual(d.objectives);

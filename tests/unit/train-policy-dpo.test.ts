@@ -63,6 +63,49 @@ function leaf(x: number[]): Tensor {
   return t;
 }
 
+describe('per-pair weights on the preference term', () => {
+  const inputs = (pc: Tensor, pr: Tensor, weights?: number[]) => ({
+    policyChosen: { sum: pc, counts: data.nc },
+    policyRejected: { sum: pr, counts: data.nr },
+    referenceChosen: { sum: data.rc, counts: data.nc },
+    referenceRejected: { sum: data.rr, counts: data.nr },
+    ...(weights ? { weights } : {}),
+  });
+  it('all ones are no weights; a zero leaves that pair only the NLL (rpo) and no gradient on its rejected answer', async () => {
+    for (const o of [OPTIONS.sigmoid, OPTIONS.rpo]) {
+      const plain = await dpoLoss(inputs(leaf(data.pc), leaf(data.pr)), o).loss.data();
+      const ones = await dpoLoss(inputs(leaf(data.pc), leaf(data.pr), Array(B).fill(1)), o).loss.data();
+      expect(ones[0]).toBeCloseTo(plain[0], 6);
+    }
+    const w = [0, 1, 1, 0.5, 1, 1];
+    const pc = leaf(data.pc);
+    const pr = leaf(data.pr);
+    const r = dpoLoss(inputs(pc, pr, w), OPTIONS.rpo);
+    backward(r.loss);
+    const gr = await pr.grad!.data();
+    const gc = await pc.grad!.data();
+    expect(Math.abs(gr[0])).toBe(0);
+    expect(gr[1]).not.toBe(0);
+    // Row 0's chosen answer keeps RPO's NLL gradient: -α / Σ n_c.
+    const tokens = data.nc.reduce((s, n) => s + n, 0);
+    expect(gc[0]).toBeCloseTo(-0.5 / tokens, 6);
+    // Row 3 at half weight: half of row 3's preference gradient at weight 1.
+    const r1pr = leaf(data.pr);
+    backward(dpoLoss(inputs(leaf(data.pc), r1pr, [0, 1, 1, 1, 1, 1]), OPTIONS.rpo).loss);
+    expect(gr[3]).toBeCloseTo(((await r1pr.grad!.data())[3]) / 2, 7);
+    // The weighted gradient passes finite differences.
+    const g = await gradcheck(be, (a, b) => dpoLoss(inputs(a, b, w), OPTIONS.rpo).loss, [
+      { data: Float32Array.from(data.pc), shape: [B] },
+      { data: Float32Array.from(data.pr), shape: [B] },
+    ]);
+    expect(g.ok, g.messages.join('\n')).toBe(true);
+  });
+  it('refuses weights that do not fit', () => {
+    expect(() => dpoLoss(inputs(leaf(data.pc), leaf(data.pr), [1, 1]), OPTIONS.sigmoid)).toThrow(PolicyLossError);
+    expect(() => dpoLoss(inputs(leaf(data.pc), leaf(data.pr), [1, 1, 1, 1, 1, 2]), OPTIONS.sigmoid)).toThrow(PolicyLossError);
+  });
+});
+
 describe('DPO edge cases', () => {
   it('ties: z = 0 gives log 2 (sigmoid), the hinge at 1, IPO at 1/(2β)², and accuracy 0', async () => {
     const tie = { pc: [-10, -20], pr: [-10, -20], rc: [-12, -7], rr: [-12, -7], nc: [4, 4], nr: [4, 4] };

@@ -298,3 +298,8 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
     examples,
   };
 }
+
+/** Whether condition dropout at `rate` takes pair `id`: a seeded, order-free choice per pair (the same on resume). */
+export function droppedPair(seed: number, id: string, rate: number): boolean {
+  return fnv1a32(`${seed}|condition-dropout|${id}`) / 2 ** 32 < rate;
+}

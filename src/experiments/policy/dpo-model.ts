@@ -89,10 +89,11 @@ export class DpoPolicyModel implements PairModel {
     const B = pairs.length;
     const condition = this.condition ? this.condition.forward(stackRows([...rows, ...rows].map((r) => r.condition!)), 2 * B) : null;
     const { chosen, rejected } = pairLogProbs(this.model, rows, { padId: this.padId, maxLength: this.maxLength, adapter: this.adapter, condition });
+    const weights = rows.some((x) => x.weight !== undefined) ? rows.map((x) => x.weight ?? 1) : null;
     const refC = refs.map((r) => r.chosen);
     const refR = refs.map((r) => r.rejected);
     const r = dpoLoss(
-      { policyChosen: chosen, policyRejected: rejected, referenceChosen: { sum: refC, counts: chosen.counts }, referenceRejected: { sum: refR, counts: rejected.counts } },
+      { policyChosen: chosen, policyRejected: rejected, referenceChosen: { sum: refC, counts: chosen.counts }, referenceRejected: { sum: refR, counts: rejected.counts }, weights },
       this.options,
     );
     // The implicit reward margin per pair, β((π_c − ρ_c) − (π_r − ρ_r)); the logged metrics come from `stats`.

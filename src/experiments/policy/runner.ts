@@ -36,7 +36,7 @@ import { trainPpo } from './ppo';
 import type { ValueHead } from './value-head';
 import { parsePolicySpec } from './spec';
 import { fitKeptMultiObjective, MultiObjectiveScorer, type KeptMultiObjectiveModel } from '../analysis/kept-model';
-import { directionalPairs, judgeDirectional, splitQuestions } from './directional';
+import { directionalPairs, droppedPair, judgeDirectional, splitQuestions } from './directional';
 import { directionalTurns } from './direction';
 
 export interface PolicyRunnerEnv {
@@ -526,17 +526,22 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   const embedded = m.placement === 'embedding';
   const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize) : null;
   owned.condition = condition;
+  let dropped = 0;
   for (const p of made.pairs) {
     const t = directionalTurns(m.placement, made.system.get(p.id)!, p.instruction);
+    // Condition dropout: a seeded share of the pairs teaches the policy at u = 0 (their chosen answers, no preference term).
+    const drop = embedded && m.conditionDropout > 0 && droppedPair(spec.seed, p.id, m.conditionDropout);
+    if (drop) dropped++;
     rows.set(p.id, {
       prompt: promptIds(sh.layout, t.system, t.user),
       chosen: responseIds(sh.layout, t.system, t.user, p.chosen),
       rejected: responseIds(sh.layout, t.system, t.user, p.rejected),
-      ...(embedded ? { condition: Float32Array.from(made.directions.get(p.id)!) } : {}),
+      ...(embedded ? { condition: drop ? new Float32Array(kept.objectives.length) : Float32Array.from(made.directions.get(p.id)!) } : {}),
+      ...(embedded && m.conditionDropout > 0 ? { weight: drop ? 0 : 1 } : {}),
     });
   }
   const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows, condition);
-  result.final = { ...result.final, direction_ties: made.ties };
+  result.final = { ...result.final, direction_ties: made.ties, ...(m.conditionDropout > 0 ? { condition_dropped: dropped } : {}) };
   if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), objectives: kept.objectives });
   const table = condition ? ((await condition.table.data()) as Float32Array) : null;
   const width = condition?.width ?? 0;

@@ -63,6 +63,7 @@ const method = variants<PolicyArmSpec['method']>(
       placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
       guidance: num({ min: 0, max: 20, default: 0 }),
+      conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
       judge: obj(
         {
@@ -183,6 +184,9 @@ function crossChecks(s: PolicySpec): void {
         `arms[${i}].method.kind`,
         `"${a.method.kind}" is not implemented in this build yet (runnable: ${IMPLEMENTED_POLICY_METHODS.map((m) => `"${m}"`).join(', ')}); the run would not be what its spec says, so it does not start`,
       );
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.conditionDropout > 0 && a.method.placement !== 'embedding') {
+      throw new SpecError(`arms[${i}].method.conditionDropout`, `zeroes the learned direction vector of some pairs, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set conditionDropout to 0 or placement to "embedding"`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.guidance > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.guidance`, `guides the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set guidance to 0 or placement to "embedding"`);

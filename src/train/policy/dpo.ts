@@ -10,7 +10,7 @@
 //   rpo      sigmoid + α·NLL, NLL = -Σ π_c / Σ n_c            (TRL's rpo_alpha: token-mean NLL of
 //                                                              the chosen answers over the batch)
 // The loss is the batch mean. TRL's metrics come from the same numbers (see ./dpo-metrics.ts).
-import { add, affine, div, logsigmoid, mean, relu, reshape, scale, square, sub, sum } from '../../autograd';
+import { add, affine, div, logsigmoid, mean, mul, relu, reshape, scale, square, sub, sum } from '../../autograd';
 import { Tensor, type Backend } from '../../tensor';
 import { ensure } from './errors';
 
@@ -43,6 +43,12 @@ export interface DpoInputs {
   /** The reference's log-probs; unused (and may be omitted) for simpo. */
   referenceChosen?: SideLogps | null;
   referenceRejected?: SideLogps | null;
+  /**
+   * Per-pair weights on the preference term, B values in [0, 1] (default all 1); the loss stays the
+   * mean over B. A weight of 0 leaves a row only RPO's NLL on its chosen answer (a directional
+   * policy's condition-dropout rows, whose label means nothing without their direction).
+   */
+  weights?: ArrayLike<number> | null;
 }
 
 export interface DpoLoss {
@@ -135,6 +141,12 @@ export function dpoLoss(inputs: DpoInputs, options: DpoOptions): DpoLoss {
       losses = scale(sub(scale(neg, eps), scale(pos, 1 - eps)), 1 / (1 - 2 * eps));
     } else if (o.loss === 'hinge') losses = relu(affine(z, -o.beta, 1));
     else losses = square(affine(z, 1, -1 / (2 * o.beta)));
+  }
+  if (inputs.weights) {
+    const w = inputs.weights;
+    ensure(w.length === B, `dpoLoss: weights has ${w.length} values for ${B} pairs`);
+    for (let i = 0; i < B; i++) ensure(w[i] >= 0 && w[i] <= 1, `dpoLoss: weights[${i}] must be in [0, 1], got ${w[i]}`);
+    losses = mul(losses, be.fromData(Float32Array.from(w), [B]));
   }
   let loss = mean(losses);
 

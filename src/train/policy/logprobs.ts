@@ -47,6 +47,8 @@ export interface PreferenceRow {
   rejected: readonly number[];
   /** The row's conditioning inputs (a ConditionEmbedding's features), for a policy that has one. */
   condition?: Float32Array;
+  /** The weight of the row's preference term in the DPO loss (default 1; dpoLoss's `weights`). */
+  weight?: number;
 }
 
 /** Chosen and rejected log-prob sums for DPO, from one forward over [chosen..., rejected...]. */

@@ -159,6 +159,7 @@ function ArmEditor({ index }: { index: number }) {
           />
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate" nullable emptyMeans="the policy's" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'guidance']} label="Guidance γ when writing (0 = none)" step="0.5" />}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionDropout']} label="Condition dropout (share of pairs trained at u = 0)" step="0.05" />}
         </div>
       )}
       {kind === 'few-shot' && (
