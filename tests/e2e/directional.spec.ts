@@ -40,6 +40,8 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   // Training directions like the judge's, and guidance when it writes (judge and Compare columns).
   await page.getByLabel('Training directions').selectOption('axis');
   await page.getByLabel('Guidance γ when writing (0 = none)').fill('1');
+  // Condition dropout trains the u = 0 side that guidance contrasts with.
+  await page.getByLabel('Condition dropout (share of pairs trained at u = 0)').fill('0.2');
   await page.getByLabel('Training directions').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-output/screenshots/policies-directional-fields.png' });
   await page.getByLabel('Backend').selectOption('cpu');

@@ -530,14 +530,14 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   for (const p of made.pairs) {
     const t = directionalTurns(m.placement, made.system.get(p.id)!, p.instruction);
     // Condition dropout: a seeded share of the pairs teaches the policy at u = 0 (their chosen answers, no preference term).
-    const drop = embedded && m.conditionDropout > 0 && droppedPair(spec.seed, p.id, m.conditionDropout);
+    const drop = m.conditionDropout > 0 && droppedPair(spec.seed, p.id, m.conditionDropout);
     if (drop) dropped++;
     rows.set(p.id, {
       prompt: promptIds(sh.layout, t.system, t.user),
       chosen: responseIds(sh.layout, t.system, t.user, p.chosen),
       rejected: responseIds(sh.layout, t.system, t.user, p.rejected),
       ...(embedded ? { condition: drop ? new Float32Array(kept.objectives.length) : Float32Array.from(made.directions.get(p.id)!) } : {}),
-      ...(embedded && m.conditionDropout > 0 ? { weight: drop ? 0 : 1 } : {}),
+      ...(drop ? { weight: 0 } : {}),
     });
   }
   const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows, condition);
