@@ -109,6 +109,16 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    */
   directions: 'sphere' | 'axis';
   judge: DirectionalJudgeSpec;
+  /**
+   * Also write for the evaluation's personas (issue 11 through the direction, placement
+   * `embedding` only): a bag-of-features reward model trained in the run on the arm's
+   * `conditioning` attributes reads each persona as a direction (./experiments/policy/persona-direction.ts;
+   * with no attributes, one pooled direction for everyone: the marginal policy), the policy writes
+   * at it under the marginal prompt, and the truth judges those answers as any arm's `eval`.
+   */
+  personas: boolean;
+  /** With `personas`: the length of the vector each answer is written at (the persona's direction on its question's objectives, renormalized; policy/persona-direction.ts questionDirection). */
+  personaStrength: number;
 }
 
 export interface DirectionalJudgeSpec {
@@ -340,7 +350,24 @@ export interface PolicyArmResult {
   iterations?: PolicyIterationResult[];
   /** Directional policies: the truth's reading of answers as the direction moves (eval is empty: it has no persona prompts). */
   directional?: DirectionalResult;
+  /** Directional policies with method.personas: how the evaluation's personas were read as directions (eval holds the truth's verdict). */
+  personaDirections?: PersonaDirections;
   seconds: number;
+}
+
+/** A directional arm writing for personas: the reward model that read them, and what it read. */
+export interface PersonaDirections {
+  /** The reward model, in words (conditional on the arm's attributes, or marginal). */
+  rewardModel: string;
+  objectives: string[];
+  /** Per evaluation persona, the unit direction the policy wrote at (0s: the model rated the persona flat). */
+  directions: { personaId: string; direction: number[] }[];
+  /** The length each answer's direction was scaled to, on its question's objectives (method.personaStrength). */
+  strength: number;
+  /** Share of persona × objective whose direction has the sign of the persona's planted taste (the truth's view of the reading). */
+  tasteSignAgreement: number;
+  /** The label of the earlier arm whose trained policy this arm wrote with (same method and training; only the conditioning differs). */
+  sharedWith?: string;
 }
 
 /** One iteration of iterative DPO, and the truth judge's reading of the policy after it (greedy or `eval.temperature` answers on the seen personas' evaluation prompts). */

@@ -6,7 +6,9 @@
 // in the Policies view; its judge (per objective: pole − → + and other axes held, against the 80%
 // target) and its Pareto plot, each with its reading and table; then in Compare the policy as a
 // column with one slider per objective: moving a slider regenerates the answer with the new
-// direction (the shown answers' request carries it). Screenshots light and dark; axe clean.
+// direction (the shown answers' request carries it). The arm also writes for the evaluation's
+// personas (method.personas), each read as a direction by a reward model on all attributes, and
+// the truth table judges those answers. Screenshots light and dark; axe clean.
 import { expect, test } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
 import { loadSpec, openPolicies } from './policy-setup';
@@ -42,6 +44,9 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   await page.getByLabel('Guidance γ when writing (0 = none)').fill('1');
   // Condition dropout trains the u = 0 side that guidance contrasts with.
   await page.getByLabel('Condition dropout (share of pairs trained at u = 0)').fill('0.2');
+  // Writing for the evaluation's personas: a reward model on the arm's conditioning reads each as a direction.
+  await page.getByLabel('Conditioning (attribute subset)').selectOption('all');
+  await page.getByLabel('Write for the evaluation personas').selectOption('true');
   await page.getByLabel('Training directions').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-output/screenshots/policies-directional-fields.png' });
   await page.getByLabel('Backend').selectOption('cpu');
@@ -50,6 +55,11 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
   console.log(`toy directional run on the cpu backend: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+  // The persona answers: judged by the truth like any arm's, with how the personas were read.
+  await expect(page.getByTestId('policy-arm-persona-directions')).toContainText(/Personas read as directions by the conditional \(all\) bag-of-features reward model trained in this run .*; their signs agree with the planted tastes on \d+% of persona × objective\.$/);
+  await expect(page.getByTestId('policy-truth-table').locator('tbody tr')).toHaveCount(2);
+  await page.getByTestId('policy-truth-table').scrollIntoViewIfNeeded();
+  await screenshot(page, 'policies-directional-personas');
   const dir = page.getByTestId('policy-directional');
   await expect(dir).toContainText('fitted in the run');
   const judge = dir.getByTestId('mop-directional-judge-directional');

@@ -127,7 +127,8 @@ describe('the multi-objective reward model with a direction', () => {
     beforeAll(async () => {
       const ds = (await loadBuiltin({ source: 'builtin', seed: 1, personas: 120, questionsPerPersona: 16, noise: DEFAULT_BUILTIN.noise })) as BuiltinDataset;
       kept = fitKeptMultiObjective(ds, 1, 10);
-    });
+      // A few seconds alone; minutes on a machine busy with other jobs (vitest's hook default is 10 s).
+    }, 300_000);
 
     it('names each objective by a planted axis it predicts, and +e_k prefers the + pole of axis k', () => {
       expect(kept.objectives).toHaveLength(10);

@@ -170,13 +170,26 @@ export async function responseLogps(
  * Σ_t log π(y_t) − log π_base(y_t) per answer: the KL estimate on the policy's own samples. The
  * base reads each answer after `basePrompts` when its prompt differs (few-shot: no examples).
  */
-export async function sampleKl(policy: AnswerLm, adapter: LoraAdapter | null, base: AnswerLm, answers: Answers, o: { padId: number; batchSize: number; maxLength: number; basePrompts?: readonly number[][] }): Promise<number[]> {
+export async function sampleKl(
+  policy: AnswerLm,
+  adapter: LoraAdapter | null,
+  base: AnswerLm,
+  answers: Answers,
+  o: {
+    padId: number;
+    batchSize: number;
+    maxLength: number;
+    basePrompts?: readonly number[][];
+    /** Per answer, the conditioning vector the policy wrote it under (a directional policy's u · E). */
+    conditions?: readonly Float32Array[];
+  },
+): Promise<number[]> {
   const rows = answers.prompts.map((prompt, i) => ({ prompt, response: answers.completions[i] }));
   const baseRows = o.basePrompts ? o.basePrompts.map((prompt, i) => ({ prompt, response: answers.completions[i] })) : rows;
   const out: number[] = [];
   for (let i = 0; i < rows.length; i += o.batchSize) {
     const chunk = rows.slice(i, i + o.batchSize);
-    const p = await responseLogps(policy, chunk, { padId: o.padId, maxLength: o.maxLength, adapter });
+    const p = await responseLogps(policy, chunk, { padId: o.padId, maxLength: o.maxLength, adapter, conditions: o.conditions?.slice(i, i + o.batchSize) });
     const b = await responseLogps(base, baseRows.slice(i, i + o.batchSize), { padId: o.padId, maxLength: o.maxLength, adapter: null });
     p.forEach((x, j) => out.push(x - b[j]));
   }

@@ -5,7 +5,7 @@
 // their training questions; never the evaluation's questions or the unseen personas). Seeded,
 // so a resumed run trains the same model again. The record says it was trained here. Answers are
 // scored as Stage-1 runs' kept models score them (BagScorer.rewards: r(p, x) = <u_p, v_x> + c_x).
-import type { BuiltinDataset, DataSplit, PairSets } from '../../data';
+import type { AttributeSubset, BuiltinDataset, DataSplit, PairSets } from '../../data';
 import type { Backend } from '../../tensor';
 import { trainLoop } from '../../train/loop';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
@@ -23,13 +23,20 @@ export async function trainOwnRewardModel(
   split: DataSplit,
   sets: PairSets,
   seed: number,
-  o: { signal?: AbortSignal; onProgress?(step: number, total: number): void } = {},
+  o: {
+    signal?: AbortSignal;
+    onProgress?(step: number, total: number): void;
+    /** The attributes it reads (default all); with none it is the marginal model: one reward for every persona. */
+    subset?: AttributeSubset;
+  } = {},
 ): Promise<PolicyRewardModel & { accuracy: number; pairs: number }> {
   const pairs = samplePairs([...sets.train.generic, ...sets.train.cross], OWN_RM.maxPairs, seed, 'policy-reward-model');
   if (pairs.length === 0) throw new RangeError('No training pairs to train a reward model on');
   const seen = new Set(split.seenPersonas);
   const personas = new Map(ds.personas.map((p) => [p.id, p]));
-  const personaEncoder = new PersonaBagEncoder(resolveSubset({ kind: 'preset', name: 'all' }).keys, ds.personas.filter((p) => seen.has(p.id)), true);
+  const subset = o.subset ?? resolveSubset({ kind: 'preset', name: 'all' });
+  // Lines outside the 33 attributes count only for the full subset (as in Stage 1).
+  const personaEncoder = new PersonaBagEncoder(subset.keys, ds.personas.filter((p) => seen.has(p.id)), o.subset === undefined);
   const responseEncoder = new ResponseBagEncoder(pairs.flatMap((p) => [p.chosen, p.rejected]));
   const scorer = new BagScorer(be, personas, personaEncoder, responseEncoder, { dims: OWN_RM.dims, loss: 'bradley-terry', seed });
   try {
@@ -38,7 +45,7 @@ export async function trainOwnRewardModel(
     return {
       runId: 'this run',
       arm: 'own',
-      description: `conditional bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+      description: `${subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)'} bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
       accuracy,
       pairs: pairs.length,
       async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {

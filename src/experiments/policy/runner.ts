@@ -38,6 +38,7 @@ import { parsePolicySpec } from './spec';
 import { fitKeptMultiObjective, MultiObjectiveScorer, type KeptMultiObjectiveModel } from '../analysis/kept-model';
 import { directionalPairs, droppedPair, judgeDirectional, splitQuestions } from './directional';
 import { directionalTurns } from './direction';
+import { personaDirections, PERSONA_DIRECTION_DEFAULTS, questionDirection, tasteSignAgreement } from './persona-direction';
 
 export interface PolicyRunnerEnv {
   backend: Backend;
@@ -107,7 +108,7 @@ function trainingName(a: PolicyArmSpec): string {
 }
 
 function pendingArm(a: PolicyArmSpec): PolicyArmResult {
-  return { label: a.label, method: methodName(a.method), conditioning: a.method.kind === 'directional-dpo' ? 'direction' : resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
+  return { label: a.label, method: methodName(a.method), conditioning: a.method.kind === 'directional-dpo' ? (a.method.personas ? `direction read from ${resolveSubset(a.conditioning).name}` : 'direction') : resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
 }
 
 interface Run {
@@ -202,6 +203,39 @@ interface Shared {
    * read the reference once.
    */
   references?: Map<string, Promise<Map<string, ReferenceLogps>>>;
+  /** Directional policies trained by an earlier arm, kept for later arms that train the same (directionalKey). */
+  directional: Map<string, TrainedDirectional>;
+}
+
+/** A directional arm's trained policy and what its record got, for the later arms that train the same. */
+interface TrainedDirectional {
+  label: string;
+  model: LlamaModel;
+  lm: LoadedLm | null;
+  adapter: LoraAdapter | null;
+  condition: ConditionEmbedding | null;
+  objectives: string[];
+  result: Pick<PolicyArmResult, 'curve' | 'final' | 'saved' | 'rewardModel' | 'directional'>;
+}
+
+/**
+ * What a directional arm's training depends on: its method and training, not its conditioning
+ * (which only says how personas are read afterwards) nor whether it writes for personas. Arms with
+ * the same key train the same policy.
+ */
+function directionalKey(a: PolicyArmSpec): string | null {
+  if (a.method.kind !== 'directional-dpo') return null;
+  return JSON.stringify({ method: { ...a.method, personas: undefined }, train: a.train });
+}
+
+/**
+ * The label a training arm's LoRA start is seeded with: its own, or for a directional arm the
+ * first arm's that trains the same policy, so a resumed run that trains it again gets the same
+ * weights as the run that trained it once and shared it.
+ */
+function seedLabel(spec: PolicySpec, a: PolicyArmSpec): string {
+  const key = directionalKey(a);
+  return key === null ? a.label : (spec.arms.find((x) => directionalKey(x) === key) ?? a).label;
 }
 
 function trainPairs(sh: Shared, a: PolicyArmSpec, seed: number): PreferencePair[] {
@@ -294,7 +328,7 @@ async function trainDpo(
     model = owned.lm.model;
     model.unfreeze();
   } else {
-    owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: a.train.lora.targets }, new Rng(fnv1a32(`${spec.seed}:lora:${a.label}`)));
+    owned.adapter = LoraAdapter.create(be, model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: a.train.lora.targets }, new Rng(fnv1a32(`${spec.seed}:lora:${seedLabel(spec, a)}`)));
   }
   const dpo = new DpoPolicyModel(be, model, owned.adapter, rows, reference, { ...a.method, kind: 'dpo', pairs: 'pole' }, padId, a.train.maxLength, condition, a.method.kind === 'directional-dpo' && a.method.conditionLr !== null ? a.method.conditionLr / a.train.lr : 1);
   const resume = await env.store.getCheckpoint(record.id, i);
@@ -395,11 +429,23 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
  * writes them; otherwise the base does, with the few-shot examples when `examples` is given
  * (roleplay is the base itself on the arm's prompts).
  */
-async function evaluateArm(run: Run, sh: Shared, i: number, model: AnswerLm, adapter: LoraAdapter | null, trained: boolean, examples?: (item: EvalItem) => ChatMessage[]): Promise<void> {
+async function evaluateArm(
+  run: Run,
+  sh: Shared,
+  i: number,
+  model: AnswerLm,
+  adapter: LoraAdapter | null,
+  trained: boolean,
+  examples?: (item: EvalItem) => ChatMessage[],
+  /** A directional policy writing for the personas: per item, its vector (u · E at the persona's direction), under the marginal prompt. */
+  steer?: { conditions: readonly Float32Array[]; guidance: number },
+): Promise<void> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
   const e = spec.eval;
   const subset = resolveSubset(a.conditioning);
+  // Per answer row (items × samples, item-major), the steering vector.
+  const conditions = steer ? steer.conditions.flatMap((c) => Array.from({ length: e.samples }, () => c)) : undefined;
   const start = trained ? TRAIN_SHARE : 0;
   const settings = (what: string, from: number, to: number) => ({
     samples: e.samples,
@@ -419,11 +465,14 @@ async function evaluateArm(run: Run, sh: Shared, i: number, model: AnswerLm, ada
   const baseAnswers = await base;
   env.assertDevice?.();
   const writes = trained || examples !== undefined;
-  const mine = writes ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, subset, sh.items, settings('policy answers', 0.4, 0.85), examples) : baseAnswers;
+  // A steered policy reads the persona as its vector, not as text: its prompt is the marginal one.
+  const mine = writes
+    ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, steer ? resolveSubset({ kind: 'preset', name: 'none' }) : subset, sh.items, { ...settings('policy answers', 0.4, 0.85), conditions, guidance: steer?.guidance }, examples)
+    : baseAnswers;
   run.progress(i, 'eval', start + (1 - start) * 0.85, `${a.label}: KL to the base`);
   const maxLength = contextOf(model);
   const kl = writes
-    ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.baseLm, mine, { padId: sh.layout.tokenizer.padId, batchSize: e.batchSize, maxLength, basePrompts: examples ? baseAnswers.prompts : undefined }))
+    ? await env.backend.guard(`KL of ${a.label}`, () => sampleKl(model, adapter, sh.baseLm, mine, { padId: sh.layout.tokenizer.padId, batchSize: e.batchSize, maxLength, basePrompts: examples || steer ? baseAnswers.prompts : undefined, conditions }))
     : mine.texts.map(() => 0);
   const result = record.arms[i];
   result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
@@ -499,13 +548,40 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
  * A directional arm: its multi-objective reward model (kept, or fitted here), pole pairs on the
  * training questions labelled by u · r(x) under a random direction each, offline DPO on them
  * (trainDpo, so checkpoints, resume and the typed stops are offline DPO's), then the directional
- * judge on the held-out questions. It has no persona prompts, so `eval` stays empty.
+ * judge on the held-out questions. An earlier arm that trained the same policy (directionalKey)
+ * lends it instead. With method.personas it then writes for the evaluation's personas
+ * (writeForPersonas); otherwise it has no persona prompts and `eval` stays empty.
  */
 async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Promise<void> {
-  const { env, o, spec, record } = run;
+  const { spec, record } = run;
   const a = spec.arms[i];
   const m = a.method;
   if (m.kind !== 'directional-dpo') throw new Error('runDirectional: not a directional arm');
+  const result = record.arms[i];
+  const key = directionalKey(a)!;
+  const trained = sh.directional.get(key) ?? (await trainDirectional(run, sh, i, owned));
+  const lent = trained.label !== a.label;
+  if (lent) Object.assign(result, structuredClone(trained.result));
+  result.eval = [];
+  if (m.personas) {
+    const table = trained.condition ? ((await trained.condition.table.data()) as Float32Array) : null;
+    if (!table) throw new Error(`${a.label}: method.personas needs the placement "embedding" (parsePolicySpec should have refused it)`);
+    await writeForPersonas(run, sh, i, trained, table, lent ? trained.label : undefined);
+  }
+  // A later arm trains the same policy: keep it for that arm (the run disposes it at its end).
+  if (!lent && spec.arms.some((x, j) => j > i && directionalKey(x) === key)) {
+    sh.directional.set(key, trained);
+    owned.lm = null;
+    owned.adapter = null;
+    owned.condition = null;
+  }
+}
+
+async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned): Promise<TrainedDirectional> {
+  const { env, o, spec, record } = run;
+  const a = spec.arms[i];
+  const m = a.method;
+  if (m.kind !== 'directional-dpo') throw new Error('trainDirectional: not a directional arm');
   const result = record.arms[i];
   let kept: KeptMultiObjectiveModel;
   if (m.rewardModel !== null) {
@@ -561,16 +637,52 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
     eval: spec.eval,
     seed: spec.seed,
     signal: o.signal,
-    onProgress: (done, total, what) => run.progress(i, 'eval', TRAIN_SHARE + (1 - TRAIN_SHARE) * (done / total), `${a.label}: ${what} ${done} of ${total}`),
+    // With personas to write for, the judge is the first half of the evaluation.
+    onProgress: (done, total, what) => run.progress(i, 'eval', TRAIN_SHARE + (1 - TRAIN_SHARE) * (m.personas ? 0.5 : 1) * (done / total), `${a.label}: ${what} ${done} of ${total}`),
   });
-  result.eval = [];
+  const { curve, final, saved, rewardModel, directional } = result;
+  return { label: a.label, model, lm: owned.lm, adapter, condition, objectives: kept.objectives, result: structuredClone({ curve, final, saved, rewardModel, directional }) };
+}
+
+/**
+ * A directional policy writing for the evaluation's personas: a bag-of-features reward model
+ * trained here on the run's training pairs under the arm's conditioning (none: the marginal model)
+ * reads each persona as a direction over the policy's objectives (./persona-direction.ts), and the
+ * policy writes at it; the truth judges those answers against the base's as for any arm.
+ */
+async function writeForPersonas(run: Run, sh: Shared, i: number, trained: TrainedDirectional, table: Float32Array, sharedWith: string | undefined): Promise<void> {
+  const { env, o, spec, record } = run;
+  const a = spec.arms[i];
+  const m = a.method;
+  if (m.kind !== 'directional-dpo') throw new Error('writeForPersonas: not a directional arm');
+  const subset = resolveSubset(a.conditioning);
+  run.progress(i, 'features', TRAIN_SHARE, `${a.label}: training a ${subset.keys.length ? 'conditional' : 'marginal'} reward model to read the personas as directions`);
+  const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, signal: o.signal });
+  try {
+    const personas = [...new Set(sh.items.map((it) => it.personaId))];
+    const dirs = await personaDirections(rm, personas, trained.objectives, { ...PERSONA_DIRECTION_DEFAULTS, seed: spec.seed, signal: o.signal });
+    const width = trained.condition!.width;
+    record.arms[i].personaDirections = {
+      rewardModel: rm.description,
+      objectives: trained.objectives.slice(),
+      directions: personas.map((personaId) => ({ personaId, direction: dirs.get(personaId)! })),
+      strength: m.personaStrength,
+      tasteSignAgreement: tasteSignAgreement(sh.ds, dirs, trained.objectives),
+      ...(sharedWith ? { sharedWith } : {}),
+    };
+    const conditions = sh.items.map((it) => conditionVectors(table, width, [questionDirection(dirs.get(it.personaId)!, trained.objectives, sh.ds.question(it.questionId), m.personaStrength)]));
+    await evaluateArm(run, sh, i, trained.model, trained.adapter, true, undefined, { conditions, guidance: m.guidance });
+  } finally {
+    rm.dispose();
+  }
 }
 
 /** Conditional arms against the marginal arm of the same method, per skewed axis. */
 function skewResults(sh: Shared, spec: PolicySpec, record: PolicyRecord): PolicyRecord['skew'] {
   if (!sh.ds.options.skew || Object.keys(sh.ds.options.skew).length === 0) return [];
   const out: PolicyRecord['skew'] = [];
-  const arms = record.arms.map((r, i) => ({ label: r.label, answers: r.answers ?? [], spec: spec.arms[i], done: r.status === 'done' }));
+  // An arm without answers (a directional arm that wrote for no persona) has nothing to compare.
+  const arms = record.arms.map((r, i) => ({ label: r.label, answers: r.answers ?? [], spec: spec.arms[i], done: r.status === 'done' && (r.answers?.length ?? 0) > 0 }));
   for (const c of arms) {
     if (!c.done || resolveSubset(c.spec.conditioning).keys.length === 0) continue;
     const m = arms.find((x) => x.done && resolveSubset(x.spec.conditioning).keys.length === 0 && x.spec.method.kind === c.spec.method.kind);
@@ -606,6 +718,7 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
   let base: LoadedLm | null = null;
   let onnx: PromptLm | null = null;
   let judge: PolicyRewardModel | null = null;
+  const directional = new Map<string, TrainedDirectional>();
   try {
     run.progress(Math.max(0, record.arms.findIndex((a) => a.status !== 'done')), 'data', 0, o.runId ? 'Resuming: preparing data' : 'Preparing data');
     const ds = await env.loadData(spec.data, o.signal);
@@ -640,7 +753,7 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
     judge = await openRewardJudge(env.loadRewardModel, spec.eval.rewardModelRun, record.judges, o.signal);
     // The style line before each answer is the persona-reading model's (kind "builtin") alone; an
     // ONNX base's answers are read as they are written.
-    const sh: Shared = { ds, split, sets, items, base, baseLm: onnx ? onnx.inference : base!.model, layout: { tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map(), judge };
+    const sh: Shared = { ds, split, sets, items, base, baseLm: onnx ? onnx.inference : base!.model, layout: { tokenizer, styled: spec.base.kind === 'builtin' }, baseAnswers: new Map(), judge, directional };
     for (let i = 0; i < spec.arms.length; i++) {
       if (record.arms[i].status === 'done') continue;
       o.signal?.throwIfAborted();
@@ -657,6 +770,11 @@ export async function runPolicy(input: unknown, env: PolicyRunnerEnv, o: PolicyR
   } catch (e) {
     return await stopRun(run, e, current);
   } finally {
+    for (const t of directional.values()) {
+      t.adapter?.dispose();
+      t.lm?.model.dispose();
+      t.condition?.dispose();
+    }
     base?.model.dispose();
     await onnx?.dispose?.();
     judge?.dispose();

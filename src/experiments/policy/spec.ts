@@ -7,7 +7,7 @@
 import { AXIS_IDS, QUESTIONS, type AxisId } from '../../data';
 import { LORA_TARGETS } from '../../models/lora/config';
 import { DPO_LOSSES, POLICY_SPEC_VERSION, type PolicyLoraTarget, type PolicyArmSpec, type PolicyMethodKind, type PolicySpec } from '../../protocol/policy';
-import { arr, fieldPath, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from '../spec/schema';
+import { arr, bool, fieldPath, literal, nullable, num, obj, refine, SpecError, str, variants, type Schema } from '../spec/schema';
 import { builtinDataSchema, splitSchema, subsetSchema } from '../spec/validate';
 import { encodeWith, decodeWith } from '../spec/url';
 
@@ -65,6 +65,8 @@ const method = variants<PolicyArmSpec['method']>(
       guidance: num({ min: 0, max: 20, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
+      personas: bool({ default: false }),
+      personaStrength: num({ gt: 0, max: 10, default: 1.3 }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),
@@ -190,6 +192,9 @@ function crossChecks(s: PolicySpec): void {
     }
     if (a.method.kind === 'directional-dpo' && a.method.guidance > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.guidance`, `guides the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set guidance to 0 or placement to "embedding"`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.personas && a.method.placement !== 'embedding') {
+      throw new SpecError(`arms[${i}].method.personas`, `writes each persona's answers at the direction a reward model reads in it, through the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set personas to false or placement to "embedding"`);
     }
     if (s.base.kind === 'onnx' && !UNTRAINED_POLICY_METHODS.includes(a.method.kind)) {
       throw new SpecError(

@@ -187,6 +187,13 @@ function ArmsAndJudges({ record }: { record: PolicyRecord }) {
                 Reward model: {a.rewardModel ?? offline}.
               </span>
               {gap && <span data-testid="policy-arm-hacking-gap"> Reward-hacking gap (RM − truth win rate vs base): {gap}.</span>}
+              {a.personaDirections && (
+                <span data-testid="policy-arm-persona-directions">
+                  {' '}
+                  Personas read as directions by the {a.personaDirections.rewardModel}; their signs agree with the planted tastes on {pct(a.personaDirections.tasteSignAgreement, 0)} of persona × objective
+                  {a.personaDirections.sharedWith ? `; written with the policy arm “${a.personaDirections.sharedWith}” trained (same method and training)` : ''}.
+                </span>
+              )}
             </li>
           );
         })}

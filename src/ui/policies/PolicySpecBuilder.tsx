@@ -160,6 +160,19 @@ function ArmEditor({ index }: { index: number }) {
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate" nullable emptyMeans="the policy's" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'guidance']} label="Guidance γ when writing (0 = none)" step="0.5" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionDropout']} label="Condition dropout (share of pairs trained at u = 0)" step="0.05" />}
+          {/* Each persona at the direction a reward model on the arm's conditioning reads in it. */}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && (
+            <SelectField
+              path={[...base, 'method', 'personas']}
+              label="Write for the evaluation personas"
+              value={String(getAt(arm, ['method', 'personas']) ?? false)}
+              options={[
+                { value: 'false', label: 'no (judge only)' },
+                { value: 'true', label: 'yes, as read' },
+              ]}
+              onChange={(v) => put(['method', 'personas'], v === 'true')}
+            />
+          )}
         </div>
       )}
       {kind === 'few-shot' && (

@@ -1,0 +1,162 @@
+// A persona read as a preference direction (a directional policy writing for personas): the
+// reading against a reward model whose tastes are known, the truth's agreement score, the spec
+// field, and two directional arms (conditional and marginal) run end to end at toy size on a
+// skewed world: one trained policy, two readings of the personas, eval sets and the skew
+// comparison in the record.
+import { describe, expect, it } from 'vitest';
+import { AXIS_IDS, DEFAULT_BUILTIN, QUESTIONS, type BuiltinDataset } from '../../src/data';
+import { folderLmLoader } from '../../src/experiments/node/load-lm';
+import { loadBuiltin } from '../../src/experiments/prepare';
+import { normalize } from '../../src/experiments/policy/direction';
+import { poleOf } from '../../src/experiments/policy/directional';
+import { flipPlan, personaDirections, questionDirection, tasteSignAgreement } from '../../src/experiments/policy/persona-direction';
+import type { PolicyRewardItem, PolicyRewardModel } from '../../src/experiments/policy/reward';
+import { runPolicy } from '../../src/experiments/policy/runner';
+import { parsePolicySpec } from '../../src/experiments/policy/spec';
+import { MemoryRunStore } from '../../src/experiments/runs/store';
+import { SpecError } from '../../src/experiments/spec/schema';
+import type { PolicyRecord } from '../../src/protocol/policy';
+import { createBackend } from '../../src/tensor';
+
+/** A reward model with planted weights: Σ_axis w_p[axis] · (the pole the truth reads on that axis). */
+function plantedModel(weights: Record<string, Partial<Record<string, number>>>): PolicyRewardModel & { calls: number } {
+  const byId = new Map(QUESTIONS.map((q) => [q.id, q]));
+  const m = {
+    runId: 'planted',
+    arm: 'planted',
+    description: 'planted',
+    calls: 0,
+    async score(items: readonly PolicyRewardItem[]) {
+      m.calls++;
+      return items.map((it) => {
+        const q = byId.get(it.questionId)!;
+        const w = weights[it.personaId] ?? {};
+        return q.axes.reduce((s, axis) => s + (w[axis] ?? 0) * (poleOf(q, it.answer, axis) ?? 0), 0);
+      });
+    },
+    dispose() {},
+  };
+  return m;
+}
+
+describe('a persona as a direction', () => {
+  const objectives = [...AXIS_IDS, 'not an axis'];
+  const o = { questionsPerObjective: 3, answersPerQuestion: 2, seed: 1 };
+
+  it('reads the planted weights back, normalized; flat personas and objectives without an axis get 0', async () => {
+    const rm = plantedModel({ a: { formality: 2, religious: -1 }, b: { humour: -0.5, detail: 0.5, warmth: 3 } });
+    const dirs = await personaDirections(rm, ['a', 'b', 'flat'], objectives, o);
+    const expected = (w: Record<string, number>) => normalize(objectives.map((x) => w[x] ?? 0));
+    dirs.get('a')!.forEach((x, k) => expect(x).toBeCloseTo(expected({ formality: 2, religious: -1 })[k], 12));
+    dirs.get('b')!.forEach((x, k) => expect(x).toBeCloseTo(expected({ humour: -0.5, detail: 0.5, warmth: 3 })[k], 12));
+    expect(dirs.get('flat')).toEqual(objectives.map(() => 0));
+    // One scoring call per persona.
+    expect(rm.calls).toBe(3);
+  });
+
+  it('flips only the objective’s own axis, on questions that use it, the same plan for every persona', () => {
+    const plan = flipPlan(objectives, o);
+    expect(plan.filter((f) => f.objective === objectives.length - 1)).toEqual([]);
+    for (const f of plan) {
+      expect(f.question.axes[f.slot]).toBe(objectives[f.objective]);
+      expect(f.poles[f.slot]).toBe(-1);
+    }
+    for (let k = 0; k < AXIS_IDS.length; k++) expect(plan.filter((f) => f.objective === k).length).toBe(6);
+    expect(flipPlan(objectives, o)).toEqual(plan);
+    expect(flipPlan(objectives, { ...o, seed: 2 })).not.toEqual(plan);
+  });
+
+  it("each answer's direction: the question's objectives only, renormalized to the strength", () => {
+    const q = QUESTIONS.find((x) => x.axes.length >= 2)!;
+    const u = normalize(objectives.map((_, k) => k + 1));
+    const v = questionDirection(u, objectives, q, 1.3);
+    objectives.forEach((o, k) => ((q.axes as readonly string[]).includes(o) ? expect(v[k]).not.toBe(0) : expect(v[k]).toBe(0)));
+    expect(Math.hypot(...v)).toBeCloseTo(1.3, 12);
+    // Ratios between the kept components are the persona's.
+    const [a, b] = q.axes.map((axis) => objectives.indexOf(axis));
+    expect(v[a] / v[b]).toBeCloseTo(u[a] / u[b], 12);
+    // No reading on the question's objectives: nothing to write at.
+    expect(questionDirection(objectives.map((o) => ((q.axes as readonly string[]).includes(o) ? 0 : 1)), objectives, q, 1.3)).toEqual(objectives.map(() => 0));
+  });
+
+  it('the agreement with the planted tastes: 1 for the tastes themselves, 0 for their negation', async () => {
+    const ds = (await loadBuiltin({ source: 'builtin', seed: 1, personas: 30, questionsPerPersona: 8, noise: DEFAULT_BUILTIN.noise })) as BuiltinDataset;
+    const taste = new Map(ds.personas.map((p, i) => [p.id, AXIS_IDS.map((axis) => ds.truth.tasteOf(i, axis))]));
+    expect(tasteSignAgreement(ds, taste, AXIS_IDS)).toBe(1);
+    expect(tasteSignAgreement(ds, new Map([...taste].map(([id, u]) => [id, u.map((x) => -x)])), AXIS_IDS)).toBe(0);
+    // Components at exactly 0 and objectives without an axis are left out, not counted as misses.
+    const first = ds.personas[0].id;
+    expect(tasteSignAgreement(ds, new Map([[first, [...taste.get(first)!.slice(0, 9), 0, 5]]]), [...AXIS_IDS, 'x'])).toBe(1);
+  });
+
+  it('the spec field needs the embedding placement', () => {
+    const arm = (method: Record<string, unknown>) => ({ arms: [{ label: 'd', method: { kind: 'directional-dpo', ...method } }] });
+    expect(parsePolicySpec(arm({})).arms[0].method).toMatchObject({ personas: false, personaStrength: 1.3 });
+    try {
+      parsePolicySpec(arm({ placement: 'embedding', personas: true, personaStrength: 0 }));
+      throw new Error('parsed');
+    } catch (e) {
+      expect((e as SpecError).path).toBe('arms[0].method.personaStrength');
+    }
+    expect(parsePolicySpec(arm({ placement: 'embedding', personas: true })).arms[0].method).toMatchObject({ personas: true });
+    try {
+      parsePolicySpec(arm({ placement: 'system', personas: true }));
+      throw new Error('parsed');
+    } catch (e) {
+      expect(e).toBeInstanceOf(SpecError);
+      expect((e as SpecError).path).toBe('arms[0].method.personas');
+    }
+  });
+});
+
+describe('directional arms writing for personas (tiny checkpoint, cpu, skewed world)', () => {
+  const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
+  it('trains once for both arms, reads the personas conditionally and marginally, and compares them on the skewed axis', async () => {
+    const be = await createBackend('cpu');
+    const method = { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, personas: true, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } };
+    const train = { mode: 'lora', lora: { rank: 2, alpha: 4 }, epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 };
+    const store = new MemoryRunStore<PolicyRecord>();
+    const record = await runPolicy(
+      {
+        name: 'persona-direction-toy',
+        seed: 2,
+        base: { kind: 'path', path: TINY },
+        data: { source: 'builtin', personas: 40, questionsPerPersona: 8, skew: { formality: 0.7 } },
+        arms: [
+          { label: 'conditional', conditioning: { kind: 'preset', name: 'all' }, method, train },
+          { label: 'marginal', conditioning: { kind: 'preset', name: 'none' }, method, train },
+        ],
+        eval: { seenPersonas: 3, unseenPersonas: 3, questionsPerPersona: 2, maxNewTokens: 4, batchSize: 8 },
+      },
+      { backend: be, adapter: null, store, loadData: loadBuiltin, loadBase: (_b, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend), appVersion: 'test' },
+    );
+    expect(record.status, record.error?.message).toBe('done');
+    const [c, m] = record.arms;
+    expect(c.conditioning).toBe('direction read from all');
+    expect(m.conditioning).toBe('direction read from none');
+    // One training: the second arm wrote with the first arm's policy and carries its curve and judge.
+    expect(c.personaDirections!.sharedWith).toBeUndefined();
+    expect(m.personaDirections!.sharedWith).toBe('conditional');
+    expect(m.curve).toEqual(c.curve);
+    expect(m.directional).toEqual(c.directional);
+    for (const a of [c, m]) {
+      expect(a.eval.map((s) => s.set)).toEqual(['seen', 'unseen']);
+      expect(a.answers).toHaveLength(12);
+      const d = a.personaDirections!;
+      expect(d.directions).toHaveLength(6);
+      for (const x of d.directions) expect(x.direction).toHaveLength(d.objectives.length);
+      expect(d.tasteSignAgreement).toBeGreaterThanOrEqual(0);
+      expect(d.tasteSignAgreement).toBeLessThanOrEqual(1);
+      expect(d.strength).toBe(1.3);
+    }
+    expect(c.personaDirections!.rewardModel).toMatch(/^conditional/);
+    expect(m.personaDirections!.rewardModel).toMatch(/^marginal/);
+    // The marginal model reads every persona alike: one direction for all.
+    const md = m.personaDirections!.directions.map((x) => x.direction);
+    for (const u of md) u.forEach((x, k) => expect(x).toBeCloseTo(md[0][k], 9));
+    const cd = c.personaDirections!.directions.map((x) => x.direction);
+    expect(cd.some((u) => u.some((x, k) => Math.abs(x - cd[0][k]) > 1e-3))).toBe(true);
+    // The skewed axis: conditional against marginal on its minority and majority personas.
+    expect(record.skew.map((s) => [s.axis, s.conditional, s.marginal])).toEqual([['formality', 'conditional', 'marginal']]);
+  }, 300_000);
+});
