@@ -321,6 +321,12 @@ export interface SkewComparison {
   /** Truth win rate of the conditional arm's answer over the marginal arm's, on questions that use the axis. */
   minority: RateWithInterval;
   majority: RateWithInterval;
+  /**
+   * Each arm against the base policy on the same answers' prompts (questions that use the axis),
+   * minority and majority apart: does the conditional arm serve the minority, where the marginal
+   * one follows the majority? Absent for records written before arms kept `vsBase`.
+   */
+  vsBase?: { conditional: { minority: RateWithInterval; majority: RateWithInterval }; marginal: { minority: RateWithInterval; majority: RateWithInterval } };
 }
 
 export interface PolicyArmResult {
@@ -342,6 +348,8 @@ export interface PolicyArmResult {
   /** Every answer the policy wrote, in the evaluation's item order (samples item-major): what the
    * skew comparison and a resumed run read back. */
   answers?: string[];
+  /** The truth's verdict on each of those answers against the base's to the same prompt: 1 win, 0.5 tie, 0 loss (what per-group win rates are computed from). */
+  vsBase?: number[];
   /** Where the trained policy was saved (a folder the app or `model generate` can load), when it was. */
   saved?: string;
   /** Online methods (iterative DPO, PPO, RLOO): the reward model that labelled or rewarded the samples, in words. */

@@ -5,7 +5,7 @@
 // majority, whose pole the blind answer already takes.
 import { describe, expect, it } from 'vitest';
 import { bayesBestAnswer, blindBestPoles, blindPoleByAxis, generateBuiltin, responseText, splitDataset } from '../../src/data';
-import { evalItems, judgeSet, rate, skewComparisons, spread } from '../../src/experiments/policy/evaluate';
+import { evalItems, judgeSet, rate, skewComparisons, spread, vsBaseScores } from '../../src/experiments/policy/evaluate';
 
 const ds = generateBuiltin({ seed: 4, personas: 120, questionsPerPersona: 6, skew: { formality: 0.75 } });
 const split = splitDataset(ds, { seed: 1, unseenFraction: 0.2, testFraction: 0.34 });
@@ -66,6 +66,24 @@ describe('policy evaluation by the truth', () => {
     expect(c.minority.n).toBeGreaterThan(5);
     // Not every minority answer wins: the per-question noise sometimes favours the pooled pole.
     expect(c.minority.rate).toBeGreaterThan(0.55);
+    // Without each arm's verdicts against the base, no per-group rates against it.
+    expect(c.vsBase).toBeUndefined();
+    // Against the blind answers as the base: the pooled answers only differ from them off the
+    // formality axis, where they take the Bayes pole, and the Bayes-best answers beat them at least as often
+    // where the blind pole is wrong for the persona: on the minority.
+    const cv = vsBaseScores(ds, items, 1, bayes, blind);
+    const mv = vsBaseScores(ds, items, 1, pooled, blind);
+    expect(cv.every((x) => x === 0 || x === 0.5 || x === 1)).toBe(true);
+    const [d] = skewComparisons(ds, items, 1, [{ label: 'cond', answers: bayes, vsBase: cv }, { label: 'marg', answers: pooled, vsBase: mv }], 'cond', 'marg', 0.95);
+    const b = d.vsBase!;
+    expect(b.conditional.minority.n).toBe(c.minority.n);
+    expect(b.marginal.majority.n).toBe(c.majority.n);
+    expect(b.conditional.minority.rate).toBeGreaterThanOrEqual(b.marginal.minority.rate);
+    // On the majority both write the blind formality pole: the same verdicts against the base.
+    expect(b.conditional.majority.rate).toBeCloseTo(b.marginal.majority.rate, 12);
+    // The rates are the per-answer verdicts' means over the group's answers.
+    const onAxis = items.map((it, i) => (ds.question(it.questionId).axes.includes('formality') ? i : -1)).filter((i) => i >= 0);
+    expect(b.conditional.minority.wins + b.conditional.majority.wins).toBeCloseTo(onAxis.reduce((a, i) => a + cv[i], 0), 12);
   });
 
   it('rates carry Wilson intervals; spreads are quartiles', () => {

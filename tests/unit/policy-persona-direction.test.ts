@@ -13,6 +13,7 @@ import { flipPlan, personaDirections, questionDirection, tasteSignAgreement } fr
 import type { PolicyRewardItem, PolicyRewardModel } from '../../src/experiments/policy/reward';
 import { runPolicy } from '../../src/experiments/policy/runner';
 import { parsePolicySpec } from '../../src/experiments/policy/spec';
+import { policyPresetSpec } from '../../src/experiments/policy/presets';
 import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { SpecError } from '../../src/experiments/spec/schema';
 import type { PolicyRecord } from '../../src/protocol/policy';
@@ -89,6 +90,17 @@ describe('a persona as a direction', () => {
     expect(tasteSignAgreement(ds, new Map([[first, [...taste.get(first)!.slice(0, 9), 0, 5]]]), [...AXIS_IDS, 'x'])).toBe(1);
   });
 
+  it('the dpo-direction presets: conditional and marginal arms train the same policy, so it trains once', () => {
+    for (const name of ['dpo-direction', 'dpo-direction-skewed']) {
+      const s = policyPresetSpec(name);
+      expect(s.arms.map((a) => a.conditioning.kind)).toEqual(['custom', 'preset']);
+      expect(s.arms[1].method).toEqual(s.arms[0].method);
+      expect(s.arms[1].train).toEqual(s.arms[0].train);
+      expect(s.arms[0].method).toMatchObject({ kind: 'directional-dpo', placement: 'embedding', personas: true });
+    }
+    expect(policyPresetSpec('dpo-direction-skewed').data).toMatchObject({ skew: { formality: 0.7, religious: 0.7 } });
+  });
+
   it('the spec field needs the embedding placement', () => {
     const arm = (method: Record<string, unknown>) => ({ arms: [{ label: 'd', method: { kind: 'directional-dpo', ...method } }] });
     expect(parsePolicySpec(arm({})).arms[0].method).toMatchObject({ personas: false, personaStrength: 1.3 });
@@ -158,5 +170,9 @@ describe('directional arms writing for personas (tiny checkpoint, cpu, skewed wo
     expect(cd.some((u) => u.some((x, k) => Math.abs(x - cd[0][k]) > 1e-3))).toBe(true);
     // The skewed axis: conditional against marginal on its minority and majority personas.
     expect(record.skew.map((s) => [s.axis, s.conditional, s.marginal])).toEqual([['formality', 'conditional', 'marginal']]);
+    // Each arm's verdicts against the base, per answer, and the skewed axis's groups from them.
+    expect(c.vsBase).toHaveLength(12);
+    const b = record.skew[0].vsBase!;
+    expect(b.conditional.minority.n + b.conditional.majority.n).toBe(record.skew[0].minority.n + record.skew[0].majority.n);
   }, 300_000);
 });

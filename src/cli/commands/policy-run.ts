@@ -79,7 +79,11 @@ export function summarizePolicy(r: PolicyRecord): string {
       }
     }
   }
-  for (const s of r.skew) lines.push(`skew ${s.axis} (minority ${s.minorityPole}, ${pct(s.minorityShare)}): ${s.conditional} vs ${s.marginal}: minority ${withCi(s.minority)} n=${s.minority.n}, majority ${withCi(s.majority)} n=${s.majority.n}`);
+  for (const s of r.skew) {
+    lines.push(`skew ${s.axis} (minority ${s.minorityPole}, ${pct(s.minorityShare)}): ${s.conditional} vs ${s.marginal}: minority ${withCi(s.minority)} n=${s.minority.n}, majority ${withCi(s.majority)} n=${s.majority.n}`);
+    const b = s.vsBase;
+    if (b) lines.push(`  against the base: ${s.conditional}: minority ${withCi(b.conditional.minority)}, majority ${withCi(b.conditional.majority)}; ${s.marginal}: minority ${withCi(b.marginal.minority)}, majority ${withCi(b.marginal.majority)}`);
+  }
   if (r.error) lines.push(`${r.error.name}: ${r.error.message}`);
   return lines.join('\n');
 }

@@ -198,6 +198,16 @@ export async function sampleKl(
 
 const score = (o: Outcome) => (o === 'win' ? 1 : o === 'tie' ? 0.5 : 0);
 
+/** Per answer (items × samples, item-major), the truth's verdict against the base's answer to the same prompt: 1, 0.5 or 0. */
+export function vsBaseScores(ds: BuiltinDataset, items: readonly EvalItem[], samples: number, policy: readonly string[], base: readonly string[]): number[] {
+  return items.flatMap((it, i) =>
+    Array.from({ length: samples }, (_, k) => {
+      const j = i * samples + k;
+      return score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, policy[j]), judgeAnswer(ds, it.personaId, it.questionId, base[j])));
+    }),
+  );
+}
+
 export function rate(wins: number, n: number, confidence: number): RateWithInterval {
   const [lo, hi] = wilson(wins, n, confidence);
   return { n, wins, rate: n ? wins / n : NaN, lo, hi };
@@ -291,28 +301,39 @@ export function skewComparisons(
   ds: BuiltinDataset,
   items: readonly EvalItem[],
   samples: number,
-  arms: { label: string; answers: readonly string[] }[],
+  arms: { label: string; answers: readonly string[]; vsBase?: readonly number[] }[],
   conditional: string,
   marginal: string,
   confidence: number,
 ): SkewComparison[] {
   const skew = ds.options.skew ?? {};
-  const c = arms.find((a) => a.label === conditional)!.answers;
-  const m = arms.find((a) => a.label === marginal)!.answers;
+  const ca = arms.find((a) => a.label === conditional)!;
+  const ma = arms.find((a) => a.label === marginal)!;
+  const c = ca.answers;
+  const m = ma.answers;
   const out: SkewComparison[] = [];
   for (const axis of AXIS_IDS) {
     if (skew[axis] === undefined) continue;
     const minority = minorityOf(ds, axis);
-    const tally = { minority: { w: 0, n: 0 }, majority: { w: 0, n: 0 } };
+    const group = () => ({ minority: { w: 0, n: 0 }, majority: { w: 0, n: 0 } });
+    const tally = group();
+    const base = { conditional: group(), marginal: group() };
     items.forEach((it, i) => {
       if (!ds.question(it.questionId).axes.includes(axis)) return;
-      const g = minority.isMinority(it.personaId) ? tally.minority : tally.majority;
+      const side = minority.isMinority(it.personaId) ? 'minority' : 'majority';
       for (let k = 0; k < samples; k++) {
         const j = i * samples + k;
-        g.w += score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, c[j]), judgeAnswer(ds, it.personaId, it.questionId, m[j])));
-        g.n++;
+        tally[side].w += score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, c[j]), judgeAnswer(ds, it.personaId, it.questionId, m[j])));
+        tally[side].n++;
+        if (ca.vsBase && ma.vsBase) {
+          base.conditional[side].w += ca.vsBase[j];
+          base.conditional[side].n++;
+          base.marginal[side].w += ma.vsBase[j];
+          base.marginal[side].n++;
+        }
       }
     });
+    const rates = (g: ReturnType<typeof group>) => ({ minority: rate(g.minority.w, g.minority.n, confidence), majority: rate(g.majority.w, g.majority.n, confidence) });
     out.push({
       axis,
       conditional,
@@ -321,6 +342,7 @@ export function skewComparisons(
       minorityShare: minority.share,
       minority: rate(tally.minority.w, tally.minority.n, confidence),
       majority: rate(tally.majority.w, tally.majority.n, confidence),
+      ...(ca.vsBase && ma.vsBase ? { vsBase: { conditional: rates(base.conditional), marginal: rates(base.marginal) } } : {}),
     });
   }
   return out;

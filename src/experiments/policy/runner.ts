@@ -25,7 +25,7 @@ import { DataUnavailableError, samplePairs, type DataLoader } from '../prepare';
 import type { RunStore } from '../runs/store';
 import { resolveSubset } from '../spec/expand';
 import { DpoPolicyModel, referenceLogps, type ReferenceLogps } from './dpo-model';
-import { contextOf, evalItems, judgeSet, sampleKl, skewComparisons, writeAnswers, type Answers, type AnswerLm, type EvalItem } from './evaluate';
+import { contextOf, evalItems, judgeSet, sampleKl, skewComparisons, vsBaseScores, writeAnswers, type Answers, type AnswerLm, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
 import { policyFiles, type PolicyFiles } from './save';
 import { RewardModelUnavailableError, type PolicyRewardModel } from './reward';
@@ -478,6 +478,7 @@ async function evaluateArm(
   result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
   if (sh.judge) await judgeByRewardModel(sh.judge, sh.items, e.samples, mine.texts, baseAnswers.texts, result.eval, e.confidence, o.signal);
   result.answers = mine.texts.slice();
+  result.vsBase = vsBaseScores(sh.ds, sh.items, e.samples, mine.texts, baseAnswers.texts);
   result.examples = [];
   for (const set of ['seen', 'unseen'] as const) {
     const idx = sh.items.map((it, j) => (it.set === set ? j : -1)).filter((j) => j >= 0).slice(0, 3);
@@ -682,7 +683,7 @@ function skewResults(sh: Shared, spec: PolicySpec, record: PolicyRecord): Policy
   if (!sh.ds.options.skew || Object.keys(sh.ds.options.skew).length === 0) return [];
   const out: PolicyRecord['skew'] = [];
   // An arm without answers (a directional arm that wrote for no persona) has nothing to compare.
-  const arms = record.arms.map((r, i) => ({ label: r.label, answers: r.answers ?? [], spec: spec.arms[i], done: r.status === 'done' && (r.answers?.length ?? 0) > 0 }));
+  const arms = record.arms.map((r, i) => ({ label: r.label, answers: r.answers ?? [], vsBase: r.vsBase, spec: spec.arms[i], done: r.status === 'done' && (r.answers?.length ?? 0) > 0 }));
   for (const c of arms) {
     if (!c.done || resolveSubset(c.spec.conditioning).keys.length === 0) continue;
     const m = arms.find((x) => x.done && resolveSubset(x.spec.conditioning).keys.length === 0 && x.spec.method.kind === c.spec.method.kind);

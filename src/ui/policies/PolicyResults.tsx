@@ -134,7 +134,7 @@ function SkewTable({ record }: { record: PolicyRecord }) {
       <table className="pol-table" data-testid="policy-skew-table">
         <caption className="exp-visually-hidden">
           Per skewed axis: win rate of the conditional policy's answers over the marginal policy's,
-          for minority and majority personas
+          for minority and majority personas, and each policy's win rate against the base
         </caption>
         <thead>
           <tr>
@@ -142,6 +142,8 @@ function SkewTable({ record }: { record: PolicyRecord }) {
             <th scope="col">Conditional vs marginal</th>
             <th scope="col">Minority personas</th>
             <th scope="col">Majority personas</th>
+            <th scope="col">Against the base: minority (conditional; marginal)</th>
+            <th scope="col">Against the base: majority (conditional; marginal)</th>
           </tr>
         </thead>
         <tbody>
@@ -161,6 +163,8 @@ function SkewTable({ record }: { record: PolicyRecord }) {
                 {rateText(s.majority)} n={s.majority.n}
                 <RateBar r={s.majority} />
               </td>
+              <td data-testid="skew-vs-base-minority">{s.vsBase ? `${rateText(s.vsBase.conditional.minority)}; ${rateText(s.vsBase.marginal.minority)}` : '–'}</td>
+              <td>{s.vsBase ? `${rateText(s.vsBase.conditional.majority)}; ${rateText(s.vsBase.marginal.majority)}` : '–'}</td>
             </tr>
           ))}
         </tbody>
