@@ -45,7 +45,8 @@ export async function trainOwnRewardModel(
     return {
       runId: 'this run',
       arm: 'own',
-      description: `${subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)'} bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+      // (The online arms' model, on every attribute, keeps its name: "conditional".)
+      description: `${o.subset === undefined ? 'conditional' : subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)'} bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
       accuracy,
       pairs: pairs.length,
       async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {

@@ -115,7 +115,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
     name: 'dpo-direction',
     title: 'Conditional vs marginal through a preference direction',
     description:
-      'A directional policy (the directional preset trained twice as long, with condition dropout 0.2; one training shared by both arms) writing for 100 seen and 100 unseen personas: each persona read as a direction over the objectives by a bag-of-features reward model trained in the run on the persona lines (conditional) or on no attributes (marginal: one pooled direction), the policy writing each answer at that direction on its question\'s objectives, under the marginal prompt; the truth judges against the base policy as in dpo. About 25 minutes alone on 2 cores (docs/policies.md, "Through a preference direction").',
+      'A directional policy (the directional preset trained twice as long, with condition dropout 0.2; one training shared by both arms) writing for 100 seen and 100 unseen personas: each persona read as a direction over the objectives by a bag-of-features reward model trained in the run on the persona lines (conditional) or on no attributes (marginal: one pooled direction), the policy writing each answer at that direction on its question\'s objectives, under the marginal prompt; the truth judges against the base policy as in dpo. Longer than 20 minutes on 2 cores: the times measured are in docs/policies.md, "Through a preference direction".',
     spec: {
       name: 'dpo-direction',
       seed: 1,
