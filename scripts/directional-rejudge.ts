@@ -4,17 +4,9 @@
 //   node scripts/node-run.mjs scripts/directional-rejudge.ts RUN_ID [GUIDANCE,...] [--save runs/saved] [--threads N] [--sweep-angles 3]
 // Prints, per guidance, the judge's pooled pole − → +, changed, held and unreadable share, and
 // the teacher-forced log-odds shift (the policy itself: guidance does not enter it).
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { judgeDirectional, splitQuestions } from '../src/experiments/policy/directional';
-import { loadPolicyBaseNode, policyBaseDir } from '../src/experiments/node/load-policy-base';
-import { readSavedCondition } from '../src/experiments/policy/save';
-import { savedPolicyCheckpoint } from '../src/experiments/policy/saved-policy';
-import { loadModel } from '../src/models/load-model';
-import type { PolicyRecord } from '../src/protocol/policy';
-import { createBackend } from '../src/tensor';
-import { setCpuThreads } from '../src/tensor/cpu/thread-pool';
 import { conditionVectors } from '../src/train/policy/condition-embedding';
+import { loadSavedDirectional } from './saved-directional';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => {
@@ -30,22 +22,7 @@ const [runId, list = '0,1,2,4'] = args;
 if (!runId) throw new Error('usage: directional-rejudge.ts RUN_ID [GUIDANCE,...] [--save DIR] [--threads N] [--sweep-angles K]');
 const guidances = list.split(',').map(Number);
 
-const record = JSON.parse(await readFile(join('runs/policy', `${runId}.json`), 'utf8')) as PolicyRecord;
-const spec = record.spec;
-const m = spec.arms[0].method;
-if (m.kind !== 'directional-dpo' || m.placement !== 'embedding') throw new Error(`${runId}: arm 0 is not an embedding-placed directional policy`);
-const folder = join(saveRoot, runId, (await readdir(join(saveRoot, runId))).find((d) => d.startsWith('0-'))!);
-const files = Object.fromEntries(await Promise.all((await readdir(folder)).map(async (f) => [f, new Uint8Array(await readFile(join(folder, f)))] as const)));
-const baseDir = policyBaseDir(spec.base);
-const baseFiles = Object.fromEntries(await Promise.all((await readdir(baseDir)).map(async (f) => [f, new Uint8Array(await readFile(join(baseDir, f)))] as const)));
-
-await setCpuThreads(threads);
-const be = await createBackend('cpu');
-const kind = files['adapter_config.json'] ? 'lora' : 'full';
-const { model, tokenizer } = await loadModel(be, await savedPolicyCheckpoint({ kind, files }, baseFiles, folder));
-const base = await loadPolicyBaseNode(spec.base, be);
-const condition = await readSavedCondition(files);
-if (!condition) throw new Error(`${folder}: no direction table`);
+const { spec, method: m, folder, kind, be, model, tokenizer, base, condition } = await loadSavedDirectional(runId, saveRoot, threads);
 const split = splitQuestions(m.judge.questions, spec.seed);
 const judge = judgeOn === 'train' ? split.train.slice(0, m.judge.questions) : split.judge;
 const pct = (r: { rate: number; lo: number; hi: number }) => `${(100 * r.rate).toFixed(1)}% [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;

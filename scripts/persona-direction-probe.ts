@@ -1,28 +1,22 @@
 // Probe: a saved directional policy writing for personas. Each evaluation persona of the `dpo`
-// preset (20 seen on held-out rows, 20 unseen, 3 questions each) gets a direction: `rm` from the
+// preset (by default 20 seen on held-out rows and 20 unseen, 3 questions each; --seen, --unseen) gets a direction: `rm` from the
 // run's own conditional reward model (personaDirections), `oracle` from the planted tastes (a
 // ceiling, never what the lab runs with), `marginal` from the same reward model's mean over the
 // seen personas. The policy writes at that direction under the marginal prompt; the base policy
 // writes with the persona in its prompt; the truth judges as a policy run's eval does.
-//   node scripts/node-run.mjs scripts/persona-direction-probe.ts RUN_ID [--save runs/saved] [--threads N] [--guidance G] [--scale S]
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+//   node scripts/node-run.mjs scripts/persona-direction-probe.ts RUN_ID [--save runs/saved] [--threads N] [--guidance G] [--scale S] [--restrict 1] [--seen N] [--unseen N] [--kinds rm,oracle,marginal]
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AXIS_IDS, buildPairSets, DRIVER_ATTRIBUTES, splitDataset, type BuiltinDataset } from '../src/data';
-import { loadPolicyBaseNode, policyBaseDir } from '../src/experiments/node/load-policy-base';
 import { loadBuiltin } from '../src/experiments/prepare';
 import { evalItems, generateAnswers, judgeSet, writeAnswers } from '../src/experiments/policy/evaluate';
 import { trainOwnRewardModel } from '../src/experiments/policy/own-reward';
 import { personaDirections, PERSONA_DIRECTION_DEFAULTS, questionDirection } from '../src/experiments/policy/persona-direction';
 import { promptIds } from '../src/experiments/policy/prompts';
-import { readSavedCondition } from '../src/experiments/policy/save';
-import { savedPolicyCheckpoint } from '../src/experiments/policy/saved-policy';
 import { poleOf, splitQuestions } from '../src/experiments/policy/directional';
 import { resolveSubset } from '../src/experiments/spec/expand';
-import { loadModel } from '../src/models/load-model';
-import type { PolicyRecord } from '../src/protocol/policy';
-import { createBackend } from '../src/tensor';
-import { setCpuThreads } from '../src/tensor/cpu/thread-pool';
 import { conditionVectors } from '../src/train/policy/condition-embedding';
+import { loadSavedDirectional } from './saved-directional';
 import { normalize } from '../src/experiments/policy/direction';
 
 const args = process.argv.slice(2);
@@ -40,24 +34,8 @@ const kinds = flag('kinds', 'rm,oracle,marginal').split(',');
 const [runId] = args;
 if (!runId) throw new Error('usage: persona-direction-probe.ts RUN_ID');
 
-const record = JSON.parse(await readFile(join('runs/policy', `${runId}.json`), 'utf8')) as PolicyRecord;
-const spec = record.spec;
-const m = spec.arms[0].method;
-if (m.kind !== 'directional-dpo' || m.placement !== 'embedding') throw new Error(`${runId}: arm 0 is not an embedding-placed directional policy`);
-const folder = join(saveRoot, runId, (await readdir(join(saveRoot, runId))).find((d) => d.startsWith('0-'))!);
-const files = Object.fromEntries(await Promise.all((await readdir(folder)).map(async (f) => [f, new Uint8Array(await readFile(join(folder, f)))] as const)));
-const baseDir = policyBaseDir(spec.base);
-const baseFiles = Object.fromEntries(await Promise.all((await readdir(baseDir)).map(async (f) => [f, new Uint8Array(await readFile(join(baseDir, f)))] as const)));
-
-await setCpuThreads(threads);
-const be = await createBackend('cpu');
-const kind = files['adapter_config.json'] ? 'lora' : 'full';
-const { model, tokenizer } = await loadModel(be, await savedPolicyCheckpoint({ kind, files }, baseFiles, folder));
-const base = await loadPolicyBaseNode(spec.base, be);
-const condition = await readSavedCondition(files);
-if (!condition) throw new Error(`${folder}: no direction table`);
+const { spec, method: m, model, be, base, condition, layout } = await loadSavedDirectional(runId, saveRoot, threads);
 const objectives = condition.features;
-const layout = { tokenizer, styled: spec.base.kind === 'builtin' };
 
 const ds = (await loadBuiltin(spec.data)) as BuiltinDataset;
 const split = splitDataset(ds, { seed: spec.seed, unseenFraction: spec.split.unseenFraction, testFraction: spec.split.testFraction });

@@ -220,12 +220,12 @@ interface TrainedDirectional {
 
 /**
  * What a directional arm's training depends on: its method and training, not its conditioning
- * (which only says how personas are read afterwards) nor whether it writes for personas. Arms with
- * the same key train the same policy.
+ * (which only says how personas are read afterwards) nor whether and how strongly it writes for
+ * personas. Arms with the same key train the same policy.
  */
 function directionalKey(a: PolicyArmSpec): string | null {
   if (a.method.kind !== 'directional-dpo') return null;
-  return JSON.stringify({ method: { ...a.method, personas: undefined }, train: a.train });
+  return JSON.stringify({ method: { ...a.method, personas: undefined, personaStrength: undefined }, train: a.train });
 }
 
 /**
