@@ -50,14 +50,19 @@ export interface DpoMethodSpec {
   pairs: DpoPairKind;
 }
 
+// The online methods' `start`: null starts from the base policy; otherwise the label of an earlier
+// directional arm that writes for personas (method.personas): the online arm starts from that
+// arm's trained policy, reads each persona as a direction with its own reward model (the one that
+// labels its samples), writes every answer at it under the marginal prompt, and keeps the start
+// policy as its KL reference (docs/policies.md, "Online methods from a directional policy").
 export type PolicyMethodSpec =
   | DpoMethodSpec
   /** Online DPO: sample K answers per prompt, label best vs worst with a Stage-1 reward model, retrain. */
-  | (Omit<DpoMethodSpec, 'kind' | 'pairs'> & { kind: 'iterative-dpo'; iterations: number; samplesPerPrompt: number; rewardModelRun: string | null })
+  | (Omit<DpoMethodSpec, 'kind' | 'pairs'> & { kind: 'iterative-dpo'; iterations: number; samplesPerPrompt: number; rewardModelRun: string | null; start: string | null })
   /** PPO with a Stage-1 reward model (per-token KL penalty, value head, GAE). */
-  | { kind: 'ppo'; rewardModelRun: string | null; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; ppoEpochs: number; rolloutsPerStep: number }
+  | { kind: 'ppo'; rewardModelRun: string | null; start: string | null; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; ppoEpochs: number; rolloutsPerStep: number }
   /** RLOO: K samples per prompt, leave-one-out baseline, no critic. */
-  | { kind: 'rloo'; rewardModelRun: string | null; klCoef: number; k: number; cliprange: number; rolloutsPerStep: number }
+  | { kind: 'rloo'; rewardModelRun: string | null; start: string | null; klCoef: number; k: number; cliprange: number; rolloutsPerStep: number }
   /** Directional control (issue 13, item 4): the system message is a preference direction over a multi-objective reward model's objectives; DPO on pairs labelled by direction · r(x). */
   | DirectionalMethodSpec
   /** No training: the base policy with the persona in its system message. */
@@ -354,11 +359,13 @@ export interface PolicyArmResult {
   saved?: string;
   /** Online methods (iterative DPO, PPO, RLOO): the reward model that labelled or rewarded the samples, in words. */
   rewardModel?: string;
+  /** Online methods with method.start: the directional arm whose trained policy they started from (personaDirections: their own reading). */
+  start?: string;
   /** Iterative DPO: iteration 0 (the starting policy), then each iteration's pairs and the truth's verdict on the policy it made. */
   iterations?: PolicyIterationResult[];
   /** Directional policies: the truth's reading of answers as the direction moves (eval is empty: it has no persona prompts). */
   directional?: DirectionalResult;
-  /** Directional policies with method.personas: how the evaluation's personas were read as directions (eval holds the truth's verdict). */
+  /** Directional policies with method.personas (and online arms started from one): how the evaluation's personas were read as directions (eval holds the truth's verdict). */
   personaDirections?: PersonaDirections;
   seconds: number;
 }

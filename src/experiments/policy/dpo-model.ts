@@ -12,7 +12,7 @@ import type { Backend, Tensor } from '../../tensor';
 import type { PairModel, BatchOutput } from '../../train/pair-model';
 import { dpoLoss, dpoMetricsFrom, pairLogProbs, readPairLogProbs, type DpoOptions, type PreferenceRow } from '../../train/policy';
 import type { DpoMethodSpec } from '../../protocol/policy';
-import { stackRows, type ConditionEmbedding } from '../../train/policy/condition-embedding';
+import { stackRows, type ConditionSource } from '../../train/policy/condition-embedding';
 import { abortPoint } from '../../util/abort-point';
 
 export interface ReferenceLogps {
@@ -59,8 +59,8 @@ export class DpoPolicyModel implements PairModel {
     method: DpoMethodSpec,
     private readonly padId: number,
     private readonly maxLength: number,
-    /** A learned persona (or direction) embedding trained with the policy; rows carry its inputs. */
-    private readonly condition: ConditionEmbedding | null = null,
+    /** A learned persona (or direction) embedding trained with the policy, or fixed vectors; rows carry its inputs. */
+    private readonly condition: ConditionSource | null = null,
     /** The embedding's learning rate as a multiple of the policy's (method.conditionLr / train.lr). */
     private readonly conditionLrScale = 1,
   ) {

@@ -3,7 +3,8 @@
 // model, pairs the best answer against the worst (a prompt whose answers all score the same is
 // dropped), and trains DPO on those pairs with the current policy as the reference (its log-probs
 // read once per iteration, before training); the trained policy is the next iteration's start and
-// reference. After every iteration (and once before the first) the truth judge reads the policy's
+// reference (from a directional start, method.start, every row carries its persona's vector:
+// ./online.ts). After every iteration (and once before the first) the truth judge reads the policy's
 // answers to the seen personas' evaluation prompts: mean true utility with its interval and the
 // win rate against the starting policy, so the record shows whether the truth rises.
 // Checkpoints: the loop's own inside an iteration (with the iteration's pairs and reference
@@ -17,11 +18,11 @@ import { trainLoop, type LogPoint, type LoopCheckpoint } from '../../train/loop'
 import { readPairLogProbs, type PreferenceRow } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
 import type { LoadedLm } from '../lm/loaded';
-import { resolveSubset } from '../spec/expand';
 import { zFor } from '../results/intervals';
 import { DpoPolicyModel, type ReferenceLogps } from './dpo-model';
 import { rate, writeAnswers } from './evaluate';
-import { meanOf, OnlineResumeError, policyParameters, readParameters, restoreParameters, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
+import { meanOf, OnlineResumeError, policyParameters, promptSubset, readParameters, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
+import { FixedCondition, stackRows } from '../../train/policy/condition-embedding';
 import { abortPoint } from '../../util/abort-point';
 
 type IterativeDpoSpec = Extract<PolicyArmSpec['method'], { kind: 'iterative-dpo' }>;
@@ -80,7 +81,8 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
   for (const { prompt, best, worst } of chosen.pairs) {
     const it = items[prompt];
     pairs.push({ id: `iteration${j}:${prompt}`, set: 'generic', personaId: it.personaId, questionId: it.questionId, instruction: it.instruction, chosen: s.texts[best], rejected: s.texts[worst], strength: s.scores[best] - s.scores[worst] });
-    rows.push({ prompt: s.prompts[best], chosen: s.completions[best], rejected: s.completions[worst] });
+    // A directional start: the row carries the persona's vector (FixedCondition reads it as it is).
+    rows.push({ prompt: s.prompts[best], chosen: s.completions[best], rejected: s.completions[worst], ...(o.start ? { condition: o.start.conditionOf(it) } : {}) });
   }
   // The reference is the policy as it is now (no dropout), read once.
   const reference: ReferenceLogps[] = [];
@@ -90,7 +92,14 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
     const size = o.arm.train.batchSize;
     for (let i = 0; i < rows.length; i += size) {
       await abortPoint(o.signal);
-      const r = await readPairLogProbs(model, rows.slice(i, i + size), { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, adapter });
+      const chunk = rows.slice(i, i + size);
+      const condition = o.start ? o.be.fromData(stackRows([...chunk, ...chunk].map((r) => r.condition!)), [2 * chunk.length, 1, model.config.hiddenSize]) : null;
+      let r: Awaited<ReturnType<typeof readPairLogProbs>>;
+      try {
+        r = await readPairLogProbs(model, chunk, { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, adapter, condition });
+      } finally {
+        condition?.dispose();
+      }
       Array.from(r.chosen.sum as ArrayLike<number>).forEach((c, b) => reference.push({ chosen: c, rejected: (r.rejected.sum as ArrayLike<number>)[b], chosenCount: r.chosen.counts[b], rejectedCount: r.rejected.counts[b] }));
       at(SHARE.sample + SHARE.reference * Math.min(1, (i + size) / rows.length), `reference log-probs of ${rows.length} pairs`);
     }
@@ -108,7 +117,7 @@ async function truthReading(o: OnlineArm, model: LlamaModel, adapter: LoraAdapte
   if (adapter) adapter.training = false;
   let texts: string[];
   try {
-    texts = (await writeAnswers(o.be, model, adapter, o.layout, o.ds, resolveSubset(o.arm.conditioning), items, { samples: e.samples, temperature: e.temperature, maxNewTokens: e.maxNewTokens, batchSize: e.batchSize, seed: fnv1a32(`${o.seed}:online-eval:${o.arm.label}`), signal: o.signal })).texts;
+    texts = (await writeAnswers(o.be, model, adapter, o.layout, o.ds, promptSubset(o), items, { samples: e.samples, temperature: e.temperature, maxNewTokens: e.maxNewTokens, batchSize: e.batchSize, seed: fnv1a32(`${o.seed}:online-eval:${o.arm.label}`), signal: o.signal, conditions: rowConditions(o, items, e.samples), guidance: o.start?.guidance })).texts;
   } finally {
     if (adapter) adapter.training = wasTraining;
   }
@@ -187,7 +196,7 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
     if (d.pairs.length > 0) {
       const rows = new Map(d.pairs.map((p, b) => [p.id, d.rows[b]]));
       const reference = new Map(d.pairs.map((p, b) => [p.id, d.reference[b]]));
-      const dpo = new DpoPolicyModel(be, model, adapter, rows, reference, dpoMethod, padId, a.train.maxLength);
+      const dpo = new DpoPolicyModel(be, model, adapter, rows, reference, dpoMethod, padId, a.train.maxLength, o.start ? new FixedCondition(be, model.config.hiddenSize) : null);
       if (adapter) adapter.training = true;
       const before = stepsBefore;
       const loop = await trainLoop(be, dpo, d.pairs, a.train, fnv1a32(`${o.seed}:iterative-dpo:${j}`), {

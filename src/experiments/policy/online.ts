@@ -3,7 +3,9 @@
 // LoRA adapter; PPO adds its value head), checkpoints that carry the method's own state beside the
 // loop's, training prompts (seen personas on their training questions, a seeded sample), sampling
 // K answers per prompt from the current policy with the evaluation's batched generation, and the
-// reward model's scores of those answers.
+// reward model's scores of those answers. An arm with method.start begins at an earlier directional
+// arm's policy instead of the base (OnlineStart): every prompt is the marginal one and carries the
+// persona's direction as the policy's conditioning vector, and the start policy is the reference.
 import type { BuiltinDataset, DataRow, DataSplit } from '../../data';
 import type { LlamaModel } from '../../models/llama/model';
 import { LoraAdapter } from '../../models/lora/adapter';
@@ -48,6 +50,43 @@ export interface OnlineArm {
   onLog(point: LogPoint): void;
   /** A fresh copy of the base's weights to finetune fully (checked to be the base's). */
   freshBase(): Promise<LoadedLm>;
+  /** The directional policy the arm starts from (method.start), or null: it starts from the base. */
+  start: OnlineStart | null;
+}
+
+/**
+ * An online arm's start at a directional policy that writes for personas: its trained weights (a
+ * LoRA adapter on the shared base, or a private full copy), frozen, and how a prompt's persona
+ * becomes the policy's conditioning vector (u · E at the persona's direction, as the reward model
+ * reads it, restricted to the question's objectives).
+ */
+export interface OnlineStart {
+  label: string;
+  model: LlamaModel;
+  adapter: LoraAdapter | null;
+  conditionOf(item: EvalItem): Float32Array;
+  /** Classifier-free guidance on the vector when writing (the start arm's method.guidance). */
+  guidance: number;
+}
+
+/** The prompt's attribute subset: none when the persona travels as a vector (a directional start). */
+export function promptSubset(o: OnlineArm) {
+  return o.start ? resolveSubset({ kind: 'preset', name: 'none' }) : resolveSubset(o.arm.conditioning);
+}
+
+/** Per answer row (items × k, item-major), the conditioning vector; undefined without a directional start. */
+export function rowConditions(o: OnlineArm, items: readonly EvalItem[], k: number): Float32Array[] | undefined {
+  const start = o.start;
+  if (!start) return undefined;
+  return items.flatMap((it) => {
+    const c = start.conditionOf(it);
+    return Array.from({ length: k }, () => c);
+  });
+}
+
+/** What the KL penalty and the first reference read: the directional start (with its vectors), or the base. */
+export function referencePolicy(o: OnlineArm): TrainedPolicy {
+  return o.start ? { model: o.start.model, adapter: o.start.adapter } : { model: o.base.model, adapter: null };
 }
 
 /** The model and adapter that answer for a trained arm. */
@@ -110,9 +149,11 @@ export async function sampleAndScore(o: OnlineArm, model: LlamaModel, adapter: L
   const wasTraining = adapter?.training ?? false;
   if (adapter) adapter.training = false;
   try {
-    const answers = await writeAnswers(o.be, model, adapter, o.layout, o.ds, resolveSubset(o.arm.conditioning), items, {
+    const answers = await writeAnswers(o.be, model, adapter, o.layout, o.ds, promptSubset(o), items, {
       samples: k,
       temperature: 1,
+      conditions: rowConditions(o, items, k),
+      guidance: o.start?.guidance,
       maxNewTokens: o.evalSpec.maxNewTokens,
       batchSize: o.evalSpec.batchSize,
       seed: fnv1a32(`${o.seed}:online-samples:${o.arm.label}:${tag}`),
@@ -145,11 +186,16 @@ export const meanOf = (xs: ArrayLike<number>): number => {
  */
 export async function startPolicy(o: OnlineArm, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<TrainedPolicy> {
   const a = o.arm;
+  let policy: TrainedPolicy;
   if (a.train.mode === 'full') {
     owned.lm = await o.freshBase();
     owned.lm.model.unfreeze();
-    return { model: owned.lm.model, adapter: null };
+    policy = { model: owned.lm.model, adapter: null };
+  } else {
+    owned.adapter = LoraAdapter.create(o.be, o.base.model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: a.train.lora.targets }, new Rng(fnv1a32(`${o.seed}:lora:${a.label}`)));
+    policy = { model: o.base.model, adapter: owned.adapter };
   }
-  owned.adapter = LoraAdapter.create(o.be, o.base.model.config, { rank: a.train.lora.rank, alpha: a.train.lora.alpha, dropout: a.train.lora.dropout, targets: a.train.lora.targets }, new Rng(fnv1a32(`${o.seed}:lora:${a.label}`)));
-  return { model: o.base.model, adapter: owned.adapter };
+  // A directional start: a copy of its trained parameters (the spec checked that mode and adapter agree).
+  if (o.start) restoreParameters(o.be, policyParameters(policy.model, policy.adapter), await readParameters(policyParameters(o.start.model, o.start.adapter)));
+  return policy;
 }

@@ -1,5 +1,6 @@
 // PPO and RLOO with a reward model (TRL's PPOTrainer and RLOOTrainer; the math is train/policy's,
-// golden-tested). One step: `rolloutsPerStep` training prompts (a seeded order over a pool of
+// golden-tested). An arm with method.start begins at a directional policy: each row carries its
+// persona's conditioning vector through rollout, reference and update (./online.ts). One step: `rolloutsPerStep` training prompts (a seeded order over a pool of
 // `train.maxPairs` seen-persona training prompts, `train.epochs` passes), answers sampled from the
 // current policy at temperature 1 (PPO one per prompt, RLOO k), scored by the reward model; the
 // policy's log-probs (and PPO's values) and the base's log-probs read once without gradients;
@@ -29,7 +30,8 @@ import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
 import type { EvalItem } from './evaluate';
-import { OnlineResumeError, policyParameters, readParameters, restoreParameters, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type OnlineCheckpoint, type TrainedPolicy } from './online';
+import { OnlineResumeError, policyParameters, readParameters, referencePolicy, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type OnlineCheckpoint, type TrainedPolicy } from './online';
+import { stackRows } from '../../train/policy/condition-embedding';
 import { ValueHead } from './value-head';
 
 type PpoSpec = Extract<PolicyArmSpec['method'], { kind: 'ppo' }>;
@@ -86,14 +88,20 @@ interface RolloutRead {
   values: number[][] | null;
 }
 
+/** A batch's conditioning vectors as the [B, 1, C] tensor the model reads (null without any). */
+function conditionTensor(model: LlamaModel, conditions: readonly Float32Array[] | undefined): Tensor | null {
+  return conditions ? model.backend.fromData(stackRows(conditions), [conditions.length, 1, model.config.hiddenSize]) : null;
+}
+
 /** Per-token log-probs (and values) of rollout rows without gradients, `size` rows at a time. */
-async function readRollout(model: LlamaModel, adapter: LoraAdapter | null, head: ValueHead | null, rows: readonly PromptResponse[], o: { padId: number; maxLength: number; size: number }): Promise<RolloutRead> {
+async function readRollout(model: LlamaModel, adapter: LoraAdapter | null, head: ValueHead | null, rows: readonly PromptResponse[], o: { padId: number; maxLength: number; size: number; conditions?: readonly Float32Array[] }): Promise<RolloutRead> {
   const out: RolloutRead = { logps: [], values: head ? [] : null };
   for (let i = 0; i < rows.length; i += o.size) {
     const batch = scoringBatch(rows.slice(i, i + o.size), o.padId, o.maxLength);
     const r = noGrad(() =>
       tidy(() => {
-        const hidden = model.hidden(batch.ids, batch.B, batch.T, { adapter });
+        const condition = conditionTensor(model, o.conditions?.slice(i, i + o.size));
+        const hidden = model.hidden(batch.ids, batch.B, batch.T, { adapter, condition });
         return { tokens: tokenLogProbsOf(model, batch, hidden), values: head ? head.values(hidden) : null };
       }),
     );
@@ -110,6 +118,8 @@ async function readRollout(model: LlamaModel, adapter: LoraAdapter | null, head:
 
 interface StepData {
   rows: PromptResponse[];
+  /** Per row, the policy's conditioning vector (a directional start), or undefined. */
+  conditions: Float32Array[] | undefined;
   scores: number[];
   old: number[][];
   /** PPO: per row, whitened advantages, returns and rollout values; RLOO: one advantage per row. */
@@ -123,14 +133,16 @@ async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, a
   const k = m.kind === 'rloo' ? m.k : 1;
   const s = await sampleAndScore(o, model, adapter, items, k, `step:${step}`, (done, total) => at(0.5 * (done / total), `sampling ${done} of ${total} answers`));
   const rows = s.prompts.map((prompt, j) => ({ prompt, response: s.completions[j] }));
-  const read = { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, size: o.arm.train.batchSize };
+  const conditions = rowConditions(o, items, k);
+  const read = { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, size: o.arm.train.batchSize, conditions };
   const wasTraining = adapter?.training ?? false;
   if (adapter) adapter.training = false;
   let pol: RolloutRead;
   let ref: RolloutRead;
   try {
     pol = await readRollout(model, adapter, head, rows, read);
-    ref = await readRollout(o.base.model, null, null, rows, read);
+    const reference = referencePolicy(o);
+    ref = await readRollout(reference.model, reference.adapter, null, rows, read);
   } finally {
     if (adapter) adapter.training = wasTraining;
   }
@@ -144,7 +156,7 @@ async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, a
     const rw = ppoRewards(arrays, { klCoef: m.klCoef });
     const adv = gae({ B: c.B, T: c.T, mask: c.mask, rewards: rw.rewards, values: c.grid(pol.values!) }, { gamma: m.gamma, lam: m.lam });
     const metrics = { ...rolloutMetrics({ ...arrays, kl: rw.kl, klCoef: m.klCoef }) };
-    return { rows, scores: s.scores, old: pol.logps, advantages: back(adv.advantages), returns: back(adv.returns), oldValues: pol.values, metrics };
+    return { rows, conditions, scores: s.scores, old: pol.logps, advantages: back(adv.advantages), returns: back(adv.returns), oldValues: pol.values, metrics };
   }
   const kl = perTokenKl(arrays);
   const klSums = pol.logps.map((r, b) => {
@@ -154,7 +166,7 @@ async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, a
   });
   const adv = rlooAdvantages(rlooRewards(s.scores, klSums, m.klCoef), { k });
   const metrics = { ...rolloutMetrics({ ...arrays, kl, klCoef: m.klCoef }) };
-  return { rows, scores: s.scores, old: pol.logps, advantages: Array.from(adv, (x) => [x]), returns: null, oldValues: null, metrics };
+  return { rows, conditions, scores: s.scores, old: pol.logps, advantages: Array.from(adv, (x) => [x]), returns: null, oldValues: null, metrics };
 }
 
 interface MinibatchOut {
@@ -228,7 +240,8 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
             tidy((): MinibatchOut => {
               const batch = scoringBatch(idx.map((j) => d.rows[j]), padId, a.train.maxLength);
               const { B, T, weights } = batch;
-              const hidden = model.hidden(batch.ids, B, T, { adapter });
+              const condition = conditionTensor(model, d.conditions ? idx.map((j) => d.conditions![j]) : undefined);
+              const hidden = model.hidden(batch.ids, B, T, { adapter, condition });
               const tokens = tokenLogProbsOf(model, batch, hidden);
               if (head) {
                 const grid = {

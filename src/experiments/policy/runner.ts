@@ -29,12 +29,12 @@ import { contextOf, evalItems, judgeSet, sampleKl, skewComparisons, vsBaseScores
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
 import { policyFiles, type PolicyFiles } from './save';
 import { RewardModelUnavailableError, type PolicyRewardModel } from './reward';
-import type { OnlineArm, OnlineCheckpoint } from './online';
+import type { OnlineArm, OnlineCheckpoint, OnlineStart } from './online';
 import { trainIterativeDpo } from './online-dpo';
 import { trainOwnRewardModel } from './own-reward';
 import { trainPpo } from './ppo';
 import type { ValueHead } from './value-head';
-import { parsePolicySpec } from './spec';
+import { parsePolicySpec, startArmOf } from './spec';
 import { fitKeptMultiObjective, MultiObjectiveScorer, type KeptMultiObjectiveModel } from '../analysis/kept-model';
 import { directionalPairs, droppedPair, judgeDirectional, splitQuestions } from './directional';
 import { directionalTurns } from './direction';
@@ -83,16 +83,18 @@ export function newPolicyRunId(spec: PolicySpec, t = Date.now()): string {
   return `policy-${t.toString(36)}-${fnv1a32(JSON.stringify(spec) + t).toString(36)}`;
 }
 
+const fromStart = (start: string | null) => (start === null ? '' : ` from "${start}"`);
+
 export function methodName(m: PolicyArmSpec['method']): string {
   switch (m.kind) {
     case 'dpo':
       return `DPO (${m.loss}, β ${m.beta}${m.labelSmoothing ? `, ε ${m.labelSmoothing}` : ''}${m.loss === 'simpo' ? `, γ ${m.simpoGamma}` : ''}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; ${m.pairs} pairs)`;
     case 'iterative-dpo':
-      return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples)`;
+      return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples)${fromStart(m.start)}`;
     case 'ppo':
-      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts)`;
+      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts)${fromStart(m.start)}`;
     case 'rloo':
-      return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step)`;
+      return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step)${fromStart(m.start)}`;
     case 'directional-dpo':
       return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x))`;
     case 'roleplay':
@@ -107,8 +109,14 @@ function trainingName(a: PolicyArmSpec): string {
   return a.train.mode === 'lora' ? `LoRA r${a.train.lora.rank} α${a.train.lora.alpha} on ${a.train.lora.targets.map((t) => t.replace(/_proj$/, '')).join(',')}` : 'full finetuning';
 }
 
+/** An online arm that starts from a directional policy (method.start), or not. */
+function startsFromDirection(a: PolicyArmSpec): boolean {
+  return (a.method.kind === 'iterative-dpo' || a.method.kind === 'ppo' || a.method.kind === 'rloo') && a.method.start !== null;
+}
+
 function pendingArm(a: PolicyArmSpec): PolicyArmResult {
-  return { label: a.label, method: methodName(a.method), conditioning: a.method.kind === 'directional-dpo' ? (a.method.personas ? `direction read from ${resolveSubset(a.conditioning).name}` : 'direction') : resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
+  const readFrom = `direction read from ${resolveSubset(a.conditioning).name}`;
+  return { label: a.label, method: methodName(a.method), conditioning: a.method.kind === 'directional-dpo' ? (a.method.personas ? readFrom : 'direction') : startsFromDirection(a) ? readFrom : resolveSubset(a.conditioning).name, training: trainingName(a), status: 'pending', curve: [], final: {}, eval: [], examples: [], seconds: 0 };
 }
 
 interface Run {
@@ -361,7 +369,16 @@ async function trainDpo(
  * reward model its spec names (a Stage-1 run, through env.loadRewardModel) or, when it names none,
  * one this arm trains first on the run's own training pairs (./own-reward.ts; the record says so).
  */
-async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<{ model: LlamaModel; adapter: LoraAdapter | null }> {
+interface OnlineTrained {
+  model: LlamaModel;
+  adapter: LoraAdapter | null;
+  /** A directional start: per evaluation item, the vector the policy writes with, and its guidance. */
+  steer?: { conditions: Float32Array[]; guidance: number };
+  /** A directional start: the direction table (host copy) and objectives the saved policy keeps. */
+  extras: { condition: Float32Array; objectives: string[] } | null;
+}
+
+async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<OnlineTrained> {
   const { env, o, record, spec } = run;
   const a = spec.arms[i];
   const m = a.method;
@@ -369,16 +386,20 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
   const result = record.arms[i];
   const base = engineBase(sh, a);
   let rm: PolicyRewardModel;
+  const from = startArmOf(spec, i);
   if (m.rewardModelRun !== null) {
     if (!env.loadRewardModel) throw new RewardModelUnavailableError(`arms[${i}].method.rewardModelRun: this environment cannot load Stage-1 reward models; set it to null to train one in the run`);
     run.progress(i, 'features', 0, `${a.label}: loading the reward model of Stage-1 run ${m.rewardModelRun}`);
     rm = await env.loadRewardModel(m.rewardModelRun, o.signal);
   } else {
     run.progress(i, 'features', 0, `${a.label}: training a reward model on the run's training pairs (arms[${i}].method.rewardModelRun is null)`);
-    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
+    // From a directional start the model also reads the personas, under the arm's conditioning (as the start arm's did).
+    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { ...(from ? { subset: resolveSubset(a.conditioning) } : {}), signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
   }
   result.rewardModel = rm.description;
+  const startOwned: Owned = { lm: null, adapter: null, condition: null };
   try {
+    const start = from ? await directionalStart(run, sh, i, from, rm, startOwned) : null;
     const ck = await env.store.getCheckpoint(record.id, i);
     if (ck && !('online' in ck)) throw new PolicyResumeError(`The checkpoint of ${a.label} is not an online method's; start the run again`);
     const arm: OnlineArm = {
@@ -411,17 +432,75 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
         }
         return lm;
       },
+      start: start?.online ?? null,
     };
-    if (m.kind === 'iterative-dpo') return await trainIterativeDpo(arm, owned);
+    const steer = start ? { conditions: sh.items.map((it) => start.online.conditionOf(it)), guidance: start.online.guidance } : undefined;
+    const extras = start ? { condition: start.condition, objectives: start.objectives } : null;
+    if (m.kind === 'iterative-dpo') return { ...(await trainIterativeDpo(arm, owned)), steer, extras };
     const head: { head: ValueHead | null } = { head: null };
     try {
-      return await trainPpo(arm, owned, head);
+      return { ...(await trainPpo(arm, owned, head)), steer, extras };
     } finally {
       head.head?.dispose();
     }
   } finally {
     rm.dispose();
+    startOwned.adapter?.dispose();
+    startOwned.lm?.model.dispose();
+    // (the condition table was read into the extras' host copy before it goes)
+    startOwned.condition?.dispose();
   }
+}
+
+/**
+ * An online arm's directional start (method.start): the start arm's trained policy (kept from
+ * when it ran, or trained again from the same seed when the run was resumed past it: the same
+ * weights), and every seen and evaluation persona read as a direction by the arm's reward model.
+ */
+async function directionalStart(run: Run, sh: Shared, i: number, from: { index: number; arm: PolicyArmSpec }, rm: PolicyRewardModel, owned: Owned): Promise<{ online: OnlineStart; condition: Float32Array; objectives: string[] }> {
+  const { spec, record, o } = run;
+  const a = spec.arms[i];
+  const fm = from.arm.method;
+  if (fm.kind !== 'directional-dpo') throw new Error(`${a.label}: method.start names a ${fm.kind} arm (parsePolicySpec should have refused it)`);
+  let trained = sh.directional.get(directionalKey(from.arm)!);
+  if (!trained) {
+    run.progress(i, 'train', 0, `${a.label}: training its start "${from.arm.label}" again (the run was resumed after it; same seed, same weights)`);
+    const kept = structuredClone(record.arms[from.index]);
+    try {
+      trained = await trainDirectional(run, sh, from.index, owned, true);
+    } finally {
+      record.arms[from.index] = kept;
+    }
+  }
+  if (!trained.condition) throw new Error(`${a.label}: its start has no direction vector (parsePolicySpec should have refused it)`);
+  const table = (await trained.condition.table.data()) as Float32Array;
+  const width = trained.condition.width;
+  run.progress(i, 'features', 0, `${a.label}: reading the personas as directions`);
+  const personas = [...new Set([...sh.split.seenPersonas, ...sh.items.map((it) => it.personaId)])];
+  const dirs = await personaDirections(rm, personas, trained.objectives, { ...PERSONA_DIRECTION_DEFAULTS, seed: spec.seed, signal: o.signal });
+  const evalPersonas = [...new Set(sh.items.map((it) => it.personaId))];
+  const evalDirs = new Map(evalPersonas.map((p) => [p, dirs.get(p)!]));
+  record.arms[i].start = from.arm.label;
+  record.arms[i].personaDirections = {
+    rewardModel: rm.description,
+    objectives: trained.objectives.slice(),
+    directions: evalPersonas.map((personaId) => ({ personaId, direction: dirs.get(personaId)! })),
+    strength: fm.personaStrength,
+    tasteSignAgreement: tasteSignAgreement(sh.ds, evalDirs, trained.objectives),
+  };
+  const vectors = new Map<string, Float32Array>();
+  const objectives = trained.objectives;
+  const conditionOf = (it: EvalItem): Float32Array => {
+    const key = `${it.personaId}\u0000${it.questionId}`;
+    let v = vectors.get(key);
+    if (!v) {
+      const u = dirs.get(it.personaId);
+      if (!u) throw new Error(`${a.label}: persona ${it.personaId} was not read as a direction`);
+      vectors.set(key, (v = conditionVectors(table, width, [questionDirection(u, objectives, sh.ds.question(it.questionId), fm.personaStrength)])));
+    }
+    return v;
+  };
+  return { online: { label: from.arm.label, model: trained.model, adapter: trained.adapter, conditionOf, guidance: fm.guidance }, condition: table, objectives: objectives.slice() };
 }
 
 /**
@@ -521,9 +600,17 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'iterative-dpo' || a.method.kind === 'ppo' || a.method.kind === 'rloo') {
-      const { model, adapter } = await trainOnline(run, sh, i, owned);
-      if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
-      await evaluateArm(run, sh, i, model, adapter, true);
+      const { model, adapter, steer, extras } = await trainOnline(run, sh, i, owned);
+      if (run.env.savePolicy) {
+        // A policy started from a directional one reads its direction table: it is saved with it.
+        const table = extras ? new ConditionEmbedding(run.env.backend, extras.objectives, model.config.hiddenSize, run.env.backend.fromData(extras.condition, [extras.objectives.length, model.config.hiddenSize])) : null;
+        try {
+          result.saved = await run.env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', table)), ...(extras ? { objectives: extras.objectives } : {}) });
+        } finally {
+          table?.dispose();
+        }
+      }
+      await evaluateArm(run, sh, i, model, adapter, true, undefined, steer);
     } else if (a.method.kind === 'directional-dpo') {
       await runDirectional(run, sh, i, owned);
     } else if (a.method.kind === 'roleplay') {
@@ -569,8 +656,12 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
     if (!table) throw new Error(`${a.label}: method.personas needs the placement "embedding" (parsePolicySpec should have refused it)`);
     await writeForPersonas(run, sh, i, trained, table, lent ? trained.label : undefined);
   }
-  // A later arm trains the same policy: keep it for that arm (the run disposes it at its end).
-  if (!lent && spec.arms.some((x, j) => j > i && directionalKey(x) === key)) {
+  // A later arm trains the same policy, or starts from it: keep it for that arm (the run disposes it at its end).
+  const startsHere = (j: number) => {
+    const from = startArmOf(spec, j);
+    return from !== null && directionalKey(from.arm) === key;
+  };
+  if (!lent && spec.arms.some((x, j) => j > i && (directionalKey(x) === key || startsHere(j)))) {
     sh.directional.set(key, trained);
     owned.lm = null;
     owned.adapter = null;
@@ -578,7 +669,8 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   }
 }
 
-async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned): Promise<TrainedDirectional> {
+/** `again`: a resumed run trains a finished arm's policy once more for an arm that starts from it (no saving, no judge). */
+async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, again = false): Promise<TrainedDirectional> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
   const m = a.method;
@@ -619,6 +711,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned): 
   }
   const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows, condition);
   result.final = { ...result.final, direction_ties: made.ties, ...(m.conditionDropout > 0 ? { condition_dropped: dropped } : {}) };
+  if (again) return { label: a.label, model, lm: owned.lm, adapter, condition, objectives: kept.objectives, result: structuredClone({ curve: result.curve, final: result.final, saved: result.saved, rewardModel: result.rewardModel, directional: result.directional }) };
   if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), objectives: kept.objectives });
   const table = condition ? ((await condition.table.data()) as Float32Array) : null;
   const width = condition?.width ?? 0;

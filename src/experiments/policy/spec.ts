@@ -22,6 +22,7 @@ const dpoFields = {
   rpoAlpha: num({ min: 0, max: 100, default: 1 }),
 };
 const runId = str({ minLength: 1, maxLength: 200 });
+const armLabel = str({ minLength: 1, maxLength: 80 });
 
 const method = variants<PolicyArmSpec['method']>(
   'kind',
@@ -33,10 +34,12 @@ const method = variants<PolicyArmSpec['method']>(
       iterations: num({ integer: true, min: 1, max: 100, default: 3 }),
       samplesPerPrompt: num({ integer: true, min: 2, max: 64, default: 4 }),
       rewardModelRun: nullable(runId, { default: null }),
+      start: nullable(armLabel, { default: null }),
     }),
     ppo: obj({
       kind: literal(['ppo']),
       rewardModelRun: nullable(runId, { default: null }),
+      start: nullable(armLabel, { default: null }),
       klCoef: num({ min: 0, max: 10, default: 0.05 }),
       gamma: num({ min: 0, max: 1, default: 1 }),
       lam: num({ min: 0, max: 1, default: 0.95 }),
@@ -49,6 +52,7 @@ const method = variants<PolicyArmSpec['method']>(
     rloo: obj({
       kind: literal(['rloo']),
       rewardModelRun: nullable(runId, { default: null }),
+      start: nullable(armLabel, { default: null }),
       klCoef: num({ min: 0, max: 10, default: 0.05 }),
       k: num({ integer: true, min: 2, max: 64, default: 4 }),
       cliprange: num({ gt: 0, max: 1, default: 0.2 }),
@@ -196,6 +200,7 @@ function crossChecks(s: PolicySpec): void {
     if (a.method.kind === 'directional-dpo' && a.method.personas && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.personas`, `writes each persona's answers at the direction a reward model reads in it, through the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set personas to false or placement to "embedding"`);
     }
+    if ((a.method.kind === 'iterative-dpo' || a.method.kind === 'ppo' || a.method.kind === 'rloo') && a.method.start !== null) startChecks(s, i);
     if (s.base.kind === 'onnx' && !UNTRAINED_POLICY_METHODS.includes(a.method.kind)) {
       throw new SpecError(
         `arms[${i}].method.kind`,
@@ -203,6 +208,31 @@ function crossChecks(s: PolicySpec): void {
       );
     }
   });
+}
+
+/** The arm an online arm starts from (method.start), checked: an earlier directional arm writing for personas, trained the same way. */
+export function startArmOf(s: PolicySpec, i: number): { index: number; arm: PolicyArmSpec } | null {
+  const m = s.arms[i].method;
+  if ((m.kind !== 'iterative-dpo' && m.kind !== 'ppo' && m.kind !== 'rloo') || m.start === null) return null;
+  const index = s.arms.findIndex((x) => x.label === m.start);
+  return index < 0 ? null : { index, arm: s.arms[index] };
+}
+
+function startChecks(s: PolicySpec, i: number): void {
+  const a = s.arms[i];
+  const m = a.method as Extract<PolicyArmSpec['method'], { start: string | null }>;
+  const at = `arms[${i}].method.start`;
+  const index = s.arms.findIndex((x) => x.label === m.start);
+  if (index < 0) throw new SpecError(at, `names no arm of this spec (${JSON.stringify(m.start)}); labels: ${s.arms.map((x) => JSON.stringify(x.label)).join(', ')}`);
+  if (index >= i) throw new SpecError(at, `names arm ${index} (${JSON.stringify(m.start)}), which runs after this one: an online arm can start only from an earlier arm`);
+  const st = s.arms[index];
+  if (st.method.kind !== 'directional-dpo' || st.method.placement !== 'embedding' || !st.method.personas) {
+    throw new SpecError(at, `names ${JSON.stringify(m.start)}, a ${st.method.kind} arm: an online arm starts from a directional arm with placement "embedding" that writes for personas (method.personas true)`);
+  }
+  if (a.train.mode !== st.train.mode) throw new SpecError(`arms[${i}].train.mode`, `is "${a.train.mode}" and its start ${JSON.stringify(m.start)} trained "${st.train.mode}": an online arm continues its start's parameters, so the modes must agree`);
+  if (a.train.mode === 'lora' && JSON.stringify(a.train.lora) !== JSON.stringify(st.train.lora)) {
+    throw new SpecError(`arms[${i}].train.lora`, `differs from its start ${JSON.stringify(m.start)}'s (${JSON.stringify(st.train.lora)}): the online arm trains a copy of that adapter, so rank, alpha, dropout and targets must agree`);
+  }
 }
 
 /** Validates and completes a policy spec; throws SpecError naming the field. */

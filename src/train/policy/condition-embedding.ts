@@ -95,3 +95,31 @@ export function stackRows(rows: readonly Float32Array[]): Float32Array {
   rows.forEach((r, i) => out.set(r, i * w));
   return out;
 }
+
+/**
+ * Conditioning vectors given ready-made (a frozen embedding's rows, computed on the host): a row's
+ * inputs are its C values themselves, and nothing here trains. What an online method reads when it
+ * continues a directional policy whose embedding it keeps fixed.
+ */
+export class FixedCondition {
+  constructor(
+    readonly backend: Backend,
+    readonly width: number,
+  ) {}
+
+  forward(inputs: Float32Array, B: number): Tensor {
+    if (inputs.length !== B * this.width) throw new ConditionInputError(`fixed condition: ${inputs.length} values for ${B} rows of width ${this.width}`);
+    return this.backend.fromData(inputs, [B, 1, this.width]);
+  }
+
+  namedParameters(_prefix = ''): Array<[string, Tensor]> {
+    return [];
+  }
+
+  parameters(): Tensor[] {
+    return [];
+  }
+}
+
+/** What a DPO step reads a row's conditioning through: a learned embedding, or fixed vectors. */
+export type ConditionSource = ConditionEmbedding | FixedCondition;

@@ -42,6 +42,21 @@ function conditioningValue(c: unknown): string {
   return `custom:${n}`;
 }
 
+/**
+ * An online arm's starts: the base policy, or an earlier directional arm that writes for personas
+ * (its policy, reading each persona as a direction). A start the draft names stays listed, so the
+ * validator's message about it shows under this control.
+ */
+function startOptions(draft: unknown, index: number, current: unknown): { value: string; label: string }[] {
+  const arms = (getAt(draft, ['arms']) as unknown[] | undefined) ?? [];
+  const labels = arms
+    .slice(0, index)
+    .filter((a) => getAt(a, ['method', 'kind']) === 'directional-dpo' && getAt(a, ['method', 'placement']) === 'embedding' && getAt(a, ['method', 'personas']) === true)
+    .map((a) => String(getAt(a, ['label'])));
+  if (typeof current === 'string' && !labels.includes(current)) labels.push(current);
+  return [{ value: '', label: 'the base policy' }, ...labels.map((l) => ({ value: l, label: `the directional policy “${l}”` }))];
+}
+
 function ArmEditor({ index }: { index: number }) {
   const draft = usePolicyDraft();
   const base: PathKey[] = ['arms', index];
@@ -125,6 +140,14 @@ function ArmEditor({ index }: { index: number }) {
       {online && (
         <div className="exp-row">
           <NullableTextField path={[...base, 'method', 'rewardModelRun']} label="Reward model (a Stage-1 run id, or RUN#ARM)" emptyMeans="empty: trained in this run on its pairs" />
+          <SelectField
+            path={[...base, 'method', 'start']}
+            label="Start from"
+            wide
+            value={String(getAt(arm, ['method', 'start']) ?? '')}
+            options={startOptions(draft, index, getAt(arm, ['method', 'start']))}
+            onChange={(v) => put(['method', 'start'], v === '' ? null : v)}
+          />
         </div>
       )}
       {kind === 'directional-dpo' && (
