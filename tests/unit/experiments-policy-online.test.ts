@@ -208,6 +208,21 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
     expect(r.arms[0].rewardModel).toMatch(/bag-of-features reward model trained in this run/);
   }, 300_000);
 
+  it('temperature: PPO samples and reads its log-probs at it (the first update starts at ratio 1); low temperatures sample the likelier tokens', async () => {
+    const entropy = async (temperature: number) => {
+      const r = await runPolicy(spec('ppo', { temperature }, { epochs: 0.5 }), env(new MemoryRunStore<PolicyRecord>()));
+      expect(r.status, r.error?.message).toBe('done');
+      expect(r.arms[0].method).toMatch(temperature === 1 ? /rollouts\)$/ : new RegExp(`at temperature ${temperature}\\)$`));
+      return r.arms[0].curve[0]['objective/entropy'];
+    };
+    // Σ −log p of the sampled tokens, read at the sampling temperature: far lower when it is low.
+    const cold = await entropy(0.05);
+    const warm = await entropy(1);
+    expect(cold).toBeLessThan(0.5 * warm);
+    expect(parsePolicySpec(spec('iterative-dpo')).arms[0].method).toMatchObject({ temperature: 1 });
+    expect(() => parsePolicySpec(spec('rloo', { temperature: 0 }))).toThrow(/arms\[0\]\.method\.temperature/);
+  }, 300_000);
+
   it('a named reward model this environment cannot load fails on the field', async () => {
     const r = await runPolicy(spec('ppo'), env(new MemoryRunStore<PolicyRecord>(), { loadRewardModel: undefined }));
     expect(r.status).toBe('failed');

@@ -8,6 +8,7 @@ import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { runPolicy } from '../../src/experiments/policy/runner';
 import { parsePolicySpec } from '../../src/experiments/policy/spec';
+import { policyPresetSpec } from '../../src/experiments/policy/presets';
 import { MemoryRunStore } from '../../src/experiments/runs/store';
 import { SpecError } from '../../src/experiments/spec/schema';
 import type { PolicyRecord, PolicyRunEvent } from '../../src/protocol/policy';
@@ -39,6 +40,15 @@ describe('method.start: the spec', () => {
   it('defaults to null (the base) and accepts an earlier directional arm that writes for personas', () => {
     expect(parsePolicySpec({ arms: [{ label: 'p', method: { kind: 'ppo' } }] }).arms[0].method).toMatchObject({ start: null });
     expect(parsePolicySpec(spec('direction')).arms[1].method).toMatchObject({ start: 'direction' });
+  });
+
+  it('the online-direction preset: three online arms from the dpo-direction preset’s conditional arm, unchanged', () => {
+    const p = policyPresetSpec('online-direction');
+    expect(p.arms.map((a) => a.method.kind)).toEqual(['directional-dpo', 'iterative-dpo', 'ppo', 'rloo']);
+    for (const a of p.arms.slice(1)) expect(a.method).toMatchObject({ start: p.arms[0].label });
+    // The same arm as dpo-direction's (label included: it seeds the LoRA start), so it trains the same policy.
+    expect(p.arms[0]).toEqual(policyPresetSpec('dpo-direction').arms[0]);
+    expect(p.eval).toEqual(policyPresetSpec('dpo-direction').eval);
   });
 
   it('refuses a missing or later arm, an arm that does not write for personas, and training that differs', () => {

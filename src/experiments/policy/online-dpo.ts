@@ -1,5 +1,5 @@
 // Iterative (online) DPO: each iteration samples K answers per training prompt (seen personas on
-// their training questions) from the current policy at temperature 1, scores them with the reward
+// their training questions) from the current policy at method.temperature (default 1), scores them with the reward
 // model, pairs the best answer against the worst (a prompt whose answers all score the same is
 // dropped), and trains DPO on those pairs with the current policy as the reference (its log-probs
 // read once per iteration, before training); the trained policy is the next iteration's start and

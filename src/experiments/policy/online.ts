@@ -130,6 +130,12 @@ export function restoreParameters(be: Backend, named: ReadonlyArray<[string, Ten
   }
 }
 
+/** The temperature an online arm samples at (and PPO and RLOO read their log-probs at). */
+export function onlineTemperature(a: PolicyArmSpec): number {
+  const m = a.method;
+  return m.kind === 'iterative-dpo' || m.kind === 'ppo' || m.kind === 'rloo' ? m.temperature : 1;
+}
+
 /** Training prompts: a seeded sample of `count` rows of the seen personas' training questions (all when null). */
 export function trainingPrompts(split: DataSplit, count: number | null, seed: number, tag: string): EvalItem[] {
   const rows: DataRow[] = new Rng(fnv1a32(`${seed}:online-prompts:${tag}`)).shuffle(split.train.slice());
@@ -142,7 +148,7 @@ export interface Samples extends Answers {
 }
 
 /**
- * K answers per prompt from the current policy at temperature 1 (item-major: the K of a prompt are
+ * K answers per prompt from the current policy at the method's temperature (item-major: the K of a prompt are
  * contiguous), and the reward model's score of each. Generation runs with dropout off.
  */
 export async function sampleAndScore(o: OnlineArm, model: LlamaModel, adapter: LoraAdapter | null, items: readonly EvalItem[], k: number, tag: string, onProgress?: (done: number, total: number) => void): Promise<Samples> {
@@ -151,7 +157,7 @@ export async function sampleAndScore(o: OnlineArm, model: LlamaModel, adapter: L
   try {
     const answers = await writeAnswers(o.be, model, adapter, o.layout, o.ds, promptSubset(o), items, {
       samples: k,
-      temperature: 1,
+      temperature: onlineTemperature(o.arm),
       conditions: rowConditions(o, items, k),
       guidance: o.start?.guidance,
       maxNewTokens: o.evalSpec.maxNewTokens,

@@ -2,7 +2,7 @@
 // golden-tested). An arm with method.start begins at a directional policy: each row carries its
 // persona's conditioning vector through rollout, reference and update (./online.ts). One step: `rolloutsPerStep` training prompts (a seeded order over a pool of
 // `train.maxPairs` seen-persona training prompts, `train.epochs` passes), answers sampled from the
-// current policy at temperature 1 (PPO one per prompt, RLOO k), scored by the reward model; the
+// current policy at the method's temperature (PPO one per prompt, RLOO k; log-probs read at it too), scored by the reward model; the
 // policy's log-probs (and PPO's values) and the base's log-probs read once without gradients;
 // then
 //   PPO:  per-token rewards −kl_coef·(log π − log π_base) plus the score at the last response
@@ -14,7 +14,7 @@
 // Every step is logged with TRL's names (objective/*, policy/*, loss/*). Checkpoints every
 // `checkpointEvery` steps hold the parameters (policy and value head) and AdamW's moments; every
 // draw is seeded by step, so a resume continues the same trajectory bit for bit.
-import { backward, noGrad, sum } from '../../autograd';
+import { backward, noGrad, scale, sum } from '../../autograd';
 import { scoringBatch, type PromptResponse } from '../../models/batch';
 import type { LlamaModel } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
@@ -88,13 +88,22 @@ interface RolloutRead {
   values: number[][] | null;
 }
 
+/**
+ * The final hidden states whose logits are the sampling distribution's: logits / T (TRL divides
+ * the logits by the temperature before its log-probs). The LM head is linear without a bias, so
+ * scaling the hidden states by 1/T scales the logits by it.
+ */
+function tempered(hidden: Tensor, temperature: number): Tensor {
+  return temperature === 1 ? hidden : scale(hidden, 1 / temperature);
+}
+
 /** A batch's conditioning vectors as the [B, 1, C] tensor the model reads (null without any). */
 function conditionTensor(model: LlamaModel, conditions: readonly Float32Array[] | undefined): Tensor | null {
   return conditions ? model.backend.fromData(stackRows(conditions), [conditions.length, 1, model.config.hiddenSize]) : null;
 }
 
 /** Per-token log-probs (and values) of rollout rows without gradients, `size` rows at a time. */
-async function readRollout(model: LlamaModel, adapter: LoraAdapter | null, head: ValueHead | null, rows: readonly PromptResponse[], o: { padId: number; maxLength: number; size: number; conditions?: readonly Float32Array[] }): Promise<RolloutRead> {
+async function readRollout(model: LlamaModel, adapter: LoraAdapter | null, head: ValueHead | null, rows: readonly PromptResponse[], o: { padId: number; maxLength: number; size: number; temperature: number; conditions?: readonly Float32Array[] }): Promise<RolloutRead> {
   const out: RolloutRead = { logps: [], values: head ? [] : null };
   for (let i = 0; i < rows.length; i += o.size) {
     const batch = scoringBatch(rows.slice(i, i + o.size), o.padId, o.maxLength);
@@ -102,7 +111,7 @@ async function readRollout(model: LlamaModel, adapter: LoraAdapter | null, head:
       tidy(() => {
         const condition = conditionTensor(model, o.conditions?.slice(i, i + o.size));
         const hidden = model.hidden(batch.ids, batch.B, batch.T, { adapter, condition });
-        return { tokens: tokenLogProbsOf(model, batch, hidden), values: head ? head.values(hidden) : null };
+        return { tokens: tokenLogProbsOf(model, batch, tempered(hidden, o.temperature)), values: head ? head.values(hidden) : null };
       }),
     );
     try {
@@ -134,7 +143,7 @@ async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, a
   const s = await sampleAndScore(o, model, adapter, items, k, `step:${step}`, (done, total) => at(0.5 * (done / total), `sampling ${done} of ${total} answers`));
   const rows = s.prompts.map((prompt, j) => ({ prompt, response: s.completions[j] }));
   const conditions = rowConditions(o, items, k);
-  const read = { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, size: o.arm.train.batchSize, conditions };
+  const read = { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, size: o.arm.train.batchSize, temperature: m.temperature, conditions };
   const wasTraining = adapter?.training ?? false;
   if (adapter) adapter.training = false;
   let pol: RolloutRead;
@@ -242,7 +251,7 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
               const { B, T, weights } = batch;
               const condition = conditionTensor(model, d.conditions ? idx.map((j) => d.conditions![j]) : undefined);
               const hidden = model.hidden(batch.ids, B, T, { adapter, condition });
-              const tokens = tokenLogProbsOf(model, batch, hidden);
+              const tokens = tokenLogProbsOf(model, batch, tempered(hidden, m.temperature));
               if (head) {
                 const grid = {
                   mask: weights,

@@ -83,6 +83,7 @@ export function newPolicyRunId(spec: PolicySpec, t = Date.now()): string {
   return `policy-${t.toString(36)}-${fnv1a32(JSON.stringify(spec) + t).toString(36)}`;
 }
 
+const atTemperature = (t: number) => (t === 1 ? '' : ` at temperature ${t}`);
 const fromStart = (start: string | null) => (start === null ? '' : ` from "${start}"`);
 
 export function methodName(m: PolicyArmSpec['method']): string {
@@ -90,11 +91,11 @@ export function methodName(m: PolicyArmSpec['method']): string {
     case 'dpo':
       return `DPO (${m.loss}, β ${m.beta}${m.labelSmoothing ? `, ε ${m.labelSmoothing}` : ''}${m.loss === 'simpo' ? `, γ ${m.simpoGamma}` : ''}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; ${m.pairs} pairs)`;
     case 'iterative-dpo':
-      return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples)${fromStart(m.start)}`;
+      return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'ppo':
-      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts)${fromStart(m.start)}`;
+      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'rloo':
-      return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step)${fromStart(m.start)}`;
+      return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'directional-dpo':
       return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x))`;
     case 'roleplay':

@@ -23,6 +23,8 @@ const dpoFields = {
 };
 const runId = str({ minLength: 1, maxLength: 200 });
 const armLabel = str({ minLength: 1, maxLength: 80 });
+/** Online methods' sampling temperature (TRL's `temperature`; PPO and RLOO also read their log-probs at it). */
+const onlineTemperature = num({ gt: 0, max: 2, default: 1 });
 
 const method = variants<PolicyArmSpec['method']>(
   'kind',
@@ -33,6 +35,9 @@ const method = variants<PolicyArmSpec['method']>(
       ...dpoFields,
       iterations: num({ integer: true, min: 1, max: 100, default: 3 }),
       samplesPerPrompt: num({ integer: true, min: 2, max: 64, default: 4 }),
+      // The samples' temperature (TRL's OnlineDPOConfig.temperature). DPO reads plain log-probs, so
+      // only the sampling changes.
+      temperature: onlineTemperature,
       rewardModelRun: nullable(runId, { default: null }),
       start: nullable(armLabel, { default: null }),
     }),
@@ -40,6 +45,7 @@ const method = variants<PolicyArmSpec['method']>(
       kind: literal(['ppo']),
       rewardModelRun: nullable(runId, { default: null }),
       start: nullable(armLabel, { default: null }),
+      temperature: onlineTemperature,
       klCoef: num({ min: 0, max: 10, default: 0.05 }),
       gamma: num({ min: 0, max: 1, default: 1 }),
       lam: num({ min: 0, max: 1, default: 0.95 }),
@@ -53,6 +59,7 @@ const method = variants<PolicyArmSpec['method']>(
       kind: literal(['rloo']),
       rewardModelRun: nullable(runId, { default: null }),
       start: nullable(armLabel, { default: null }),
+      temperature: onlineTemperature,
       klCoef: num({ min: 0, max: 10, default: 0.05 }),
       k: num({ integer: true, min: 2, max: 64, default: 4 }),
       cliprange: num({ gt: 0, max: 1, default: 0.2 }),

@@ -115,6 +115,7 @@ function ArmEditor({ index }: { index: number }) {
         <div className="exp-row">
           <NumberField path={[...base, 'method', 'iterations']} label="Iterations" step="1" />
           <NumberField path={[...base, 'method', 'samplesPerPrompt']} label="Samples per prompt (K)" step="1" />
+
         </div>
       )}
       {kind === 'ppo' && (
@@ -140,6 +141,7 @@ function ArmEditor({ index }: { index: number }) {
       {online && (
         <div className="exp-row">
           <NullableTextField path={[...base, 'method', 'rewardModelRun']} label="Reward model (a Stage-1 run id, or RUN#ARM)" emptyMeans="empty: trained in this run on its pairs" />
+          <NumberField path={[...base, 'method', 'temperature']} label="Sampling temperature" step="0.1" />
           <SelectField
             path={[...base, 'method', 'start']}
             label="Start from"
