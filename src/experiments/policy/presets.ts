@@ -159,7 +159,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
     name: 'online-direction',
     title: 'Iterative DPO, PPO and RLOO from the directional policy',
     description:
-      'The conditional arm of dpo-direction, then iterative DPO with the RPO loss (3 iterations, best against worst of 4 samples on 256 prompts each), PPO (16 steps of 16 rollouts) and RLOO (16 steps of 8 prompts × 4), sampling at temperature 0.4, each continuing its policy: the personas read as directions by the arm\'s own conditional reward model, which also labels or rewards the samples; the directional policy is the start and the KL reference. Judged by the truth against the base policy on 100 seen and 100 unseen personas. Longer than 20 minutes on 2 cores (docs/policies.md, "Online methods from a directional policy").',
+      'The conditional arm of dpo-direction, then iterative DPO with the RPO loss (3 iterations, best against worst of 4 samples on 256 prompts each), PPO (16 steps of 16 rollouts) and RLOO (16 steps of 8 prompts × 4), sampling at temperature 0.4, each continuing its policy: the personas read as directions by the arm\'s own conditional reward model, which also labels or rewards the samples; the directional policy is the start and the KL reference. Judged by the truth against the base policy on 100 seen and 100 unseen personas. Measured: iterative RPO raises the policy\'s true utility in its first iteration and holds it; PPO at this rate collapses (KL 96 nats by step 7); RLOO keeps most of the start. About 50 minutes on 2 cores (docs/policies.md, "Online methods from a directional policy").',
     spec: { name: 'online-direction', seed: 1, arms: onlineDirectionArms, eval: PERSONA_DIRECTIONAL_EVAL },
   },
   {
