@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { runPolicy } from '../../src/experiments/policy/runner';
+import { CONDITION_FILE } from '../../src/experiments/policy/save';
 import { parsePolicySpec } from '../../src/experiments/policy/spec';
 import { policyPresetSpec } from '../../src/experiments/policy/presets';
 import { MemoryRunStore } from '../../src/experiments/runs/store';
@@ -75,7 +76,20 @@ describe('online methods from a directional policy (tiny checkpoint, cpu)', () =
     ],
     eval: { seenPersonas: 3, unseenPersonas: 3, questionsPerPersona: 2, maxNewTokens: 4, batchSize: 8 },
   };
-  const env = async (store: MemoryRunStore<PolicyRecord>) => ({ backend: await createBackend('cpu'), adapter: null, store, loadData: loadBuiltin, loadBase: (_b: unknown, backend: never) => folderLmLoader(TINY, 'tiny')('builtin', backend), appVersion: 'test', checkpointEvery: 1 });
+  const saved = new Map<string, { files: Record<string, unknown>; objectives?: string[] }>();
+  const env = async (store: MemoryRunStore<PolicyRecord>) => ({
+    backend: await createBackend('cpu'),
+    adapter: null,
+    store,
+    loadData: loadBuiltin,
+    loadBase: (_b: unknown, backend: never) => folderLmLoader(TINY, 'tiny')('builtin', backend),
+    appVersion: 'test',
+    checkpointEvery: 1,
+    savePolicy: async (_run: string, _arm: number, label: string, s: { files: Record<string, unknown>; objectives?: string[] }) => {
+      saved.set(label, s);
+      return label;
+    },
+  });
 
   it('starts every online arm at the directional policy and writes with the personas’ directions; a resume trains the start again to the same trajectory', async () => {
     const store = new MemoryRunStore<PolicyRecord>();
@@ -92,6 +106,10 @@ describe('online methods from a directional policy (tiny checkpoint, cpu)', () =
       expect(a.eval.map((s) => s.set)).toEqual(['seen', 'unseen']);
       expect(a.answers).toHaveLength(12);
     }
+    // Saved with the start's direction table, as a directional policy is.
+    for (const label of ['direction', 'iterative', 'ppo', 'rloo']) expect(saved.get(label)!.files[CONDITION_FILE]).toBeInstanceOf(Uint8Array);
+    expect(saved.get('ppo')!.objectives).toEqual(d.personaDirections!.objectives);
+    expect(saved.get('ppo')!.files[CONDITION_FILE]).toEqual(saved.get('direction')!.files[CONDITION_FILE]);
     // Iteration 0 is the start policy: its greedy answers to the seen prompts are the directional arm's.
     expect(it.iterations![0].utility.mean).toBeCloseTo(d.eval[0].meanUtility, 9);
     expect(it.iterations).toHaveLength(3);

@@ -1,12 +1,13 @@
 // Iterative (online) DPO: each iteration samples K answers per training prompt (seen personas on
-// their training questions) from the current policy at method.temperature (default 1), scores them with the reward
-// model, pairs the best answer against the worst (a prompt whose answers all score the same is
-// dropped), and trains DPO on those pairs with the current policy as the reference (its log-probs
-// read once per iteration, before training); the trained policy is the next iteration's start and
-// reference (from a directional start, method.start, every row carries its persona's vector:
-// ./online.ts). After every iteration (and once before the first) the truth judge reads the policy's
-// answers to the seen personas' evaluation prompts: mean true utility with its interval and the
-// win rate against the starting policy, so the record shows whether the truth rises.
+// their training questions) from the current policy at method.temperature (default 1), scores
+// them with the reward model, pairs the best answer against the worst (a prompt whose answers all
+// score the same is dropped), and trains DPO on those pairs with the current policy as the
+// reference (its log-probs read once per iteration, before training); the trained policy is the
+// next iteration's start and reference (from a directional start, method.start, every row carries
+// its persona's vector: ./online.ts). After every iteration (and once before the first) the truth
+// judge reads the policy's answers to the seen personas' evaluation prompts: mean true utility
+// with its interval and the win rate against the starting policy, so the record shows whether the
+// truth rises.
 // Checkpoints: the loop's own inside an iteration (with the iteration's pairs and reference
 // log-probs, so a resume does not sample again) and one after each iteration; a resumed run
 // continues the same trajectory bit for bit.
@@ -86,6 +87,7 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
   }
   // The reference is the policy as it is now (no dropout), read once.
   const reference: ReferenceLogps[] = [];
+  const fixed = o.start ? new FixedCondition(o.be, model.config.hiddenSize) : null;
   const wasTraining = adapter?.training ?? false;
   if (adapter) adapter.training = false;
   try {
@@ -93,7 +95,7 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
     for (let i = 0; i < rows.length; i += size) {
       await abortPoint(o.signal);
       const chunk = rows.slice(i, i + size);
-      const condition = o.start ? o.be.fromData(stackRows([...chunk, ...chunk].map((r) => r.condition!)), [2 * chunk.length, 1, model.config.hiddenSize]) : null;
+      const condition = fixed ? fixed.forward(stackRows([...chunk, ...chunk].map((r) => r.condition!)), 2 * chunk.length) : null;
       let r: Awaited<ReturnType<typeof readPairLogProbs>>;
       try {
         r = await readPairLogProbs(model, chunk, { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, adapter, condition });

@@ -84,7 +84,7 @@ export function rowConditions(o: OnlineArm, items: readonly EvalItem[], k: numbe
   });
 }
 
-/** What the KL penalty and the first reference read: the directional start (with its vectors), or the base. */
+/** What PPO's and RLOO's KL penalty reads: the directional start (with its vectors), or the base. */
 export function referencePolicy(o: OnlineArm): TrainedPolicy {
   return o.start ? { model: o.start.model, adapter: o.start.adapter } : { model: o.base.model, adapter: null };
 }

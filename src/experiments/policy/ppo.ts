@@ -1,10 +1,10 @@
 // PPO and RLOO with a reward model (TRL's PPOTrainer and RLOOTrainer; the math is train/policy's,
-// golden-tested). An arm with method.start begins at a directional policy: each row carries its
-// persona's conditioning vector through rollout, reference and update (./online.ts). One step: `rolloutsPerStep` training prompts (a seeded order over a pool of
+// golden-tested). One step: `rolloutsPerStep` training prompts (a seeded order over a pool of
 // `train.maxPairs` seen-persona training prompts, `train.epochs` passes), answers sampled from the
-// current policy at the method's temperature (PPO one per prompt, RLOO k; log-probs read at it too), scored by the reward model; the
-// policy's log-probs (and PPO's values) and the base's log-probs read once without gradients;
-// then
+// current policy at the method's temperature (PPO one per prompt, RLOO k; log-probs are read at
+// it too), scored by the reward model; the policy's log-probs (and PPO's values) and the
+// reference's (the base; with method.start, the directional start, every row carrying its
+// persona's vector: ./online.ts) read once without gradients; then
 //   PPO:  per-token rewards −kl_coef·(log π − log π_base) plus the score at the last response
 //         token, GAE (γ, λ), whitened advantages, and `ppoEpochs` passes of shuffled minibatches
 //         (`train.batchSize` answers) of the clipped policy loss + vf_coef × the clipped value loss;
@@ -31,7 +31,7 @@ import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
 import type { EvalItem } from './evaluate';
 import { OnlineResumeError, policyParameters, readParameters, referencePolicy, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type OnlineCheckpoint, type TrainedPolicy } from './online';
-import { stackRows } from '../../train/policy/condition-embedding';
+import { FixedCondition, stackRows } from '../../train/policy/condition-embedding';
 import { ValueHead } from './value-head';
 
 type PpoSpec = Extract<PolicyArmSpec['method'], { kind: 'ppo' }>;
@@ -99,7 +99,7 @@ function tempered(hidden: Tensor, temperature: number): Tensor {
 
 /** A batch's conditioning vectors as the [B, 1, C] tensor the model reads (null without any). */
 function conditionTensor(model: LlamaModel, conditions: readonly Float32Array[] | undefined): Tensor | null {
-  return conditions ? model.backend.fromData(stackRows(conditions), [conditions.length, 1, model.config.hiddenSize]) : null;
+  return conditions ? new FixedCondition(model.backend, model.config.hiddenSize).forward(stackRows(conditions), conditions.length) : null;
 }
 
 /** Per-token log-probs (and values) of rollout rows without gradients, `size` rows at a time. */

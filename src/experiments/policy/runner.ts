@@ -12,7 +12,7 @@ import { buildPairSets, polePairs, polesFromId, splitDataset, type BuiltinDatase
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
 import type { ChatMessage } from '../../models/chat-template';
-import { POLICY_RECORD_VERSION, type PolicyArmResult, type PolicyArmSpec, type PolicyBaseSpec, type PolicyRecord, type PolicyRunEvent, type PolicySpec } from '../../protocol/policy';
+import { POLICY_RECORD_VERSION, type PersonaDirections, type PolicyArmResult, type PolicyArmSpec, type PolicyBaseSpec, type PolicyRecord, type PolicyRunEvent, type PolicySpec } from '../../protocol/policy';
 import type { RunPhase } from '../../protocol/events';
 import type { Backend } from '../../tensor';
 import { CancelledError, trainLoop } from '../../train/loop';
@@ -27,7 +27,7 @@ import { resolveSubset } from '../spec/expand';
 import { DpoPolicyModel, referenceLogps, type ReferenceLogps } from './dpo-model';
 import { contextOf, evalItems, judgeSet, sampleKl, skewComparisons, vsBaseScores, writeAnswers, type Answers, type AnswerLm, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
-import { policyFiles, type PolicyFiles } from './save';
+import { policyFiles, type HostCondition, type PolicyFiles } from './save';
 import { RewardModelUnavailableError, type PolicyRewardModel } from './reward';
 import type { OnlineArm, OnlineCheckpoint, OnlineStart } from './online';
 import { trainIterativeDpo } from './online-dpo';
@@ -375,8 +375,8 @@ interface OnlineTrained {
   adapter: LoraAdapter | null;
   /** A directional start: per evaluation item, the vector the policy writes with, and its guidance. */
   steer?: { conditions: Float32Array[]; guidance: number };
-  /** A directional start: the direction table (host copy) and objectives the saved policy keeps. */
-  extras: { condition: Float32Array; objectives: string[] } | null;
+  /** A directional start: its direction table (a host copy; features = the objectives), which the saved policy keeps. */
+  condition: HostCondition | null;
 }
 
 async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<OnlineTrained> {
@@ -436,11 +436,11 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
       start: start?.online ?? null,
     };
     const steer = start ? { conditions: sh.items.map((it) => start.online.conditionOf(it)), guidance: start.online.guidance } : undefined;
-    const extras = start ? { condition: start.condition, objectives: start.objectives } : null;
-    if (m.kind === 'iterative-dpo') return { ...(await trainIterativeDpo(arm, owned)), steer, extras };
+    const condition = start?.condition ?? null;
+    if (m.kind === 'iterative-dpo') return { ...(await trainIterativeDpo(arm, owned)), steer, condition };
     const head: { head: ValueHead | null } = { head: null };
     try {
-      return { ...(await trainPpo(arm, owned, head)), steer, extras };
+      return { ...(await trainPpo(arm, owned, head)), steer, condition };
     } finally {
       head.head?.dispose();
     }
@@ -448,7 +448,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
     rm.dispose();
     startOwned.adapter?.dispose();
     startOwned.lm?.model.dispose();
-    // (the condition table was read into the extras' host copy before it goes)
+    // (the direction table was read to the host before it goes)
     startOwned.condition?.dispose();
   }
 }
@@ -458,8 +458,8 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
  * when it ran, or trained again from the same seed when the run was resumed past it: the same
  * weights), and every seen and evaluation persona read as a direction by the arm's reward model.
  */
-async function directionalStart(run: Run, sh: Shared, i: number, from: { index: number; arm: PolicyArmSpec }, rm: PolicyRewardModel, owned: Owned): Promise<{ online: OnlineStart; condition: Float32Array; objectives: string[] }> {
-  const { spec, record, o } = run;
+async function directionalStart(run: Run, sh: Shared, i: number, from: { index: number; arm: PolicyArmSpec }, rm: PolicyRewardModel, owned: Owned): Promise<{ online: OnlineStart; condition: HostCondition }> {
+  const { spec, record } = run;
   const a = spec.arms[i];
   const fm = from.arm.method;
   if (fm.kind !== 'directional-dpo') throw new Error(`${a.label}: method.start names a ${fm.kind} arm (parsePolicySpec should have refused it)`);
@@ -474,34 +474,47 @@ async function directionalStart(run: Run, sh: Shared, i: number, from: { index: 
     }
   }
   if (!trained.condition) throw new Error(`${a.label}: its start has no direction vector (parsePolicySpec should have refused it)`);
-  const table = (await trained.condition.table.data()) as Float32Array;
-  const width = trained.condition.width;
+  const condition: HostCondition = { features: trained.objectives.slice(), width: trained.condition.width, table: (await trained.condition.table.data()) as Float32Array };
   run.progress(i, 'features', 0, `${a.label}: reading the personas as directions`);
-  const personas = [...new Set([...sh.split.seenPersonas, ...sh.items.map((it) => it.personaId)])];
-  const dirs = await personaDirections(rm, personas, trained.objectives, { ...PERSONA_DIRECTION_DEFAULTS, seed: spec.seed, signal: o.signal });
-  const evalPersonas = [...new Set(sh.items.map((it) => it.personaId))];
-  const evalDirs = new Map(evalPersonas.map((p) => [p, dirs.get(p)!]));
+  // Training prompts come from every seen persona; the record keeps the evaluation's.
+  const read = await readPersonas(run, sh, rm, condition, fm.personaStrength, sh.split.seenPersonas);
   record.arms[i].start = from.arm.label;
-  record.arms[i].personaDirections = {
-    rewardModel: rm.description,
-    objectives: trained.objectives.slice(),
-    directions: evalPersonas.map((personaId) => ({ personaId, direction: dirs.get(personaId)! })),
-    strength: fm.personaStrength,
-    tasteSignAgreement: tasteSignAgreement(sh.ds, evalDirs, trained.objectives),
-  };
+  record.arms[i].personaDirections = read.record;
+  return { online: { label: from.arm.label, model: trained.model, adapter: trained.adapter, conditionOf: read.conditionOf, guidance: fm.guidance }, condition };
+}
+
+/**
+ * The personas read as directions by `rm` (the evaluation's, and `more`), over the direction
+ * table's objectives: what the record keeps for the evaluation's personas, and the vector a
+ * prompt is written with (u · E at the persona's direction on the question's objectives, scaled
+ * to `strength`; computed once per persona and question).
+ */
+async function readPersonas(run: Run, sh: Shared, rm: PolicyRewardModel, condition: HostCondition, strength: number, more: readonly string[] = []): Promise<{ record: PersonaDirections; conditionOf(it: EvalItem): Float32Array }> {
+  const { spec, o } = run;
+  const objectives = [...condition.features];
+  const evalPersonas = [...new Set(sh.items.map((it) => it.personaId))];
+  const dirs = await personaDirections(rm, [...new Set([...evalPersonas, ...more])], objectives, { ...PERSONA_DIRECTION_DEFAULTS, seed: spec.seed, signal: o.signal });
+  const evalDirs = new Map(evalPersonas.map((p) => [p, dirs.get(p)!]));
   const vectors = new Map<string, Float32Array>();
-  const objectives = trained.objectives;
-  const conditionOf = (it: EvalItem): Float32Array => {
-    const key = `${it.personaId}\u0000${it.questionId}`;
-    let v = vectors.get(key);
-    if (!v) {
-      const u = dirs.get(it.personaId);
-      if (!u) throw new Error(`${a.label}: persona ${it.personaId} was not read as a direction`);
-      vectors.set(key, (v = conditionVectors(table, width, [questionDirection(u, objectives, sh.ds.question(it.questionId), fm.personaStrength)])));
-    }
-    return v;
+  return {
+    record: {
+      rewardModel: rm.description,
+      objectives,
+      directions: evalPersonas.map((personaId) => ({ personaId, direction: evalDirs.get(personaId)! })),
+      strength,
+      tasteSignAgreement: tasteSignAgreement(sh.ds, evalDirs, objectives),
+    },
+    conditionOf: (it) => {
+      const key = `${it.personaId}\u0000${it.questionId}`;
+      let v = vectors.get(key);
+      if (!v) {
+        const u = dirs.get(it.personaId);
+        if (!u) throw new Error(`persona ${it.personaId} was not read as a direction`);
+        vectors.set(key, (v = conditionVectors(condition.table, condition.width, [questionDirection(u, objectives, sh.ds.question(it.questionId), strength)])));
+      }
+      return v;
+    },
   };
-  return { online: { label: from.arm.label, model: trained.model, adapter: trained.adapter, conditionOf, guidance: fm.guidance }, condition: table, objectives: objectives.slice() };
 }
 
 /**
@@ -601,16 +614,9 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'iterative-dpo' || a.method.kind === 'ppo' || a.method.kind === 'rloo') {
-      const { model, adapter, steer, extras } = await trainOnline(run, sh, i, owned);
-      if (run.env.savePolicy) {
-        // A policy started from a directional one reads its direction table: it is saved with it.
-        const table = extras ? new ConditionEmbedding(run.env.backend, extras.objectives, model.config.hiddenSize, run.env.backend.fromData(extras.condition, [extras.objectives.length, model.config.hiddenSize])) : null;
-        try {
-          result.saved = await run.env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', table)), ...(extras ? { objectives: extras.objectives } : {}) });
-        } finally {
-          table?.dispose();
-        }
-      }
+      const { model, adapter, steer, condition } = await trainOnline(run, sh, i, owned);
+      // A policy started from a directional one reads its direction table: it is saved with it.
+      if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), ...(condition ? { objectives: [...condition.features] } : {}) });
       await evaluateArm(run, sh, i, model, adapter, true, undefined, steer);
     } else if (a.method.kind === 'directional-dpo') {
       await runDirectional(run, sh, i, owned);
@@ -754,18 +760,9 @@ async function writeForPersonas(run: Run, sh: Shared, i: number, trained: Traine
   run.progress(i, 'features', TRAIN_SHARE, `${a.label}: training a ${subset.keys.length ? 'conditional' : 'marginal'} reward model to read the personas as directions`);
   const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, signal: o.signal });
   try {
-    const personas = [...new Set(sh.items.map((it) => it.personaId))];
-    const dirs = await personaDirections(rm, personas, trained.objectives, { ...PERSONA_DIRECTION_DEFAULTS, seed: spec.seed, signal: o.signal });
-    const width = trained.condition!.width;
-    record.arms[i].personaDirections = {
-      rewardModel: rm.description,
-      objectives: trained.objectives.slice(),
-      directions: personas.map((personaId) => ({ personaId, direction: dirs.get(personaId)! })),
-      strength: m.personaStrength,
-      tasteSignAgreement: tasteSignAgreement(sh.ds, dirs, trained.objectives),
-      ...(sharedWith ? { sharedWith } : {}),
-    };
-    const conditions = sh.items.map((it) => conditionVectors(table, width, [questionDirection(dirs.get(it.personaId)!, trained.objectives, sh.ds.question(it.questionId), m.personaStrength)]));
+    const read = await readPersonas(run, sh, rm, { features: trained.objectives, width: trained.condition!.width, table }, m.personaStrength);
+    record.arms[i].personaDirections = { ...read.record, ...(sharedWith ? { sharedWith } : {}) };
+    const conditions = sh.items.map((it) => read.conditionOf(it));
     await evaluateArm(run, sh, i, trained.model, trained.adapter, true, undefined, { conditions, guidance: m.guidance });
   } finally {
     rm.dispose();

@@ -23,7 +23,14 @@ export class SavedConditionError extends Error {
   override name = 'SavedConditionError';
 }
 
-export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null, baseName: string, condition: ConditionEmbedding | null = null): Promise<{ kind: 'full' | 'lora'; files: PolicyFiles }> {
+/** A conditioning table already read to the host (what readSavedCondition returns). */
+export interface HostCondition {
+  features: readonly string[];
+  width: number;
+  table: Float32Array;
+}
+
+export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null, baseName: string, condition: ConditionEmbedding | HostCondition | null = null): Promise<{ kind: 'full' | 'lora'; files: PolicyFiles }> {
   const extra: PolicyFiles = condition ? { [CONDITION_FILE]: await conditionFile(condition) } : {};
   if (adapter) return { kind: 'lora', files: { ...(await adapter.save(model.config, baseName)), ...extra } };
   const tensors = [];
@@ -31,12 +38,13 @@ export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null
   return { kind: 'full', files: { 'model.safetensors': writeSafetensors(tensors, { format: 'pt' }), ...extra } };
 }
 
-async function conditionFile(c: ConditionEmbedding): Promise<Uint8Array> {
-  return writeSafetensors([{ name: 'condition.table', shape: [c.size, c.width], data: (await c.table.data()) as Float32Array }], { format: 'pt', features: JSON.stringify(c.features) });
+async function conditionFile(c: ConditionEmbedding | HostCondition): Promise<Uint8Array> {
+  const data = c.table instanceof Float32Array ? c.table : ((await c.table.data()) as Float32Array);
+  return writeSafetensors([{ name: 'condition.table', shape: [c.features.length, c.width], data }], { format: 'pt', features: JSON.stringify(c.features) });
 }
 
 /** A saved policy's conditioning table read back (null when it has none). */
-export async function readSavedCondition(files: PolicyFiles): Promise<{ features: string[]; width: number; table: Float32Array } | null> {
+export async function readSavedCondition(files: PolicyFiles): Promise<(HostCondition & { features: string[] }) | null> {
   const bytes = files[CONDITION_FILE];
   if (bytes === undefined) return null;
   if (typeof bytes === 'string') throw new SavedConditionError(`${CONDITION_FILE}: expected bytes, got text`);

@@ -126,7 +126,7 @@ const train = obj(
 );
 
 const arm: Schema<PolicyArmSpec> = obj({
-  label: str({ minLength: 1, maxLength: 80 }),
+  label: armLabel,
   conditioning: subsetSchema,
   method,
   train,
