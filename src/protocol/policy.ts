@@ -60,7 +60,7 @@ export type PolicyMethodSpec =
   /** Online DPO: sample K answers per prompt, label best vs worst with a Stage-1 reward model, retrain. */
   | (Omit<DpoMethodSpec, 'kind' | 'pairs'> & { kind: 'iterative-dpo'; iterations: number; samplesPerPrompt: number; temperature: number; rewardModelRun: string | null; start: string | null })
   /** PPO with a Stage-1 reward model (per-token KL penalty, value head, GAE). */
-  | { kind: 'ppo'; rewardModelRun: string | null; start: string | null; temperature: number; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; ppoEpochs: number; rolloutsPerStep: number }
+  | { kind: 'ppo'; rewardModelRun: string | null; start: string | null; temperature: number; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; valueHead: 'shared' | 'detached'; ppoEpochs: number; rolloutsPerStep: number }
   /** RLOO: K samples per prompt, leave-one-out baseline, no critic. */
   | { kind: 'rloo'; rewardModelRun: string | null; start: string | null; temperature: number; klCoef: number; k: number; cliprange: number; rolloutsPerStep: number }
   /** Directional control (issue 13, item 4): the system message is a preference direction over a multi-objective reward model's objectives; DPO on pairs labelled by direction · r(x). */
@@ -124,7 +124,17 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
   personas: boolean;
   /** With `personas`: the length of the vector each answer is written at (the persona's direction on its question's objectives, renormalized; policy/persona-direction.ts questionDirection). */
   personaStrength: number;
+  /**
+   * With `personas`: the pairs the persona-reading reward model trains on. 'generic+cross' (the
+   * run's Stage-1 pair sets) carries no majority between an axis's poles: every pole beats the
+   * neutral answer, and cross pairs are balanced by construction, so a marginal model learns
+   * which pole is more distinctive, not which more personas want. 'generic+cross+pole' adds the
+   * pole pairs (the persona's answer against it with one pole flipped), where the majority shows.
+   */
+  readerPairs: ReaderPairs;
 }
+
+export type ReaderPairs = 'generic+cross' | 'generic+cross+pole';
 
 export interface DirectionalJudgeSpec {
   /** Questions held out of training and judged (a seeded sample of the world's questions). */

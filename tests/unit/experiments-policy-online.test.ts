@@ -223,6 +223,31 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
     expect(() => parsePolicySpec(spec('rloo', { temperature: 0 }))).toThrow(/arms\[0\]\.method\.temperature/);
   }, 300_000);
 
+  it('valueHead detached: the value loss trains only its head, so its weight leaves the policy as it was; shared, it moves the trunk', async () => {
+    // One step (its advantages come from the rollout's values, so the critic's updates cannot reach
+    // them) of three updates: the third reads the policy after two AdamW steps (a first step alone
+    // is lr·sign(g), blind to how large the value gradient is). No gradient clipping: a global clip
+    // norm would couple the head to the policy through the scale.
+    const policyOf = async (valueHead: string, vfCoef: number) => {
+      const r = await runPolicy(spec('ppo', { valueHead, vfCoef, ppoEpochs: 3 }, { epochs: 0.5, clipNorm: null }), env(new MemoryRunStore<PolicyRecord>()));
+      expect(r.status, r.error?.message).toBe('done');
+      const a = r.arms[0];
+      return { kl: a.curve.map((p) => [p['objective/kl'], p['policy/approxkl_avg']]), answers: a.answers, value: a.curve.map((p) => p['loss/value_avg']) };
+    };
+    const d0 = await policyOf('detached', 0);
+    const d5 = await policyOf('detached', 5);
+    expect(d5.kl).toEqual(d0.kl);
+    expect(d5.answers).toEqual(d0.answers);
+    expect(d5.value).not.toEqual(d0.value);
+    expect(d0.kl[0][1]).toBeGreaterThan(0);
+    const s0 = await policyOf('shared', 0);
+    const s5 = await policyOf('shared', 5);
+    expect(s0.kl).toEqual(d0.kl);
+    expect(s5.kl[0][1]).not.toBe(s0.kl[0][1]);
+    expect(parsePolicySpec(spec('ppo')).arms[0].method).toMatchObject({ valueHead: 'shared' });
+    expect(() => parsePolicySpec(spec('ppo', { valueHead: 'separate' }))).toThrow(/arms\[0\]\.method\.valueHead/);
+  }, 300_000);
+
   it('a named reward model this environment cannot load fails on the field', async () => {
     const r = await runPolicy(spec('ppo'), env(new MemoryRunStore<PolicyRecord>(), { loadRewardModel: undefined }));
     expect(r.status).toBe('failed');

@@ -4,7 +4,10 @@
 // skewed world: one trained policy, two readings of the personas, eval sets and the skew
 // comparison in the record.
 import { describe, expect, it } from 'vitest';
-import { AXIS_IDS, DEFAULT_BUILTIN, QUESTIONS, type BuiltinDataset } from '../../src/data';
+import { AXIS_IDS, buildPairSets, DEFAULT_BUILTIN, isBuiltin, QUESTIONS, splitDataset, type BuiltinDataset } from '../../src/data';
+import { makeResponse } from '../../src/data/builtin/responses';
+import { trainOwnRewardModel } from '../../src/experiments/policy/own-reward';
+import { resolveSubset } from '../../src/experiments/spec/expand';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { normalize } from '../../src/experiments/policy/direction';
@@ -117,6 +120,50 @@ describe('a persona as a direction', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(SpecError);
       expect((e as SpecError).path).toBe('arms[0].method.personas');
+    }
+  });
+});
+
+describe('the persona reader\'s pairs on a skewed world (formality 70% formal)', () => {
+  it('the marginal reader prefers the majority\'s pole once it trains on pole pairs too; generic and cross pairs do not show the majority', async () => {
+    const be = await createBackend('cpu');
+    const ds = await loadBuiltin(parsePolicySpec({ data: { source: 'builtin', personas: 300, skew: { formality: 0.7 } }, arms: [{ label: 'x' }] }).data);
+    if (!isBuiltin(ds)) throw new Error('not the built-in world');
+    const split = splitDataset(ds, { seed: 1, unseenFraction: 0.2, testFraction: 0.15 });
+    const sets = buildPairSets(ds, split, { seed: 1, crossPartners: 1 });
+    // Every question that uses formality: its answer at the formal pole against the casual one, all else neutral.
+    const items = QUESTIONS.flatMap((q) => {
+      const k = q.axes.indexOf('formality');
+      return k < 0 ? [] : [1, -1].map((pole) => ({ personaId: split.seenPersonas[0], questionId: q.id, instruction: q.text, answer: makeResponse(q, q.axes.map((_, j) => (j === k ? pole : 0))).text }));
+    });
+    const formalShare = async (pairs: 'generic+cross' | 'generic+cross+pole') => {
+      const rm = await trainOwnRewardModel(be, ds, split, sets, 1, { subset: resolveSubset({ kind: 'preset', name: 'none' }), pairs });
+      try {
+        const s = await rm.score(items);
+        let formal = 0;
+        for (let i = 0; i < s.length; i += 2) formal += s[i] > s[i + 1] ? 1 : 0;
+        return { share: formal / (s.length / 2), description: rm.description };
+      } finally {
+        rm.dispose();
+      }
+    };
+    const without = await formalShare('generic+cross');
+    const withPole = await formalShare('generic+cross+pole');
+    expect(withPole.description).toMatch(/\(generic, cross and pole\)/);
+    expect(without.description).not.toMatch(/pole/);
+    expect(withPole.share).toBeGreaterThanOrEqual(0.6);
+    expect(withPole.share).toBeGreaterThan(without.share);
+  }, 300_000);
+
+  it('the spec field: default generic and cross; it does not change the trained policy, so arms that differ in it share one', () => {
+    const arm = (label: string, readerPairs?: string) => ({ label, method: { kind: 'directional-dpo', placement: 'embedding', personas: true, ...(readerPairs ? { readerPairs } : {}) } });
+    const s = parsePolicySpec({ arms: [arm('a'), arm('b', 'generic+cross+pole')] });
+    expect(s.arms.map((a) => (a.method as { readerPairs: string }).readerPairs)).toEqual(['generic+cross', 'generic+cross+pole']);
+    try {
+      parsePolicySpec({ arms: [arm('a', 'pole')] });
+      throw new Error('parsed');
+    } catch (e) {
+      expect((e as SpecError).path).toBe('arms[0].method.readerPairs');
     }
   });
 });

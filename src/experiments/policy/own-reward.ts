@@ -2,10 +2,12 @@
 // (method.rewardModelRun null): Stage 1's conditional bag-of-features reward model (every persona
 // attribute, Bradley-Terry, 16 dims, as the Stage-1 `conditional` features arm) trained through
 // Stage 1's loop on this run's own training pairs (the seen personas' generic and cross pairs of
-// their training questions; never the evaluation's questions or the unseen personas). Seeded,
+// their training questions, and with `pairs` 'generic+cross+pole' their pole pairs too; never the
+// evaluation's questions or the unseen personas). Seeded,
 // so a resumed run trains the same model again. The record says it was trained here. Answers are
 // scored as Stage-1 runs' kept models score them (BagScorer.rewards: r(p, x) = <u_p, v_x> + c_x).
-import type { AttributeSubset, BuiltinDataset, DataSplit, PairSets } from '../../data';
+import { polePairs, type AttributeSubset, type BuiltinDataset, type DataSplit, type PairSets } from '../../data';
+import type { ReaderPairs } from '../../protocol/policy';
 import type { Backend } from '../../tensor';
 import { trainLoop } from '../../train/loop';
 import { PersonaBagEncoder, ResponseBagEncoder } from '../encoders/bags';
@@ -28,9 +30,12 @@ export async function trainOwnRewardModel(
     onProgress?(step: number, total: number): void;
     /** The attributes it reads (default all); with none it is the marginal model: one reward for every persona. */
     subset?: AttributeSubset;
+    /** Which of the seen personas' training pairs (default 'generic+cross'). */
+    pairs?: ReaderPairs;
   } = {},
 ): Promise<PolicyRewardModel & { accuracy: number; pairs: number }> {
-  const pairs = samplePairs([...sets.train.generic, ...sets.train.cross], OWN_RM.maxPairs, seed, 'policy-reward-model');
+  const pole = o.pairs === 'generic+cross+pole' ? polePairs(ds, split.train, seed) : [];
+  const pairs = samplePairs([...sets.train.generic, ...sets.train.cross, ...pole], OWN_RM.maxPairs, seed, 'policy-reward-model');
   if (pairs.length === 0) throw new RangeError('No training pairs to train a reward model on');
   const seen = new Set(split.seenPersonas);
   const personas = new Map(ds.personas.map((p) => [p.id, p]));
@@ -46,7 +51,7 @@ export async function trainOwnRewardModel(
       runId: 'this run',
       arm: 'own',
       // (The online arms' model, on every attribute, keeps its name: "conditional".)
-      description: `${o.subset === undefined ? 'conditional' : subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)'} bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+      description: `${o.subset === undefined ? 'conditional' : subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)'} bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs${pole.length ? ' (generic, cross and pole)' : ''}, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
       accuracy,
       pairs: pairs.length,
       async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {

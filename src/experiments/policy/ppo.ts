@@ -7,14 +7,15 @@
 // persona's vector: ./online.ts) read once without gradients; then
 //   PPO:  per-token rewards −kl_coef·(log π − log π_base) plus the score at the last response
 //         token, GAE (γ, λ), whitened advantages, and `ppoEpochs` passes of shuffled minibatches
-//         (`train.batchSize` answers) of the clipped policy loss + vf_coef × the clipped value loss;
+//         (`train.batchSize` answers) of the clipped policy loss + vf_coef × the clipped value loss
+//         (with method.valueHead 'detached' the value loss reaches only the head, not the trunk);
 //   RLOO: sequence rewards score − kl_coef·Σ_t kl_t, leave-one-out advantages within each
 //         prompt's k answers, and one pass of minibatches of the clipped policy loss on sequence
 //         log-probs (no value head).
 // Every step is logged with TRL's names (objective/*, policy/*, loss/*). Checkpoints every
 // `checkpointEvery` steps hold the parameters (policy and value head) and AdamW's moments; every
 // draw is seeded by step, so a resume continues the same trajectory bit for bit.
-import { backward, noGrad, scale, sum } from '../../autograd';
+import { backward, detach, noGrad, scale, sum } from '../../autograd';
 import { scoringBatch, type PromptResponse } from '../../models/batch';
 import type { LlamaModel } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
@@ -262,7 +263,7 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
                 const old = onGrid(idx.map((j) => d.old[j]), weights, B, T);
                 const r = ppoLoss(
                   { logps: tokens, oldLogps: old, advantages: grid.advantages, mask: weights },
-                  { values: head.values(hidden), oldValues: grid.oldValues, returns: grid.returns, mask: weights },
+                  { values: head.values((m as PpoSpec).valueHead === 'detached' ? detach(hidden) : hidden), oldValues: grid.oldValues, returns: grid.returns, mask: weights },
                   { cliprange: m.cliprange, cliprangeValue: (m as PpoSpec).cliprangeValue, vfCoef: (m as PpoSpec).vfCoef },
                 );
                 backward(r.loss);

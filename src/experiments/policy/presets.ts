@@ -39,6 +39,13 @@ const directionArms = [
   { label: 'marginal (direction)', conditioning: NONE, method: PERSONA_DIRECTIONAL_METHOD, train: PERSONA_DIRECTIONAL_TRAIN },
 ];
 /**
+ * On the skewed world the persona readers train on the pole pairs too: on generic and cross pairs
+ * alone the marginal reader prefers the casual pole on every formality question although 70% of
+ * the personas want the formal one (scripts/reader-pole-probe.ts: 0% of 25; with pole pairs 72%).
+ * The policy is the same (the reader's pairs do not enter its training).
+ */
+const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.method, readerPairs: 'generic+cross+pole' } }));
+/**
  * Online methods continuing the directional policy (method.start): each reads the personas as
  * directions with its own reward model, which also labels (iterative DPO) or rewards (PPO, RLOO)
  * its samples; they train a copy of its LoRA adapter at half its rate, the start as reference.
@@ -146,12 +153,12 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'dpo-direction-skewed',
     title: 'Conditional vs marginal through a direction, on a skewed world',
-    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority?',
+    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows.',
     spec: {
       name: 'dpo-direction-skewed',
       seed: 1,
       data: { source: 'builtin', skew: { formality: 0.7, religious: 0.7 } },
-      arms: directionArms,
+      arms: skewedDirectionArms,
       eval: PERSONA_DIRECTIONAL_EVAL,
     },
   },

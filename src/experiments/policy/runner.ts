@@ -12,7 +12,7 @@ import { buildPairSets, polePairs, polesFromId, splitDataset, type BuiltinDatase
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
 import type { ChatMessage } from '../../models/chat-template';
-import { POLICY_RECORD_VERSION, type PersonaDirections, type PolicyArmResult, type PolicyArmSpec, type PolicyBaseSpec, type PolicyRecord, type PolicyRunEvent, type PolicySpec } from '../../protocol/policy';
+import { POLICY_RECORD_VERSION, type PersonaDirections, type PolicyArmResult, type PolicyArmSpec, type PolicyBaseSpec, type PolicyRecord, type PolicyRunEvent, type PolicySpec, type ReaderPairs } from '../../protocol/policy';
 import type { RunPhase } from '../../protocol/events';
 import type { Backend } from '../../tensor';
 import { CancelledError, trainLoop } from '../../train/loop';
@@ -229,12 +229,12 @@ interface TrainedDirectional {
 
 /**
  * What a directional arm's training depends on: its method and training, not its conditioning
- * (which only says how personas are read afterwards) nor whether and how strongly it writes for
- * personas. Arms with the same key train the same policy.
+ * (which only says how personas are read afterwards) nor whether, how strongly and from which
+ * reader's pairs it writes for personas. Arms with the same key train the same policy.
  */
 function directionalKey(a: PolicyArmSpec): string | null {
   if (a.method.kind !== 'directional-dpo') return null;
-  return JSON.stringify({ method: { ...a.method, personas: undefined, personaStrength: undefined }, train: a.train });
+  return JSON.stringify({ method: { ...a.method, personas: undefined, personaStrength: undefined, readerPairs: undefined }, train: a.train });
 }
 
 /**
@@ -395,7 +395,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
   } else {
     run.progress(i, 'features', 0, `${a.label}: training a reward model on the run's training pairs (arms[${i}].method.rewardModelRun is null)`);
     // From a directional start the model also reads the personas, under the arm's conditioning (as the start arm's did).
-    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { ...(from ? { subset: resolveSubset(a.conditioning) } : {}), signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
+    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { ...(from ? { subset: resolveSubset(a.conditioning), pairs: readerPairsOf(from.arm) } : {}), signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
   }
   result.rewardModel = rm.description;
   const startOwned: Owned = { lm: null, adapter: null, condition: null };
@@ -745,6 +745,11 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
   return { label: a.label, model, lm: owned.lm, adapter, condition, objectives: kept.objectives, result: structuredClone({ curve, final, saved, rewardModel, directional }) };
 }
 
+/** The pairs a directional arm's persona reader trains on. */
+function readerPairsOf(a: PolicyArmSpec): ReaderPairs {
+  return a.method.kind === 'directional-dpo' ? a.method.readerPairs : 'generic+cross';
+}
+
 /**
  * A directional policy writing for the evaluation's personas: a bag-of-features reward model
  * trained here on the run's training pairs under the arm's conditioning (none: the marginal model)
@@ -758,7 +763,7 @@ async function writeForPersonas(run: Run, sh: Shared, i: number, trained: Traine
   if (m.kind !== 'directional-dpo') throw new Error('writeForPersonas: not a directional arm');
   const subset = resolveSubset(a.conditioning);
   run.progress(i, 'features', TRAIN_SHARE, `${a.label}: training a ${subset.keys.length ? 'conditional' : 'marginal'} reward model to read the personas as directions`);
-  const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, signal: o.signal });
+  const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, pairs: m.readerPairs, signal: o.signal });
   try {
     const read = await readPersonas(run, sh, rm, { features: trained.objectives, width: trained.condition!.width, table }, m.personaStrength);
     record.arms[i].personaDirections = { ...read.record, ...(sharedWith ? { sharedWith } : {}) };

@@ -52,6 +52,10 @@ const method = variants<PolicyArmSpec['method']>(
       cliprange: num({ gt: 0, max: 1, default: 0.2 }),
       cliprangeValue: num({ gt: 0, max: 10, default: 0.2 }),
       vfCoef: num({ min: 0, max: 10, default: 0.1 }),
+      // 'shared': the value loss trains the policy's trunk too (TRL's first PPO, a value head on
+      // the policy); 'detached': the value head reads the hidden states without gradient, so only
+      // the policy loss moves the policy (TRL's current PPOTrainer keeps a separate value model).
+      valueHead: literal(['shared', 'detached'], { default: 'shared' }),
       ppoEpochs: num({ integer: true, min: 1, max: 16, default: 4 }),
       rolloutsPerStep: num({ integer: true, min: 1, max: 4096, default: 64 }),
     }),
@@ -78,6 +82,7 @@ const method = variants<PolicyArmSpec['method']>(
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
       personas: bool({ default: false }),
       personaStrength: num({ gt: 0, max: 10, default: 1.3 }),
+      readerPairs: literal(['generic+cross', 'generic+cross+pole'], { default: 'generic+cross' }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),

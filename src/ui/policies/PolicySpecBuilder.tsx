@@ -126,6 +126,16 @@ function ArmEditor({ index }: { index: number }) {
           <NumberField path={[...base, 'method', 'cliprange']} label="Clip range (ε)" />
           <NumberField path={[...base, 'method', 'cliprangeValue']} label="Value clip range" />
           <NumberField path={[...base, 'method', 'vfCoef']} label="Value loss weight" />
+          <SelectField
+            path={[...base, 'method', 'valueHead']}
+            label="Value head"
+            value={String(getAt(arm, ['method', 'valueHead']) ?? 'shared')}
+            options={[
+              { value: 'shared', label: 'shared: its loss trains the policy too' },
+              { value: 'detached', label: 'detached: only the policy loss moves the policy' },
+            ]}
+            onChange={(v) => put(['method', 'valueHead'], v)}
+          />
           <NumberField path={[...base, 'method', 'gamma']} label="γ (discount)" />
           <NumberField path={[...base, 'method', 'lam']} label="λ (GAE)" />
         </div>
@@ -196,6 +206,19 @@ function ArmEditor({ index }: { index: number }) {
                 { value: 'true', label: 'yes, as read' },
               ]}
               onChange={(v) => put(['method', 'personas'], v === 'true')}
+            />
+          )}
+          {getAt(arm, ['method', 'personas']) === true && (
+            <SelectField
+              path={[...base, 'method', 'readerPairs']}
+              label="The persona reader trains on"
+              wide
+              value={String(getAt(arm, ['method', 'readerPairs']) ?? 'generic+cross')}
+              options={[
+                { value: 'generic+cross', label: 'generic and cross pairs' },
+                { value: 'generic+cross+pole', label: 'generic, cross and pole pairs (shows majorities)' },
+              ]}
+              onChange={(v) => put(['method', 'readerPairs'], v)}
             />
           )}
         </div>
