@@ -4,6 +4,7 @@
 // the axis, the answer at the + pole against the answer at the − pole, all other axes neutral.
 // On a skewed world the majority's pole is what a pooled reader should prefer.
 //   node scripts/node-run.mjs scripts/reader-pole-probe.ts [PRESET] --threads 1
+import { applyThreadsFlag } from '../src/cli/threads-flag';
 import { AXIS_IDS, buildPairSets, isBuiltin, splitDataset } from '../src/data';
 import { makeResponse } from '../src/data/builtin/responses';
 import { trainOwnRewardModel } from '../src/experiments/policy/own-reward';
@@ -12,7 +13,7 @@ import { loadBuiltin } from '../src/experiments/prepare';
 import { resolveSubset } from '../src/experiments/spec/expand';
 import { createBackend } from '../src/tensor';
 
-const preset = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'dpo-direction-skewed';
+const preset = applyThreadsFlag(process.argv.slice(2))[0] ?? 'dpo-direction-skewed';
 const spec = policyPresetSpec(preset);
 const be = await createBackend('cpu');
 const ds = await loadBuiltin(spec.data);

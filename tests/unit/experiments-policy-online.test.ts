@@ -232,7 +232,7 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
       const r = await runPolicy(spec('ppo', { valueHead, vfCoef, ppoEpochs: 3 }, { epochs: 0.5, clipNorm: null }), env(new MemoryRunStore<PolicyRecord>()));
       expect(r.status, r.error?.message).toBe('done');
       const a = r.arms[0];
-      return { kl: a.curve.map((p) => [p['objective/kl'], p['policy/approxkl_avg']]), answers: a.answers, value: a.curve.map((p) => p['loss/value_avg']) };
+      return { kl: a.curve.map((p) => [p['objective/kl'], p['policy/approxkl_avg']]), answers: a.answers, value: a.curve.map((p) => p['loss/value_avg']), method: a.method };
     };
     const d0 = await policyOf('detached', 0);
     const d5 = await policyOf('detached', 5);
@@ -240,10 +240,12 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
     expect(d5.answers).toEqual(d0.answers);
     expect(d5.value).not.toEqual(d0.value);
     expect(d0.kl[0][1]).toBeGreaterThan(0);
+    expect(d0.method).toMatch(/detached value head/);
     const s0 = await policyOf('shared', 0);
     const s5 = await policyOf('shared', 5);
     expect(s0.kl).toEqual(d0.kl);
     expect(s5.kl[0][1]).not.toBe(s0.kl[0][1]);
+    expect(s0.method).not.toMatch(/detached/);
     expect(parsePolicySpec(spec('ppo')).arms[0].method).toMatchObject({ valueHead: 'shared' });
     expect(() => parsePolicySpec(spec('ppo', { valueHead: 'separate' }))).toThrow(/arms\[0\]\.method\.valueHead/);
   }, 300_000);

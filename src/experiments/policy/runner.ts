@@ -93,7 +93,7 @@ export function methodName(m: PolicyArmSpec['method']): string {
     case 'iterative-dpo':
       return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'ppo':
-      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts${atTemperature(m.temperature)})${fromStart(m.start)}`;
+      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.valueHead === 'detached' ? 'detached value head, ' : ''}${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'rloo':
       return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'directional-dpo':
