@@ -2,7 +2,8 @@
 // backend, toy size): a directional arm writing for personas, and a PPO arm whose "Start from"
 // the user sets in the spec builder to that arm. The run trains the directional policy, then PPO
 // from it (the personas read as directions by PPO's own reward model); the arm line says where it
-// started, and PPO's curves are charted. A start that names a later arm is refused under the
+// started, and PPO's curves are charted. The user also detaches PPO's value head and has the
+// persona reader train on pole pairs too; the arm line says both. A start that names a later arm is refused under the
 // control. Screenshot; axe clean.
 import { expect, test } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
@@ -30,6 +31,9 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await expect(start).toHaveValue('');
   await expect(start.locator('option')).toHaveText(['the base policy', 'the directional policy “direction”']);
   await start.selectOption('direction');
+  // The critic that moves only its head, and a persona reader that also trains on pole pairs.
+  await page.getByLabel('Value head', { exact: true }).selectOption('detached');
+  await page.getByLabel('The persona reader trains on', { exact: true }).selectOption('generic+cross+pole');
   await expect(page.getByTestId('policy-spec-error')).toHaveCount(0);
   await expect(page.getByTestId('policy-run-start')).toBeEnabled();
 
@@ -42,6 +46,8 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   const ppo = page.locator('[data-testid="policy-arms"] li[data-arm="PPO"]');
   await expect(ppo).toContainText('PPO (kl 0.05');
   await expect(ppo).toContainText('from "direction"');
+  await expect(ppo).toContainText('detached value head');
+  await expect(ppo).toContainText('(generic, cross and pole)');
   await expect(ppo).toContainText('conditioning direction read from all');
   await expect(ppo.getByTestId('policy-arm-persona-directions')).toContainText('trained on from the directional policy of “direction”, its start and KL reference');
   await expect(page.getByTestId('live-chart').locator('[data-metric="objective/kl"] figcaption')).toContainText('PPO');

@@ -131,8 +131,8 @@ function ArmEditor({ index }: { index: number }) {
             label="Value head"
             value={String(getAt(arm, ['method', 'valueHead']) ?? 'shared')}
             options={[
-              { value: 'shared', label: 'shared: its loss trains the policy too' },
-              { value: 'detached', label: 'detached: only the policy loss moves the policy' },
+              { value: 'shared', label: 'shared with the policy' },
+              { value: 'detached', label: 'detached (own loss only)' },
             ]}
             onChange={(v) => put(['method', 'valueHead'], v)}
           />
@@ -212,11 +212,10 @@ function ArmEditor({ index }: { index: number }) {
             <SelectField
               path={[...base, 'method', 'readerPairs']}
               label="The persona reader trains on"
-              wide
               value={String(getAt(arm, ['method', 'readerPairs']) ?? 'generic+cross')}
               options={[
-                { value: 'generic+cross', label: 'generic and cross pairs' },
-                { value: 'generic+cross+pole', label: 'generic, cross and pole pairs (shows majorities)' },
+                { value: 'generic+cross', label: 'generic + cross' },
+                { value: 'generic+cross+pole', label: 'generic + cross + pole' },
               ]}
               onChange={(v) => put(['method', 'readerPairs'], v)}
             />
