@@ -313,6 +313,13 @@ export interface PolicyEvalSet {
   baseInvalidRate: number;
   /** The reward-model judge's verdict on the same answers (when eval.rewardModelRun names one; absent in older records). */
   rewardModel?: RewardModelEvalSet;
+  /**
+   * Online arms (iterative DPO, PPO, RLOO): the verdict of the reward model the arm itself
+   * optimized (its labels or rewards) on the same answers. Its gap is the reward hacking of this
+   * very training: how much more the model it climbed likes the answers than the truth does.
+   * Absent for other arms and in older records.
+   */
+  optimizedRewardModel?: RewardModelEvalSet;
 }
 
 /** A Stage-1 reward model's reading of one arm's answers for one persona set, beside the truth's. */

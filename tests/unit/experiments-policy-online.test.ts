@@ -123,6 +123,16 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
       expect(training.every((e) => e.kind === 'progress' && e.fraction > 0 && e.fraction < 1)).toBe(true);
       expect(a.eval.map((e) => e.set)).toEqual(['seen', 'unseen']);
       expect(a.answers).toHaveLength(4);
+      // The reward model the arm optimized reads its answers beside the truth: here the truth plus
+      // length / 1000, so it can only split the truth's ties (each worth a half): |gap| ≤ 0.5.
+      for (const e of a.eval) {
+        const own = e.optimizedRewardModel!;
+        expect(own.vsBase.n).toBe(e.answers);
+        expect(own.hackingGap).toBeCloseTo(own.vsBase.rate - e.vsBase.rate, 12);
+        expect(Math.abs(own.hackingGap)).toBeLessThanOrEqual(0.5);
+        expect(Number.isFinite(own.meanScore) && Number.isFinite(own.baseMeanScore)).toBe(true);
+        expect(e.rewardModel).toBeUndefined();
+      }
       if (kind === 'iterative-dpo') {
         const its = a.iterations!;
         expect(its.map((x) => x.iteration)).toEqual([0, 1, 2]);

@@ -50,6 +50,9 @@ describe('method.start: the spec', () => {
     // The same arm as dpo-direction's (label included: it seeds the LoRA start), so it trains the same policy.
     expect(p.arms[0]).toEqual(policyPresetSpec('dpo-direction').arms[0]);
     expect(p.eval).toEqual(policyPresetSpec('dpo-direction').eval);
+    // What the sixth session's sweep chose: PPO's value head detached, every online arm at lr 2e-4.
+    expect(p.arms[2].method).toMatchObject({ valueHead: 'detached', klCoef: 0.2 });
+    for (const a of p.arms.slice(1)) expect(a.train.lr).toBe(2e-4);
   });
 
   it('refuses a missing or later arm, an arm that does not write for personas, and training that differs', () => {

@@ -77,6 +77,11 @@ export function summarizePolicy(r: PolicyRecord): string {
         const gap = `${j.hackingGap >= 0 ? '+' : ''}${(100 * j.hackingGap).toFixed(1)} pts`;
         lines.push(`         reward model: vs base ${withCi(j.vsBase)}, mean score ${j.meanScore.toFixed(3)} (base ${j.baseMeanScore.toFixed(3)}), reward-hacking gap ${gap} (RM win rate − truth win rate)`);
       }
+      const own = e.optimizedRewardModel;
+      if (own) {
+        const gap = `${own.hackingGap >= 0 ? '+' : ''}${(100 * own.hackingGap).toFixed(1)} pts`;
+        lines.push(`         the reward model it optimized: vs base ${withCi(own.vsBase)}, mean score ${own.meanScore.toFixed(3)} (base ${own.baseMeanScore.toFixed(3)}), reward-hacking gap ${gap}`);
+      }
     }
   }
   for (const s of r.skew) {

@@ -48,22 +48,28 @@ const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.met
 /**
  * Online methods continuing the directional policy (method.start): each reads the personas as
  * directions with its own reward model, which also labels (iterative DPO) or rewards (PPO, RLOO)
- * its samples; they train a copy of its LoRA adapter at half its rate, the start as reference.
- * They sample at temperature 0.4: at 1, 40% of this policy's samples are unreadable and the reward
- * model's best of 4 is worse by the truth than the greedy answer more often than better; at 0.4,
- * 5.5% and better 29 times against 11 (scripts/online-sample-probe.ts, docs/policies.md).
- * Iterative DPO with the sigmoid loss at lr 1e-3 still lost utility in its first iteration at 0.4
- * (1.30 to 0.79, unreadable 7% to 13%): the preset trains RPO (DPO + the chosen answers' NLL, α 1,
- * as iterative RPO does) at lr 5e-4, so the policy also learns to write its best samples.
+ * its samples; they train a copy of its LoRA adapter at a tenth of its rate (2e-4), the start as
+ * reference. They sample at temperature 0.4: at 1, 40% of this policy's samples are unreadable and
+ * the reward model's best of 4 is worse by the truth than the greedy answer more often than
+ * better; at 0.4, 5.5% and better 29 times against 11 (scripts/online-sample-probe.ts,
+ * docs/policies.md). Iterative DPO with the sigmoid loss at lr 1e-3 lost utility in its first
+ * iteration (1.30 to 0.79): the preset trains RPO (DPO + the chosen answers' NLL, α 1, as
+ * iterative RPO does), so the policy also learns to write its best samples; at lr 5e-4 it rose
+ * once and held (1.30, 1.67, 1.62, 1.64), at 2e-4 it rises every iteration (1.30, 1.47, 1.51,
+ * 1.52). PPO's value head is detached: shared with the trunk, its loss (returns near the raw
+ * score, ~20, against V = 0) moved the policy, and PPO collapsed at lr 1e-3 (KL 96 nats by step 7)
+ * and lost ground at 2e-4; detached at 2e-4 with kl 0.2 it keeps the start (sweep run
+ * policy-mx9l3cy9-67oldv, docs/policies.md). The labels name the settings; they also seed each
+ * arm's samples, so these arms reproduce that sweep's.
  */
 const ONLINE_TEMPERATURE = 0.4;
 const FROM_DIRECTION = directionArms[0].label;
-const FROM_DIRECTION_TRAIN = { ...PERSONA_DIRECTIONAL_TRAIN, lr: 1e-3, logEvery: 1 };
+const FROM_DIRECTION_TRAIN = { ...PERSONA_DIRECTIONAL_TRAIN, lr: 2e-4, logEvery: 1 };
 const onlineDirectionArms = [
   directionArms[0],
-  { label: 'iterative RPO (direction)', conditioning: PERSONA, method: { kind: 'iterative-dpo', loss: 'rpo', rpoAlpha: 1, start: FROM_DIRECTION, iterations: 3, samplesPerPrompt: 4, temperature: ONLINE_TEMPERATURE }, train: { ...FROM_DIRECTION_TRAIN, lr: 5e-4, epochs: 2, maxPairs: 256 } },
-  { label: 'PPO (direction)', conditioning: PERSONA, method: { kind: 'ppo', start: FROM_DIRECTION, rolloutsPerStep: 16, ppoEpochs: 2, temperature: ONLINE_TEMPERATURE }, train: { ...FROM_DIRECTION_TRAIN, epochs: 1, batchSize: 8, maxPairs: 256 } },
-  { label: 'RLOO (direction)', conditioning: PERSONA, method: { kind: 'rloo', start: FROM_DIRECTION, rolloutsPerStep: 8, k: 4, temperature: ONLINE_TEMPERATURE }, train: { ...FROM_DIRECTION_TRAIN, epochs: 1, batchSize: 8, maxPairs: 128 } },
+  { label: 'iterative RPO (direction, lr 2e-4)', conditioning: PERSONA, method: { kind: 'iterative-dpo', loss: 'rpo', rpoAlpha: 1, start: FROM_DIRECTION, iterations: 3, samplesPerPrompt: 4, temperature: ONLINE_TEMPERATURE }, train: { ...FROM_DIRECTION_TRAIN, epochs: 2, maxPairs: 256 } },
+  { label: 'PPO detached (lr 2e-4, kl 0.2)', conditioning: PERSONA, method: { kind: 'ppo', start: FROM_DIRECTION, rolloutsPerStep: 16, ppoEpochs: 2, temperature: ONLINE_TEMPERATURE, valueHead: 'detached', klCoef: 0.2 }, train: { ...FROM_DIRECTION_TRAIN, epochs: 1, batchSize: 8, maxPairs: 256 } },
+  { label: 'RLOO (lr 2e-4, kl 0.2)', conditioning: PERSONA, method: { kind: 'rloo', start: FROM_DIRECTION, rolloutsPerStep: 8, k: 4, temperature: ONLINE_TEMPERATURE, klCoef: 0.2 }, train: { ...FROM_DIRECTION_TRAIN, epochs: 1, batchSize: 8, maxPairs: 128 } },
 ];
 const dpo = (label: string, conditioning: unknown, method: Record<string, unknown> = {}) => ({ label, conditioning, method: { kind: 'dpo', ...method }, train: TRAIN });
 
@@ -166,7 +172,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
     name: 'online-direction',
     title: 'Iterative DPO, PPO and RLOO from the directional policy',
     description:
-      'The conditional arm of dpo-direction, then iterative DPO with the RPO loss (3 iterations, best against worst of 4 samples on 256 prompts each), PPO (16 steps of 16 rollouts) and RLOO (16 steps of 8 prompts × 4), sampling at temperature 0.4, each continuing its policy: the personas read as directions by the arm\'s own conditional reward model, which also labels or rewards the samples; the directional policy is the start and the KL reference. Judged by the truth against the base policy on 100 seen and 100 unseen personas. Measured: iterative RPO raises the policy\'s true utility in its first iteration and holds it; PPO at this rate collapses (KL 96 nats by step 7); RLOO keeps most of the start. About 50 minutes on 2 cores (docs/policies.md, "Online methods from a directional policy").',
+      'The conditional arm of dpo-direction, then iterative DPO with the RPO loss (3 iterations, best against worst of 4 samples on 256 prompts each), PPO with a detached value head (16 steps of 16 rollouts, kl 0.2) and RLOO (16 steps of 8 prompts × 4, kl 0.2), each at lr 2e-4 sampling at temperature 0.4, each continuing its policy: the personas read as directions by the arm\'s own conditional reward model, which also labels or rewards the samples; the directional policy is the start and the KL reference. Judged by the truth against the base policy on 100 seen and 100 unseen personas, and by the reward model each online arm optimized. Measured: iterative RPO raises the true utility in every iteration (1.30, 1.47, 1.51, 1.52; overlapping intervals); PPO keeps the start (68% / 68% against the base); about an hour on 2 cores (docs/policies.md, "Online methods from a directional policy").',
     spec: { name: 'online-direction', seed: 1, arms: onlineDirectionArms, eval: PERSONA_DIRECTIONAL_EVAL },
   },
   {

@@ -76,8 +76,10 @@ export async function judgeByRewardModel(
   sets: PolicyEvalSet[],
   confidence: number,
   signal?: AbortSignal,
+  /** Where the verdict goes: the run's judge (eval.rewardModelRun) or the model the arm optimized. */
+  key: 'rewardModel' | 'optimizedRewardModel' = 'rewardModel',
 ): Promise<void> {
   const p = await rewardScores(rm, items, samples, policy, signal);
   const b = policy === base ? p : await rewardScores(rm, items, samples, base, signal);
-  for (const s of sets) s.rewardModel = rewardModelVerdict(s, items, samples, p, b, confidence);
+  for (const s of sets) s[key] = rewardModelVerdict(s, items, samples, p, b, confidence);
 }

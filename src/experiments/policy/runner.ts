@@ -377,6 +377,8 @@ interface OnlineTrained {
   steer?: { conditions: Float32Array[]; guidance: number };
   /** A directional start: its direction table (a host copy; features = the objectives), which the saved policy keeps. */
   condition: HostCondition | null;
+  /** The reward model the arm optimized: the caller judges the answers with it, then disposes it. */
+  rewardModel: PolicyRewardModel;
 }
 
 async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<OnlineTrained> {
@@ -399,6 +401,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
   }
   result.rewardModel = rm.description;
   const startOwned: Owned = { lm: null, adapter: null, condition: null };
+  let handedOver = false;
   try {
     const start = from ? await directionalStart(run, sh, i, from, rm, startOwned) : null;
     const ck = await env.store.getCheckpoint(record.id, i);
@@ -437,15 +440,20 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
     };
     const steer = start ? { conditions: sh.items.map((it) => start.online.conditionOf(it)), guidance: start.online.guidance } : undefined;
     const condition = start?.condition ?? null;
-    if (m.kind === 'iterative-dpo') return { ...(await trainIterativeDpo(arm, owned)), steer, condition };
-    const head: { head: ValueHead | null } = { head: null };
-    try {
-      return { ...(await trainPpo(arm, owned, head)), steer, condition };
-    } finally {
-      head.head?.dispose();
+    let trained: { model: LlamaModel; adapter: LoraAdapter | null };
+    if (m.kind === 'iterative-dpo') trained = await trainIterativeDpo(arm, owned);
+    else {
+      const head: { head: ValueHead | null } = { head: null };
+      try {
+        trained = await trainPpo(arm, owned, head);
+      } finally {
+        head.head?.dispose();
+      }
     }
+    handedOver = true;
+    return { model: trained.model, adapter: trained.adapter, steer, condition, rewardModel: rm };
   } finally {
-    rm.dispose();
+    if (!handedOver) rm.dispose();
     startOwned.adapter?.dispose();
     startOwned.lm?.model.dispose();
     // (the direction table was read to the host before it goes)
@@ -532,6 +540,8 @@ async function evaluateArm(
   examples?: (item: EvalItem) => ChatMessage[],
   /** A directional policy writing for the personas: per item, its vector (u · E at the persona's direction), under the marginal prompt. */
   steer?: { conditions: readonly Float32Array[]; guidance: number },
+  /** An online arm's own reward model: its verdict on the answers goes beside the truth's (optimizedRewardModel). */
+  optimized?: PolicyRewardModel,
 ): Promise<void> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
@@ -570,6 +580,7 @@ async function evaluateArm(
   const result = record.arms[i];
   result.eval = (['seen', 'unseen'] as const).map((set) => judgeSet(sh.ds, set, sh.items, e.samples, mine.texts, baseAnswers.texts, kl, e.confidence));
   if (sh.judge) await judgeByRewardModel(sh.judge, sh.items, e.samples, mine.texts, baseAnswers.texts, result.eval, e.confidence, o.signal);
+  if (optimized) await judgeByRewardModel(optimized, sh.items, e.samples, mine.texts, baseAnswers.texts, result.eval, e.confidence, o.signal, 'optimizedRewardModel');
   result.answers = mine.texts.slice();
   result.vsBase = vsBaseScores(sh.ds, sh.items, e.samples, mine.texts, baseAnswers.texts);
   result.examples = [];
@@ -614,10 +625,14 @@ async function runArm(run: Run, sh: Shared, i: number): Promise<void> {
       if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, await policyFiles(model, adapter, record.base ?? ''));
       await evaluateArm(run, sh, i, model, adapter, true);
     } else if (a.method.kind === 'iterative-dpo' || a.method.kind === 'ppo' || a.method.kind === 'rloo') {
-      const { model, adapter, steer, condition } = await trainOnline(run, sh, i, owned);
-      // A policy started from a directional one reads its direction table: it is saved with it.
-      if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), ...(condition ? { objectives: [...condition.features] } : {}) });
-      await evaluateArm(run, sh, i, model, adapter, true, undefined, steer);
+      const { model, adapter, steer, condition, rewardModel } = await trainOnline(run, sh, i, owned);
+      try {
+        // A policy started from a directional one reads its direction table: it is saved with it.
+        if (run.env.savePolicy) result.saved = await run.env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), ...(condition ? { objectives: [...condition.features] } : {}) });
+        await evaluateArm(run, sh, i, model, adapter, true, undefined, steer, rewardModel);
+      } finally {
+        rewardModel.dispose();
+      }
     } else if (a.method.kind === 'directional-dpo') {
       await runDirectional(run, sh, i, owned);
     } else if (a.method.kind === 'roleplay') {

@@ -288,6 +288,13 @@ export function PolicyResults({ record }: { record: PolicyRecord }) {
           : `No verdict (${record.judges.rewardModel.status}): ${record.judges.rewardModel.reason}.`}
       </p>
       <RewardModelTable record={record} />
+      {record.arms.some((a) => a.eval.some((e) => e.optimizedRewardModel)) && (
+        <>
+          <h5 className="pol-subhead">The reward model each online arm optimized, on its own answers</h5>
+          <p className="muted">Its labels or rewards trained the arm; a gap above the truth&apos;s win rate is reward hacking of this very training.</p>
+          <RewardModelTable record={record} which="optimizedRewardModel" />
+        </>
+      )}
       <IterationResults record={record} />
       <DirectionalResults record={record} />
       <h4 className="pol-judge">Judge: people</h4>

@@ -1,20 +1,24 @@
 // The reward-model judge's table in a policy run's results: per arm and persona set, the win rate
 // against the base by the Stage-1 reward model's score, the mean scores, and the reward-hacking
-// gap (reward-model win rate − truth win rate), beside the truth judge's table above it.
+// gap (reward-model win rate − truth win rate), beside the truth judge's table above it. The same
+// table, with `which` 'optimizedRewardModel', reads each online arm's own reward model (the one
+// it climbed) on its answers.
 import type { PolicyRecord } from '../../protocol/policy';
 import { pct } from '../format';
 
 const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 
-export function RewardModelTable({ record }: { record: PolicyRecord }) {
-  const rows = record.arms.flatMap((a) => a.eval.flatMap((e) => (e.rewardModel ? [{ a, e, j: e.rewardModel }] : [])));
+export function RewardModelTable({ record, which = 'rewardModel' }: { record: PolicyRecord; which?: 'rewardModel' | 'optimizedRewardModel' }) {
+  const rows = record.arms.flatMap((a) => a.eval.flatMap((e) => (e[which] ? [{ a, e, j: e[which] }] : [])));
   if (rows.length === 0) return null;
   const conf = pct(record.spec.eval.confidence, 0);
+  const own = which === 'optimizedRewardModel';
+  const what = own ? 'Reward model each online arm optimized' : 'Reward-model judge';
   return (
-    <div className="pol-table-wrap" tabIndex={0} role="region" aria-label="Reward-model judge results table">
-      <table className="pol-table" data-testid="policy-rm-table">
+    <div className="pol-table-wrap" tabIndex={0} role="region" aria-label={`${what} results table`}>
+      <table className="pol-table" data-testid={own ? 'policy-optimized-rm-table' : 'policy-rm-table'}>
         <caption className="exp-visually-hidden">
-          Reward-model judge: per arm and persona set, win rate against the base policy by the reward model's score with {conf} intervals, mean scores and the reward-hacking gap
+          {what}: per arm and persona set, win rate against the base policy by the reward model's score with {conf} intervals, mean scores and the reward-hacking gap
         </caption>
         <thead>
           <tr>
