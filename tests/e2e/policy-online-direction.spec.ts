@@ -3,7 +3,8 @@
 // the user sets in the spec builder to that arm. The run trains the directional policy, then PPO
 // from it (the personas read as directions by PPO's own reward model); the arm line says where it
 // started, and PPO's curves are charted. The user also detaches PPO's value head and has the
-// persona reader train on pole pairs too; the arm line says both. A start that names a later arm is refused under the
+// persona reader train on pole pairs too; the arm line says both. The reward model PPO optimized
+// judges its answers in a table of its own. A start that names a later arm is refused under the
 // control. Screenshot; axe clean.
 import { expect, test } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
@@ -51,6 +52,10 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await expect(ppo).toContainText('conditioning direction read from all');
   await expect(ppo.getByTestId('policy-arm-persona-directions')).toContainText('trained on from the directional policy of “direction”, its start and KL reference');
   await expect(page.getByTestId('live-chart').locator('[data-metric="objective/kl"] figcaption')).toContainText('PPO');
+  // The reward model PPO optimized reads its answers too: seen and unseen rows with the gap.
+  const own = page.getByTestId('policy-optimized-rm-table');
+  await expect(own.locator('tr[data-arm="PPO"]')).toHaveCount(2);
+  await expect(own.locator('tr[data-arm="PPO"][data-set="seen"] td').last()).toContainText('pts');
   await ppo.scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-ppo-from-direction');
   const found = await seriousViolations(page);
