@@ -17,6 +17,7 @@ import type { RunPhase } from '../../protocol/events';
 import type { Backend } from '../../tensor';
 import { CancelledError, trainLoop } from '../../train/loop';
 import { judgeByRewardModel, openRewardJudge } from './reward-judge';
+import { armShares } from './arm-cost';
 import type { PreferenceRow } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
@@ -169,7 +170,11 @@ async function openRecord(spec: PolicySpec, env: PolicyRunnerEnv, runId: string 
 function startRun(spec: PolicySpec, env: PolicyRunnerEnv, o: PolicyRunOptions, record: PolicyRecord): Run {
   const emit = (e: PolicyRunEvent) => o.onEvent?.(e);
   const started = Date.now();
-  const startFraction = record.arms.filter((a) => a.status === 'done').length / spec.arms.length;
+  // Arms weigh what they cost (./arm-cost.ts); a directional arm that borrows an earlier arm's policy only writes.
+  const keys = spec.arms.map(directionalKey);
+  const shares = armShares(spec, (i) => keys[i] !== null && keys.indexOf(keys[i]) < i);
+  const before = shares.map((_, i) => shares.slice(0, i).reduce((s, x) => s + x, 0));
+  const startFraction = record.arms.reduce((s, a, i) => s + (a.status === 'done' ? shares[i] : 0), 0);
   return {
     spec,
     env,
@@ -180,9 +185,9 @@ function startRun(spec: PolicySpec, env: PolicyRunnerEnv, o: PolicyRunOptions, r
       record.updatedAt = now();
       await env.store.putRecord(record);
     },
-    // Arms share the run equally; within an arm, training is the first TRAIN_SHARE (when it trains).
+    // Within an arm, training is the first TRAIN_SHARE (when it trains).
     progress: (arm, phase, within, message) => {
-      const fraction = Math.min(1, (arm + within) / spec.arms.length);
+      const fraction = Math.min(1, (before[arm] ?? 1) + within * (shares[arm] ?? 0));
       const doneHere = fraction - startFraction;
       const elapsed = (Date.now() - started) / 1000;
       const etaSeconds = doneHere > 0.005 && elapsed > 1 ? (elapsed / doneHere) * (1 - fraction) : null;

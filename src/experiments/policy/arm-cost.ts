@@ -1,0 +1,66 @@
+// How much of a run each arm is, for the progress bar's fraction and its time left. Arms of one run
+// differ tenfold (online-direction: the directional arm about 2,000 s, PPO from it about 210 s), so
+// equal shares made the first estimate of a one-hour run read "~280 min left".
+// Units: one generated evaluation answer (eval.maxNewTokens tokens, batched). A training sequence
+// through forward and backward costs TRAIN_SEQUENCE of them, a read without gradient (reference
+// log-probs, rollout reads, KL) a third of that. The constant is fitted on online-direction's arm
+// times (directional 1,900-2,145 s, iterative RPO 893 s, PPO 207 s, RLOO 282 s): a LoRA training
+// sequence of 320 tokens took about 1.1 times a 160-token answer, and the model then gets the
+// ratios between those arms within 15% (directional / PPO 9.7 for 9.7, iterative / directional
+// 0.51 for 0.45, RLOO / PPO 1.24 for 1.36).
+import type { PolicyArmSpec, PolicySpec } from '../../protocol/policy';
+
+const TRAIN_SEQUENCE = 1.1;
+const READ_SEQUENCE = TRAIN_SEQUENCE / 3;
+/** Training pairs (or prompts) when `train.maxPairs` is null (all of the world's): a stand-in, only ratios matter. */
+const ALL_PAIRS = 5000;
+
+/** Evaluation answers of one arm: every persona set's prompts × samples. */
+function evalAnswers(spec: PolicySpec): number {
+  const e = spec.eval;
+  return (e.seenPersonas + e.unseenPersonas) * e.questionsPerPersona * e.samples;
+}
+
+/**
+ * One arm's cost in answer units. `trainsAgain` false: an arm that borrows an earlier arm's
+ * trained policy (a directional arm differing only in how it reads personas) only writes.
+ */
+export function armCost(spec: PolicySpec, a: PolicyArmSpec, trainsAgain = true): number {
+  const answers = evalAnswers(spec);
+  // Writing, and the KL of what it wrote to the base.
+  const judged = answers * (1 + READ_SEQUENCE);
+  const m = a.method;
+  const pairs = a.train.maxPairs ?? ALL_PAIRS;
+  switch (m.kind) {
+    case 'roleplay':
+      return answers;
+    case 'few-shot':
+      return answers * 1.5; // longer prompts
+    case 'dpo':
+      return a.train.epochs * pairs * 2 * TRAIN_SEQUENCE + pairs * 2 * READ_SEQUENCE + judged;
+    case 'directional-dpo': {
+      const j = m.judge;
+      const judge = j.questions * (j.baseDirections * m.dims * 2 + j.sweepAngles);
+      const training = trainsAgain ? a.train.epochs * pairs * 2 * TRAIN_SEQUENCE + pairs * 2 * READ_SEQUENCE + judge : 0;
+      return training + (m.personas ? judged : 0);
+    }
+    case 'iterative-dpo': {
+      const seenEval = spec.eval.seenPersonas * spec.eval.questionsPerPersona * spec.eval.samples;
+      const iteration = pairs * m.samplesPerPrompt + pairs * 2 * (a.train.epochs * TRAIN_SEQUENCE + READ_SEQUENCE);
+      return m.iterations * iteration + (m.iterations + 1) * seenEval + judged;
+    }
+    case 'ppo':
+    case 'rloo': {
+      const rollouts = a.train.epochs * pairs * (m.kind === 'rloo' ? m.k : 1);
+      const updates = m.kind === 'ppo' ? m.ppoEpochs : 1;
+      return rollouts * (1 + 2 * READ_SEQUENCE + updates * TRAIN_SEQUENCE) + judged;
+    }
+  }
+}
+
+/** Each arm's share of the run (they sum to 1); `borrows(i)`: arm i only writes with an earlier arm's policy. */
+export function armShares(spec: PolicySpec, borrows: (i: number) => boolean = () => false): number[] {
+  const costs = spec.arms.map((a, i) => Math.max(1, armCost(spec, a, !borrows(i))));
+  const total = costs.reduce((s, c) => s + c, 0);
+  return costs.map((c) => c / total);
+}
