@@ -35,7 +35,7 @@ export function armCost(spec: PolicySpec, a: PolicyArmSpec, trainsAgain = true):
     case 'roleplay':
       return answers;
     case 'few-shot':
-      return answers * 1.5; // longer prompts
+      return answers * 1.5; // longer prompts (a guess: no few-shot arm was timed)
     case 'dpo':
       return a.train.epochs * pairs * 2 * TRAIN_SEQUENCE + pairs * 2 * READ_SEQUENCE + judged;
     case 'directional-dpo': {

@@ -212,6 +212,8 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
     return pool[order[idx % pool.length]];
   };
   const ppoEpochs = m.kind === 'ppo' ? m.ppoEpochs : 1;
+  // A detached value head reads the hidden states without gradient: its loss cannot move the trunk.
+  const valueInput = (hidden: Tensor) => (m.kind === 'ppo' && m.valueHead === 'detached' ? detach(hidden) : hidden);
   const mb = a.train.batchSize;
   const padId = o.base.tokenizer.padId;
 
@@ -263,7 +265,7 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
                 const old = onGrid(idx.map((j) => d.old[j]), weights, B, T);
                 const r = ppoLoss(
                   { logps: tokens, oldLogps: old, advantages: grid.advantages, mask: weights },
-                  { values: head.values((m as PpoSpec).valueHead === 'detached' ? detach(hidden) : hidden), oldValues: grid.oldValues, returns: grid.returns, mask: weights },
+                  { values: head.values(valueInput(hidden)), oldValues: grid.oldValues, returns: grid.returns, mask: weights },
                   { cliprange: m.cliprange, cliprangeValue: (m as PpoSpec).cliprangeValue, vfCoef: (m as PpoSpec).vfCoef },
                 );
                 backward(r.loss);
