@@ -132,6 +132,12 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    * pole pairs (the persona's answer against it with one pole flipped), where the majority shows.
    */
   readerPairs: ReaderPairs;
+  /**
+   * With `personas`: how many persona-reading reward models (seeds seed, seed + 1, ...) are
+   * trained and averaged (own-reward.ts `members`). One model's reading moves with its seed; the
+   * mean of several is steadier. 1 = one model, what specs before this field ran.
+   */
+  readers: number;
 }
 
 export type ReaderPairs = 'generic+cross' | 'generic+cross+pole';
@@ -417,6 +423,23 @@ export interface PolicyIterationResult {
   utility: { n: number; mean: number; lo: number; hi: number };
   vsBase: RateWithInterval;
   invalidRate: number;
+  /**
+   * The paired change of true utility on the same prompts and samples (iteration 1 on; absent in
+   * records before it): against the previous iteration's answers and against the start's. Most
+   * answers do not change from one iteration to the next, so the spread of the answers' utilities
+   * (the `utility` interval) hides a change the paired differences show.
+   */
+  change?: { vsPrevious: UtilityChange; vsStart: UtilityChange };
+}
+
+/** Mean of per-answer utility differences (this policy's answer − the earlier one's, same prompt and sample) with its interval (normal approximation, eval.confidence), and how many answers rose and fell. */
+export interface UtilityChange {
+  n: number;
+  mean: number;
+  lo: number;
+  hi: number;
+  rose: number;
+  fell: number;
 }
 
 export interface PolicyJudges {

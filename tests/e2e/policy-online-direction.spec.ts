@@ -3,7 +3,7 @@
 // the user sets in the spec builder to that arm. The run trains the directional policy, then PPO
 // from it (the personas read as directions by PPO's own reward model); the arm line says where it
 // started, and PPO's curves are charted. The user also detaches PPO's value head and has the
-// persona reader train on pole pairs too; the arm line says both. The reward model PPO optimized
+// persona reader train on pole pairs too, two readers averaged; the arm line says all three. The reward model PPO optimized
 // judges its answers in a table of its own. A start that names a later arm is refused under the
 // control. Screenshot; axe clean.
 import { expect, test } from '@playwright/test';
@@ -35,6 +35,7 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   // The critic that moves only its head, and a persona reader that also trains on pole pairs.
   await page.getByLabel('Value head', { exact: true }).selectOption('detached');
   await page.getByLabel('The persona reader trains on', { exact: true }).selectOption('generic+cross+pole');
+  await page.getByLabel('Persona readers averaged', { exact: true }).fill('2');
   await expect(page.getByTestId('policy-spec-error')).toHaveCount(0);
   await expect(page.getByTestId('policy-run-start')).toBeEnabled();
 
@@ -49,6 +50,8 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await expect(ppo).toContainText('from "direction"');
   await expect(ppo).toContainText('detached value head');
   await expect(ppo).toContainText('(generic, cross and pole)');
+  await expect(ppo).toContainText('the mean of 2 conditional');
+  await expect(ppo).toContainText('seeds 3 to 4');
   await expect(ppo).toContainText('conditioning direction read from all');
   await expect(ppo.getByTestId('policy-arm-persona-directions')).toContainText('trained on from the directional policy of “direction”, its start and KL reference');
   await expect(page.getByTestId('live-chart').locator('[data-metric="objective/kl"] figcaption')).toContainText('PPO');

@@ -44,7 +44,7 @@ const directionArms = [
  * the personas want the formal one (scripts/reader-pole-probe.ts: 0% of 25; with pole pairs 72%).
  * The policy is the same (the reader's pairs do not enter its training).
  */
-const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.method, readerPairs: 'generic+cross+pole' } }));
+const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.method, readerPairs: 'generic+cross+pole', readers: 5 } }));
 /**
  * Online methods continuing the directional policy (method.start): each reads the personas as
  * directions with its own reward model, which also labels (iterative DPO) or rewards (PPO, RLOO)

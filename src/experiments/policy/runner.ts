@@ -239,7 +239,7 @@ interface TrainedDirectional {
  */
 function directionalKey(a: PolicyArmSpec): string | null {
   if (a.method.kind !== 'directional-dpo') return null;
-  return JSON.stringify({ method: { ...a.method, personas: undefined, personaStrength: undefined, readerPairs: undefined }, train: a.train });
+  return JSON.stringify({ method: { ...a.method, personas: undefined, personaStrength: undefined, readerPairs: undefined, readers: undefined }, train: a.train });
 }
 
 /**
@@ -402,7 +402,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
   } else {
     run.progress(i, 'features', 0, `${a.label}: training a reward model on the run's training pairs (arms[${i}].method.rewardModelRun is null)`);
     // From a directional start the model also reads the personas, under the arm's conditioning (as the start arm's did).
-    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { ...(from ? { subset: resolveSubset(a.conditioning), pairs: readerPairsOf(from.arm) } : {}), signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
+    rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { ...(from ? { subset: resolveSubset(a.conditioning), ...readerOf(from.arm) } : {}), signal: o.signal, onProgress: (step, total) => step % 25 === 0 && run.progress(i, 'features', 0.05 * TRAIN_SHARE * (step / total), `${a.label}: reward model step ${step} of ${total}`) });
   }
   result.rewardModel = rm.description;
   const startOwned: Owned = { lm: null, adapter: null, condition: null };
@@ -765,9 +765,9 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
   return { label: a.label, model, lm: owned.lm, adapter, condition, objectives: kept.objectives, result: structuredClone({ curve, final, saved, rewardModel, directional }) };
 }
 
-/** The pairs a directional arm's persona reader trains on. */
-function readerPairsOf(a: PolicyArmSpec): ReaderPairs {
-  return a.method.kind === 'directional-dpo' ? a.method.readerPairs : 'generic+cross';
+/** The pairs a directional arm's persona reader trains on, and how many readers are averaged. */
+function readerOf(a: PolicyArmSpec): { pairs: ReaderPairs; members: number } {
+  return a.method.kind === 'directional-dpo' ? { pairs: a.method.readerPairs, members: a.method.readers } : { pairs: 'generic+cross', members: 1 };
 }
 
 /**
@@ -783,7 +783,7 @@ async function writeForPersonas(run: Run, sh: Shared, i: number, trained: Traine
   if (m.kind !== 'directional-dpo') throw new Error('writeForPersonas: not a directional arm');
   const subset = resolveSubset(a.conditioning);
   run.progress(i, 'features', TRAIN_SHARE, `${a.label}: training a ${subset.keys.length ? 'conditional' : 'marginal'} reward model to read the personas as directions`);
-  const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, pairs: m.readerPairs, signal: o.signal });
+  const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, ...readerOf(a), signal: o.signal });
   try {
     const read = await readPersonas(run, sh, rm, { features: trained.objectives, width: trained.condition!.width, table }, m.personaStrength);
     record.arms[i].personaDirections = { ...read.record, ...(sharedWith ? { sharedWith } : {}) };

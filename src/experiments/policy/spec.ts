@@ -83,6 +83,7 @@ const method = variants<PolicyArmSpec['method']>(
       personas: bool({ default: false }),
       personaStrength: num({ gt: 0, max: 10, default: 1.3 }),
       readerPairs: literal(['generic+cross', 'generic+cross+pole'], { default: 'generic+cross' }),
+      readers: num({ integer: true, min: 1, max: 16, default: 1 }),
       judge: obj(
         {
           questions: num({ integer: true, min: 1, max: QUESTIONS.length - 1, default: 14 }),

@@ -220,6 +220,7 @@ function ArmEditor({ index }: { index: number }) {
               onChange={(v) => put(['method', 'readerPairs'], v)}
             />
           )}
+          {getAt(arm, ['method', 'personas']) === true && <NumberField path={[...base, 'method', 'readers']} label="Persona readers averaged" step="1" />}
         </div>
       )}
       {kind === 'few-shot' && (
