@@ -4,7 +4,8 @@
 // 1. iterative DPO, 3 iterations of 4 prompts × 2 samples labelled by the reward model the arm
 //    trains on the run's pairs: the builder shows the method's own fields; the curves are DPO's
 //    and objective/scores; the arm names its reward model; the iteration chart, the score chart,
-//    the table (iteration 0 included) and the reading computed from the record;
+//    the table (iteration 0 included, the paired change of utility from iteration 1) and the
+//    reading computed from the record;
 // 2. PPO and RLOO: their curves under TRL's names (the value loss PPO's alone), each arm's reward
 //    model, a bad KL coefficient refused under its field;
 // 3. iterative DPO labelled and judged by a Stage-1 reward model trained first in the Experiments
@@ -72,6 +73,10 @@ test('a toy iterative DPO run: its curves, reward model, iteration chart and rea
   await expect(reading).toContainText(/^True utility .* over 3 iterations/);
   await expect(reading).toContainText(u0 === u3 ? `stayed at ${u3}` : `${u0} → ${u3}`);
   await expect(reading).toContainText("the reward model's score");
+  // The paired change of utility on the same prompts: none for the start, then against the previous iteration.
+  await expect(rows.nth(0).getByTestId('policy-iteration-change')).toHaveText('–');
+  await expect(rows.nth(3).getByTestId('policy-iteration-change')).toContainText(/\] · \d+ rose, \d+ fell/);
+  if (u0 !== u3) await expect(reading).toContainText('(paired change ');
 
   await its.scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-iterations');

@@ -18,7 +18,7 @@ import { FileRunStore } from '../../src/experiments/node/file-store';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { MemoryRunStore, type RunStore } from '../../src/experiments/runs/store';
-import { bestWorstPairs } from '../../src/experiments/policy/online-dpo';
+import { bestWorstPairs, utilityChange } from '../../src/experiments/policy/online-dpo';
 import { onlineSteps } from '../../src/experiments/policy/ppo';
 import type { PolicyRewardItem, PolicyRewardModel } from '../../src/experiments/policy/reward';
 import { runPolicy, type PolicyRunnerEnv } from '../../src/experiments/policy/runner';
@@ -68,6 +68,17 @@ const TRL: Record<Kind, string[]> = {
 describe('online methods: the pieces', () => {
   it('pairs best against worst per prompt, drops ties, first of equals', () => {
     expect(bestWorstPairs([1, 3, 2, 5, 5, 5, 0, 0, -1], 3)).toEqual({ pairs: [{ prompt: 0, best: 1, worst: 0 }, { prompt: 2, best: 6, worst: 8 }], ties: 1 });
+  });
+
+  it('reads the paired change of utility: mean and interval of the differences, answers that rose and fell', () => {
+    // Differences 1, 0, 0, -1, 2: mean 0.4, sd sqrt(1.3), 95% half-width 1.96 * sqrt(1.3 / 5).
+    const c = utilityChange([3, 1, 2, 0, 4], [2, 1, 2, 1, 2], 0.95);
+    const half = 1.959964 * Math.sqrt(1.3 / 5);
+    expect(c).toMatchObject({ n: 5, rose: 2, fell: 1 });
+    expect(c.mean).toBeCloseTo(0.4, 12);
+    expect(c.lo).toBeCloseTo(0.4 - half, 5);
+    expect(c.hi).toBeCloseTo(0.4 + half, 5);
+    expect(() => utilityChange([1], [1, 2], 0.95)).toThrow(RangeError);
   });
 
   it('sizes a run: epochs over the prompt pool, rollouts a step', () => {
@@ -143,6 +154,16 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
           expect(x.vsBase.n).toBe(2);
         }
         expect(its[0].meanScore).toBeNull();
+        // The paired changes: a mean of differences is the difference of the means.
+        expect(its[0].change).toBeUndefined();
+        for (const x of its.slice(1)) {
+          const c = x.change!;
+          expect(c.vsStart.n).toBe(2);
+          expect(c.vsStart.mean).toBeCloseTo(x.utility.mean - its[0].utility.mean, 12);
+          expect(c.vsPrevious.mean).toBeCloseTo(x.utility.mean - its[x.iteration - 1].utility.mean, 12);
+          expect(c.vsStart.rose + c.vsStart.fell).toBeLessThanOrEqual(2);
+        }
+        expect(its[1].change!.vsPrevious).toEqual(its[1].change!.vsStart);
         for (const x of its.slice(1)) {
           expect(x.prompts).toBe(4);
           expect(x.pairs + x.ties).toBe(4);

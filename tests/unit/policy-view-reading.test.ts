@@ -38,6 +38,15 @@ describe('iterationReading', () => {
     expect(iterationReading([it_(0, 0.5, 0.1, null)])).toBe('Iteration 0 only so far: true utility 0.50.');
     expect(iterationReading([])).toBe('No iteration has been judged yet.');
   });
+
+  it('judges the change by the paired interval against the start when the record has it', () => {
+    const change = (lo: number, hi: number) => ({ vsPrevious: { n: 60, mean: (lo + hi) / 2, lo, hi, rose: 5, fell: 1 }, vsStart: { n: 60, mean: (lo + hi) / 2, lo, hi, rose: 9, fell: 2 } });
+    // Unpaired intervals overlap (±1), but the paired change excludes 0: a clear rise.
+    const clear = [it_(0, 1.3, 1, null), { ...it_(1, 1.45, 1, 19.3), change: change(0.05, 0.25) }, { ...it_(2, 1.5, 1, 19.5), change: change(0.08, 0.32) }];
+    expect(iterationReading(clear)).toBe("True utility 1.30 → 1.50 over 2 iterations (paired change 0.20 [0.08, 0.32]) while the reward model's score rose 19.3 → 19.5: the reward model and the truth agree.");
+    const unclear = [it_(0, 1.3, 0.01, null), { ...it_(1, 1.45, 0.01, 19.3), change: change(-0.1, 0.4) }, { ...it_(2, 1.5, 0.01, 19.5), change: change(-0.1, 0.5) }];
+    expect(iterationReading(unclear)).toContain("both rose, though the paired change's interval includes 0");
+  });
 });
 
 describe('number formats', () => {

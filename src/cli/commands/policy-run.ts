@@ -22,7 +22,7 @@ import { RewardModelUnavailableError } from '../../experiments/policy/reward';
 import { parsePolicySpec, parsePolicySpecJson } from '../../experiments/policy/spec';
 import { POLICY_CARD, policyCard } from '../../experiments/policy/save';
 import { APP_VERSION } from '../../experiments/version';
-import type { PolicyRecord, PolicyRunEvent, PolicySpec, RateWithInterval } from '../../protocol/policy';
+import type { PolicyRecord, PolicyRunEvent, PolicySpec, RateWithInterval, UtilityChange } from '../../protocol/policy';
 import type { Backend } from '../../tensor';
 import { createBackend } from '../../tensor';
 import { parseFlags, UsageError, type CliCommand } from '../command';
@@ -54,6 +54,9 @@ export function summarizePolicy(r: PolicyRecord): string {
     for (const it of a.iterations ?? []) {
       const u = it.utility;
       lines.push(`  iteration ${it.iteration}: ${it.pairs} pairs of ${it.prompts} prompts (${it.ties} tied), mean RM score ${it.meanScore === null ? '-' : it.meanScore.toFixed(3)}; truth: utility ${u.mean.toFixed(3)} [${u.lo.toFixed(3)}, ${u.hi.toFixed(3)}] n=${u.n}, vs start ${withCi(it.vsBase)}, invalid ${pct(it.invalidRate)}`);
+      const c = it.change;
+      const ch = (x: UtilityChange) => `${x.mean.toFixed(3)} [${x.lo.toFixed(3)}, ${x.hi.toFixed(3)}] (${x.rose} rose, ${x.fell} fell of ${x.n})`;
+      if (c) lines.push(`    paired change of utility: vs iteration ${it.iteration - 1} ${ch(c.vsPrevious)}; vs start ${ch(c.vsStart)}`);
     }
     const dir = a.directional;
     if (dir) {

@@ -14,7 +14,7 @@
 import { compareJudged, judgeAnswer, type PreferencePair } from '../../data';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
-import type { DpoMethodSpec, PolicyArmSpec, PolicyIterationResult } from '../../protocol/policy';
+import type { DpoMethodSpec, PolicyArmSpec, PolicyIterationResult, UtilityChange } from '../../protocol/policy';
 import { trainLoop, type LogPoint, type LoopCheckpoint } from '../../train/loop';
 import { readPairLogProbs, type PreferenceRow } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
@@ -48,6 +48,8 @@ interface IterativeState {
   iterations: PolicyIterationResult[];
   /** The starting policy's evaluation answers (what "vs base" compares with). */
   baseTexts: string[];
+  /** The answers of the last finished iteration (the paired change's previous; absent: the start's). */
+  lastTexts?: string[];
   loopCurve?: LogPoint[];
   data?: IterationData;
 }
@@ -112,7 +114,7 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
 }
 
 /** The truth's reading of a policy on the seen evaluation prompts (its answers, and against `baseTexts`). */
-async function truthReading(o: OnlineArm, model: LlamaModel, adapter: LoraAdapter | null, baseTexts: readonly string[] | null): Promise<{ texts: string[]; utility: PolicyIterationResult['utility']; vsBase: PolicyIterationResult['vsBase']; invalidRate: number }> {
+async function truthReading(o: OnlineArm, model: LlamaModel, adapter: LoraAdapter | null, baseTexts: readonly string[] | null): Promise<{ texts: string[]; utilities: number[]; utility: PolicyIterationResult['utility']; vsBase: PolicyIterationResult['vsBase']; invalidRate: number }> {
   const e = o.evalSpec;
   const items = o.evalItems.filter((it) => it.set === 'seen');
   const wasTraining = adapter?.training ?? false;
@@ -140,7 +142,27 @@ async function truthReading(o: OnlineArm, model: LlamaModel, adapter: LoraAdapte
   const mean = meanOf(u);
   const sd = n > 1 ? Math.sqrt(u.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
   const half = zFor(e.confidence) * (sd / Math.sqrt(Math.max(1, n)));
-  return { texts, utility: { n, mean, lo: mean - half, hi: mean + half }, vsBase: rate(baseTexts ? wins : n / 2, n, e.confidence), invalidRate: n ? invalid / n : 0 };
+  return { texts, utilities: u, utility: { n, mean, lo: mean - half, hi: mean + half }, vsBase: rate(baseTexts ? wins : n / 2, n, e.confidence), invalidRate: n ? invalid / n : 0 };
+}
+
+/** The true utility of each of `texts` (the seen evaluation prompts' answers, item-major as truthReading writes them). */
+function answerUtilities(o: OnlineArm, texts: readonly string[]): number[] {
+  const items = o.evalItems.filter((it) => it.set === 'seen');
+  return texts.map((t, j) => {
+    const it = items[Math.floor(j / o.evalSpec.samples)];
+    return judgeAnswer(o.ds, it.personaId, it.questionId, t).score;
+  });
+}
+
+/** Paired differences after − before, answer by answer, with their mean's interval. */
+export function utilityChange(after: readonly number[], before: readonly number[], confidence: number): UtilityChange {
+  if (after.length !== before.length) throw new RangeError(`utilityChange: ${after.length} answers against ${before.length}`);
+  const d = after.map((x, j) => x - before[j]);
+  const n = d.length;
+  const mean = meanOf(d);
+  const sd = n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
+  const half = zFor(confidence) * (sd / Math.sqrt(Math.max(1, n)));
+  return { n, mean, lo: mean - half, hi: mean + half, rose: d.filter((x) => x > 0).length, fell: d.filter((x) => x < 0).length };
 }
 
 export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<TrainedPolicy> {
@@ -181,6 +203,7 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
   const at = (j: number) => (within: number, message: string) => o.progress('train', (j + within) / total, `${a.label}: iteration ${j + 1} of ${total}: ${message}`);
 
   let baseTexts = state?.baseTexts ?? null;
+  let lastTexts = state?.lastTexts ?? null;
   if (!baseTexts) {
     o.progress('train', 0, `${a.label}: the truth's reading of the starting policy`);
     const r = await truthReading(o, model, adapter, null);
@@ -224,10 +247,13 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
     loopResume = null;
     at(j)(1 - SHARE.eval, 'the truth judges the policy');
     const r = await truthReading(o, model, adapter, baseTexts);
-    iterations.push({ iteration: j + 1, prompts: d.prompts, samplesPerPrompt: m.samplesPerPrompt, pairs: d.pairs.length, ties: d.ties, meanScore: d.meanScore, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate });
+    const conf = o.evalSpec.confidence;
+    const change = { vsPrevious: utilityChange(r.utilities, answerUtilities(o, lastTexts ?? baseTexts), conf), vsStart: utilityChange(r.utilities, answerUtilities(o, baseTexts), conf) };
+    iterations.push({ iteration: j + 1, prompts: d.prompts, samplesPerPrompt: m.samplesPerPrompt, pairs: d.pairs.length, ties: d.ties, meanScore: d.meanScore, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate, change });
+    lastTexts = r.texts;
     stepsBefore += steps;
     data = null;
-    const online: IterativeState = { method: 'iterative-dpo', iteration: j, phase: 'done', stepsBefore, iterations: iterations.slice(), baseTexts };
+    const online: IterativeState = { method: 'iterative-dpo', iteration: j, phase: 'done', stepsBefore, iterations: iterations.slice(), baseTexts, lastTexts };
     await o.saveCheckpoint({ step: stepsBefore, totalSteps: stepsBefore, params: await readParameters(named), optimizer: { step: 0, moments: {} }, curve: result.curve.slice(), savedAt: new Date().toISOString(), online });
   }
   const last = result.curve[result.curve.length - 1];

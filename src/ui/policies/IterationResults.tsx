@@ -3,7 +3,7 @@
 // samples each iteration trained on (its own chart: the two scales differ), a one-line reading
 // computed from the record (reading.ts), and the table that is the charts' text equivalent. The
 // charts are the Models view's SVG line chart (Okabe–Ito, a marker shape per series), aria-hidden.
-import type { PolicyArmResult, PolicyRecord } from '../../protocol/policy';
+import type { PolicyArmResult, PolicyRecord, UtilityChange } from '../../protocol/policy';
 import { LineChart, MOP_COLOURS, type Series } from '../models/charts';
 import '../models/models.css';
 import { pct } from '../format';
@@ -11,6 +11,16 @@ import { iterationReading, score, signed } from './reading';
 
 const UTILITY: Series = { name: 'Mean true utility', colour: MOP_COLOURS[0], marker: 'circle' };
 const SCORE: Series = { name: "Reward model's mean sample score", colour: MOP_COLOURS[1], marker: 'square' };
+
+/** A paired change of utility: its mean with the interval, and how many answers rose and fell. */
+function Change({ c }: { c: UtilityChange }) {
+  return (
+    <>
+      {signed(c.mean, 2)} [{signed(c.lo, 2)}, {signed(c.hi, 2)}]
+      <span className="muted"> · {c.rose} rose, {c.fell} fell</span>
+    </>
+  );
+}
 
 function ArmIterations({ arm, conf }: { arm: PolicyArmResult; conf: string }) {
   const its = arm.iterations ?? [];
@@ -40,7 +50,7 @@ function ArmIterations({ arm, conf }: { arm: PolicyArmResult; conf: string }) {
       <div className="pol-table-wrap" tabIndex={0} role="region" aria-label={`${arm.label}: iterations table`}>
         <table className="pol-table" data-testid="policy-iterations-table" id={`policy-iterations-${slug}`}>
           <caption className="exp-visually-hidden">
-            {arm.label}: per iteration, the pairs trained on, the reward model's mean sample score, and the truth's reading of the policy it made (mean utility with its {conf} interval, win rate against iteration 0, invalid answers)
+            {arm.label}: per iteration, the pairs trained on, the reward model's mean sample score, and the truth's reading of the policy it made (mean utility with its {conf} interval, the paired change of utility against the previous iteration's answers and against the start's, win rate against iteration 0, invalid answers)
           </caption>
           <thead>
             <tr>
@@ -49,6 +59,8 @@ function ArmIterations({ arm, conf }: { arm: PolicyArmResult; conf: string }) {
               <th scope="col">Pairs kept (ties)</th>
               <th scope="col">RM mean sample score</th>
               <th scope="col">True utility ({conf} interval)</th>
+              <th scope="col">Paired change vs previous ({conf} interval)</th>
+              <th scope="col">Paired change vs start</th>
               <th scope="col">vs iteration 0</th>
               <th scope="col">Invalid</th>
             </tr>
@@ -63,6 +75,8 @@ function ArmIterations({ arm, conf }: { arm: PolicyArmResult; conf: string }) {
                 <td>
                   {signed(it.utility.mean)} [{signed(it.utility.lo)}, {signed(it.utility.hi)}] n={it.utility.n}
                 </td>
+                <td data-testid="policy-iteration-change">{it.change ? <Change c={it.change.vsPrevious} /> : '–'}</td>
+                <td>{it.change ? <Change c={it.change.vsStart} /> : '–'}</td>
                 <td>
                   {pct(it.vsBase.rate, 0)} [{pct(it.vsBase.lo, 0)}, {pct(it.vsBase.hi, 0)}]
                 </td>

@@ -91,24 +91,29 @@ export function iterationReading(its: PolicyIterationResult[]): string {
   if (n === 0) return `Iteration ${first.iteration} only so far: true utility ${signed(first.utility.mean)}.`;
   const u0 = first.utility;
   const u1 = last.utility;
-  const overlap = u1.lo <= u0.hi && u0.lo <= u1.hi;
+  // With the paired change against the start (same prompts, same samples) the change is clear when
+  // its interval excludes 0; older records have only the two unpaired intervals to compare.
+  const paired = last.change?.vsStart;
+  const unclear = paired ? paired.lo <= 0 && paired.hi >= 0 : u1.lo <= u0.hi && u0.lo <= u1.hi;
+  const because = paired ? "the paired change's interval includes 0" : 'the first and last utility intervals overlap';
   const uVerb = movement(u0.mean, u1.mean, 'rose', 'fell', 'stayed');
-  const truth = `True utility ${uVerb === 'stayed' ? `stayed at ${signed(u1.mean)}` : `${signed(u0.mean)} → ${signed(u1.mean)}`} over ${n} iteration${n === 1 ? '' : 's'}`;
+  const pairedText = paired ? ` (paired change ${signed(paired.mean)} [${signed(paired.lo)}, ${signed(paired.hi)}])` : '';
+  const truth = `True utility ${uVerb === 'stayed' ? `stayed at ${signed(u1.mean)}` : `${signed(u0.mean)} → ${signed(u1.mean)}`} over ${n} iteration${n === 1 ? '' : 's'}${uVerb === 'stayed' ? '' : pairedText}`;
   const scored = its.filter((it) => it.meanScore !== null && Number.isFinite(it.meanScore));
   if (scored.length < 2) {
     const one = scored.length === 1 ? ` (the reward model's mean sample score: ${score(scored[0].meanScore!)})` : '';
-    return `${truth}${one}${overlap && uVerb !== 'stayed' ? '; the first and last intervals overlap, so the change is not clear' : ''}.`;
+    return `${truth}${one}${unclear && uVerb !== 'stayed' ? `; ${because}, so the change is not clear` : ''}.`;
   }
   const s0 = scored[0].meanScore!;
   const s1 = scored[scored.length - 1].meanScore!;
   const sVerb = movement(s0, s1, 'rose', 'fell', 'stayed');
   const rm = sVerb === 'stayed' ? `the reward model's score stayed at ${score(s1)}` : `the reward model's score ${sVerb} ${score(s0)} → ${score(s1)}`;
   let verdict: string;
-  if (uVerb === 'fell' && sVerb === 'rose') verdict = overlap ? 'a sign of reward hacking, though the first and last utility intervals overlap' : 'reward hacking';
-  else if (uVerb === 'rose' && sVerb === 'rose') verdict = overlap ? 'both rose, though the first and last utility intervals overlap' : 'the reward model and the truth agree';
+  if (uVerb === 'fell' && sVerb === 'rose') verdict = unclear ? `a sign of reward hacking, though ${because}` : 'reward hacking';
+  else if (uVerb === 'rose' && sVerb === 'rose') verdict = unclear ? `both rose, though ${because}` : 'the reward model and the truth agree';
   else if (uVerb === 'stayed') verdict = 'the truth did not move';
-  else if (uVerb === 'rose') verdict = overlap ? 'the truth rose within its intervals' : 'the truth improved without the reward model noticing';
-  else if (overlap) verdict = 'the truth fell within its intervals';
+  else if (uVerb === 'rose') verdict = unclear ? 'the truth rose within its intervals' : 'the truth improved without the reward model noticing';
+  else if (unclear) verdict = 'the truth fell within its intervals';
   else verdict = sVerb === 'fell' ? 'both the truth and the reward model fell' : 'the truth fell';
   return `${truth} while ${rm}: ${verdict}.`;
 }
