@@ -186,7 +186,7 @@ describe('averaged persona readers (method.readers)', () => {
       got.forEach((x, i) => expect(x).toBeCloseTo((a[i] + b[i]) / 2, 5));
       // Two seeds do read differently (else the mean would be no test).
       expect(a.some((x, i) => Math.abs(x - b[i]) > 1e-3)).toBe(true);
-      expect(both.description).toMatch(/^the mean of 2 conditional bag-of-features reward models trained in this run .*; seeds 7 to 8; mean last batch accuracy \d+%\)$/);
+      expect(both.description).toMatch(/^mean of 2 conditional bag-of-features reward models trained in this run .*; seeds 7 to 8; mean last batch accuracy \d+%\)$/);
       await expect(trainOwnRewardModel(be, ds, split, sets, 7, { members: 0 })).rejects.toThrow(RangeError);
     } finally {
       both.dispose();

@@ -58,7 +58,7 @@ export async function trainOwnRewardModel(be: Backend, ds: BuiltinDataset, split
   return {
     runId: 'this run',
     arm: 'own',
-    description: `the mean of ${n} ${one}; seeds ${seed} to ${seed + n - 1}; mean last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+    description: `mean of ${n} ${one}; seeds ${seed} to ${seed + n - 1}; mean last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
     accuracy,
     pairs: members[0].pairs,
     async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {
