@@ -159,7 +159,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'dpo-direction-skewed',
     title: 'Conditional vs marginal through a direction, on a skewed world',
-    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows.',
+    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows, and each arm reads with the mean of five readers (seeds 1-5), steadier than one.',
     spec: {
       name: 'dpo-direction-skewed',
       seed: 1,
