@@ -44,7 +44,7 @@ const directionArms = [
  * the personas want the formal one (scripts/reader-pole-probe.ts: 0% of 25; with pole pairs 72%).
  * The policy is the same (the reader's pairs do not enter its training).
  */
-const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.method, readerPairs: 'generic+cross+pole', readers: 5 } }));
+const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.method, readerPairs: 'generic+cross+pole', readers: 5, personaStrength: 1.1 } }));
 /**
  * Online methods continuing the directional policy (method.start): each reads the personas as
  * directions with its own reward model, which also labels (iterative DPO) or rewards (PPO, RLOO)
@@ -159,7 +159,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'dpo-direction-skewed',
     title: 'Conditional vs marginal through a direction, on a skewed world',
-    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows, and each arm reads with the mean of five readers (seeds 1-5), steadier than one.',
+    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows, and each arm reads with the mean of five readers (seeds 1-5), steadier than one; answers are written at strength 1.1, chosen on other personas than the evaluation\'s.',
     spec: {
       name: 'dpo-direction-skewed',
       seed: 1,
