@@ -42,7 +42,11 @@ const directionArms = [
  * On the skewed world the persona readers train on the pole pairs too: on generic and cross pairs
  * alone the marginal reader prefers the casual pole on every formality question although 70% of
  * the personas want the formal one (scripts/reader-pole-probe.ts: 0% of 25; with pole pairs 72%).
- * The policy is the same (the reader's pairs do not enter its training).
+ * The policy is the same (the reader's pairs do not enter its training). Each arm reads with the
+ * mean of five readers: one reader's reading of the personas near an axis's threshold moves with
+ * its seed (scripts/reader-ensemble-probe.ts: the religious minority's signs 34-55 of 64 by seed,
+ * 57 with the mean of five). Strength 1.1 was chosen on 133 personas outside the evaluation
+ * (docs/policies.md, "Averaged persona readers"); neither changes the trained policy either.
  */
 const skewedDirectionArms = directionArms.map((a) => ({ ...a, method: { ...a.method, readerPairs: 'generic+cross+pole', readers: 5, personaStrength: 1.1 } }));
 /**
