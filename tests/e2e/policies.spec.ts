@@ -103,7 +103,7 @@ test('trains a toy DPO policy on the cpu backend: curves, win rates, export, rel
   const other = await page.context().newPage();
   await other.goto(share);
   await expect(other.getByLabel('Name', { exact: true })).toHaveValue('toy DPO');
-  await expect(other.getByLabel('Seed')).toHaveValue('3');
+  await expect(other.getByLabel('Seed', { exact: true })).toHaveValue('3');
   await other.close();
 });
 

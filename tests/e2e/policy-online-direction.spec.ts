@@ -50,7 +50,7 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await expect(ppo).toContainText('from "direction"');
   await expect(ppo).toContainText('detached value head');
   await expect(ppo).toContainText('(generic, cross and pole)');
-  await expect(ppo).toContainText('the mean of 2 conditional');
+  await expect(ppo).toContainText('Reward model: mean of 2 conditional');
   await expect(ppo).toContainText('seeds 3 to 4');
   await expect(ppo).toContainText('conditioning direction read from all');
   await expect(ppo.getByTestId('policy-arm-persona-directions')).toContainText('trained on from the directional policy of “direction”, its start and KL reference');
