@@ -56,7 +56,7 @@ test('a toy directional policy: its judge and Pareto plot, then sliders in Compa
   console.log(`toy directional run on the cpu backend: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   // The persona answers: judged by the truth like any arm's, with how the personas were read.
-  await expect(page.getByTestId('policy-arm-persona-directions')).toContainText(/Personas read as directions by the conditional \(all\) bag-of-features reward model trained in this run .*; their signs agree with the planted tastes on \d+% of persona × objective\.$/);
+  await expect(page.getByTestId('policy-arm-persona-directions')).toContainText(/Personas read as directions by the conditional \(all\) bag-of-features reward model trained in this run .*; their signs agree with the planted tastes on \d+% of persona × objective; answers written at strength 1\.3\.$/);
   await expect(page.getByTestId('policy-truth-table').locator('tbody tr')).toHaveCount(2);
   await page.getByTestId('policy-truth-table').scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-directional-personas');

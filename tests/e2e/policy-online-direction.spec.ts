@@ -36,6 +36,7 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await page.getByLabel('Value head', { exact: true }).selectOption('detached');
   await page.getByLabel('The persona reader trains on', { exact: true }).selectOption('generic+cross+pole');
   await page.getByLabel('Persona readers averaged', { exact: true }).fill('2');
+  await page.getByLabel('Strength each answer is written at', { exact: true }).fill('1.1');
   await expect(page.getByTestId('policy-spec-error')).toHaveCount(0);
   await expect(page.getByTestId('policy-run-start')).toBeEnabled();
 
@@ -53,6 +54,7 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await expect(ppo).toContainText('Reward model: mean of 2 conditional');
   await expect(ppo).toContainText('seeds 3 to 4');
   await expect(ppo).toContainText('conditioning direction read from all');
+  await expect(page.locator('[data-testid="policy-arms"] li[data-arm="direction"]').getByTestId('policy-arm-persona-directions')).toContainText('answers written at strength 1.1');
   await expect(ppo.getByTestId('policy-arm-persona-directions')).toContainText('trained on from the directional policy of “direction”, its start and KL reference');
   await expect(page.getByTestId('live-chart').locator('[data-metric="objective/kl"] figcaption')).toContainText('PPO');
   // The reward model PPO optimized reads its answers too: seen and unseen rows with the gap.

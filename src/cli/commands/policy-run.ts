@@ -50,7 +50,7 @@ export function summarizePolicy(r: PolicyRecord): string {
     if (f.steps && rl) lines.push(`  training: ${f.steps} steps on ${f.train_prompts} prompts; last step ${RL_METRICS.map((k) => `${k} ${f[k] === undefined ? '-' : f[k].toFixed(3)}`).join(', ')}`);
     if (a.rewardModel !== undefined) lines.push(`  reward model: ${a.rewardModel}`);
     const pd = a.personaDirections;
-    if (pd) lines.push(`  personas read as directions by ${pd.rewardModel === a.rewardModel ? 'that reward model' : `the ${pd.rewardModel}`}; signs agree with the planted tastes on ${pct(pd.tasteSignAgreement)} of persona × objective${pd.sharedWith ? `; written with the policy arm "${pd.sharedWith}" trained` : ''}${a.start ? `; trained on from the directional policy of "${a.start}" (its start and KL reference)` : ''}`);
+    if (pd) lines.push(`  personas read as directions by ${pd.rewardModel === a.rewardModel ? 'that reward model' : `the ${pd.rewardModel}`}; signs agree with the planted tastes on ${pct(pd.tasteSignAgreement)} of persona × objective; answers written at strength ${pd.strength}${pd.sharedWith ? `; written with the policy arm "${pd.sharedWith}" trained` : ''}${a.start ? `; trained on from the directional policy of "${a.start}" (its start and KL reference)` : ''}`);
     for (const it of a.iterations ?? []) {
       const u = it.utility;
       lines.push(`  iteration ${it.iteration}: ${it.pairs} pairs of ${it.prompts} prompts (${it.ties} tied), mean RM score ${it.meanScore === null ? '-' : it.meanScore.toFixed(3)}; truth: utility ${u.mean.toFixed(3)} [${u.lo.toFixed(3)}, ${u.hi.toFixed(3)}] n=${u.n}, vs start ${withCi(it.vsBase)}, invalid ${pct(it.invalidRate)}`);

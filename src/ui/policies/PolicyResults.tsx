@@ -194,7 +194,7 @@ function ArmsAndJudges({ record }: { record: PolicyRecord }) {
               {a.personaDirections && (
                 <span data-testid="policy-arm-persona-directions">
                   {' '}
-                  Personas read as directions by {a.personaDirections.rewardModel === a.rewardModel ? 'that reward model' : `the ${a.personaDirections.rewardModel}`}; their signs agree with the planted tastes on {pct(a.personaDirections.tasteSignAgreement, 0)} of persona × objective
+                  Personas read as directions by {a.personaDirections.rewardModel === a.rewardModel ? 'that reward model' : `the ${a.personaDirections.rewardModel}`}; their signs agree with the planted tastes on {pct(a.personaDirections.tasteSignAgreement, 0)} of persona × objective; answers written at strength {a.personaDirections.strength}
                   {a.personaDirections.sharedWith ? `; written with the policy arm “${a.personaDirections.sharedWith}” trained (same method and training)` : ''}
                   {a.start ? `; trained on from the directional policy of “${a.start}”, its start and KL reference` : ''}.
                 </span>

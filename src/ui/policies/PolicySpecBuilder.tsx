@@ -221,6 +221,7 @@ function ArmEditor({ index }: { index: number }) {
             />
           )}
           {getAt(arm, ['method', 'personas']) === true && <NumberField path={[...base, 'method', 'readers']} label="Persona readers averaged" step="1" />}
+          {getAt(arm, ['method', 'personas']) === true && <NumberField path={[...base, 'method', 'personaStrength']} label="Strength each answer is written at" step="0.1" />}
         </div>
       )}
       {kind === 'few-shot' && (
