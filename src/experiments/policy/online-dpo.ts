@@ -11,7 +11,7 @@
 // Checkpoints: the loop's own inside an iteration (with the iteration's pairs and reference
 // log-probs, so a resume does not sample again) and one after each iteration; a resumed run
 // continues the same trajectory bit for bit.
-import { compareJudged, judgeAnswer, type PreferencePair } from '../../data';
+import { compareJudged, judgeAnswer, type JudgedAnswer, type PreferencePair } from '../../data';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
 import type { DpoMethodSpec, PolicyArmSpec, PolicyIterationResult, UtilityChange } from '../../protocol/policy';
@@ -48,8 +48,8 @@ interface IterativeState {
   iterations: PolicyIterationResult[];
   /** The starting policy's evaluation answers (what "vs base" compares with). */
   baseTexts: string[];
-  /** The answers of the last finished iteration (the paired change's previous; absent: the start's). */
-  lastTexts?: string[];
+  /** The true utility of each answer of the last finished iteration (the paired change's previous; absent: the start's). */
+  lastUtilities?: number[];
   loopCurve?: LogPoint[];
   data?: IterationData;
 }
@@ -113,8 +113,34 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
   return { prompts: items.length, ties: chosen.ties, meanScore: meanOf(s.scores), pairs, rows, reference };
 }
 
-/** The truth's reading of a policy on the seen evaluation prompts (its answers, and against `baseTexts`). */
-async function truthReading(o: OnlineArm, model: LlamaModel, adapter: LoraAdapter | null, baseTexts: readonly string[] | null): Promise<{ texts: string[]; utilities: number[]; utility: PolicyIterationResult['utility']; vsBase: PolicyIterationResult['vsBase']; invalidRate: number }> {
+/** The truth's verdict on each of `texts` (the seen evaluation prompts' answers, item-major as writeAnswers writes them). */
+function judgeSeen(o: OnlineArm, texts: readonly string[]): JudgedAnswer[] {
+  const items = o.evalItems.filter((it) => it.set === 'seen');
+  return texts.map((t, j) => {
+    const it = items[Math.floor(j / o.evalSpec.samples)];
+    return judgeAnswer(o.ds, it.personaId, it.questionId, t);
+  });
+}
+
+/** Mean with its normal interval (mean ± z·sd/√n; sd 0 for fewer than two values). */
+function meanInterval(xs: readonly number[], confidence: number): { n: number; mean: number; lo: number; hi: number } {
+  const n = xs.length;
+  const mean = meanOf(xs);
+  const sd = n > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
+  const half = zFor(confidence) * (sd / Math.sqrt(Math.max(1, n)));
+  return { n, mean, lo: mean - half, hi: mean + half };
+}
+
+/**
+ * The truth's reading of a policy on the seen evaluation prompts: its answers and their utilities,
+ * and the win rate against the start's answers (`base`, judged) when given.
+ */
+async function truthReading(
+  o: OnlineArm,
+  model: LlamaModel,
+  adapter: LoraAdapter | null,
+  base: readonly JudgedAnswer[] | null,
+): Promise<{ texts: string[]; utilities: number[]; utility: PolicyIterationResult['utility']; vsBase: PolicyIterationResult['vsBase']; invalidRate: number }> {
   const e = o.evalSpec;
   const items = o.evalItems.filter((it) => it.set === 'seen');
   const wasTraining = adapter?.training ?? false;
@@ -125,44 +151,22 @@ async function truthReading(o: OnlineArm, model: LlamaModel, adapter: LoraAdapte
   } finally {
     if (adapter) adapter.training = wasTraining;
   }
-  const u: number[] = [];
+  const mine = judgeSeen(o, texts);
+  const u = mine.map((a) => a.score);
   let wins = 0;
-  let invalid = 0;
-  texts.forEach((t, j) => {
-    const it = items[Math.floor(j / e.samples)];
-    const a = judgeAnswer(o.ds, it.personaId, it.questionId, t);
-    u.push(a.score);
-    if (!a.valid) invalid++;
-    if (baseTexts) {
-      const c = compareJudged(a, judgeAnswer(o.ds, it.personaId, it.questionId, baseTexts[j]));
-      wins += c === 'win' ? 1 : c === 'tie' ? 0.5 : 0;
-    }
+  base?.forEach((b, j) => {
+    const c = compareJudged(mine[j], b);
+    wins += c === 'win' ? 1 : c === 'tie' ? 0.5 : 0;
   });
   const n = u.length;
-  const mean = meanOf(u);
-  const sd = n > 1 ? Math.sqrt(u.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  const half = zFor(e.confidence) * (sd / Math.sqrt(Math.max(1, n)));
-  return { texts, utilities: u, utility: { n, mean, lo: mean - half, hi: mean + half }, vsBase: rate(baseTexts ? wins : n / 2, n, e.confidence), invalidRate: n ? invalid / n : 0 };
-}
-
-/** The true utility of each of `texts` (the seen evaluation prompts' answers, item-major as truthReading writes them). */
-function answerUtilities(o: OnlineArm, texts: readonly string[]): number[] {
-  const items = o.evalItems.filter((it) => it.set === 'seen');
-  return texts.map((t, j) => {
-    const it = items[Math.floor(j / o.evalSpec.samples)];
-    return judgeAnswer(o.ds, it.personaId, it.questionId, t).score;
-  });
+  return { texts, utilities: u, utility: meanInterval(u, e.confidence), vsBase: rate(base ? wins : n / 2, n, e.confidence), invalidRate: n ? mine.filter((a) => !a.valid).length / n : 0 };
 }
 
 /** Paired differences after − before, answer by answer, with their mean's interval. */
 export function utilityChange(after: readonly number[], before: readonly number[], confidence: number): UtilityChange {
   if (after.length !== before.length) throw new RangeError(`utilityChange: ${after.length} answers against ${before.length}`);
   const d = after.map((x, j) => x - before[j]);
-  const n = d.length;
-  const mean = meanOf(d);
-  const sd = n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  const half = zFor(confidence) * (sd / Math.sqrt(Math.max(1, n)));
-  return { n, mean, lo: mean - half, hi: mean + half, rose: d.filter((x) => x > 0).length, fell: d.filter((x) => x < 0).length };
+  return { ...meanInterval(d, confidence), rose: d.filter((x) => x > 0).length, fell: d.filter((x) => x < 0).length };
 }
 
 export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapter: LoraAdapter | null }): Promise<TrainedPolicy> {
@@ -203,13 +207,16 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
   const at = (j: number) => (within: number, message: string) => o.progress('train', (j + within) / total, `${a.label}: iteration ${j + 1} of ${total}: ${message}`);
 
   let baseTexts = state?.baseTexts ?? null;
-  let lastTexts = state?.lastTexts ?? null;
+  let lastUtilities = state?.lastUtilities ?? null;
   if (!baseTexts) {
     o.progress('train', 0, `${a.label}: the truth's reading of the starting policy`);
     const r = await truthReading(o, model, adapter, null);
     baseTexts = r.texts;
     iterations.push({ iteration: 0, prompts: 0, samplesPerPrompt: m.samplesPerPrompt, pairs: 0, ties: 0, meanScore: null, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate });
   }
+  // The start's answers, judged once: what each iteration is compared with.
+  const startJudged = judgeSeen(o, baseTexts);
+  const startUtilities = startJudged.map((x) => x.score);
   let final: Record<string, number> = {};
 
   for (let j = start; j < total; j++) {
@@ -236,7 +243,7 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
         },
         onStep: (step, n) => at(j)(SHARE.sample + SHARE.reference + SHARE.train * (step / n), `DPO step ${step} of ${n}`),
         checkpoint: async (lck) => {
-          const online: IterativeState = { method: 'iterative-dpo', iteration: j, phase: 'train', stepsBefore: before, iterations: iterations.slice(), baseTexts: baseTexts!, loopCurve: lck.curve, data: d };
+          const online: IterativeState = { method: 'iterative-dpo', iteration: j, phase: 'train', stepsBefore: before, iterations: iterations.slice(), baseTexts: baseTexts!, ...(lastUtilities ? { lastUtilities } : {}), loopCurve: lck.curve, data: d };
           await o.saveCheckpoint({ ...lck, curve: result.curve.slice(), online });
         },
       });
@@ -246,14 +253,14 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
     }
     loopResume = null;
     at(j)(1 - SHARE.eval, 'the truth judges the policy');
-    const r = await truthReading(o, model, adapter, baseTexts);
+    const r = await truthReading(o, model, adapter, startJudged);
     const conf = o.evalSpec.confidence;
-    const change = { vsPrevious: utilityChange(r.utilities, answerUtilities(o, lastTexts ?? baseTexts), conf), vsStart: utilityChange(r.utilities, answerUtilities(o, baseTexts), conf) };
+    const change = { vsPrevious: utilityChange(r.utilities, lastUtilities ?? startUtilities, conf), vsStart: utilityChange(r.utilities, startUtilities, conf) };
     iterations.push({ iteration: j + 1, prompts: d.prompts, samplesPerPrompt: m.samplesPerPrompt, pairs: d.pairs.length, ties: d.ties, meanScore: d.meanScore, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate, change });
-    lastTexts = r.texts;
+    lastUtilities = r.utilities;
     stepsBefore += steps;
     data = null;
-    const online: IterativeState = { method: 'iterative-dpo', iteration: j, phase: 'done', stepsBefore, iterations: iterations.slice(), baseTexts, lastTexts };
+    const online: IterativeState = { method: 'iterative-dpo', iteration: j, phase: 'done', stepsBefore, iterations: iterations.slice(), baseTexts, lastUtilities };
     await o.saveCheckpoint({ step: stepsBefore, totalSteps: stepsBefore, params: await readParameters(named), optimizer: { step: 0, moments: {} }, curve: result.curve.slice(), savedAt: new Date().toISOString(), online });
   }
   const last = result.curve[result.curve.length - 1];
