@@ -201,7 +201,7 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
       // Stopped inside iteration 2: its checkpoint carries iteration 1's answer utilities, which
       // iteration 2's paired change is taken against (the toy's answers all tie, so the resumed
       // record alone could not tell them from the start's).
-      if (kind === 'iterative-dpo') expect((kept!.online as { lastUtilities?: number[] }).lastUtilities).toHaveLength(2);
+      if (kind === 'iterative-dpo') expect((kept as unknown as { online: { lastUtilities?: number[] } }).online.lastUtilities).toHaveLength(2);
       const resumed = await runPolicy(spec(kind), env(store), { runId: stopped.id });
       expect(resumed.status, resumed.error?.message).toBe('done');
       const want = a0(full.get(kind)!);

@@ -40,11 +40,14 @@ export interface OwnRewardModelOptions {
 
 export type OwnRewardModel = PolicyRewardModel & { accuracy: number; pairs: number };
 
+/** One trained model and the two parts of its description an ensemble repeats: what it reads, and how it was trained. */
+type Member = OwnRewardModel & { reads: string; recipe: string };
+
 export async function trainOwnRewardModel(be: Backend, ds: BuiltinDataset, split: DataSplit, sets: PairSets, seed: number, o: OwnRewardModelOptions = {}): Promise<OwnRewardModel> {
   const n = o.members ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`members must be a whole number >= 1, got ${n}`);
   if (n === 1) return trainOne(be, ds, split, sets, seed, o);
-  const members: OwnRewardModel[] = [];
+  const members: Member[] = [];
   try {
     for (let j = 0; j < n; j++) {
       members.push(await trainOne(be, ds, split, sets, seed + j, { ...o, onProgress: o.onProgress && ((step, total) => o.onProgress!(j * total + step, n * total)) }));
@@ -54,11 +57,11 @@ export async function trainOwnRewardModel(be: Backend, ds: BuiltinDataset, split
     throw e;
   }
   const accuracy = members.reduce((s, m) => s + m.accuracy, 0) / n;
-  const one = members[0].description.replace(/ reward model trained in this run/, ' reward models trained in this run').replace(/; last batch accuracy \d+%\)$/, '');
+  const { reads, recipe } = members[0];
   return {
     runId: 'this run',
     arm: 'own',
-    description: `mean of ${n} ${one}; seeds ${seed} to ${seed + n - 1}; mean last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+    description: `mean of ${n} ${reads} bag-of-features reward models trained in this run (${recipe}; seeds ${seed} to ${seed + n - 1}; mean last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
     accuracy,
     pairs: members[0].pairs,
     async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {
@@ -70,7 +73,7 @@ export async function trainOwnRewardModel(be: Backend, ds: BuiltinDataset, split
   };
 }
 
-async function trainOne(be: Backend, ds: BuiltinDataset, split: DataSplit, sets: PairSets, seed: number, o: OwnRewardModelOptions): Promise<OwnRewardModel> {
+async function trainOne(be: Backend, ds: BuiltinDataset, split: DataSplit, sets: PairSets, seed: number, o: OwnRewardModelOptions): Promise<Member> {
   const pole = o.pairs === 'generic+cross+pole' ? polePairs(ds, split.train, seed) : [];
   const pairs = samplePairs([...sets.train.generic, ...sets.train.cross, ...pole], OWN_RM.maxPairs, seed, 'policy-reward-model');
   if (pairs.length === 0) throw new RangeError('No training pairs to train a reward model on');
@@ -84,11 +87,15 @@ async function trainOne(be: Backend, ds: BuiltinDataset, split: DataSplit, sets:
   try {
     const loop = await trainLoop(be, scorer, pairs, OWN_RM.train, seed, { signal: o.signal, onStep: o.onProgress });
     const accuracy = loop.final['rewards/accuracies'] ?? NaN;
+    // (The online arms' model, on every attribute, keeps its name: "conditional".)
+    const reads = o.subset === undefined ? 'conditional' : subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)';
+    const recipe = `${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs${pole.length ? ' (generic, cross and pole)' : ''}, ${OWN_RM.train.epochs} epochs`;
     return {
       runId: 'this run',
       arm: 'own',
-      // (The online arms' model, on every attribute, keeps its name: "conditional".)
-      description: `${o.subset === undefined ? 'conditional' : subset.keys.length ? `conditional (${subset.name})` : 'marginal (no attributes)'} bag-of-features reward model trained in this run (${scorer.description}; Bradley-Terry on ${pairs.length} of the seen personas' training pairs${pole.length ? ' (generic, cross and pole)' : ''}, ${OWN_RM.train.epochs} epochs; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+      description: `${reads} bag-of-features reward model trained in this run (${recipe}; last batch accuracy ${(accuracy * 100).toFixed(0)}%)`,
+      reads,
+      recipe,
       accuracy,
       pairs: pairs.length,
       async score(items: readonly PolicyRewardItem[], signal?: AbortSignal): Promise<number[]> {
