@@ -10,7 +10,7 @@
 //   e.g. 0.9 1.1 1.3 1.3g0.5
 import { buildPairSets, compareJudged, judgeAnswer, splitDataset, type AxisId, type BuiltinDataset } from '../src/data';
 import { minorityOf } from '../src/data/builtin/skew';
-import { evalItems, writeAnswers } from '../src/experiments/policy/evaluate';
+import { evalItems, outcomeScore, writeAnswers } from '../src/experiments/policy/evaluate';
 import { trainOwnRewardModel } from '../src/experiments/policy/own-reward';
 import { personaDirections, PERSONA_DIRECTION_DEFAULTS, questionDirection } from '../src/experiments/policy/persona-direction';
 import { loadBuiltin } from '../src/experiments/prepare';
@@ -48,13 +48,12 @@ const dirs = await personaDirections(rm, [...new Set(items.map((it) => it.person
 rm.dispose();
 const baseTexts = (await writeAnswers(be, base.model, null, layout, ds, resolveSubset(arm.conditioning), items, gen)).texts;
 console.log(`${runId}: ${items.length} prompts of ${new Set(items.map((it) => it.personaId)).size} personas (${validate ? 'outside the evaluation' : 'the evaluation, on the skewed axes'}); reader: ${m.readers} of ${m.readerPairs}`);
-const score = (c: string): number => (c === 'win' ? 1 : c === 'tie' ? 0.5 : 0);
 const pct = (w: number, n: number) => `${((100 * w) / n).toFixed(1)}% (${w}/${n})`;
 for (const setting of settings) {
   const [strength, guidance = 0] = setting.split('g').map(Number);
   const conditions = items.map((it) => conditionVectors(condition.table, condition.width, [questionDirection(dirs.get(it.personaId)!, condition.features, ds.question(it.questionId), strength)]));
   const texts = (await writeAnswers(be, model, null, layout, ds, resolveSubset({ kind: 'preset', name: 'none' }), items, { ...gen, conditions, guidance })).texts;
-  const verdicts = items.map((it, i) => score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, texts[i]), judgeAnswer(ds, it.personaId, it.questionId, baseTexts[i]))));
+  const verdicts = items.map((it, i) => outcomeScore(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, texts[i]), judgeAnswer(ds, it.personaId, it.questionId, baseTexts[i]))));
   const cells = axes.map((axis) => {
     const minority = minorityOf(ds, axis);
     const g = { minority: [0, 0], majority: [0, 0] };

@@ -7,6 +7,7 @@
 //   READERS: a seed list joined by '+' is one averaged reader: 1 2 3 4 5 1+2+3+4+5
 import { applyThreadsFlag } from '../src/cli/threads-flag';
 import { AXIS_IDS, buildPairSets, isBuiltin, splitDataset, type AxisId } from '../src/data';
+import { minorityOf } from '../src/data/builtin/skew';
 import { evalItems } from '../src/experiments/policy/evaluate';
 import { trainOwnRewardModel } from '../src/experiments/policy/own-reward';
 import { personaDirections, PERSONA_DIRECTION_DEFAULTS } from '../src/experiments/policy/persona-direction';
@@ -31,8 +32,9 @@ const index = new Map(ds.personas.map((p, i) => [p.id, i]));
 const skewed = Object.keys(ds.options.skew ?? {}) as AxisId[];
 const shown: AxisId[] = skewed.length ? skewed : ['formality', 'religious'];
 console.log(`${preset}: ${personas.length} evaluation personas; reader on ${resolveSubset(arm.conditioning).name}, ${arm.method.readerPairs} pairs`);
-// On a skewed axis the minority is the rarer pole's side; an unskewed axis is shown by side of 0.
-const minoritySign = (axis: AxisId) => ((ds.options.skew?.[axis] ?? 0.5) >= 0.5 ? -1 : 1);
+// On a skewed axis the minority is the rarer pole's side (minorityOf); an unskewed axis is shown by side of 0.
+const minorities = new Map(skewed.map((axis) => [axis, minorityOf(ds, axis)]));
+const onMinoritySide = (axis: AxisId, id: string, taste: number) => minorities.get(axis)?.isMinority(id) ?? taste < 0;
 const sides = (axis: AxisId) => (ds.options.skew?.[axis] === undefined ? [`${axis}: taste < 0`, 'taste > 0'] : [`${axis}: minority`, 'majority']);
 console.log(`| reader (seeds) | all signs | ${shown.map((a) => sides(a).join(' | ')).join(' | ')} |`);
 console.log(`| --- | --- | ${shown.map(() => '--- | ---').join(' | ')} |`);
@@ -49,7 +51,7 @@ for (const seeds of readers) {
     for (const id of personas) {
       const t = ds.truth.tasteOf(index.get(id)!, axis);
       const ok = Math.sign(dirs.get(id)![k]) === Math.sign(t);
-      const g = Math.sign(t) === minoritySign(axis) ? groups.minority : groups.majority;
+      const g = onMinoritySide(axis, id, t) ? groups.minority : groups.majority;
       g[0] += ok ? 1 : 0;
       g[1]++;
       agree += ok ? 1 : 0;

@@ -196,14 +196,15 @@ export async function sampleKl(
   return out;
 }
 
-const score = (o: Outcome) => (o === 'win' ? 1 : o === 'tie' ? 0.5 : 0);
+/** A comparison's share of a win: 1, a tie half, a loss 0. */
+export const outcomeScore = (o: Outcome): number => (o === 'win' ? 1 : o === 'tie' ? 0.5 : 0);
 
 /** Per answer (items × samples, item-major), the truth's verdict against the base's answer to the same prompt: 1, 0.5 or 0. */
 export function vsBaseScores(ds: BuiltinDataset, items: readonly EvalItem[], samples: number, policy: readonly string[], base: readonly string[]): number[] {
   return items.flatMap((it, i) =>
     Array.from({ length: samples }, (_, k) => {
       const j = i * samples + k;
-      return score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, policy[j]), judgeAnswer(ds, it.personaId, it.questionId, base[j])));
+      return outcomeScore(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, policy[j]), judgeAnswer(ds, it.personaId, it.questionId, base[j])));
     }),
   );
 }
@@ -243,8 +244,8 @@ export function judgeSet(ds: BuiltinDataset, set: EvalSetName, items: readonly E
       const j = i * samples + k;
       const a: JudgedAnswer = judgeAnswer(ds, it.personaId, it.questionId, policy[j]);
       const b: JudgedAnswer = judgeAnswer(ds, it.personaId, it.questionId, base[j]);
-      const sb = score(compareJudged(a, b));
-      const sy = score(compareJudged(a, bestJudged));
+      const sb = outcomeScore(compareJudged(a, b));
+      const sy = outcomeScore(compareJudged(a, bestJudged));
       const p = per.get(it.personaId) ?? { n: 0, vsBase: 0, vsBayes: 0, u: [], ub: [], ubest: [] };
       p.n++;
       p.vsBase += sb;
@@ -323,7 +324,7 @@ export function skewComparisons(
       const side = minority.isMinority(it.personaId) ? 'minority' : 'majority';
       for (let k = 0; k < samples; k++) {
         const j = i * samples + k;
-        tally[side].w += score(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, c[j]), judgeAnswer(ds, it.personaId, it.questionId, m[j])));
+        tally[side].w += outcomeScore(compareJudged(judgeAnswer(ds, it.personaId, it.questionId, c[j]), judgeAnswer(ds, it.personaId, it.questionId, m[j])));
         tally[side].n++;
         if (ca.vsBase && ma.vsBase) {
           base.conditional[side].w += ca.vsBase[j];

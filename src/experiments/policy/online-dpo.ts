@@ -21,7 +21,7 @@ import { fnv1a32 } from '../../util/hash';
 import type { LoadedLm } from '../lm/loaded';
 import { zFor } from '../results/intervals';
 import { DpoPolicyModel, type ReferenceLogps } from './dpo-model';
-import { rate, writeAnswers } from './evaluate';
+import { outcomeScore, rate, writeAnswers } from './evaluate';
 import { meanOf, OnlineResumeError, policyParameters, promptSubset, readParameters, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
 import { FixedCondition, stackRows } from '../../train/policy/condition-embedding';
 import { abortPoint } from '../../util/abort-point';
@@ -154,10 +154,7 @@ async function truthReading(
   const mine = judgeSeen(o, texts);
   const u = mine.map((a) => a.score);
   let wins = 0;
-  base?.forEach((b, j) => {
-    const c = compareJudged(mine[j], b);
-    wins += c === 'win' ? 1 : c === 'tie' ? 0.5 : 0;
-  });
+  base?.forEach((b, j) => (wins += outcomeScore(compareJudged(mine[j], b))));
   const n = u.length;
   return { texts, utilities: u, utility: meanInterval(u, e.confidence), vsBase: rate(base ? wins : n / 2, n, e.confidence), invalidRate: n ? mine.filter((a) => !a.valid).length / n : 0 };
 }
