@@ -60,7 +60,7 @@ export type PolicyMethodSpec =
   /** Online DPO: sample K answers per prompt, label best vs worst with a Stage-1 reward model, retrain. */
   | (Omit<DpoMethodSpec, 'kind' | 'pairs'> & { kind: 'iterative-dpo'; iterations: number; samplesPerPrompt: number; temperature: number; rewardModelRun: string | null; start: string | null })
   /** PPO with a Stage-1 reward model (per-token KL penalty, value head, GAE). */
-  | { kind: 'ppo'; rewardModelRun: string | null; start: string | null; temperature: number; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; valueHead: 'shared' | 'detached'; ppoEpochs: number; rolloutsPerStep: number }
+  | { kind: 'ppo'; rewardModelRun: string | null; start: string | null; temperature: number; klCoef: number; gamma: number; lam: number; cliprange: number; cliprangeValue: number; vfCoef: number; valueHead: 'shared' | 'detached'; valueLr: number | null; valueInit: 'zero' | 'mean-score'; ppoEpochs: number; rolloutsPerStep: number }
   /** RLOO: K samples per prompt, leave-one-out baseline, no critic. */
   | { kind: 'rloo'; rewardModelRun: string | null; start: string | null; temperature: number; klCoef: number; k: number; cliprange: number; rolloutsPerStep: number }
   /** Directional control (issue 13, item 4): the system message is a preference direction over a multi-objective reward model's objectives; DPO on pairs labelled by direction · r(x). */

@@ -2,8 +2,9 @@
 // backend, toy size): a directional arm writing for personas, and a PPO arm whose "Start from"
 // the user sets in the spec builder to that arm. The run trains the directional policy, then PPO
 // from it (the personas read as directions by PPO's own reward model); the arm line says where it
-// started, and PPO's curves are charted. The user also detaches PPO's value head and has the
-// persona reader train on pole pairs too, two readers averaged; the arm line says all three. The reward model PPO optimized
+// started, and PPO's curves are charted. The user also detaches PPO's value head, gives it its own
+// rate and starts it at the first rollout's mean score, and has the persona reader train on pole
+// pairs too, two readers averaged; the arm line says all of it. The reward model PPO optimized
 // judges its answers in a table of its own. A start that names a later arm is refused under the
 // control. Screenshot; axe clean.
 import { expect, test } from '@playwright/test';
@@ -34,6 +35,8 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   await start.selectOption('direction');
   // The critic that moves only its head, and a persona reader that also trains on pole pairs.
   await page.getByLabel('Value head', { exact: true }).selectOption('detached');
+  await page.getByLabel('Value head learning rate', { exact: true }).fill('0.001');
+  await page.getByLabel('Value head starts at', { exact: true }).selectOption('mean-score');
   await page.getByLabel('The persona reader trains on', { exact: true }).selectOption('generic+cross+pole');
   await page.getByLabel('Persona readers averaged', { exact: true }).fill('2');
   await page.getByLabel('Strength each answer is written at', { exact: true }).fill('1.1');
@@ -49,7 +52,7 @@ test('PPO started from a directional policy: chosen in the builder, run, and sai
   const ppo = page.locator('[data-testid="policy-arms"] li[data-arm="PPO"]');
   await expect(ppo).toContainText('PPO (kl 0.05');
   await expect(ppo).toContainText('from "direction"');
-  await expect(ppo).toContainText('detached value head');
+  await expect(ppo).toContainText("detached value head, value lr 0.001, V started at the first rollout's mean score");
   await expect(ppo).toContainText('(generic, cross and pole)');
   await expect(ppo).toContainText('Reward model: mean of 2 conditional');
   await expect(ppo).toContainText('seeds 3 to 4');

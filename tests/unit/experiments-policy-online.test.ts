@@ -286,6 +286,38 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
     expect(() => parsePolicySpec(spec('ppo', { valueHead: 'separate' }))).toThrow(/arms\[0\]\.method\.valueHead/);
   }, 300_000);
 
+  it("valueInit mean-score starts V at the first rollout's mean score; valueLr moves the head at its own rate, not the policy", async () => {
+    // Scores 20 above the planted utility, like the real reward model's raw scale: a head at V = 0
+    // starts about 20 below every return.
+    const offset = (calls2: { n: number }): PolicyRewardModel => {
+      const truth = truthDouble(ds, calls2);
+      return { ...truth, score: async (items) => (await truth.score(items)).map((x) => x + 20) };
+    };
+    const run = async (method: Record<string, unknown>) => {
+      const r = await runPolicy(spec('ppo', { valueHead: 'detached', ppoEpochs: 3, ...method }, { epochs: 0.5, clipNorm: null }), env(new MemoryRunStore<PolicyRecord>(), { loadRewardModel: async () => offset({ n: 0 }) }));
+      expect(r.status, r.error?.message).toBe('done');
+      const a = r.arms[0];
+      return { value: a.curve[0]['loss/value_avg'], kl: a.curve.map((p) => [p['objective/kl'], p['policy/approxkl_avg']]), answers: a.answers, method: a.method };
+    };
+    const zero = await run({});
+    const started = await run({ valueInit: 'mean-score' });
+    const fast = await run({ valueLr: 0.05 });
+    // Half the squared error of returns up to 20 (GAE's λ discounts the score toward the answer's
+    // start while V = 0), against about the scores' spread once V starts at their mean.
+    expect(zero.value).toBeGreaterThan(20);
+    expect(started.value).toBeLessThan(0.05 * zero.value);
+    expect(started.method).toMatch(/V started at the first rollout's mean score/);
+    // A faster head lowers its loss within the step's updates (the value clip lets each rollout
+    // move V by 0.2 at most: a small but strict drop); detached, the policy is untouched by it.
+    expect(fast.value).toBeLessThan(zero.value);
+    expect(fast.kl).toEqual(zero.kl);
+    expect(fast.answers).toEqual(zero.answers);
+    expect(fast.method).toMatch(/value lr 0\.05/);
+    expect(parsePolicySpec(spec('ppo')).arms[0].method).toMatchObject({ valueLr: null, valueInit: 'zero' });
+    expect(() => parsePolicySpec(spec('ppo', { valueInit: 'reward-model' }))).toThrow(/arms\[0\]\.method\.valueInit/);
+    expect(() => parsePolicySpec(spec('ppo', { valueLr: 0 }))).toThrow(/arms\[0\]\.method\.valueLr/);
+  }, 300_000);
+
   it('a named reward model this environment cannot load fails on the field', async () => {
     const r = await runPolicy(spec('ppo'), env(new MemoryRunStore<PolicyRecord>(), { loadRewardModel: undefined }));
     expect(r.status).toBe('failed');

@@ -8,7 +8,9 @@
 //   PPO:  per-token rewards −kl_coef·(log π − log π_base) plus the score at the last response
 //         token, GAE (γ, λ), whitened advantages, and `ppoEpochs` passes of shuffled minibatches
 //         (`train.batchSize` answers) of the clipped policy loss + vf_coef × the clipped value loss
-//         (with method.valueHead 'detached' the value loss reaches only the head, not the trunk);
+//         (with method.valueHead 'detached' the value loss reaches only the head, not the trunk;
+//         method.valueLr gives the head its own rate, method.valueInit 'mean-score' starts it at
+//         the first rollout's mean score);
 //   RLOO: sequence rewards score − kl_coef·Σ_t kl_t, leave-one-out advantages within each
 //         prompt's k answers, and one pass of minibatches of the clipped policy loss on sequence
 //         log-probs (no value head).
@@ -139,9 +141,12 @@ interface StepData {
   metrics: Record<string, number>;
 }
 
-async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, adapter: LoraAdapter | null, head: ValueHead | null, items: readonly EvalItem[], step: number, at: (within: number, message: string) => void): Promise<StepData> {
+async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, adapter: LoraAdapter | null, head: ValueHead | null, items: readonly EvalItem[], step: number, at: (within: number, message: string) => void, startValues: boolean): Promise<StepData> {
   const k = m.kind === 'rloo' ? m.k : 1;
   const s = await sampleAndScore(o, model, adapter, items, k, `step:${step}`, (done, total) => at(0.5 * (done / total), `sampling ${done} of ${total} answers`));
+  // method.valueInit 'mean-score': before the run's first values are read, V starts at the level of
+  // this rollout's returns (the score at the last token; γ = 1 carries it back to every token).
+  if (head && startValues) head.startAt(s.scores.reduce((t, x) => t + x, 0) / s.scores.length);
   const rows = s.prompts.map((prompt, j) => ({ prompt, response: s.completions[j] }));
   const conditions = rowConditions(o, items, k);
   const read = { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, size: o.arm.train.batchSize, temperature: m.temperature, conditions };
@@ -195,9 +200,12 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
   const head = m.kind === 'ppo' ? new ValueHead(be, model.config.hiddenSize) : null;
   headOut.head = head;
   const named = [...policyParameters(model, adapter), ...(head?.namedParameters() ?? [])];
+  // method.valueLr: the head's own rate, as a multiple of the policy's (AdamW's per-parameter scale).
+  const valueLr = m.kind === 'ppo' ? m.valueLr : null;
+  const lrScale = head && valueLr !== null ? new Map(head.namedParameters().map(([, p]) => [p, valueLr / a.train.lr])) : undefined;
   const opt = new AdamW(
     named.map(([, p]) => p),
-    { lr: a.train.lr, weightDecay: a.train.weightDecay, clipNorm: a.train.clipNorm },
+    { lr: a.train.lr, weightDecay: a.train.weightDecay, clipNorm: a.train.clipNorm, lrScale },
   );
   const result = o.result;
   const pool = trainingPrompts(o.split, a.train.maxPairs, o.seed, 'pool');
@@ -238,7 +246,7 @@ export async function trainPpo(o: OnlineArm, owned: { lm: LoadedLm | null; adapt
       o.assertDevice?.();
       const at = (within: number, message: string) => o.progress('train', (step - 1 + within) / total, `${a.label}: step ${step} of ${total}: ${message}`);
       const items = Array.from({ length: Math.min(R, totalPrompts - (step - 1) * R) }, (_, r) => promptAt((step - 1) * R + r));
-      const d = await rollout(o, m, model, adapter, head, items, step, at);
+      const d = await rollout(o, m, model, adapter, head, items, step, at, m.kind === 'ppo' && m.valueInit === 'mean-score' && step === 1);
       const stats = new PpoStatsAverager();
       let lossSum = 0;
       let updates = 0;

@@ -87,6 +87,12 @@ export function newPolicyRunId(spec: PolicySpec, t = Date.now()): string {
 const atTemperature = (t: number) => (t === 1 ? '' : ` at temperature ${t}`);
 const fromStart = (start: string | null) => (start === null ? '' : ` from "${start}"`);
 
+/** The value head's settings that differ from the defaults, for the method's line. */
+function valueHeadName(m: Extract<PolicyArmSpec['method'], { kind: 'ppo' }>): string {
+  const parts = [m.valueHead === 'detached' ? 'detached value head' : '', m.valueLr !== null ? `value lr ${m.valueLr}` : '', m.valueInit === 'mean-score' ? 'V started at the first rollout\'s mean score' : ''].filter(Boolean);
+  return parts.length ? `${parts.join(', ')}, ` : '';
+}
+
 export function methodName(m: PolicyArmSpec['method']): string {
   switch (m.kind) {
     case 'dpo':
@@ -94,7 +100,7 @@ export function methodName(m: PolicyArmSpec['method']): string {
     case 'iterative-dpo':
       return `iterative DPO (${m.loss}, β ${m.beta}; ${m.iterations} iterations, best vs worst of ${m.samplesPerPrompt} samples${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'ppo':
-      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${m.valueHead === 'detached' ? 'detached value head, ' : ''}${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts${atTemperature(m.temperature)})${fromStart(m.start)}`;
+      return `PPO (kl ${m.klCoef}, γ ${m.gamma}, λ ${m.lam}, clip ${m.cliprange}, ${valueHeadName(m)}${m.ppoEpochs} epochs of ${m.rolloutsPerStep} rollouts${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'rloo':
       return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'directional-dpo':

@@ -56,6 +56,14 @@ const method = variants<PolicyArmSpec['method']>(
       // the policy); 'detached': the value head reads the hidden states without gradient, so only
       // the policy loss moves the policy (TRL's current PPOTrainer keeps a separate value model).
       valueHead: literal(['shared', 'detached'], { default: 'shared' }),
+      // The value head's AdamW rate (null: train.lr). Adam moves a weight about its rate per update,
+      // so at a policy's rate (1e-4…1e-3) a head that starts at V = 0 cannot reach returns near the
+      // reward model's raw scores (tens) within a run's few dozen updates.
+      valueLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
+      // Where V starts: 'zero' (V = 0 everywhere), or 'mean-score': the head's bias set to the mean
+      // score of the run's first rollout before its values are read, so V starts at the level of the
+      // returns (TRL starts its value model from the reward model for the same reason).
+      valueInit: literal(['zero', 'mean-score'], { default: 'zero' }),
       ppoEpochs: num({ integer: true, min: 1, max: 16, default: 4 }),
       rolloutsPerStep: num({ integer: true, min: 1, max: 4096, default: 64 }),
     }),

@@ -2,7 +2,8 @@
 // last norm), V_t = h_t·w + b, read at the positions that predict response tokens, so V_t is the
 // value of the state in which response token t is written. It shares the policy's trunk (as the
 // value-head models of TRL's first PPO did); TRL's current PPOTrainer keeps a separate value
-// model, which would double the memory of a full finetune. Starts at zero: V = 0 everywhere.
+// model, which would double the memory of a full finetune. Starts at zero: V = 0 everywhere, unless
+// the run sets its bias (startAt) to the level of the first rollout's returns.
 import { add, matmul, parameter, reshape } from '../../autograd';
 import type { Backend, Tensor } from '../../tensor';
 
@@ -13,6 +14,14 @@ export class ValueHead {
   constructor(be: Backend, hiddenSize: number) {
     this.weight = parameter(be.zeros([1, hiddenSize]), 'value_head.weight');
     this.bias = parameter(be.zeros([1]), 'value_head.bias');
+  }
+
+  /** V = level everywhere: the bias set to it, the weight left as it is (zero at the start). */
+  startAt(level: number): void {
+    const be = this.bias.backend;
+    const src = be.fromData(Float32Array.of(level), [1]);
+    be.assign(this.bias, src);
+    src.dispose();
   }
 
   namedParameters(): Array<[string, Tensor]> {

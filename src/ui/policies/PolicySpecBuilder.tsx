@@ -136,6 +136,17 @@ function ArmEditor({ index }: { index: number }) {
             ]}
             onChange={(v) => put(['method', 'valueHead'], v)}
           />
+          <NumberField path={[...base, 'method', 'valueLr']} label="Value head learning rate" nullable emptyMeans="the policy's" />
+          <SelectField
+            path={[...base, 'method', 'valueInit']}
+            label="Value head starts at"
+            value={String(getAt(arm, ['method', 'valueInit']) ?? 'zero')}
+            options={[
+              { value: 'zero', label: 'zero' },
+              { value: 'mean-score', label: "the first rollout's mean score" },
+            ]}
+            onChange={(v) => put(['method', 'valueInit'], v)}
+          />
           <NumberField path={[...base, 'method', 'gamma']} label="γ (discount)" />
           <NumberField path={[...base, 'method', 'lam']} label="λ (GAE)" />
         </div>
