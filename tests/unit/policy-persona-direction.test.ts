@@ -102,6 +102,9 @@ describe('a persona as a direction', () => {
       expect(s.arms[0].method).toMatchObject({ kind: 'directional-dpo', placement: 'embedding', personas: true });
     }
     expect(policyPresetSpec('dpo-direction-skewed').data).toMatchObject({ skew: { formality: 0.7, religious: 0.7 } });
+    // A minority is 30% of the personas: the skewed preset judges 300 seen and all 200 unseen.
+    expect(policyPresetSpec('dpo-direction-skewed').eval).toMatchObject({ seenPersonas: 300, unseenPersonas: 200 });
+    expect(policyPresetSpec('dpo-direction').eval).toMatchObject({ seenPersonas: 100, unseenPersonas: 100 });
   });
 
   it('the spec field needs the embedding placement', () => {

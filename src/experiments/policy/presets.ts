@@ -34,6 +34,13 @@ const PERSONA_DIRECTIONAL_METHOD = { ...DIRECTIONAL_METHOD, conditionDropout: 0.
 const PERSONA_DIRECTIONAL_TRAIN = { ...DIRECTIONAL_TRAIN, maxPairs: 3200 };
 /** 100 seen and 100 unseen personas: a directional policy writes 600 answers in seconds, and per-persona medians need many personas. */
 const PERSONA_DIRECTIONAL_EVAL = { ...EVAL, seenPersonas: 100, unseenPersonas: 100 };
+/**
+ * A skewed axis's minority is 30% of the personas, and only the questions that use the axis count:
+ * 100 + 100 personas gave 111-119 minority answers per axis (a 95% interval of ±9 points); 300 seen
+ * and all 200 unseen personas (the world's 1,000 split 80/20) give about 2.5 times as many. The
+ * seeded choice of personas is a prefix: the first 100 of each set are the 100 + 100 before.
+ */
+const SKEWED_DIRECTIONAL_EVAL = { ...EVAL, seenPersonas: 300, unseenPersonas: 200 };
 const directionArms = [
   { label: 'conditional (direction)', conditioning: PERSONA, method: PERSONA_DIRECTIONAL_METHOD, train: PERSONA_DIRECTIONAL_TRAIN },
   { label: 'marginal (direction)', conditioning: NONE, method: PERSONA_DIRECTIONAL_METHOD, train: PERSONA_DIRECTIONAL_TRAIN },
@@ -163,13 +170,13 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'dpo-direction-skewed',
     title: 'Conditional vs marginal through a direction, on a skewed world',
-    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows, and each arm reads with the mean of five readers (seeds 1-5), steadier than one; answers are written at strength 1.1, chosen on other personas than the evaluation\'s.',
+    description: 'dpo-direction on the world of dpo-skewed (formality and religious axes 70/30): does the persona\'s own direction keep what the minority prefers, where the pooled direction follows the majority? The persona readers also train on the pole pairs, where the majority shows, and each arm reads with the mean of five readers (seeds 1-5), steadier than one; answers are written at strength 1.1, chosen on other personas than the evaluation\'s. Judged on 300 seen and all 200 unseen personas, since a minority is 30% of them. Measured: the conditional policy wins 75.2% (casual) and 68.4% (secular) of the minorities\' answers against the base, the pooled one 48.7% and 46.6%; about 55 minutes on 1 thread (docs/policies.md, "On more evaluation personas").',
     spec: {
       name: 'dpo-direction-skewed',
       seed: 1,
       data: { source: 'builtin', skew: { formality: 0.7, religious: 0.7 } },
       arms: skewedDirectionArms,
-      eval: PERSONA_DIRECTIONAL_EVAL,
+      eval: SKEWED_DIRECTIONAL_EVAL,
     },
   },
   {
