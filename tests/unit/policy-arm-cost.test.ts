@@ -13,14 +13,15 @@ import type { PolicyRecord, PolicyRunEvent } from '../../src/protocol/policy';
 import { createBackend } from '../../src/tensor';
 
 describe('arm costs', () => {
-  it('online-direction: the directional arm is most of the run, as measured (2,000 s of 3,400)', () => {
+  it('online-direction: the directional arm is most of the run, as measured (2,535 s of about 4,400)', () => {
     const s = policyPresetSpec('online-direction');
     const [dir, iter, ppo, rloo] = armShares(s);
     expect(dir + iter + ppo + rloo).toBeCloseTo(1, 12);
-    // Measured (docs/policies.md, the sixth session's sweep): 2,145 / 893 / 207 / 282 s.
-    expect(dir).toBeGreaterThan(0.55);
+    // Measured (docs/policies.md): the sixth session's sweep (600 answers) 2,145 / 893 / 207 / 282 s;
+    // the eighth session's run (1,200 answers, the preset's evaluation) 2,535 / 1,182 / 299 s.
+    expect(dir).toBeGreaterThan(0.5);
     expect(ppo).toBeLessThan(0.1);
-    expect(dir / ppo).toBeGreaterThan(8);
+    expect(dir / ppo).toBeGreaterThan(7);
     expect(dir / ppo).toBeLessThan(12);
     expect(iter / dir).toBeGreaterThan(0.35);
     expect(iter / dir).toBeLessThan(0.6);

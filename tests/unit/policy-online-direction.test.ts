@@ -49,9 +49,11 @@ describe('method.start: the spec', () => {
     for (const a of p.arms.slice(1)) expect(a.method).toMatchObject({ start: p.arms[0].label });
     // The same arm as dpo-direction's (label included: it seeds the LoRA start), so it trains the same policy.
     expect(p.arms[0]).toEqual(policyPresetSpec('dpo-direction').arms[0]);
-    expect(p.eval).toEqual(policyPresetSpec('dpo-direction').eval);
-    // What the sixth session's sweep chose: PPO's value head detached, every online arm at lr 2e-4.
-    expect(p.arms[2].method).toMatchObject({ valueHead: 'detached', klCoef: 0.2 });
+    // The same evaluation but for 300 seen personas, for the paired change of iterative DPO's utility.
+    expect(p.eval).toEqual({ ...policyPresetSpec('dpo-direction').eval, seenPersonas: 300 });
+    // What the sixth session's sweep chose: PPO's value head detached, every online arm at lr 2e-4;
+    // the eighth: the head starts at the first rollout's mean score and moves at its own rate.
+    expect(p.arms[2].method).toMatchObject({ valueHead: 'detached', klCoef: 0.2, valueInit: 'mean-score', valueLr: 1e-3 });
     for (const a of p.arms.slice(1)) expect(a.train.lr).toBe(2e-4);
   });
 

@@ -4,13 +4,16 @@
 // Units: one generated evaluation answer (eval.maxNewTokens tokens, batched). A training sequence
 // through forward and backward costs TRAIN_SEQUENCE of them, a read without gradient (reference
 // log-probs, rollout reads, KL) a third of that. The constant is fitted on online-direction's arm
-// times (directional 1,900-2,145 s, iterative RPO 893 s, PPO 207 s, RLOO 282 s): a LoRA training
-// sequence of 320 tokens took about 1.1 times a 160-token answer, and the model then gets the
-// ratios between those arms within 15% (directional / PPO 9.7 for 9.7, iterative / directional
-// 0.51 for 0.45, RLOO / PPO 1.24 for 1.36).
+// times at two evaluation sizes, since with one size the training and the answers cannot be told
+// apart: with 600 answers (100 + 100 personas) directional 1,900-2,145 s, iterative RPO 893 s, PPO
+// 207 s, RLOO 282 s; with 1,200 (300 + 100) directional 2,535 s, iterative 1,182 s, PPO 299 s. A
+// LoRA training sequence of 320 tokens costs about 1.8 answers of 160 tokens (generation runs
+// batched with a KV cache), and the model gets the ratios within 15%: directional / PPO 11.6 for
+// 10.2 and 8.6 for 8.5, iterative / directional 0.41 for 0.42 and 0.52 for 0.47, RLOO / PPO 1.23
+// for 1.36.
 import type { PolicyArmSpec, PolicySpec } from '../../protocol/policy';
 
-const TRAIN_SEQUENCE = 1.1;
+const TRAIN_SEQUENCE = 1.8;
 const READ_SEQUENCE = TRAIN_SEQUENCE / 3;
 /** Training pairs (or prompts) when `train.maxPairs` is null (all of the world's): a stand-in, only ratios matter. */
 const ALL_PAIRS = 5000;
