@@ -33,7 +33,7 @@ import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { LoadedLm } from '../lm/loaded';
 import type { EvalItem } from './evaluate';
-import { OnlineResumeError, policyParameters, readParameters, referencePolicy, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type OnlineCheckpoint, type TrainedPolicy } from './online';
+import { meanOf, OnlineResumeError, policyParameters, readParameters, referencePolicy, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type OnlineCheckpoint, type TrainedPolicy } from './online';
 import { FixedCondition, stackRows } from '../../train/policy/condition-embedding';
 import { ValueHead } from './value-head';
 
@@ -145,8 +145,8 @@ async function rollout(o: OnlineArm, m: PpoSpec | RlooSpec, model: LlamaModel, a
   const k = m.kind === 'rloo' ? m.k : 1;
   const s = await sampleAndScore(o, model, adapter, items, k, `step:${step}`, (done, total) => at(0.5 * (done / total), `sampling ${done} of ${total} answers`));
   // method.valueInit 'mean-score': before the run's first values are read, V starts at the level of
-  // this rollout's returns (the score at the last token; γ = 1 carries it back to every token).
-  if (head && startValues) head.startAt(s.scores.reduce((t, x) => t + x, 0) / s.scores.length);
+  // this rollout's returns (the score, paid at the last response token).
+  if (head && startValues) head.startAt(meanOf(s.scores));
   const rows = s.prompts.map((prompt, j) => ({ prompt, response: s.completions[j] }));
   const conditions = rowConditions(o, items, k);
   const read = { padId: o.base.tokenizer.padId, maxLength: o.arm.train.maxLength, size: o.arm.train.batchSize, temperature: m.temperature, conditions };
