@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PreferencePair } from '../../src/data';
 import { samplePairs } from '../../src/experiments/prepare';
-import { clusterScores, pairedBootstrapDiff, wilson, zFor } from '../../src/experiments/results/intervals';
+import { clusterScores, meanInterval, pairedBootstrapDiff, wilson, zFor } from '../../src/experiments/results/intervals';
 import { pairScore, scoreSet } from '../../src/experiments/results/score';
 import { Rng } from '../../src/util/rng';
 
@@ -23,6 +23,21 @@ describe('intervals', () => {
     expect(lo0).toBe(0);
     expect(hi0).toBeCloseTo(0.1611, 4);
     expect(wilson(0, 0)).toEqual([0, 1]);
+  });
+
+  it('a mean with its normal interval: sd with n - 1; none gives NaN, one value no interval', () => {
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample variance 32 / 7.
+    const m = meanInterval([2, 4, 4, 4, 5, 5, 7, 9], 0.9);
+    const half = 1.644854 * Math.sqrt(32 / 7 / 8);
+    expect(m.n).toBe(8);
+    expect(m.mean).toBe(5);
+    expect(m.lo).toBeCloseTo(5 - half, 5);
+    expect(m.hi).toBeCloseTo(5 + half, 5);
+    expect(meanInterval(Float64Array.of(3, 3), 0.95)).toEqual({ n: 2, mean: 3, lo: 3, hi: 3 });
+    const one = meanInterval([7], 0.95);
+    expect(one.mean).toBe(7);
+    expect(Number.isNaN(one.lo) && Number.isNaN(one.hi)).toBe(true);
+    expect(Number.isNaN(meanInterval([], 0.95).mean)).toBe(true);
   });
 
   it('the paired cluster bootstrap brackets a true difference and is seeded', () => {

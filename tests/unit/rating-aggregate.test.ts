@@ -2,7 +2,8 @@
 // Bradley–Terry fit (closed forms for two systems, and three systems whose counts are exactly
 // proportional to known strengths), seeded bootstrap intervals, and Cohen's κ.
 import { describe, expect, it } from 'vitest';
-import { agreement, bradleyTerry, pairRates, quantile, strengths, type Comparison, type Verdict } from '../../src/experiments/rating/aggregate';
+import { agreement, bradleyTerry, pairRates, strengths, type Comparison, type Verdict } from '../../src/experiments/rating/aggregate';
+import { quantile } from '../../src/experiments/results/intervals';
 
 const games = (a: string, b: string, winsA: number, ties: number, winsB: number): Comparison[] => [
   ...Array.from({ length: winsA }, () => ({ a, b, score: 1 as const })),

@@ -13,7 +13,7 @@ import type { DirectionalJudgeSpec, DirectionalMethodSpec, DirectionalResult, Po
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { MultiObjectiveScorer } from '../analysis/kept-model';
-import { zFor } from '../results/intervals';
+import { meanInterval } from '../results/intervals';
 import { axisPair, directionalTurns, directionText, dot, randomDirection, sweepDirections, type DirectionPlacement } from './direction';
 import { contextOf, generateAnswers, rate, responseLogps, type AnswerLm } from './evaluate';
 import { promptIds, responseIds, type PolicyLayout } from './prompts';
@@ -150,14 +150,9 @@ export function judgeAxisItems(objectives: readonly string[], items: readonly Ax
 
 /** Mean truth pole per objective over answers to questions that use its axis (unreadable answers count 0), with a normal interval. */
 export function poleMeans(objectives: readonly string[], answers: readonly { question: BuiltinQuestion; text: string }[], confidence: number): PoleMean[] {
-  const z = zFor(confidence);
   return objectives.map((o) => {
     const xs = answers.filter((a) => a.question.axes.includes(o as BuiltinQuestion['axes'][number])).map((a) => poleOf(a.question, a.text, o) ?? 0);
-    const n = xs.length;
-    const mean = n ? xs.reduce((s, x) => s + x, 0) / n : NaN;
-    const sd = n > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN;
-    const half = n > 1 ? (z * sd) / Math.sqrt(n) : NaN;
-    return { objective: o, n, mean, lo: mean - half, hi: mean + half };
+    return { objective: o, ...meanInterval(xs, confidence) };
   });
 }
 
@@ -231,11 +226,7 @@ export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 
     sums.push(...(await responseLogps(x.model, rows.slice(i, i + x.eval.batchSize), { padId: x.layout.tokenizer.padId, maxLength: contextOf(x.model), adapter: x.adapter, ...conds })));
   }
   const shifts = plan.map((_, i) => sums[4 * i + 2] - sums[4 * i + 3] - (sums[4 * i] - sums[4 * i + 1]));
-  const n = shifts.length;
-  const mean = n ? shifts.reduce((a, b) => a + b, 0) / n : NaN;
-  const sd = n > 1 ? Math.sqrt(shifts.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
-  const half = (zFor(x.eval.confidence) * sd) / Math.sqrt(n);
-  return { n, mean, lo: mean - half, hi: mean + half };
+  return meanInterval(shifts, x.eval.confidence);
 }
 
 /** Writes the judge's and the sweep's answers and reads them with the truth. */

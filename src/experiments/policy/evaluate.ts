@@ -29,7 +29,7 @@ import { readResponseLogProbs } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
 import { Rng } from '../../util/rng';
 import type { PersonaPolicyScore, PolicyEvalSet, PolicyEvalSpec, RateWithInterval, SkewComparison, SpreadStats } from '../../protocol/policy';
-import { wilson } from '../results/intervals';
+import { quantile, wilson } from '../results/intervals';
 import { answerOf, personaText, promptIds, type PolicyLayout } from './prompts';
 import { abortPoint } from '../../util/abort-point';
 
@@ -212,13 +212,6 @@ export function vsBaseScores(ds: BuiltinDataset, items: readonly EvalItem[], sam
 export function rate(wins: number, n: number, confidence: number): RateWithInterval {
   const [lo, hi] = wilson(wins, n, confidence);
   return { n, wins, rate: n ? wins / n : NaN, lo, hi };
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (!sorted.length) return NaN;
-  const x = (sorted.length - 1) * q;
-  const i = Math.floor(x);
-  return i + 1 < sorted.length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
 }
 
 export function spread(values: readonly number[]): SpreadStats {

@@ -19,7 +19,7 @@ import { trainLoop, type LogPoint, type LoopCheckpoint } from '../../train/loop'
 import { readPairLogProbs, type PreferenceRow } from '../../train/policy';
 import { fnv1a32 } from '../../util/hash';
 import type { LoadedLm } from '../lm/loaded';
-import { zFor } from '../results/intervals';
+import { meanInterval } from '../results/intervals';
 import { DpoPolicyModel, type ReferenceLogps } from './dpo-model';
 import { outcomeScore, rate, writeAnswers } from './evaluate';
 import { meanOf, OnlineResumeError, policyParameters, promptSubset, readParameters, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
@@ -120,15 +120,6 @@ function judgeSeen(o: OnlineArm, texts: readonly string[]): JudgedAnswer[] {
     const it = items[Math.floor(j / o.evalSpec.samples)];
     return judgeAnswer(o.ds, it.personaId, it.questionId, t);
   });
-}
-
-/** Mean with its normal interval (mean ± z·sd/√n; sd 0 for fewer than two values). */
-function meanInterval(xs: readonly number[], confidence: number): { n: number; mean: number; lo: number; hi: number } {
-  const n = xs.length;
-  const mean = meanOf(xs);
-  const sd = n > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  const half = zFor(confidence) * (sd / Math.sqrt(Math.max(1, n)));
-  return { n, mean, lo: mean - half, hi: mean + half };
 }
 
 /**

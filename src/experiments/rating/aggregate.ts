@@ -2,7 +2,7 @@
 // pair of systems, Bradley–Terry strengths with seeded bootstrap intervals, and the agreement of the
 // humans with a judge (percent and Cohen's κ). Pure functions over plain outcomes, so every number
 // can be checked by hand (tests/unit/rating-aggregate.test.ts).
-import { wilson } from '../results/intervals';
+import { quantile, wilson } from '../results/intervals';
 import { Rng } from '../../util/rng';
 
 /** One vote as a comparison: system `a` against system `b`; score 1 = a won, 0 = b won, 0.5 = tie
@@ -131,15 +131,6 @@ export interface Strength {
   lo: number;
   hi: number;
   comparisons: number;
-}
-
-/** Linear-interpolated quantile of sorted values (q in [0, 1]). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 /**

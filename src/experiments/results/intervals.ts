@@ -26,6 +26,39 @@ function normalQuantile(p: number): number {
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
+/** A mean with its normal interval, mean ± z·sd/√n (sd with n − 1). */
+export interface MeanInterval {
+  n: number;
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The mean of `xs` with its normal interval. No values give a NaN mean; one value gives its mean
+ * with a NaN interval, since one value says nothing about the spread (the UI prints NaN as "–").
+ */
+export function meanInterval(xs: ArrayLike<number>, confidence: number): MeanInterval {
+  const n = xs.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += xs[i];
+  const mean = n ? sum / n : NaN;
+  if (n < 2) return { n, mean, lo: NaN, hi: NaN };
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (xs[i] - mean) ** 2;
+  const half = (zFor(confidence) * Math.sqrt(ss / (n - 1))) / Math.sqrt(n);
+  return { n, mean, lo: mean - half, hi: mean + half };
+}
+
+/** Linear-interpolated quantile of sorted values (q in [0, 1]); NaN for none. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
 /** Wilson score interval for `correct` successes out of `n` (ties may count 0.5). */
 export function wilson(correct: number, n: number, confidence = 0.95): [number, number] {
   if (n <= 0) return [0, 1];
