@@ -430,9 +430,16 @@ export interface PolicyIterationResult {
    * (the `utility` interval) hides a change the paired differences show.
    */
   change?: { vsPrevious: UtilityChange; vsStart: UtilityChange };
+  /**
+   * The reward model the arm optimizes, reading the same evaluation answers the truth reads (absent
+   * in records before it): its mean score with the interval and, from iteration 1, the paired change
+   * against the start's answers. `meanScore` reads each iteration's own training prompts, a new
+   * sample every iteration, so only this says whether the policy rose by the reward model's lights.
+   */
+  evalScore?: { n: number; mean: number; lo: number; hi: number; vsStart?: UtilityChange };
 }
 
-/** Mean of per-answer utility differences (this policy's answer − the earlier one's, same prompt and sample) with its interval (normal approximation, eval.confidence), and how many answers rose and fell. */
+/** Mean of per-answer differences of utility (or of reward-model score): this policy's answer − the earlier one's, same prompt and sample, with its interval (normal approximation, eval.confidence), and how many answers rose and fell. */
 export interface UtilityChange {
   n: number;
   mean: number;

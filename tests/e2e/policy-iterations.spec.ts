@@ -4,7 +4,8 @@
 // 1. iterative DPO, 3 iterations of 4 prompts × 2 samples labelled by the reward model the arm
 //    trains on the run's pairs: the builder shows the method's own fields; the curves are DPO's
 //    and objective/scores; the arm names its reward model; the iteration chart, the score chart,
-//    the table (iteration 0 included, the paired change of utility from iteration 1) and the
+//    the table (iteration 0 included, the paired change of utility from iteration 1, the reward
+//    model's score of the same evaluation answers with its paired change) and the
 //    reading computed from the record;
 // 2. PPO and RLOO: their curves under TRL's names (the value loss PPO's alone), each arm's reward
 //    model, a bad KL coefficient refused under its field;
@@ -67,12 +68,16 @@ test('a toy iterative DPO run: its curves, reward model, iteration chart and rea
   await expect(its.getByTestId('policy-iteration-score-chart')).toBeVisible();
   const rows = its.getByTestId('policy-iterations-table').locator('tbody tr');
   await expect(rows).toHaveCount(4);
-  const u0 = (await rows.nth(0).locator('td').nth(3).innerText()).split(' ')[0];
-  const u3 = (await rows.nth(3).locator('td').nth(3).innerText()).split(' ')[0];
+  const u0 = (await rows.nth(0).getByTestId('policy-iteration-utility').innerText()).split(' ')[0];
+  const u3 = (await rows.nth(3).getByTestId('policy-iteration-utility').innerText()).split(' ')[0];
   const reading = its.getByTestId('policy-iteration-reading');
   await expect(reading).toContainText(/^True utility .* over 3 iterations/);
   await expect(reading).toContainText(u0 === u3 ? `stayed at ${u3}` : `${u0} → ${u3}`);
-  await expect(reading).toContainText("the reward model's score");
+  // The reward model on the same evaluation answers: its mean at the start, then with its paired change.
+  await expect(reading).toContainText("the reward model's score of the same answers");
+  await expect(rows.nth(0).getByTestId('policy-iteration-eval-score')).toHaveText(/^−?\d[\d.]*$/);
+  await expect(rows.nth(3).getByTestId('policy-iteration-eval-score')).toContainText(/^−?\d[\d.]* \(−?\d\.\d\d \[−?\d\.\d\d, −?\d\.\d\d\]\)$/);
+  await expect(its.getByTestId('policy-iteration-score-chart').getByText("Reward model's mean score of the evaluation answers (the truth's prompts)")).toBeVisible();
   // The paired change of utility on the same prompts: none for the start, then against the previous iteration.
   await expect(rows.nth(0).getByTestId('policy-iteration-change')).toHaveText('–');
   await expect(rows.nth(3).getByTestId('policy-iteration-change')).toContainText(/\] · \d+ rose, \d+ fell/);

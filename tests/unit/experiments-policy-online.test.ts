@@ -18,7 +18,7 @@ import { FileRunStore } from '../../src/experiments/node/file-store';
 import { folderLmLoader } from '../../src/experiments/node/load-lm';
 import { loadBuiltin } from '../../src/experiments/prepare';
 import { MemoryRunStore, type RunStore } from '../../src/experiments/runs/store';
-import { bestWorstPairs, utilityChange } from '../../src/experiments/policy/online-dpo';
+import { bestWorstPairs, pairedChange } from '../../src/experiments/policy/online-dpo';
 import { onlineSteps } from '../../src/experiments/policy/ppo';
 import type { PolicyRewardItem, PolicyRewardModel } from '../../src/experiments/policy/reward';
 import { runPolicy, type PolicyRunnerEnv } from '../../src/experiments/policy/runner';
@@ -72,13 +72,13 @@ describe('online methods: the pieces', () => {
 
   it('reads the paired change of utility: mean and interval of the differences, answers that rose and fell', () => {
     // Differences 1, 0, 0, -1, 2: mean 0.4, sd sqrt(1.3), 95% half-width 1.96 * sqrt(1.3 / 5).
-    const c = utilityChange([3, 1, 2, 0, 4], [2, 1, 2, 1, 2], 0.95);
+    const c = pairedChange([3, 1, 2, 0, 4], [2, 1, 2, 1, 2], 0.95);
     const half = 1.959964 * Math.sqrt(1.3 / 5);
     expect(c).toMatchObject({ n: 5, rose: 2, fell: 1 });
     expect(c.mean).toBeCloseTo(0.4, 12);
     expect(c.lo).toBeCloseTo(0.4 - half, 5);
     expect(c.hi).toBeCloseTo(0.4 + half, 5);
-    expect(() => utilityChange([1], [1, 2], 0.95)).toThrow(RangeError);
+    expect(() => pairedChange([1], [1, 2], 0.95)).toThrow(RangeError);
   });
 
   it('sizes a run: epochs over the prompt pool, rollouts a step', () => {
@@ -164,6 +164,16 @@ describe('online methods in the policy runner (tiny checkpoint, cpu)', () => {
           expect(c.vsStart.rose + c.vsStart.fell).toBeLessThanOrEqual(2);
         }
         expect(its[1].change!.vsPrevious).toEqual(its[1].change!.vsStart);
+        // The reward model reads the same evaluation answers as the truth: here truth + length/1000,
+        // so its mean sits a little above the utility's, and its paired change is the change of its means.
+        for (const x of its) {
+          const e = x.evalScore!;
+          expect(e.n).toBe(2);
+          expect(e.mean - x.utility.mean).toBeGreaterThan(0);
+          expect(e.mean - x.utility.mean).toBeLessThan(0.5);
+          if (x.iteration === 0) expect(e.vsStart).toBeUndefined();
+          else expect(e.vsStart!.mean).toBeCloseTo(e.mean - its[0].evalScore!.mean, 12);
+        }
         for (const x of its.slice(1)) {
           expect(x.prompts).toBe(4);
           expect(x.pairs + x.ties).toBe(4);

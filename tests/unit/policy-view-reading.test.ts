@@ -47,6 +47,20 @@ describe('iterationReading', () => {
     const unclear = [it_(0, 1.3, 0.01, null), { ...it_(1, 1.45, 0.01, 19.3), change: change(-0.1, 0.4) }, { ...it_(2, 1.5, 0.01, 19.5), change: change(-0.1, 0.5) }];
     expect(iterationReading(unclear)).toContain("both rose, though the paired change's interval includes 0");
   });
+
+  it("reads the reward model on the same evaluation answers, not on each iteration's new samples, when the record has it", () => {
+    const change = (lo: number, hi: number) => ({ vsPrevious: { n: 60, mean: (lo + hi) / 2, lo, hi, rose: 5, fell: 1 }, vsStart: { n: 60, mean: (lo + hi) / 2, lo, hi, rose: 9, fell: 2 } });
+    const scoreAt = (mean: number, c?: [number, number]) => ({ n: 60, mean, lo: mean - 1, hi: mean + 1, ...(c ? { vsStart: { n: 60, mean: (c[0] + c[1]) / 2, lo: c[0], hi: c[1], rose: 30, fell: 20 } } : {}) });
+    // The samples' score falls (new prompts each iteration) while the same answers' score rises clearly.
+    const rising = [{ ...it_(0, 1.3, 1, null), evalScore: scoreAt(19) }, { ...it_(1, 1.45, 1, 19.3), change: change(0.05, 0.25), evalScore: scoreAt(19.5, [0.2, 0.8]) }, { ...it_(2, 1.5, 1, 18.8), change: change(0.08, 0.32), evalScore: scoreAt(20, [0.6, 1.4]) }];
+    expect(iterationReading(rising)).toBe("True utility 1.30 → 1.50 over 2 iterations (paired change 0.20 [0.08, 0.32]) while the reward model's score of the same answers rose 19.0 → 20.0 (paired change 1.00 [0.60, 1.40]): the reward model and the truth agree.");
+    // Neither change is clear: the reward model's interval includes 0 too.
+    const flat = [rising[0], rising[1], { ...rising[2], change: change(-0.1, 0.5), evalScore: scoreAt(19.1, [-0.3, 0.5]) }];
+    expect(iterationReading(flat)).toBe("True utility 1.30 → 1.50 over 2 iterations (paired change 0.20 [−0.10, 0.50]) while the reward model's score of the same answers went 19.0 → 19.1 (paired change 0.10 [−0.30, 0.50], not clear): the truth rose within its intervals.");
+    // The truth falls clearly while the same answers' score rises clearly: reward hacking.
+    const hacking = [rising[0], rising[1], { ...rising[2], utility: { n: 60, mean: 1.1, lo: 0.1, hi: 2.1 }, change: change(-0.4, -0.05) }];
+    expect(iterationReading(hacking)).toContain(': reward hacking.');
+  });
 });
 
 describe('number formats', () => {

@@ -22,7 +22,7 @@ import type { LoadedLm } from '../lm/loaded';
 import { meanInterval } from '../results/intervals';
 import { DpoPolicyModel, type ReferenceLogps } from './dpo-model';
 import { outcomeScore, rate, writeAnswers } from './evaluate';
-import { meanOf, OnlineResumeError, policyParameters, promptSubset, readParameters, restoreParameters, rowConditions, sampleAndScore, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
+import { meanOf, OnlineResumeError, policyParameters, promptSubset, readParameters, restoreParameters, rowConditions, sampleAndScore, scoreAnswers, startPolicy, trainingPrompts, type OnlineArm, type TrainedPolicy } from './online';
 import { FixedCondition, stackRows } from '../../train/policy/condition-embedding';
 import { abortPoint } from '../../util/abort-point';
 
@@ -113,6 +113,11 @@ async function iterationData(o: OnlineArm, m: IterativeDpoSpec, model: LlamaMode
   return { prompts: items.length, ties: chosen.ties, meanScore: meanOf(s.scores), pairs, rows, reference };
 }
 
+/** The arm's reward model's score of each of `texts` (the seen evaluation prompts' answers, item-major). */
+function scoreSeen(o: OnlineArm, texts: readonly string[]): Promise<number[]> {
+  return scoreAnswers(o, o.evalItems.filter((it) => it.set === 'seen'), texts, o.evalSpec.samples);
+}
+
 /** The truth's verdict on each of `texts` (the seen evaluation prompts' answers, item-major as writeAnswers writes them). */
 function judgeSeen(o: OnlineArm, texts: readonly string[]): JudgedAnswer[] {
   const items = o.evalItems.filter((it) => it.set === 'seen');
@@ -150,9 +155,9 @@ async function truthReading(
   return { texts, utilities: u, utility: meanInterval(u, e.confidence), vsBase: rate(base ? wins : n / 2, n, e.confidence), invalidRate: n ? mine.filter((a) => !a.valid).length / n : 0 };
 }
 
-/** Paired differences after − before, answer by answer, with their mean's interval. */
-export function utilityChange(after: readonly number[], before: readonly number[], confidence: number): UtilityChange {
-  if (after.length !== before.length) throw new RangeError(`utilityChange: ${after.length} answers against ${before.length}`);
+/** Paired differences after − before, answer by answer (utilities or reward-model scores), with their mean's interval. */
+export function pairedChange(after: readonly number[], before: readonly number[], confidence: number): UtilityChange {
+  if (after.length !== before.length) throw new RangeError(`pairedChange: ${after.length} answers against ${before.length}`);
   const d = after.map((x, j) => x - before[j]);
   return { ...meanInterval(d, confidence), rose: d.filter((x) => x > 0).length, fell: d.filter((x) => x < 0).length };
 }
@@ -202,9 +207,11 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
     baseTexts = r.texts;
     iterations.push({ iteration: 0, prompts: 0, samplesPerPrompt: m.samplesPerPrompt, pairs: 0, ties: 0, meanScore: null, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate });
   }
-  // The start's answers, judged once: what each iteration is compared with.
+  // The start's answers, judged once by the truth and by the reward model: what each iteration is compared with.
   const startJudged = judgeSeen(o, baseTexts);
   const startUtilities = startJudged.map((x) => x.score);
+  const startScores = await scoreSeen(o, baseTexts);
+  if (iterations[0].evalScore === undefined) iterations[0].evalScore = meanInterval(startScores, o.evalSpec.confidence);
   let final: Record<string, number> = {};
 
   for (let j = start; j < total; j++) {
@@ -243,8 +250,10 @@ export async function trainIterativeDpo(o: OnlineArm, owned: { lm: LoadedLm | nu
     at(j)(1 - SHARE.eval, 'the truth judges the policy');
     const r = await truthReading(o, model, adapter, startJudged);
     const conf = o.evalSpec.confidence;
-    const change = { vsPrevious: utilityChange(r.utilities, lastUtilities ?? startUtilities, conf), vsStart: utilityChange(r.utilities, startUtilities, conf) };
-    iterations.push({ iteration: j + 1, prompts: d.prompts, samplesPerPrompt: m.samplesPerPrompt, pairs: d.pairs.length, ties: d.ties, meanScore: d.meanScore, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate, change });
+    const change = { vsPrevious: pairedChange(r.utilities, lastUtilities ?? startUtilities, conf), vsStart: pairedChange(r.utilities, startUtilities, conf) };
+    const scores = await scoreSeen(o, r.texts);
+    const evalScore = { ...meanInterval(scores, conf), vsStart: pairedChange(scores, startScores, conf) };
+    iterations.push({ iteration: j + 1, prompts: d.prompts, samplesPerPrompt: m.samplesPerPrompt, pairs: d.pairs.length, ties: d.ties, meanScore: d.meanScore, utility: r.utility, vsBase: r.vsBase, invalidRate: r.invalidRate, change, evalScore });
     lastUtilities = r.utilities;
     stepsBefore += steps;
     data = null;

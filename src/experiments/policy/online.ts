@@ -166,18 +166,23 @@ export async function sampleAndScore(o: OnlineArm, model: LlamaModel, adapter: L
       signal: o.signal,
       onProgress,
     });
-    const scoreItems = answers.texts.map((answer, j) => {
-      const it = items[Math.floor(j / k)];
-      return { personaId: it.personaId, questionId: it.questionId, instruction: it.instruction, answer };
-    });
-    const scores = await o.rewardModel.score(scoreItems, o.signal);
-    if (scores.length !== scoreItems.length) throw new RangeError(`The reward model returned ${scores.length} scores for ${scoreItems.length} answers`);
-    const bad = scores.findIndex((s) => !Number.isFinite(s));
-    if (bad >= 0) throw new RangeError(`The reward model scored answer ${bad} ${scores[bad]} (not a finite number)`);
-    return { ...answers, scores };
+    return { ...answers, scores: await scoreAnswers(o, items, answers.texts, k) };
   } finally {
     if (adapter) adapter.training = wasTraining;
   }
+}
+
+/** The arm's reward model's score of each of `texts`, item-major with `k` answers per item; checked finite. */
+export async function scoreAnswers(o: Pick<OnlineArm, 'rewardModel' | 'signal'>, items: readonly EvalItem[], texts: readonly string[], k: number): Promise<number[]> {
+  const scoreItems = texts.map((answer, j) => {
+    const it = items[Math.floor(j / k)];
+    return { personaId: it.personaId, questionId: it.questionId, instruction: it.instruction, answer };
+  });
+  const scores = await o.rewardModel.score(scoreItems, o.signal);
+  if (scores.length !== scoreItems.length) throw new RangeError(`The reward model returned ${scores.length} scores for ${scoreItems.length} answers`);
+  const bad = scores.findIndex((s) => !Number.isFinite(s));
+  if (bad >= 0) throw new RangeError(`The reward model scored answer ${bad} ${scores[bad]} (not a finite number)`);
+  return scores;
 }
 
 export const meanOf = (xs: ArrayLike<number>): number => {

@@ -80,8 +80,10 @@ function movement(a: number, b: number, up: string, down: string, same: string):
 
 /**
  * One line on iterative DPO from its record: the truth's mean utility from iteration 0 to the last,
- * and the reward model's mean sample score from the first scored iteration to the last, then the
- * verdict. A change whose first and last intervals overlap is called unclear rather than a trend.
+ * and the reward model's, then the verdict. The reward model's side is its score of the same
+ * evaluation answers with the paired change against the start when the record has it; older records
+ * have only its mean score of each iteration's samples, which come from new prompts every iteration.
+ * A change whose interval includes 0 is called unclear rather than a trend.
  */
 export function iterationReading(its: PolicyIterationResult[]): string {
   if (its.length === 0) return 'No iteration has been judged yet.';
@@ -99,6 +101,15 @@ export function iterationReading(its: PolicyIterationResult[]): string {
   const uVerb = movement(u0.mean, u1.mean, 'rose', 'fell', 'stayed');
   const pairedText = paired ? ` (paired change ${signed(paired.mean)} [${signed(paired.lo)}, ${signed(paired.hi)}])` : '';
   const truth = `True utility ${uVerb === 'stayed' ? `stayed at ${signed(u1.mean)}` : `${signed(u0.mean)} → ${signed(u1.mean)}`} over ${n} iteration${n === 1 ? '' : 's'}${uVerb === 'stayed' ? '' : pairedText}`;
+  const e0 = first.evalScore;
+  const e1 = last.evalScore;
+  if (e0 && e1?.vsStart) {
+    const c = e1.vsStart;
+    const clear = c.lo > 0 || c.hi < 0;
+    const sVerb = clear ? movement(0, c.mean, 'rose', 'fell', 'stayed') : 'stayed';
+    const rm = `the reward model's score of the same answers ${clear ? sVerb : 'went'} ${score(e0.mean)} → ${score(e1.mean)} (paired change ${signed(c.mean)} [${signed(c.lo)}, ${signed(c.hi)}]${clear ? '' : ', not clear'})`;
+    return `${truth} while ${rm}: ${verdictOf(uVerb, sVerb, unclear, because)}.`;
+  }
   const scored = its.filter((it) => it.meanScore !== null && Number.isFinite(it.meanScore));
   if (scored.length < 2) {
     const one = scored.length === 1 ? ` (the reward model's mean sample score: ${score(scored[0].meanScore!)})` : '';
@@ -108,14 +119,17 @@ export function iterationReading(its: PolicyIterationResult[]): string {
   const s1 = scored[scored.length - 1].meanScore!;
   const sVerb = movement(s0, s1, 'rose', 'fell', 'stayed');
   const rm = sVerb === 'stayed' ? `the reward model's score stayed at ${score(s1)}` : `the reward model's score ${sVerb} ${score(s0)} → ${score(s1)}`;
-  let verdict: string;
-  if (uVerb === 'fell' && sVerb === 'rose') verdict = unclear ? `a sign of reward hacking, though ${because}` : 'reward hacking';
-  else if (uVerb === 'rose' && sVerb === 'rose') verdict = unclear ? `both rose, though ${because}` : 'the reward model and the truth agree';
-  else if (uVerb === 'stayed') verdict = 'the truth did not move';
-  else if (uVerb === 'rose') verdict = unclear ? 'the truth rose within its intervals' : 'the truth improved without the reward model noticing';
-  else if (unclear) verdict = 'the truth fell within its intervals';
-  else verdict = sVerb === 'fell' ? 'both the truth and the reward model fell' : 'the truth fell';
-  return `${truth} while ${rm}: ${verdict}.`;
+  return `${truth} while ${rm}: ${verdictOf(uVerb, sVerb, unclear, because)}.`;
+}
+
+/** The verdict from how the truth and the reward model moved ('rose' | 'fell' | 'stayed'). */
+function verdictOf(uVerb: string, sVerb: string, unclear: boolean, because: string): string {
+  if (uVerb === 'fell' && sVerb === 'rose') return unclear ? `a sign of reward hacking, though ${because}` : 'reward hacking';
+  if (uVerb === 'rose' && sVerb === 'rose') return unclear ? `both rose, though ${because}` : 'the reward model and the truth agree';
+  if (uVerb === 'stayed') return 'the truth did not move';
+  if (uVerb === 'rose') return unclear ? 'the truth rose within its intervals' : 'the truth improved without the reward model noticing';
+  if (unclear) return 'the truth fell within its intervals';
+  return sVerb === 'fell' ? 'both the truth and the reward model fell' : 'the truth fell';
 }
 
 /** "seen +22.5 pts, unseen +40.8 pts": the reward-hacking gap (RM − truth win rate) of each judged set; null when no set has one. */
