@@ -5,7 +5,10 @@
 // reward model picks best and worst as iterative DPO does; the truth says how good those are.
 // A temperature whose best-by-reward-model beats its worst by the truth (and beats greedy) gives
 // pairs worth training on.
-//   node scripts/node-run.mjs scripts/online-sample-probe.ts RUN_ID [--prompts N] [--k K] [--temperatures 1,0.7,0.4] [--threads N]
+// `--members 1,5` labels the same samples again with an average of 5 reward models (the first
+// count's model reads the personas' directions), to see whether a steadier labeller picks best
+// and worst more as the truth would.
+//   node scripts/node-run.mjs scripts/online-sample-probe.ts RUN_ID [--prompts N] [--k K] [--temperatures 1,0.7,0.4] [--members 1,5] [--threads N]
 import { buildPairSets, DRIVER_ATTRIBUTES, judgeAnswer, splitDataset, type BuiltinDataset } from '../src/data';
 import { loadBuiltin } from '../src/experiments/prepare';
 import { generateAnswers } from '../src/experiments/policy/evaluate';
@@ -27,6 +30,7 @@ const threads = Number(flag('threads', '1'));
 const count = Number(flag('prompts', '64'));
 const K = Number(flag('k', '4'));
 const temperatures = flag('temperatures', '1,0.7,0.4').split(',').map(Number);
+const memberCounts = flag('members', '1').split(',').map(Number);
 const [runId] = args;
 if (!runId) throw new Error('usage: online-sample-probe.ts RUN_ID');
 
@@ -35,7 +39,10 @@ const objectives = condition.features;
 const ds = (await loadBuiltin(spec.data)) as BuiltinDataset;
 const split = splitDataset(ds, { seed: spec.seed, unseenFraction: spec.split.unseenFraction, testFraction: spec.split.testFraction });
 const sets = buildPairSets(ds, split, { seed: spec.seed, crossPartners: spec.split.crossPartners });
-const rm = await trainOwnRewardModel(be, ds, split, sets, spec.seed, { subset: resolveSubset({ kind: 'custom', attributes: [...DRIVER_ATTRIBUTES] }) });
+const subset = resolveSubset({ kind: 'custom', attributes: [...DRIVER_ATTRIBUTES] });
+const labellers: Array<{ members: number; rm: Awaited<ReturnType<typeof trainOwnRewardModel>> }> = [];
+for (const members of memberCounts) labellers.push({ members, rm: await trainOwnRewardModel(be, ds, split, sets, spec.seed, { subset, members }) });
+const rm = labellers[0].rm;
 const items = trainingPrompts(split, count, spec.seed, 'probe');
 const dirs = await personaDirections(rm, [...new Set(items.map((it) => it.personaId))], objectives, { ...PERSONA_DIRECTION_DEFAULTS, seed: spec.seed });
 const vec = items.map((it) => conditionVectors(condition.table, condition.width, [questionDirection(dirs.get(it.personaId)!, objectives, ds.question(it.questionId), m.personaStrength)]));
@@ -50,8 +57,11 @@ for (const T of temperatures) {
   const rows = prompts.flatMap((p) => Array.from({ length: K }, () => p));
   const conds = vec.flatMap((c) => Array.from({ length: K }, () => c));
   const s = await generateAnswers(be, model, null, layout, rows, { samples: 1, temperature: T, maxNewTokens: spec.eval.maxNewTokens, batchSize: 16, seed: 7, conditions: conds });
-  const scores = await rm.score(s.texts.map((answer, j) => ({ ...items[Math.floor(j / K)], answer })));
   const judged = s.texts.map((t, j) => truth(Math.floor(j / K), t));
+  for (const { members, rm: labeller } of labellers) report(T, members, await labeller.score(s.texts.map((answer, j) => ({ ...items[Math.floor(j / K)], answer }))), judged);
+}
+
+function report(T: number, members: number, scores: number[], judged: ReturnType<typeof truth>[]) {
   const { pairs, ties } = bestWorstPairs(scores, K);
   let agree = 0;
   let tieT = 0;
@@ -65,10 +75,10 @@ for (const T of temperatures) {
   const worst = pairs.map((p) => judged[p.worst]);
   const bestVsGreedy = pairs.map((p) => Math.sign(judged[p.best].score - g[p.prompt].score));
   console.log(
-    `T ${T}: samples utility ${mean(judged.map((a) => a.score)).toFixed(3)}, invalid ${(100 * mean(judged.map((a) => (a.valid ? 0 : 1)))).toFixed(1)}%; ` +
+    `T ${T}, ${members} reward model${members === 1 ? '' : 's'}: samples utility ${mean(judged.map((a) => a.score)).toFixed(3)}, invalid ${(100 * mean(judged.map((a) => (a.valid ? 0 : 1)))).toFixed(1)}%; ` +
       `pairs ${pairs.length} (ties ${ties}); truth agrees best > worst ${agree}/${pairs.length} (equal ${tieT}); ` +
       `best utility ${mean(best.map((a) => a.score)).toFixed(3)} (invalid ${(100 * mean(best.map((a) => (a.valid ? 0 : 1)))).toFixed(1)}%), worst ${mean(worst.map((a) => a.score)).toFixed(3)} (invalid ${(100 * mean(worst.map((a) => (a.valid ? 0 : 1)))).toFixed(1)}%); ` +
       `best vs greedy: better ${bestVsGreedy.filter((x) => x > 0).length}, worse ${bestVsGreedy.filter((x) => x < 0).length}`,
   );
 }
-rm.dispose();
+for (const l of labellers) l.rm.dispose();
