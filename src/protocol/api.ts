@@ -126,6 +126,8 @@ export interface RunnerApi {
   listPolicyRuns(): Promise<PolicyRecord[]>;
   deletePolicyRun(runId: string): Promise<void>;
   exportPolicyRun(runId: string, format: 'csv' | 'json'): Promise<string>;
+  /** Keeps the policy records of a JSON file (one or a list: the CLI's runs/policy/ID.json, or exportPolicyRun's JSON); returns their ids. */
+  importPolicyRuns(text: string): Promise<string[]>;
 
   // The Models of preference view: issue 13's analyses (src/worker/analysis.ts).
   /** Every analysis preset; those the app cannot run (files on disk) say why. */

@@ -55,6 +55,8 @@ interface PoliciesState {
   deleteRecord(runId: string): Promise<void>;
   show(runId: string): void;
   exportRun(runId: string, format: 'csv' | 'json'): Promise<string>;
+  /** Keeps the records of a JSON file and shows the first; throws (nothing kept) when any record is bad. */
+  importRecords(text: string): Promise<string[]>;
 }
 
 export const usePolicies = create<PoliciesState>()((set, get) => {
@@ -200,6 +202,13 @@ export const usePolicies = create<PoliciesState>()((set, get) => {
 
     exportRun(runId, format) {
       return runner().exportPolicyRun(runId, format);
+    },
+
+    async importRecords(text) {
+      const ids = await runner().importPolicyRuns(text);
+      await get().refreshRecords();
+      if (ids.length > 0) set({ shown: ids[0] });
+      return ids;
     },
   };
 });

@@ -17,6 +17,7 @@ import { isBuiltin } from '../data';
 import type { PolicyRewardModel } from '../experiments/policy/reward';
 import { loadStage1RewardModel } from '../experiments/policy/stage1-reward';
 import { runnablePolicyPresets } from '../experiments/policy/presets';
+import { readPolicyRecords } from '../experiments/policy/record-import';
 import { runPolicy } from '../experiments/policy/runner';
 import { decodePolicySpec, encodePolicySpec, parsePolicySpec } from '../experiments/policy/spec';
 import { IdbRunStore } from '../experiments/runs/idb-store';
@@ -177,6 +178,14 @@ export async function deletePolicyRun(runId: string): Promise<void> {
 
 export class PolicyRunNotFoundError extends Error {
   override name = 'PolicyRunNotFoundError';
+}
+
+/** Keeps the policy records of a JSON file (the CLI's runs/policy/ID.json or this view's export); returns their ids. */
+export async function importPolicyRuns(text: string): Promise<string[]> {
+  const records = readPolicyRecords(text);
+  const store = await openRuns();
+  for (const r of records) await store.putRecord(r);
+  return records.map((r) => r.id);
 }
 
 /** One saved policy run as CSV (the judges' table) or JSON (the whole record). */

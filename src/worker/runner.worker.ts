@@ -84,6 +84,7 @@ const api: RunnerApi = {
   listPolicyRuns: policies.listPolicyRuns,
   deletePolicyRun: policies.deletePolicyRun,
   exportPolicyRun: policies.exportPolicyRun,
+  importPolicyRuns: policies.importPolicyRuns,
 
   analysisPresets: analysis.analysisPresets,
   runAnalysisPreset: analysis.runAnalysisPreset,

@@ -6,12 +6,14 @@
 //    and objective/scores; the arm names its reward model; the iteration chart, the score chart,
 //    the table (iteration 0 included, the paired change of utility from iteration 1, the reward
 //    model's score of the same evaluation answers with its paired change) and the
-//    reading computed from the record;
+//    reading computed from the record; the record exported as JSON, deleted and imported again
+//    (a malformed file refused, its text shown as text);
 // 2. PPO and RLOO: their curves under TRL's names (the value loss PPO's alone), each arm's reward
 //    model, a bad KL coefficient refused under its field;
 // 3. iterative DPO labelled and judged by a Stage-1 reward model trained first in the Experiments
 //    view: the arm and the judges name the run, the reward-hacking gap per set as the RM table's.
 // axe finds no serious or critical violation (light and dark); screenshots light and dark.
+import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { describeFindings, seriousViolations } from './a11y-audit';
 import { loadSpec, openPolicies } from './policy-setup';
@@ -33,7 +35,7 @@ const TOY_ITERATIVE = {
   eval: { seenPersonas: 2, unseenPersonas: 2, questionsPerPersona: 1, maxNewTokens: 64, batchSize: 4 },
 };
 
-test('a toy iterative DPO run: its curves, reward model, iteration chart and reading', async ({ page }) => {
+test('a toy iterative DPO run: its curves, reward model, iteration chart and reading; its record exported and imported again', async ({ page }, info) => {
   test.setTimeout(900_000);
   await openPolicies(page);
   await loadSpec(page, TOY_ITERATIVE);
@@ -93,6 +95,27 @@ test('a toy iterative DPO run: its curves, reward model, iteration chart and rea
   const dark = await seriousViolations(page);
   expect(dark, describeFindings('policies (iterative DPO, dark)', dark)).toEqual([]);
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
+
+  // The record travels as JSON: exported, deleted, imported again, it shows the same iterations.
+  // A file that is not a policy record (script in its id) is refused with a message shown as text.
+  const list = page.getByTestId('policy-run-list');
+  const readingText = await reading.innerText();
+  const [download] = await Promise.all([page.waitForEvent('download'), list.getByRole('button', { name: 'JSON of toy iterative DPO' }).click()]);
+  const file = info.outputPath('toy-iterative.json');
+  await download.saveAs(file);
+  const record = JSON.parse(await readFile(file, 'utf8'));
+  expect(record).toMatchObject({ kind: 'policy', recordVersion: 1, name: 'toy iterative DPO' });
+  await list.getByRole('button', { name: 'Delete toy iterative DPO' }).click();
+  await expect(list.getByRole('button', { name: 'Show toy iterative DPO' })).toHaveCount(0);
+  const bad = info.outputPath('bad.json');
+  await writeFile(bad, JSON.stringify({ ...record, id: '<img src=x onerror="window.__pwned=1">' }));
+  await page.getByTestId('policy-import').setInputFiles(bad);
+  await expect(page.getByRole('alert').filter({ hasText: 'id must be a run id' })).toContainText('<img src=x onerror=');
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await page.getByTestId('policy-import').setInputFiles(file);
+  await expect(page.getByRole('button', { name: 'Show toy iterative DPO' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('policy-iterations-table').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('policy-iteration-reading')).toHaveText(readingText);
 });
 
 const TOY_RL = {

@@ -1,6 +1,7 @@
 // Saved policy runs (IndexedDB, newest last): show one's results, resume a stopped or interrupted
 // run from its last checkpoint (a reload while running leaves it "running" in the store), delete
-// one, and export one as CSV (the judges' table) or JSON (the whole record).
+// one, export one as CSV (the judges' table) or JSON (the whole record), and import records (the
+// CLI's runs/policy/ID.json, or this list's JSON) to read a headless sweep in the app's charts.
 import { useState } from 'react';
 import { resumable, usePolicies } from '../../store/policies';
 import { policyStatusText } from './PolicyResults';
@@ -15,6 +16,7 @@ export function PolicyRunList() {
   const resume = usePolicies((s) => s.resume);
   const remove = usePolicies((s) => s.deleteRecord);
   const exportRun = usePolicies((s) => s.exportRun);
+  const importRecords = usePolicies((s) => s.importRecords);
   const [error, setError] = useState<string | null>(null);
   const running = run.kind === 'running';
   const activeId = running ? run.runId : null;
@@ -123,6 +125,29 @@ export function PolicyRunList() {
           ))}
         </ul>
       )}
+      <div className="results-export">
+        <label className="button button--ghost button--small file-button">
+          Import JSON…<span className="exp-visually-hidden"> policy run records</span>
+          <input
+            type="file"
+            accept="application/json,.json"
+            data-testid="policy-import"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (!file) return;
+              setError(null);
+              void file
+                .text()
+                .then((t) => importRecords(t))
+                .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+            }}
+          />
+        </label>
+        <span className="muted">
+          A record from <code>npm run cli -- policy run</code> (runs/policy/ID.json) or a JSON exported here; weights a CLI run saved to a folder stay there.
+        </span>
+      </div>
     </section>
   );
 }
