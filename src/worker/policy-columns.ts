@@ -52,7 +52,7 @@ export async function policyColumnOptions(): Promise<ModelOption[]> {
         about: `trained in the Policies view: ${a.method}; persona shown: ${a.conditioning}; ${a.training}; ${r.createdAt}`,
         available,
         ...(a.directional ? { objectives: a.directional.objectives } : {}),
-        why: available ? undefined : a.status === 'done' ? 'its weights were not kept (trained before the app kept policies): run it again' : `not trained yet (${a.status}): resume the run in the Policies view`,
+        why: available ? undefined : a.status === 'done' ? 'its weights are not in this browser (a record imported from a file, or trained before the app kept policies): run it again here' : `not trained yet (${a.status}): resume the run in the Policies view`,
       });
     });
   }
