@@ -23,6 +23,7 @@ import { memoryFiles } from '../models/io/memory-files';
 import { loadModel } from '../models/load-model';
 import type { LmLoader } from '../experiments/lm/loaded';
 import { weightsHash } from '../experiments/lm/weights-hash';
+import { readRecordFile } from '../experiments/runs/import-file';
 
 let runs: Promise<IdbRunStore> | undefined;
 function openRuns(): Promise<IdbRunStore> {
@@ -147,14 +148,7 @@ function checkRecord(value: unknown, where: string): RunRecord {
 
 /** Keeps the records in a JSON export (one record or a list); returns their ids. */
 export async function importRuns(text: string): Promise<string[]> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new RecordImportError(`The file is not JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const list = Array.isArray(value) ? value : [value];
-  const records = list.map((v, i) => checkRecord(v, list.length > 1 ? `record ${i + 1}` : 'the file'));
+  const records = readRecordFile(text, checkRecord, (m) => new RecordImportError(m));
   const store = await openRuns();
   for (const r of records) await store.putRecord(r);
   return records.map((r) => r.id);

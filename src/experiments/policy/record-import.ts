@@ -3,6 +3,7 @@
 // (one record or a list). A sweep run headless in Node is then read in the app's charts. Only the
 // record travels: weights a CLI run saved to a folder stay there.
 import { POLICY_RECORD_VERSION, type PolicyRecord } from '../../protocol/policy';
+import { readRecordFile } from '../runs/import-file';
 import { parsePolicySpec } from './spec';
 
 export class PolicyRecordImportError extends Error {
@@ -32,13 +33,5 @@ function checkPolicyRecord(value: unknown, where: string): PolicyRecord {
 
 /** The records in a JSON export (one record or a list), each checked; throws PolicyRecordImportError naming the first bad one. */
 export function readPolicyRecords(text: string): PolicyRecord[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new PolicyRecordImportError(`The file is not JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw new PolicyRecordImportError('The file holds an empty list: no record to import');
-  return list.map((v, i) => checkPolicyRecord(v, list.length > 1 ? `record ${i + 1}` : 'the file'));
+  return readRecordFile(text, checkPolicyRecord, (m) => new PolicyRecordImportError(m));
 }
