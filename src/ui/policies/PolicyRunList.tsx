@@ -7,6 +7,7 @@ import { resumable, usePolicies } from '../../store/policies';
 import { policyStatusText } from './PolicyResults';
 import { TrlExportButton } from '../results/TrlPanel';
 import { downloadText } from '../components/download';
+import { ImportJsonButton } from '../components/ImportJsonButton';
 
 export function PolicyRunList() {
   const records = usePolicies((s) => s.records);
@@ -126,24 +127,7 @@ export function PolicyRunList() {
         </ul>
       )}
       <div className="results-export">
-        <label className="button button--ghost button--small file-button">
-          Import JSON…<span className="exp-visually-hidden"> policy run records</span>
-          <input
-            type="file"
-            accept="application/json,.json"
-            data-testid="policy-import"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              e.currentTarget.value = '';
-              if (!file) return;
-              setError(null);
-              void file
-                .text()
-                .then((t) => importRecords(t))
-                .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-            }}
-          />
-        </label>
+        <ImportJsonButton onText={importRecords} onError={setError} hiddenName="policy run records" testId="policy-import" />
         <span className="muted">
           A record from <code>npm run cli -- policy run</code> (runs/policy/ID.json) or a JSON exported here; weights a CLI run saved to a folder stay there.
         </span>

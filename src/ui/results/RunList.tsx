@@ -8,6 +8,7 @@ import { RunProgress } from '../experiments/RunProgress';
 import { OnnxProviders } from './OnnxProviders';
 import { resumable, runStatusText } from './status';
 import { downloadText } from '../components/download';
+import { ImportJsonButton } from '../components/ImportJsonButton';
 
 export function RunList() {
   const records = useRecords();
@@ -114,23 +115,7 @@ export function RunList() {
         <button type="button" className="button button--ghost button--small" disabled={selected.length === 0} onClick={() => void doExport('json')} data-testid="export-json">
           Export JSON
         </button>
-        <label className="button button--ghost button--small file-button">
-          Import JSON…
-          <input
-            type="file"
-            accept="application/json,.json"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              e.currentTarget.value = '';
-              if (!file) return;
-              setError(null);
-              void file
-                .text()
-                .then((t) => importRuns(t))
-                .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-            }}
-          />
-        </label>
+        <ImportJsonButton onText={importRuns} onError={setError} />
         {anyImportance && (
           <button type="button" className="button button--ghost button--small" onClick={() => void doExport('importance-csv')}>
             Export importance CSV
