@@ -5,7 +5,7 @@
 // Prints, per guidance, the judge's pooled pole − → +, changed, held and unreadable share, and
 // the teacher-forced log-odds shift (the policy itself: guidance does not enter it).
 import { judgeDirectional, splitQuestions } from '../src/experiments/policy/directional';
-import { conditionVectors } from '../src/train/policy/condition-embedding';
+import { conditionRows } from '../src/train/policy/condition-embedding';
 import { loadSavedDirectional } from './saved-directional';
 
 const args = process.argv.slice(2);
@@ -18,6 +18,8 @@ const threads = Number(flag('threads', '1'));
 const sweepAngles = Number(flag('sweep-angles', '3'));
 // `train`: judge as many of the questions the policy trained on instead (how well it fits, against how well it generalizes).
 const judgeOn = flag('questions', 'held-out');
+// `--scale S`: the policy reads S·u instead of the unit direction u (how strongly it is asked).
+const scale = Number(flag('scale', '1'));
 const [runId, list = '0,1,2,4'] = args;
 if (!runId) throw new Error('usage: directional-rejudge.ts RUN_ID [GUIDANCE,...] [--save DIR] [--threads N] [--sweep-angles K]');
 const guidances = list.split(',').map(Number);
@@ -26,7 +28,7 @@ const { spec, method: m, folder, kind, be, model, tokenizer, base, condition } =
 const split = splitQuestions(m.judge.questions, spec.seed);
 const judge = judgeOn === 'train' ? split.train.slice(0, m.judge.questions) : split.judge;
 const pct = (r: { rate: number; lo: number; hi: number }) => `${(100 * r.rate).toFixed(1)}% [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
-console.log(`${runId} (${folder}, ${kind}); judge ${m.judge.questions} ${judgeOn === 'train' ? 'training' : 'held-out'} questions, ${m.judge.baseDirections} base direction(s), magnitude ${m.judge.magnitude}; threads ${threads}`);
+console.log(`${runId} (${folder}, ${kind}); judge ${m.judge.questions} ${judgeOn === 'train' ? 'training' : 'held-out'} questions, ${m.judge.baseDirections} base direction(s), magnitude ${m.judge.magnitude}; condition scale ${scale}; threads ${threads}`);
 for (const g of guidances) {
   const t0 = performance.now();
   const r = await judgeDirectional({
@@ -40,7 +42,8 @@ for (const g of guidances) {
     questions: judge,
     judge: { ...m.judge, sweepAngles },
     placement: 'embedding',
-    conditionOf: (u) => conditionVectors(condition.table, condition.width, [u]),
+    conditionOf: (u) => conditionRows(condition, [u.map((x) => scale * x)]),
+    conditionGate: condition.gate ?? null,
     guidance: g,
     eval: spec.eval,
     seed: spec.seed,

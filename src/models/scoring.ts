@@ -4,7 +4,7 @@
 import { concat, div, gatherLogProbs, mul, noGrad, reshape, slice, sum } from '../autograd';
 import { tidy, type Tensor } from '../tensor';
 import { scoringBatch, type PromptResponse, type ScoringBatch } from './batch';
-import type { LlamaModel } from './llama/model';
+import type { ForwardOptions, LlamaModel } from './llama/model';
 import type { LoraAdapter } from './lora/adapter';
 
 /** Default cap on one chunk of logits: [B, t, V] f32 stays under it. */
@@ -15,7 +15,7 @@ export const DEFAULT_MAX_LOGITS_BYTES = 64 * 1024 * 1024;
  * chunks whose [B, t, V] logits fit `maxLogitsBytes` (a 150k vocabulary makes full logits the
  * largest tensor by far), and not at all over chunks with no response token (the prompt).
  */
-export function tokenLogProbs(model: LlamaModel, batch: ScoringBatch, adapter: LoraAdapter | null = null, maxLogitsBytes = DEFAULT_MAX_LOGITS_BYTES, condition: Tensor | null = null): Tensor {
+export function tokenLogProbs(model: LlamaModel, batch: ScoringBatch, adapter: LoraAdapter | null = null, maxLogitsBytes = DEFAULT_MAX_LOGITS_BYTES, condition: ForwardOptions['condition'] = null): Tensor {
   return tokenLogProbsOf(model, batch, model.hidden(batch.ids, batch.B, batch.T, { adapter, condition }), maxLogitsBytes);
 }
 

@@ -97,6 +97,13 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
   /** The learning rate of the `embedding` placement's table; null: the policy's train.lr. */
   conditionLr: number | null;
   /**
+   * How the `embedding` placement's blocks read the direction: `everywhere`, the sum u · E added at
+   * every position; `gated`, each objective's part u_k E_k weighted at each position by a learned
+   * gate on that position's input (LlamaModel's GatedCondition), so the opener can read formality
+   * and the closing sentence humour. The gate trains at conditionLr.
+   */
+  conditionRead: 'everywhere' | 'gated';
+  /**
    * Classifier-free guidance γ when the `embedding` placement's policy writes (judge and Compare):
    * each token from l(u·E) + γ·(l(u·E) − l(0)), l(0) the policy without its vector; 0 = none.
    */

@@ -58,6 +58,12 @@ describe('directional policy spec', () => {
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ conditionDropout: 0 });
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionDropout: 0.95 })] })).toBe('arms[0].method.conditionDropout');
     expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionDropout: 0.2 })] })).toBe('arms[0].method.conditionDropout');
+    // The gated read: every position weighs each objective's part by its own gate (embedding placement only; not yet for persona writing).
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ conditionRead: 'everywhere' });
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated' })] }).arms[0].method).toMatchObject({ conditionRead: 'gated' });
+    expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionRead: 'gated' })] })).toBe('arms[0].method.conditionRead');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', personas: true })] })).toBe('arms[0].method.conditionRead');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'sometimes' })] })).toBe('arms[0].method.conditionRead');
   });
 
   it('condition dropout takes a seeded share of the pairs, the same whatever their order', () => {
@@ -322,5 +328,42 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     // One row per objective, trained away from its zero start (two steps at lr 1e-2).
     expect(table!.features).toEqual(d.objectives);
     expect(table!.table.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+    expect(table!.gate).toBeUndefined();
+  }, 300_000);
+
+  it('conditionRead gated: trains the table and its gate, saves both, and judges with them', async () => {
+    const be = await createBackend('cpu');
+    const saved: Record<string, string | Uint8Array>[] = [];
+    const record = await runPolicy(
+      {
+        name: 'dir-gated-toy',
+        seed: 2,
+        base: { kind: 'path', path: TINY },
+        data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
+        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+        eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
+      },
+      {
+        backend: be,
+        adapter: null,
+        store: new MemoryRunStore<PolicyRecord>(),
+        loadData: loadBuiltin,
+        loadBase: (_b, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
+        appVersion: 'test',
+        savePolicy: async (_id, _arm, _label, s) => {
+          saved.push(s.files);
+          return 'memory';
+        },
+      },
+    );
+    expect(record.status, record.error?.message).toBe('done');
+    const d = record.arms[0].directional!;
+    expect(d.overall.flipped.n).toBeGreaterThan(0);
+    expect(Number.isFinite(d.logOddsShift!.mean)).toBe(true);
+    const table = await readSavedCondition(saved[0]);
+    expect(table!.table.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+    // The gate starts at zero and moves once the table does (the second step).
+    expect(table!.gate!.keys.some((x) => Math.abs(x) > 1e-4)).toBe(true);
+    expect(table!.gate!.bias).toHaveLength(d.objectives.length);
   }, 300_000);
 });

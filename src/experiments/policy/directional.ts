@@ -8,6 +8,7 @@
 // the + pole while the question's other axes hold. The Pareto sweep turns u in the plane of two
 // objectives and records the mean truth pole reached on every axis.
 import { AXIS_IDS, candidatePoles, parseAnswer, QUESTIONS, responseId, responseText, type BuiltinQuestion, type PreferencePair } from '../../data';
+import type { HostConditionGate } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import type { DirectionalJudgeSpec, DirectionalMethodSpec, DirectionalResult, PoleMean, PolicyEvalSpec } from '../../protocol/policy';
 import { fnv1a32 } from '../../util/hash';
@@ -170,6 +171,8 @@ export interface DirectionalJudgeInput {
   placement: DirectionPlacement;
   /** An embedding-placed policy's vector for a direction (its learned u · E); absent for a policy that reads the text. */
   conditionOf?: (u: readonly number[]) => Float32Array;
+  /** A gated policy's gate: then conditionOf gives the K parts of the vector (LlamaModel's GatedCondition). */
+  conditionGate?: HostConditionGate | null;
   /** Classifier-free guidance on that vector when the policy writes (not in the teacher-forced shift, which reads the policy itself). */
   guidance?: number;
   eval: PolicyEvalSpec;
@@ -203,7 +206,7 @@ export function judgePlan(objectives: readonly string[], questions: readonly Bui
 }
 
 /** The teacher-forced log-odds shift of axis k's pole as u_k moves from − to + (DirectionalResult.logOddsShift). */
-export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 'adapter' | 'layout' | 'eval' | 'signal' | 'conditionOf'>, plan: readonly PlanItem[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
+export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 'adapter' | 'layout' | 'eval' | 'signal' | 'conditionOf' | 'conditionGate'>, plan: readonly PlanItem[], turns: (u: readonly number[], q: BuiltinQuestion) => { system: string; user: string }): Promise<NonNullable<DirectionalResult['logOddsShift']>> {
   const rows: { prompt: number[]; response: number[] }[] = [];
   const conditions: Float32Array[] = [];
   for (const p of plan) {
@@ -222,7 +225,7 @@ export async function poleLogOddsShift(x: Pick<DirectionalJudgeInput, 'model' | 
   const sums: number[] = [];
   for (let i = 0; i < rows.length; i += x.eval.batchSize) {
     await abortPoint(x.signal);
-    const conds = x.conditionOf ? { conditions: conditions.slice(i, i + x.eval.batchSize) } : {};
+    const conds = x.conditionOf ? { conditions: conditions.slice(i, i + x.eval.batchSize), conditionGate: x.conditionGate ?? null } : {};
     sums.push(...(await responseLogps(x.model, rows.slice(i, i + x.eval.batchSize), { padId: x.layout.tokenizer.padId, maxLength: contextOf(x.model), adapter: x.adapter, ...conds })));
   }
   const shifts = plan.map((_, i) => sums[4 * i + 2] - sums[4 * i + 3] - (sums[4 * i] - sums[4 * i + 1]));
@@ -234,7 +237,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const { judge, objectives } = x;
   const O = objectives.length;
   const settings = (what: string, offset: number, total: number, conditions?: Float32Array[]) => ({
-    ...(conditions ? { conditions, guidance: x.guidance ?? 0 } : {}),
+    ...(conditions ? { conditions, guidance: x.guidance ?? 0, conditionGate: x.conditionGate ?? null } : {}),
     samples: 1,
     temperature: x.eval.temperature,
     maxNewTokens: x.eval.maxNewTokens,

@@ -87,7 +87,7 @@ export class DpoPolicyModel implements PairModel {
     const rows = pairs.map((p) => this.rows.get(p.id)!);
     const refs = pairs.map((p) => this.reference.get(p.id)!);
     const B = pairs.length;
-    const condition = this.condition ? this.condition.forward(stackRows([...rows, ...rows].map((r) => r.condition!)), 2 * B) : null;
+    const condition = this.condition ? this.condition.read(stackRows([...rows, ...rows].map((r) => r.condition!)), 2 * B) : null;
     const { chosen, rejected } = pairLogProbs(this.model, rows, { padId: this.padId, maxLength: this.maxLength, adapter: this.adapter, condition });
     const weights = rows.some((x) => x.weight !== undefined) ? rows.map((x) => x.weight ?? 1) : null;
     const refC = refs.map((r) => r.chosen);

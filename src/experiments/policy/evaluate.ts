@@ -21,7 +21,7 @@ import {
 } from '../../data';
 import { generate } from '../../models/generate/generate';
 import type { InferenceLm } from '../../models/inference';
-import type { LlamaModel } from '../../models/llama/model';
+import { conditionTensor, disposeCondition, type HostConditionGate, type LlamaModel } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import type { ChatMessage } from '../../models/chat-template';
 import type { Backend } from '../../tensor';
@@ -73,6 +73,8 @@ export interface GenerateSettings extends Pick<PolicyEvalSpec, 'samples' | 'temp
   conditions?: readonly Float32Array[];
   /** Classifier-free guidance on the conditions (generate's `guidance`); 0 or absent = none. */
   guidance?: number;
+  /** A gated policy's gate: then each of `conditions` is its K parts (K x hidden size; LlamaModel's GatedCondition). */
+  conditionGate?: HostConditionGate | null;
   signal?: AbortSignal;
   onProgress?(done: number, total: number): void;
 }
@@ -132,7 +134,7 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
     const gens = lm
       ? await lm.generate!(layout.tokenizer, chunk, o)
       : await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
-          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition, guidance: condition ? s.guidance : 0 }),
+          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition, conditionGate: s.conditionGate ?? null, guidance: condition ? s.guidance : 0 }),
         );
     await abortPoint(s.signal);
     for (const g of gens) {
@@ -148,16 +150,16 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
 export async function responseLogps(
   m: AnswerLm,
   rows: readonly { prompt: number[]; response: number[] }[],
-  o: { padId: number; maxLength: number; adapter: LoraAdapter | null; conditions?: readonly Float32Array[] },
+  o: { padId: number; maxLength: number; adapter: LoraAdapter | null; conditions?: readonly Float32Array[]; conditionGate?: HostConditionGate | null },
 ): Promise<number[]> {
   const lm = inferenceOnly(m);
   if (!lm) {
     const model = m as LlamaModel;
-    const condition = o.conditions ? model.backend.fromData(stackRows(o.conditions), [rows.length, 1, model.config.hiddenSize]) : null;
+    const condition = o.conditions ? conditionTensor(model.backend, stackRows(o.conditions), rows.length, model.config.hiddenSize, o.conditionGate ?? null) : null;
     try {
       return (await readResponseLogProbs(model, rows, { padId: o.padId, maxLength: o.maxLength, adapter: o.adapter, condition })).sum;
     } finally {
-      condition?.dispose();
+      disposeCondition(condition);
     }
   }
   if (o.conditions) throw new InferenceOnlyError('an inference-only model (ONNX) takes no conditioning vector');

@@ -7,7 +7,7 @@
 // against the base policy's on the same prompts (./evaluate.ts). The base is our engine's model,
 // or an ONNX decoder (base.kind "onnx") when every arm is untrained (the spec validator refuses
 // the rest): its answers and log-probs then come through the inference interface.
-import { ConditionEmbedding, conditionVectors } from '../../train/policy/condition-embedding';
+import { ConditionEmbedding, conditionRows, conditionVectors } from '../../train/policy/condition-embedding';
 import { buildPairSets, polePairs, polesFromId, splitDataset, type BuiltinDataset, type PreferencePair, isBuiltin, minorityOf, poleName, AXIS_IDS } from '../../data';
 import { LoraAdapter } from '../../models/lora/adapter';
 import type { LlamaModel } from '../../models/llama/model';
@@ -28,7 +28,7 @@ import { resolveSubset } from '../spec/expand';
 import { DpoPolicyModel, referenceLogps, type ReferenceLogps } from './dpo-model';
 import { contextOf, evalItems, judgeSet, sampleKl, skewComparisons, vsBaseScores, writeAnswers, type Answers, type AnswerLm, type EvalItem } from './evaluate';
 import { assistantTurn, personaText, promptIds, responseIds, type PolicyLayout } from './prompts';
-import { policyFiles, type HostCondition, type PolicyFiles } from './save';
+import { hostCondition, policyFiles, type HostCondition, type PolicyFiles } from './save';
 import { RewardModelUnavailableError, type PolicyRewardModel } from './reward';
 import type { OnlineArm, OnlineCheckpoint, OnlineStart } from './online';
 import { trainIterativeDpo } from './online-dpo';
@@ -104,7 +104,7 @@ export function methodName(m: PolicyArmSpec['method']): string {
     case 'rloo':
       return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'directional-dpo':
-      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x))`;
+      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x)${m.conditionRead === 'gated' ? '; each position reads the objectives through learned gates' : ''})`;
     case 'roleplay':
       return 'roleplay (no training)';
     default:
@@ -726,7 +726,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
   const rows = new Map<string, PreferenceRow>();
   // Placement `embedding`: the direction is no text but the policy's learned u · E, read by every block (LlamaModel's condition).
   const embedded = m.placement === 'embedding';
-  const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize) : null;
+  const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize, null, m.conditionRead === 'gated') : null;
   owned.condition = condition;
   let dropped = 0;
   for (const p of made.pairs) {
@@ -746,8 +746,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
   result.final = { ...result.final, direction_ties: made.ties, ...(m.conditionDropout > 0 ? { condition_dropped: dropped } : {}) };
   if (again) return { label: a.label, model, lm: owned.lm, adapter, condition, objectives: kept.objectives, result: structuredClone({ curve: result.curve, final: result.final, saved: result.saved, rewardModel: result.rewardModel, directional: result.directional }) };
   if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), objectives: kept.objectives });
-  const table = condition ? ((await condition.table.data()) as Float32Array) : null;
-  const width = condition?.width ?? 0;
+  const host = condition ? await hostCondition(condition) : null;
   result.directional = await judgeDirectional({
     be: env.backend,
     model,
@@ -760,7 +759,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
     judge: m.judge,
     placement: m.placement,
     guidance: m.guidance,
-    ...(table ? { conditionOf: (u: readonly number[]) => conditionVectors(table, width, [u]) } : {}),
+    ...(host ? { conditionOf: (u: readonly number[]) => conditionRows(host, [u]), conditionGate: host.gate ?? null } : {}),
     eval: spec.eval,
     seed: spec.seed,
     signal: o.signal,

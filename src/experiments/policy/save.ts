@@ -12,7 +12,9 @@ import type { LoraAdapter } from '../../models/lora/adapter';
 import { writeSafetensors } from '../../models/safetensors/writer';
 import { SafetensorsFile } from '../../models/safetensors/file';
 import { bytesSource } from '../../util/byte-source';
-import type { ConditionEmbedding } from '../../train/policy/condition-embedding';
+import { ConditionEmbedding } from '../../train/policy/condition-embedding';
+import type { HostConditionGate } from '../../models/llama/model';
+import type { Tensor } from '../../tensor';
 
 export type PolicyFiles = Record<string, string | Uint8Array>;
 
@@ -28,6 +30,8 @@ export interface HostCondition {
   features: readonly string[];
   width: number;
   table: Float32Array;
+  /** A gated table's gate (conditionRead `gated`): keys F x C, bias F. */
+  gate?: HostConditionGate;
 }
 
 export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null, baseName: string, condition: ConditionEmbedding | HostCondition | null = null): Promise<{ kind: 'full' | 'lora'; files: PolicyFiles }> {
@@ -39,8 +43,21 @@ export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null
 }
 
 async function conditionFile(c: ConditionEmbedding | HostCondition): Promise<Uint8Array> {
-  const data = c.table instanceof Float32Array ? c.table : ((await c.table.data()) as Float32Array);
-  return writeSafetensors([{ name: 'condition.table', shape: [c.features.length, c.width], data }], { format: 'pt', features: JSON.stringify(c.features) });
+  const host = c instanceof ConditionEmbedding ? await hostCondition(c) : c;
+  const F = host.features.length;
+  const gate = host.gate
+    ? [
+        { name: 'condition.gate_keys', shape: [F, host.width], data: host.gate.keys },
+        { name: 'condition.gate_bias', shape: [F], data: host.gate.bias },
+      ]
+    : [];
+  return writeSafetensors([{ name: 'condition.table', shape: [F, host.width], data: host.table }, ...gate], { format: 'pt', features: JSON.stringify(host.features) });
+}
+
+/** A trained embedding's table (and gate) read to the host. */
+export async function hostCondition(c: ConditionEmbedding): Promise<HostCondition & { features: string[] }> {
+  const read = async (t: Tensor) => (await t.data()) as Float32Array;
+  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...(c.gate ? { gate: { keys: await read(c.gate.keys), bias: await read(c.gate.bias) } } : {}) };
 }
 
 /** A saved policy's conditioning table read back (null when it has none). */
@@ -59,7 +76,14 @@ export async function readSavedCondition(files: PolicyFiles): Promise<(HostCondi
   if (!info || info.shape.length !== 2 || !Array.isArray(features) || features.length !== info.shape[0] || !features.every((x) => typeof x === 'string')) {
     throw new SavedConditionError(`${CONDITION_FILE}: needs a 2-D tensor condition.table and one feature name per row in its metadata`);
   }
-  return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table') };
+  const F = info.shape[0];
+  const keys = f.info('condition.gate_keys');
+  const bias = f.info('condition.gate_bias');
+  if ((keys === undefined) !== (bias === undefined) || (keys && (keys.shape.join() !== `${F},${info.shape[1]}` || bias!.shape.join() !== `${F}`))) {
+    throw new SavedConditionError(`${CONDITION_FILE}: a gate needs both condition.gate_keys [${F}, ${info.shape[1]}] and condition.gate_bias [${F}]`);
+  }
+  const gate = keys ? { gate: { keys: await f.readFloat32('condition.gate_keys'), bias: await f.readFloat32('condition.gate_bias') } } : {};
+  return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table'), ...gate };
 }
 
 /** The card's file name beside a saved policy's files. */

@@ -85,6 +85,7 @@ const method = variants<PolicyArmSpec['method']>(
       minMargin: num({ min: 0, max: 100, default: 0.5 }),
       placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
+      conditionRead: literal(['everywhere', 'gated'], { default: 'everywhere' }),
       guidance: num({ min: 0, max: 20, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
@@ -214,6 +215,12 @@ function crossChecks(s: PolicySpec): void {
     }
     if (a.method.kind === 'directional-dpo' && a.method.conditionDropout > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.conditionDropout`, `zeroes the learned direction vector of some pairs, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set conditionDropout to 0 or placement to "embedding"`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.conditionRead === 'gated' && a.method.placement !== 'embedding') {
+      throw new SpecError(`arms[${i}].method.conditionRead`, `gates the learned direction vector's parts, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set conditionRead to "everywhere" or placement to "embedding"`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.conditionRead === 'gated' && a.method.personas) {
+      throw new SpecError(`arms[${i}].method.conditionRead`, `"gated" is not read by the persona writing and the online arms that continue it yet: set conditionRead to "everywhere" or personas to false`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.guidance > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.guidance`, `guides the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set guidance to 0 or placement to "embedding"`);

@@ -8,7 +8,7 @@ import { noGradAsync, slice } from '../../autograd';
 import { ops, tidy, type Tensor } from '../../tensor';
 import { Rng } from '../../util/rng';
 import { yieldIfDue } from '../../util/abort-point';
-import type { LlamaModel } from '../llama/model';
+import { conditionTensor, type HostConditionGate, type LlamaModel } from '../llama/model';
 import type { KVCache } from '../llama/kv-cache';
 import type { LoraAdapter } from '../lora/adapter';
 import type { TextTokenizer } from '../tokenizer';
@@ -31,6 +31,8 @@ export interface GenerateOptions extends SamplingOptions {
    * direction embedding, computed by the caller).
    */
   condition?: Float32Array | null;
+  /** A gated condition's gate: then each row of `condition` is its K parts, K x C (LlamaModel's GatedCondition). */
+  conditionGate?: HostConditionGate | null;
   /**
    * Classifier-free guidance on the condition (Sanchez et al. 2023, "Stay on topic with
    * classifier-free guidance"): each step's logits are l(c) + γ·(l(c) − l(0)), l(0) the same row
@@ -72,7 +74,7 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
  */
 function generateGuided(model: LlamaModel, tokenizer: TextTokenizer | null, prompts: readonly (readonly number[])[], o: GenerateOptions): Promise<Generation[]> {
   const B = prompts.length;
-  const C = model.config.hiddenSize;
+  const C = conditionWidth(model, o.conditionGate);
   if (B === 0) return Promise.resolve([]);
   if (o.condition!.length !== B * C) throw new RangeError(`generate: ${o.condition!.length} condition values for ${B} rows of ${C}`);
   const condition = new Float32Array(2 * B * C);
@@ -98,7 +100,8 @@ async function generateRows(model: LlamaModel, tokenizer: TextTokenizer | null, 
     if (p.length === 0) throw new RangeError(`prompt ${b} is empty`);
   });
   const B = prompts.length;
-  const C = model.config.hiddenSize;
+  // Values per row of `condition`: C, or K x C with a gate.
+  const C = conditionWidth(model, o.conditionGate);
   const condition = o.condition ?? null;
   if (condition && condition.length !== B * C) throw new RangeError(`generate: ${condition.length} condition values for ${B} rows of ${C}`);
   const padId = o.padId ?? tokenizer?.padId ?? 0;
@@ -174,7 +177,7 @@ async function generateRows(model: LlamaModel, tokenizer: TextTokenizer | null, 
             keyMask: keyMask && pick(keyMask, S),
             cache,
             adapter: o.adapter,
-            condition: condition && model.backend.fromData(pick(condition, C), [rowsRun, 1, C]),
+            condition: condition && conditionTensor(model.backend, pick(condition, C), rowsRun, model.config.hiddenSize, o.conditionGate ?? null),
           });
           if (rowOf) cache!.expandRows(rowOf);
           return model.logits(slice(hidden, 1, T - 1, T));
@@ -233,6 +236,11 @@ async function generateRows(model: LlamaModel, tokenizer: TextTokenizer | null, 
     release();
     cache?.dispose();
   }
+}
+
+/** Condition values per row: the hidden size, times the gate's K parts when there is one. */
+function conditionWidth(model: LlamaModel, gate: HostConditionGate | null | undefined): number {
+  return model.config.hiddenSize * (gate ? gate.bias.length : 1);
 }
 
 /** Row b of the result is row rowOf[b] of `rows` (width V). */

@@ -5,7 +5,7 @@
 // Heads stay in [B, T, H, D] layout from the projections to the output: no transposes. A LoRA
 // adapter is passed per call rather than wrapped into the modules, so one frozen base serves both
 // a policy (with its adapter) and its DPO reference (without).
-import { add, attention, isGradEnabled, matmul, mul, reshape, scale, silu } from '../../autograd';
+import { add, attention, isGradEnabled, matmul, mul, reshape, scale, sigmoid, silu } from '../../autograd';
 import { Linear, Module } from '../../nn';
 import { ops, type Backend, type Tensor } from '../../tensor';
 import type { ModelConfig } from '../config';
@@ -36,9 +36,62 @@ export interface ForwardOptions {
    * MLP block: a conditioning vector (a persona's or a preference direction's learned embedding,
    * train/policy/condition-embedding.ts). Every block reads it directly, so a policy can learn to
    * read it without first growing an attention route to a line of prompt text, and the residual
-   * stream keeps each token's own identity.
+   * stream keeps each token's own identity. Or a GatedCondition, read per position.
    */
-  condition?: Tensor | null;
+  condition?: Tensor | GatedCondition | null;
+}
+
+/**
+ * A condition of K parts read per position: part k (`values[b, k]`, e.g. u_k E_k of a direction)
+ * joins a position's normalized input h with weight σ(h · keys_k + bias_k). So each position reads
+ * the parts its own context calls for (the formality component where the opener is written), where
+ * a [B, 1, C] condition adds the same sum everywhere and leaves the frozen MLP to pick it apart.
+ */
+export interface GatedCondition {
+  /** [B, K, C] each row's K parts. */
+  values: Tensor;
+  /** [K, C] */
+  keys: Tensor;
+  /** [K] */
+  bias: Tensor;
+}
+
+/** A gate's weights on the host (generation and judging read fixed weights). */
+export interface HostConditionGate {
+  /** [K, C] row-major */
+  keys: Float32Array;
+  /** [K] */
+  bias: Float32Array;
+}
+
+/**
+ * Host rows of conditioning as ForwardOptions.condition: `rows` vectors of C values, broadcast over
+ * positions, or with a gate `rows` x K parts of C values. Belongs to the caller's tidy scope.
+ */
+export function conditionTensor(be: Backend, data: Float32Array, rows: number, C: number, gate: HostConditionGate | null = null): Tensor | GatedCondition {
+  if (!gate) {
+    if (data.length !== rows * C) throw new RangeError(`condition: ${data.length} values for ${rows} rows of ${C}`);
+    return be.fromData(data, [rows, 1, C]);
+  }
+  const K = gate.bias.length;
+  if (gate.keys.length !== K * C) throw new RangeError(`condition gate: ${gate.keys.length} key values for ${K} parts of ${C}`);
+  if (data.length !== rows * K * C) throw new RangeError(`gated condition: ${data.length} values for ${rows} rows of ${K} parts of ${C}`);
+  return { values: be.fromData(data, [rows, K, C]), keys: be.fromData(gate.keys, [K, C]), bias: be.fromData(gate.bias, [K]) };
+}
+
+/** Releases a condition's tensors (conditionTensor's, outside a tidy scope). */
+export function disposeCondition(c: Tensor | GatedCondition | null): void {
+  if (!c) return;
+  if ('values' in c) for (const t of [c.values, c.keys, c.bias]) t.dispose();
+  else c.dispose();
+}
+
+/** h [B, T, C] plus the condition: broadcast over positions, or gated per position. */
+export function addCondition(h: Tensor, condition: Tensor | GatedCondition | null | undefined): Tensor {
+  if (!condition) return h;
+  if (!('values' in condition)) return add(h, condition);
+  const gates = sigmoid(add(matmul(h, condition.keys, { transB: true }), condition.bias));
+  return add(h, matmul(gates, condition.values));
 }
 
 export class CachedForwardError extends Error {
@@ -101,7 +154,7 @@ export class LlamaModel extends Module {
     let x = this.model.embed_tokens.forward(be.fromData(ids, [B, T], 'i32'));
     // The condition joins each block's normalized input, not the residual stream: added to x it
     // outgrew the token embeddings and held-out answers broke mid-word (docs/modelling.md, exp7 vs exp12).
-    const cond = (h: Tensor) => (o.condition ? add(h, o.condition) : h);
+    const cond = (h: Tensor) => addCondition(h, o.condition);
     this.model.layers.forEach((layer, i) => {
       const p = `model.layers.${i}.`;
       const a = layer.self_attn;

@@ -6,7 +6,8 @@
 // directly, so DPO trains a short route from it to the answer's decisions instead of having to
 // grow an attention route to one line of the persona text (docs/policies.md, exp5–exp13). The
 // table starts at zero, so a policy with it begins exactly as its base and as its DPO reference.
-import { matmul, reshape } from '../../autograd';
+import { matmul, mul, reshape } from '../../autograd';
+import type { GatedCondition, HostConditionGate } from '../../models/llama/model';
 import { Module } from '../../nn';
 import type { Attributes, AttributeKey } from '../../data';
 import type { Backend, Tensor } from '../../tensor';
@@ -17,14 +18,21 @@ export class ConditionInputError extends Error {
 
 export class ConditionEmbedding extends Module {
   readonly table: Tensor;
+  /** With a gate, each feature's part is read per position (LlamaModel's GatedCondition): keys [F, C] and bias [F]. */
+  readonly gate: { keys: Tensor; bias: Tensor } | null;
   private readonly index: Map<string, number>;
 
-  /** `features` name the table's rows, in order; `width` is the model's hidden size. */
+  /**
+   * `features` name the table's rows, in order; `width` is the model's hidden size. `gate`: true
+   * for a new gate (zero keys and bias: every position starts reading half of every part), or
+   * saved weights.
+   */
   constructor(
     readonly backend: Backend,
     readonly features: readonly string[],
     readonly width: number,
     table: Tensor | null = null,
+    gate: boolean | { keys: Tensor; bias: Tensor } = false,
   ) {
     super();
     if (new Set(features).size !== features.length) throw new ConditionInputError('condition embedding: feature names repeat');
@@ -33,16 +41,28 @@ export class ConditionEmbedding extends Module {
     }
     this.index = new Map(features.map((f, i) => [f, i]));
     this.table = this.param('table', table ?? backend.zeros([features.length, width]));
+    const F = features.length;
+    if (typeof gate === 'object' && (gate.keys.shape.join() !== `${F},${width}` || gate.bias.shape.join() !== `${F}`)) {
+      throw new ConditionInputError(`condition gate: keys [${gate.keys.shape.join(', ')}] and bias [${gate.bias.shape.join(', ')}] for ${F} features of width ${width}`);
+    }
+    this.gate = gate ? { keys: this.param('gate_keys', gate === true ? backend.zeros([F, width]) : gate.keys), bias: this.param('gate_bias', gate === true ? backend.zeros([F]) : gate.bias) } : null;
   }
 
   get size(): number {
     return this.features.length;
   }
 
-  /** The [B, 1, C] vectors of B rows of inputs (B x F, row-major), for ForwardOptions.condition. */
+  /** The [B, 1, C] vectors of B rows of inputs (B x F, row-major), for ForwardOptions.condition (no gate). */
   forward(inputs: Float32Array, B: number): Tensor {
+    if (this.gate) throw new ConditionInputError('condition embedding: a gated embedding is read per position (read(), not forward())');
+    return this.read(inputs, B) as Tensor;
+  }
+
+  /** ForwardOptions.condition of B rows of inputs: forward()'s vectors, or with a gate each row's F parts x_f · table_f ([B, F, C]) and the gate. */
+  read(inputs: Float32Array, B: number): Tensor | GatedCondition {
     const F = this.features.length;
     if (inputs.length !== B * F) throw new ConditionInputError(`condition embedding: ${inputs.length} inputs for ${B} rows of ${F} features`);
+    if (this.gate) return { values: mul(this.backend.fromData(inputs, [B, F, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias };
     return reshape(matmul(this.backend.fromData(inputs, [B, F]), this.table), [B, 1, this.width]);
   }
 
@@ -88,6 +108,25 @@ export function conditionVectors(table: Float32Array, width: number, inputs: rea
   return out;
 }
 
+/**
+ * Host-side gated parts: for each input row x (length F), the F parts x_f · table_f, F x C values
+ * (what a gated embedding's forward computes, for generation with fixed weights).
+ */
+export function conditionParts(table: Float32Array, width: number, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
+  const F = table.length / width;
+  const out = new Float32Array(inputs.length * F * width);
+  inputs.forEach((x, b) => {
+    if (x.length !== F) throw new ConditionInputError(`condition parts: an input of ${x.length} values for a table of ${F} features`);
+    for (let f = 0; f < F; f++) for (let c = 0; c < width; c++) out[(b * F + f) * width + c] = x[f] * table[f * width + c];
+  });
+  return out;
+}
+
+/** A row per input of a table on the host, as a policy reads it: conditionParts with a gate, conditionVectors without. */
+export function conditionRows(c: { table: Float32Array; width: number; gate?: HostConditionGate | null }, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
+  return c.gate ? conditionParts(c.table, c.width, inputs) : conditionVectors(c.table, c.width, inputs);
+}
+
 /** Equal-length rows stacked row-major: the batch a forward of those rows reads. */
 export function stackRows(rows: readonly Float32Array[]): Float32Array {
   const w = rows[0]?.length ?? 0;
@@ -110,6 +149,10 @@ export class FixedCondition {
   forward(inputs: Float32Array, B: number): Tensor {
     if (inputs.length !== B * this.width) throw new ConditionInputError(`fixed condition: ${inputs.length} values for ${B} rows of width ${this.width}`);
     return this.backend.fromData(inputs, [B, 1, this.width]);
+  }
+
+  read(inputs: Float32Array, B: number): Tensor {
+    return this.forward(inputs, B);
   }
 
   namedParameters(_prefix = ''): Array<[string, Tensor]> {

@@ -5,7 +5,7 @@
 // Chosen and rejected answers go through one forward of 2B rows, as TRL's concatenated_forward.
 import { noGrad, slice, sum } from '../../autograd';
 import { scoringBatch, type PromptResponse, type ScoringBatch } from '../../models/batch';
-import type { LlamaModel } from '../../models/llama/model';
+import type { ForwardOptions, LlamaModel } from '../../models/llama/model';
 import type { LoraAdapter } from '../../models/lora/adapter';
 import { tokenLogProbs } from '../../models/scoring';
 import { tidy, type Tensor } from '../../tensor';
@@ -18,8 +18,8 @@ export interface LogProbOptions {
   /** The policy's adapter; null scores the base model (the reference, when the policy is LoRA). */
   adapter?: LoraAdapter | null;
   maxLogitsBytes?: number;
-  /** [B, 1, C] per-row conditioning vectors (LlamaModel's ForwardOptions.condition), in the rows' order. */
-  condition?: Tensor | null;
+  /** [B, 1, C] per-row conditioning vectors, or a gated condition (LlamaModel's ForwardOptions.condition), in the rows' order. */
+  condition?: ForwardOptions['condition'];
 }
 
 export interface ResponseLogps {

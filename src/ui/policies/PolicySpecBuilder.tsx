@@ -204,6 +204,18 @@ function ArmEditor({ index }: { index: number }) {
             onChange={(v) => put(['method', 'placement'], v)}
           />
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionLr']} label="Embedding learning rate" nullable emptyMeans="the policy's" />}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && (
+            <SelectField
+              path={[...base, 'method', 'conditionRead']}
+              label="Each position reads"
+              value={String(getAt(arm, ['method', 'conditionRead']) ?? 'everywhere')}
+              options={[
+                { value: 'everywhere', label: 'the sum u · E' },
+                { value: 'gated', label: 'gated parts u_k E_k' },
+              ]}
+              onChange={(v) => put(['method', 'conditionRead'], v)}
+            />
+          )}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'guidance']} label="Guidance γ when writing (0 = none)" step="0.5" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionDropout']} label="Condition dropout (share of pairs trained at u = 0)" step="0.05" />}
           {/* Each persona at the direction a reward model on the arm's conditioning reads in it. */}

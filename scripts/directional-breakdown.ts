@@ -1,0 +1,71 @@
+// Why a saved embedding-placed directional policy's answers do not turn: writes the judge's answers
+// again (the same plan, prompts and greedy settings as judgeDirectional) and sorts every answer
+// and every answer pair by what the truth's parser finds in it.
+//   node scripts/node-run.mjs scripts/directional-breakdown.ts RUN_ID [--questions held-out|train] [--threads N] [--save runs/saved]
+// Per answer: unreadable (no known text, or another question's core), writing a sentence for an
+// axis the question does not have (parseAnswer's offAxis), the moved axis absent. Per pair (u−, u+):
+// both readable and the moved axis the same at both (unchanged), and of those how often the two
+// answers are the same text; and the base policy's own pole on the moved axis where it stayed.
+import { judgePlan, splitQuestions } from '../src/experiments/policy/directional';
+import { generateAnswers } from '../src/experiments/policy/evaluate';
+import { promptIds } from '../src/experiments/policy/prompts';
+import { parseAnswer, type BuiltinQuestion } from '../src/data';
+import { conditionRows } from '../src/train/policy/condition-embedding';
+import { fnv1a32 } from '../src/util/hash';
+import { loadSavedDirectional } from './saved-directional';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args.splice(i, 2)[1] : dflt;
+};
+const saveRoot = flag('save', 'runs/saved');
+const threads = Number(flag('threads', '1'));
+const judgeOn = flag('questions', 'held-out');
+const [runId] = args;
+if (!runId) throw new Error('usage: directional-breakdown.ts RUN_ID [--questions held-out|train] [--threads N] [--save DIR]');
+
+const { spec, method: m, be, model, base, condition, layout } = await loadSavedDirectional(runId, saveRoot, threads);
+const split = splitQuestions(m.judge.questions, spec.seed);
+const questions = judgeOn === 'train' ? split.train.slice(0, m.judge.questions) : split.judge;
+const objectives = condition.features;
+const plan = judgePlan(objectives, questions, m.judge, spec.seed);
+const settings = (what: string) => ({ samples: 1, temperature: spec.eval.temperature, maxNewTokens: spec.eval.maxNewTokens, batchSize: spec.eval.batchSize, seed: fnv1a32(`${spec.seed}:directional:${what}`) });
+const prompts = plan.flatMap((p) => [promptIds(layout, '', p.question.text), promptIds(layout, '', p.question.text)]);
+const conditions = plan.flatMap((p) => [conditionRows(condition, [p.minus]), conditionRows(condition, [p.plus])]);
+const answers = await generateAnswers(be, model, null, layout, prompts, { ...settings('axis answers'), conditions, conditionGate: condition.gate ?? null });
+const baseAnswers = await generateAnswers(be, base.model, null, layout, questions.map((q) => promptIds(layout, '', q.text)), settings('base answers'));
+const baseOf = new Map(questions.map((q, i) => [q.id, baseAnswers.texts[i]]));
+
+const axisOf = (q: BuiltinQuestion, o: string) => q.axes.indexOf(o as BuiltinQuestion['axes'][number]);
+const n = { answers: 0, unreadable: 0, otherQuestion: 0, offAxis: 0, offAxisReadable: 0, absent: 0, pairs: 0, turned: 0, unchanged: 0, sameText: 0, stayedAtBase: 0, wrongWay: 0 };
+plan.forEach((p, i) => {
+  const k = axisOf(p.question, p.objective);
+  const parsed = [answers.texts[2 * i], answers.texts[2 * i + 1]].map((t) => parseAnswer(p.question, t));
+  for (const a of parsed) {
+    n.answers++;
+    const readable = a.parsed && a.onTopic;
+    if (!readable) n.unreadable++;
+    if (a.otherQuestions.length) n.otherQuestion++;
+    if (a.offAxis.length) {
+      n.offAxis++;
+      if (readable) n.offAxisReadable++;
+    }
+    if (readable && a.readings[k] === 'absent') n.absent++;
+  }
+  const [lo, hi] = parsed;
+  if (!(lo.parsed && lo.onTopic && hi.parsed && hi.onTopic)) return;
+  n.pairs++;
+  if (lo.readings[k] === -1 && hi.readings[k] === 1) n.turned++;
+  else if (lo.readings[k] === 1 && hi.readings[k] === -1) n.wrongWay++;
+  if (lo.readings[k] === hi.readings[k]) {
+    n.unchanged++;
+    if (answers.texts[2 * i].trim() === answers.texts[2 * i + 1].trim()) n.sameText++;
+    const b = parseAnswer(p.question, baseOf.get(p.question.id)!);
+    if (b.parsed && b.readings[k] === lo.readings[k]) n.stayedAtBase++;
+  }
+});
+const pc = (a: number, b: number) => `${a}/${b} (${b ? ((100 * a) / b).toFixed(1) : '–'}%)`;
+console.log(`${runId}: ${judgeOn} questions (${questions.length}), ${plan.length} pairs, ${n.answers} answers`);
+console.log(`answers: unreadable ${pc(n.unreadable, n.answers)}; with another question's core or elaboration ${pc(n.otherQuestion, n.answers)}; with a sentence of an axis the question lacks ${pc(n.offAxis, n.answers)} (readable ones ${n.offAxisReadable}); readable with the moved axis absent ${pc(n.absent, n.answers)}`);
+console.log(`readable pairs ${pc(n.pairs, plan.length)}: turned − → + ${pc(n.turned, n.pairs)}; turned the wrong way ${pc(n.wrongWay, n.pairs)}; moved axis unchanged ${pc(n.unchanged, n.pairs)}, of which the same text ${n.sameText} and at the base policy's own pole ${n.stayedAtBase}`);

@@ -1,0 +1,174 @@
+// The gated condition (LlamaModel's GatedCondition; conditionRead "gated" of a directional policy):
+// each part k joins a position's normalized input h with weight σ(h · keys_k + bias_k). Checked
+// against a host reference on random inputs, by finite differences through a tiny model's
+// log-probs (table, keys and bias), in generation (cached equals uncached, rows with one prompt
+// and different parts kept apart) and saved beside a policy and read back.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gradcheck, noGrad, sum } from '../../src/autograd';
+import { scoringBatch } from '../../src/models/batch';
+import { openCheckpoint } from '../../src/models/checkpoint';
+import { generate } from '../../src/models/generate/generate';
+import { folderFiles } from '../../src/models/io/node-files';
+import { addCondition, conditionTensor, LlamaModel } from '../../src/models/llama/model';
+import { tokenLogProbs } from '../../src/models/scoring';
+import { writeSafetensors } from '../../src/models/safetensors/writer';
+import { CONDITION_FILE, policyFiles, readSavedCondition, SavedConditionError } from '../../src/experiments/policy/save';
+import { createBackend, tidy, type Backend, type Tensor } from '../../src/tensor';
+import { ConditionEmbedding, ConditionInputError, conditionParts, conditionRows, conditionVectors } from '../../src/train/policy/condition-embedding';
+import { Rng } from '../../src/util/rng';
+
+const FIX = 'tests/fixtures/tiny-checkpoint';
+let be: Backend;
+beforeAll(async () => {
+  be = await createBackend('cpu');
+});
+
+async function load() {
+  const ck = await openCheckpoint(await folderFiles(`${FIX}/qwen2-f32`));
+  return { ck, model: await LlamaModel.load(be, ck.config, ck.weights) };
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+describe('gated condition', () => {
+  it('adds each part weighted by its gate on the position, as a host reference does', async () => {
+    const [B, T, K, C] = [2, 3, 4, 5];
+    const rng = new Rng(5);
+    const h = rng.float32(B * T * C, { normal: 1 });
+    const values = rng.float32(B * K * C, { normal: 1 });
+    const keys = rng.float32(K * C, { normal: 0.7 });
+    const bias = rng.float32(K, { normal: 0.5 });
+    const got = (await tidy(() => addCondition(be.fromData(h, [B, T, C]), conditionTensor(be, values, B, C, { keys, bias }))).data()) as Float32Array;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const at = (b * T + t) * C;
+        for (let c = 0; c < C; c++) {
+          let want = h[at + c];
+          for (let k = 0; k < K; k++) {
+            let z = bias[k];
+            for (let j = 0; j < C; j++) z += h[at + j] * keys[k * C + j];
+            want += sigmoid(z) * values[(b * K + k) * C + c];
+          }
+          expect(got[at + c]).toBeCloseTo(want, 4);
+        }
+      }
+    }
+    // Without a gate the same call adds one vector per row at every position.
+    const row = rng.float32(B * C, { normal: 1 });
+    const plain = (await tidy(() => addCondition(be.fromData(h, [B, T, C]), conditionTensor(be, row, B, C))).data()) as Float32Array;
+    expect(plain[(1 * T + 2) * C + 3]).toBeCloseTo(h[(1 * T + 2) * C + 3] + row[1 * C + 3], 5);
+    expect(() => conditionTensor(be, values.subarray(1), B, C, { keys, bias })).toThrow(RangeError);
+    expect(() => conditionTensor(be, values, B, C, { keys: keys.subarray(1), bias })).toThrow(RangeError);
+  });
+
+  it("a gated embedding's parts are x_f · table_f (the host helper agrees); forward() refuses it", async () => {
+    const rng = new Rng(3);
+    const table = rng.float32(3 * 4, { normal: 1 });
+    const c = new ConditionEmbedding(be, ['a', 'b', 'c'], 4, be.fromData(table, [3, 4]), true);
+    const x = Float32Array.from([0.5, 0, -2]);
+    const read = c.read(x, 1);
+    if (!('values' in read)) throw new Error('expected a gated condition');
+    const got = (await read.values.data()) as Float32Array;
+    const host = conditionParts(table, 4, [x]);
+    expect(conditionRows({ table, width: 4, gate: { keys: new Float32Array(12), bias: new Float32Array(3) } }, [x])).toEqual(host);
+    expect(conditionRows({ table, width: 4 }, [x])).toEqual(conditionVectors(table, 4, [x]));
+    for (let f = 0; f < 3; f++) for (let j = 0; j < 4; j++) {
+      expect(got[f * 4 + j]).toBeCloseTo(x[f] * table[f * 4 + j], 6);
+      expect(host[f * 4 + j]).toBeCloseTo(x[f] * table[f * 4 + j], 6);
+    }
+    read.values.dispose();
+    expect(() => c.forward(x, 1)).toThrow(ConditionInputError);
+    expect(() => conditionParts(table, 4, [[1, 2]])).toThrow(ConditionInputError);
+    expect(() => new ConditionEmbedding(be, ['a'], 4, null, { keys: be.zeros([2, 4]), bias: be.zeros([1]) })).toThrow(ConditionInputError);
+    c.dispose();
+  });
+
+  it('a zero table changes no logit whatever the gate; the gradient reaches table, keys and bias', async () => {
+    const { model, ck } = await load();
+    const C = model.config.hiddenSize;
+    const tok = ck.tokenizer;
+    const batch = scoringBatch(
+      [
+        { prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') },
+        { prompt: tok.encode('A quiet'), response: tok.encode(' evening walk') },
+      ],
+      tok.padId,
+    );
+    const inputs = Float32Array.from([1, -0.5, 0.3, 2]);
+    const rng = new Rng(9);
+    const logps = (c: ReturnType<ConditionEmbedding['read']> | null) => sum(tokenLogProbs(model, batch, null, undefined, c), 1);
+    const gate = () => ({ keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.fromData(rng.float32(2, { normal: 1 }), [2]) });
+    const zero = new ConditionEmbedding(be, ['x', 'y'], C, null, gate());
+    const plain = noGrad(() => tidy(() => logps(null)));
+    const withZero = noGrad(() => tidy(() => logps(zero.read(inputs, 2))));
+    expect(Array.from((await withZero.data()) as Float32Array)).toEqual(Array.from((await plain.data()) as Float32Array));
+    const result = await gradcheck(
+      be,
+      (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }).read(inputs, 2)),
+      [
+        { data: rng.float32(2 * C, { normal: 0.1 }), shape: [2, C] },
+        { data: rng.float32(2 * C, { normal: 0.3 }), shape: [2, C] },
+        { data: rng.float32(2, { normal: 0.5 }), shape: [2] },
+      ],
+      { atol: 2e-3, rtol: 2e-2 },
+    );
+    expect(result.messages).toEqual([]);
+    expect(result.ok).toBe(true);
+    for (const t of [plain, withZero]) t.dispose();
+    zero.dispose();
+    model.dispose();
+  });
+
+  it('generates the same with and without the KV cache, and keeps rows of one prompt with different parts apart', async () => {
+    const { model, ck } = await load();
+    const C = model.config.hiddenSize;
+    const tok = ck.tokenizer;
+    const rng = new Rng(11);
+    const table = rng.float32(2 * C, { normal: 2 });
+    const conditionGate = { keys: rng.float32(2 * C, { normal: 1 }), bias: rng.float32(2, { normal: 1 }) };
+    const prompt = tok.encode('The farmer');
+    const condition = conditionParts(table, C, [[1, 0], [-1, 0]]);
+    const o = { maxNewTokens: 6, seed: 1, temperature: 0, eosIds: [] as number[], conditionGate };
+    const cached = await generate(model, tok, [prompt, prompt], { ...o, condition });
+    const uncached = await generate(model, tok, [prompt, prompt], { ...o, condition, useCache: false });
+    expect(cached.map((g) => g.ids)).toEqual(uncached.map((g) => g.ids));
+    const first = await generate(model, tok, [prompt], { ...o, condition: condition.subarray(0, 2 * C) });
+    const second = await generate(model, tok, [prompt], { ...o, condition: condition.subarray(2 * C) });
+    expect(cached[0].ids).toEqual(first[0].ids);
+    expect(cached[1].ids).toEqual(second[0].ids);
+    expect(first[0].ids).not.toEqual(second[0].ids);
+    // Guidance runs the gated rows beside zero parts.
+    const guided = await generate(model, tok, [prompt], { ...o, condition: condition.subarray(0, 2 * C), guidance: 1 });
+    expect(guided[0].ids).toHaveLength(6);
+    // One row's worth of values without the gate's K parts is refused.
+    await expect(generate(model, tok, [prompt], { ...o, condition: condition.subarray(0, C) })).rejects.toThrow(RangeError);
+    model.dispose();
+  });
+
+  it('is saved with its gate and read back; a gate missing a half is refused', async () => {
+    const { model } = await load();
+    const C = model.config.hiddenSize;
+    const rng = new Rng(2);
+    const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), {
+      keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]),
+      bias: be.fromData(Float32Array.from([0.25, -1]), [2]),
+    });
+    const back = await readSavedCondition((await policyFiles(model, null, 'tiny', c)).files);
+    expect(back?.features).toEqual(['formality', 'detail']);
+    expect(Array.from(back!.gate!.keys)).toEqual(Array.from((await c.gate!.keys.data()) as Float32Array));
+    expect(Array.from(back!.gate!.bias)).toEqual([0.25, -1]);
+    // Written again from the host copy, the same bytes come back.
+    const again = await readSavedCondition((await policyFiles(model, null, 'tiny', back)).files);
+    expect(Array.from(again!.gate!.keys)).toEqual(Array.from(back!.gate!.keys));
+    const half = writeSafetensors(
+      [
+        { name: 'condition.table', shape: [2, 2], data: new Float32Array(4) },
+        { name: 'condition.gate_keys', shape: [2, 2], data: new Float32Array(4) },
+      ],
+      { features: '["a","b"]' },
+    );
+    await expect(readSavedCondition({ [CONDITION_FILE]: half })).rejects.toThrow(SavedConditionError);
+    c.dispose();
+    model.dispose();
+  });
+});
