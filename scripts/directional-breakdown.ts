@@ -6,10 +6,13 @@
 // axis the question does not have (parseAnswer's offAxis), the moved axis absent. Per pair (u−, u+):
 // both readable and the moved axis the same at both (unchanged), and of those how often the two
 // answers are the same text; and the base policy's own pole on the moved axis where it stayed.
+// Teacher-forced, per pair: the log-odds log π(x₊) − log π(x₋) of the question's answer with the
+// moved axis at + against at − (other axes +) under u− and under u+, and the base's, averaged over
+// the pairs that turned and those that did not: whether the direction lost to the policy's prior.
 import { judgePlan, splitQuestions } from '../src/experiments/policy/directional';
-import { generateAnswers } from '../src/experiments/policy/evaluate';
-import { promptIds } from '../src/experiments/policy/prompts';
-import { parseAnswer, type BuiltinQuestion } from '../src/data';
+import { contextOf, generateAnswers, responseLogps } from '../src/experiments/policy/evaluate';
+import { promptIds, responseIds } from '../src/experiments/policy/prompts';
+import { parseAnswer, responseText, type BuiltinQuestion } from '../src/data';
 import { conditionRows } from '../src/train/policy/condition-embedding';
 import { fnv1a32 } from '../src/util/hash';
 import { loadSavedDirectional } from './saved-directional';
@@ -38,7 +41,23 @@ const baseAnswers = await generateAnswers(be, base.model, null, layout, question
 const baseOf = new Map(questions.map((q, i) => [q.id, baseAnswers.texts[i]]));
 
 const axisOf = (q: BuiltinQuestion, o: string) => q.axes.indexOf(o as BuiltinQuestion['axes'][number]);
+// Teacher-forced log-odds of the + pole answer over the − pole answer: policy under u−, under u+, base.
+const padId = layout.tokenizer.padId;
+const maxLength = contextOf(model);
+const logOdds: { minus: number; plus: number; base: number }[] = [];
+for (const p of plan) {
+  const k = axisOf(p.question, p.objective);
+  const prompt = promptIds(layout, '', p.question.text);
+  const rows = [1, -1].map((pole) => ({ prompt, response: responseIds(layout, '', p.question.text, responseText(p.question, p.question.axes.map((_, j) => (j === k ? pole : 1)))) }));
+  const under = async (u: readonly number[]) => {
+    const [a, b] = await responseLogps(model, rows, { padId, maxLength, adapter: null, conditions: [u, u].map((x) => conditionRows(condition, [x])), conditionGate: condition.gate ?? null });
+    return a - b;
+  };
+  const [bp, bm] = await responseLogps(base.model, rows, { padId, maxLength, adapter: null });
+  logOdds.push({ minus: await under(p.minus), plus: await under(p.plus), base: bp - bm });
+}
 const n = { answers: 0, unreadable: 0, otherQuestion: 0, offAxis: 0, offAxisReadable: 0, absent: 0, pairs: 0, turned: 0, unchanged: 0, sameText: 0, stayedAtBase: 0, wrongWay: 0 };
+const odds = { turned: [] as typeof logOdds, not: [] as typeof logOdds };
 plan.forEach((p, i) => {
   const k = axisOf(p.question, p.objective);
   const parsed = [answers.texts[2 * i], answers.texts[2 * i + 1]].map((t) => parseAnswer(p.question, t));
@@ -54,6 +73,8 @@ plan.forEach((p, i) => {
     if (readable && a.readings[k] === 'absent') n.absent++;
   }
   const [lo, hi] = parsed;
+  const turnedPair = lo.readings[k] === -1 && hi.readings[k] === 1;
+  (turnedPair ? odds.turned : odds.not).push(logOdds[i]);
   if (!(lo.parsed && lo.onTopic && hi.parsed && hi.onTopic)) return;
   n.pairs++;
   if (lo.readings[k] === -1 && hi.readings[k] === 1) n.turned++;
@@ -69,3 +90,7 @@ const pc = (a: number, b: number) => `${a}/${b} (${b ? ((100 * a) / b).toFixed(1
 console.log(`${runId}: ${judgeOn} questions (${questions.length}), ${plan.length} pairs, ${n.answers} answers`);
 console.log(`answers: unreadable ${pc(n.unreadable, n.answers)}; with another question's core or elaboration ${pc(n.otherQuestion, n.answers)}; with a sentence of an axis the question lacks ${pc(n.offAxis, n.answers)} (readable ones ${n.offAxisReadable}); readable with the moved axis absent ${pc(n.absent, n.answers)}`);
 console.log(`readable pairs ${pc(n.pairs, plan.length)}: turned − → + ${pc(n.turned, n.pairs)}; turned the wrong way ${pc(n.wrongWay, n.pairs)}; moved axis unchanged ${pc(n.unchanged, n.pairs)}, of which the same text ${n.sameText} and at the base policy's own pole ${n.stayedAtBase}`);
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+for (const [name, xs] of Object.entries(odds)) {
+  console.log(`teacher-forced log-odds of the + pole (nats), pairs that ${name === 'turned' ? 'turned' : 'did not turn'} (${xs.length}): under u− ${mean(xs.map((x) => x.minus)).toFixed(2)}, under u+ ${mean(xs.map((x) => x.plus)).toFixed(2)}, base ${mean(xs.map((x) => x.base)).toFixed(2)}; |base| ${mean(xs.map((x) => Math.abs(x.base))).toFixed(2)}`);
+}

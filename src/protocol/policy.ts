@@ -103,6 +103,8 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    * and the closing sentence humour. The gate trains at conditionLr.
    */
   conditionRead: 'everywhere' | 'gated';
+  /** Where the `gated` read's gate biases start (0: every gate half open; negative: mostly closed, so a gate opens only where training asks). */
+  gateBias: number;
   /**
    * Classifier-free guidance γ when the `embedding` placement's policy writes (judge and Compare):
    * each token from l(u·E) + γ·(l(u·E) − l(0)), l(0) the policy without its vector; 0 = none.

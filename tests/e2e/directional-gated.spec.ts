@@ -29,12 +29,14 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await loadSpec(page, TOY_GATED);
   await expect(page.getByLabel('The policy reads the direction')).toHaveValue('embedding');
   await expect(page.getByLabel('Each position reads')).toHaveValue('gated');
+  // The gates may start mostly closed, so that one opens only where training asks for it.
+  await page.getByLabel('Gate bias at the start (0: half open)').fill('-1');
   await page.getByLabel('Each position reads').scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-directional-gated-fields');
   await page.getByLabel('Backend').selectOption('cpu');
   await page.getByTestId('policy-run-start').click();
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
-  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates');
+  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates starting at bias -1');
   const judge = page.getByTestId('policy-directional').getByTestId('mop-directional-judge-gated');
   await expect(judge.getByTestId('mop-directional-judge-gated-reading')).toContainText(/^Moving each objective's component from −0\.7 to \+0\.7 turns the truth's pole of its axis from − to \+ in \d+\.\d% \[/);
 

@@ -80,6 +80,11 @@ describe('gated condition', () => {
     expect(() => c.forward(x, 1)).toThrow(ConditionInputError);
     expect(() => conditionParts(table, 4, [[1, 2]])).toThrow(ConditionInputError);
     expect(() => new ConditionEmbedding(be, ['a'], 4, null, { keys: be.zeros([2, 4]), bias: be.zeros([1]) })).toThrow(ConditionInputError);
+    // A number starts every gate's bias there (keys at zero).
+    const closed = new ConditionEmbedding(be, ['a', 'b'], 4, null, -2.5);
+    expect(Array.from((await closed.gate!.bias.data()) as Float32Array)).toEqual([-2.5, -2.5]);
+    expect(Array.from((await closed.gate!.keys.data()) as Float32Array).every((v) => v === 0)).toBe(true);
+    closed.dispose();
     c.dispose();
   });
 

@@ -64,6 +64,9 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionRead: 'gated' })] })).toBe('arms[0].method.conditionRead');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', personas: true })] })).toBe('arms[0].method.conditionRead');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'sometimes' })] })).toBe('arms[0].method.conditionRead');
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', gateBias: -2.5 })] }).arms[0].method).toMatchObject({ gateBias: -2.5 });
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', gateBias: -2 })] })).toBe('arms[0].method.gateBias');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', gateBias: -11 })] })).toBe('arms[0].method.gateBias');
   });
 
   it('condition dropout takes a seeded share of the pairs, the same whatever their order', () => {

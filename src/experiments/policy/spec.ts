@@ -86,6 +86,7 @@ const method = variants<PolicyArmSpec['method']>(
       placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
       conditionRead: literal(['everywhere', 'gated'], { default: 'everywhere' }),
+      gateBias: num({ min: -10, max: 10, default: 0 }),
       guidance: num({ min: 0, max: 20, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
@@ -218,6 +219,9 @@ function crossChecks(s: PolicySpec): void {
     }
     if (a.method.kind === 'directional-dpo' && a.method.conditionRead === 'gated' && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.conditionRead`, `gates the learned direction vector's parts, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set conditionRead to "everywhere" or placement to "embedding"`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.gateBias !== 0 && a.method.conditionRead !== 'gated') {
+      throw new SpecError(`arms[${i}].method.gateBias`, `starts the gates of conditionRead "gated" (this arm's is "${a.method.conditionRead}"): set gateBias to 0 or conditionRead to "gated"`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.conditionRead === 'gated' && a.method.personas) {
       throw new SpecError(`arms[${i}].method.conditionRead`, `"gated" is not read by the persona writing and the online arms that continue it yet: set conditionRead to "everywhere" or personas to false`);

@@ -24,7 +24,8 @@ export class ConditionEmbedding extends Module {
 
   /**
    * `features` name the table's rows, in order; `width` is the model's hidden size. `gate`: true
-   * for a new gate (zero keys and bias: every position starts reading half of every part), or
+   * for a new gate (zero keys and bias: every position starts reading half of every part), a
+   * number for a new gate whose bias starts there (negative: every gate starts mostly closed), or
    * saved weights.
    */
   constructor(
@@ -32,7 +33,7 @@ export class ConditionEmbedding extends Module {
     readonly features: readonly string[],
     readonly width: number,
     table: Tensor | null = null,
-    gate: boolean | { keys: Tensor; bias: Tensor } = false,
+    gate: boolean | number | { keys: Tensor; bias: Tensor } = false,
   ) {
     super();
     if (new Set(features).size !== features.length) throw new ConditionInputError('condition embedding: feature names repeat');
@@ -45,7 +46,9 @@ export class ConditionEmbedding extends Module {
     if (typeof gate === 'object' && (gate.keys.shape.join() !== `${F},${width}` || gate.bias.shape.join() !== `${F}`)) {
       throw new ConditionInputError(`condition gate: keys [${gate.keys.shape.join(', ')}] and bias [${gate.bias.shape.join(', ')}] for ${F} features of width ${width}`);
     }
-    this.gate = gate ? { keys: this.param('gate_keys', gate === true ? backend.zeros([F, width]) : gate.keys), bias: this.param('gate_bias', gate === true ? backend.zeros([F]) : gate.bias) } : null;
+    if (gate === false) this.gate = null;
+    else if (typeof gate === 'object') this.gate = { keys: this.param('gate_keys', gate.keys), bias: this.param('gate_bias', gate.bias) };
+    else this.gate = { keys: this.param('gate_keys', backend.zeros([F, width])), bias: this.param('gate_bias', backend.fromData(new Float32Array(F).fill(gate === true ? 0 : gate), [F])) };
   }
 
   get size(): number {
