@@ -161,6 +161,12 @@ export interface DirectionalJudgeSpec {
   /** The Pareto sweep: directions at this many angles in the plane of two objectives. */
   sweepAngles: number;
   sweepObjectives: [string, string];
+  /**
+   * Also judge this many of the questions the policy trained on (the first of their seeded order),
+   * with the judge's own kind of new directions (DirectionalResult.fit): how well the direction is
+   * fitted, beside how far it carries to the held-out questions. 0 = none.
+   */
+  fitQuestions: number;
 }
 
 export interface DirectionalAxisResult {
@@ -203,6 +209,8 @@ export interface DirectionalResult {
    * that ignores the direction sits at 0, even where no greedy answer flips. Absent in older records.
    */
   logOddsShift?: { n: number; mean: number; lo: number; hi: number };
+  /** judge.fitQuestions > 0: the same judge on questions the policy trained on (new directions). */
+  fit?: { questions: string[]; overall: DirectionalResult['overall']; logOddsShift: { n: number; mean: number; lo: number; hi: number } };
   /** The Pareto sweep: per angle θ the direction (cos θ, sin θ) on the two objectives and the poles reached on every objective. */
   sweep: { x: string; y: string; points: { angle: number; direction: number[]; values: PoleMean[] }[]; base: PoleMean[] };
   /** A few answer pairs at − and + for reading. */

@@ -16,7 +16,7 @@ const TOY_GATED = {
     {
       label: 'gated',
       conditioning: { kind: 'preset', name: 'none' },
-      method: { kind: 'directional-dpo', loss: 'rpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 0.01, judge: { questions: 2, baseDirections: 1, sweepAngles: 3, sweepObjectives: ['formality', 'risk'] } },
+      method: { kind: 'directional-dpo', loss: 'rpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 0.01, judge: { questions: 2, baseDirections: 1, sweepAngles: 3, sweepObjectives: ['formality', 'risk'], fitQuestions: 2 } },
       train: { epochs: 1, batchSize: 4, maxPairs: 8, maxLength: 320, logEvery: 1 },
     },
   ],
@@ -38,6 +38,10 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
   await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates starting at bias -1');
   const judge = page.getByTestId('policy-directional').getByTestId('mop-directional-judge-gated');
+  // The same judge on two questions it trained on: fit beside transfer.
+  await expect(page.getByTestId('policy-directional-fit')).toContainText(/^On 2 of the questions it trained on, with new directions of the same kind: the pole turns − → \+ in \d+(\.\d)?% \[/);
+  await page.getByTestId('policy-directional-fit').scrollIntoViewIfNeeded();
+  await screenshot(page, 'policies-directional-gated');
   await expect(judge.getByTestId('mop-directional-judge-gated-reading')).toContainText(/^Moving each objective's component from −0\.7 to \+0\.7 turns the truth's pole of its axis from − to \+ in \d+\.\d% \[/);
 
   await page.goto('/#/compare');

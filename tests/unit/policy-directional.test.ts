@@ -59,7 +59,8 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionDropout: 0.95 })] })).toBe('arms[0].method.conditionDropout');
     expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionDropout: 0.2 })] })).toBe('arms[0].method.conditionDropout');
     // The gated read: every position weighs each objective's part by its own gate (embedding placement only; not yet for persona writing).
-    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ conditionRead: 'everywhere' });
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ conditionRead: 'everywhere', judge: { fitQuestions: 0 } });
+    expect(fieldPath({ arms: [dirArm({ judge: { fitQuestions: -1 } })] })).toBe('arms[0].method.judge.fitQuestions');
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated' })] }).arms[0].method).toMatchObject({ conditionRead: 'gated' });
     expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionRead: 'gated' })] })).toBe('arms[0].method.conditionRead');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', personas: true })] })).toBe('arms[0].method.conditionRead');
@@ -332,6 +333,7 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(table!.features).toEqual(d.objectives);
     expect(table!.table.some((x) => Math.abs(x) > 1e-3)).toBe(true);
     expect(table!.gate).toBeUndefined();
+    expect(d.fit).toBeUndefined();
   }, 300_000);
 
   it('conditionRead gated: trains the table and its gate, saves both, and judges with them', async () => {
@@ -343,7 +345,7 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
         seed: 2,
         base: { kind: 'path', path: TINY },
         data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3, fitQuestions: 2 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
         eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
       },
       {
@@ -368,5 +370,10 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     // The gate starts at zero and moves once the table does (the second step).
     expect(table!.gate!.keys.some((x) => Math.abs(x) > 1e-4)).toBe(true);
     expect(table!.gate!.bias).toHaveLength(d.objectives.length);
+    // The fit reading: two questions it trained on, none of them judged as held-out.
+    expect(d.fit!.questions).toHaveLength(2);
+    expect(d.fit!.questions.some((q) => d.judgeQuestions.includes(q))).toBe(false);
+    expect(d.fit!.overall.flipped.n).toBeGreaterThan(0);
+    expect(d.fit!.logOddsShift.n).toBe(d.fit!.overall.flipped.n);
   }, 300_000);
 });

@@ -65,6 +65,8 @@ export function summarizePolicy(r: PolicyRecord): string {
       lines.push(`    overall    n=${dir.overall.flipped.n} pole − → + ${withCi(dir.overall.flipped)}; changed ${withCi(dir.overall.changed)}; other axes hold ${withCi(dir.overall.held)}`);
       const s = dir.logOddsShift;
       if (s) lines.push(`  teacher-forced: moving u_k from − to + moves the log-odds of axis k's + pole by ${s.mean.toFixed(3)} nats [${s.lo.toFixed(3)}, ${s.hi.toFixed(3)}] (n=${s.n}; 0: the direction is ignored)`);
+      const f = dir.fit;
+      if (f) lines.push(`  on ${f.questions.length} questions it trained on (new directions): pole − → + ${withCi(f.overall.flipped)}; other axes hold ${withCi(f.overall.held)}; shift ${f.logOddsShift.mean.toFixed(3)} nats`);
       const fmt = (v: { mean: number; lo: number; hi: number }) => `${v.mean.toFixed(2)} [${v.lo.toFixed(2)}, ${v.hi.toFixed(2)}]`;
       const at = (vals: { objective: string; mean: number; lo: number; hi: number }[], o: string) => fmt(vals.find((v) => v.objective === o)!);
       lines.push(`  Pareto sweep (${dir.sweep.x}, ${dir.sweep.y}), mean truth pole: base ${at(dir.sweep.base, dir.sweep.x)}, ${at(dir.sweep.base, dir.sweep.y)}`);

@@ -167,6 +167,8 @@ export interface DirectionalJudgeInput {
   objectives: readonly string[];
   rewardModel: string;
   questions: readonly BuiltinQuestion[];
+  /** Questions the policy trained on, judged the same way (DirectionalResult.fit); none: no such reading. */
+  fitQuestions?: readonly BuiltinQuestion[];
   judge: DirectionalJudgeSpec;
   placement: DirectionPlacement;
   /** An embedding-placed policy's vector for a direction (its learned u · E); absent for a policy that reads the text. */
@@ -247,6 +249,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
     onProgress: (done: number) => x.onProgress?.(offset + done, total, what),
   });
   const plan = judgePlan(objectives, x.questions, judge, x.seed);
+  const fitPlan = x.fitQuestions?.length ? judgePlan(objectives, x.fitQuestions, judge, x.seed) : [];
   const xi = objectives.indexOf(judge.sweepObjectives[0]);
   const yi = objectives.indexOf(judge.sweepObjectives[1]);
   const sweep = xi >= 0 && yi >= 0 ? sweepDirections(O, xi, yi, judge.sweepAngles) : [];
@@ -255,19 +258,26 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
     const t = turns(u, q);
     return promptIds(x.layout, t.system, t.user);
   };
-  const judgePrompts = plan.flatMap((p) => [prompt(p.minus, p.question), prompt(p.plus, p.question)]);
   const sweepPrompts = sweep.flatMap((s) => x.questions.map((q) => prompt(s.direction, q)));
   const basePrompts = x.questions.map((q) => promptIds(x.layout, '', q.text));
-  const total = judgePrompts.length + sweepPrompts.length + basePrompts.length;
+  const total = 2 * plan.length + sweepPrompts.length + basePrompts.length + 2 * fitPlan.length;
   const cond = x.conditionOf;
-  const judgeConds = cond ? plan.flatMap((p) => [cond(p.minus), cond(p.plus)]) : undefined;
+  // The answers at u− and u+ of each item, as the truth will read them.
+  const answered = async (items: readonly PlanItem[], what: string, offset: number) => {
+    const texts = (await generateAnswers(x.be, x.model, x.adapter, x.layout, items.flatMap((p) => [prompt(p.minus, p.question), prompt(p.plus, p.question)]), settings(what, offset, total, cond ? items.flatMap((p) => [cond(p.minus), cond(p.plus)]) : undefined))).texts;
+    return items.map((p, i): AxisItem => ({ question: p.question, objective: p.objective, minus: texts[2 * i], plus: texts[2 * i + 1] }));
+  };
   const sweepConds = cond ? sweep.flatMap((s) => x.questions.map(() => cond(s.direction))) : undefined;
-  const judged = await generateAnswers(x.be, x.model, x.adapter, x.layout, judgePrompts, settings('axis answers', 0, total, judgeConds));
-  const swept = await generateAnswers(x.be, x.model, x.adapter, x.layout, sweepPrompts, settings('sweep answers', judgePrompts.length, total, sweepConds));
-  const based = await generateAnswers(x.be, x.base, null, x.layout, basePrompts, settings('base answers', judgePrompts.length + sweepPrompts.length, total));
+  const items = await answered(plan, 'axis answers', 0);
+  const swept = await generateAnswers(x.be, x.model, x.adapter, x.layout, sweepPrompts, settings('sweep answers', 2 * plan.length, total, sweepConds));
+  const based = await generateAnswers(x.be, x.base, null, x.layout, basePrompts, settings('base answers', 2 * plan.length + sweepPrompts.length, total));
   const logOddsShift = await poleLogOddsShift(x, plan, turns);
-  const items: AxisItem[] = plan.map((p, i) => ({ question: p.question, objective: p.objective, minus: judged.texts[2 * i], plus: judged.texts[2 * i + 1] }));
   const verdict = judgeAxisItems(objectives, items, x.eval.confidence);
+  let fit: DirectionalResult['fit'];
+  if (fitPlan.length) {
+    const fitItems = await answered(fitPlan, 'answers to training questions', total - 2 * fitPlan.length);
+    fit = { questions: x.fitQuestions!.map((q) => q.id), overall: judgeAxisItems(objectives, fitItems, x.eval.confidence).overall, logOddsShift: await poleLogOddsShift(x, fitPlan, turns) };
+  }
   const Q = x.questions.length;
   const examples: DirectionalResult['examples'] = [];
   for (const o of objectives) {
@@ -283,6 +293,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
     baseDirections: judge.baseDirections,
     ...verdict,
     logOddsShift,
+    ...(fit ? { fit } : {}),
     sweep: {
       x: judge.sweepObjectives[0],
       y: judge.sweepObjectives[1],

@@ -756,6 +756,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
     objectives: kept.objectives,
     rewardModel: result.rewardModel,
     questions: judge,
+    fitQuestions: train.slice(0, m.judge.fitQuestions),
     judge: m.judge,
     placement: m.placement,
     guidance: m.guidance,

@@ -102,6 +102,7 @@ const method = variants<PolicyArmSpec['method']>(
           sweepAngles: num({ integer: true, min: 3, max: 72, default: 8 }),
           // Two different planted axes: the plane the Pareto sweep turns the direction in.
           sweepObjectives: arr(literal(AXIS_IDS), { min: 2, max: 2, unique: true, default: ['formality', 'detail'] }) as unknown as Schema<[AxisId, AxisId]>,
+          fitQuestions: num({ integer: true, min: 0, max: QUESTIONS.length - 1, default: 0 }),
         },
         { optional: true },
       ),

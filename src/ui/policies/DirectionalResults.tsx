@@ -64,6 +64,11 @@ function ArmDirectional({ arm, d, conf }: { arm: PolicyArmResult; d: Directional
           {`Teacher-forced: moving the component from − to + moves the policy's log-odds of the axis's + pole by ${d.logOddsShift.mean.toFixed(3)} nats [${d.logOddsShift.lo.toFixed(3)}, ${d.logOddsShift.hi.toFixed(3)}] over ${d.logOddsShift.n} items (0: the direction is ignored; a greedy answer turns only when the shift crosses the policy's own preference).`}
         </p>
       )}
+      {d.fit && (
+        <p className="mop-reading" data-testid="policy-directional-fit">
+          {`On ${d.fit.questions.length} of the questions it trained on, with new directions of the same kind: the pole turns − → + in ${pct(d.fit.overall.flipped.rate)} [${pct(d.fit.overall.flipped.lo)}, ${pct(d.fit.overall.flipped.hi)}] of ${d.fit.overall.flipped.n} pairs (held-out: ${pct(d.overall.flipped.rate)}), the other axes hold in ${pct(d.fit.overall.held.rate)}, shift ${d.fit.logOddsShift.mean.toFixed(3)} nats: how well the direction is fitted, beside how far it carries to new questions.`}
+        </p>
+      )}
       <Figure
         id={`directional-pareto-${slug}`}
         title={`Pareto plot: ${d.sweep.x} against ${d.sweep.y}, mean truth pole over the held-out questions for directions around their plane (${conf} intervals)`}
