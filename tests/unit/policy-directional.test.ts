@@ -82,7 +82,7 @@ describe('directional policy spec', () => {
   });
 
   it('the directional preset validates', () => {
-    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 16, conditionLr: 1e-2, placement: 'embedding', rewardModel: null });
+    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 16, conditionLr: 1e-2, placement: 'embedding', rewardModel: null, judge: { fitQuestions: 14 } });
   });
 });
 

@@ -43,7 +43,8 @@ export function armCost(spec: PolicySpec, a: PolicyArmSpec, trainsAgain = true):
       return a.train.epochs * pairs * 2 * TRAIN_SEQUENCE + pairs * 2 * READ_SEQUENCE + judged;
     case 'directional-dpo': {
       const j = m.judge;
-      const judge = j.questions * (j.baseDirections * m.dims * 2 + j.sweepAngles);
+      // The fit reading judges its training questions as the held-out ones, without the sweep.
+      const judge = (j.questions + j.fitQuestions) * j.baseDirections * m.dims * 2 + j.questions * j.sweepAngles;
       const training = trainsAgain ? a.train.epochs * pairs * 2 * TRAIN_SEQUENCE + pairs * 2 * READ_SEQUENCE + judge : 0;
       return training + (m.personas ? judged : 0);
     }

@@ -153,7 +153,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'directional',
     title: 'Directional control (a direction over the objectives)',
-    description: 'Issue 13, item 4: a policy that reads a preference direction over the multi-objective reward model\'s objectives as a learned embedding (u · E added to every block\'s normalized input; LoRA r16 on q, v at lr 2e-3, E at 1e-2), trained by RPO (DPO + 16 × NLL) on 1,600 pairs labelled by u · r(x) under random directions (the model\'s best answer in direction u against it with one axis flipped), 2 epochs; judged on 14 held-out questions by moving each objective\'s component from − to +. exp21 of docs/modelling.md: 42.9% of answer pairs turn the pole, the other axes hold in 70.2%, 6.2% unreadable (the target is 80%; with the direction as text, 0%), 672 s on 1 thread with a kept model; rewardModel null fits one in the run first (about 100 s), the CLI takes a kept one (analysis run --keep-model FILE).',
+    description: 'Issue 13, item 4: a policy that reads a preference direction over the multi-objective reward model\'s objectives as a learned embedding (u · E added to every block\'s normalized input; LoRA r16 on q, v at lr 2e-3, E at 1e-2), trained by RPO (DPO + 16 × NLL) on 1,600 pairs labelled by u · r(x) under random directions (the model\'s best answer in direction u against it with one axis flipped), 2 epochs; judged on 14 held-out questions by moving each objective\'s component from − to +, and on 14 questions it trained on with new directions. exp21 of docs/modelling.md: 42.9% of held-out answer pairs turn the pole, the other axes hold in 70.2%, 6.2% unreadable (the target is 80%; with the direction as text, 0%); 55.4% on the questions it trained on (a gated read trained longer fits 93% there and carries 45%: exp37); 672 s on 1 thread with a kept model; rewardModel null fits one in the run first (about 100 s), the CLI takes a kept one (analysis run --keep-model FILE).',
     spec: {
       name: 'directional',
       seed: 1,
@@ -161,7 +161,8 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
         {
           label: 'directional',
           conditioning: NONE,
-          method: DIRECTIONAL_METHOD,
+          // Also judged on 14 questions it trained on: fit beside transfer (judge.fitQuestions).
+          method: { ...DIRECTIONAL_METHOD, judge: { ...DIRECTIONAL_METHOD.judge, fitQuestions: 14 } },
           train: DIRECTIONAL_TRAIN,
         },
       ],
