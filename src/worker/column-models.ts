@@ -20,7 +20,7 @@ import type { AttributeSubset } from '../data';
 import type { PolicyLayout } from '../experiments/policy/prompts';
 import { loadPolicyColumn, parsePolicyColumnId, policyColumnOptions } from './policy-columns';
 import { CONDITION_FILE } from '../experiments/policy/save';
-import type { HostConditionGate } from '../models/llama/model';
+import type { HostConditionTable } from '../train/policy/condition-embedding';
 
 /** How a column's prompt is written and read back. */
 export type PromptKind =
@@ -45,7 +45,7 @@ export interface ColumnModel {
   tokenizer: TextTokenizer;
   prompt: PromptKind;
   /** For 'policy': the arm's layout and the persona lines it was trained to read. */
-  policy?: { layout: PolicyLayout; subset: AttributeSubset; objectives?: string[]; placement?: 'system' | 'question' | 'embedding'; condition?: { table: Float32Array; width: number; gate?: HostConditionGate }; guidance?: number };
+  policy?: { layout: PolicyLayout; subset: AttributeSubset; objectives?: string[]; placement?: 'system' | 'question' | 'embedding'; condition?: HostConditionTable; guidance?: number };
 }
 
 export class UnknownColumnModelError extends Error {

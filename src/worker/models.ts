@@ -32,7 +32,7 @@ import { fetchBuiltinFiles } from './builtin-files';
 import { GenerationBusyError, NoModelLoadedError } from './model-errors';
 import { dropOnnxColumn } from './onnx-models';
 import { personaPrompt } from './persona-prompt';
-import type { HostConditionGate } from '../models/llama/model';
+import type { HostConditionTable } from '../train/policy/condition-embedding';
 
 /** Models below this many parameters generate on the cpu backend under 'auto': per-token GPU
  * dispatch and readback cost more than the whole forward pass of a model this small. */
@@ -46,7 +46,7 @@ export interface Loaded {
   /** A Stage-2 policy folder's card (`policy run --save`): the persona lines it reads, its layout. */
   policy?: PolicyCard;
   /** An embedding-placed directional policy's table (the folder's CONDITION_FILE), null when the folder lacks it. */
-  condition?: { table: Float32Array; width: number; gate?: HostConditionGate } | null;
+  condition?: HostConditionTable | null;
 }
 
 /** The card of a saved policy folder, when the files have one. */
@@ -60,7 +60,7 @@ async function conditionOf(files: CheckpointFiles, card: PolicyCard | undefined)
   if (card?.directional?.placement !== 'embedding') return undefined;
   const f = await files.get(CONDITION_FILE);
   const saved = f ? await readSavedCondition({ [CONDITION_FILE]: await f.read(0, f.size) }) : null;
-  return saved ? { table: saved.table, width: saved.width, ...(saved.gate ? { gate: saved.gate } : {}) } : null;
+  return saved;
 }
 
 let loaded: Loaded | null = null;

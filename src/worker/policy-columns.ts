@@ -17,7 +17,7 @@ import { backendFor } from './backend';
 import { builtinBaseUrl, fetchBuiltinFiles } from './builtin-files';
 import { listPolicyRuns } from './policies';
 import { armPolicyKeys, getArmPolicy } from './policy-weights';
-import type { HostConditionGate } from '../models/llama/model';
+import type { HostConditionTable } from '../train/policy/condition-embedding';
 
 export const POLICY_COLUMN_PREFIX = 'policy:';
 
@@ -70,7 +70,7 @@ export interface PolicyColumn {
   objectives?: string[];
   placement?: 'system' | 'question' | 'embedding';
   /** An embedding-placed directional policy's learned table (one row per objective). */
-  condition?: { table: Float32Array; width: number; gate?: HostConditionGate };
+  condition?: HostConditionTable;
   /** Classifier-free guidance on that vector, as the run's judge wrote with it (method.guidance). */
   guidance?: number;
 }
@@ -103,7 +103,7 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
     layout: { tokenizer, styled: base.kind === 'builtin' },
     subset: resolveSubset(arm.conditioning),
     ...(objectives ? { objectives, placement } : {}),
-    ...(condition ? { condition: { table: condition.table, width: condition.width, ...(condition.gate ? { gate: condition.gate } : {}) } } : {}),
+    ...(condition ? { condition } : {}),
     ...(condition && arm.method.kind === 'directional-dpo' && arm.method.guidance > 0 ? { guidance: arm.method.guidance } : {}),
   };
 }

@@ -20,6 +20,7 @@ import { SpecError } from '../../src/experiments/spec/schema';
 import type { PolicyRecord } from '../../src/protocol/policy';
 import { createBackend } from '../../src/tensor';
 
+const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
 const dirArm = (method: Record<string, unknown> = {}) => ({ label: 'd', method: { kind: 'directional-dpo', ...method } });
 
 function fieldPath(value: unknown): string {
@@ -262,7 +263,6 @@ describe('the directional judge (known answers)', () => {
 });
 
 describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
-  const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
   it('trains on direction-labelled pairs and writes the judge and the sweep into the record', async () => {
     const be = await createBackend('cpu');
     const record = await runPolicy(
@@ -297,30 +297,7 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
   }, 300_000);
 
   it('placement embedding: trains the direction table with the policy, saves it, and judges with it', async () => {
-    const be = await createBackend('cpu');
-    const saved: Record<string, string | Uint8Array>[] = [];
-    const record = await runPolicy(
-      {
-        name: 'dir-embed-toy',
-        seed: 2,
-        base: { kind: 'path', path: TINY },
-        data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1, conditionDropout: 0.5, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
-        eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
-      },
-      {
-        backend: be,
-        adapter: null,
-        store: new MemoryRunStore<PolicyRecord>(),
-        loadData: loadBuiltin,
-        loadBase: (_b, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
-        appVersion: 'test',
-        savePolicy: async (_id, _arm, _label, s) => {
-          saved.push(s.files);
-          return 'memory';
-        },
-      },
-    );
+    const { record, saved } = await runSavedToy('dir-embed-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1, conditionDropout: 0.5, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
     expect(record.status, record.error?.message).toBe('done');
     const d = record.arms[0].directional!;
     expect(Number.isFinite(d.logOddsShift!.mean)).toBe(true);
@@ -337,30 +314,7 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
   }, 300_000);
 
   it('conditionRead gated: trains the table and its gate, saves both, and judges with them', async () => {
-    const be = await createBackend('cpu');
-    const saved: Record<string, string | Uint8Array>[] = [];
-    const record = await runPolicy(
-      {
-        name: 'dir-gated-toy',
-        seed: 2,
-        base: { kind: 'path', path: TINY },
-        data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-        arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3, fitQuestions: 2 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
-        eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
-      },
-      {
-        backend: be,
-        adapter: null,
-        store: new MemoryRunStore<PolicyRecord>(),
-        loadData: loadBuiltin,
-        loadBase: (_b, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
-        appVersion: 'test',
-        savePolicy: async (_id, _arm, _label, s) => {
-          saved.push(s.files);
-          return 'memory';
-        },
-      },
-    );
+    const { record, saved } = await runSavedToy('dir-gated-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated', conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3, fitQuestions: 2 } });
     expect(record.status, record.error?.message).toBe('done');
     const d = record.arms[0].directional!;
     expect(d.overall.flipped.n).toBeGreaterThan(0);
@@ -377,3 +331,31 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(d.fit!.logOddsShift.n).toBe(d.fit!.overall.flipped.n);
   }, 300_000);
 });
+
+/** A toy directional run on the tiny checkpoint (40 personas, 8 pairs, full finetuning), keeping the files each arm saves. */
+async function runSavedToy(name: string, method: Record<string, unknown>): Promise<{ record: PolicyRecord; saved: Record<string, string | Uint8Array>[] }> {
+  const saved: Record<string, string | Uint8Array>[] = [];
+  const record = await runPolicy(
+    {
+      name,
+      seed: 2,
+      base: { kind: 'path', path: TINY },
+      data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
+      arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+      eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
+    },
+    {
+      backend: await createBackend('cpu'),
+      adapter: null,
+      store: new MemoryRunStore<PolicyRecord>(),
+      loadData: loadBuiltin,
+      loadBase: (_b, backend) => folderLmLoader(TINY, 'tiny')('builtin', backend),
+      appVersion: 'test',
+      savePolicy: async (_id, _arm, _label, s) => {
+        saved.push(s.files);
+        return 'memory';
+      },
+    },
+  );
+  return { record, saved };
+}

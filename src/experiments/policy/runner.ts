@@ -493,7 +493,7 @@ async function directionalStart(run: Run, sh: Shared, i: number, from: { index: 
     }
   }
   if (!trained.condition) throw new Error(`${a.label}: its start has no direction vector (parsePolicySpec should have refused it)`);
-  const condition: HostCondition = { features: trained.objectives.slice(), width: trained.condition.width, table: (await trained.condition.table.data()) as Float32Array };
+  const condition = await hostCondition(trained.condition);
   run.progress(i, 'features', 0, `${a.label}: reading the personas as directions`);
   // Training prompts come from every seen persona; the record keeps the evaluation's.
   const read = await readPersonas(run, sh, rm, condition, fm.personaStrength, sh.split.seenPersonas);
@@ -685,9 +685,8 @@ async function runDirectional(run: Run, sh: Shared, i: number, owned: Owned): Pr
   if (lent) Object.assign(result, structuredClone(trained.result));
   result.eval = [];
   if (m.personas) {
-    const table = trained.condition ? ((await trained.condition.table.data()) as Float32Array) : null;
-    if (!table) throw new Error(`${a.label}: method.personas needs the placement "embedding" (parsePolicySpec should have refused it)`);
-    await writeForPersonas(run, sh, i, trained, table, lent ? trained.label : undefined);
+    if (!trained.condition) throw new Error(`${a.label}: method.personas needs the placement "embedding" (parsePolicySpec should have refused it)`);
+    await writeForPersonas(run, sh, i, trained, await hostCondition(trained.condition), lent ? trained.label : undefined);
   }
   // A later arm trains the same policy, or starts from it: keep it for that arm (the run disposes it at its end).
   const startsHere = (j: number) => {
@@ -745,8 +744,8 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
   const { model, adapter } = await trainDpo(run, sh, i, made.pairs, owned, rows, condition);
   result.final = { ...result.final, direction_ties: made.ties, ...(m.conditionDropout > 0 ? { condition_dropped: dropped } : {}) };
   if (again) return { label: a.label, model, lm: owned.lm, adapter, condition, objectives: kept.objectives, result: structuredClone({ curve: result.curve, final: result.final, saved: result.saved, rewardModel: result.rewardModel, directional: result.directional }) };
-  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', condition)), objectives: kept.objectives });
   const host = condition ? await hostCondition(condition) : null;
+  if (env.savePolicy) result.saved = await env.savePolicy(record.id, i, a.label, { ...(await policyFiles(model, adapter, record.base ?? '', host)), objectives: kept.objectives });
   result.directional = await judgeDirectional({
     be: env.backend,
     model,
@@ -782,7 +781,7 @@ function readerOf(a: PolicyArmSpec): { pairs: ReaderPairs; members: number } {
  * reads each persona as a direction over the policy's objectives (./persona-direction.ts), and the
  * policy writes at it; the truth judges those answers against the base's as for any arm.
  */
-async function writeForPersonas(run: Run, sh: Shared, i: number, trained: TrainedDirectional, table: Float32Array, sharedWith: string | undefined): Promise<void> {
+async function writeForPersonas(run: Run, sh: Shared, i: number, trained: TrainedDirectional, condition: HostCondition, sharedWith: string | undefined): Promise<void> {
   const { env, o, spec, record } = run;
   const a = spec.arms[i];
   const m = a.method;
@@ -791,7 +790,7 @@ async function writeForPersonas(run: Run, sh: Shared, i: number, trained: Traine
   run.progress(i, 'features', TRAIN_SHARE, `${a.label}: training a ${subset.keys.length ? 'conditional' : 'marginal'} reward model to read the personas as directions`);
   const rm = await trainOwnRewardModel(env.backend, sh.ds, sh.split, sh.sets, spec.seed, { subset, ...readerOf(a), signal: o.signal });
   try {
-    const read = await readPersonas(run, sh, rm, { features: trained.objectives, width: trained.condition!.width, table }, m.personaStrength);
+    const read = await readPersonas(run, sh, rm, condition, m.personaStrength);
     record.arms[i].personaDirections = { ...read.record, ...(sharedWith ? { sharedWith } : {}) };
     const conditions = sh.items.map((it) => read.conditionOf(it));
     await evaluateArm(run, sh, i, trained.model, trained.adapter, true, undefined, { conditions, guidance: m.guidance });

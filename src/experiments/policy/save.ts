@@ -12,8 +12,7 @@ import type { LoraAdapter } from '../../models/lora/adapter';
 import { writeSafetensors } from '../../models/safetensors/writer';
 import { SafetensorsFile } from '../../models/safetensors/file';
 import { bytesSource } from '../../util/byte-source';
-import { ConditionEmbedding } from '../../train/policy/condition-embedding';
-import type { HostConditionGate } from '../../models/llama/model';
+import { ConditionEmbedding, type HostConditionTable } from '../../train/policy/condition-embedding';
 import type { Tensor } from '../../tensor';
 
 export type PolicyFiles = Record<string, string | Uint8Array>;
@@ -26,12 +25,8 @@ export class SavedConditionError extends Error {
 }
 
 /** A conditioning table already read to the host (what readSavedCondition returns). */
-export interface HostCondition {
+export interface HostCondition extends HostConditionTable {
   features: readonly string[];
-  width: number;
-  table: Float32Array;
-  /** A gated table's gate (conditionRead `gated`): keys F x C, bias F. */
-  gate?: HostConditionGate;
 }
 
 export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null, baseName: string, condition: ConditionEmbedding | HostCondition | null = null): Promise<{ kind: 'full' | 'lora'; files: PolicyFiles }> {

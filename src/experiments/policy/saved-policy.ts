@@ -5,8 +5,7 @@
 // persona under the arm's attribute subset (none for a marginal policy) in the base's chat layout,
 // its generated turn read back as the runner reads it (./prompts.ts).
 import { type Attributes, type AttributeSubset } from '../../data';
-import { conditionRows } from '../../train/policy/condition-embedding';
-import type { HostConditionGate } from '../../models/llama/model';
+import { conditionRows, type HostConditionTable } from '../../train/policy/condition-embedding';
 import type { CheckpointFiles } from '../../models/checkpoint';
 import { memoryFiles } from '../../models/io/memory-files';
 import { mergeAdapterOutput } from '../../models/import/trl-output';
@@ -65,6 +64,6 @@ export function policyShown(layout: PolicyLayout, generated: string): { text: st
 }
 
 /** An embedding-placed directional policy's conditioning for a direction: u · E of its saved table, or with a gate the parts u_k E_k. */
-export function directionalCondition(objectives: readonly string[], direction: readonly number[] | undefined, saved: { table: Float32Array; width: number; gate?: HostConditionGate }): Float32Array {
+export function directionalCondition(objectives: readonly string[], direction: readonly number[] | undefined, saved: HostConditionTable): Float32Array {
   return conditionRows(saved, [unitDirection(objectives, direction)]);
 }

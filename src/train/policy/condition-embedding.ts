@@ -125,8 +125,15 @@ export function conditionParts(table: Float32Array, width: number, inputs: reado
   return out;
 }
 
+/** A trained table read to the host ([F, C] row-major), with its gate when it has one: what generation and Compare read. */
+export interface HostConditionTable {
+  table: Float32Array;
+  width: number;
+  gate?: HostConditionGate;
+}
+
 /** A row per input of a table on the host, as a policy reads it: conditionParts with a gate, conditionVectors without. */
-export function conditionRows(c: { table: Float32Array; width: number; gate?: HostConditionGate | null }, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
+export function conditionRows(c: HostConditionTable, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
   return c.gate ? conditionParts(c.table, c.width, inputs) : conditionVectors(c.table, c.width, inputs);
 }
 
