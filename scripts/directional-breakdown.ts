@@ -1,7 +1,9 @@
 // Why a saved embedding-placed directional policy's answers do not turn: writes the judge's answers
 // again (the same plan, prompts and greedy settings as judgeDirectional) and sorts every answer
 // and every answer pair by what the truth's parser finds in it.
-//   node scripts/node-run.mjs scripts/directional-breakdown.ts RUN_ID [--questions held-out|train] [--threads N] [--save runs/saved]
+//   node scripts/node-run.mjs scripts/directional-breakdown.ts RUN_ID [--questions held-out|train] [--threads N] [--save runs/saved] [--items]
+// --items also prints one line per pair: question, objective, the moved axis's reading at u− and u+,
+// the base's, and the teacher-forced log-odds under u− and u+.
 // Per answer: unreadable (no known text, or another question's core), writing a sentence for an
 // axis the question does not have (parseAnswer's offAxis), the moved axis absent. Per pair (u−, u+):
 // both readable and the moved axis the same at both (unchanged), and of those how often the two
@@ -25,6 +27,9 @@ const flag = (name: string, dflt: string) => {
 const saveRoot = flag('save', 'runs/saved');
 const threads = Number(flag('threads', '1'));
 const judgeOn = flag('questions', 'held-out');
+const itemsAt = args.indexOf('--items');
+const printItems = itemsAt >= 0;
+if (printItems) args.splice(itemsAt, 1);
 const [runId] = args;
 if (!runId) throw new Error('usage: directional-breakdown.ts RUN_ID [--questions held-out|train] [--threads N] [--save DIR]');
 
@@ -73,6 +78,11 @@ plan.forEach((p, i) => {
     if (readable && a.readings[k] === 'absent') n.absent++;
   }
   const [lo, hi] = parsed;
+  if (printItems) {
+    const b = parseAnswer(p.question, baseOf.get(p.question.id)!);
+    const r = (a: (typeof parsed)[number]) => (a.parsed && a.onTopic ? String(a.readings[k]) : 'x');
+    console.log(`item ${p.question.id} ${p.objective} axis#${k} u−:${r(lo)} u+:${r(hi)} base:${r(b)} same:${answers.texts[2 * i].trim() === answers.texts[2 * i + 1].trim() ? 1 : 0} odds ${logOdds[i].minus.toFixed(2)} ${logOdds[i].plus.toFixed(2)} base ${logOdds[i].base.toFixed(2)}`);
+  }
   const turnedPair = lo.readings[k] === -1 && hi.readings[k] === 1;
   (turnedPair ? odds.turned : odds.not).push(logOdds[i]);
   if (!(lo.parsed && lo.onTopic && hi.parsed && hi.onTopic)) return;

@@ -100,10 +100,12 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    * How the `embedding` placement's blocks read the direction: `everywhere`, the sum u · E added at
    * every position; `gated`, each objective's part u_k E_k weighted at each position by a learned
    * gate on that position's input (LlamaModel's GatedCondition), so the opener can read formality
-   * and the closing sentence humour. The gate trains at conditionLr.
+   * and the closing sentence humour; `gated-head`, the same gated parts read once, at the final
+   * hidden state just before the LM head (GateSite `head`): the blocks stay the base's, and each part
+   * tilts the next token's logits where its gate opens. The gate trains at conditionLr.
    */
-  conditionRead: 'everywhere' | 'gated';
-  /** Where the `gated` read's gate biases start (0: every gate half open; negative: mostly closed, so a gate opens only where training asks). */
+  conditionRead: 'everywhere' | 'gated' | 'gated-head';
+  /** Where a gated read's gate biases start (0: every gate half open; negative: mostly closed, so a gate opens only where training asks). */
   gateBias: number;
   /**
    * Classifier-free guidance γ when the `embedding` placement's policy writes (judge and Compare):

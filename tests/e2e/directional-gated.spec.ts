@@ -1,8 +1,9 @@
 // A directional policy whose blocks read the direction through per-position gates (method
 // conditionRead "gated": each objective's part u_k E_k weighted at each position by a learned gate)
-// in the real app, headless Chromium, cpu backend, toy size: the spec builder shows the choice, the
-// run trains the table and its gate and judges with them, and in Compare the policy's column
-// regenerates when a slider moves the direction (the gate travels with the saved policy).
+// in the real app, headless Chromium, cpu backend, toy size: the spec builder shows the choice and
+// the user moves the gates to the LM head (conditionRead "gated-head"), the run trains the table and
+// its gate and judges with them, and in Compare the policy's column regenerates when a slider moves
+// the direction (the gate and its site travel with the saved policy).
 import { expect, test } from '@playwright/test';
 import { loadSpec, openPolicies } from './policy-setup';
 import { screenshot } from './screenshot';
@@ -29,6 +30,7 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await loadSpec(page, TOY_GATED);
   await expect(page.getByLabel('The policy reads the direction')).toHaveValue('embedding');
   await expect(page.getByLabel('Each position reads')).toHaveValue('gated');
+  await page.getByLabel('Each position reads').selectOption('gated-head');
   // The gates may start mostly closed, so that one opens only where training asks for it.
   await page.getByLabel('Gate bias at the start (0: half open)').fill('-1');
   await page.getByLabel('Each position reads').scrollIntoViewIfNeeded();
@@ -36,7 +38,7 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await page.getByLabel('Backend').selectOption('cpu');
   await page.getByTestId('policy-run-start').click();
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
-  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates starting at bias -1');
+  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head starting at bias -1');
   const judge = page.getByTestId('policy-directional').getByTestId('mop-directional-judge-gated');
   // The same judge on two questions it trained on: fit beside transfer.
   await expect(page.getByTestId('policy-directional-fit')).toContainText(/^On 2 of the questions it trained on, with new directions of the same kind: the pole turns − → \+ in \d+(\.\d)?% \[/);

@@ -2,7 +2,8 @@
 // each part k joins a position's normalized input h with weight σ(h · keys_k + bias_k). Checked
 // against a host reference on random inputs, by finite differences through a tiny model's
 // log-probs (table, keys and bias), in generation (cached equals uncached, rows with one prompt
-// and different parts kept apart) and saved beside a policy and read back.
+// and different parts kept apart) and saved beside a policy and read back. Read at the head
+// (GateSite "head", conditionRead "gated-head"): the same parts join the final hidden state only.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradcheck, noGrad, sum } from '../../src/autograd';
 import { scoringBatch } from '../../src/models/batch';
@@ -174,6 +175,95 @@ describe('gated condition', () => {
     );
     await expect(readSavedCondition({ [CONDITION_FILE]: half })).rejects.toThrow(SavedConditionError);
     c.dispose();
+    model.dispose();
+  });
+});
+
+describe('gated condition read at the head', () => {
+  it("gives the LM head's logits of the unconditioned final hidden state plus the gated parts", async () => {
+    const { model, ck } = await load();
+    const C = model.config.hiddenSize;
+    const tok = ck.tokenizer;
+    const ids = Int32Array.from([...tok.encode('The farmer would'), ...tok.encode('A quiet evening')].slice(0, 6));
+    const rng = new Rng(13);
+    const values = rng.float32(2 * 2 * C, { normal: 1 });
+    const gate = { keys: rng.float32(2 * C, { normal: 0.5 }), bias: rng.float32(2, { normal: 0.5 }) };
+    const run = (site: 'head' | 'blocks' | null) =>
+      noGrad(() => tidy(() => model.forward(ids, 2, 3, site ? { condition: conditionTensor(be, values, 2, C, { ...gate, site }) } : {}))).data() as Promise<Float32Array>;
+    const want = (await noGrad(() => tidy(() => model.logits(addCondition(model.hidden(ids, 2, 3), conditionTensor(be, values, 2, C, gate))))).data()) as Float32Array;
+    const head = await run('head');
+    head.forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+    // Not what the blocks' read gives, and not the plain model's.
+    const blocks = await run('blocks');
+    const plain = await run(null);
+    expect(Math.max(...head.map((v, i) => Math.abs(v - blocks[i])))).toBeGreaterThan(1e-3);
+    expect(Math.max(...head.map((v, i) => Math.abs(v - plain[i])))).toBeGreaterThan(1e-3);
+    model.dispose();
+  });
+
+  it('passes finite differences for table, keys and bias, and generates the same with and without the KV cache', async () => {
+    const { model, ck } = await load();
+    const C = model.config.hiddenSize;
+    const tok = ck.tokenizer;
+    const batch = scoringBatch(
+      [
+        { prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') },
+        { prompt: tok.encode('A quiet'), response: tok.encode(' evening walk') },
+      ],
+      tok.padId,
+    );
+    const inputs = Float32Array.from([1, -0.5, 0.3, 2]);
+    const rng = new Rng(17);
+    const logps = (c: ReturnType<ConditionEmbedding['read']>) => sum(tokenLogProbs(model, batch, null, undefined, c), 1);
+    const result = await gradcheck(
+      be,
+      (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }, 'head').read(inputs, 2)),
+      [
+        { data: rng.float32(2 * C, { normal: 0.1 }), shape: [2, C] },
+        { data: rng.float32(2 * C, { normal: 0.3 }), shape: [2, C] },
+        { data: rng.float32(2, { normal: 0.5 }), shape: [2] },
+      ],
+      { atol: 2e-3, rtol: 2e-2 },
+    );
+    expect(result.messages).toEqual([]);
+    expect(result.ok).toBe(true);
+    const table = rng.float32(2 * C, { normal: 2 });
+    const conditionGate = { keys: rng.float32(2 * C, { normal: 1 }), bias: rng.float32(2, { normal: 1 }), site: 'head' as const };
+    const prompt = tok.encode('The farmer');
+    const condition = conditionParts(table, C, [[1, 0], [-1, 0]]);
+    const o = { maxNewTokens: 6, seed: 1, temperature: 0, eosIds: [] as number[], conditionGate };
+    const cached = await generate(model, tok, [prompt, prompt], { ...o, condition });
+    const uncached = await generate(model, tok, [prompt, prompt], { ...o, condition, useCache: false });
+    expect(cached.map((g) => g.ids)).toEqual(uncached.map((g) => g.ids));
+    expect(cached[0].ids).not.toEqual(cached[1].ids);
+    model.dispose();
+  });
+
+  it('keeps its site when saved; files without one read as blocks; an unknown site is refused', async () => {
+    const { model } = await load();
+    const C = model.config.hiddenSize;
+    const rng = new Rng(4);
+    const gated = (site: 'head' | 'blocks') =>
+      new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), { keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.zeros([2]) }, site);
+    const head = gated('head');
+    const back = await readSavedCondition((await policyFiles(model, null, 'tiny', head)).files);
+    expect(back?.gate?.site).toBe('head');
+    expect((await readSavedCondition((await policyFiles(model, null, 'tiny', back)).files))?.gate?.site).toBe('head');
+    const blocks = gated('blocks');
+    expect((await readSavedCondition((await policyFiles(model, null, 'tiny', blocks)).files))?.gate?.site).toBe('blocks');
+    const file = (metadata: Record<string, string>) => ({
+      [CONDITION_FILE]: writeSafetensors(
+        [
+          { name: 'condition.table', shape: [2, 2], data: new Float32Array(4) },
+          { name: 'condition.gate_keys', shape: [2, 2], data: new Float32Array(4) },
+          { name: 'condition.gate_bias', shape: [2], data: new Float32Array(2) },
+        ],
+        { features: '["a","b"]', ...metadata },
+      ),
+    });
+    expect((await readSavedCondition(file({})))?.gate?.site).toBe('blocks');
+    await expect(readSavedCondition(file({ gate_site: 'logits' }))).rejects.toThrow(/gate_site/);
+    for (const c of [head, blocks]) c.dispose();
     model.dispose();
   });
 });

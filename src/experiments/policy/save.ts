@@ -4,7 +4,7 @@
 // the base policy). A folder written for others also gets the policy's card (POLICY_CARD): which
 // persona lines the arm reads and in which layout, so the Compare view prompts a loaded folder as
 // the run evaluated it.
-import type { LlamaModel } from '../../models/llama/model';
+import type { GateSite, LlamaModel } from '../../models/llama/model';
 import type { AttributeKey } from '../../data';
 import type { PolicySpec } from '../../protocol/policy';
 import { resolveSubset } from '../spec/expand';
@@ -46,13 +46,15 @@ async function conditionFile(c: ConditionEmbedding | HostCondition): Promise<Uin
         { name: 'condition.gate_bias', shape: [F], data: host.gate.bias },
       ]
     : [];
-  return writeSafetensors([{ name: 'condition.table', shape: [F, host.width], data: host.table }, ...gate], { format: 'pt', features: JSON.stringify(host.features) });
+  const metadata: Record<string, string> = { format: 'pt', features: JSON.stringify(host.features) };
+  if (host.gate) metadata.gate_site = host.gate.site ?? 'blocks';
+  return writeSafetensors([{ name: 'condition.table', shape: [F, host.width], data: host.table }, ...gate], metadata);
 }
 
 /** A trained embedding's table (and gate) read to the host. */
 export async function hostCondition(c: ConditionEmbedding): Promise<HostCondition & { features: string[] }> {
   const read = async (t: Tensor) => (await t.data()) as Float32Array;
-  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...(c.gate ? { gate: { keys: await read(c.gate.keys), bias: await read(c.gate.bias) } } : {}) };
+  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...(c.gate ? { gate: { keys: await read(c.gate.keys), bias: await read(c.gate.bias), site: c.gateSite } } : {}) };
 }
 
 /** A saved policy's conditioning table read back (null when it has none). */
@@ -77,8 +79,15 @@ export async function readSavedCondition(files: PolicyFiles): Promise<(HostCondi
   if ((keys === undefined) !== (bias === undefined) || (keys && (keys.shape.join() !== `${F},${info.shape[1]}` || bias!.shape.join() !== `${F}`))) {
     throw new SavedConditionError(`${CONDITION_FILE}: a gate needs both condition.gate_keys [${F}, ${info.shape[1]}] and condition.gate_bias [${F}]`);
   }
-  const gate = keys ? { gate: { keys: await f.readFloat32('condition.gate_keys'), bias: await f.readFloat32('condition.gate_bias') } } : {};
+  // Files written before the head site existed have no gate_site: their gates are read at the blocks.
+  const site = f.metadata.gate_site ?? 'blocks';
+  if (!isGateSite(site)) throw new SavedConditionError(`${CONDITION_FILE}: gate_site is "${site}"; expected "blocks" or "head"`);
+  const gate = keys ? { gate: { keys: await f.readFloat32('condition.gate_keys'), bias: await f.readFloat32('condition.gate_bias'), site } } : {};
   return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table'), ...gate };
+}
+
+function isGateSite(s: string): s is GateSite {
+  return s === 'blocks' || s === 'head';
 }
 
 /** The card's file name beside a saved policy's files. */

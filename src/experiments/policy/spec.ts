@@ -85,7 +85,7 @@ const method = variants<PolicyArmSpec['method']>(
       minMargin: num({ min: 0, max: 100, default: 0.5 }),
       placement: literal(['system', 'question', 'embedding'], { default: 'system' }),
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
-      conditionRead: literal(['everywhere', 'gated'], { default: 'everywhere' }),
+      conditionRead: literal(['everywhere', 'gated', 'gated-head'], { default: 'everywhere' }),
       gateBias: num({ min: -10, max: 10, default: 0 }),
       guidance: num({ min: 0, max: 20, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
@@ -218,14 +218,14 @@ function crossChecks(s: PolicySpec): void {
     if (a.method.kind === 'directional-dpo' && a.method.conditionDropout > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.conditionDropout`, `zeroes the learned direction vector of some pairs, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set conditionDropout to 0 or placement to "embedding"`);
     }
-    if (a.method.kind === 'directional-dpo' && a.method.conditionRead === 'gated' && a.method.placement !== 'embedding') {
+    if (a.method.kind === 'directional-dpo' && a.method.conditionRead !== 'everywhere' && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.conditionRead`, `gates the learned direction vector's parts, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set conditionRead to "everywhere" or placement to "embedding"`);
     }
-    if (a.method.kind === 'directional-dpo' && a.method.gateBias !== 0 && a.method.conditionRead !== 'gated') {
-      throw new SpecError(`arms[${i}].method.gateBias`, `starts the gates of conditionRead "gated" (this arm's is "${a.method.conditionRead}"): set gateBias to 0 or conditionRead to "gated"`);
+    if (a.method.kind === 'directional-dpo' && a.method.gateBias !== 0 && a.method.conditionRead === 'everywhere') {
+      throw new SpecError(`arms[${i}].method.gateBias`, `starts the gates of conditionRead "gated" or "gated-head" (this arm's is "everywhere"): set gateBias to 0 or conditionRead to a gated read`);
     }
-    if (a.method.kind === 'directional-dpo' && a.method.conditionRead === 'gated' && a.method.personas) {
-      throw new SpecError(`arms[${i}].method.conditionRead`, `"gated" is not read by the persona writing and the online arms that continue it yet: set conditionRead to "everywhere" or personas to false`);
+    if (a.method.kind === 'directional-dpo' && a.method.conditionRead !== 'everywhere' && a.method.personas) {
+      throw new SpecError(`arms[${i}].method.conditionRead`, `"${a.method.conditionRead}" is not read by the persona writing and the online arms that continue it yet: set conditionRead to "everywhere" or personas to false`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.guidance > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.guidance`, `guides the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set guidance to 0 or placement to "embedding"`);

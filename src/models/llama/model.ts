@@ -42,6 +42,13 @@ export interface ForwardOptions {
 }
 
 /**
+ * Where a gated condition is read: `blocks`, every attention and MLP block's normalized input; `head`,
+ * the final hidden state only, just before the LM head, so a part shifts the next token's logits by
+ * W_head · part and leaves every block, and with it what the base knows of the prompt, as it was.
+ */
+export type GateSite = 'blocks' | 'head';
+
+/**
  * A condition of K parts read per position: part k (`values[b, k]`, e.g. u_k E_k of a direction)
  * joins a position's normalized input h with weight σ(h · keys_k + bias_k). So each position reads
  * the parts its own context calls for (the formality component where the opener is written), where
@@ -54,6 +61,8 @@ export interface GatedCondition {
   keys: Tensor;
   /** [K] */
   bias: Tensor;
+  /** Where it is read (absent: `blocks`). */
+  site?: GateSite;
 }
 
 /** A gate's weights on the host (generation and judging read fixed weights). */
@@ -62,6 +71,8 @@ export interface HostConditionGate {
   keys: Float32Array;
   /** [K] */
   bias: Float32Array;
+  /** Where it is read (absent: `blocks`). */
+  site?: GateSite;
 }
 
 /**
@@ -76,7 +87,7 @@ export function conditionTensor(be: Backend, data: Float32Array, rows: number, C
   const K = gate.bias.length;
   if (gate.keys.length !== K * C) throw new RangeError(`condition gate: ${gate.keys.length} key values for ${K} parts of ${C}`);
   if (data.length !== rows * K * C) throw new RangeError(`gated condition: ${data.length} values for ${rows} rows of ${K} parts of ${C}`);
-  return { values: be.fromData(data, [rows, K, C]), keys: be.fromData(gate.keys, [K, C]), bias: be.fromData(gate.bias, [K]) };
+  return { values: be.fromData(data, [rows, K, C]), keys: be.fromData(gate.keys, [K, C]), bias: be.fromData(gate.bias, [K]), site: gate.site ?? 'blocks' };
 }
 
 /** Releases a condition's tensors (conditionTensor's, outside a tidy scope). */
@@ -154,7 +165,9 @@ export class LlamaModel extends Module {
     let x = this.model.embed_tokens.forward(be.fromData(ids, [B, T], 'i32'));
     // The condition joins each block's normalized input, not the residual stream: added to x it
     // outgrew the token embeddings and held-out answers broke mid-word (docs/modelling.md, exp7 vs exp12).
-    const cond = (h: Tensor) => addCondition(h, o.condition);
+    // A gate read at the head joins the final hidden state instead (GateSite).
+    const atHead = !!o.condition && 'values' in o.condition && o.condition.site === 'head';
+    const cond = (h: Tensor) => (atHead ? h : addCondition(h, o.condition));
     this.model.layers.forEach((layer, i) => {
       const p = `model.layers.${i}.`;
       const a = layer.self_attn;
@@ -176,7 +189,8 @@ export class LlamaModel extends Module {
       x = add(x, lin(mul(gate, lin(h2, m.up_proj, p + 'mlp.up_proj')), m.down_proj, p + 'mlp.down_proj'));
     });
     o.cache?.advance(T);
-    return this.model.norm.forward(x);
+    const out = this.model.norm.forward(x);
+    return atHead ? addCondition(out, o.condition) : out;
   }
 
   /** Logits [..., V] of hidden states [..., C]. */

@@ -7,7 +7,7 @@
 // grow an attention route to one line of the persona text (docs/policies.md, exp5–exp13). The
 // table starts at zero, so a policy with it begins exactly as its base and as its DPO reference.
 import { matmul, mul, reshape } from '../../autograd';
-import type { GatedCondition, HostConditionGate } from '../../models/llama/model';
+import type { GatedCondition, GateSite, HostConditionGate } from '../../models/llama/model';
 import { Module } from '../../nn';
 import type { Attributes, AttributeKey } from '../../data';
 import type { Backend, Tensor } from '../../tensor';
@@ -26,7 +26,7 @@ export class ConditionEmbedding extends Module {
    * `features` name the table's rows, in order; `width` is the model's hidden size. `gate`: true
    * for a new gate (zero keys and bias: every position starts reading half of every part), a
    * number for a new gate whose bias starts there (negative: every gate starts mostly closed), or
-   * saved weights.
+   * saved weights. `gateSite`: where the gated parts are read (LlamaModel's GateSite).
    */
   constructor(
     readonly backend: Backend,
@@ -34,6 +34,7 @@ export class ConditionEmbedding extends Module {
     readonly width: number,
     table: Tensor | null = null,
     gate: boolean | number | { keys: Tensor; bias: Tensor } = false,
+    readonly gateSite: GateSite = 'blocks',
   ) {
     super();
     if (new Set(features).size !== features.length) throw new ConditionInputError('condition embedding: feature names repeat');
@@ -65,7 +66,7 @@ export class ConditionEmbedding extends Module {
   read(inputs: Float32Array, B: number): Tensor | GatedCondition {
     const F = this.features.length;
     if (inputs.length !== B * F) throw new ConditionInputError(`condition embedding: ${inputs.length} inputs for ${B} rows of ${F} features`);
-    if (this.gate) return { values: mul(this.backend.fromData(inputs, [B, F, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias };
+    if (this.gate) return { values: mul(this.backend.fromData(inputs, [B, F, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias, site: this.gateSite };
     return reshape(matmul(this.backend.fromData(inputs, [B, F]), this.table), [B, 1, this.width]);
   }
 

@@ -211,12 +211,13 @@ function ArmEditor({ index }: { index: number }) {
               value={String(getAt(arm, ['method', 'conditionRead']) ?? 'everywhere')}
               options={[
                 { value: 'everywhere', label: 'the sum u · E' },
-                { value: 'gated', label: 'gated parts u_k E_k' },
+                { value: 'gated', label: 'gated, every block' },
+                { value: 'gated-head', label: 'gated, LM head only' },
               ]}
               onChange={(v) => put(['method', 'conditionRead'], v)}
             />
           )}
-          {getAt(arm, ['method', 'placement']) === 'embedding' && getAt(arm, ['method', 'conditionRead']) === 'gated' && <NumberField path={[...base, 'method', 'gateBias']} label="Gate bias at the start (0: half open)" step="0.5" />}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && (getAt(arm, ['method', 'conditionRead']) ?? 'everywhere') !== 'everywhere' && <NumberField path={[...base, 'method', 'gateBias']} label="Gate bias at the start (0: half open)" step="0.5" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'guidance']} label="Guidance γ when writing (0 = none)" step="0.5" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionDropout']} label="Condition dropout (share of pairs trained at u = 0)" step="0.05" />}
           {/* Each persona at the direction a reward model on the arm's conditioning reads in it. */}
