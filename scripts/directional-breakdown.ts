@@ -96,8 +96,13 @@ plan.forEach((p, i) => {
     if (b.parsed && b.readings[k] === lo.readings[k]) n.stayedAtBase++;
   }
 });
+const baseUnreadable = questions.filter((q) => {
+  const b = parseAnswer(q, baseOf.get(q.id)!);
+  return !(b.parsed && b.onTopic);
+});
 const pc = (a: number, b: number) => `${a}/${b} (${b ? ((100 * a) / b).toFixed(1) : '–'}%)`;
 console.log(`${runId}: ${judgeOn} questions (${questions.length}), ${plan.length} pairs, ${n.answers} answers`);
+console.log(`the base policy's own greedy answer (no direction) is unreadable on ${pc(baseUnreadable.length, questions.length)} of these questions${baseUnreadable.length ? ` (${baseUnreadable.map((q) => q.id).join(', ')})` : ''}`);
 console.log(`answers: unreadable ${pc(n.unreadable, n.answers)}; with another question's core or elaboration ${pc(n.otherQuestion, n.answers)}; with a sentence of an axis the question lacks ${pc(n.offAxis, n.answers)} (readable ones ${n.offAxisReadable}); readable with the moved axis absent ${pc(n.absent, n.answers)}`);
 console.log(`readable pairs ${pc(n.pairs, plan.length)}: turned − → + ${pc(n.turned, n.pairs)}; turned the wrong way ${pc(n.wrongWay, n.pairs)}; moved axis unchanged ${pc(n.unchanged, n.pairs)}, of which the same text ${n.sameText} and at the base policy's own pole ${n.stayedAtBase}`);
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
