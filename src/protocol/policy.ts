@@ -105,6 +105,13 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    * tilts the next token's logits where its gate opens. The gate trains at conditionLr.
    */
   conditionRead: 'everywhere' | 'gated' | 'gated-head';
+  /**
+   * Gated parts per objective (a gated read only; 1: one row, key and bias each): each part has its
+   * own row of E, key and bias and reads the objective's component u_k, so one objective can tilt
+   * different words in different contexts (the word that opens a pole on one question opens the
+   * other pole on another).
+   */
+  gateParts: number;
   /** Where a gated read's gate biases start (0: every gate half open; negative: mostly closed, so a gate opens only where training asks). */
   gateBias: number;
   /**

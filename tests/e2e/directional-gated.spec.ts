@@ -3,7 +3,7 @@
 // in the real app, headless Chromium, cpu backend, toy size: the spec builder shows the choice and
 // the user moves the gates to the LM head (conditionRead "gated-head"), the run trains the table and
 // its gate and judges with them, and in Compare the policy's column regenerates when a slider moves
-// the direction (the gate and its site travel with the saved policy).
+// the direction (the gate, its site and its 2 parts per objective travel with the saved policy).
 import { expect, test } from '@playwright/test';
 import { loadSpec, openPolicies } from './policy-setup';
 import { screenshot } from './screenshot';
@@ -31,6 +31,7 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await expect(page.getByLabel('The policy reads the direction')).toHaveValue('embedding');
   await expect(page.getByLabel('Each position reads')).toHaveValue('gated');
   await page.getByLabel('Each position reads').selectOption('gated-head');
+  await page.getByLabel('Gated parts per objective').fill('2');
   // The gates may start mostly closed, so that one opens only where training asks for it.
   await page.getByLabel('Gate bias at the start (0: half open)').fill('-1');
   await page.getByLabel('Each position reads').scrollIntoViewIfNeeded();
@@ -38,7 +39,7 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await page.getByLabel('Backend').selectOption('cpu');
   await page.getByTestId('policy-run-start').click();
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
-  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head starting at bias -1');
+  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head, 2 parts per objective starting at bias -1');
   const judge = page.getByTestId('policy-directional').getByTestId('mop-directional-judge-gated');
   // The same judge on two questions it trained on: fit beside transfer.
   await expect(page.getByTestId('policy-directional-fit')).toContainText(/^On 2 of the questions it trained on, with new directions of the same kind: the pole turns − → \+ in \d+(\.\d)?% \[/);

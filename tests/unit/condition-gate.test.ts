@@ -15,7 +15,7 @@ import { tokenLogProbs } from '../../src/models/scoring';
 import { writeSafetensors } from '../../src/models/safetensors/writer';
 import { CONDITION_FILE, policyFiles, readSavedCondition, SavedConditionError } from '../../src/experiments/policy/save';
 import { createBackend, tidy, type Backend, type Tensor } from '../../src/tensor';
-import { ConditionEmbedding, ConditionInputError, conditionParts, conditionRows, conditionVectors } from '../../src/train/policy/condition-embedding';
+import { ConditionEmbedding, ConditionInputError, conditionParts, conditionRows, conditionVectors, repeatInputs } from '../../src/train/policy/condition-embedding';
 import { Rng } from '../../src/util/rng';
 
 const FIX = 'tests/fixtures/tiny-checkpoint';
@@ -264,6 +264,81 @@ describe('gated condition read at the head', () => {
     expect((await readSavedCondition(file({})))?.gate?.site).toBe('blocks');
     await expect(readSavedCondition(file({ gate_site: 'logits' }))).rejects.toThrow(/gate_site/);
     for (const c of [head, blocks]) c.dispose();
+    model.dispose();
+  });
+});
+
+describe('gated parts per feature', () => {
+  it('reads each input into its M parts; the host rows agree; new keys start random and apart', async () => {
+    const rng = new Rng(23);
+    const [F, M, C] = [3, 2, 4];
+    const table = rng.float32(F * M * C, { normal: 1 });
+    const keys = rng.float32(F * M * C, { normal: 1 });
+    const c = new ConditionEmbedding(be, ['a', 'b', 'c'], C, be.fromData(table, [F * M, C]), { keys: be.fromData(keys, [F * M, C]), bias: be.zeros([F * M]) }, 'head', M);
+    const x = Float32Array.from([0.5, 0, -2]);
+    const read = c.read(x, 1);
+    if (!('values' in read)) throw new Error('expected a gated condition');
+    expect(read.values.shape).toEqual([1, F * M, C]);
+    const got = (await read.values.data()) as Float32Array;
+    for (let f = 0; f < F; f++) for (let m = 0; m < M; m++) for (let j = 0; j < C; j++) expect(got[(f * M + m) * C + j]).toBeCloseTo(x[f] * table[(f * M + m) * C + j], 6);
+    const host = conditionRows({ table, width: C, gate: { keys, bias: new Float32Array(F * M), site: 'head' }, parts: M }, [x]);
+    Array.from(host).forEach((v, i) => expect(v).toBeCloseTo(got[i], 6));
+    expect(Array.from(repeatInputs([1, -2], 3))).toEqual([1, 1, 1, -2, -2, -2]);
+    read.values.dispose();
+    c.dispose();
+    // A new gate with parts: keys seeded, small and different part to part (zero keys would keep the parts equal forever).
+    const fresh = new ConditionEmbedding(be, ['a', 'b'], 16, null, -1, 'head', 3, 7);
+    const k = (await fresh.gate!.keys.data()) as Float32Array;
+    expect(k).toHaveLength(2 * 3 * 16);
+    expect(Array.from(k.subarray(0, 16))).not.toEqual(Array.from(k.subarray(16, 32)));
+    expect(Math.max(...k.map(Math.abs))).toBeLessThan(2);
+    const again = new ConditionEmbedding(be, ['a', 'b'], 16, null, -1, 'head', 3, 7);
+    expect(Array.from((await again.gate!.keys.data()) as Float32Array)).toEqual(Array.from(k));
+    for (const e of [fresh, again]) e.dispose();
+    expect(() => new ConditionEmbedding(be, ['a'], 4, null, false, 'blocks', 2)).toThrow(ConditionInputError);
+    expect(() => new ConditionEmbedding(be, ['a'], 4, be.zeros([1, 4]), true, 'head', 2)).toThrow(ConditionInputError);
+  });
+
+  it('passes finite differences through a model, and is saved with its parts and read back', async () => {
+    const { model, ck } = await load();
+    const C = model.config.hiddenSize;
+    const tok = ck.tokenizer;
+    const batch = scoringBatch([{ prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') }], tok.padId);
+    const rng = new Rng(29);
+    const inputs = Float32Array.from([1, -0.5]);
+    const result = await gradcheck(
+      be,
+      (table: Tensor, keys: Tensor, bias: Tensor) => sum(tokenLogProbs(model, batch, null, undefined, new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }, 'head', 2).read(inputs, 1)), 1),
+      [
+        { data: rng.float32(4 * C, { normal: 0.1 }), shape: [4, C] },
+        { data: rng.float32(4 * C, { normal: 0.3 }), shape: [4, C] },
+        { data: rng.float32(4, { normal: 0.5 }), shape: [4] },
+      ],
+      { atol: 2e-3, rtol: 2e-2 },
+    );
+    expect(result.messages).toEqual([]);
+    expect(result.ok).toBe(true);
+    const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(4 * C, { normal: 1 }), [4, C]), -2, 'head', 2, 3);
+    const back = await readSavedCondition((await policyFiles(model, null, 'tiny', c)).files);
+    expect(back?.parts).toBe(2);
+    expect(back?.features).toEqual(['formality', 'detail']);
+    expect(back!.table).toHaveLength(4 * C);
+    expect(Array.from(back!.gate!.keys)).toEqual(Array.from((await c.gate!.keys.data()) as Float32Array));
+    expect((await readSavedCondition((await policyFiles(model, null, 'tiny', back)).files))?.parts).toBe(2);
+    const file = (parts: string, rows: number) => ({
+      [CONDITION_FILE]: writeSafetensors(
+        [
+          { name: 'condition.table', shape: [rows, 2], data: new Float32Array(rows * 2) },
+          { name: 'condition.gate_keys', shape: [rows, 2], data: new Float32Array(rows * 2) },
+          { name: 'condition.gate_bias', shape: [rows], data: new Float32Array(rows) },
+        ],
+        { features: '["a","b"]', gate_parts: parts },
+      ),
+    });
+    expect((await readSavedCondition(file('2', 4)))?.parts).toBe(2);
+    await expect(readSavedCondition(file('2', 2))).rejects.toThrow(SavedConditionError);
+    await expect(readSavedCondition(file('two', 4))).rejects.toThrow(/gate_parts/);
+    c.dispose();
     model.dispose();
   });
 });

@@ -70,6 +70,9 @@ describe('directional policy spec', () => {
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated-head', gateBias: -1 })] }).arms[0].method).toMatchObject({ conditionRead: 'gated-head', gateBias: -1 });
     expect(fieldPath({ arms: [dirArm({ placement: 'system', conditionRead: 'gated-head' })] })).toBe('arms[0].method.conditionRead');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated-head', personas: true })] })).toBe('arms[0].method.conditionRead');
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated-head' })] }).arms[0].method).toMatchObject({ gateParts: 1 });
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', gateParts: 2 })] })).toBe('arms[0].method.gateParts');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', gateParts: 9 })] })).toBe('arms[0].method.gateParts');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', gateBias: -2 })] })).toBe('arms[0].method.gateBias');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', gateBias: -11 })] })).toBe('arms[0].method.gateBias');
   });
@@ -335,14 +338,16 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(table!.gate!.site).toBe('blocks');
   }, 300_000);
 
-  it('conditionRead gated-head: the gate is read at the LM head, saved with its site, and named in the arm line', async () => {
-    const { record, saved } = await runSavedToy('dir-head-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated-head', gateBias: -1, conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
+  it('conditionRead gated-head with 2 parts per objective: read at the LM head, saved with its site and parts, named in the arm line', async () => {
+    const { record, saved } = await runSavedToy('dir-head-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated-head', gateParts: 2, gateBias: -1, conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
     expect(record.status, record.error?.message).toBe('done');
-    expect(record.arms[0].method).toMatch(/learned gates at the LM head starting at bias -1/);
+    expect(record.arms[0].method).toMatch(/learned gates at the LM head, 2 parts per objective starting at bias -1/);
     const d = record.arms[0].directional!;
     expect(d.overall.flipped.n).toBeGreaterThan(0);
     const table = await readSavedCondition(saved[0]);
     expect(table!.gate!.site).toBe('head');
+    expect(table!.parts).toBe(2);
+    expect(table!.table).toHaveLength(2 * d.objectives.length * table!.width);
     expect(table!.table.some((x) => Math.abs(x) > 1e-3)).toBe(true);
     expect(Array.from(table!.gate!.bias).every((b) => Math.abs(b + 1) < 0.1)).toBe(true);
   }, 300_000);

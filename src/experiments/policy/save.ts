@@ -39,22 +39,24 @@ export async function policyFiles(model: LlamaModel, adapter: LoraAdapter | null
 
 async function conditionFile(c: ConditionEmbedding | HostCondition): Promise<Uint8Array> {
   const host = c instanceof ConditionEmbedding ? await hostCondition(c) : c;
-  const F = host.features.length;
+  const rows = host.features.length * (host.parts ?? 1);
   const gate = host.gate
     ? [
-        { name: 'condition.gate_keys', shape: [F, host.width], data: host.gate.keys },
-        { name: 'condition.gate_bias', shape: [F], data: host.gate.bias },
+        { name: 'condition.gate_keys', shape: [rows, host.width], data: host.gate.keys },
+        { name: 'condition.gate_bias', shape: [rows], data: host.gate.bias },
       ]
     : [];
   const metadata: Record<string, string> = { format: 'pt', features: JSON.stringify(host.features) };
   if (host.gate) metadata.gate_site = host.gate.site ?? 'blocks';
-  return writeSafetensors([{ name: 'condition.table', shape: [F, host.width], data: host.table }, ...gate], metadata);
+  if ((host.parts ?? 1) > 1) metadata.gate_parts = String(host.parts);
+  return writeSafetensors([{ name: 'condition.table', shape: [rows, host.width], data: host.table }, ...gate], metadata);
 }
 
 /** A trained embedding's table (and gate) read to the host. */
 export async function hostCondition(c: ConditionEmbedding): Promise<HostCondition & { features: string[] }> {
   const read = async (t: Tensor) => (await t.data()) as Float32Array;
-  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...(c.gate ? { gate: { keys: await read(c.gate.keys), bias: await read(c.gate.bias), site: c.gateSite } } : {}) };
+  const gate = c.gate ? { gate: { keys: await read(c.gate.keys), bias: await read(c.gate.bias), site: c.gateSite }, ...(c.gateParts > 1 ? { parts: c.gateParts } : {}) } : {};
+  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...gate };
 }
 
 /** A saved policy's conditioning table read back (null when it has none). */
@@ -70,8 +72,11 @@ export async function readSavedCondition(files: PolicyFiles): Promise<(HostCondi
   } catch {
     features = null;
   }
-  if (!info || info.shape.length !== 2 || !Array.isArray(features) || features.length !== info.shape[0] || !features.every((x) => typeof x === 'string')) {
-    throw new SavedConditionError(`${CONDITION_FILE}: needs a 2-D tensor condition.table and one feature name per row in its metadata`);
+  // Files written before gated parts per feature existed have no gate_parts: one row per feature.
+  const parts = Number(f.metadata.gate_parts ?? '1');
+  if (!Number.isInteger(parts) || parts < 1 || parts > 64) throw new SavedConditionError(`${CONDITION_FILE}: gate_parts is "${f.metadata.gate_parts}"; expected a whole number from 1 to 64`);
+  if (!info || info.shape.length !== 2 || !Array.isArray(features) || features.length * parts !== info.shape[0] || !features.every((x) => typeof x === 'string')) {
+    throw new SavedConditionError(`${CONDITION_FILE}: needs a 2-D tensor condition.table and one feature name per row${parts > 1 ? ` (per ${parts} rows)` : ''} in its metadata`);
   }
   const F = info.shape[0];
   const keys = f.info('condition.gate_keys');
@@ -79,10 +84,11 @@ export async function readSavedCondition(files: PolicyFiles): Promise<(HostCondi
   if ((keys === undefined) !== (bias === undefined) || (keys && (keys.shape.join() !== `${F},${info.shape[1]}` || bias!.shape.join() !== `${F}`))) {
     throw new SavedConditionError(`${CONDITION_FILE}: a gate needs both condition.gate_keys [${F}, ${info.shape[1]}] and condition.gate_bias [${F}]`);
   }
+  if (parts > 1 && !keys) throw new SavedConditionError(`${CONDITION_FILE}: gate_parts ${parts} without a gate`);
   // Files written before the head site existed have no gate_site: their gates are read at the blocks.
   const site = f.metadata.gate_site ?? 'blocks';
   if (!isGateSite(site)) throw new SavedConditionError(`${CONDITION_FILE}: gate_site is "${site}"; expected "blocks" or "head"`);
-  const gate = keys ? { gate: { keys: await f.readFloat32('condition.gate_keys'), bias: await f.readFloat32('condition.gate_bias'), site } } : {};
+  const gate = keys ? { gate: { keys: await f.readFloat32('condition.gate_keys'), bias: await f.readFloat32('condition.gate_bias'), site }, ...(parts > 1 ? { parts } : {}) } : {};
   return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table'), ...gate };
 }
 

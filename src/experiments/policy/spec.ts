@@ -87,6 +87,7 @@ const method = variants<PolicyArmSpec['method']>(
       conditionLr: nullable(num({ gt: 0, max: 1 }), { default: null }),
       conditionRead: literal(['everywhere', 'gated', 'gated-head'], { default: 'everywhere' }),
       gateBias: num({ min: -10, max: 10, default: 0 }),
+      gateParts: num({ integer: true, min: 1, max: 8, default: 1 }),
       guidance: num({ min: 0, max: 20, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
@@ -223,6 +224,9 @@ function crossChecks(s: PolicySpec): void {
     }
     if (a.method.kind === 'directional-dpo' && a.method.gateBias !== 0 && a.method.conditionRead === 'everywhere') {
       throw new SpecError(`arms[${i}].method.gateBias`, `starts the gates of conditionRead "gated" or "gated-head" (this arm's is "everywhere"): set gateBias to 0 or conditionRead to a gated read`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.gateParts !== 1 && a.method.conditionRead === 'everywhere') {
+      throw new SpecError(`arms[${i}].method.gateParts`, `sets the parts per objective of conditionRead "gated" or "gated-head" (this arm's is "everywhere"): set gateParts to 1 or conditionRead to a gated read`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.conditionRead !== 'everywhere' && a.method.personas) {
       throw new SpecError(`arms[${i}].method.conditionRead`, `"${a.method.conditionRead}" is not read by the persona writing and the online arms that continue it yet: set conditionRead to "everywhere" or personas to false`);

@@ -9,6 +9,8 @@
 import { matmul, mul, reshape } from '../../autograd';
 import type { GatedCondition, GateSite, HostConditionGate } from '../../models/llama/model';
 import { Module } from '../../nn';
+import { fnv1a32 } from '../../util/hash';
+import { Rng } from '../../util/rng';
 import type { Attributes, AttributeKey } from '../../data';
 import type { Backend, Tensor } from '../../tensor';
 
@@ -26,7 +28,10 @@ export class ConditionEmbedding extends Module {
    * `features` name the table's rows, in order; `width` is the model's hidden size. `gate`: true
    * for a new gate (zero keys and bias: every position starts reading half of every part), a
    * number for a new gate whose bias starts there (negative: every gate starts mostly closed), or
-   * saved weights. `gateSite`: where the gated parts are read (LlamaModel's GateSite).
+   * saved weights. `gateSite`: where the gated parts are read (LlamaModel's GateSite). `gateParts`:
+   * gated parts per feature, each with its own row, key and bias, all read with that feature's
+   * input (so one objective can tilt different words in different contexts); with more than one,
+   * a new gate's keys start small and random (seeded by `seed`), or every part would stay the same.
    */
   constructor(
     readonly backend: Backend,
@@ -35,21 +40,28 @@ export class ConditionEmbedding extends Module {
     table: Tensor | null = null,
     gate: boolean | number | { keys: Tensor; bias: Tensor } = false,
     readonly gateSite: GateSite = 'blocks',
+    readonly gateParts = 1,
+    seed = 1,
   ) {
     super();
     if (new Set(features).size !== features.length) throw new ConditionInputError('condition embedding: feature names repeat');
-    if (table && (table.rank !== 2 || table.shape[0] !== features.length || table.shape[1] !== width)) {
-      throw new ConditionInputError(`condition embedding: a table of shape [${table.shape.join(', ')}] for ${features.length} features of width ${width}`);
+    if (!Number.isInteger(gateParts) || gateParts < 1 || (gateParts > 1 && gate === false)) throw new ConditionInputError(`condition embedding: ${gateParts} parts per feature (a whole number, more than 1 only with a gate)`);
+    const rows = features.length * gateParts;
+    if (table && (table.rank !== 2 || table.shape[0] !== rows || table.shape[1] !== width)) {
+      throw new ConditionInputError(`condition embedding: a table of shape [${table.shape.join(', ')}] for ${features.length} features${gateParts > 1 ? ` x ${gateParts} parts` : ''} of width ${width}`);
     }
     this.index = new Map(features.map((f, i) => [f, i]));
-    this.table = this.param('table', table ?? backend.zeros([features.length, width]));
-    const F = features.length;
-    if (typeof gate === 'object' && (gate.keys.shape.join() !== `${F},${width}` || gate.bias.shape.join() !== `${F}`)) {
-      throw new ConditionInputError(`condition gate: keys [${gate.keys.shape.join(', ')}] and bias [${gate.bias.shape.join(', ')}] for ${F} features of width ${width}`);
+    this.table = this.param('table', table ?? backend.zeros([rows, width]));
+    if (typeof gate === 'object' && (gate.keys.shape.join() !== `${rows},${width}` || gate.bias.shape.join() !== `${rows}`)) {
+      throw new ConditionInputError(`condition gate: keys [${gate.keys.shape.join(', ')}] and bias [${gate.bias.shape.join(', ')}] for ${rows} parts of width ${width}`);
     }
     if (gate === false) this.gate = null;
     else if (typeof gate === 'object') this.gate = { keys: this.param('gate_keys', gate.keys), bias: this.param('gate_bias', gate.bias) };
-    else this.gate = { keys: this.param('gate_keys', backend.zeros([F, width])), bias: this.param('gate_bias', backend.fromData(new Float32Array(F).fill(gate === true ? 0 : gate), [F])) };
+    else {
+      // h is an RMS-normalized row, so keys of scale 1/sqrt(width) give each part a gate logit of about ±1.
+      const keys = gateParts > 1 ? backend.fromData(new Rng(fnv1a32(`${seed}:condition-gate-keys`)).float32(rows * width, { normal: 1 / Math.sqrt(width) }), [rows, width]) : backend.zeros([rows, width]);
+      this.gate = { keys: this.param('gate_keys', keys), bias: this.param('gate_bias', backend.fromData(new Float32Array(rows).fill(gate === true ? 0 : gate), [rows])) };
+    }
   }
 
   get size(): number {
@@ -66,7 +78,7 @@ export class ConditionEmbedding extends Module {
   read(inputs: Float32Array, B: number): Tensor | GatedCondition {
     const F = this.features.length;
     if (inputs.length !== B * F) throw new ConditionInputError(`condition embedding: ${inputs.length} inputs for ${B} rows of ${F} features`);
-    if (this.gate) return { values: mul(this.backend.fromData(inputs, [B, F, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias, site: this.gateSite };
+    if (this.gate) return { values: mul(this.backend.fromData(repeatInputs(inputs, this.gateParts), [B, F * this.gateParts, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias, site: this.gateSite };
     return reshape(matmul(this.backend.fromData(inputs, [B, F]), this.table), [B, 1, this.width]);
   }
 
@@ -126,16 +138,26 @@ export function conditionParts(table: Float32Array, width: number, inputs: reado
   return out;
 }
 
-/** A trained table read to the host ([F, C] row-major), with its gate when it has one: what generation and Compare read. */
+/** Each input repeated `parts` times in place (x_0 x_0 x_1 x_1 … for 2): the inputs of a table with `parts` gated rows per feature. */
+export function repeatInputs(x: readonly number[] | Float32Array, parts: number): Float32Array {
+  const out = new Float32Array(x.length * parts);
+  for (let f = 0; f < x.length; f++) out.fill(x[f], f * parts, (f + 1) * parts);
+  return out;
+}
+
+/** A trained table read to the host ([F x parts, C] row-major), with its gate when it has one: what generation and Compare read. */
 export interface HostConditionTable {
   table: Float32Array;
   width: number;
   gate?: HostConditionGate;
+  /** Gated rows per feature (absent: 1). */
+  parts?: number;
 }
 
 /** A row per input of a table on the host, as a policy reads it: conditionParts with a gate, conditionVectors without. */
 export function conditionRows(c: HostConditionTable, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
-  return c.gate ? conditionParts(c.table, c.width, inputs) : conditionVectors(c.table, c.width, inputs);
+  const parts = c.parts ?? 1;
+  return c.gate ? conditionParts(c.table, c.width, parts > 1 ? inputs.map((x) => repeatInputs(x, parts)) : inputs) : conditionVectors(c.table, c.width, inputs);
 }
 
 /** Equal-length rows stacked row-major: the batch a forward of those rows reads. */
