@@ -10,8 +10,9 @@ import { scoringBatch } from '../../src/models/batch';
 import { openCheckpoint } from '../../src/models/checkpoint';
 import { generate } from '../../src/models/generate/generate';
 import { folderFiles } from '../../src/models/io/node-files';
-import { addCondition, conditionTensor, LlamaModel } from '../../src/models/llama/model';
+import { addCondition, conditionTensor, LlamaModel, type GateSite } from '../../src/models/llama/model';
 import { tokenLogProbs } from '../../src/models/scoring';
+import type { TextTokenizer } from '../../src/models/tokenizer';
 import { writeSafetensors } from '../../src/models/safetensors/writer';
 import { CONDITION_FILE, policyFiles, readSavedCondition, SavedConditionError } from '../../src/experiments/policy/save';
 import { createBackend, tidy, type Backend, type Tensor } from '../../src/tensor';
@@ -30,6 +31,38 @@ async function load() {
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Two scored rows of the tiny model and the summed log-probs of each under a condition. */
+function twoRowLogps(model: LlamaModel, tok: TextTokenizer) {
+  const batch = scoringBatch(
+    [
+      { prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') },
+      { prompt: tok.encode('A quiet'), response: tok.encode(' evening walk') },
+    ],
+    tok.padId,
+  );
+  return (c: ReturnType<ConditionEmbedding['read']> | null) => sum(tokenLogProbs(model, batch, null, undefined, c), 1);
+}
+
+/** Finite differences of those log-probs for a gated embedding's table, keys and bias (2 features x `parts` rows, read at `site`), on random values. */
+async function expectGatedGradients(model: LlamaModel, tok: TextTokenizer, site: GateSite, parts: number, rng: Rng): Promise<void> {
+  const C = model.config.hiddenSize;
+  const rows = 2 * parts;
+  const logps = twoRowLogps(model, tok);
+  const inputs = Float32Array.from([1, -0.5, 0.3, 2]);
+  const result = await gradcheck(
+    be,
+    (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }, site, parts).read(inputs, 2)),
+    [
+      { data: rng.float32(rows * C, { normal: 0.1 }), shape: [rows, C] },
+      { data: rng.float32(rows * C, { normal: 0.3 }), shape: [rows, C] },
+      { data: rng.float32(rows, { normal: 0.5 }), shape: [rows] },
+    ],
+    { atol: 2e-3, rtol: 2e-2 },
+  );
+  expect(result.messages).toEqual([]);
+  expect(result.ok).toBe(true);
+}
 
 describe('gated condition', () => {
   it('adds each part weighted by its gate on the position, as a host reference does', async () => {
@@ -92,34 +125,13 @@ describe('gated condition', () => {
   it('a zero table changes no logit whatever the gate; the gradient reaches table, keys and bias', async () => {
     const { model, ck } = await load();
     const C = model.config.hiddenSize;
-    const tok = ck.tokenizer;
-    const batch = scoringBatch(
-      [
-        { prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') },
-        { prompt: tok.encode('A quiet'), response: tok.encode(' evening walk') },
-      ],
-      tok.padId,
-    );
-    const inputs = Float32Array.from([1, -0.5, 0.3, 2]);
+    const logps = twoRowLogps(model, ck.tokenizer);
     const rng = new Rng(9);
-    const logps = (c: ReturnType<ConditionEmbedding['read']> | null) => sum(tokenLogProbs(model, batch, null, undefined, c), 1);
-    const gate = () => ({ keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.fromData(rng.float32(2, { normal: 1 }), [2]) });
-    const zero = new ConditionEmbedding(be, ['x', 'y'], C, null, gate());
+    const zero = new ConditionEmbedding(be, ['x', 'y'], C, null, { keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.fromData(rng.float32(2, { normal: 1 }), [2]) });
     const plain = noGrad(() => tidy(() => logps(null)));
-    const withZero = noGrad(() => tidy(() => logps(zero.read(inputs, 2))));
+    const withZero = noGrad(() => tidy(() => logps(zero.read(Float32Array.from([1, -0.5, 0.3, 2]), 2))));
     expect(Array.from((await withZero.data()) as Float32Array)).toEqual(Array.from((await plain.data()) as Float32Array));
-    const result = await gradcheck(
-      be,
-      (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }).read(inputs, 2)),
-      [
-        { data: rng.float32(2 * C, { normal: 0.1 }), shape: [2, C] },
-        { data: rng.float32(2 * C, { normal: 0.3 }), shape: [2, C] },
-        { data: rng.float32(2, { normal: 0.5 }), shape: [2] },
-      ],
-      { atol: 2e-3, rtol: 2e-2 },
-    );
-    expect(result.messages).toEqual([]);
-    expect(result.ok).toBe(true);
+    await expectGatedGradients(model, ck.tokenizer, 'blocks', 1, rng);
     for (const t of [plain, withZero]) t.dispose();
     zero.dispose();
     model.dispose();
@@ -205,28 +217,8 @@ describe('gated condition read at the head', () => {
     const { model, ck } = await load();
     const C = model.config.hiddenSize;
     const tok = ck.tokenizer;
-    const batch = scoringBatch(
-      [
-        { prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') },
-        { prompt: tok.encode('A quiet'), response: tok.encode(' evening walk') },
-      ],
-      tok.padId,
-    );
-    const inputs = Float32Array.from([1, -0.5, 0.3, 2]);
     const rng = new Rng(17);
-    const logps = (c: ReturnType<ConditionEmbedding['read']>) => sum(tokenLogProbs(model, batch, null, undefined, c), 1);
-    const result = await gradcheck(
-      be,
-      (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }, 'head').read(inputs, 2)),
-      [
-        { data: rng.float32(2 * C, { normal: 0.1 }), shape: [2, C] },
-        { data: rng.float32(2 * C, { normal: 0.3 }), shape: [2, C] },
-        { data: rng.float32(2, { normal: 0.5 }), shape: [2] },
-      ],
-      { atol: 2e-3, rtol: 2e-2 },
-    );
-    expect(result.messages).toEqual([]);
-    expect(result.ok).toBe(true);
+    await expectGatedGradients(model, tok, 'head', 1, rng);
     const table = rng.float32(2 * C, { normal: 2 });
     const conditionGate = { keys: rng.float32(2 * C, { normal: 1 }), bias: rng.float32(2, { normal: 1 }), site: 'head' as const };
     const prompt = tok.encode('The farmer');
@@ -302,22 +294,8 @@ describe('gated parts per feature', () => {
   it('passes finite differences through a model, and is saved with its parts and read back', async () => {
     const { model, ck } = await load();
     const C = model.config.hiddenSize;
-    const tok = ck.tokenizer;
-    const batch = scoringBatch([{ prompt: tok.encode('The farmer'), response: tok.encode(' would like advice') }], tok.padId);
     const rng = new Rng(29);
-    const inputs = Float32Array.from([1, -0.5]);
-    const result = await gradcheck(
-      be,
-      (table: Tensor, keys: Tensor, bias: Tensor) => sum(tokenLogProbs(model, batch, null, undefined, new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }, 'head', 2).read(inputs, 1)), 1),
-      [
-        { data: rng.float32(4 * C, { normal: 0.1 }), shape: [4, C] },
-        { data: rng.float32(4 * C, { normal: 0.3 }), shape: [4, C] },
-        { data: rng.float32(4, { normal: 0.5 }), shape: [4] },
-      ],
-      { atol: 2e-3, rtol: 2e-2 },
-    );
-    expect(result.messages).toEqual([]);
-    expect(result.ok).toBe(true);
+    await expectGatedGradients(model, ck.tokenizer, 'head', 2, rng);
     const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(4 * C, { normal: 1 }), [4, C]), -2, 'head', 2, 3);
     const back = await readSavedCondition((await policyFiles(model, null, 'tiny', c)).files);
     expect(back?.parts).toBe(2);
