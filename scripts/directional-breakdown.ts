@@ -11,6 +11,9 @@
 // Teacher-forced, per pair: the log-odds log π(x₊) − log π(x₋) of the question's answer with the
 // moved axis at + against at − (other axes +) under u− and under u+, and the base's, averaged over
 // the pairs that turned and those that did not: whether the direction lost to the policy's prior.
+// The other axes, per (pair, other axis of the question), in bins of that axis's |u_j| (the same
+// at u− and u+): held (the same pole in both answers), how often both answers follow sign(u_j),
+// and why the rest failed: an unreadable answer, the axis absent from one, or its pole flipped.
 import { judgePlan, splitQuestions } from '../src/experiments/policy/directional';
 import { contextOf, generateAnswers, responseLogps } from '../src/experiments/policy/evaluate';
 import { promptIds, responseIds } from '../src/experiments/policy/prompts';
@@ -96,11 +99,34 @@ plan.forEach((p, i) => {
     if (b.parsed && b.readings[k] === lo.readings[k]) n.stayedAtBase++;
   }
 });
+const pc = (a: number, b: number) => `${a}/${b} (${b ? ((100 * a) / b).toFixed(1) : '–'}%)`;
+// The other axes' hold by the size of their own component.
+const bins = [0.1, 0.2, 0.3, Infinity];
+const hold = bins.map(() => ({ n: 0, held: 0, followed: 0, unreadable: 0, absent: 0, flipped: 0 }));
+plan.forEach((p, i) => {
+  const k = axisOf(p.question, p.objective);
+  const [lo, hi] = [answers.texts[2 * i], answers.texts[2 * i + 1]].map((t) => parseAnswer(p.question, t));
+  p.question.axes.forEach((axis, j) => {
+    if (j === k) return;
+    const uj = p.minus[objectives.indexOf(axis)] ?? 0;
+    const t = hold[bins.findIndex((b) => Math.abs(uj) < b)];
+    t.n++;
+    if (!(lo.parsed && lo.onTopic && hi.parsed && hi.onTopic)) return void t.unreadable++;
+    const [a, b] = [lo.readings[j], hi.readings[j]];
+    if (a === b && (a === 1 || a === -1)) {
+      t.held++;
+      if (a === Math.sign(uj)) t.followed++;
+    } else if (a === 'absent' || b === 'absent') t.absent++;
+    else t.flipped++;
+  });
+});
+hold.forEach((t, b) => {
+  console.log(`other axes with |u_j| ${b ? `≥ ${bins[b - 1]}` : ''}${b && bins[b] !== Infinity ? ' and ' : ''}${bins[b] !== Infinity ? `< ${bins[b]}` : ''}: n ${t.n}; held ${pc(t.held, t.n)}, both at sign(u_j) ${t.followed}; failed: unreadable ${t.unreadable}, absent ${t.absent}, flipped or conflicting ${t.flipped}`);
+});
 const baseUnreadable = questions.filter((q) => {
   const b = parseAnswer(q, baseOf.get(q.id)!);
   return !(b.parsed && b.onTopic);
 });
-const pc = (a: number, b: number) => `${a}/${b} (${b ? ((100 * a) / b).toFixed(1) : '–'}%)`;
 console.log(`${runId}: ${judgeOn} questions (${questions.length}), ${plan.length} pairs, ${n.answers} answers`);
 console.log(`the base policy's own greedy answer (no direction) is unreadable on ${pc(baseUnreadable.length, questions.length)} of these questions${baseUnreadable.length ? ` (${baseUnreadable.map((q) => q.id).join(', ')})` : ''}`);
 console.log(`answers: unreadable ${pc(n.unreadable, n.answers)}; with another question's core or elaboration ${pc(n.otherQuestion, n.answers)}; with a sentence of an axis the question lacks ${pc(n.offAxis, n.answers)} (readable ones ${n.offAxisReadable}); readable with the moved axis absent ${pc(n.absent, n.answers)}`);

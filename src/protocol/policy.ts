@@ -112,6 +112,13 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    * other pole on another).
    */
   gateParts: number;
+  /**
+   * How the `embedding` placement's policy reads the direction's components: 0, as given (u_k);
+   * s > 0, as tanh(s · u_k), so a small component asks for its pole almost as firmly as a large
+   * one, as the reward u · r(x) does (its best answer follows the sign of every component). Saved
+   * with the table, so the judge and Compare read directions the same way.
+   */
+  squash: number;
   /** Where a gated read's gate biases start (0: every gate half open; negative: mostly closed, so a gate opens only where training asks). */
   gateBias: number;
   /**

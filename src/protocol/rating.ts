@@ -17,6 +17,8 @@ export interface ModelOption {
   why?: string;
   /** A directional policy (issue 13, item 4): the objectives its direction runs over, in prompt order. */
   objectives?: string[];
+  /** A directional policy that reads each component as tanh(squash · u_k) (method.squash); absent: as given. */
+  squash?: number;
 }
 
 export interface ColumnSpec {

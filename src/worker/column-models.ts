@@ -89,7 +89,7 @@ export async function columnModels(): Promise<ModelOption[]> {
       available: loaded !== null && loaded.info.source !== 'builtin',
       why: loaded && loaded.info.source !== 'builtin' ? undefined : 'load a checkpoint in the Models panel first',
       // A saved directional policy's folder: Compare shows its direction sliders.
-      ...(loaded?.policy?.directional ? { objectives: loaded.policy.directional.objectives } : {}),
+      ...(loaded?.policy?.directional ? { objectives: loaded.policy.directional.objectives, ...(loaded.policy.directional.squash ? { squash: loaded.policy.directional.squash } : {}) } : {}),
     },
     ...(await policyColumnOptions()),
     ...(await onnxColumnOptions()),

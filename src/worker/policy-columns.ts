@@ -53,6 +53,7 @@ export async function policyColumnOptions(): Promise<ModelOption[]> {
         about: `trained in the Policies view: ${a.method}; persona shown: ${a.conditioning}; ${a.training}; ${r.createdAt}`,
         available,
         ...(a.directional ? { objectives: a.directional.objectives } : {}),
+        ...(a.directional && r.spec.arms[i].method.kind === 'directional-dpo' && r.spec.arms[i].method.squash > 0 ? { squash: r.spec.arms[i].method.squash } : {}),
         why: available ? undefined : a.status === 'done' ? 'its weights are not in this browser (a record imported from a file, or trained before the app kept policies): run it again here' : `not trained yet (${a.status}): resume the run in the Policies view`,
       });
     });

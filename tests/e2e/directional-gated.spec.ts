@@ -3,7 +3,8 @@
 // in the real app, headless Chromium, cpu backend, toy size: the spec builder shows the choice and
 // the user moves the gates to the LM head (conditionRead "gated-head"), the run trains the table and
 // its gate and judges with them, and in Compare the policy's column regenerates when a slider moves
-// the direction (the gate, its site and its 2 parts per objective travel with the saved policy).
+// the direction (the gate, its site, its 2 parts per objective and its squashed inputs travel with
+// the saved policy).
 import { expect, test } from '@playwright/test';
 import { loadSpec, openPolicies } from './policy-setup';
 import { screenshot } from './screenshot';
@@ -34,12 +35,14 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await page.getByLabel('Gated parts per objective').fill('2');
   // The gates may start mostly closed, so that one opens only where training asks for it.
   await page.getByLabel('Gate bias at the start (0: half open)').fill('-1');
+  // Each component read through tanh(2 · u_k): a small component asks for its pole almost as firmly as a large one.
+  await page.getByLabel('Squash each component: read tanh(s · u_k) (0: as given)').fill('2');
   await page.getByLabel('Each position reads').scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-directional-gated-fields');
   await page.getByLabel('Backend').selectOption('cpu');
   await page.getByTestId('policy-run-start').click();
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
-  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head, 2 parts per objective starting at bias -1');
+  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head, 2 parts per objective starting at bias -1; components read as tanh(2 u_k)');
   const judge = page.getByTestId('policy-directional').getByTestId('mop-directional-judge-gated');
   // The same judge on two questions it trained on: fit beside transfer.
   await expect(page.getByTestId('policy-directional-fit')).toContainText(/^On 2 of the questions it trained on, with new directions of the same kind: the pole turns − → \+ in \d+(\.\d)?% \[/);
@@ -62,7 +65,8 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await expect(sliders.getByRole('slider')).toHaveCount(10);
   expect((await page.getByTestId('answer-2-1').locator('.compare-answer').innerText()).trim().length).toBeGreaterThan(10);
   await sliders.getByRole('slider', { name: 'formality' }).fill('-0.6');
-  await expect(column.getByTestId('direction-read-2')).toContainText('formality -1.00, detail 0.00');
+  await expect(column.getByTestId('direction-read-2')).toContainText('formality -0.96, detail 0.00');
+  await expect(column.getByTestId('direction-read-2')).toContainText('(tanh(2 · u_k) of the unit direction u)');
   await expect(column).toHaveAttribute('data-direction', '-0.6,0,0,0,0,0,0,0,0,0', { timeout: 300_000 });
   await expect(page.getByTestId('run-meta')).toBeVisible({ timeout: 300_000 });
   await expect(page.getByTestId('answer-2-1').getByTestId('truth')).toContainText('True utility');

@@ -52,7 +52,7 @@ async function expectGatedGradients(model: LlamaModel, tok: TextTokenizer, site:
   const inputs = Float32Array.from([1, -0.5, 0.3, 2]);
   const result = await gradcheck(
     be,
-    (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { keys, bias }, site, parts).read(inputs, 2)),
+    (table: Tensor, keys: Tensor, bias: Tensor) => logps(new ConditionEmbedding(be, ['x', 'y'], C, table, { gate: { keys, bias }, site, parts }).read(inputs, 2)),
     [
       { data: rng.float32(rows * C, { normal: 0.1 }), shape: [rows, C] },
       { data: rng.float32(rows * C, { normal: 0.3 }), shape: [rows, C] },
@@ -98,7 +98,7 @@ describe('gated condition', () => {
   it("a gated embedding's parts are x_f · table_f (the host helper agrees); forward() refuses it", async () => {
     const rng = new Rng(3);
     const table = rng.float32(3 * 4, { normal: 1 });
-    const c = new ConditionEmbedding(be, ['a', 'b', 'c'], 4, be.fromData(table, [3, 4]), true);
+    const c = new ConditionEmbedding(be, ['a', 'b', 'c'], 4, be.fromData(table, [3, 4]), { gate: true });
     const x = Float32Array.from([0.5, 0, -2]);
     const read = c.read(x, 1);
     if (!('values' in read)) throw new Error('expected a gated condition');
@@ -113,9 +113,9 @@ describe('gated condition', () => {
     read.values.dispose();
     expect(() => c.forward(x, 1)).toThrow(ConditionInputError);
     expect(() => conditionParts(table, 4, [[1, 2]])).toThrow(ConditionInputError);
-    expect(() => new ConditionEmbedding(be, ['a'], 4, null, { keys: be.zeros([2, 4]), bias: be.zeros([1]) })).toThrow(ConditionInputError);
+    expect(() => new ConditionEmbedding(be, ['a'], 4, null, { gate: { keys: be.zeros([2, 4]), bias: be.zeros([1]) } })).toThrow(ConditionInputError);
     // A number starts every gate's bias there (keys at zero).
-    const closed = new ConditionEmbedding(be, ['a', 'b'], 4, null, -2.5);
+    const closed = new ConditionEmbedding(be, ['a', 'b'], 4, null, { gate: -2.5 });
     expect(Array.from((await closed.gate!.bias.data()) as Float32Array)).toEqual([-2.5, -2.5]);
     expect(Array.from((await closed.gate!.keys.data()) as Float32Array).every((v) => v === 0)).toBe(true);
     closed.dispose();
@@ -127,7 +127,7 @@ describe('gated condition', () => {
     const C = model.config.hiddenSize;
     const logps = twoRowLogps(model, ck.tokenizer);
     const rng = new Rng(9);
-    const zero = new ConditionEmbedding(be, ['x', 'y'], C, null, { keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.fromData(rng.float32(2, { normal: 1 }), [2]) });
+    const zero = new ConditionEmbedding(be, ['x', 'y'], C, null, { gate: { keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.fromData(rng.float32(2, { normal: 1 }), [2]) } });
     const plain = noGrad(() => tidy(() => logps(null)));
     const withZero = noGrad(() => tidy(() => logps(zero.read(Float32Array.from([1, -0.5, 0.3, 2]), 2))));
     expect(Array.from((await withZero.data()) as Float32Array)).toEqual(Array.from((await plain.data()) as Float32Array));
@@ -168,8 +168,10 @@ describe('gated condition', () => {
     const C = model.config.hiddenSize;
     const rng = new Rng(2);
     const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), {
-      keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]),
-      bias: be.fromData(Float32Array.from([0.25, -1]), [2]),
+      gate: {
+        keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]),
+        bias: be.fromData(Float32Array.from([0.25, -1]), [2]),
+      },
     });
     const back = await readSavedCondition((await policyFiles(model, null, 'tiny', c)).files);
     expect(back?.features).toEqual(['formality', 'detail']);
@@ -236,7 +238,7 @@ describe('gated condition read at the head', () => {
     const C = model.config.hiddenSize;
     const rng = new Rng(4);
     const gated = (site: 'head' | 'blocks') =>
-      new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), { keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.zeros([2]) }, site);
+      new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), { gate: { keys: be.fromData(rng.float32(2 * C, { normal: 1 }), [2, C]), bias: be.zeros([2]) }, site });
     const head = gated('head');
     const back = await readSavedCondition((await policyFiles(model, null, 'tiny', head)).files);
     expect(back?.gate?.site).toBe('head');
@@ -266,7 +268,7 @@ describe('gated parts per feature', () => {
     const [F, M, C] = [3, 2, 4];
     const table = rng.float32(F * M * C, { normal: 1 });
     const keys = rng.float32(F * M * C, { normal: 1 });
-    const c = new ConditionEmbedding(be, ['a', 'b', 'c'], C, be.fromData(table, [F * M, C]), { keys: be.fromData(keys, [F * M, C]), bias: be.zeros([F * M]) }, 'head', M);
+    const c = new ConditionEmbedding(be, ['a', 'b', 'c'], C, be.fromData(table, [F * M, C]), { gate: { keys: be.fromData(keys, [F * M, C]), bias: be.zeros([F * M]) }, site: 'head', parts: M });
     const x = Float32Array.from([0.5, 0, -2]);
     const read = c.read(x, 1);
     if (!('values' in read)) throw new Error('expected a gated condition');
@@ -279,16 +281,16 @@ describe('gated parts per feature', () => {
     read.values.dispose();
     c.dispose();
     // A new gate with parts: keys seeded, small and different part to part (zero keys would keep the parts equal forever).
-    const fresh = new ConditionEmbedding(be, ['a', 'b'], 16, null, -1, 'head', 3, 7);
+    const fresh = new ConditionEmbedding(be, ['a', 'b'], 16, null, { gate: -1, site: 'head', parts: 3, seed: 7 });
     const k = (await fresh.gate!.keys.data()) as Float32Array;
     expect(k).toHaveLength(2 * 3 * 16);
     expect(Array.from(k.subarray(0, 16))).not.toEqual(Array.from(k.subarray(16, 32)));
     expect(Math.max(...k.map(Math.abs))).toBeLessThan(2);
-    const again = new ConditionEmbedding(be, ['a', 'b'], 16, null, -1, 'head', 3, 7);
+    const again = new ConditionEmbedding(be, ['a', 'b'], 16, null, { gate: -1, site: 'head', parts: 3, seed: 7 });
     expect(Array.from((await again.gate!.keys.data()) as Float32Array)).toEqual(Array.from(k));
     for (const e of [fresh, again]) e.dispose();
-    expect(() => new ConditionEmbedding(be, ['a'], 4, null, false, 'blocks', 2)).toThrow(ConditionInputError);
-    expect(() => new ConditionEmbedding(be, ['a'], 4, be.zeros([1, 4]), true, 'head', 2)).toThrow(ConditionInputError);
+    expect(() => new ConditionEmbedding(be, ['a'], 4, null, { gate: false, site: 'blocks', parts: 2 })).toThrow(ConditionInputError);
+    expect(() => new ConditionEmbedding(be, ['a'], 4, be.zeros([1, 4]), { gate: true, site: 'head', parts: 2 })).toThrow(ConditionInputError);
   });
 
   it('passes finite differences through a model, and is saved with its parts and read back', async () => {
@@ -296,7 +298,7 @@ describe('gated parts per feature', () => {
     const C = model.config.hiddenSize;
     const rng = new Rng(29);
     await expectGatedGradients(model, ck.tokenizer, 'head', 2, rng);
-    const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(4 * C, { normal: 1 }), [4, C]), -2, 'head', 2, 3);
+    const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(rng.float32(4 * C, { normal: 1 }), [4, C]), { gate: -2, site: 'head', parts: 2, seed: 3 });
     const back = await readSavedCondition((await policyFiles(model, null, 'tiny', c)).files);
     expect(back?.parts).toBe(2);
     expect(back?.features).toEqual(['formality', 'detail']);
@@ -316,6 +318,57 @@ describe('gated parts per feature', () => {
     expect((await readSavedCondition(file('2', 4)))?.parts).toBe(2);
     await expect(readSavedCondition(file('2', 2))).rejects.toThrow(SavedConditionError);
     await expect(readSavedCondition(file('two', 4))).rejects.toThrow(/gate_parts/);
+    c.dispose();
+    model.dispose();
+  });
+});
+
+describe('squashed inputs', () => {
+  it('reads each input as tanh(s · x), gated or not, on the device and on the host; refuses a negative s', async () => {
+    const rng = new Rng(31);
+    const [F, M, C] = [3, 2, 4];
+    const x = Float32Array.from([0.05, -0.7, 0]);
+    const squashed = x.map((v) => Math.tanh(3 * v));
+    const table = rng.float32(F * M * C, { normal: 1 });
+    const keys = rng.float32(F * M * C, { normal: 1 });
+    const gate = () => ({ keys: be.fromData(keys, [F * M, C]), bias: be.zeros([F * M]) });
+    const gated = new ConditionEmbedding(be, ['a', 'b', 'c'], C, be.fromData(table, [F * M, C]), { gate: gate(), site: 'head', parts: M, squash: 3 });
+    const plainGated = new ConditionEmbedding(be, ['a', 'b', 'c'], C, be.fromData(table, [F * M, C]), { gate: gate(), site: 'head', parts: M });
+    const values = async (c: ConditionEmbedding, inputs: Float32Array) => {
+      const r = c.read(inputs, 1);
+      if (!('values' in r)) throw new Error('expected a gated condition');
+      return Array.from((await r.values.data()) as Float32Array);
+    };
+    const got = await values(gated, x);
+    expect(got).toEqual(await values(plainGated, squashed));
+    expect(got).not.toEqual(await values(plainGated, x));
+    const host = conditionRows({ table, width: C, gate: { keys, bias: new Float32Array(F * M), site: 'head' }, parts: M, squash: 3 }, [x]);
+    Array.from(host).forEach((v, i) => expect(v).toBeCloseTo(got[i], 6));
+    // Without a gate: the sum over features of tanh(s · x_f) · table_f.
+    const flat = table.subarray(0, F * C);
+    const sum = new ConditionEmbedding(be, ['a', 'b', 'c'], C, be.fromData(flat, [F, C]), { squash: 3 });
+    const v = Array.from((await sum.forward(x, 1).data()) as Float32Array);
+    const want = conditionVectors(flat, C, [squashed]);
+    v.forEach((y, i) => expect(y).toBeCloseTo(want[i], 6));
+    Array.from(conditionRows({ table: flat, width: C, squash: 3 }, [x])).forEach((y, i) => expect(y).toBeCloseTo(want[i], 6));
+    for (const c of [gated, plainGated, sum]) c.dispose();
+    expect(() => new ConditionEmbedding(be, ['a'], 4, null, { squash: -1 })).toThrow(ConditionInputError);
+    expect(() => new ConditionEmbedding(be, ['a'], 4, null, { squash: Number.NaN })).toThrow(ConditionInputError);
+  });
+
+  it('is saved with the table and read back; a file without it reads inputs as given; a bad value is refused', async () => {
+    const { model } = await load();
+    const C = model.config.hiddenSize;
+    const c = new ConditionEmbedding(be, ['formality', 'detail'], C, be.fromData(new Rng(37).float32(2 * C, { normal: 1 }), [2, C]), { gate: true, site: 'head', squash: 2.5 });
+    const back = await readSavedCondition((await policyFiles(model, null, 'tiny', c)).files);
+    expect(back?.squash).toBe(2.5);
+    expect((await readSavedCondition((await policyFiles(model, null, 'tiny', back)).files))?.squash).toBe(2.5);
+    const file = (metadata: Record<string, string>) => ({
+      [CONDITION_FILE]: writeSafetensors([{ name: 'condition.table', shape: [2, 2], data: new Float32Array(4) }], { features: '["a","b"]', ...metadata }),
+    });
+    expect((await readSavedCondition(file({})))?.squash).toBeUndefined();
+    await expect(readSavedCondition(file({ input_squash: 'strong' }))).rejects.toThrow(/input_squash/);
+    await expect(readSavedCondition(file({ input_squash: '-1' }))).rejects.toThrow(SavedConditionError);
     c.dispose();
     model.dispose();
   });

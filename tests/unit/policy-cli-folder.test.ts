@@ -17,6 +17,7 @@ import { QUESTIONS } from '../../src/data';
 import { columnModels, resolve } from '../../src/worker/column-models';
 import { generateColumns } from '../../src/worker/columns';
 import { compareDataset, loadPickedModel } from '../../src/worker/models';
+import { directionSummary } from '../../src/ui/compare/direction-summary';
 
 const TINY = 'tests/fixtures/tiny-checkpoint/llama-f32';
 
@@ -72,22 +73,28 @@ describe('a CLI-saved policy folder as a Compare column', () => {
       seed: 2,
       base: { kind: 'path', path: TINY },
       data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-      arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1.5, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+      arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1.5, squash: 2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
       eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
     };
     const { folder, names, files } = await savedByCli(spec, '0-dir');
     expect(names).toContain(CONDITION_FILE);
     const card = parsePolicyCard(await readFile(join(folder, POLICY_CARD), 'utf8'))!;
     const saved = (await readSavedCondition({ [CONDITION_FILE]: new Uint8Array(await readFile(join(folder, CONDITION_FILE))) }))!;
-    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5 });
+    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5, squash: 2 });
+    expect(saved.squash).toBe(2);
 
     await loadPickedModel(files, undefined, 'cpu');
-    expect((await columnModels()).find((o) => o.id === 'loaded')?.objectives).toEqual(saved.features);
+    const option = (await columnModels()).find((o) => o.id === 'loaded');
+    expect(option?.objectives).toEqual(saved.features);
+    // The sliders say what the policy reads: each component of the unit direction through tanh(2 · u_k).
+    expect(option?.squash).toBe(2);
+    expect(directionSummary(saved.features, saved.features.map((_, k) => (k === 0 ? -1 : 0)), option?.squash)).toBe(`${saved.features[0]} -0.96, ${saved.features.slice(1).map((f) => `${f} 0.00`).join(', ')} (tanh(2 · u_k) of the unit direction u)`);
     const column = await resolve('loaded');
     expect(column.policy?.objectives).toEqual(saved.features);
     expect(column.policy?.placement).toBe('embedding');
     expect(column.policy?.guidance).toBe(1.5);
     expect(column.policy?.condition?.table).toEqual(saved.table);
+    expect(column.policy?.condition?.squash).toBe(2);
     const persona = compareDataset().personas[0];
     const direction = saved.features.map((_, k) => (k === 0 ? 1 : 0));
     const out = await generateColumns({ instructionId: QUESTIONS[0].id, columns: [{ modelId: 'loaded', personaId: persona.id, direction }], samples: 1, seed: 1, temperature: 0, topP: 1, maxNewTokens: 6 });

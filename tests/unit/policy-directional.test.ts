@@ -73,6 +73,10 @@ describe('directional policy spec', () => {
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated-head' })] }).arms[0].method).toMatchObject({ gateParts: 1 });
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', gateParts: 2 })] })).toBe('arms[0].method.gateParts');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', gateParts: 9 })] })).toBe('arms[0].method.gateParts');
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ squash: 0 });
+    expect(fieldPath({ arms: [dirArm({ placement: 'system', squash: 3 })] })).toBe('arms[0].method.squash');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', squash: 3, personas: true })] })).toBe('arms[0].method.squash');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', squash: -1 })] })).toBe('arms[0].method.squash');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', gateBias: -2 })] })).toBe('arms[0].method.gateBias');
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionRead: 'gated', gateBias: -11 })] })).toBe('arms[0].method.gateBias');
   });
@@ -339,15 +343,16 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(table!.gate!.site).toBe('blocks');
   }, 300_000);
 
-  it('conditionRead gated-head with 2 parts per objective: read at the LM head, saved with its site and parts, named in the arm line', async () => {
-    const { record, saved } = await runSavedToy('dir-head-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated-head', gateParts: 2, gateBias: -1, conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
+  it('conditionRead gated-head with 2 parts per objective, squashed: read at the LM head, saved with its site, parts and squash, named in the arm line', async () => {
+    const { record, saved } = await runSavedToy('dir-head-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated-head', gateParts: 2, gateBias: -1, squash: 2, conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
     expect(record.status, record.error?.message).toBe('done');
-    expect(record.arms[0].method).toMatch(/learned gates at the LM head, 2 parts per objective starting at bias -1/);
+    expect(record.arms[0].method).toMatch(/learned gates at the LM head, 2 parts per objective starting at bias -1; components read as tanh\(2 u_k\)/);
     const d = record.arms[0].directional!;
     expect(d.overall.flipped.n).toBeGreaterThan(0);
     const table = await readSavedCondition(saved[0]);
     expect(table!.gate!.site).toBe('head');
     expect(table!.parts).toBe(2);
+    expect(table!.squash).toBe(2);
     expect(table!.table).toHaveLength(2 * d.objectives.length * table!.width);
     expect(table!.table.some((x) => Math.abs(x) > 1e-3)).toBe(true);
     expect(Array.from(table!.gate!.bias).every((b) => Math.abs(b + 1) < 0.1)).toBe(true);

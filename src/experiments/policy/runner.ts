@@ -104,7 +104,7 @@ export function methodName(m: PolicyArmSpec['method']): string {
     case 'rloo':
       return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'directional-dpo':
-      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x)${m.conditionRead !== 'everywhere' ? `; each position reads the objectives through learned gates${m.conditionRead === 'gated-head' ? ' at the LM head' : ''}${m.gateParts > 1 ? `, ${m.gateParts} parts per objective` : ''}${m.gateBias ? ` starting at bias ${m.gateBias}` : ''}` : ''})`;
+      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x)${m.conditionRead !== 'everywhere' ? `; each position reads the objectives through learned gates${m.conditionRead === 'gated-head' ? ' at the LM head' : ''}${m.gateParts > 1 ? `, ${m.gateParts} parts per objective` : ''}${m.gateBias ? ` starting at bias ${m.gateBias}` : ''}` : ''}${m.squash > 0 ? `; components read as tanh(${m.squash} u_k)` : ''})`;
     case 'roleplay':
       return 'roleplay (no training)';
     default:
@@ -725,7 +725,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
   const rows = new Map<string, PreferenceRow>();
   // Placement `embedding`: the direction is no text but the policy's learned u · E, read by every block (LlamaModel's condition).
   const embedded = m.placement === 'embedding';
-  const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize, null, m.conditionRead === 'everywhere' ? false : m.gateBias, m.conditionRead === 'gated-head' ? 'head' : 'blocks', m.gateParts, spec.seed) : null;
+  const condition = embedded ? new ConditionEmbedding(env.backend, kept.objectives, engineBase(sh, a).model.config.hiddenSize, null, { gate: m.conditionRead === 'everywhere' ? false : m.gateBias, site: m.conditionRead === 'gated-head' ? 'head' : 'blocks', parts: m.gateParts, seed: spec.seed, squash: m.squash }) : null;
   owned.condition = condition;
   let dropped = 0;
   for (const p of made.pairs) {

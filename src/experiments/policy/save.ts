@@ -49,6 +49,7 @@ async function conditionFile(c: ConditionEmbedding | HostCondition): Promise<Uin
   const metadata: Record<string, string> = { format: 'pt', features: JSON.stringify(host.features) };
   if (host.gate) metadata.gate_site = host.gate.site ?? 'blocks';
   if ((host.parts ?? 1) > 1) metadata.gate_parts = String(host.parts);
+  if (host.squash) metadata.input_squash = String(host.squash);
   return writeSafetensors([{ name: 'condition.table', shape: [rows, host.width], data: host.table }, ...gate], metadata);
 }
 
@@ -56,7 +57,7 @@ async function conditionFile(c: ConditionEmbedding | HostCondition): Promise<Uin
 export async function hostCondition(c: ConditionEmbedding): Promise<HostCondition & { features: string[] }> {
   const read = async (t: Tensor) => (await t.data()) as Float32Array;
   const gate = c.gate ? { gate: { keys: await read(c.gate.keys), bias: await read(c.gate.bias), site: c.gateSite }, ...(c.gateParts > 1 ? { parts: c.gateParts } : {}) } : {};
-  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...gate };
+  return { features: c.features.slice(), width: c.width, table: await read(c.table), ...gate, ...(c.squash > 0 ? { squash: c.squash } : {}) };
 }
 
 /** A saved policy's conditioning table read back (null when it has none). */
@@ -89,7 +90,10 @@ export async function readSavedCondition(files: PolicyFiles): Promise<(HostCondi
   const site = f.metadata.gate_site ?? 'blocks';
   if (!isGateSite(site)) throw new SavedConditionError(`${CONDITION_FILE}: gate_site is "${site}"; expected "blocks" or "head"`);
   const gate = keys ? { gate: { keys: await f.readFloat32('condition.gate_keys'), bias: await f.readFloat32('condition.gate_bias'), site }, ...(parts > 1 ? { parts } : {}) } : {};
-  return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table'), ...gate };
+  // Files written before squashed inputs existed have no input_squash: their inputs are read as given.
+  const squash = Number(f.metadata.input_squash ?? '0');
+  if (!(Number.isFinite(squash) && squash >= 0 && squash <= 100)) throw new SavedConditionError(`${CONDITION_FILE}: input_squash is "${f.metadata.input_squash}"; expected a number from 0 to 100`);
+  return { features: features as string[], width: info.shape[1], table: await f.readFloat32('condition.table'), ...gate, ...(squash > 0 ? { squash } : {}) };
 }
 
 function isGateSite(s: string): s is GateSite {
@@ -113,16 +117,17 @@ export interface PolicyCard {
   /**
    * A directional policy (method directional-dpo): it reads a direction over these objectives, as
    * text where `placement` says, or as u · E from the folder's CONDITION_FILE (`embedding`),
-   * written with `guidance`. Absent: a persona policy.
+   * written with `guidance`, each component read as tanh(squash · u_k) when `squash` is there.
+   * Absent: a persona policy.
    */
-  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number };
+  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number; squash?: number };
 }
 
 /** The card of arm `arm`; `objectives`: a directional arm's (its reward model's), which the spec alone does not name. */
 export function policyCard(spec: PolicySpec, runId: string, arm: number, objectives?: readonly string[]): PolicyCard {
   const subset = resolveSubset(spec.arms[arm].conditioning);
   const m = spec.arms[arm].method;
-  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance } } : {};
+  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance, ...(m.squash > 0 ? { squash: m.squash } : {}) } } : {};
   return { format: 'persona-lab-policy', version: 1, runId, arm, label: spec.arms[arm].label, base: spec.base.kind, conditioning: { name: subset.name, keys: [...subset.keys] }, styled: spec.base.kind === 'builtin', ...directional };
 }
 
@@ -132,7 +137,7 @@ export function parsePolicyCard(text: string): PolicyCard | null {
     const c = JSON.parse(text) as Partial<PolicyCard>;
     if (c.format !== 'persona-lab-policy' || c.version !== 1 || !Array.isArray(c.conditioning?.keys) || typeof c.styled !== 'boolean') return null;
     const d = c.directional;
-    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0)) return null;
+    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0 && (d.squash === undefined || (typeof d.squash === 'number' && d.squash >= 0)))) return null;
     return c as PolicyCard;
   } catch {
     return null;

@@ -88,6 +88,7 @@ const method = variants<PolicyArmSpec['method']>(
       conditionRead: literal(['everywhere', 'gated', 'gated-head'], { default: 'everywhere' }),
       gateBias: num({ min: -10, max: 10, default: 0 }),
       gateParts: num({ integer: true, min: 1, max: 8, default: 1 }),
+      squash: num({ min: 0, max: 20, default: 0 }),
       guidance: num({ min: 0, max: 20, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
@@ -227,6 +228,12 @@ function crossChecks(s: PolicySpec): void {
     }
     if (a.method.kind === 'directional-dpo' && a.method.gateParts !== 1 && a.method.conditionRead === 'everywhere') {
       throw new SpecError(`arms[${i}].method.gateParts`, `sets the parts per objective of conditionRead "gated" or "gated-head" (this arm's is "everywhere"): set gateParts to 1 or conditionRead to a gated read`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.squash > 0 && a.method.placement !== 'embedding') {
+      throw new SpecError(`arms[${i}].method.squash`, `squashes the components the learned direction vector reads, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set squash to 0 or placement to "embedding"`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.squash > 0 && a.method.personas) {
+      throw new SpecError(`arms[${i}].method.squash`, `is not read by the persona writing and the online arms that continue it yet (they scale each persona's direction to personaStrength): set squash to 0 or personas to false`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.conditionRead !== 'everywhere' && a.method.personas) {
       throw new SpecError(`arms[${i}].method.conditionRead`, `"${a.method.conditionRead}" is not read by the persona writing and the online arms that continue it yet: set conditionRead to "everywhere" or personas to false`);

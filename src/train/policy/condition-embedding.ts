@@ -18,37 +18,61 @@ export class ConditionInputError extends Error {
   override name = 'ConditionInputError';
 }
 
+/**
+ * How a condition table is read. `gate`: false for none, true for a new gate (zero keys and bias:
+ * every position starts reading half of every part), a number for a new gate whose bias starts
+ * there (negative: every gate starts mostly closed), or saved weights. `site`: where the gated
+ * parts are read (LlamaModel's GateSite). `parts`: gated parts per feature, each with its own row,
+ * key and bias, all read with that feature's input (so one objective can tilt different words in
+ * different contexts); with more than one, a new gate's keys start small and random (seeded by
+ * `seed`), or every part would stay the same. `squash`: each input x is read as tanh(squash · x)
+ * (0: as given), so a small component of a direction asks for its pole almost as firmly as a large
+ * one, as the reward u · r(x) does: its best answer follows the sign of every component, whatever
+ * its size.
+ */
+export interface ConditionOptions {
+  gate?: boolean | number | { keys: Tensor; bias: Tensor };
+  site?: GateSite;
+  parts?: number;
+  seed?: number;
+  squash?: number;
+}
+
 export class ConditionEmbedding extends Module {
   readonly table: Tensor;
   /** With a gate, each feature's part is read per position (LlamaModel's GatedCondition): keys [F, C] and bias [F]. */
   readonly gate: { keys: Tensor; bias: Tensor } | null;
+  /** Where the gated parts are read (LlamaModel's GateSite). */
+  readonly gateSite: GateSite;
+  /** Gated parts per feature. */
+  readonly gateParts: number;
+  /** Inputs are read as tanh(squash · x); 0: as given. */
+  readonly squash: number;
   private readonly index: Map<string, number>;
 
   /**
-   * `features` name the table's rows, in order; `width` is the model's hidden size. `gate`: true
-   * for a new gate (zero keys and bias: every position starts reading half of every part), a
-   * number for a new gate whose bias starts there (negative: every gate starts mostly closed), or
-   * saved weights. `gateSite`: where the gated parts are read (LlamaModel's GateSite). `gateParts`:
-   * gated parts per feature, each with its own row, key and bias, all read with that feature's
-   * input (so one objective can tilt different words in different contexts); with more than one,
-   * a new gate's keys start small and random (seeded by `seed`), or every part would stay the same.
+   * `features` name the table's rows, in order; `width` is the model's hidden size; `table`: saved
+   * weights, or null for a new table of zeros. The options (ConditionOptions) say how the table is
+   * read: through a gate or not, where, in how many parts, and whether the inputs are squashed.
    */
   constructor(
     readonly backend: Backend,
     readonly features: readonly string[],
     readonly width: number,
     table: Tensor | null = null,
-    gate: boolean | number | { keys: Tensor; bias: Tensor } = false,
-    readonly gateSite: GateSite = 'blocks',
-    readonly gateParts = 1,
-    seed = 1,
+    options: ConditionOptions = {},
   ) {
     super();
+    const { gate = false, site = 'blocks', parts = 1, seed = 1, squash = 0 } = options;
+    this.gateSite = site;
+    this.gateParts = parts;
+    this.squash = squash;
     if (new Set(features).size !== features.length) throw new ConditionInputError('condition embedding: feature names repeat');
-    if (!Number.isInteger(gateParts) || gateParts < 1 || (gateParts > 1 && gate === false)) throw new ConditionInputError(`condition embedding: ${gateParts} parts per feature (a whole number, more than 1 only with a gate)`);
-    const rows = features.length * gateParts;
+    if (!Number.isInteger(parts) || parts < 1 || (parts > 1 && gate === false)) throw new ConditionInputError(`condition embedding: ${parts} parts per feature (a whole number, more than 1 only with a gate)`);
+    if (!(squash >= 0 && Number.isFinite(squash))) throw new ConditionInputError(`condition embedding: squash ${squash} (0 or a positive number)`);
+    const rows = features.length * parts;
     if (table && (table.rank !== 2 || table.shape[0] !== rows || table.shape[1] !== width)) {
-      throw new ConditionInputError(`condition embedding: a table of shape [${table.shape.join(', ')}] for ${features.length} features${gateParts > 1 ? ` x ${gateParts} parts` : ''} of width ${width}`);
+      throw new ConditionInputError(`condition embedding: a table of shape [${table.shape.join(', ')}] for ${features.length} features${parts > 1 ? ` x ${parts} parts` : ''} of width ${width}`);
     }
     this.index = new Map(features.map((f, i) => [f, i]));
     this.table = this.param('table', table ?? backend.zeros([rows, width]));
@@ -59,7 +83,7 @@ export class ConditionEmbedding extends Module {
     else if (typeof gate === 'object') this.gate = { keys: this.param('gate_keys', gate.keys), bias: this.param('gate_bias', gate.bias) };
     else {
       // h is an RMS-normalized row, so keys of scale 1/sqrt(width) give each part a gate logit of about ±1.
-      const keys = gateParts > 1 ? backend.fromData(new Rng(fnv1a32(`${seed}:condition-gate-keys`)).float32(rows * width, { normal: 1 / Math.sqrt(width) }), [rows, width]) : backend.zeros([rows, width]);
+      const keys = parts > 1 ? backend.fromData(new Rng(fnv1a32(`${seed}:condition-gate-keys`)).float32(rows * width, { normal: 1 / Math.sqrt(width) }), [rows, width]) : backend.zeros([rows, width]);
       this.gate = { keys: this.param('gate_keys', keys), bias: this.param('gate_bias', backend.fromData(new Float32Array(rows).fill(gate === true ? 0 : gate), [rows])) };
     }
   }
@@ -78,8 +102,9 @@ export class ConditionEmbedding extends Module {
   read(inputs: Float32Array, B: number): Tensor | GatedCondition {
     const F = this.features.length;
     if (inputs.length !== B * F) throw new ConditionInputError(`condition embedding: ${inputs.length} inputs for ${B} rows of ${F} features`);
-    if (this.gate) return { values: mul(this.backend.fromData(repeatInputs(inputs, this.gateParts), [B, F * this.gateParts, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias, site: this.gateSite };
-    return reshape(matmul(this.backend.fromData(inputs, [B, F]), this.table), [B, 1, this.width]);
+    const x = squashInputs(inputs, this.squash);
+    if (this.gate) return { values: mul(this.backend.fromData(repeatInputs(x, this.gateParts), [B, F * this.gateParts, 1]), this.table), keys: this.gate.keys, bias: this.gate.bias, site: this.gateSite };
+    return reshape(matmul(this.backend.fromData(x, [B, F]), this.table), [B, 1, this.width]);
   }
 
   /** One input per feature: 1 for each of the persona's values that has a row, 0 elsewhere. */
@@ -145,6 +170,11 @@ export function repeatInputs(x: readonly number[] | Float32Array, parts: number)
   return out;
 }
 
+/** Inputs as a table with `squash` reads them: tanh(squash · x) each, or as given for 0. */
+export function squashInputs(x: Float32Array, squash: number): Float32Array {
+  return squash > 0 ? x.map((v) => Math.tanh(squash * v)) : x;
+}
+
 /** A trained table read to the host ([F x parts, C] row-major), with its gate when it has one: what generation and Compare read. */
 export interface HostConditionTable {
   table: Float32Array;
@@ -152,12 +182,15 @@ export interface HostConditionTable {
   gate?: HostConditionGate;
   /** Gated rows per feature (absent: 1). */
   parts?: number;
+  /** Inputs read as tanh(squash · x) (absent: as given). */
+  squash?: number;
 }
 
-/** A row per input of a table on the host, as a policy reads it: conditionParts with a gate, conditionVectors without. */
+/** A row per input of a table on the host, as a policy reads it: conditionParts with a gate, conditionVectors without (inputs squashed first when the table says so). */
 export function conditionRows(c: HostConditionTable, inputs: readonly (readonly number[] | Float32Array)[]): Float32Array {
   const parts = c.parts ?? 1;
-  return c.gate ? conditionParts(c.table, c.width, parts > 1 ? inputs.map((x) => repeatInputs(x, parts)) : inputs) : conditionVectors(c.table, c.width, inputs);
+  const read = c.squash ? inputs.map((x) => squashInputs(Float32Array.from(x), c.squash!)) : inputs;
+  return c.gate ? conditionParts(c.table, c.width, parts > 1 ? read.map((x) => repeatInputs(x, parts)) : read) : conditionVectors(c.table, c.width, read);
 }
 
 /** Equal-length rows stacked row-major: the batch a forward of those rows reads. */

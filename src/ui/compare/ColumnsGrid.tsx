@@ -49,8 +49,8 @@ export function ColumnsGrid({ catalog }: { catalog: CompareCatalog }) {
               </header>
               {(() => {
                 // A directional policy: sliders over its objectives (the live column, not the request's).
-                const objectives = models.find((m) => m.id === c.modelId)?.objectives;
-                return objectives ? <DirectionSliders column={i} objectives={objectives} /> : null;
+                const option = models.find((m) => m.id === c.modelId);
+                return option?.objectives ? <DirectionSliders column={i} objectives={option.objectives} squash={option.squash} /> : null;
               })()}
               {persona && persona.tastes.length > 0 && (
                 <p className="compare-column__tastes">

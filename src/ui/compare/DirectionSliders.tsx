@@ -5,23 +5,11 @@
 // being written regenerates once they are done.
 import { useEffect, useId, useRef } from 'react';
 import { useColumns, useColumnSpecs, useColumnsRun } from '../../store/columns';
+import { directionSummary } from './direction-summary';
 
 const PAUSE_MS = 350;
 
-/** The unit direction the policy reads, as its prompt writes it ("formality +0.60, detail -0.80"). */
-export function directionSummary(objectives: readonly string[], direction: readonly number[]): string {
-  const n = Math.hypot(...direction);
-  if (!(n > 0)) return 'every objective 0.00 (no direction)';
-  // As the prompt writes it: two decimals, signed, zero unsigned.
-  return objectives
-    .map((o, k) => {
-      const v = direction[k] / n;
-      return `${o} ${Math.abs(v) < 0.005 ? '0.00' : `${v > 0 ? '+' : '-'}${Math.abs(v).toFixed(2)}`}`;
-    })
-    .join(', ');
-}
-
-export function DirectionSliders({ column, objectives }: { column: number; objectives: readonly string[] }) {
+export function DirectionSliders({ column, objectives, squash = 0 }: { column: number; objectives: readonly string[]; squash?: number }) {
   const spec = useColumnSpecs()[column];
   const running = useColumnsRun().kind === 'running';
   const base = useId();
@@ -61,7 +49,7 @@ export function DirectionSliders({ column, objectives }: { column: number; objec
         ))}
       </div>
       <p className="muted compare-direction__read" data-testid={`direction-read-${column + 1}`}>
-        The policy reads: {directionSummary(objectives, direction)}
+        The policy reads: {directionSummary(objectives, direction, squash)}
       </p>
     </fieldset>
   );
