@@ -93,7 +93,7 @@ describe('directional policy spec', () => {
   });
 
   it('the directional preset validates', () => {
-    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 16, conditionLr: 3e-2, placement: 'embedding', conditionRead: 'gated-head', gateParts: 4, rewardModel: null, judge: { fitQuestions: 14 } });
+    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 32, conditionLr: 3e-2, placement: 'embedding', conditionRead: 'gated-head', gateParts: 4, directions: 'axis', squash: 0, rewardModel: null, judge: { fitQuestions: 14 } });
     expect(policyPresetSpec('directional').arms[0].train).toMatchObject({ mode: 'lora', lr: 2e-4, maxPairs: 1600, epochs: 2 });
   });
 });
