@@ -21,6 +21,7 @@ import { CancelledError, stepsFor, trainLoop } from '../train/loop';
 import { keptModelBytes, type RunStore } from './runs/store';
 import { BagScorer } from './scorers/bag-scorer';
 import { ModelUnavailableError, type LmLoader, type LoadedLm, type OnnxLoader, type PromptLm } from './lm/loaded';
+import { etaSeconds } from './runs/eta';
 
 export interface RunnerEnv {
   backend: Backend;
@@ -200,10 +201,7 @@ function progressReporter(record: RunRecord, arms: ExpandedArm[], emit: (e: RunE
   const startFraction = record.arms.filter((a) => a.status === 'done').length / arms.length;
   return (arm, phase, within, message) => {
     const fraction = Math.min(1, (arm + within) / arms.length);
-    const doneHere = fraction - startFraction;
-    const elapsed = (Date.now() - started) / 1000;
-    const etaSeconds = doneHere > 0.005 && elapsed > 1 ? (elapsed / doneHere) * (1 - fraction) : null;
-    emit({ kind: 'progress', runId: record.id, arm, arms: arms.length, armLabel: arms[arm]?.label ?? '', phase, fraction, etaSeconds, message });
+    emit({ kind: 'progress', runId: record.id, arm, arms: arms.length, armLabel: arms[arm]?.label ?? '', phase, fraction, etaSeconds: etaSeconds(fraction, startFraction, (Date.now() - started) / 1000), message });
   };
 }
 

@@ -147,7 +147,10 @@ describe('policy runner (tiny checkpoint, cpu)', () => {
     trained.model.dispose();
     base.model.dispose();
     expect(full.judges.rewardModel.status).toBe('missing');
-    expect(events.some((e) => e.kind === 'progress' && e.etaSeconds !== null)).toBe(true);
+    // How much time is left is etaSeconds's (tests/unit/run-eta.test.ts); a toy run may end within the second it needs to say.
+    const progress = events.filter((e) => e.kind === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    for (const e of progress) expect(e.etaSeconds === null || (Number.isFinite(e.etaSeconds) && e.etaSeconds >= 0)).toBe(true);
     expect(events.filter((e) => e.kind === 'metrics')).toHaveLength(12);
     expect(events[events.length - 1]).toMatchObject({ kind: 'result', final: true });
   }, 300_000);

@@ -40,6 +40,7 @@ import { fitKeptMultiObjective, MultiObjectiveScorer, type KeptMultiObjectiveMod
 import { directionalPairs, droppedPair, judgeDirectional, splitQuestions } from './directional';
 import { directionalTurns } from './direction';
 import { personaDirections, PERSONA_DIRECTION_DEFAULTS, questionDirection, tasteSignAgreement } from './persona-direction';
+import { etaSeconds } from '../runs/eta';
 
 export interface PolicyRunnerEnv {
   backend: Backend;
@@ -194,10 +195,7 @@ function startRun(spec: PolicySpec, env: PolicyRunnerEnv, o: PolicyRunOptions, r
     // Within an arm, training is the first TRAIN_SHARE (when it trains).
     progress: (arm, phase, within, message) => {
       const fraction = Math.min(1, (before[arm] ?? 1) + within * (shares[arm] ?? 0));
-      const doneHere = fraction - startFraction;
-      const elapsed = (Date.now() - started) / 1000;
-      const etaSeconds = doneHere > 0.005 && elapsed > 1 ? (elapsed / doneHere) * (1 - fraction) : null;
-      emit({ kind: 'progress', runId: record.id, arm, arms: spec.arms.length, armLabel: spec.arms[arm]?.label ?? '', phase, fraction, etaSeconds, message });
+      emit({ kind: 'progress', runId: record.id, arm, arms: spec.arms.length, armLabel: spec.arms[arm]?.label ?? '', phase, fraction, etaSeconds: etaSeconds(fraction, startFraction, (Date.now() - started) / 1000), message });
     },
   };
 }
