@@ -30,8 +30,8 @@ const DIRECTIONAL_TRAIN = { ...TRAIN, mode: 'lora', lora: { rank: 16, alpha: 32,
  * each at the LM head (the blocks stay the base's), the table at 3e-2 and LoRA at a tenth of exp21's
  * rate, training directions of the judge's kind (one objective at ±0.5–0.9) and RPO α 32: 80.4% of
  * seed 1's held-out pairs turn (exp46, α 16 on directions from the sphere: 73.2%; exp21's recipe:
- * 42.9%), 71.4% at seed 2 (exp46's recipe: 60.7%). The persona writing keeps exp21's read (it does
- * not take a gated one yet).
+ * 42.9%), 71.4% at seeds 2 and 3 (exp46's recipe: 60.7% and 71.4%). The persona writing keeps
+ * exp21's read (it does not take a gated one yet).
  */
 const DIRECTIONAL_HEAD_METHOD = { ...DIRECTIONAL_METHOD, rpoAlpha: 32, conditionLr: 3e-2, conditionRead: 'gated-head', gateParts: 4, directions: 'axis' };
 const DIRECTIONAL_HEAD_TRAIN = { ...DIRECTIONAL_TRAIN, lr: 2e-4 };
@@ -163,7 +163,7 @@ export const POLICY_PRESETS: readonly PolicyPreset[] = [
   {
     name: 'directional',
     title: 'Directional control (a direction over the objectives)',
-    description: 'Issue 13, item 4: a policy that reads a preference direction over the multi-objective reward model\'s objectives as a learned embedding, each objective in 4 parts u_k E_k read at the LM head through learned gates on the final hidden state (the blocks stay the base\'s; E and the gates at lr 3e-2, LoRA r16 on q, v at 2e-4), trained by RPO (DPO + 32 × NLL) on 1,600 pairs labelled by u · r(x) under random directions of the judge\'s kind (one objective at ±0.5–0.9, the rest small; the model\'s best answer in direction u against it with that axis flipped), 2 epochs; judged on 14 held-out questions by moving each objective\'s component from − to +, and on 14 questions it trained on with new directions. exp55 of docs/modelling.md: 80.4% [68.2, 88.7] of held-out answer pairs turn the pole (the target is 80%; exp46\'s recipe: 73.2%; exp21\'s read everywhere: 42.9%; with the direction as text, 0%), the other axes hold in 72.0%; 100% on the questions it trained on; with seed 2\'s held-out questions 71.4% (exp46\'s recipe: 60.7%); 655 s on 1 thread beside another run; rewardModel null fits a reward model in the run first (about 100 s), the CLI takes a kept one (analysis run --keep-model FILE).',
+    description: 'Issue 13, item 4: a policy that reads a preference direction over the multi-objective reward model\'s objectives as a learned embedding, each objective in 4 parts u_k E_k read at the LM head through learned gates on the final hidden state (the blocks stay the base\'s; E and the gates at lr 3e-2, LoRA r16 on q, v at 2e-4), trained by RPO (DPO + 32 × NLL) on 1,600 pairs labelled by u · r(x) under random directions of the judge\'s kind (one objective at ±0.5–0.9, the rest small; the model\'s best answer in direction u against it with that axis flipped), 2 epochs; judged on 14 held-out questions by moving each objective\'s component from − to +, and on 14 questions it trained on with new directions. exp55 of docs/modelling.md: 80.4% [68.2, 88.7] of held-out answer pairs turn the pole (the target is 80%; exp46\'s recipe: 73.2%; exp21\'s read everywhere: 42.9%; with the direction as text, 0%), the other axes hold in 72.0%; 100% on the questions it trained on; with seed 2\'s held-out questions 71.4% (exp46\'s recipe: 60.7%), with seed 3\'s 71.4% (exp46\'s: 71.4%); 655 s on 1 thread beside another run; rewardModel null fits a reward model in the run first (about 100 s), the CLI takes a kept one (analysis run --keep-model FILE).',
     spec: {
       name: 'directional',
       seed: 1,
