@@ -88,8 +88,8 @@ export async function columnModels(): Promise<ModelOption[]> {
       about: 'the checkpoint loaded in the Models panel',
       available: loaded !== null && loaded.info.source !== 'builtin',
       why: loaded && loaded.info.source !== 'builtin' ? undefined : 'load a checkpoint in the Models panel first',
-      // A saved directional policy's folder: Compare shows its direction sliders.
-      ...(loaded?.policy?.directional ? { objectives: loaded.policy.directional.objectives, ...(loaded.policy.directional.squash ? { squash: loaded.policy.directional.squash } : {}) } : {}),
+      // A saved directional policy's folder: Compare shows its direction sliders (reading components as its table does).
+      ...(loaded?.policy?.directional ? { objectives: loaded.policy.directional.objectives, ...(loaded.condition?.squash ? { squash: loaded.condition.squash } : {}) } : {}),
     },
     ...(await policyColumnOptions()),
     ...(await onnxColumnOptions()),

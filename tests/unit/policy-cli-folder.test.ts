@@ -80,7 +80,7 @@ describe('a CLI-saved policy folder as a Compare column', () => {
     expect(names).toContain(CONDITION_FILE);
     const card = parsePolicyCard(await readFile(join(folder, POLICY_CARD), 'utf8'))!;
     const saved = (await readSavedCondition({ [CONDITION_FILE]: new Uint8Array(await readFile(join(folder, CONDITION_FILE))) }))!;
-    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5, squash: 2 });
+    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5 });
     expect(saved.squash).toBe(2);
 
     await loadPickedModel(files, undefined, 'cpu');

@@ -117,17 +117,17 @@ export interface PolicyCard {
   /**
    * A directional policy (method directional-dpo): it reads a direction over these objectives, as
    * text where `placement` says, or as u · E from the folder's CONDITION_FILE (`embedding`),
-   * written with `guidance`, each component read as tanh(squash · u_k) when `squash` is there.
+   * written with `guidance` (how the table reads each component, `input_squash`, is in that file).
    * Absent: a persona policy.
    */
-  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number; squash?: number };
+  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number };
 }
 
 /** The card of arm `arm`; `objectives`: a directional arm's (its reward model's), which the spec alone does not name. */
 export function policyCard(spec: PolicySpec, runId: string, arm: number, objectives?: readonly string[]): PolicyCard {
   const subset = resolveSubset(spec.arms[arm].conditioning);
   const m = spec.arms[arm].method;
-  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance, ...(m.squash > 0 ? { squash: m.squash } : {}) } } : {};
+  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance } } : {};
   return { format: 'persona-lab-policy', version: 1, runId, arm, label: spec.arms[arm].label, base: spec.base.kind, conditioning: { name: subset.name, keys: [...subset.keys] }, styled: spec.base.kind === 'builtin', ...directional };
 }
 
@@ -137,7 +137,7 @@ export function parsePolicyCard(text: string): PolicyCard | null {
     const c = JSON.parse(text) as Partial<PolicyCard>;
     if (c.format !== 'persona-lab-policy' || c.version !== 1 || !Array.isArray(c.conditioning?.keys) || typeof c.styled !== 'boolean') return null;
     const d = c.directional;
-    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0 && (d.squash === undefined || (typeof d.squash === 'number' && d.squash >= 0)))) return null;
+    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0)) return null;
     return c as PolicyCard;
   } catch {
     return null;
