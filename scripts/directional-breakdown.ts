@@ -30,6 +30,12 @@ const flag = (name: string, dflt: string) => {
 const saveRoot = flag('save', 'runs/saved');
 const threads = Number(flag('threads', '1'));
 const judgeOn = flag('questions', 'held-out');
+// `--plausibility A`: write under the plausibility constraint against the policy at u = 0, as a run with method.plausibility A does.
+const plausibility = Number(flag('plausibility', '0'));
+// `--unreadable`: print every unreadable answer.
+const unreadableAt = args.indexOf('--unreadable');
+const printUnreadable = unreadableAt >= 0;
+if (printUnreadable) args.splice(unreadableAt, 1);
 const itemsAt = args.indexOf('--items');
 const printItems = itemsAt >= 0;
 if (printItems) args.splice(itemsAt, 1);
@@ -44,7 +50,7 @@ const plan = judgePlan(objectives, questions, m.judge, spec.seed);
 const settings = (what: string) => ({ samples: 1, temperature: spec.eval.temperature, maxNewTokens: spec.eval.maxNewTokens, batchSize: spec.eval.batchSize, seed: fnv1a32(`${spec.seed}:directional:${what}`) });
 const prompts = plan.flatMap((p) => [promptIds(layout, '', p.question.text), promptIds(layout, '', p.question.text)]);
 const conditions = plan.flatMap((p) => [conditionRows(condition, [p.minus]), conditionRows(condition, [p.plus])]);
-const answers = await generateAnswers(be, model, null, layout, prompts, { ...settings('axis answers'), conditions, conditionGate: condition.gate ?? null });
+const answers = await generateAnswers(be, model, null, layout, prompts, { ...settings('axis answers'), conditions, conditionGate: condition.gate ?? null, plausibility });
 const baseAnswers = await generateAnswers(be, base.model, null, layout, questions.map((q) => promptIds(layout, '', q.text)), settings('base answers'));
 const baseOf = new Map(questions.map((q, i) => [q.id, baseAnswers.texts[i]]));
 
@@ -69,10 +75,11 @@ const odds = { turned: [] as typeof logOdds, not: [] as typeof logOdds };
 plan.forEach((p, i) => {
   const k = axisOf(p.question, p.objective);
   const parsed = [answers.texts[2 * i], answers.texts[2 * i + 1]].map((t) => parseAnswer(p.question, t));
-  for (const a of parsed) {
+  for (const [side, a] of parsed.entries()) {
     n.answers++;
     const readable = a.parsed && a.onTopic;
     if (!readable) n.unreadable++;
+    if (!readable && printUnreadable) console.log(`unreadable ${p.question.id} (${p.objective} ${side ? '+' : '−'}): ${answers.texts[2 * i + side]}`);
     if (a.otherQuestions.length) n.otherQuestion++;
     if (a.offAxis.length) {
       n.offAxis++;

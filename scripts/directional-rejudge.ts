@@ -22,6 +22,8 @@ const judgeOn = flag('questions', 'held-out');
 const scale = Number(flag('scale', '1'));
 // `--base-directions N`: N seeded base directions per question and objective instead of the run's (the first ones are the run's own pairs).
 const baseDirections = flag('base-directions', '');
+// `--plausibility A`: write under the plausibility constraint against the policy at u = 0 (generate's `plausibility`).
+const plausibility = Number(flag('plausibility', '0'));
 const [runId, list = '0,1,2,4'] = args;
 if (!runId) throw new Error('usage: directional-rejudge.ts RUN_ID [GUIDANCE,...] [--save DIR] [--threads N] [--sweep-angles K]');
 const guidances = list.split(',').map(Number);
@@ -47,6 +49,7 @@ for (const g of guidances) {
     conditionOf: (u) => conditionRows(condition, [u.map((x) => scale * x)]),
     conditionGate: condition.gate ?? null,
     guidance: g,
+    plausibility,
     eval: spec.eval,
     seed: spec.seed,
   });
@@ -54,5 +57,5 @@ for (const g of guidances) {
   const s = r.logOddsShift;
   const items = r.axes.reduce((a, x) => a + x.n, 0);
   const unreadable = r.axes.reduce((a, x) => a + x.invalidRate * x.n, 0) / items;
-  console.log(`guidance ${g}: pole − → + ${o.flipped.wins}/${o.flipped.n} ${pct(o.flipped)}; changed ${pct(o.changed)}; held ${pct(o.held)}; unreadable ${(100 * unreadable).toFixed(1)}%; shift ${s ? s.mean.toFixed(3) : '–'}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`guidance ${g}, plausibility ${plausibility}: pole − → + ${o.flipped.wins}/${o.flipped.n} ${pct(o.flipped)}; changed ${pct(o.changed)}; held ${pct(o.held)}; unreadable ${(100 * unreadable).toFixed(1)}%; shift ${s ? s.mean.toFixed(3) : '–'}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }

@@ -127,6 +127,14 @@ export interface DirectionalMethodSpec extends Omit<DpoMethodSpec, 'kind' | 'pai
    */
   guidance: number;
   /**
+   * The plausibility constraint α when the `embedding` placement's policy writes (judge, Compare,
+   * and the online arms that continue it): a token is a candidate only where the policy without
+   * its vector gives it at least α times the probability of its own most likely token (contrastive
+   * decoding's constraint, Li et al. 2023), so the direction chooses among what the policy would
+   * write anyway and garbles nothing that is sure (a question's core sentence); 0 = none.
+   */
+  plausibility: number;
+  /**
    * Condition dropout (the training side of classifier-free guidance, Ho & Salimans 2022): this
    * share of the pairs, a seeded choice per pair, trains with a zero direction and only the NLL of
    * its chosen answer, so the policy at u = 0 is the answer over directions that guidance

@@ -45,7 +45,7 @@ export interface ColumnModel {
   tokenizer: TextTokenizer;
   prompt: PromptKind;
   /** For 'policy': the arm's layout and the persona lines it was trained to read. */
-  policy?: { layout: PolicyLayout; subset: AttributeSubset; objectives?: string[]; placement?: 'system' | 'question' | 'embedding'; condition?: HostConditionTable; guidance?: number };
+  policy?: { layout: PolicyLayout; subset: AttributeSubset; objectives?: string[]; placement?: 'system' | 'question' | 'embedding'; condition?: HostConditionTable; guidance?: number; plausibility?: number };
 }
 
 export class UnknownColumnModelError extends Error {
@@ -124,7 +124,7 @@ const policies = new Map<string, Promise<ColumnModel>>();
 function trainedPolicy(id: string): Promise<ColumnModel> {
   let p = policies.get(id);
   if (!p) {
-    p = loadPolicyColumn(id).then((c) => ({ id, label: c.label, model: c.model, tokenizer: c.tokenizer, prompt: 'policy' as const, policy: { layout: c.layout, subset: c.subset, objectives: c.objectives, placement: c.placement, condition: c.condition, guidance: c.guidance } }));
+    p = loadPolicyColumn(id).then((c) => ({ id, label: c.label, model: c.model, tokenizer: c.tokenizer, prompt: 'policy' as const, policy: { layout: c.layout, subset: c.subset, objectives: c.objectives, placement: c.placement, condition: c.condition, guidance: c.guidance, plausibility: c.plausibility } }));
     policies.set(id, p);
     p.catch(() => policies.delete(id));
   }
@@ -140,7 +140,7 @@ export async function resolve(id: string): Promise<ColumnModel> {
     if (m.policy) {
       const d = m.policy.directional;
       if (d?.placement === 'embedding' && !m.condition) throw new UnknownColumnModelError(`${m.info.name} reads its direction as a learned embedding, and its folder lacks ${CONDITION_FILE}: copy that file beside the weights, or pick another model.`);
-      const directional = d ? { objectives: d.objectives, placement: d.placement, ...(m.condition ? { condition: m.condition, guidance: d.guidance } : {}) } : {};
+      const directional = d ? { objectives: d.objectives, placement: d.placement, ...(m.condition ? { condition: m.condition, guidance: d.guidance, plausibility: d.plausibility ?? 0 } : {}) } : {};
       return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: 'policy', policy: { layout: { tokenizer: m.tokenizer, styled: m.policy.styled }, subset: { name: m.policy.conditioning.name, keys: m.policy.conditioning.keys }, ...directional } };
     }
     return { id, label: m.info.name, model: m.model, tokenizer: m.tokenizer, prompt: m.builtin ? 'builtin-guided' : 'generic' };

@@ -118,6 +118,7 @@ export async function generateColumns(req: ColumnsRequest, onToken?: (e: ColumnT
               condition,
               conditionGate: cond ? (cond.gate ?? null) : null,
               guidance: condition ? (m.policy?.guidance ?? 0) : 0,
+              plausibility: condition ? (m.policy?.plausibility ?? 0) : 0,
               onToken: (row, _id, text) => onToken?.({ column: rows[row].column, sample: rows[row].sample, ...shownText(m, text, ps[row].style), tokens: ++counts[row] }),
             });
       gens.forEach((g, i) => {

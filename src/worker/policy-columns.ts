@@ -74,6 +74,8 @@ export interface PolicyColumn {
   condition?: HostConditionTable;
   /** Classifier-free guidance on that vector, as the run's judge wrote with it (method.guidance). */
   guidance?: number;
+  /** The plausibility constraint when it writes, as the run's judge wrote with it (method.plausibility). */
+  plausibility?: number;
 }
 
 /** Loads a trained arm's policy on the cpu backend (the app's policies are small). */
@@ -106,5 +108,6 @@ export async function loadPolicyColumn(id: string): Promise<PolicyColumn> {
     ...(objectives ? { objectives, placement } : {}),
     ...(condition ? { condition } : {}),
     ...(condition && arm.method.kind === 'directional-dpo' && arm.method.guidance > 0 ? { guidance: arm.method.guidance } : {}),
+    ...(condition && arm.method.kind === 'directional-dpo' && arm.method.plausibility > 0 ? { plausibility: arm.method.plausibility } : {}),
   };
 }

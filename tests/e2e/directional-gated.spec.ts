@@ -37,12 +37,14 @@ test('a gated directional policy: the builder shows the read, the run judges it,
   await page.getByLabel('Gate bias at the start (0: half open)').fill('-1');
   // Each component read through tanh(2 · u_k): a small component asks for its pole almost as firmly as a large one.
   await page.getByLabel('Squash each component: read tanh(s · u_k) (0: as given)').fill('2');
+  // It writes only what the policy without its direction finds plausible (judge and Compare alike).
+  await page.getByLabel(/^Plausibility α when writing/).fill('0.1');
   await page.getByLabel('Each position reads').scrollIntoViewIfNeeded();
   await screenshot(page, 'policies-directional-gated-fields');
   await page.getByLabel('Backend').selectOption('cpu');
   await page.getByTestId('policy-run-start').click();
   await expect(page.getByTestId('policy-run-status')).toContainText('Finished on the CPU', { timeout: 600_000 });
-  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head, 2 parts per objective starting at bias -1; components read as tanh(2 u_k)');
+  await expect(page.getByTestId('policy-arms')).toContainText('each position reads the objectives through learned gates at the LM head, 2 parts per objective starting at bias -1; components read as tanh(2 u_k); writes only tokens the policy without its direction gives ≥ 0.1 × its best)');
   const judge = page.getByTestId('policy-directional').getByTestId('mop-directional-judge-gated');
   // The same judge on two questions it trained on: fit beside transfer.
   await expect(page.getByTestId('policy-directional-fit')).toContainText(/^On 2 of the questions it trained on, with new directions of the same kind: the pole turns − → \+ in \d+(\.\d)?% \[/);

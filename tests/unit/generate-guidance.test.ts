@@ -1,5 +1,6 @@
 // Classifier-free guidance on a conditioning vector: each greedy token is the argmax of
-// l(c) + γ·(l(c) − l(0)), checked against a loop that recomputes both rows' logits from scratch.
+// l(c) + γ·(l(c) − l(0)), checked against a loop that recomputes both rows' logits from scratch;
+// the plausibility constraint: the argmax over the tokens l(0) gives at least α of its best's probability.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { noGrad, slice } from '../../src/autograd';
 import { openCheckpoint } from '../../src/models/checkpoint';
@@ -28,14 +29,16 @@ async function lastLogits(model: LlamaModel, ids: number[], condition: Float32Ar
   return out;
 }
 
-/** Greedy guided decoding, the whole sequence recomputed each step: the reference. */
-async function guidedReference(model: LlamaModel, prompt: number[], condition: Float32Array, gamma: number, steps: number, limit: number): Promise<number[]> {
+/** Greedy guided decoding under the plausibility constraint α (0: none), the whole sequence recomputed each step: the reference. */
+async function guidedReference(model: LlamaModel, prompt: number[], condition: Float32Array, gamma: number, steps: number, limit: number, alpha = 0): Promise<number[]> {
   const ids = [...prompt];
   const out: number[] = [];
   for (let s = 0; s < steps; s++) {
     const c = await lastLogits(model, ids, condition);
     const z = await lastLogits(model, ids, null);
-    const g = c.map((v, i) => v + gamma * (v - z[i]));
+    // Probabilities of l(0) against its best: exp(z_i − max z) ≥ α.
+    const top = Math.max(...z);
+    const g = c.map((v, i) => (alpha > 0 && Math.exp(z[i] - top) < alpha ? -Infinity : v + gamma * (v - z[i])));
     const id = argmax(g, limit);
     out.push(id);
     ids.push(id);
@@ -71,6 +74,36 @@ describe('generate with guidance', () => {
     );
     await expect(generate(model, tok, prompts, { ...o, guidance: 1 })).rejects.toThrow(/needs a condition/);
     await expect(generate(model, tok, prompts, { ...o, condition, guidance: -1 })).rejects.toThrow(/guidance/);
+    model.dispose();
+  });
+
+  it('under the plausibility constraint chooses each token among those l(0) gives at least α of its best, alone and with guidance', async () => {
+    const ck = await openCheckpoint(await folderFiles(`${FIX}/qwen2-f32`));
+    const model = await LlamaModel.load(be, ck.config, ck.weights);
+    const tok = ck.tokenizer;
+    const C = model.config.hiddenSize;
+    const table = new Rng(5).float32(2 * C, { normal: 1.5 });
+    const prompts = [tok.encode('The farmer'), tok.encode('A quiet morning in the village'), tok.encode('The farmer')];
+    const condition = conditionVectors(table, C, [[1, 0], [0.6, -0.8], [-1, 0]]);
+    const o = { maxNewTokens: 5, seed: 1, temperature: 0, eosIds: [] as number[], vocabLimit: model.config.vocabSize };
+    const plain = (await generate(model, tok, prompts, { ...o, condition })).map((g) => g.ids);
+    const unconditioned = (await generate(model, tok, prompts, { ...o, condition: new Float32Array(prompts.length * C) })).map((g) => g.ids);
+    // This strong table moves every prompt's answer off the unconditioned one: the constraint has something to hold back.
+    expect(plain).not.toEqual(unconditioned);
+    for (const [alpha, gamma] of [[0.05, 0], [0.3, 0], [0.3, 1]]) {
+      const constrained = await generate(model, tok, prompts, { ...o, condition, plausibility: alpha, guidance: gamma });
+      for (let b = 0; b < prompts.length; b++) {
+        expect(constrained[b].ids).toEqual(await guidedReference(model, prompts[b], condition.subarray(b * C, (b + 1) * C), gamma, o.maxNewTokens, o.vocabLimit, alpha));
+      }
+    }
+    // The constraint binds here: at α 0.3 some token the vector wanted is held back.
+    expect((await generate(model, tok, prompts, { ...o, condition, plausibility: 0.3 })).map((g) => g.ids)).not.toEqual(plain);
+    // α near 1 leaves l(0)'s best token alone: the answer the policy writes without its vector.
+    expect((await generate(model, tok, prompts, { ...o, condition, plausibility: 0.999999 })).map((g) => g.ids)).toEqual(unconditioned);
+    // α 0 is no constraint.
+    expect((await generate(model, tok, prompts, { ...o, condition, plausibility: 0 })).map((g) => g.ids)).toEqual(plain);
+    await expect(generate(model, tok, prompts, { ...o, plausibility: 0.1 })).rejects.toThrow(/needs a condition/);
+    for (const bad of [1, -0.1, Number.NaN]) await expect(generate(model, tok, prompts, { ...o, condition, plausibility: bad })).rejects.toThrow(/plausibility/);
     model.dispose();
   });
 });

@@ -73,14 +73,18 @@ describe('a CLI-saved policy folder as a Compare column', () => {
       seed: 2,
       base: { kind: 'path', path: TINY },
       data: { source: 'builtin', personas: 40, questionsPerPersona: 8 },
-      arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1.5, squash: 2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
+      arms: [{ label: 'dir', conditioning: { kind: 'preset', name: 'none' }, method: { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionLr: 1e-2, guidance: 1.5, plausibility: 0.05, squash: 2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } }, train: { mode: 'full', epochs: 1, batchSize: 4, lr: 5e-4, maxPairs: 8, maxLength: 128, logEvery: 1 } }],
       eval: { seenPersonas: 1, unseenPersonas: 1, questionsPerPersona: 1, maxNewTokens: 4, batchSize: 8 },
     };
     const { folder, names, files } = await savedByCli(spec, '0-dir');
     expect(names).toContain(CONDITION_FILE);
     const card = parsePolicyCard(await readFile(join(folder, POLICY_CARD), 'utf8'))!;
     const saved = (await readSavedCondition({ [CONDITION_FILE]: new Uint8Array(await readFile(join(folder, CONDITION_FILE))) }))!;
-    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5 });
+    expect(card.directional).toEqual({ objectives: saved.features, placement: 'embedding', guidance: 1.5, plausibility: 0.05 });
+    // A card written before the constraint existed reads as none; a malformed α is no card.
+    const { plausibility: _, ...older } = card.directional!;
+    expect(parsePolicyCard(JSON.stringify({ ...card, directional: older }))?.directional).toEqual(older);
+    for (const bad of [1, -0.5, '0.1']) expect(parsePolicyCard(JSON.stringify({ ...card, directional: { ...card.directional, plausibility: bad } }))).toBeNull();
     expect(saved.squash).toBe(2);
 
     await loadPickedModel(files, undefined, 'cpu');
@@ -93,6 +97,7 @@ describe('a CLI-saved policy folder as a Compare column', () => {
     expect(column.policy?.objectives).toEqual(saved.features);
     expect(column.policy?.placement).toBe('embedding');
     expect(column.policy?.guidance).toBe(1.5);
+    expect(column.policy?.plausibility).toBe(0.05);
     expect(column.policy?.condition?.table).toEqual(saved.table);
     expect(column.policy?.condition?.squash).toBe(2);
     const persona = compareDataset().personas[0];

@@ -55,6 +55,12 @@ describe('directional policy spec', () => {
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', guidance: -1 })] })).toBe('arms[0].method.guidance');
     expect(fieldPath({ arms: [dirArm({ placement: 'system', guidance: 2 })] })).toBe('arms[0].method.guidance');
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', guidance: 2 })] }).arms[0].method).toMatchObject({ guidance: 2 });
+    // The plausibility constraint reads the policy without its vector: only the learned vector has that side; α < 1.
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ plausibility: 0 });
+    expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding', plausibility: 0.1 })] }).arms[0].method).toMatchObject({ plausibility: 0.1 });
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', plausibility: 1 })] })).toBe('arms[0].method.plausibility');
+    expect(fieldPath({ arms: [dirArm({ placement: 'embedding', plausibility: -0.1 })] })).toBe('arms[0].method.plausibility');
+    expect(fieldPath({ arms: [dirArm({ placement: 'system', plausibility: 0.1 })] })).toBe('arms[0].method.plausibility');
     // Condition dropout zeroes the learned vector too: a text placement has none.
     expect(parsePolicySpec({ arms: [dirArm({ placement: 'embedding' })] }).arms[0].method).toMatchObject({ conditionDropout: 0 });
     expect(fieldPath({ arms: [dirArm({ placement: 'embedding', conditionDropout: 0.95 })] })).toBe('arms[0].method.conditionDropout');
@@ -93,7 +99,7 @@ describe('directional policy spec', () => {
   });
 
   it('the directional preset validates', () => {
-    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 32, conditionLr: 3e-2, placement: 'embedding', conditionRead: 'gated-head', gateParts: 4, directions: 'axis', squash: 0, rewardModel: null, judge: { fitQuestions: 14 } });
+    expect(policyPresetSpec('directional').arms[0].method).toMatchObject({ kind: 'directional-dpo', loss: 'rpo', rpoAlpha: 32, conditionLr: 3e-2, placement: 'embedding', conditionRead: 'gated-head', gateParts: 4, directions: 'axis', squash: 0, plausibility: 0.1, rewardModel: null, judge: { fitQuestions: 14 } });
     expect(policyPresetSpec('directional').arms[0].train).toMatchObject({ mode: 'lora', lr: 2e-4, maxPairs: 1600, epochs: 2 });
   });
 });
@@ -343,10 +349,10 @@ describe('a directional arm end to end (tiny checkpoint, cpu)', () => {
     expect(table!.gate!.site).toBe('blocks');
   }, 300_000);
 
-  it('conditionRead gated-head with 2 parts per objective, squashed: read at the LM head, saved with its site, parts and squash, named in the arm line', async () => {
-    const { record, saved } = await runSavedToy('dir-head-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated-head', gateParts: 2, gateBias: -1, squash: 2, conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
+  it('conditionRead gated-head with 2 parts per objective, squashed, written under the plausibility constraint: read at the LM head, saved with its site, parts and squash, named in the arm line', async () => {
+    const { record, saved } = await runSavedToy('dir-head-toy', { kind: 'directional-dpo', dims: 4, placement: 'embedding', conditionRead: 'gated-head', gateParts: 2, gateBias: -1, squash: 2, plausibility: 0.1, conditionLr: 1e-2, judge: { questions: 2, baseDirections: 1, sweepAngles: 3 } });
     expect(record.status, record.error?.message).toBe('done');
-    expect(record.arms[0].method).toMatch(/learned gates at the LM head, 2 parts per objective starting at bias -1; components read as tanh\(2 u_k\)/);
+    expect(record.arms[0].method).toMatch(/learned gates at the LM head, 2 parts per objective starting at bias -1; components read as tanh\(2 u_k\); writes only tokens the policy without its direction gives ≥ 0\.1 × its best\)/);
     const d = record.arms[0].directional!;
     expect(d.overall.flipped.n).toBeGreaterThan(0);
     const table = await readSavedCondition(saved[0]);

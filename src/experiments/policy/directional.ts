@@ -177,6 +177,8 @@ export interface DirectionalJudgeInput {
   conditionGate?: HostConditionGate | null;
   /** Classifier-free guidance on that vector when the policy writes (not in the teacher-forced shift, which reads the policy itself). */
   guidance?: number;
+  /** The plausibility constraint against the policy at u = 0 when it writes (generate's `plausibility`). */
+  plausibility?: number;
   eval: PolicyEvalSpec;
   seed: number;
   signal?: AbortSignal;
@@ -239,7 +241,7 @@ export async function judgeDirectional(x: DirectionalJudgeInput): Promise<Direct
   const { judge, objectives } = x;
   const O = objectives.length;
   const settings = (what: string, offset: number, total: number, conditions?: Float32Array[]) => ({
-    ...(conditions ? { conditions, guidance: x.guidance ?? 0, conditionGate: x.conditionGate ?? null } : {}),
+    ...(conditions ? { conditions, guidance: x.guidance ?? 0, plausibility: x.plausibility ?? 0, conditionGate: x.conditionGate ?? null } : {}),
     samples: 1,
     temperature: x.eval.temperature,
     maxNewTokens: x.eval.maxNewTokens,

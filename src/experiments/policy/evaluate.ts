@@ -73,6 +73,8 @@ export interface GenerateSettings extends Pick<PolicyEvalSpec, 'samples' | 'temp
   conditions?: readonly Float32Array[];
   /** Classifier-free guidance on the conditions (generate's `guidance`); 0 or absent = none. */
   guidance?: number;
+  /** The plausibility constraint against the unconditioned policy (generate's `plausibility`); 0 or absent = none. */
+  plausibility?: number;
   /** A gated policy's gate: then each of `conditions` is its K parts (K x hidden size; LlamaModel's GatedCondition). */
   conditionGate?: HostConditionGate | null;
   signal?: AbortSignal;
@@ -134,7 +136,7 @@ export async function generateAnswers(be: Backend, model: AnswerLm, adapter: Lor
     const gens = lm
       ? await lm.generate!(layout.tokenizer, chunk, o)
       : await be.guard(`generating answers ${i + 1}-${i + chunk.length}`, () =>
-          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition, conditionGate: s.conditionGate ?? null, guidance: condition ? s.guidance : 0 }),
+          generate(model as LlamaModel, layout.tokenizer, chunk, { ...o, adapter, condition, conditionGate: s.conditionGate ?? null, guidance: condition ? s.guidance : 0, plausibility: condition ? s.plausibility : 0 }),
         );
     await abortPoint(s.signal);
     for (const g of gens) {

@@ -143,7 +143,7 @@ async function truthReading(
   if (adapter) adapter.training = false;
   let texts: string[];
   try {
-    texts = (await writeAnswers(o.be, model, adapter, o.layout, o.ds, promptSubset(o), items, { samples: e.samples, temperature: e.temperature, maxNewTokens: e.maxNewTokens, batchSize: e.batchSize, seed: fnv1a32(`${o.seed}:online-eval:${o.arm.label}`), signal: o.signal, conditions: rowConditions(o, items, e.samples), guidance: o.start?.guidance })).texts;
+    texts = (await writeAnswers(o.be, model, adapter, o.layout, o.ds, promptSubset(o), items, { samples: e.samples, temperature: e.temperature, maxNewTokens: e.maxNewTokens, batchSize: e.batchSize, seed: fnv1a32(`${o.seed}:online-eval:${o.arm.label}`), signal: o.signal, conditions: rowConditions(o, items, e.samples), guidance: o.start?.guidance, plausibility: o.start?.plausibility })).texts;
   } finally {
     if (adapter) adapter.training = wasTraining;
   }

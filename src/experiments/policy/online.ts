@@ -67,6 +67,8 @@ export interface OnlineStart {
   conditionOf(item: EvalItem): Float32Array;
   /** Classifier-free guidance on the vector when writing (the start arm's method.guidance). */
   guidance: number;
+  /** The plausibility constraint when writing (the start arm's method.plausibility). */
+  plausibility: number;
 }
 
 /** The prompt's attribute subset: none when the persona travels as a vector (a directional start). */
@@ -160,6 +162,7 @@ export async function sampleAndScore(o: OnlineArm, model: LlamaModel, adapter: L
       temperature: onlineTemperature(o.arm),
       conditions: rowConditions(o, items, k),
       guidance: o.start?.guidance,
+      plausibility: o.start?.plausibility,
       maxNewTokens: o.evalSpec.maxNewTokens,
       batchSize: o.evalSpec.batchSize,
       seed: fnv1a32(`${o.seed}:online-samples:${o.arm.label}:${tag}`),

@@ -105,7 +105,7 @@ export function methodName(m: PolicyArmSpec['method']): string {
     case 'rloo':
       return `RLOO (kl ${m.klCoef}, k ${m.k}, clip ${m.cliprange}, ${m.rolloutsPerStep} prompts a step${atTemperature(m.temperature)})${fromStart(m.start)}`;
     case 'directional-dpo':
-      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x)${m.conditionRead !== 'everywhere' ? `; each position reads the objectives through learned gates${m.conditionRead === 'gated-head' ? ' at the LM head' : ''}${m.gateParts > 1 ? `, ${m.gateParts} parts per objective` : ''}${m.gateBias ? ` starting at bias ${m.gateBias}` : ''}` : ''}${m.squash > 0 ? `; components read as tanh(${m.squash} u_k)` : ''})`;
+      return `directional DPO (${m.loss}, β ${m.beta}${m.loss === 'rpo' ? `, α ${m.rpoAlpha}` : ''}; pole pairs labelled by u · r(x)${m.conditionRead !== 'everywhere' ? `; each position reads the objectives through learned gates${m.conditionRead === 'gated-head' ? ' at the LM head' : ''}${m.gateParts > 1 ? `, ${m.gateParts} parts per objective` : ''}${m.gateBias ? ` starting at bias ${m.gateBias}` : ''}` : ''}${m.squash > 0 ? `; components read as tanh(${m.squash} u_k)` : ''}${m.guidance > 0 ? `; guidance γ ${m.guidance}` : ''}${m.plausibility > 0 ? `; writes only tokens the policy without its direction gives ≥ ${m.plausibility} × its best` : ''})`;
     case 'roleplay':
       return 'roleplay (no training)';
     default:
@@ -382,8 +382,8 @@ async function trainDpo(
 interface OnlineTrained {
   model: LlamaModel;
   adapter: LoraAdapter | null;
-  /** A directional start: per evaluation item, the vector the policy writes with, and its guidance. */
-  steer?: { conditions: Float32Array[]; guidance: number };
+  /** A directional start: per evaluation item, the vector the policy writes with, its guidance and plausibility constraint. */
+  steer?: { conditions: Float32Array[]; guidance: number; plausibility: number };
   /** A directional start: its direction table (a host copy; features = the objectives), which the saved policy keeps. */
   condition: HostCondition | null;
   /** The reward model the arm optimized: the caller judges the answers with it, then disposes it. */
@@ -447,7 +447,7 @@ async function trainOnline(run: Run, sh: Shared, i: number, owned: { lm: LoadedL
       },
       start: start?.online ?? null,
     };
-    const steer = start ? { conditions: sh.items.map((it) => start.online.conditionOf(it)), guidance: start.online.guidance } : undefined;
+    const steer = start ? { conditions: sh.items.map((it) => start.online.conditionOf(it)), guidance: start.online.guidance, plausibility: start.online.plausibility } : undefined;
     const condition = start?.condition ?? null;
     let trained: { model: LlamaModel; adapter: LoraAdapter | null };
     if (m.kind === 'iterative-dpo') trained = await trainIterativeDpo(arm, owned);
@@ -497,7 +497,7 @@ async function directionalStart(run: Run, sh: Shared, i: number, from: { index: 
   const read = await readPersonas(run, sh, rm, condition, fm.personaStrength, sh.split.seenPersonas);
   record.arms[i].start = from.arm.label;
   record.arms[i].personaDirections = read.record;
-  return { online: { label: from.arm.label, model: trained.model, adapter: trained.adapter, conditionOf: read.conditionOf, guidance: fm.guidance }, condition };
+  return { online: { label: from.arm.label, model: trained.model, adapter: trained.adapter, conditionOf: read.conditionOf, guidance: fm.guidance, plausibility: fm.plausibility }, condition };
 }
 
 /**
@@ -548,7 +548,7 @@ async function evaluateArm(
   trained: boolean,
   examples?: (item: EvalItem) => ChatMessage[],
   /** A directional policy writing for the personas: per item, its vector (u · E at the persona's direction), under the marginal prompt. */
-  steer?: { conditions: readonly Float32Array[]; guidance: number },
+  steer?: { conditions: readonly Float32Array[]; guidance: number; plausibility: number },
   /** An online arm's own reward model: its verdict on the answers goes beside the truth's (optimizedRewardModel). */
   optimized?: PolicyRewardModel,
 ): Promise<void> {
@@ -579,7 +579,7 @@ async function evaluateArm(
   const writes = trained || examples !== undefined;
   // A steered policy reads the persona as its vector, not as text: its prompt is the marginal one.
   const mine = writes
-    ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, steer ? resolveSubset({ kind: 'preset', name: 'none' }) : subset, sh.items, { ...settings('policy answers', 0.4, 0.85), conditions, guidance: steer?.guidance }, examples)
+    ? await writeAnswers(env.backend, model, adapter, sh.layout, sh.ds, steer ? resolveSubset({ kind: 'preset', name: 'none' }) : subset, sh.items, { ...settings('policy answers', 0.4, 0.85), conditions, guidance: steer?.guidance, plausibility: steer?.plausibility }, examples)
     : baseAnswers;
   run.progress(i, 'eval', start + (1 - start) * 0.85, `${a.label}: KL to the base`);
   const maxLength = contextOf(model);
@@ -757,6 +757,7 @@ async function trainDirectional(run: Run, sh: Shared, i: number, owned: Owned, a
     judge: m.judge,
     placement: m.placement,
     guidance: m.guidance,
+    plausibility: m.plausibility,
     ...(host ? { conditionOf: (u: readonly number[]) => conditionRows(host, [u]), conditionGate: host.gate ?? null } : {}),
     eval: spec.eval,
     seed: spec.seed,
@@ -791,7 +792,7 @@ async function writeForPersonas(run: Run, sh: Shared, i: number, trained: Traine
     const read = await readPersonas(run, sh, rm, condition, m.personaStrength);
     record.arms[i].personaDirections = { ...read.record, ...(sharedWith ? { sharedWith } : {}) };
     const conditions = sh.items.map((it) => read.conditionOf(it));
-    await evaluateArm(run, sh, i, trained.model, trained.adapter, true, undefined, { conditions, guidance: m.guidance });
+    await evaluateArm(run, sh, i, trained.model, trained.adapter, true, undefined, { conditions, guidance: m.guidance, plausibility: m.plausibility });
   } finally {
     rm.dispose();
   }

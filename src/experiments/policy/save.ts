@@ -117,17 +117,18 @@ export interface PolicyCard {
   /**
    * A directional policy (method directional-dpo): it reads a direction over these objectives, as
    * text where `placement` says, or as u · E from the folder's CONDITION_FILE (`embedding`),
-   * written with `guidance` (how the table reads each component, `input_squash`, is in that file).
+   * written with `guidance` and the plausibility constraint `plausibility` (absent in cards written
+   * before it: 0; how the table reads each component, `input_squash`, is in that file).
    * Absent: a persona policy.
    */
-  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number };
+  directional?: { objectives: string[]; placement: 'system' | 'question' | 'embedding'; guidance: number; plausibility?: number };
 }
 
 /** The card of arm `arm`; `objectives`: a directional arm's (its reward model's), which the spec alone does not name. */
 export function policyCard(spec: PolicySpec, runId: string, arm: number, objectives?: readonly string[]): PolicyCard {
   const subset = resolveSubset(spec.arms[arm].conditioning);
   const m = spec.arms[arm].method;
-  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance } } : {};
+  const directional = m.kind === 'directional-dpo' && objectives ? { directional: { objectives: [...objectives], placement: m.placement, guidance: m.guidance, plausibility: m.plausibility } } : {};
   return { format: 'persona-lab-policy', version: 1, runId, arm, label: spec.arms[arm].label, base: spec.base.kind, conditioning: { name: subset.name, keys: [...subset.keys] }, styled: spec.base.kind === 'builtin', ...directional };
 }
 
@@ -137,7 +138,7 @@ export function parsePolicyCard(text: string): PolicyCard | null {
     const c = JSON.parse(text) as Partial<PolicyCard>;
     if (c.format !== 'persona-lab-policy' || c.version !== 1 || !Array.isArray(c.conditioning?.keys) || typeof c.styled !== 'boolean') return null;
     const d = c.directional;
-    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0)) return null;
+    if (d !== undefined && !(Array.isArray(d.objectives) && d.objectives.every((o) => typeof o === 'string') && ['system', 'question', 'embedding'].includes(d.placement) && typeof d.guidance === 'number' && d.guidance >= 0 && (d.plausibility === undefined || (typeof d.plausibility === 'number' && d.plausibility >= 0 && d.plausibility < 1)))) return null;
     return c as PolicyCard;
   } catch {
     return null;

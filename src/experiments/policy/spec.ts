@@ -90,6 +90,7 @@ const method = variants<PolicyArmSpec['method']>(
       gateParts: num({ integer: true, min: 1, max: 8, default: 1 }),
       squash: num({ min: 0, max: 20, default: 0 }),
       guidance: num({ min: 0, max: 20, default: 0 }),
+      plausibility: num({ min: 0, lt: 1, default: 0 }),
       conditionDropout: num({ min: 0, max: 0.9, default: 0 }),
       directions: literal(['sphere', 'axis'], { default: 'sphere' }),
       personas: bool({ default: false }),
@@ -240,6 +241,9 @@ function crossChecks(s: PolicySpec): void {
     }
     if (a.method.kind === 'directional-dpo' && a.method.guidance > 0 && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.guidance`, `guides the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set guidance to 0 or placement to "embedding"`);
+    }
+    if (a.method.kind === 'directional-dpo' && a.method.plausibility > 0 && a.method.placement !== 'embedding') {
+      throw new SpecError(`arms[${i}].method.plausibility`, `constrains the policy's writing against the policy without its learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set plausibility to 0 or placement to "embedding"`);
     }
     if (a.method.kind === 'directional-dpo' && a.method.personas && a.method.placement !== 'embedding') {
       throw new SpecError(`arms[${i}].method.personas`, `writes each persona's answers at the direction a reward model reads in it, through the learned direction vector, which only the placement "embedding" has (this arm's is "${a.method.placement}"): set personas to false or placement to "embedding"`);

@@ -40,6 +40,13 @@ export interface GenerateOptions extends SamplingOptions {
    * 0 or undefined = none; needs `condition`. Each row runs twice, so a step costs twice as much.
    */
   guidance?: number;
+  /**
+   * The plausibility constraint of contrastive decoding (Li et al. 2023) against the unconditioned
+   * row: a token is a candidate only where l(0) gives it at least α times the probability of l(0)'s
+   * most likely token, so the condition chooses among what the policy would write without it and
+   * invents nothing where that is sure. 0 or undefined = none; needs `condition`; runs each row twice.
+   */
+  plausibility?: number;
   /** Padding id for the left padding and finished rows; default the tokenizer's pad id (or 0). */
   padId?: number;
   /** Called after each new token of a row, with the row's text so far (needs a tokenizer). */
@@ -64,13 +71,17 @@ export async function generate(model: LlamaModel, tokenizer: TextTokenizer | nul
   const gamma = o.guidance ?? 0;
   if (!(gamma >= 0 && Number.isFinite(gamma))) throw new RangeError(`generate: guidance must be >= 0, not ${gamma}`);
   if (gamma > 0 && !o.condition) throw new RangeError('generate: guidance needs a condition');
-  if (gamma > 0) return generateGuided(model, tokenizer, prompts, { ...o, guidance: gamma });
+  const alpha = o.plausibility ?? 0;
+  if (!(alpha >= 0 && alpha < 1)) throw new RangeError(`generate: plausibility must be in [0, 1), not ${alpha}`);
+  if (alpha > 0 && !o.condition) throw new RangeError('generate: plausibility needs a condition');
+  if (gamma > 0 || alpha > 0) return generateGuided(model, tokenizer, prompts, { ...o, guidance: gamma, plausibility: alpha });
   return generateRows(model, tokenizer, prompts, o, null);
 }
 
 /**
- * Guidance as a batch of 2B rows: rows B..2B-1 repeat the prompts under a zero condition, every
- * step's token is chosen from the guided logits of row b and fed to rows b and B+b alike.
+ * Guidance and the plausibility constraint as a batch of 2B rows: rows B..2B-1 repeat the prompts
+ * under a zero condition, every step's token is chosen from the guided (and constrained) logits of
+ * row b and fed to rows b and B+b alike.
  */
 function generateGuided(model: LlamaModel, tokenizer: TextTokenizer | null, prompts: readonly (readonly number[])[], o: GenerateOptions): Promise<Generation[]> {
   const B = prompts.length;
@@ -79,9 +90,20 @@ function generateGuided(model: LlamaModel, tokenizer: TextTokenizer | null, prom
   if (o.condition!.length !== B * C) throw new RangeError(`generate: ${o.condition!.length} condition values for ${B} rows of ${C}`);
   const condition = new Float32Array(2 * B * C);
   condition.set(o.condition!);
+  const gamma = o.guidance ?? 0;
+  // ln α: a token whose unconditioned log-probability is under the best one's by more is no candidate.
+  const floor = (o.plausibility ?? 0) > 0 ? Math.log(o.plausibility!) : -Infinity;
   const guide = (rows: Float32Array, V: number): Float32Array => {
     const g = new Float32Array(B * V);
-    for (let i = 0; i < B * V; i++) g[i] = rows[i] + o.guidance! * (rows[i] - rows[B * V + i]);
+    for (let b = 0; b < B; b++) {
+      const zero = rows.subarray((B + b) * V, (B + b + 1) * V);
+      let top = -Infinity;
+      if (floor > -Infinity) for (let v = 0; v < V; v++) top = Math.max(top, zero[v]);
+      for (let v = 0; v < V; v++) {
+        const i = b * V + v;
+        g[i] = zero[v] - top < floor ? -Infinity : rows[i] + gamma * (rows[i] - zero[v]);
+      }
+    }
     return g;
   };
   const onToken = o.onToken;

@@ -221,6 +221,7 @@ function ArmEditor({ index }: { index: number }) {
           {getAt(arm, ['method', 'placement']) === 'embedding' && (getAt(arm, ['method', 'conditionRead']) ?? 'everywhere') !== 'everywhere' && <NumberField path={[...base, 'method', 'gateParts']} label="Gated parts per objective" step="1" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'squash']} label="Squash each component: read tanh(s · u_k) (0: as given)" step="1" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'guidance']} label="Guidance γ when writing (0 = none)" step="0.5" />}
+          {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'plausibility']} label="Plausibility α when writing: only tokens the policy without its direction gives ≥ α × its best (0 = none)" step="0.05" />}
           {getAt(arm, ['method', 'placement']) === 'embedding' && <NumberField path={[...base, 'method', 'conditionDropout']} label="Condition dropout (share of pairs trained at u = 0)" step="0.05" />}
           {/* Each persona at the direction a reward model on the arm's conditioning reads in it. */}
           {getAt(arm, ['method', 'placement']) === 'embedding' && (
