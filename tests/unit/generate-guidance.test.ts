@@ -46,17 +46,25 @@ async function guidedReference(model: LlamaModel, prompt: number[], condition: F
   return out;
 }
 
+/**
+ * The tiny checkpoint with a strong random two-row table: two prompts of different lengths (left
+ * padding) and the first again (shared prefill), each under its own direction; greedy settings.
+ */
+async function fixture() {
+  const ck = await openCheckpoint(await folderFiles(`${FIX}/qwen2-f32`));
+  const model = await LlamaModel.load(be, ck.config, ck.weights);
+  const tok = ck.tokenizer;
+  const C = model.config.hiddenSize;
+  const table = new Rng(5).float32(2 * C, { normal: 1.5 });
+  const prompts = [tok.encode('The farmer'), tok.encode('A quiet morning in the village'), tok.encode('The farmer')];
+  const condition = conditionVectors(table, C, [[1, 0], [0.6, -0.8], [-1, 0]]);
+  const o = { maxNewTokens: 5, seed: 1, temperature: 0, eosIds: [] as number[], vocabLimit: model.config.vocabSize };
+  return { model, tok, C, prompts, condition, o };
+}
+
 describe('generate with guidance', () => {
   it('chooses each token from l(c) + γ(l(c) − l(0)), per row, with padding and the cache', async () => {
-    const ck = await openCheckpoint(await folderFiles(`${FIX}/qwen2-f32`));
-    const model = await LlamaModel.load(be, ck.config, ck.weights);
-    const tok = ck.tokenizer;
-    const C = model.config.hiddenSize;
-    const table = new Rng(5).float32(2 * C, { normal: 1.5 });
-    // Two prompts of different lengths (left padding), two directions; the same prompt twice too (shared prefill).
-    const prompts = [tok.encode('The farmer'), tok.encode('A quiet morning in the village'), tok.encode('The farmer')];
-    const condition = conditionVectors(table, C, [[1, 0], [0.6, -0.8], [-1, 0]]);
-    const o = { maxNewTokens: 5, seed: 1, temperature: 0, eosIds: [] as number[], vocabLimit: model.config.vocabSize };
+    const { model, tok, C, prompts, condition, o } = await fixture();
     const gamma = 2;
     const guided = await generate(model, tok, prompts, { ...o, condition, guidance: gamma });
     for (let b = 0; b < prompts.length; b++) {
@@ -78,14 +86,7 @@ describe('generate with guidance', () => {
   });
 
   it('under the plausibility constraint chooses each token among those l(0) gives at least α of its best, alone and with guidance', async () => {
-    const ck = await openCheckpoint(await folderFiles(`${FIX}/qwen2-f32`));
-    const model = await LlamaModel.load(be, ck.config, ck.weights);
-    const tok = ck.tokenizer;
-    const C = model.config.hiddenSize;
-    const table = new Rng(5).float32(2 * C, { normal: 1.5 });
-    const prompts = [tok.encode('The farmer'), tok.encode('A quiet morning in the village'), tok.encode('The farmer')];
-    const condition = conditionVectors(table, C, [[1, 0], [0.6, -0.8], [-1, 0]]);
-    const o = { maxNewTokens: 5, seed: 1, temperature: 0, eosIds: [] as number[], vocabLimit: model.config.vocabSize };
+    const { model, tok, C, prompts, condition, o } = await fixture();
     const plain = (await generate(model, tok, prompts, { ...o, condition })).map((g) => g.ids);
     const unconditioned = (await generate(model, tok, prompts, { ...o, condition: new Float32Array(prompts.length * C) })).map((g) => g.ids);
     // This strong table moves every prompt's answer off the unconditioned one: the constraint has something to hold back.
